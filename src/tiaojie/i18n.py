@@ -1,0 +1,156 @@
+"""The message catalog: every user-facing string of the core, Chinese first, English second."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+DEFAULT_LANG: Lang = "zh"
+
+# key: (zh, en). Templates use str.format fields.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- rule file loading -------------------------------------------------------------------
+    "toml_syntax": ("TOML 语法错误：{detail}", "TOML syntax error: {detail}"),
+    "file_unreadable": ("无法读取文件：{detail}", "cannot read file: {detail}"),
+    "not_utf8": ("文件不是 UTF-8 编码", "file is not UTF-8 encoded"),
+    "unknown_key": ("未知字段「{key}」{hint}", "unknown field '{key}'{hint}"),
+    "did_you_mean": ("，是否想写「{suggestion}」？", "; did you mean '{suggestion}'?"),
+    "missing_key": ("缺少必填字段「{key}」", "missing required field '{key}'"),
+    "wrong_type": ("「{key}」应为{expected}，实际是 {actual!s}", "'{key}' should be {expected}, got {actual!s}"),
+    "bad_value": ("「{key}」的值无效：{detail}", "invalid value for '{key}': {detail}"),
+    "bad_choice": ("「{key}」的值「{value}」无效，可选：{choices}", "'{key}' value '{value}' is not one of: {choices}"),
+    "bad_date": ("「{key}」不是有效日期：{value}（应为 YYYY-MM-DD）", "'{key}' is not a valid date: {value} (use YYYY-MM-DD)"),
+    "unknown_field": ("条件或表达式引用了未定义的字段「{field}」{hint}", "unknown field '{field}'{hint}"),
+    "undeclared_input": ("字段「{field}」不在本政策声明的 inputs 中", "field '{field}' is not among the policy's declared inputs"),
+    "unknown_enum_value": ("字段「{field}」没有取值「{value}」{hint}；可选：{choices}", "field '{field}' has no value '{value}'{hint}; choices: {choices}"),
+    "unknown_operator": ("未知运算符「{op}」{hint}；可用：{choices}", "unknown operator '{op}'{hint}; available: {choices}"),
+    "operator_type": ("运算符「{op}」不能用于{type}类型的字段「{field}」", "operator '{op}' cannot be used on {type} field '{field}'"),
+    "between_arity": ("between 需要两个值 [下限, 上限]", "between needs two values [low, high]"),
+    "between_order": ("between 的下限 {low} 大于上限 {high}", "between low {low} is greater than high {high}"),
+    "empty_list": ("取值列表为空", "the list of values is empty"),
+    "bad_literal": ("字段「{field}」（{type}）不能取值 {value!s}：{detail}", "field '{field}' ({type}) cannot take {value!s}: {detail}"),
+    "regex_invalid": ("正则表达式无效：{detail}", "invalid regular expression: {detail}"),
+    "regex_untranslatable": ("正则表达式中的「{part}」无法转换为规则引擎的写法（支持：字面字符、.、\\d、\\w、\\s、[...]、*、+、?）", "'{part}' in the pattern cannot be translated for the rules engine (supported: literals, ., \\d, \\w, \\s, [...], *, +, ?)"),
+    "exists_bool": ("exists 的值应为 true 或 false", "exists takes true or false"),
+    "any_list": ("any / all 需要一个条件列表", "any / all need a list of conditions"),
+    "expr_syntax": ("表达式「{expr}」有误：{detail}", "expression '{expr}' is malformed: {detail}"),
+    "expr_type": ("表达式中的字段「{field}」不是数值类型", "field '{field}' in the expression is not numeric"),
+    "duplicate_rule_id": ("规则编号「{id}」重复（第一次出现在第 {first} 行）", "rule id '{id}' is used twice (first on line {first})"),
+    "duplicate_version": ("政策「{policy}」的版本 {version} 在 {other} 中已定义", "policy '{policy}' version {version} is already defined in {other}"),
+    "overlapping_versions": ("政策「{policy}」版本 {version}（{range}）与 {other} 中的版本 {other_version}（{other_range}）生效期重叠", "policy '{policy}' version {version} ({range}) overlaps version {other_version} ({other_range}) in {other}"),
+    "until_before_from": ("生效截止日 {until} 早于生效起始日 {start}", "effective_until {until} is before effective_from {start}"),
+    "kind_section": ("{kind} 类政策需要「[{section}]」部分", "a {kind} policy needs a [{section}] section"),
+    "kind_forbids": ("「{key}」不适用于 {kind} 类政策", "'{key}' does not apply to a {kind} policy"),
+    "unknown_output": ("输出「{output}」未在 [outputs] 中声明{hint}", "output '{output}' is not declared in [outputs]{hint}"),
+    "output_value": ("输出「{output}」的值 {value!s} 不是{type}", "output '{output}' value {value!s} is not a {type}"),
+    "unknown_level": ("层级「{level}」不在 [escalation] levels 中", "level '{level}' is not among [escalation] levels"),
+    "rate_range": ("比例 {value} 应在 0 到 1 之间", "rate {value} must be between 0 and 1"),
+    "negative": ("「{key}」不能为负数：{value}", "'{key}' cannot be negative: {value}"),
+    "duplicate_class": ("股份类别「{id}」重复", "share class '{id}' is defined twice"),
+    "unknown_class": ("股份类别「{id}」未定义", "share class '{id}' is not defined"),
+    "unknown_enum": ("字段「{field}」引用了未定义的枚举「{enum}」", "field '{field}' refers to undefined enumeration '{enum}'"),
+    "no_policies": ("目录 {dir} 中没有政策文件", "no policy files in {dir}"),
+    "no_vocabulary": ("缺少词汇表 fields.toml", "fields.toml (the vocabulary) is missing"),
+    "example_unknown_output": ("示例期望的输出「{output}」本政策没有{hint}", "the example expects output '{output}' that the policy does not produce{hint}"),
+    "example_bad_input": ("示例输入有误：{detail}", "example input is invalid: {detail}"),
+    "unknown_rule_ref": ("引用的规则「{id}」不存在{hint}", "rule '{id}' does not exist{hint}"),
+    "money_places": ("金额最多两位小数（分）", "an amount has at most two decimals (fen)"),
+    "decimal_places": ("数值最多六位小数", "a number has at most six decimals"),
+    "type_enum": ("枚举", "enumeration"),
+    "type_text": ("文本", "text"),
+    "type_int": ("整数", "integer"),
+    "type_decimal": ("数值", "number"),
+    "type_money": ("金额", "money"),
+    "type_bool": ("是/否", "yes/no"),
+    "type_date": ("日期", "date"),
+    "reserved_field": ("字段名「{field}」为保留字", "field name '{field}' is reserved"),
+    # --- evaluation ---------------------------------------------------------------------------
+    "unknown_policy": ("未找到政策「{policy}」{hint}", "no policy '{policy}'{hint}"),
+    "no_version_in_force": ("政策「{policy}」在 {date} 没有生效的版本", "policy '{policy}' has no version in force on {date}"),
+    "input_invalid": ("输入字段「{field}」：{detail}", "input field '{field}': {detail}"),
+    "input_not_object": ("输入应为 JSON 对象", "input must be a JSON object"),
+    "bad_json": ("第 {line} 行不是有效的 JSON：{detail}", "line {line} is not valid JSON: {detail}"),
+    "not_unique": ("唯一命中表同时命中多条规则：{rules}", "unique table matched several rules: {rules}"),
+    "expr_div_zero": ("表达式「{expr}」除以零", "expression '{expr}' divides by zero"),
+    "engine_sid_mismatch": ("规则引擎返回了其他会话的状态（期望 {expected}，得到 {got}）", "the rules engine returned another session's state (expected {expected}, got {got})"),
+    "engine_action_failed": ("规则引擎动作失败：{detail}", "a rules engine action failed: {detail}"),
+    # --- explanations -------------------------------------------------------------------------
+    "explain_fired": ("命中「{title}」：{effect}", "matched '{title}': {effect}"),
+    "explain_fired_plain": ("命中「{title}」", "matched '{title}'"),
+    "explain_none": ("没有规则命中{default}", "no rule matched{default}"),
+    "explain_default": ("，按默认值：{effect}", "; defaults apply: {effect}"),
+    "explain_near": ("未命中「{title}」：{field}为{actual}，要求{requirement}", "not matched '{title}': {field} is {actual}, needs {requirement}"),
+    "explain_cap": ("封顶「{title}」：{detail}", "cap '{title}': {detail}"),
+    "explain_violation": ("违规「{title}」：{message}", "violation '{title}': {message}"),
+    "explain_compliant": ("未发现违规", "no violations"),
+    "explain_version": ("适用政策「{title}」版本 {version}（{range}）", "policy '{title}' version {version} ({range})"),
+    "effect_set": ("{output} {value}", "{output} {value}"),
+    "missing_value": ("（未填）", "(missing)"),
+    "unit_yuan": ("{value} 元", "{value} yuan"),
+    "unit_days": ("{value} 天", "{value} days"),
+    "on_the_spot": ("当场答复", "answer on the spot"),
+    "within_days": ("{days} 日内答复", "answer within {days} days"),
+    "esc_start": ("起始层级：{level}，{deadline}，应于 {due} 前答复", "starts at {level}, {deadline}, due {due}"),
+    "esc_overdue": ("{date} 超期未办结，升至{level}，应于 {due} 前答复", "overdue on {date}, escalated to {level}, due {due}"),
+    "esc_top_overdue": ("已在最高层级{level}，超期 {days} 天", "at the top level {level}, {days} days overdue"),
+    "esc_closed": ("案件已{status}，不再计算超期", "the case is {status}; no deadline runs"),
+    "esc_emergency": ("紧急事项：{days} 日内召开紧急会议（{date} 前）", "urgent: emergency meeting within {days} days (by {date})"),
+    "esc_monthly": ("常规事项：提交 {date} 的月度例会", "regular matter: to the monthly meeting on {date}"),
+    "div_fixed": ("固定收益：本金 {principal} 元 × {rate} × {months}/12 = {amount} 元", "fixed return: principal {principal} × {rate} × {months}/12 = {amount}"),
+    "div_income": ("其他收入 {income} 元，成本 {costs} 元", "other income {income}, costs {costs}"),
+    "div_retain": ("提取「{title}」{amount} 元", "retain '{title}' {amount}"),
+    "div_pool": ("可分配红利 {pool} 元，按 {weight} 份加权股分配给 {members} 名成员", "dividend pool {pool}, allocated over {weight} weighted shares to {members} members"),
+    "div_loss": ("可分配额为负（{gross} 元），本年不分配", "the distributable amount is negative ({gross}); nothing is allocated"),
+    # --- rule checks --------------------------------------------------------------------------
+    "test_failed": ("{path}:{line}: 示例 #{n} 未通过：{diff}", "{path}:{line}: example #{n} failed: {diff}"),
+    "test_diff": ("{key} 期望 {expected}，实际 {actual}", "{key} expected {expected}, got {actual}"),
+    "test_summary": ("{passed} passed, {failed} failed", "{passed} passed, {failed} failed"),
+    "test_unreached": ("{path}:{line}: 规则「{rule}」没有示例覆盖", "{path}:{line}: rule '{rule}' is reached by no example"),
+    "test_unreached_value": ("{path}: 字段「{field}」的取值「{value}」没有示例覆盖", "{path}: value '{value}' of field '{field}' is reached by no example"),
+    "lint_shadowed": ("规则「{rule}」被前面的规则「{by}」完全遮蔽，永远不会命中；例如：{example}", "rule '{rule}' is shadowed by earlier rule(s) '{by}' and never fires; e.g. {example}"),
+    "lint_never": ("规则「{rule}」的条件无法同时满足，永远不会命中", "rule '{rule}' has conditions that can never hold together; it never fires"),
+    "lint_overlap": ("唯一命中表中规则「{a}」与「{b}」重叠；例如：{example}", "rules '{a}' and '{b}' overlap in a unique table; e.g. {example}"),
+    "lint_gap": ("{count} 种取值组合没有规则命中且无默认值；例如：{example}", "{count} combinations of values match no rule and there is no default; e.g. {example}"),
+    "lint_clean": ("未发现问题", "no findings"),
+}
+
+
+class Localized:
+    """A message whose language is chosen when it is rendered, so it can sit inside another."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, **params: object):
+        self.key = key
+        self.params = params
+
+    def render(self, lang: Lang = DEFAULT_LANG) -> str:
+        return tr(self.key, lang, **self.params)
+
+    def __repr__(self) -> str:
+        return f"Localized({self.key!r}, {self.params!r})"
+
+
+def tr(key: str, lang: Lang = DEFAULT_LANG, /, **params: object) -> str:
+    zh, en = MESSAGES[key]
+    template = en if lang == "en" else zh
+    rendered = {
+        name: value.render(lang) if isinstance(value, Localized) else value
+        for name, value in params.items()
+    }
+    return template.format(**rendered)
+
+
+def did_you_mean(word: object, choices) -> "Localized | str":
+    """A ' did you mean …?' tail for a message, or nothing when no choice is close."""
+    import difflib
+
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return Localized("did_you_mean", suggestion=match[0]) if match else ""
+
+
+def pick(zh: str, en: str | None, lang: Lang) -> str:
+    """A label in the chosen language, falling back to Chinese where no English was written."""
+    if lang == "en" and en:
+        return en
+    return zh

@@ -1,0 +1,1 @@
+"""Rule files: schema, loading, compiling to the engine, evaluation, checks."""

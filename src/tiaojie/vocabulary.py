@@ -1,0 +1,211 @@
+"""The shared vocabulary (`rules/fields.toml`): case fields with their types, and enumerations.
+
+Every value a user types — on the command line, in a rule file, later in the UI — passes through
+`FieldDef.coerce`, which accepts an enumeration's id or its Chinese (or English) label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .i18n import Lang, Localized, did_you_mean, pick
+from .money import MoneyError, exact_fen, parse_yuan
+
+FieldType = Literal["enum", "text", "int", "decimal", "money", "bool", "date"]
+NUMERIC_TYPES = ("int", "decimal", "money")
+ORDERED_TYPES = ("int", "decimal", "money", "date")
+DECIMAL_SCALE = 10**6  # decimals reach the engine as integers in millionths
+RESERVED_FIELDS = {"_t", "sid", "id", "c", "_on"}
+
+TYPE_NAMES: dict[str, tuple[str, str]] = {
+    "enum": ("枚举", "enumeration"),
+    "text": ("文本", "text"),
+    "int": ("整数", "integer"),
+    "decimal": ("数值", "number"),
+    "money": ("金额", "amount of money"),
+    "bool": ("是/否", "yes/no"),
+    "date": ("日期", "date"),
+}
+
+_TRUE = {"true", "yes", "y", "1", "是", "有", "真"}
+_FALSE = {"false", "no", "n", "0", "否", "无", "假"}
+
+
+class InvalidValue(ValueError):
+    """A value that does not fit its field; carries a message rendered in either language."""
+
+    def __init__(self, detail: Localized | str):
+        self.detail = detail
+        super().__init__(detail.render("en") if isinstance(detail, Localized) else detail)
+
+
+class EnumDef(BaseModel):
+    """One enumeration: ids in order, each with a Chinese label (English optional)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(description="中文名称")
+    title_en: str | None = Field(default=None, description="English name")
+    labels: dict[str, str] = Field(description="id → 中文标签, in display order")
+    labels_en: dict[str, str] = Field(default_factory=dict, description="id → English label")
+
+    def lookup(self) -> dict[str, str]:
+        """Every accepted spelling (id, Chinese label, English label) → id."""
+        table: dict[str, str] = {}
+        for value_id, label in self.labels.items():
+            table[value_id] = value_id
+            table[label] = value_id
+        for value_id, label in self.labels_en.items():
+            table.setdefault(label, value_id)
+            table.setdefault(label.lower(), value_id)
+        return table
+
+    def label(self, value_id: str, lang: Lang = "zh") -> str:
+        return pick(self.labels.get(value_id, value_id), self.labels_en.get(value_id), lang)
+
+
+class FieldDef(BaseModel):
+    """A case field a policy may read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: FieldType = Field(description="enum | text | int | decimal | money | bool | date")
+    title: str = Field(description="中文名称")
+    title_en: str | None = Field(default=None, description="English name")
+    enum: str | None = Field(default=None, description="the enumeration, for type = enum")
+    description: str | None = None
+
+    # Filled in when the vocabulary is resolved; not part of the file format.
+    name: str = Field(default="", exclude=True)
+    enum_def: EnumDef | None = Field(default=None, exclude=True)
+
+    def label(self, lang: Lang = "zh") -> str:
+        return pick(self.title, self.title_en, lang)
+
+    def type_name(self, lang: Lang = "zh") -> str:
+        zh, en = TYPE_NAMES[self.type]
+        return en if lang == "en" else zh
+
+    # --- values ---------------------------------------------------------------------------------
+    def coerce(self, value: object):
+        """A user's value → the typed value (enum id, int, Decimal, bool, date, str)."""
+        kind = self.type
+        if kind == "enum":
+            assert self.enum_def is not None
+            if isinstance(value, str):
+                found = self._enum_lookup().get(value.strip()) or self._enum_lookup().get(value.strip().lower())
+                if found:
+                    return found
+            choices = list(self.enum_def.labels)
+            raise InvalidValue(
+                Localized(
+                    "unknown_enum_value",
+                    field=self.name,
+                    value=value,
+                    hint=did_you_mean(value, list(self._enum_lookup())),
+                    choices="、".join(f"{k}（{v}）" for k, v in self.enum_def.labels.items()) if choices else "",
+                )
+            )
+        if kind == "text":
+            if isinstance(value, str):
+                return value
+            raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=repr(value)))
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+                return value.strip().lower() in _TRUE
+            raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=repr(value)))
+        if kind == "int":
+            if isinstance(value, bool):
+                raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=repr(value)))
+            if isinstance(value, int):
+                return value
+            try:
+                number = parse_yuan(value)
+            except MoneyError:
+                number = None
+            if number is not None and number == number.to_integral_value():
+                return int(number)
+            raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=repr(value)))
+        if kind in ("decimal", "money"):
+            try:
+                number = parse_yuan(value)
+            except MoneyError:
+                raise InvalidValue(
+                    Localized("wrong_type", key=self.name, expected=self.type_name(), actual=repr(value))
+                ) from None
+            if kind == "money" and exact_fen(number) is None:
+                raise InvalidValue(Localized("bad_value", key=self.name, detail=Localized("money_places")))
+            if kind == "decimal" and (number * DECIMAL_SCALE) != (number * DECIMAL_SCALE).to_integral_value():
+                raise InvalidValue(Localized("bad_value", key=self.name, detail=Localized("decimal_places")))
+            return number
+        if kind == "date":
+            if isinstance(value, dt.datetime):
+                return value.date()
+            if isinstance(value, dt.date):
+                return value
+            if isinstance(value, str):
+                try:
+                    return dt.date.fromisoformat(value.strip())
+                except ValueError:
+                    pass
+            raise InvalidValue(Localized("bad_date", key=self.name, value=value))
+        raise AssertionError(kind)  # pragma: no cover
+
+    def _enum_lookup(self) -> dict[str, str]:
+        cached = self.__dict__.get("_lookup_cache")
+        if cached is None:
+            cached = self.enum_def.lookup() if self.enum_def else {}
+            self.__dict__["_lookup_cache"] = cached
+        return cached
+
+    def encode(self, value):
+        """A typed value → what the engine sees: ids, ints (fen, millionths, date ordinals), bools."""
+        kind = self.type
+        if kind == "money":
+            return int(value * 100)
+        if kind == "decimal":
+            return int(value * DECIMAL_SCALE)
+        if kind == "date":
+            return value.toordinal()
+        return value
+
+    def show(self, value, lang: Lang = "zh") -> str:
+        """A typed value as a person reads it."""
+        if value is None:
+            return Localized("missing_value").render(lang)
+        if self.type == "enum" and self.enum_def:
+            return self.enum_def.label(value, lang)
+        if self.type == "bool":
+            return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+        if self.type == "money":
+            return Localized("unit_yuan", value=f"{Decimal(value):.2f}").render(lang)
+        return str(value)
+
+
+class Vocabulary(BaseModel):
+    """`fields.toml`: the enumerations and the case fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enums: dict[str, EnumDef] = Field(default_factory=dict)
+    fields: dict[str, FieldDef] = Field(default_factory=dict)
+
+    def resolved(self) -> "Vocabulary":
+        for name, field in self.fields.items():
+            field.name = name
+            if field.type == "enum" and field.enum in self.enums:
+                field.enum_def = self.enums[field.enum]
+        return self
+
+
+def decimal_or_none(value: object) -> Decimal | None:
+    try:
+        return parse_yuan(value)
+    except (MoneyError, InvalidOperation):
+        return None
