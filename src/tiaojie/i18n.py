@@ -63,6 +63,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "type_money": ("金额", "money"),
     "type_bool": ("是/否", "yes/no"),
     "type_date": ("日期", "date"),
+    "id_pattern": ("编号「{value}」只能用小写字母、数字、- 和 _", "id '{value}' may use only lowercase letters, digits, - and _"),
+    "type_word_string": ("字符串", "a string"),
+    "type_word_int": ("整数", "an integer"),
+    "type_word_decimal": ("数值", "a number"),
+    "type_word_float": ("数值", "a number"),
+    "type_word_bool": ("true 或 false", "true or false"),
+    "type_word_list": ("列表 [...]", "a list [...]"),
+    "type_word_dict": ("表 {...}", "a table {...}"),
+    "type_word_date": ("日期", "a date"),
+    "type_word_model": ("表 {...}", "a table {...}"),
+    "type_word_value": ("其他类型", "another type"),
+    "label": ("{zh}", "{en}"),
+    "output_label": ("{zh}", "{en}"),
+    "shown_value": ("{zh}", "{en}"),
+    "out_of_range": ("取值 {value} 超出范围", "value {value} is out of range"),
+    "wrong_value": ("取值 {value!s} 无效", "value {value!s} is invalid"),
+    "engine_refused": ("规则引擎拒绝了规则「{rule}」的条件：{detail}", "the rules engine refused the condition of rule '{rule}': {detail}"),
     "reserved_field": ("字段名「{field}」为保留字", "field name '{field}' is reserved"),
     # --- evaluation ---------------------------------------------------------------------------
     "unknown_policy": ("未找到政策「{policy}」{hint}", "no policy '{policy}'{hint}"),
@@ -132,6 +149,9 @@ class Localized:
 
 
 def tr(key: str, lang: Lang = DEFAULT_LANG, /, **params: object) -> str:
+    if key == "joined":
+        sep = "，" if lang != "en" else ", "
+        return sep.join(p.render(lang) if isinstance(p, Localized) else str(p) for p in params["items"])  # type: ignore[union-attr]
     zh, en = MESSAGES[key]
     template = en if lang == "en" else zh
     rendered = {
