@@ -113,6 +113,12 @@ class Evaluator:
         policy, on = self.version_for(policy_id, case, as_of)
         return self._evaluate(self.plan(policy), case, as_of, on)
 
+    def evaluate_version(self, policy: Policy, case: dict[str, Any], as_of: dt.date, on: dt.date | None = None) -> Outcome:
+        """Evaluate against one given version, whatever is in force (examples, impact of a draft)."""
+        if not isinstance(case, dict):
+            raise EvaluationError("input_not_object")
+        return self._evaluate(self.plan(policy), case, as_of, on or as_of)
+
     def version_for(self, policy_id: str, case: dict[str, Any], as_of: dt.date) -> tuple[Policy, dt.date]:
         """The version in force on the case's own date (e.g. the settlement date), else on `as_of`."""
         versions = self.book.versions(policy_id)
