@@ -63,6 +63,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "type_money": ("金额", "money"),
     "type_bool": ("是/否", "yes/no"),
     "type_date": ("日期", "date"),
+    "id_pattern": ("编号「{value}」只能用小写字母、数字、- 和 _", "id '{value}' may use only lowercase letters, digits, - and _"),
+    "type_word_string": ("字符串", "a string"),
+    "type_word_int": ("整数", "an integer"),
+    "type_word_decimal": ("数值", "a number"),
+    "type_word_float": ("数值", "a number"),
+    "type_word_bool": ("true 或 false", "true or false"),
+    "type_word_list": ("列表 [...]", "a list [...]"),
+    "type_word_dict": ("表 {...}", "a table {...}"),
+    "type_word_date": ("日期", "a date"),
+    "type_word_model": ("表 {...}", "a table {...}"),
+    "type_word_value": ("其他类型", "another type"),
+    "label": ("{zh}", "{en}"),
+    "output_label": ("{zh}", "{en}"),
+    "shown_value": ("{zh}", "{en}"),
+    "out_of_range": ("取值 {value} 超出范围", "value {value} is out of range"),
+    "wrong_value": ("取值 {value!s} 无效", "value {value!s} is invalid"),
+    "engine_refused": ("规则引擎拒绝了规则「{rule}」的条件：{detail}", "the rules engine refused the condition of rule '{rule}': {detail}"),
+    "test_error": ("求值出错：{detail}", "evaluation failed: {detail}"),
     "reserved_field": ("字段名「{field}」为保留字", "field name '{field}' is reserved"),
     # --- evaluation ---------------------------------------------------------------------------
     "unknown_policy": ("未找到政策「{policy}」{hint}", "no policy '{policy}'{hint}"),
@@ -98,7 +116,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "esc_monthly": ("常规事项：提交 {date} 的月度例会", "regular matter: to the monthly meeting on {date}"),
     "div_fixed": ("固定收益：本金 {principal} 元 × {rate} × {months}/12 = {amount} 元", "fixed return: principal {principal} × {rate} × {months}/12 = {amount}"),
     "div_income": ("其他收入 {income} 元，成本 {costs} 元", "other income {income}, costs {costs}"),
-    "div_retain": ("提取「{title}」{amount} 元", "retain '{title}' {amount}"),
+    "div_retain": ("「{title}」：{amount} 元", "'{title}': {amount}"),
     "div_pool": ("可分配红利 {pool} 元，按 {weight} 份加权股分配给 {members} 名成员", "dividend pool {pool}, allocated over {weight} weighted shares to {members} members"),
     "div_loss": ("可分配额为负（{gross} 元），本年不分配", "the distributable amount is negative ({gross}); nothing is allocated"),
     # --- rule checks --------------------------------------------------------------------------
@@ -132,6 +150,9 @@ class Localized:
 
 
 def tr(key: str, lang: Lang = DEFAULT_LANG, /, **params: object) -> str:
+    if key == "joined":
+        sep = "，" if lang != "en" else ", "
+        return sep.join(p.render(lang) if isinstance(p, Localized) else str(p) for p in params["items"])  # type: ignore[union-attr]
     zh, en = MESSAGES[key]
     template = en if lang == "en" else zh
     rendered = {

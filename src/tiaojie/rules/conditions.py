@@ -36,7 +36,12 @@ class Problem:
 def engine_name(name: str) -> str:
     """The engine sees every case field under `c`, dots flattened, so no case field can collide
     with the engine's own keys (`sid`, `id`) or be read as a nested path by accident."""
-    return "c." + name.replace(".", "__")
+    return "c." + fact_key(name)
+
+
+def fact_key(name: str) -> str:
+    """The key of a field inside the fact's `c` object."""
+    return name.replace(".", "__")
 
 
 # --- the tree ----------------------------------------------------------------------------------
@@ -144,7 +149,7 @@ class Atom(Condition):
         op, v = self.op, self.value
         zh = lang != "en"
         if op == "eq":
-            return f"「{show(v)}」" if zh else f"'{show(v)}'"
+            return f"为「{show(v)}」" if zh else f"is '{show(v)}'"
         if op == "ne":
             return f"不为「{show(v)}」" if zh else f"not '{show(v)}'"
         if op in ("in", "not_in"):
@@ -171,11 +176,8 @@ class Atom(Condition):
         raise AssertionError(op)  # pragma: no cover
 
     def describe_full(self, lang: Lang = "zh") -> str:
-        sep = "" if lang != "en" else " "
-        text = self.describe(lang)
-        if lang != "en" and self.op == "eq":
-            return f"{self.field.label(lang)}为{text}"
-        return f"{self.field.label(lang)}{sep}{text}" if lang == "en" else f"{self.field.label(lang)}{text}"
+        sep = " " if lang == "en" else ""
+        return f"{self.field.label(lang)}{sep}{self.describe(lang)}"
 
 
 @dataclass

@@ -1,0 +1,92 @@
+"""Pieces every calculator uses: output arithmetic, explanations, near misses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..i18n import Localized
+from ..money import format_yuan, round_fen
+from ..rules.conditions import Atom, Group
+from ..rules.errors import EvaluationError
+from ..rules.expressions import DivideByZero, Expression, MissingInput
+from ..rules.policy import CompiledRow, OutputValue, Policy
+
+
+@dataclass
+class Decision:
+    """Everything a calculator needs to turn matched rows into an outcome."""
+
+    policy: Policy
+    typed: dict[str, Any]  # the case's typed values by field name
+    matched: list[CompiledRow]  # rows whose conditions hold, in salience order
+    as_of: dt.date
+    on: dt.date  # the date that picked the version
+    context: dict[str, Any] = field(default_factory=dict)  # kind-specific prepared input
+
+
+def output_value(policy: Policy, name: str, value: OutputValue, typed: dict[str, Any]) -> Any:
+    """A row's output for this case: constants as they are, formulas computed in Decimal."""
+    if isinstance(value, Expression):
+        try:
+            result = value.evaluate(typed)
+        except MissingInput as missing:
+            raise EvaluationError("input_invalid", field=str(missing), detail=Localized("missing_value")) from None
+        except DivideByZero:
+            raise EvaluationError("expr_div_zero", expr=value.source) from None
+    else:
+        result = value
+    out = policy.outputs.get(name)
+    if out is not None and out.type == "money":
+        return round_fen(Decimal(result))
+    if out is not None and out.type == "int" and isinstance(result, Decimal):
+        return int(result.to_integral_value())
+    return result
+
+
+def show_output(policy: Policy, name: str, value: Any) -> Localized | str:
+    out = policy.outputs.get(name)
+    if out is not None and out.type == "money":
+        return Localized("unit_yuan", value=format_yuan(Decimal(value)))
+    if out is not None and out.type == "enum" and out.enum in policy.vocabulary.enums:
+        return policy.vocabulary.enums[out.enum].label(value)
+    return str(value)
+
+
+def effect_text(policy: Policy, outputs: dict[str, Any]) -> Localized:
+    parts = []
+    for name, value in outputs.items():
+        out = policy.outputs.get(name)
+        label = Localized("output_label", zh=out.title if out else name, en=(out.title_en or out.title) if out else name)
+        parts.append(Localized("effect_set", output=label, value=show_output(policy, name, value)))
+    return Localized("joined", items=tuple(parts))
+
+
+def near_misses(policy: Policy, typed: dict[str, Any], matched: list[CompiledRow], limit: int = 3) -> tuple[Localized, ...]:
+    """Rows that failed on exactly one condition, and which condition that was."""
+    matched_ids = {row.id for row in matched}
+    found = []
+    for row in policy.rows:
+        if row.id in matched_ids or not isinstance(row.condition, Group):
+            continue
+        failing = [child for child in row.condition.children if not child.holds(typed)]
+        if len(failing) != 1 or not isinstance(failing[0], Atom):
+            continue
+        atom = failing[0]
+        fdef = atom.field
+        found.append(Localized(
+            "explain_near",
+            title=Localized("label", zh=row.title, en=row.title_en or row.title),
+            field=Localized("label", zh=fdef.title, en=fdef.title_en or fdef.title),
+            actual=Localized("shown_value", zh=fdef.show(typed.get(fdef.name), "zh"), en=fdef.show(typed.get(fdef.name), "en")),
+            requirement=Localized("label", zh=atom.describe("zh"), en=atom.describe("en")),
+        ))
+        if len(found) >= limit:
+            break
+    return tuple(found)
+
+
+def row_title(row: CompiledRow) -> Localized:
+    return Localized("label", zh=row.title, en=row.title_en or row.title)

@@ -1,0 +1,163 @@
+"""The durable-rules engine, behind one small class. Nothing else in tiaojie imports `durable`.
+
+What the wrapper does about the engine's known edges (see the team's engine notes):
+
+* Each compiled policy is a fresh dict handed to `set_rulesets`, which mutates what it is given.
+* Every rule carries the guard term `{"_t": "case"}`, so the engine's own state document (which
+  rules also see) can never match a rule and loop; a lowest-priority catch-all rule means a case
+  that matches nothing is not an error.
+* The Host's two background dispatch threads are never started: evaluation is synchronous and
+  those threads have crashed the process when sessions are deleted.
+* Each evaluation asserts one fact under a fresh random session id, checks that the state that
+  comes back carries that id (ids are a 32-bit hash inside the engine and have collided), and
+  deletes the session afterwards, so memory does not grow with the number of cases and the
+  engine's limit on live sessions is never near.
+* Case values reach the engine typed and encoded (enum ids, integer fen, integer date ordinals),
+  because the engine compares loosely (`"50"` > 100, `1` == `True`) and cannot carry Decimal.
+* The C library has no locks: one evaluation at a time per Host.
+* A ruleset name cannot be registered twice and cannot be replaced: each compiled policy gets a
+  unique name, and a reload builds a new `RulesEngine` beside the old one.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+import uuid
+from typing import Any, Iterable
+
+import durable.engine as durable_engine
+import durable_rules_engine
+
+from .errors import EvaluationError
+from .policy import Policy
+
+GUARD = {"_t": "case"}
+CATCH_ALL = "__catch_all__"
+_names = itertools.count(1)
+
+
+class EngineRefused(Exception):
+    """The engine would not accept a compiled condition (e.g. a pattern it cannot parse)."""
+
+    def __init__(self, policy: Policy, row_id: str | None, detail: str):
+        self.policy = policy
+        self.row_id = row_id
+        self.detail = detail
+        super().__init__(f"{policy.path}: rule {row_id}: {detail}")
+
+
+class _SynchronousHost(durable_engine.Host):
+    """A Host whose background dispatch threads never start."""
+
+    def _run(self) -> None:  # noqa: D401 - overriding the thread starter on purpose
+        return None
+
+
+def compile_policy(policy: Policy) -> dict[str, dict]:
+    """A policy's rows as a durable-rules ruleset definition (without actions)."""
+    rules: dict[str, dict] = {}
+    for row in policy.rows:
+        terms: list[dict] = [GUARD]
+        condition = row.condition.to_engine() if row.condition.fields() else None
+        if condition:
+            terms.append(condition)
+        if row.effective_from:
+            terms.append({"$gte": {"_on": row.effective_from.toordinal()}})
+        if row.effective_until:
+            terms.append({"$lte": {"_on": row.effective_until.toordinal()}})
+        match = terms[0] if len(terms) == 1 else {"$and": terms}
+        rules[row.id] = {"all": [{"m": match}], "pri": row.order + 1}
+    rules[CATCH_ALL] = {"all": [{"m": dict(GUARD)}], "pri": len(policy.rows) + 1000}
+    return rules
+
+
+class RulesEngine:
+    """Compiled rulesets for a set of policies, evaluated one case at a time."""
+
+    def __init__(self, policies: Iterable[Policy]):
+        self._host = _SynchronousHost()
+        self._lock = threading.Lock()
+        self._fired: list[str] = []
+        self._names: dict[int, str] = {}
+        self._handles: list[Any] = []
+        for policy in policies:
+            self._register(policy)
+
+    def _register(self, policy: Policy) -> None:
+        name = f"{policy.id}-{policy.version}-{policy.hash[7:15]}-{next(_names)}"
+        definition = self._with_actions(compile_policy(policy))
+        try:
+            self._host.set_rulesets({name: definition})
+        except Exception as err:  # the engine says only "error code 501": find the row it refused
+            raise EngineRefused(policy, self._find_refused(policy), str(err)) from None
+        self._names[id(policy)] = name
+        self._handles.append(self._host.get_ruleset(name)._handle)
+
+    def _with_actions(self, definition: dict[str, dict]) -> dict[str, dict]:
+        fresh = copy.deepcopy(definition)
+        fired = self._fired
+        for rule_id, rule in fresh.items():
+            if rule_id == CATCH_ALL:
+                rule["run"] = _ignore
+            else:
+                rule["run"] = _recorder(fired, rule_id)
+        return fresh
+
+    def _find_refused(self, policy: Policy) -> str | None:
+        full = compile_policy(policy)
+        for rule_id, rule in full.items():
+            probe = _SynchronousHost()
+            name = f"probe-{next(_names)}"
+            try:
+                probe.set_rulesets({name: {rule_id: dict(rule, run=_ignore)}})
+            except Exception:
+                return rule_id
+            else:
+                durable_rules_engine.delete_ruleset(probe.get_ruleset(name)._handle)
+        return None
+
+    def knows(self, policy: Policy) -> bool:
+        return id(policy) in self._names
+
+    def match(self, policy: Policy, encoded_case: dict[str, Any], on_ordinal: int) -> list[str]:
+        """Ids of the rows whose conditions hold, in salience order."""
+        name = self._names[id(policy)]
+        sid = uuid.uuid4().hex
+        fact = {"sid": sid, "id": sid, "_t": "case", "_on": on_ordinal, "c": encoded_case}
+        with self._lock:
+            self._fired.clear()
+            try:
+                state = self._host.assert_fact(name, fact)
+                fired = list(self._fired)
+            finally:
+                self._host.delete_state(name, sid)
+        if not isinstance(state, dict) or state.get("sid") != sid:
+            got = state.get("sid") if isinstance(state, dict) else state
+            raise EvaluationError("engine_sid_mismatch", expected=sid, got=got)
+        if "exception" in state:
+            raise EvaluationError("engine_action_failed", detail=state["exception"])
+        return fired
+
+    def close(self) -> None:
+        """Free the compiled rulesets in the C library; the engine cannot be used afterwards."""
+        with self._lock:
+            for handle in self._handles:
+                try:
+                    durable_rules_engine.delete_ruleset(handle)
+                except Exception:  # already gone; nothing else to free
+                    pass
+            self._handles.clear()
+            self._names.clear()
+
+
+def _recorder(fired: list[str], rule_id: str):
+    def record(c) -> None:
+        fired.append(rule_id)
+
+    return record
+
+
+def _ignore(c) -> None:
+    return None

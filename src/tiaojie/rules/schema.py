@@ -1,0 +1,153 @@
+"""The rule-file format, as pydantic models. Every table forbids unknown keys.
+
+A rule file is one policy version:
+
+    [policy]      who, what kind, which version, in force from when, the source it cites
+    [fields.*]    fields this policy reads that the shared vocabulary does not define
+    [outputs.*]   (table) what each row yields
+    [default]     outputs when no row matches
+    [[rule]]      rows: `when` (conditions) → `then` (outputs) / `message` (banquet)
+    [[cap]]       (reward) ceilings per payee per period
+    [dividend]    (dividend) share classes, default fixed rate
+    [escalation]  (escalation) levels in order, deadlines, overdue handling, meetings
+    [[example]]   given → expect: the policy's own tests
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..vocabulary import FieldDef
+
+Kind = Literal["reward", "banquet", "dividend", "escalation", "table"]
+Hit = Literal["first", "unique", "collect-sum"]
+OutputType = Literal["money", "decimal", "int", "text", "bool", "enum"]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+
+class PolicyHeader(_Strict):
+    """`[policy]`: identity, version and validity of this file."""
+
+    id: str = Field(pattern=ID_PATTERN, description="政策编号, shared by all versions of one policy")
+    kind: Kind = Field(description="reward | banquet | dividend | escalation | table")
+    title: str = Field(min_length=1, description="中文标题")
+    title_en: str | None = Field(default=None, description="English title")
+    version: str = Field(min_length=1, description="版本号, e.g. 2026.1")
+    effective_from: dt.date = Field(description="生效日期 (inclusive)")
+    effective_until: dt.date | None = Field(default=None, description="失效日期 (inclusive); open-ended if absent")
+    source: str = Field(min_length=1, description="政策出处: the report or circular, with the place")
+    hit: Hit = Field(default="first", description="table/reward: first | unique | collect-sum")
+    date_field: str | None = Field(default=None, description="the case field whose date picks the version in force")
+    inputs: list[str] | None = Field(default=None, description="fields the policy reads; derived from the rows if absent")
+    description: str | None = None
+
+
+class OutputDef(_Strict):
+    """`[outputs.NAME]`: one output of a table."""
+
+    type: OutputType = "decimal"
+    title: str
+    title_en: str | None = None
+    enum: str | None = Field(default=None, description="for type = enum: the enumeration")
+
+
+class Row(_Strict):
+    """`[[rule]]`: one row of the policy."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, description="中文说明, shown in explanations")
+    title_en: str | None = None
+    when: dict[str, Any] = Field(default_factory=dict, description="conditions; all must hold")
+    then: dict[str, Any] = Field(default_factory=dict, description="outputs: constants or formulas")
+    message: str | None = Field(default=None, description="banquet: violation text, may use {field}")
+    message_en: str | None = None
+    priority: int | None = Field(default=None, description="lower fires first; file order otherwise")
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+    note: str | None = None
+
+
+class Cap(_Strict):
+    """`[[cap]]` (reward): a ceiling on what one payee is paid in one period."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    title_en: str | None = None
+    period: Literal["month", "quarter", "year"]
+    per: Literal["payee", "unit"] = "payee"
+    max: Decimal | None = Field(default=None, ge=0, description="yuan")
+    max_cases: int | None = Field(default=None, ge=0, description="paid cases at most")
+
+
+class ShareClass(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    title_en: str | None = None
+    weight: Decimal = Field(description="dividend weight of one share of this class")
+
+
+class DividendSection(_Strict):
+    """`[dividend]`: how a collective's income becomes members' dividends."""
+
+    fixed_rate: Decimal = Field(default=Decimal(0), description="annual fixed return on investments, e.g. 0.04")
+    share_classes: list[ShareClass] = Field(min_length=1)
+    default_class: str | None = None
+    revenue_share: Decimal | None = Field(default=None, description="collective's share of project revenue")
+
+
+class EscalationSection(_Strict):
+    """`[escalation]`: levels in order and how deadlines run."""
+
+    levels: list[str] = Field(min_length=1, description="level ids, lowest first")
+    deadlines: dict[str, int] = Field(description="days to answer after a matter reaches each level")
+    on_overdue: Literal["next_level", "stay"] = "next_level"
+    closed_statuses: list[str] = Field(default_factory=lambda: ["settled", "failed", "withdrawn"])
+    monthly_meeting_day: int | None = Field(default=None, ge=1, le=28)
+
+
+class Example(_Strict):
+    """`[[example]]`: an input and what the policy must answer."""
+
+    title: str | None = None
+    given: dict[str, Any] = Field(default_factory=dict)
+    expect: dict[str, Any] = Field(default_factory=dict)
+    as_of: dt.date | None = None
+
+
+class PolicyFile(_Strict):
+    """One rule file."""
+
+    policy: PolicyHeader
+    fields: dict[str, FieldDef] = Field(default_factory=dict)
+    outputs: dict[str, OutputDef] = Field(default_factory=dict)
+    default: dict[str, Any] = Field(default_factory=dict)
+    rule: list[Row] = Field(default_factory=list)
+    cap: list[Cap] = Field(default_factory=list)
+    dividend: DividendSection | None = None
+    escalation: EscalationSection | None = None
+    example: list[Example] = Field(default_factory=list)
+
+
+# The outputs that the built-in kinds give their rows, so that a reward row says `amount = 500`
+# without declaring it. A table declares its own under [outputs].
+KIND_OUTPUTS: dict[str, dict[str, OutputDef]] = {
+    "reward": {"amount": OutputDef(type="money", title="奖励金额", title_en="reward")},
+    "banquet": {},
+    "dividend": {
+        "retain_rate": OutputDef(type="decimal", title="提取比例", title_en="retention rate"),
+        "retain": OutputDef(type="money", title="提取金额", title_en="retention"),
+    },
+    "escalation": {
+        "level": OutputDef(type="enum", title="处理层级", title_en="level", enum="level"),
+        "answer_days": OutputDef(type="int", title="答复期限（天）", title_en="days to answer"),
+        "emergency_days": OutputDef(type="int", title="紧急会议期限（天）", title_en="days to emergency meeting"),
+    },
+}

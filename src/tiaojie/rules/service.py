@@ -1,0 +1,82 @@
+"""The rules as the rest of tiaojie sees them: load a directory, compile it, evaluate through it,
+and swap in a new set only when it is whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .engine import EngineRefused, RulesEngine
+from .errors import EvaluationError, RuleError, RuleSetError
+from .evaluate import Evaluator
+from .loader import RuleBook, load_rules
+from .locate import line_of
+from .outcome import Outcome
+
+BUNDLED_RULES = Path(__file__).resolve().parent.parent / "bundled_rules"
+
+
+def default_rules_dir(cwd: Path | None = None) -> Path:
+    """`./rules` when the working directory has one, else the set shipped with tiaojie."""
+    local = (cwd or Path.cwd()) / "rules"
+    if (local / "fields.toml").is_file():
+        return local
+    return BUNDLED_RULES
+
+
+@dataclass
+class Rules:
+    """A checked rule book with its compiled engine."""
+
+    book: RuleBook
+    engine: RulesEngine
+    evaluator: Evaluator
+
+    def evaluate(self, policy_id: str, case: dict[str, Any], as_of: dt.date | None = None) -> Outcome:
+        return self.evaluator.evaluate(policy_id, case, as_of)
+
+    def evaluate_batch(self, policy_id: str, cases: Iterable[Any], as_of: dt.date | None = None) -> Iterator[Outcome | EvaluationError]:
+        return self.evaluator.evaluate_batch(policy_id, cases, as_of)
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def open_rules(directory: Path | str | None = None) -> Rules:
+    """Load, check and compile a rules directory. Raises RuleSetError naming file and line."""
+    book = load_rules(directory or default_rules_dir())
+    try:
+        engine = RulesEngine(book.all())
+    except EngineRefused as refused:
+        policy = refused.policy
+        row = policy.row(refused.row_id) if refused.row_id else None
+        line = row.line if row else line_of(policy.lines, ("policy",))
+        raise RuleSetError([RuleError(policy.path, line, "engine_refused", {
+            "rule": refused.row_id or "?", "detail": refused.detail})]) from None
+    return Rules(book, engine, Evaluator(book, engine))
+
+
+class ActiveRules:
+    """The rule set in force, replaced atomically: a broken set never replaces a working one,
+    and a reader holding the old set keeps a whole set."""
+
+    def __init__(self, directory: Path | str | None = None):
+        self._lock = threading.Lock()
+        self.directory = Path(directory or default_rules_dir())
+        self._current = open_rules(self.directory)
+
+    @property
+    def current(self) -> Rules:
+        return self._current
+
+    def reload(self, directory: Path | str | None = None) -> Rules:
+        """Build the new set beside the old; swap one reference only if it loaded whole."""
+        target = Path(directory or self.directory)
+        fresh = open_rules(target)  # raises RuleSetError: nothing changes
+        with self._lock:
+            self._current, self.directory = fresh, target
+        return fresh
