@@ -156,7 +156,9 @@ class PayoutLine(_Model):
     policy_id: str
     version: str
     hash: str
-    amount: Decimal = Field(description="yuan, to the fen")
+    gross: Decimal = Field(description="what the policy gave, yuan")
+    amount: Decimal = Field(description="what is paid after caps, yuan")
+    capped_by: str | None = Field(default=None, description="id of the cap that reduced it")
 
 
 class Adjustment(_Model):

@@ -17,7 +17,7 @@ PPM = Decimal(1_000_000)
 # model field (Decimal yuan) → row column (int fen)
 _MONEY: dict[type, dict[str, str]] = {
     s.CaseRow: {"amount_involved": "amount_involved_fen"},
-    s.PayoutLineRow: {"amount": "amount_fen"},
+    s.PayoutLineRow: {"amount": "amount_fen", "gross": "gross_fen"},
     s.AdjustmentRow: {"amount": "amount_fen"},
     s.BanquetFilingRow: {"gift": "gift_fen"},
     s.FiscalInvestmentRow: {"principal": "principal_fen"},

@@ -146,7 +146,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 def tr(key: str, lang: Lang = "zh", /, **params: object) -> str:
     zh, en = MESSAGES[key]
-    rendered = {k: (v.render(lang) if isinstance(v, Message) else v) for k, v in params.items()}
+    # Messages from the rules core (tiaojie.i18n.Localized) nest here too: anything with render().
+    rendered = {k: (v.render(lang) if hasattr(v, "render") else v) for k, v in params.items()}
     return (en if lang == "en" else zh).format(**rendered)
 
 
@@ -155,7 +156,7 @@ class Message:
 
     __slots__ = ("key", "params")
 
-    def __init__(self, key: str, **params: object):
+    def __init__(self, key: str, /, **params: object):
         if key not in MESSAGES:
             raise KeyError(key)
         self.key = key
@@ -178,7 +179,7 @@ class Message:
 class LedgerError(Exception):
     """Base of every expected failure of store and ledger; carries a bilingual message."""
 
-    def __init__(self, key: str, **params: object):
+    def __init__(self, key: str, /, **params: object):
         self.msg = Message(key, **params)
         super().__init__(self.msg.render("en"))
 

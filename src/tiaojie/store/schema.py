@@ -140,7 +140,7 @@ class OutcomeRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     policy_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[str] = mapped_column(String(32))
-    hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(80))
     as_of: Mapped[dt.date] = mapped_column(Date)
     outputs: Mapped[dict[str, Any]] = mapped_column(JSON)
     fired: Mapped[list[Any]] = mapped_column(JSON)
@@ -177,8 +177,10 @@ class PayoutLineRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     policy_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[str] = mapped_column(String(32))
-    hash: Mapped[str] = mapped_column(String(64))
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(80))
+    gross_fen: Mapped[int] = mapped_column(BigInteger)  # before caps
+    amount_fen: Mapped[int] = mapped_column(BigInteger)  # paid, after caps
+    capped_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class AdjustmentRow(Base):
@@ -214,7 +216,7 @@ class BanquetFilingRow(Base):
     filed_on: Mapped[dt.date] = mapped_column(Date)
     policy_id: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[str | None] = mapped_column(String(32))
-    hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(80))
     violations: Mapped[list[Any]] = mapped_column(JSON)
 
 
@@ -283,7 +285,7 @@ class DistributionRunRow(Base):
     run_no: Mapped[int] = mapped_column(Integer)
     policy_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[str] = mapped_column(String(32))
-    hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(80))
     income_fen: Mapped[int] = mapped_column(BigInteger)
     retained_fen: Mapped[int] = mapped_column(BigInteger)
     pool_fen: Mapped[int] = mapped_column(BigInteger)

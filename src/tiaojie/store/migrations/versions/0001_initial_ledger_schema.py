@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 00:32:37.985663
 """
 
 from __future__ import annotations
@@ -82,7 +81,7 @@ def upgrade() -> None:
     sa.Column('filed_on', sa.Date(), nullable=False),
     sa.Column('policy_id', sa.String(length=64), nullable=True),
     sa.Column('version', sa.String(length=32), nullable=True),
-    sa.Column('hash', sa.String(length=64), nullable=True),
+    sa.Column('hash', sa.String(length=80), nullable=True),
     sa.Column('violations', sa.JSON(), nullable=False),
     sa.CheckConstraint('days >= 0 AND tables >= 0', name=op.f('ck_banquet_filings_counts')),
     sa.CheckConstraint('gift_fen >= 0', name=op.f('ck_banquet_filings_gift')),
@@ -177,7 +176,7 @@ def upgrade() -> None:
     sa.Column('run_no', sa.Integer(), nullable=False),
     sa.Column('policy_id', sa.String(length=64), nullable=False),
     sa.Column('version', sa.String(length=32), nullable=False),
-    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=80), nullable=False),
     sa.Column('income_fen', sa.BigInteger(), nullable=False),
     sa.Column('retained_fen', sa.BigInteger(), nullable=False),
     sa.Column('pool_fen', sa.BigInteger(), nullable=False),
@@ -234,7 +233,7 @@ def upgrade() -> None:
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('policy_id', sa.String(length=64), nullable=False),
     sa.Column('version', sa.String(length=32), nullable=False),
-    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=80), nullable=False),
     sa.Column('as_of', sa.Date(), nullable=False),
     sa.Column('outputs', sa.JSON(), nullable=False),
     sa.Column('fired', sa.JSON(), nullable=False),
@@ -254,8 +253,10 @@ def upgrade() -> None:
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('policy_id', sa.String(length=64), nullable=False),
     sa.Column('version', sa.String(length=32), nullable=False),
-    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=80), nullable=False),
+    sa.Column('gross_fen', sa.BigInteger(), nullable=False),
     sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('capped_by', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_payout_lines_case_id_cases')),
     sa.ForeignKeyConstraint(['period_id'], ['periods.id'], name=op.f('fk_payout_lines_period_id_periods')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_payout_lines_unit_id_units')),
