@@ -162,9 +162,13 @@ def test_escalate_and_list_filters(ledger, org):
     assert {c.number for c in cases.list_cases(ledger, unit="C-T1-V2")} == {"E2"}
     assert {c.number for c in cases.list_cases(ledger, category="合同")} == {"E2"}
     assert {c.number for c in cases.list_cases(ledger, period="2026-06")} == {"E2"}
+    assert {c.number for c in cases.list_cases(ledger, period="2026Q2")} == {"E1", "E2"}
     assert {c.number for c in cases.list_cases(ledger, status="escalated")} == {"E1"}
-    # E1: at the township with a 15-day deadline from 2026-05-12 → overdue by 2026-06-15
-    assert {c.number for c in cases.list_cases(ledger, overdue=True)} == {"E1"}
+    # E1 still open at the township long after its deadlines; E2 was to be answered on the spot
+    # (06-10) and is still open on 06-15; E3 arrived today and is not yet late.
+    cases.add_case(ledger, org.mediator, "C-T1-V2", number="E3", category="contract", received_on="2026-06-15")
+    assert {c.number for c in cases.list_cases(ledger, overdue=True)} == {"E1", "E2"}
+    assert {c.number for c in cases.list_cases(ledger, overdue=True, as_of=dt.date(2026, 6, 16))} == {"E1", "E2", "E3"}
 
 
 def test_audit_chain_detects_edit_and_removal(ledger, org):

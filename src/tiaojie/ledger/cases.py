@@ -166,8 +166,7 @@ def edit_case(ledger: Ledger, by: User, case_id: int, **changes: Any) -> Case:
     check(by, "case_write")
     with ledger.uow() as uow:
         uow.lock_periods(exclusive=False)
-        uow.cases.lock(case_id)
-        before = uow.cases.get(case_id)
+        before = uow.cases.get(case_id, lock=True)
         if before is None:
             raise NotFound("unknown_case", case=case_id)
         changes = normalise(ledger, changes)
@@ -198,8 +197,7 @@ def settle_case(
     check(by, "case_write")
     with ledger.uow() as uow:
         uow.lock_periods(exclusive=False)
-        uow.cases.lock(case_id)
-        before = uow.cases.get(case_id)
+        before = uow.cases.get(case_id, lock=True)
         if before is None:
             raise NotFound("unknown_case", case=case_id)
         if before.status not in OPEN_STATUSES:
@@ -221,8 +219,7 @@ def escalate_case(ledger: Ledger, by: User, case_id: int, *, on: dt.date | str |
     check(by, "case_write")
     with ledger.uow() as uow:
         uow.lock_periods(exclusive=False)
-        uow.cases.lock(case_id)
-        before = uow.cases.get(case_id)
+        before = uow.cases.get(case_id, lock=True)
         if before is None:
             raise NotFound("unknown_case", case=case_id)
         if before.status not in OPEN_STATUSES:
@@ -239,7 +236,7 @@ def escalate_case(ledger: Ledger, by: User, case_id: int, *, on: dt.date | str |
         step = Escalation(escalated_on=day, from_level=before.level, to_level=target, reason=reason, by_user=by.name)
         after = _build({**before.model_dump(), "level": target, "status": "escalated", "escalations": [*before.model_dump()["escalations"], step.model_dump()]})
         guard_case_write(uow, before, after)
-        uow.cases.update(after)
+        uow.cases.update(after.model_copy(update={"escalations": []}))
         uow.cases.add_escalation(case_id, step)
         stored = uow.cases.get(case_id)
         outcomes = _evaluate_and_store(ledger, uow, stored, ledger.escalation_policies(), day)  # type: ignore[arg-type]
@@ -279,11 +276,22 @@ def list_cases(
 
 
 def overdue_days(ledger: Ledger, uow: SqlUnitOfWork, case: Case, as_of: dt.date) -> int:
+    """Days past the answer deadline at the level that holds the case. The escalation policy moves
+    an unanswered matter up a level when a deadline passes; a case still recorded at the lower
+    level is overdue from that deadline on, even if the next level's clock has not yet run out."""
+    if case.status not in OPEN_STATUSES:
+        return 0
     for policy_id in ledger.escalation_policies():
         try:
             outcome = ledger.rules.evaluate(policy_id, evaluation_input(ledger, uow, case), as_of=as_of)
         except EvaluationError:
             continue
+        due = None
+        for step in outcome.details.get("path", []):
+            if step["level"] == case.level:
+                due = dt.date.fromisoformat(step["due_on"])
+        if due is not None and as_of > due:
+            return (as_of - due).days
         return int(outcome.outputs.get("days_overdue") or 0)
     return 0
 

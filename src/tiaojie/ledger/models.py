@@ -186,6 +186,7 @@ class BanquetFiling(_Model):
     days: int = Field(ge=0)
     tables: int = Field(ge=0)
     gift: Decimal = Field(ge=0, description="礼金 per guest, yuan")
+    host_age: int | None = Field(default=None, ge=0, description="age of the person celebrated (寿宴)")
     filed_on: dt.date
     policy_id: str | None = None
     version: str | None = None

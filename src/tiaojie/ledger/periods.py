@@ -155,6 +155,7 @@ def compute(ledger: Ledger, by: User, key: str) -> PeriodReport:
     wanted = parse_period(key)
     with ledger.uow() as uow:
         uow.lock_periods(exclusive=False)
+        uow.lock_computation()
         period = uow.periods.add(wanted)
         _lock_period_row(uow, period)
         period = uow.periods.get(period.id)  # type: ignore[arg-type, assignment]

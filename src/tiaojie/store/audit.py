@@ -14,7 +14,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from .mapping import utc
@@ -73,7 +73,7 @@ def entry_hash(
     return hashlib.sha256((body + prev_hash).encode("utf-8")).hexdigest()
 
 
-def append(session: Session, entries: list[dict[str, Any]]) -> list[AuditRow]:
+def append(session: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Append entries in order. Locks the head row until the transaction ends."""
     if not entries:
         return []
@@ -97,9 +97,9 @@ def append(session: Session, entries: list[dict[str, Any]]) -> list[AuditRow]:
             prev_hash=prev,
         )
         digest = entry_hash(**fields)
-        rows.append(AuditRow(**fields, hash=digest))
+        rows.append({**fields, "hash": digest})
         prev = digest
-    session.add_all(rows)
+    session.execute(insert(AuditRow), rows)
     session.execute(update(AuditHeadRow).where(AuditHeadRow.id == 1).values(seq=seq, hash=prev))
     return rows
 

@@ -159,7 +159,7 @@ class CaseRepository(_Repo):
         self.session.flush()
         for esc in case.escalations:
             self.add_escalation(row.id, esc)
-        return self.get(row.id)  # type: ignore[return-value]
+        return from_row(row, escalations=self._escalations(row.id) if case.escalations else [])
 
     def add_many(self, cases: Sequence[m.Case], *, chunk: int = 2000, progress=None) -> int:  # noqa: ANN001
         """Bulk insert; cases whose (unit, number) exists are skipped. Returns how many were added."""
@@ -177,8 +177,15 @@ class CaseRepository(_Repo):
                 progress(start + len(rows))
         return added
 
-    def get(self, case_id: int) -> m.Case | None:
-        row = self.session.get(CaseRow, case_id)
+    def get(self, case_id: int, *, lock: bool = False) -> m.Case | None:
+        """With ``lock``, the row stays locked until the transaction ends: two settlements of
+        one case queue up instead of both reading it open."""
+        if lock:
+            row = self.session.execute(
+                select(CaseRow).where(CaseRow.id == case_id).with_for_update()
+            ).scalar_one_or_none()
+        else:
+            row = self.session.get(CaseRow, case_id)
         if row is None:
             return None
         return from_row(row, escalations=self._escalations(case_id))
@@ -188,10 +195,6 @@ class CaseRepository(_Repo):
             select(CaseRow).where(CaseRow.unit_id == unit_id, CaseRow.number == number)
         ).scalar_one_or_none()
         return from_row(row, escalations=self._escalations(row.id)) if row else None
-
-    def lock(self, case_id: int) -> None:
-        """Row lock until the transaction ends: two settlements of one case queue up."""
-        self.session.execute(select(CaseRow.id).where(CaseRow.id == case_id).with_for_update()).all()
 
     def existing_numbers(self, keys: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
         keys = list(keys)
@@ -216,8 +219,12 @@ class CaseRepository(_Repo):
         values.pop("id")
         values.pop("created_at", None)
         values["updated_at"] = dt.datetime.now(dt.timezone.utc)
-        self.session.execute(update(CaseRow).where(CaseRow.id == case.id).values(**values))
-        return self.get(case.id)  # type: ignore[return-value]
+        self.session.execute(
+            update(CaseRow).where(CaseRow.id == case.id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+        self.session.expire_all()
+        return case.model_copy(update={"updated_at": values["updated_at"]})
 
     def add_escalation(self, case_id: int, esc: m.Escalation) -> None:
         values = row_values(esc.model_copy(update={"case_id": case_id}), include_id=False)
@@ -272,6 +279,9 @@ class OutcomeRepository(_Repo):
 
 
 class PeriodRepository(_Repo):
+    def __init__(self, session: Session):
+        super().__init__(session)
+        self._closed: list[m.Period] | None = None
     def by_key(self, key: str) -> m.Period | None:
         row = self.session.execute(select(PeriodRow).where(PeriodRow.key == key)).scalar_one_or_none()
         return from_row(row) if row else None
@@ -288,23 +298,19 @@ class PeriodRepository(_Repo):
         return found
 
     def closed_covering(self, days: Iterable[dt.date]) -> list[m.Period]:
-        days = sorted(set(days))
-        if not days:
-            return []
-        # Few periods exist; fetch the closed ones overlapping the span and test each day in Python.
-        rows = self.session.execute(
-            select(PeriodRow).where(
-                PeriodRow.status == "closed", PeriodRow.starts_on <= days[-1], PeriodRow.ends_on >= days[0]
-            )
-        ).scalars()
-        periods = [from_row(r) for r in rows]
-        return [p for p in periods if any(p.covers(d) for d in days)]
+        days = set(days)
+        return [p for p in self.closed() if any(p.covers(d) for d in days)]
 
     def closed(self) -> list[m.Period]:
-        rows = self.session.execute(select(PeriodRow).where(PeriodRow.status == "closed").order_by(PeriodRow.starts_on))
-        return [from_row(r) for r in rows.scalars()]
+        """Closed periods, read once per unit of work: a county closes a dozen a year, and the
+        callers hold the period lock, so none can close while we look."""
+        if self._closed is None:
+            rows = self.session.execute(select(PeriodRow).where(PeriodRow.status == "closed").order_by(PeriodRow.starts_on))
+            self._closed = [from_row(r) for r in rows.scalars()]
+        return self._closed
 
     def close(self, period_id: int, by: str, at: dt.datetime) -> None:
+        self._closed = None
         self.session.execute(
             update(PeriodRow).where(PeriodRow.id == period_id).values(status="closed", closed_by=by, closed_at=utc(at))
         )

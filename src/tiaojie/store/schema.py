@@ -213,6 +213,7 @@ class BanquetFilingRow(Base):
     days: Mapped[int] = mapped_column(Integer)
     tables: Mapped[int] = mapped_column(Integer)
     gift_fen: Mapped[int] = mapped_column(BigInteger)
+    host_age: Mapped[int | None] = mapped_column(Integer)  # for longevity banquets
     filed_on: Mapped[dt.date] = mapped_column(Date)
     policy_id: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[str | None] = mapped_column(String(32))

@@ -35,6 +35,7 @@ from .repository import (
 )
 
 _PERIOD_LOCK = 0x74696170  # advisory lock key: period close vs. writes into a period
+_COMPUTE_LOCK = 0x74696171  # advisory lock key: one period computation at a time
 
 
 class SqlUnitOfWork:
@@ -104,6 +105,13 @@ class SqlUnitOfWork:
             fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
             self.session.execute(text(f"SELECT {fn}(:k)"), {"k": _PERIOD_LOCK}).all()
 
+    def lock_computation(self) -> None:
+        """Period computations insert payout lines for overlapping sets of cases (a month and its
+        quarter); run one at a time so their inserts cannot deadlock on each other's keys."""
+        assert self.session is not None
+        if self.dialect == "postgresql":
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _COMPUTE_LOCK}).all()
+
     def flush(self) -> None:
         assert self.session is not None
         self.session.flush()
@@ -134,7 +142,7 @@ def translate_db_error(exc: BaseException, engine: Engine) -> LedgerError | None
         return Conflict("db_error", detail=_first_line(exc))
     if isinstance(exc, OperationalError):
         detail = _first_line(exc)
-        if "locked" in detail or "busy" in detail:
+        if any(word in detail for word in ("locked", "busy", "deadlock", "could not serialize")):
             return StoreUnavailable("db_busy", detail=detail)
         return StoreUnavailable("db_unreachable", url=safe_url(str(engine.url)), detail=detail)
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:

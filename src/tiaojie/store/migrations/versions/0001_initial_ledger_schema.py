@@ -78,6 +78,7 @@ def upgrade() -> None:
     sa.Column('days', sa.Integer(), nullable=False),
     sa.Column('tables', sa.Integer(), nullable=False),
     sa.Column('gift_fen', sa.BigInteger(), nullable=False),
+    sa.Column('host_age', sa.Integer(), nullable=True),
     sa.Column('filed_on', sa.Date(), nullable=False),
     sa.Column('policy_id', sa.String(length=64), nullable=True),
     sa.Column('version', sa.String(length=32), nullable=True),
