@@ -81,6 +81,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wrong_value": ("取值 {value!s} 无效", "value {value!s} is invalid"),
     "engine_refused": ("规则引擎拒绝了规则「{rule}」的条件：{detail}", "the rules engine refused the condition of rule '{rule}': {detail}"),
     "test_error": ("求值出错：{detail}", "evaluation failed: {detail}"),
+    "check_ok": ("规则检查通过：{dir} 中 {files} 个政策版本，共 {rows} 条规则", "rules check passed: {files} policy versions, {rows} rows in {dir}"),
+    "check_failed": ("共 {count} 处错误；现行规则未被替换", "{count} errors; the rules in force were not replaced"),
+    "lint_count": ("共 {count} 条发现", "{count} findings"),
     "reserved_field": ("字段名「{field}」为保留字", "field name '{field}' is reserved"),
     # --- evaluation ---------------------------------------------------------------------------
     "unknown_policy": ("未找到政策「{policy}」{hint}", "no policy '{policy}'{hint}"),
