@@ -98,7 +98,8 @@ class _FileReader:
         self.data: dict | None = None
         self.hash = ""
 
-    def error(self, loc: tuple, key: str, **params: object) -> None:
+    def error(self, loc: tuple, key: str, /, **params: object) -> None:
+        # positional-only: many messages have a parameter named `key` (the offending key)
         self.errors.append(RuleError(self.display, line_of(self.lines, loc) or 1, key, params, tuple(loc)))
 
     def read(self) -> dict | None:
@@ -110,8 +111,9 @@ class _FileReader:
         self.hash = "sha256:" + hashlib.sha256(raw).hexdigest()
         try:
             self.text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            self.errors.append(RuleError(self.display, None, "not_utf8", {}))
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            self.errors.append(RuleError(self.display, line, "not_utf8", {}))
             return None
         try:
             self.data = tomllib.loads(self.text, parse_float=Decimal)
@@ -279,6 +281,12 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
     def known() -> list[str]:
         return list(declared) if declared is not None else list(available)
 
+    def missing_field(loc: tuple, name: str) -> None:
+        if declared is not None and name in available:
+            reader.error(loc, "undeclared_input", field=name)
+        else:
+            reader.error(loc, "unknown_field", field=name, hint=did_you_mean(name, known()))
+
     parser = ConditionParser(resolve, known)
     used: set[str] = set(KIND_REQUIRED_INPUTS.get(kind, []))
 
@@ -307,7 +315,7 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
                 for ref in sorted(expr.names):
                     fdef = resolve(ref)
                     if fdef is None:
-                        reader.error(loc, "unknown_field", field=ref, hint=did_you_mean(ref, known()))
+                        missing_field(loc, ref)
                         ok = False
                     elif fdef.type not in NUMERIC_TYPES + ("bool",):
                         reader.error(loc, "expr_type", field=ref)
@@ -357,7 +365,7 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
         line = line_of(reader.lines, loc)
         if raw.id in seen_ids:
             reader.error(loc + ("id",), "duplicate_rule_id", id=raw.id, first=seen_ids[raw.id])
-        seen_ids.setdefault(raw.id, line or 0)
+        seen_ids.setdefault(raw.id, line_of(reader.lines, loc + ("id",)) or line or 0)
         if raw.effective_from and raw.effective_until and raw.effective_until < raw.effective_from:
             reader.error(loc + ("effective_until",), "until_before_from", until=raw.effective_until, start=raw.effective_from)
         condition = parser.parse(raw.when, loc + ("when",))
@@ -373,7 +381,7 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
             else:
                 for ref in re.findall(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}", raw.message):
                     if resolve(ref) is None:
-                        reader.error(loc + ("message",), "unknown_field", field=ref, hint=did_you_mean(ref, known()))
+                        missing_field(loc + ("message",), ref)
                     else:
                         used.add(ref)
             if raw.then:
@@ -387,6 +395,10 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
         ))
         rows[-1].priority = raw.priority  # type: ignore[attr-defined]
     for problem in parser.problems:
+        if problem.key == "unknown_field" and declared is not None and problem.params.get("field") in available:
+            # a field the vocabulary knows, left out of the policy's `inputs`
+            reader.error(problem.loc, "undeclared_input", field=problem.params["field"])
+            continue
         reader.error(problem.loc, problem.key, **problem.params)
 
     # Salience: explicit priority first (lower fires first), then file order.
