@@ -141,7 +141,7 @@ class Localized:
 
     __slots__ = ("key", "params")
 
-    def __init__(self, key: str, **params: object):
+    def __init__(self, key: str, /, **params: object):
         self.key = key
         self.params = params
 
