@@ -84,6 +84,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_ok": ("规则检查通过：{dir} 中 {files} 个政策版本，共 {rows} 条规则", "rules check passed: {files} policy versions, {rows} rows in {dir}"),
     "check_failed": ("共 {count} 处错误；现行规则未被替换", "{count} errors; the rules in force were not replaced"),
     "lint_count": ("共 {count} 条发现", "{count} findings"),
+    "cap_detail": ("{period} 已付 {so_far} 元，本件应得 {computed} 元，实付 {paid} 元", "{so_far} already paid in {period}; this case {computed}, paid {paid}"),
     "reserved_field": ("字段名「{field}」为保留字", "field name '{field}' is reserved"),
     # --- evaluation ---------------------------------------------------------------------------
     "unknown_policy": ("未找到政策「{policy}」{hint}", "no policy '{policy}'{hint}"),
