@@ -39,5 +39,25 @@ if _register_ledger is not None:
     _register_ledger(app)
 
 
+def register_plugins() -> list[str]:
+    """Commands contributed by other installed parts (the terminal UI) through entry points, so
+    that the core never imports them by name. Returns the names of the parts registered."""
+    from importlib.metadata import entry_points
+
+    names = []
+    for entry in entry_points(group="tiaojie.commands"):
+        try:
+            entry.load()(app)
+        except ImportError:  # a part that is declared but not importable here
+            continue
+        names.append(entry.name)
+    return names
+
+
 def main() -> None:
+    import sys
+
+    parts = register_plugins()
+    if len(sys.argv) == 1 and "tui" in parts:
+        sys.argv.append("tui")  # plain `tiaojie` opens the terminal UI
     app()
