@@ -7,7 +7,11 @@ from dataclasses import replace
 import typer
 
 from ..i18n import tr
+from pathlib import Path
+
+from ..rules.diff import diff_books
 from ..rules.errors import RuleSetError
+from ..rules.loader import load_rules
 from ..rules.examples import run_examples
 from ..rules.lint import lint_rules
 from ..rules.service import open_rules
@@ -104,6 +108,25 @@ def show(ctx: typer.Context, policy: str = typer.Argument(None, help="政策编�
                 typer.echo(f"      {'when' if lang == 'en' else '条件'}: {row.condition.describe(lang)}")
                 if outputs:
                     typer.echo(f"      {'then' if lang == 'en' else '结果'}: {outputs}")
+
+
+@rules_app.command("diff")
+def diff(ctx: typer.Context, old: Path = typer.Argument(..., help="原规则目录 / the rules before"),
+         new: Path = typer.Argument(..., help="新规则目录 / the rules after")) -> None:
+    """两套规则逐条比较，用政策人员看得懂的话列出差别 / what changed, row by row, in words."""
+    cfg = settings(ctx)
+    books = []
+    for directory in (old, new):
+        try:
+            books.append(load_rules(directory))
+        except RuleSetError as err:
+            typer.echo(err.render(cfg.lang), err=True)
+            raise typer.Exit(1) from None
+    changes = diff_books(books[0], books[1])
+    for change in changes:
+        typer.echo(change.render(cfg.lang))
+    if not changes:
+        typer.echo(tr("diff_none", cfg.lang))
 
 
 def _width(text: str) -> int:
