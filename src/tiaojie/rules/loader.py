@@ -140,7 +140,8 @@ class _FileReader:
             elif kind == "missing":
                 self.error(loc[:-1] or loc, "missing_key", key=key)
             elif kind == "literal_error":
-                self.error(loc, "bad_choice", key=key, value=item.get("input"), choices=item["ctx"]["expected"])
+                allowed = re.findall(r"'([^']*)'", str(item["ctx"]["expected"]))
+                self.error(loc, "bad_choice", key=key, value=item.get("input"), choices=" | ".join(allowed))
             elif kind.startswith("date") or kind.startswith("datetime"):
                 self.error(loc, "bad_date", key=key, value=item.get("input"))
             elif kind == "string_pattern_mismatch":
@@ -309,7 +310,7 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
                 try:
                     expr = parse_expression(value)
                 except ExpressionError as err:
-                    reader.error(loc, "expr_syntax", expr=value, detail=str(err))
+                    reader.error(loc, "expr_syntax", expr=value, detail=Localized("label", zh=err.zh, en=err.en))
                     return None
                 ok = True
                 for ref in sorted(expr.names):
@@ -537,7 +538,7 @@ def load_rules(directory: Path | str) -> RuleBook:
     vocab_path = directory / VOCABULARY_FILE
     if not vocab_path.is_file():
         raise RuleSetError([RuleError(vocab_path, None, "no_vocabulary", {})])
-    vocab, vocab_errors = read_vocabulary(vocab_path)
+    vocab, vocab_errors = read_vocabulary(vocab_path, vocab_path)
     if vocab is None:
         raise RuleSetError(vocab_errors)
     files = sorted(p for p in directory.glob("*.toml") if p.name != VOCABULARY_FILE)
@@ -551,7 +552,7 @@ def load_rules(directory: Path | str) -> RuleBook:
             policies.setdefault(policy.id, []).append(policy)
     errors.extend(_check_versions(policies))
     if errors:
-        raise RuleSetError(errors)
+        raise RuleSetError(sorted(errors, key=lambda e: (str(e.path), e.line or 0)))
     for versions in policies.values():
         versions.sort(key=lambda p: p.effective_from)
     return RuleBook(directory=directory, vocabulary=vocab, policies=policies)
