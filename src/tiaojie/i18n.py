@@ -81,6 +81,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "wrong_value": ("取值 {value!s} 无效", "value {value!s} is invalid"),
     "engine_refused": ("规则引擎拒绝了规则「{rule}」的条件：{detail}", "the rules engine refused the condition of rule '{rule}': {detail}"),
     "test_error": ("求值出错：{detail}", "evaluation failed: {detail}"),
+    "check_ok": ("规则检查通过：{dir} 中 {files} 个政策版本，共 {rows} 条规则", "rules check passed: {files} policy versions, {rows} rows in {dir}"),
+    "check_failed": ("共 {count} 处错误；现行规则未被替换", "{count} errors; the rules in force were not replaced"),
+    "lint_count": ("共 {count} 条发现", "{count} findings"),
+    "cap_detail": ("{period} 已付 {so_far} 元，本件应得 {computed} 元，实付 {paid} 元", "{so_far} already paid in {period}; this case {computed}, paid {paid}"),
+    "diff_policy_added": ("新增政策「{title}」版本 {version}（{range}）", "new policy '{title}' version {version} ({range})"),
+    "diff_policy_removed": ("删除政策「{title}」", "policy '{title}' removed"),
+    "diff_version": ("版本 {old}（{old_range}）→ {new}（{new_range}）", "version {old} ({old_range}) → {new} ({new_range})"),
+    "diff_version_removed": ("删除版本 {version}", "version {version} removed"),
+    "diff_range": ("生效期 {old} → {new}", "in force {old} → {new}"),
+    "diff_hit": ("命中方式 {old} → {new}", "hit policy {old} → {new}"),
+    "diff_row_added": ("新增规则「{title}」：{when} → {effect}", "new rule '{title}': {when} → {effect}"),
+    "diff_row_removed": ("删除规则「{title}」", "rule '{title}' removed"),
+    "diff_order": ("规则顺序 {old} → {new}", "rule order {old} → {new}"),
+    "diff_default": ("默认值 {output} {old} → {new}", "default {output} {old} → {new}"),
+    "diff_cap": ("封顶「{title}」{old} → {new}", "cap '{title}' {old} → {new}"),
+    "diff_title": ("规则名称「{old}」→「{new}」", "rule title '{old}' → '{new}'"),
+    "diff_output": ("「{title}」{output} {old} → {new}", "'{title}' {output} {old} → {new}"),
+    "diff_when": ("「{title}」条件：{old} → {new}", "'{title}' conditions: {old} → {new}"),
+    "diff_message": ("「{title}」提示：{old} → {new}", "'{title}' message: {old} → {new}"),
+    "diff_row_range": ("「{title}」生效期 {old} → {new}", "'{title}' in force {old} → {new}"),
+    "diff_none": ("两套规则没有差别", "the two rule sets do not differ"),
     "reserved_field": ("字段名「{field}」为保留字", "field name '{field}' is reserved"),
     # --- evaluation ---------------------------------------------------------------------------
     "unknown_policy": ("未找到政策「{policy}」{hint}", "no policy '{policy}'{hint}"),
@@ -138,7 +159,7 @@ class Localized:
 
     __slots__ = ("key", "params")
 
-    def __init__(self, key: str, **params: object):
+    def __init__(self, key: str, /, **params: object):
         self.key = key
         self.params = params
 

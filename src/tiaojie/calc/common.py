@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..i18n import Localized
@@ -42,7 +42,7 @@ def output_value(policy: Policy, name: str, value: OutputValue, typed: dict[str,
     if out is not None and out.type == "money":
         return round_fen(Decimal(result))
     if out is not None and out.type == "int" and isinstance(result, Decimal):
-        return int(result.to_integral_value())
+        return int(result.to_integral_value(rounding=ROUND_HALF_UP))  # 四舍五入, as for money
     return result
 
 
@@ -50,6 +50,8 @@ def show_output(policy: Policy, name: str, value: Any) -> Localized | str:
     out = policy.outputs.get(name)
     if out is not None and out.type == "money":
         return Localized("unit_yuan", value=format_yuan(Decimal(value)))
+    if out is not None and out.type == "bool" and isinstance(value, bool):
+        return Localized("label", zh="是" if value else "否", en="yes" if value else "no")
     if out is not None and out.type == "enum" and out.enum in policy.vocabulary.enums:
         return policy.vocabulary.enums[out.enum].label(value)
     return str(value)

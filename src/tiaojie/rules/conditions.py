@@ -285,6 +285,9 @@ class ConditionParser:
         try:
             return fdef.coerce(value)
         except InvalidValue as err:
+            if isinstance(err.detail, Localized) and err.detail.key == "unknown_enum_value":
+                self.problems.append(Problem(loc, err.detail.key, dict(err.detail.params)))
+                return _INVALID
             self.problems.append(Problem(loc, "bad_literal", {
                 "field": fdef.name, "type": Localized("type_" + fdef.type), "value": repr(value), "detail": err.detail,
             }))

@@ -130,7 +130,9 @@ class RulesEngine:
             self._fired.clear()
             try:
                 state = self._host.assert_fact(name, fact)
-                fired = list(self._fired)
+                # A rule whose condition has an `$or` is split by the engine into one rule per
+                # branch, and each branch that holds fires: keep each row once, in firing order.
+                fired = list(dict.fromkeys(self._fired))
             finally:
                 self._host.delete_state(name, sid)
         if not isinstance(state, dict) or state.get("sid") != sid:

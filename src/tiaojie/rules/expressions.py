@@ -16,7 +16,13 @@ FUNCTIONS = ("min", "max", "round")
 
 
 class ExpressionError(ValueError):
-    """Malformed formula; `detail` says what and where."""
+    """Malformed formula; carries the reason in Chinese and in English."""
+
+    def __init__(self, text: str):
+        zh, _, en = text.partition(" / ")
+        self.zh = zh.strip()
+        self.en = (en or zh).strip()
+        super().__init__(self.en)
 
 
 class DivideByZero(ArithmeticError):

@@ -98,7 +98,8 @@ class _FileReader:
         self.data: dict | None = None
         self.hash = ""
 
-    def error(self, loc: tuple, key: str, **params: object) -> None:
+    def error(self, loc: tuple, key: str, /, **params: object) -> None:
+        # positional-only: many messages have a parameter named `key` (the offending key)
         self.errors.append(RuleError(self.display, line_of(self.lines, loc) or 1, key, params, tuple(loc)))
 
     def read(self) -> dict | None:
@@ -110,8 +111,9 @@ class _FileReader:
         self.hash = "sha256:" + hashlib.sha256(raw).hexdigest()
         try:
             self.text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            self.errors.append(RuleError(self.display, None, "not_utf8", {}))
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            self.errors.append(RuleError(self.display, line, "not_utf8", {}))
             return None
         try:
             self.data = tomllib.loads(self.text, parse_float=Decimal)
@@ -138,7 +140,8 @@ class _FileReader:
             elif kind == "missing":
                 self.error(loc[:-1] or loc, "missing_key", key=key)
             elif kind == "literal_error":
-                self.error(loc, "bad_choice", key=key, value=item.get("input"), choices=item["ctx"]["expected"])
+                allowed = re.findall(r"'([^']*)'", str(item["ctx"]["expected"]))
+                self.error(loc, "bad_choice", key=key, value=item.get("input"), choices=" | ".join(allowed))
             elif kind.startswith("date") or kind.startswith("datetime"):
                 self.error(loc, "bad_date", key=key, value=item.get("input"))
             elif kind == "string_pattern_mismatch":
@@ -279,6 +282,12 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
     def known() -> list[str]:
         return list(declared) if declared is not None else list(available)
 
+    def missing_field(loc: tuple, name: str) -> None:
+        if declared is not None and name in available:
+            reader.error(loc, "undeclared_input", field=name)
+        else:
+            reader.error(loc, "unknown_field", field=name, hint=did_you_mean(name, known()))
+
     parser = ConditionParser(resolve, known)
     used: set[str] = set(KIND_REQUIRED_INPUTS.get(kind, []))
 
@@ -301,13 +310,13 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
                 try:
                     expr = parse_expression(value)
                 except ExpressionError as err:
-                    reader.error(loc, "expr_syntax", expr=value, detail=str(err))
+                    reader.error(loc, "expr_syntax", expr=value, detail=Localized("label", zh=err.zh, en=err.en))
                     return None
                 ok = True
                 for ref in sorted(expr.names):
                     fdef = resolve(ref)
                     if fdef is None:
-                        reader.error(loc, "unknown_field", field=ref, hint=did_you_mean(ref, known()))
+                        missing_field(loc, ref)
                         ok = False
                     elif fdef.type not in NUMERIC_TYPES + ("bool",):
                         reader.error(loc, "expr_type", field=ref)
@@ -357,7 +366,7 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
         line = line_of(reader.lines, loc)
         if raw.id in seen_ids:
             reader.error(loc + ("id",), "duplicate_rule_id", id=raw.id, first=seen_ids[raw.id])
-        seen_ids.setdefault(raw.id, line or 0)
+        seen_ids.setdefault(raw.id, line_of(reader.lines, loc + ("id",)) or line or 0)
         if raw.effective_from and raw.effective_until and raw.effective_until < raw.effective_from:
             reader.error(loc + ("effective_until",), "until_before_from", until=raw.effective_until, start=raw.effective_from)
         condition = parser.parse(raw.when, loc + ("when",))
@@ -373,7 +382,7 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
             else:
                 for ref in re.findall(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}", raw.message):
                     if resolve(ref) is None:
-                        reader.error(loc + ("message",), "unknown_field", field=ref, hint=did_you_mean(ref, known()))
+                        missing_field(loc + ("message",), ref)
                     else:
                         used.add(ref)
             if raw.then:
@@ -387,6 +396,10 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
         ))
         rows[-1].priority = raw.priority  # type: ignore[attr-defined]
     for problem in parser.problems:
+        if problem.key == "unknown_field" and declared is not None and problem.params.get("field") in available:
+            # a field the vocabulary knows, left out of the policy's `inputs`
+            reader.error(problem.loc, "undeclared_input", field=problem.params["field"])
+            continue
         reader.error(problem.loc, problem.key, **problem.params)
 
     # Salience: explicit priority first (lower fires first), then file order.
@@ -525,7 +538,7 @@ def load_rules(directory: Path | str) -> RuleBook:
     vocab_path = directory / VOCABULARY_FILE
     if not vocab_path.is_file():
         raise RuleSetError([RuleError(vocab_path, None, "no_vocabulary", {})])
-    vocab, vocab_errors = read_vocabulary(vocab_path)
+    vocab, vocab_errors = read_vocabulary(vocab_path, vocab_path)
     if vocab is None:
         raise RuleSetError(vocab_errors)
     files = sorted(p for p in directory.glob("*.toml") if p.name != VOCABULARY_FILE)
@@ -539,7 +552,7 @@ def load_rules(directory: Path | str) -> RuleBook:
             policies.setdefault(policy.id, []).append(policy)
     errors.extend(_check_versions(policies))
     if errors:
-        raise RuleSetError(errors)
+        raise RuleSetError(sorted(errors, key=lambda e: (str(e.path), e.line or 0)))
     for versions in policies.values():
         versions.sort(key=lambda p: p.effective_from)
     return RuleBook(directory=directory, vocabulary=vocab, policies=policies)

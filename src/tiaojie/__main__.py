@@ -1,0 +1,3 @@
+from tiaojie.cli import main
+
+main()

@@ -1,0 +1,87 @@
+"""Reward ceilings (`[[cap]]`) applied over many cases: what each payee is actually paid.
+
+A cap limits the total (and optionally the number of paid cases) per payee — or per unit — per
+month, quarter or year. Cases are paid in the order they were settled (then by case id, so the
+result never depends on input order); the case that crosses the ceiling is paid the remainder and
+later ones nothing. Several caps apply one after another to what the previous one left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from ..i18n import Localized
+from ..money import format_yuan
+from ..rules.schema import Cap
+
+
+def period_key(on: dt.date, period: str) -> str:
+    """`2026-05`, `2026Q2` or `2026`."""
+    if period == "month":
+        return f"{on.year}-{on.month:02d}"
+    if period == "quarter":
+        return f"{on.year}Q{(on.month - 1) // 3 + 1}"
+    return str(on.year)
+
+
+@dataclass(frozen=True)
+class PayableCase:
+    """One case's computed reward, before ceilings."""
+
+    case_id: str
+    payee: str
+    on: dt.date  # the date that places it in a period (the settlement date)
+    amount: Decimal
+    unit: str | None = None
+
+
+@dataclass
+class PayoutLine:
+    case_id: str
+    payee: str
+    unit: str | None
+    on: dt.date
+    computed: Decimal
+    paid: Decimal
+    capped_by: list[str] = field(default_factory=list)
+    notes: list[Localized] = field(default_factory=list)
+
+    @property
+    def reduction(self) -> Decimal:
+        return self.computed - self.paid
+
+
+def apply_caps(cases: Iterable[PayableCase], caps: list[Cap]) -> list[PayoutLine]:
+    """Payout lines in settlement order; `paid` never exceeds `computed` nor any ceiling."""
+    lines = [PayoutLine(c.case_id, c.payee, c.unit, c.on, c.amount, c.amount) for c in cases]
+    lines.sort(key=lambda line: (line.on, line.case_id))
+    for cap in caps:
+        totals: dict[tuple[str | None, str], Decimal] = {}
+        counts: dict[tuple[str | None, str], int] = {}
+        for line in lines:
+            if line.paid <= 0:
+                continue
+            holder = line.payee if cap.per == "payee" else line.unit
+            key = (holder, period_key(line.on, cap.period))
+            so_far = totals.get(key, Decimal(0))
+            paid_cases = counts.get(key, 0)
+            allowed = line.paid
+            if cap.max is not None:
+                allowed = min(allowed, max(cap.max - so_far, Decimal(0)))
+            if cap.max_cases is not None and paid_cases >= cap.max_cases:
+                allowed = Decimal(0)
+            if allowed < line.paid:
+                line.capped_by.append(cap.id)
+                line.notes.append(Localized(
+                    "explain_cap", title=Localized("label", zh=cap.title, en=cap.title_en or cap.title),
+                    detail=Localized("cap_detail", period=key[1], so_far=format_yuan(so_far),
+                                     paid=format_yuan(allowed), computed=format_yuan(line.paid)),
+                ))
+                line.paid = allowed
+            totals[key] = so_far + line.paid
+            if line.paid > 0:
+                counts[key] = paid_cases + 1
+    return lines

@@ -1,0 +1,63 @@
+"""The root `tiaojie` command: global options and the command groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..rules.service import default_rules_dir
+from .context import Settings, _env_lang
+from .evaluate_cmd import evaluate
+from .rules_cmds import rules_app
+
+app = typer.Typer(
+    help="调解 tiaojie — 人民调解以奖代补、村规民约与集体分红的规则计算 / rules-driven mediation and incentive calculator",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    rules: Path = typer.Option(None, "--rules", envvar="TIAOJIE_RULES", help="规则目录 / rules directory (default ./rules, else the bundled set)"),
+    lang: str = typer.Option(None, "--lang", envvar="TIAOJIE_LANG", help="zh | en"),
+) -> None:
+    chosen = "en" if (lang or "").lower().startswith("en") else ("zh" if lang else _env_lang())
+    ctx.obj = Settings(rules_dir=rules or default_rules_dir(), lang=chosen)  # type: ignore[arg-type]
+
+
+app.add_typer(rules_app, name="rules")
+app.command("evaluate")(evaluate)
+
+try:  # the ledger's commands, when that part of tiaojie is installed
+    from .ledger_cmds import register as _register_ledger
+except ImportError:  # pragma: no cover - present once the ledger lands
+    _register_ledger = None
+if _register_ledger is not None:
+    _register_ledger(app)
+
+
+def register_plugins() -> list[str]:
+    """Commands contributed by other installed parts (the terminal UI) through entry points, so
+    that the core never imports them by name. Returns the names of the parts registered."""
+    from importlib.metadata import entry_points
+
+    names = []
+    for entry in entry_points(group="tiaojie.commands"):
+        try:
+            entry.load()(app)
+        except ImportError:  # a part that is declared but not importable here
+            continue
+        names.append(entry.name)
+    return names
+
+
+def main() -> None:
+    import sys
+
+    parts = register_plugins()
+    if len(sys.argv) == 1 and "tui" in parts:
+        sys.argv.append("tui")  # plain `tiaojie` opens the terminal UI
+    app()

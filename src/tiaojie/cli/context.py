@@ -1,0 +1,44 @@
+"""Options shared by every command (`--rules`, `--lang`), and loading rules with located errors."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+
+from ..i18n import Lang
+from ..rules.errors import RuleSetError
+from ..rules.service import Rules, default_rules_dir, open_rules
+
+
+@dataclass
+class Settings:
+    rules_dir: Path
+    lang: Lang
+
+    def open_rules(self) -> Rules:
+        try:
+            return open_rules(self.rules_dir)
+        except RuleSetError as err:
+            typer.echo(err.render(self.lang), err=True)
+            raise typer.Exit(1) from None
+
+
+def settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    if obj is None:
+        obj = Settings(default_rules_dir(), _env_lang())
+    return obj
+
+
+def _env_lang() -> Lang:
+    return "en" if os.environ.get("TIAOJIE_LANG", "zh").lower().startswith("en") else "zh"
+
+
+def relative(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

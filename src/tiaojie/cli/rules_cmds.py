@@ -1,0 +1,138 @@
+"""`tiaojie rules check|test|lint|show`: what policy staff run after editing a rule file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import typer
+
+from ..i18n import tr
+from pathlib import Path
+
+from ..rules.diff import diff_books
+from ..rules.errors import RuleSetError
+from ..rules.loader import load_rules
+from ..rules.examples import run_examples
+from ..rules.lint import lint_rules
+from ..rules.service import open_rules
+from .context import relative, settings
+
+rules_app = typer.Typer(help="检查、测试、审查与查看规则文件 / check, test, lint and show rule files", no_args_is_help=True)
+
+
+@rules_app.command("check")
+def check(ctx: typer.Context) -> None:
+    """校验全部规则文件；错误以 `文件:行: 说明` 列出 / validate every rule file."""
+    cfg = settings(ctx)
+    try:
+        rules = open_rules(cfg.rules_dir)
+    except RuleSetError as err:
+        for error in err.errors:
+            typer.echo(replace(error, path=relative(error.path)).render(cfg.lang))
+        typer.echo(tr("check_failed", cfg.lang, count=len(err.errors)), err=True)
+        raise typer.Exit(1) from None
+    policies = list(rules.book.all())
+    typer.echo(tr("check_ok", cfg.lang, files=len(policies), rows=sum(len(p.rows) for p in policies),
+                  dir=relative(cfg.rules_dir)))
+
+
+@rules_app.command("test")
+def test(ctx: typer.Context, coverage: bool = typer.Option(False, "--coverage", help="也列出没有示例覆盖的枚举取值 / also list enum values no example reaches")) -> None:
+    """运行每个 [[example]]；列出差异与没有示例覆盖的规则 / run every example."""
+    cfg = settings(ctx)
+    rules = cfg.open_rules()
+    report = run_examples(rules, coverage=coverage)
+    for result in report.results:
+        if not result.passed:
+            result.policy.path = relative(result.policy.path)  # type: ignore[assignment]
+            typer.echo(result.render(cfg.lang))
+    for policy, rule_id, line in report.unreached_rows:
+        typer.echo(tr("test_unreached", cfg.lang, path=relative(policy.path), line=line or 1, rule=rule_id))
+    for policy, field, value in report.unreached_values:
+        typer.echo(tr("test_unreached_value", cfg.lang, path=relative(policy.path), field=field, value=value))
+    typer.echo(tr("test_summary", cfg.lang, passed=report.passed, failed=report.failed))
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@rules_app.command("lint")
+def lint(ctx: typer.Context, strict: bool = typer.Option(False, "--strict", help="有发现即返回 1 / exit 1 on any finding")) -> None:
+    """遮蔽的规则、唯一命中表的重叠、取值组合的空缺，每条附示例 / shadowed rows, overlaps, gaps."""
+    cfg = settings(ctx)
+    rules = cfg.open_rules()
+    findings = lint_rules(rules)
+    for finding in findings:
+        finding.policy.path = relative(finding.policy.path)  # type: ignore[assignment]
+        typer.echo(finding.render(cfg.lang))
+    if not findings:
+        typer.echo(tr("lint_clean", cfg.lang))
+    else:
+        typer.echo(tr("lint_count", cfg.lang, count=len(findings)))
+    if findings and strict:
+        raise typer.Exit(1)
+
+
+@rules_app.command("show")
+def show(ctx: typer.Context, policy: str = typer.Argument(None, help="政策编号 / policy id")) -> None:
+    """已加载的政策：编号、类型、版本、生效期、内容哈希 / what is loaded."""
+    cfg = settings(ctx)
+    rules = cfg.open_rules()
+    lang = cfg.lang
+    ids = [policy] if policy else rules.book.ids()
+    if policy and policy not in rules.book.policies:
+        from ..rules.errors import EvaluationError
+
+        try:
+            rules.book.versions(policy)
+        except EvaluationError as err:
+            typer.echo(err.message(lang), err=True)
+            raise typer.Exit(1) from None
+    header = ("policy", "kind", "version", "effective", "hash", "rows", "file") if lang == "en" else \
+        ("政策", "类型", "版本", "生效期", "内容哈希", "规则数", "文件")
+    lines = [header]
+    for policy_id in ids:
+        for p in rules.book.policies[policy_id]:
+            lines.append((p.id, p.kind, p.version, p.range_text(), p.hash[7:19], str(len(p.rows)), relative(p.path)))
+    widths = [max(_width(row[i]) for row in lines) for i in range(len(header))]
+    for row in lines:
+        typer.echo("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
+    if policy:
+        for p in rules.book.policies[policy]:
+            typer.echo("")
+            typer.echo(f"{p.title(lang)}  {p.version}  ({p.range_text()})")
+            typer.echo(f"  {'source' if lang == 'en' else '出处'}: {p.header.source}")
+            typer.echo(f"  {'reads' if lang == 'en' else '读取字段'}: {', '.join(p.fields)}")
+            for row in p.rows:
+                outputs = ", ".join(f"{k} = {getattr(v, 'source', v)}" for k, v in row.then.items())
+                typer.echo(f"  [{row.id}] {row.label(lang)}")
+                typer.echo(f"      {'when' if lang == 'en' else '条件'}: {row.condition.describe(lang)}")
+                if outputs:
+                    typer.echo(f"      {'then' if lang == 'en' else '结果'}: {outputs}")
+
+
+@rules_app.command("diff")
+def diff(ctx: typer.Context, old: Path = typer.Argument(..., help="原规则目录 / the rules before"),
+         new: Path = typer.Argument(..., help="新规则目录 / the rules after")) -> None:
+    """两套规则逐条比较，用政策人员看得懂的话列出差别 / what changed, row by row, in words."""
+    cfg = settings(ctx)
+    books = []
+    for directory in (old, new):
+        try:
+            books.append(load_rules(directory))
+        except RuleSetError as err:
+            typer.echo(err.render(cfg.lang), err=True)
+            raise typer.Exit(1) from None
+    changes = diff_books(books[0], books[1])
+    for change in changes:
+        typer.echo(change.render(cfg.lang))
+    if not changes:
+        typer.echo(tr("diff_none", cfg.lang))
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -1,0 +1,96 @@
+"""Lint beyond syntax: rows that can never fire, overlaps in `unique` tables, gaps in tables.
+
+Each finding carries an example case that shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..i18n import Lang, Localized
+from .domain import domain_cases
+from .policy import Policy
+from .service import Rules
+
+
+@dataclass
+class Finding:
+    policy: Policy
+    line: int | None
+    message: Localized
+
+    def render(self, lang: Lang = "zh") -> str:
+        return f"{self.policy.path}:{self.line or 1}: {self.message.render(lang)}"
+
+
+def show_case(policy: Policy, case: dict[str, Any], lang: Lang = "zh") -> str:
+    parts = []
+    for name, value in case.items():
+        if value is None:
+            continue
+        fdef = policy.fields[name]
+        parts.append(f"{name}={fdef.show(value, 'en') if fdef.type != 'enum' else value}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def lint_policy(policy: Policy) -> list[Finding]:
+    findings: list[Finding] = []
+    cases = list(domain_cases(policy))
+    rows = policy.rows
+    matches = {row.id: [row.condition.holds(case) for case in cases] for row in rows}
+    first_hit = policy.kind in ("reward", "table") and policy.header.hit == "first"
+    per_output = policy.kind == "escalation"
+
+    for j, row in enumerate(rows):
+        hits = [i for i, ok in enumerate(matches[row.id]) if ok]
+        if not hits:
+            findings.append(Finding(policy, row.line, Localized("lint_never", rule=row.id)))
+            continue
+        if not (first_hit or per_output):
+            continue
+        covering: list[str] = []
+        shadowed = True
+        for i in hits:
+            earlier = [r for r in rows[:j] if matches[r.id][i]]
+            if per_output:
+                taken = set()
+                for r in earlier:
+                    taken |= set(r.then)
+                if not set(row.then) <= taken:
+                    shadowed = False
+                    break
+            elif not earlier:
+                shadowed = False
+                break
+            if earlier and earlier[0].id not in covering:
+                covering.append(earlier[0].id)
+        if shadowed:
+            findings.append(Finding(policy, row.line, Localized(
+                "lint_shadowed", rule=row.id, by=", ".join(covering), example=show_case(policy, cases[hits[0]]))))
+
+    if policy.kind == "table" and policy.header.hit == "unique":
+        reported = set()
+        for i, case in enumerate(cases):
+            hit = [r.id for r in rows if matches[r.id][i]]
+            for a_index, a in enumerate(hit):
+                for b in hit[a_index + 1:]:
+                    if (a, b) not in reported:
+                        reported.add((a, b))
+                        line = policy.row(b).line  # type: ignore[union-attr]
+                        findings.append(Finding(policy, line, Localized(
+                            "lint_overlap", a=a, b=b, example=show_case(policy, case))))
+
+    if policy.kind == "table" and not policy.default:
+        gaps = [case for i, case in enumerate(cases) if not any(matches[r.id][i] for r in rows)]
+        if gaps:
+            findings.append(Finding(policy, policy.lines.get(("policy",), 1), Localized(
+                "lint_gap", count=len(gaps), example=show_case(policy, gaps[0]))))
+    return findings
+
+
+def lint_rules(rules: Rules) -> list[Finding]:
+    findings: list[Finding] = []
+    for policy in rules.book.all():
+        findings.extend(lint_policy(policy))
+    return findings

@@ -1,0 +1,40 @@
+"""Fixtures for the terminal UI's Pilot tests: a private copy of the shipped rules per test, so a
+test may break a file without touching the others."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import inspect
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 3, 10)
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", target)
+    return target
+
+
+async def settle(app, pilot, delay: float = 0.15) -> None:  # noqa: ANN001
+    """Let debounce timers fire and every worker finish, then let the UI take their messages."""
+    for _ in range(3):
+        await pilot.pause(delay)
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):  # noqa: ANN001, ANN201
+    """Run `async def` tests on a fresh event loop (no asyncio plugin needed)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        names = pyfuncitem._fixtureinfo.argnames
+        asyncio.run(pyfuncitem.obj(**{n: pyfuncitem.funcargs[n] for n in names}))
+        return True
+    return None

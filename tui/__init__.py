@@ -1,0 +1,1 @@
+"""The tiaojie terminal UI (Textual). Talks to the core's services only."""

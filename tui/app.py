@@ -1,0 +1,205 @@
+"""The tiaojie terminal UI: the app factory (`make_app`) and the launcher's entry (`run`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from pathlib import Path
+from typing import Any, Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from tiaojie.rules.service import ActiveRules, Rules
+
+from .backend import SCREEN_ORDER, Backend, as_active, describe_error
+from .strings import Lang, tr
+from .widgets import MessageDialog
+
+SCREEN_KEYS = {"entry": "f1", "ledger": "f2", "finance": "f3", "dividends": "f4", "banquets": "f5",
+               "rules": "f6", "stats": "f7"}
+
+
+def _screen_class(screen_id: str) -> type[Screen]:
+    if screen_id == "entry":
+        from .screens.entry import EntryScreen
+
+        return EntryScreen
+    if screen_id == "rules":
+        from .screens.rules import RulesScreen
+
+        return RulesScreen
+    if screen_id == "banquets":
+        from .screens.banquets import BanquetScreen
+
+        return BanquetScreen
+    if screen_id == "ledger":
+        from .screens.ledger import LedgerScreen
+
+        return LedgerScreen
+    if screen_id == "finance":
+        from .screens.finance import FinanceScreen
+
+        return FinanceScreen
+    if screen_id == "dividends":
+        from .screens.dividends import DividendScreen
+
+        return DividendScreen
+    if screen_id == "stats":
+        from .screens.stats import StatsScreen
+
+        return StatsScreen
+    raise KeyError(screen_id)
+
+
+class TiaojieApp(App[None]):
+    CSS_PATH = "tiaojie.tcss"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, backend: Backend, start: str | None = None):
+        super().__init__()
+        self.backend = backend
+        self.start = start
+        self.offered = backend.screens()
+        self.title = tr("app_title", backend.lang)
+        self._bindings.bind("ctrl+q", "quit", description=tr("quit", backend.lang), priority=True)
+        for screen_id in self.offered:
+            self._bindings.bind(SCREEN_KEYS[screen_id], f"goto('{screen_id}')",
+                                description=tr(f"screen_{screen_id}", backend.lang))
+        self._bindings.bind("f12", "save_screenshot", description=tr("screenshot", backend.lang), show=False)
+        for screen_id in self.offered:
+            self.add_mode(screen_id, _screen_class(screen_id))
+
+    # --- helpers for screens -------------------------------------------------------------------
+    @property
+    def lang(self) -> Lang:
+        return self.backend.lang
+
+    def t(self, key: str, /, **params: object) -> str:
+        return tr(key, self.backend.lang, **params)
+
+    def user_line(self) -> str:
+        if self.backend.ledger is None or self.backend.user is None:
+            return self.t("app_sub_rules_only")
+        from . import ledger_api
+
+        return ledger_api.user_line(self.backend)
+
+    def unit_choices(self) -> list[tuple[str, Any]]:
+        from . import ledger_api
+
+        return ledger_api.unit_choices(self.backend)
+
+    def case_changed(self) -> None:
+        """A case was stored: screens showing cases refresh when next shown."""
+        for screen_id in ("ledger", "stats"):
+            screen = self._screen_if_made(screen_id)
+            if screen is not None and hasattr(screen, "mark_stale"):
+                screen.mark_stale()
+
+    def rules_changed(self) -> None:
+        screen = self._screen_if_made("entry")
+        if screen is not None and hasattr(screen, "_schedule"):
+            screen._schedule()
+
+    def _screen_if_made(self, screen_id: str) -> Screen | None:
+        stack = self._screen_stacks.get(screen_id) if hasattr(self, "_screen_stacks") else None
+        return stack[0] if stack else None
+
+    def screen_of(self, screen_id: str) -> Screen | None:
+        return self._screen_if_made(screen_id)
+
+    # --- navigation ----------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        first = self.start if self.start in self.offered else (self.offered[0] if self.offered else None)
+        if first:
+            self.switch_mode(first)
+
+    def action_goto(self, screen_id: str) -> None:
+        if screen_id not in self.offered:
+            self.notify(self.t("not_allowed", screen=self.t(f"screen_{screen_id}")), severity="warning", markup=False)
+            return
+        if self.current_mode != screen_id:
+            self.switch_mode(screen_id)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for screen_id in self.offered:
+            name = self.t(f"screen_{screen_id}")
+            yield SystemCommand(self.t("goto", screen=name), self.t(f"help_{screen_id}"),
+                                partial(self.action_goto, screen_id))
+        yield SystemCommand(self.t("screenshot"), "SVG", self.action_save_screenshot)
+        yield from super().get_system_commands(screen)
+
+    def action_save_screenshot(self) -> None:
+        try:
+            path = self.save_screenshot()
+        except OSError as exc:
+            self.show_error(exc)
+            return
+        self.notify(self.t("screenshot_saved", path=path), markup=False)
+
+    def show_error(self, exc: BaseException | str, dialog: bool = True) -> None:
+        text = exc if isinstance(exc, str) else describe_error(exc, self.lang)
+        if dialog:
+            self.push_screen(MessageDialog(self.t("error_title"), text, self.lang))
+        else:
+            self.notify(text, severity="error", markup=False)
+
+
+def make_app(
+    rules: ActiveRules | Rules | Path | str | None = None,
+    store: Any | None = None,
+    *,
+    ledger: Any | None = None,
+    user: Any | None = None,
+    lang: Lang = "zh",
+    today: dt.date | None = None,
+    start: str | None = None,
+) -> TiaojieApp:
+    """Build the app from its dependencies: a rules directory or an open rule set; optionally a
+    ledger (`ledger=` an open `tiaojie.ledger` Ledger, or `store=` a database URL) and the user
+    acting (a name or a user record). Tests pass their own temporary rules and database."""
+    active = as_active(rules if rules is not None else (ledger.rules if ledger is not None else None))
+    backend = Backend(active=active, lang="en" if str(lang).startswith("en") else "zh", today=today)
+    if ledger is None and store is not None:
+        from . import ledger_api
+
+        ledger = ledger_api.open_store(store, active.current, today)
+    if ledger is not None:
+        from . import ledger_api
+
+        ledger.rules = active.current
+        backend.ledger = ledger
+        backend.user = ledger_api.resolve_user(ledger, user)
+    return TiaojieApp(backend, start=start)
+
+
+def run(ctx: Any) -> None:
+    """`tiaojie tui`: the CLI's settings (rules, lang, and the ledger's db and user) → the app."""
+    import sys
+
+    from tiaojie.rules.errors import RuleSetError
+
+    settings = ctx.find_root().obj
+    rules_dir = getattr(settings, "rules_dir", None)
+    lang = getattr(settings, "lang", "zh")
+    db = getattr(settings, "db", None) or getattr(settings, "db_url", None)
+    user = getattr(settings, "user", None)
+    try:
+        app = make_app(rules=rules_dir, store=db if db is not None else _default_store(), user=user, lang=lang)
+    except RuleSetError as err:
+        print(err.render(lang), file=sys.stderr)
+        raise SystemExit(1) from None
+    except Exception as exc:  # noqa: BLE001 - a database that cannot be opened: say so, no traceback
+        print(describe_error(exc, lang), file=sys.stderr)
+        raise SystemExit(1) from None
+    app.run()
+
+
+def _default_store() -> Any | None:
+    """The default database when the ledger is installed and one exists; else rules only."""
+    try:
+        from . import ledger_api
+    except ImportError:
+        return None
+    return ledger_api.default_store()

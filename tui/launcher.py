@@ -1,0 +1,15 @@
+"""Registers `tiaojie tui` with the core CLI. Importing this module must stay cheap: Textual is
+imported only when the command runs."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("tui")
+    def tui(ctx: typer.Context) -> None:
+        """打开终端界面 / open the terminal UI."""
+        from .app import run  # deferred: Textual loads only when the UI is opened
+
+        run(ctx)

@@ -1,0 +1,65 @@
+"""What every screen shares: the backend, the catalog, localized key bindings, and error handling
+for workers (an error is a notification or a dialog, never a traceback)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
+
+from ..backend import Backend, describe_error
+from ..messages import ServiceFailed
+from ..strings import tr
+from ..widgets import MessageDialog
+
+if TYPE_CHECKING:
+    from ..app import TiaojieApp
+
+
+class BaseScreen(Screen):
+    SCREEN_ID = ""
+    KEYS: list[tuple[str, str, str]] = []  # (keys, action, string key) shown in the footer
+
+    def __init__(self) -> None:
+        super().__init__(id=f"screen-{self.SCREEN_ID}")
+        for keys, action, key in self.KEYS:
+            self._bindings.bind(keys, action, description=tr(key, self.lang))
+
+    @property
+    def tapp(self) -> "TiaojieApp":
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def backend(self) -> Backend:
+        return self.tapp.backend
+
+    @property
+    def lang(self):  # noqa: ANN201
+        return self.app.backend.lang  # type: ignore[attr-defined]
+
+    def t(self, key: str, /, **params: object) -> str:
+        return tr(key, self.lang, **params)
+
+    def header_footer(self):  # noqa: ANN201
+        return Header(), Footer()
+
+    def on_screen_resume(self) -> None:
+        self.title = f'{self.t("app_title")} · {self.t(f"screen_{self.SCREEN_ID}")}'
+        self.sub_title = self.tapp.user_line()
+
+    # --- errors --------------------------------------------------------------------------------
+    def fail(self, exc: BaseException | str, dialog: bool = False) -> None:
+        text = exc if isinstance(exc, str) else describe_error(exc, self.lang)
+        if dialog or "\n" in text:
+            self.app.push_screen(MessageDialog(self.t("error_title"), text, self.lang))
+        else:
+            self.notify(text, severity="error", timeout=8, markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.fail(event.worker.error)
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        self.fail(message.text)

@@ -1,0 +1,201 @@
+"""规则 Rules: the loaded policies with versions, effective ranges and hashes; check, test and lint
+results with file and line; reload from disk — a broken edit shows its errors and the old rules
+stay in force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Static
+
+from tiaojie.rules.errors import RuleSetError
+
+from ..messages import RulesReport
+from ..widgets import plain
+from .base import BaseScreen
+
+
+def shown_path(path: Path | str, base: Path) -> str:
+    """A rule file's path as policy staff know it: relative to the working directory when it is
+    below it, else relative to the rules directory's parent, else as is."""
+    path = Path(path)
+    for root in (Path.cwd(), base.resolve().parent):
+        try:
+            return str(path.resolve().relative_to(root))
+        except ValueError:
+            continue
+    return str(path)
+
+
+class RulesScreen(BaseScreen):
+    SCREEN_ID = "rules"
+    KEYS = [("c", "check", "r_check"), ("t", "test", "r_test"), ("l", "lint", "r_lint"),
+            ("r", "reload", "r_reload")]
+
+    def compose(self) -> ComposeResult:
+        header, footer = self.header_footer()
+        yield header
+        with Vertical(id="rules"):
+            yield Static("", id="rules-status")
+            with Horizontal(classes="buttons"):
+                yield Button(self.t("r_check"), id="rules-check")
+                yield Button(self.t("r_test"), id="rules-test")
+                yield Button(self.t("r_lint"), id="rules-lint")
+                yield Button(self.t("r_reload"), variant="warning", id="rules-reload")
+                if self.backend.ledger is not None:
+                    yield Button(self.t("r_impact"), id="rules-impact")
+            yield DataTable(id="policies", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="rules-lower"):
+                with VerticalScroll(id="rules-detail-box"):
+                    yield Static("", id="rules-detail")
+                with VerticalScroll(id="rules-output-box"):
+                    yield Static("", id="rules-output")
+        yield footer
+
+    def on_mount(self) -> None:
+        table = self.query_one("#policies", DataTable)
+        for key in ("r_col_policy", "r_col_title", "r_col_kind", "r_col_version", "r_col_effective",
+                    "r_col_hash", "r_col_rows", "r_col_file"):
+            table.add_column(self.t(key), key=key)
+        self.refresh_table()
+
+    # --- what is loaded ------------------------------------------------------------------------
+    def refresh_table(self) -> None:
+        rules = self.backend.rules
+        table = self.query_one("#policies", DataTable)
+        table.clear()
+        base = self.backend.active.directory
+        count = 0
+        for policy in rules.book.all():
+            count += 1
+            table.add_row(
+                plain(policy.id), plain(policy.title(self.lang)), plain(policy.kind), plain(policy.version),
+                plain(policy.range_text()), plain(policy.hash.split(":")[-1][:12]), plain(str(len(policy.rows))),
+                plain(shown_path(policy.path, base)), key=f"{policy.id}@{policy.version}",
+            )
+        status = Text()
+        status.append(self.t("r_dir", dir=str(base)) + "\n")
+        status.append(self.t("r_in_force", files=count, time=self.backend.loaded_at.strftime("%H:%M:%S")))
+        self.query_one("#rules-status", Static).update(status)
+        self.show_detail(table.cursor_row)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail(event.cursor_row)
+
+    def show_detail(self, index: int) -> None:
+        policies = list(self.backend.rules.book.all())
+        if not policies or index is None or index >= len(policies):
+            return
+        policy = policies[index]
+        out = Text()
+        out.append(f"{policy.title(self.lang)}  {policy.version}  ({policy.range_text()})\n", style="bold")
+        out.append(f"{self.t('r_source')}: {policy.header.source}\n", style="dim")
+        for row in policy.rows:
+            out.append(f"[{row.id}] ", style="cyan")
+            out.append(row.label(self.lang) + "\n")
+            out.append(f"   {self.t('r_when')}: {row.condition.describe(self.lang)}\n")
+            then = ", ".join(f"{k} = {getattr(v, 'source', v)}" for k, v in row.then.items())
+            if then:
+                out.append(f"   {self.t('r_then')}: {then}\n")
+        self.query_one("#rules-detail", Static).update(out)
+
+    # --- actions (each in a worker; results come back as RulesReport) ---------------------------
+    def action_check(self) -> None:
+        self.run_rules("check")
+
+    def action_test(self) -> None:
+        self.run_rules("test")
+
+    def action_lint(self) -> None:
+        self.run_rules("lint")
+
+    def action_reload(self) -> None:
+        self.run_rules("reload")
+
+    def action_impact(self) -> None:
+        if self.backend.ledger is not None:
+            self.run_rules("impact")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        action = (event.button.id or "").removeprefix("rules-")
+        if action in ("check", "test", "lint", "reload", "impact"):
+            self.run_rules(action)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="rules")
+    def run_rules(self, action: str) -> None:
+        self.post_message(self._report(action))
+
+    def _located(self, err: RuleSetError) -> list[tuple[str, str]]:
+        base = self.backend.active.directory
+        lines = []
+        for error in err.errors:
+            where = f"{shown_path(error.path, base)}:{error.line}" if error.line else shown_path(error.path, base)
+            lines.append((f"{where}: {error.message(self.lang)}", "red"))
+        return lines
+
+    def _report(self, action: str) -> RulesReport:
+        from tiaojie.rules.examples import run_examples
+        from tiaojie.rules.lint import lint_rules
+
+        backend = self.backend
+        base = backend.active.directory
+        if action == "reload":
+            try:
+                fresh = backend.reload()
+            except RuleSetError as err:
+                return RulesReport(action, False, self._located(err), self.t("r_reload_failed", count=len(err.errors)))
+            files = len(list(fresh.book.all()))
+            return RulesReport(action, True, [], self.t("r_reloaded", files=files))
+        if action == "impact":
+            from .. import ledger_api
+
+            return ledger_api.impact_report(backend, self.lang, self._located)
+        try:
+            disk = backend.check_disk()
+        except RuleSetError as err:
+            return RulesReport(action, False, self._located(err), self.t("r_check_failed", count=len(err.errors)))
+        try:
+            if action == "check":
+                policies = list(disk.book.all())
+                return RulesReport(action, True, [], self.t("r_check_ok", files=len(policies),
+                                                            rows=sum(len(p.rows) for p in policies)))
+            if action == "test":
+                report = run_examples(disk)
+                lines = []
+                for result in report.results:
+                    if not result.passed:
+                        result.policy.path = Path(shown_path(result.policy.path, base))
+                        lines.append((result.render(self.lang), "red"))
+                for policy, rule_id, line in report.unreached_rows:
+                    lines.append((self.t("r_unreached", path=shown_path(policy.path, base), line=line or 1,
+                                         rule=rule_id), "yellow"))
+                return RulesReport(action, report.failed == 0, lines,
+                                   self.t("r_test_summary", passed=report.passed, failed=report.failed))
+            findings = lint_rules(disk)
+            lines = []
+            for finding in findings:
+                finding.policy.path = Path(shown_path(finding.policy.path, base))
+                lines.append((finding.render(self.lang), "yellow"))
+            summary = self.t("r_lint_count", count=len(findings)) if findings else self.t("r_lint_clean")
+            return RulesReport(action, True, lines, summary)
+        finally:
+            disk.close()
+
+    def on_rules_report(self, message: RulesReport) -> None:
+        out = Text()
+        out.append(message.summary + "\n", style="bold green" if message.ok else "bold red")
+        for text, style in message.lines:
+            out.append(text + "\n", style=style)
+        self.query_one("#rules-output", Static).update(out)
+        if message.action == "reload":
+            self.refresh_table()
+            if message.ok:
+                self.tapp.rules_changed()
+        if not message.ok:
+            self.notify(message.summary, severity="error", timeout=8, markup=False)
+        else:
+            self.notify(message.summary, markup=False)
