@@ -134,3 +134,9 @@ class Org:
 @pytest.fixture
 def org(ledger):
     return Org(ledger)
+
+
+@pytest.fixture
+def make_org():
+    """For tests that build their own ledger (other processes, other databases)."""
+    return Org

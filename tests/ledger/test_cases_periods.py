@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -192,3 +193,37 @@ def test_audit_detects_removed_rows(ledger, org):
         last = conn.exec_driver_sql("SELECT max(seq) FROM audit_log").scalar_one()
         conn.exec_driver_sql(f"DELETE FROM audit_log WHERE seq = {last}")
     assert "audit_head" in {p.key for p in audit.verify(ledger).problems}
+
+
+def test_quarter_cap_counts_what_earlier_months_already_paid(ledger, org, tmp_path):
+    import shutil
+
+    from tiaojie.ledger.context import Ledger
+    from tiaojie.rules.service import open_rules
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules_dir)
+    reward = rules_dir / "mediation-reward-2026.toml"
+    reward.write_text(reward.read_text(encoding="utf-8") + """
+[[cap]]
+id = "quarterly-per-payee"
+title = "每个调处主体每季度奖励上限"
+period = "quarter"
+per = "payee"
+max = 800
+""", encoding="utf-8")
+    capped = Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today)
+    try:
+        a = _add(capped, org, "Q1", severity="major", received_on="2026-04-01").case
+        b = _add(capped, org, "Q2", received_on="2026-04-02").case
+        c = _add(capped, org, "Q3", received_on="2026-05-02").case
+        cases.settle_case(capped, org.mediator, a.id, settled_on="2026-04-10", settled_by="village_committee")
+        cases.settle_case(capped, org.mediator, b.id, settled_on="2026-04-11", settled_by="village_committee")
+        cases.settle_case(capped, org.mediator, c.id, settled_on="2026-05-03", settled_by="village_committee")
+        april = periods.compute(capped, org.clerk, "2026-04")
+        assert april.total == Decimal("700.00")
+        may = periods.compute(capped, org.clerk, "2026-05")
+        [line] = may.lines
+        assert (line.gross, line.amount, line.capped_by) == (Decimal("200.00"), Decimal("100.00"), "quarterly-per-payee")
+    finally:
+        capped.rules.close()

@@ -18,15 +18,12 @@ CASES = 500
 RULES = Path(__file__).resolve().parents[2] / "rules"
 
 
-def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules, tmp_path):
-    from tests.ledger.conftest import Org  # noqa: F401 — same org as the other tests
+def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules, make_org, tmp_path):
     from tiaojie.ledger.context import Ledger
     from tiaojie.store.db import open_database
 
     ledger = Ledger(open_database(pg_schema_url), rules)
-    from tests.ledger.conftest import Org as _Org
-
-    _Org(ledger)
+    make_org(ledger)
     script = tmp_path / "worker.py"
     script.write_text(textwrap.dedent(f"""
         import datetime as dt, sys

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable
 
-from ..money import from_fen, to_fen
+from ..money import from_fen, round_fen
 from ..rules.errors import EvaluationError
 from ..store.messages import InvalidInput, NotFound, PeriodClosed
 from ..store.uow import SqlUnitOfWork
@@ -139,14 +139,6 @@ def payee_for(ledger: Ledger, unit_name: str, case: Case) -> str:
     return unit_name
 
 
-def _window(kind: str, day: dt.date) -> str:
-    if kind == "month":
-        return f"{day.year:04d}-{day.month:02d}"
-    if kind == "quarter":
-        return f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"
-    return f"{day.year:04d}"
-
-
 def compute(ledger: Ledger, by: User, key: str) -> PeriodReport:
     """Reward lines for every case settled in the period and not yet paid under the policy, with
     the policy's caps applied per payee (or unit) per cap window. Recomputing an open period
@@ -216,71 +208,61 @@ def _reward_outcome(ledger: Ledger, uow: SqlUnitOfWork, case: Case, policy_id: s
 
 
 def _apply_caps(ledger, uow, policy_id, candidates, units, period) -> list[PayoutLine]:  # noqa: ANN001
-    candidates.sort(key=lambda pair: (pair[0].settled_on, pair[0].id))
+    """Ceilings through the rules core's ``apply_caps``, per policy version. Lines already paid
+    in other periods go in first, so they use up the same ceilings (a year cap spans quarters)."""
+    from ..calc.caps import PayableCase, apply_caps
+
     book = ledger.rules.book
-    # Totals already paid in other periods count against the same cap window.
-    used_amount: dict[tuple, int] = defaultdict(int)
-    used_cases: dict[tuple, int] = defaultdict(int)
-    _seed_caps(uow, policy_id, period, used_amount, used_cases, candidates, book, units, ledger)
-    lines: list[PayoutLine] = []
+    prior = _prior_lines(uow, policy_id, period, candidates)
+    by_version: dict[str, list] = defaultdict(list)
     for case, outcome in candidates:
-        gross_fen = to_fen(Decimal(str(outcome.outputs.get("amount", "0"))))
-        if gross_fen <= 0:
-            continue
-        policy = book.by_hash(policy_id, outcome.hash) or book.select(policy_id, case.settled_on)
-        unit = units[case.unit_id]
-        payee = payee_for(ledger, unit.name, case)
-        paid_fen, capped_by = gross_fen, None
-        for cap in policy.caps:
-            key = (cap.id, payee if cap.per == "payee" else unit.id, _window(cap.period, case.settled_on))
-            if cap.max_cases is not None and used_cases[key] >= cap.max_cases:
-                paid_fen, capped_by = 0, cap.id
-            if cap.max is not None:
-                room = max(to_fen(cap.max) - used_amount[key], 0)
-                if paid_fen > room:
-                    paid_fen, capped_by = room, cap.id
-        for cap in policy.caps:
-            key = (cap.id, payee if cap.per == "payee" else unit.id, _window(cap.period, case.settled_on))
-            used_amount[key] += paid_fen
-            used_cases[key] += 1 if paid_fen > 0 else 0
-        lines.append(
-            PayoutLine(
-                period_id=period.id, payee=payee, unit_id=unit.id, case_id=case.id, policy_id=policy_id,
-                version=outcome.version, hash=outcome.hash, gross=from_fen(gross_fen), amount=from_fen(paid_fen),
-                capped_by=capped_by,
+        by_version[outcome.hash].append((case, outcome))
+    lines: list[PayoutLine] = []
+    for version_hash, group in by_version.items():
+        policy = book.by_hash(policy_id, version_hash) or book.select(policy_id, group[0][0].settled_on)
+        payable, meta = [], {}
+        for case, outcome in group:
+            gross = Decimal(str(outcome.outputs.get("amount", "0")))
+            if gross <= 0:
+                continue
+            unit = units[case.unit_id]
+            payee = payee_for(ledger, unit.name, case)
+            key = f"{case.id:012d}"
+            payable.append(PayableCase(key, payee, case.settled_on, gross, unit=str(unit.id)))
+            meta[key] = (case, outcome, payee, unit)
+        for line in apply_caps(prior + payable, policy.caps):
+            if line.case_id not in meta:
+                continue  # a line paid in another period: it only used up the ceiling
+            case, outcome, payee, unit = meta[line.case_id]
+            lines.append(
+                PayoutLine(
+                    period_id=period.id, payee=payee, unit_id=unit.id, case_id=case.id, policy_id=policy_id,
+                    version=outcome.version, hash=outcome.hash, gross=round_fen(line.computed), amount=round_fen(line.paid),
+                    capped_by=",".join(line.capped_by) or None,
+                )
             )
-        )
     return lines
 
 
-def _seed_caps(uow, policy_id, period, used_amount, used_cases, candidates, book, units, ledger) -> None:  # noqa: ANN001
+def _prior_lines(uow, policy_id, period, candidates) -> list:  # noqa: ANN001
     from sqlalchemy import select
 
+    from ..calc.caps import PayableCase
     from ..store.schema import CaseRow, PayoutLineRow
 
     if not candidates:
-        return
+        return []
     first = min(c.settled_on for c, _ in candidates)
     last = max(c.settled_on for c, _ in candidates)
-    caps = {cap.id: cap for p in book.versions(policy_id) for cap in p.caps}
-    if not caps:
-        return
-    # Widest window any cap can have is a year.
+    # A year is the widest window a ceiling can have.
     start, end = dt.date(first.year, 1, 1), dt.date(last.year, 12, 31)
     rows = uow.session.execute(
-        select(PayoutLineRow.payee, PayoutLineRow.unit_id, PayoutLineRow.amount_fen, CaseRow.settled_on)
+        select(PayoutLineRow.case_id, PayoutLineRow.payee, PayoutLineRow.unit_id, PayoutLineRow.amount_fen, CaseRow.settled_on)
         .join(CaseRow, CaseRow.id == PayoutLineRow.case_id)
-        .where(
-            PayoutLineRow.policy_id == policy_id,
-            PayoutLineRow.period_id != period.id,
-            CaseRow.settled_on.between(start, end),
-        )
+        .where(PayoutLineRow.policy_id == policy_id, PayoutLineRow.period_id != period.id, CaseRow.settled_on.between(start, end))
     ).all()
-    for payee, unit_id, amount_fen, settled_on in rows:
-        for cap in caps.values():
-            key = (cap.id, payee if cap.per == "payee" else unit_id, _window(cap.period, settled_on))
-            used_amount[key] += amount_fen
-            used_cases[key] += 1 if amount_fen > 0 else 0
+    # "!" sorts before the zero-padded ids of this period's cases settled the same day.
+    return [PayableCase(f"!{case_id}", payee, on, from_fen(fen), unit=str(unit_id)) for case_id, payee, unit_id, fen, on in rows]
 
 
 def _report(ledger: Ledger, uow: SqlUnitOfWork, period: Period, skipped=()) -> PeriodReport:  # noqa: ANN001
