@@ -54,18 +54,24 @@ def test_settle_evaluates_reward_in_force_and_period_pays_once(ledger, org):
     cases.settle_case(ledger, org.mediator, b.id, settled_on="2026-05-11", settled_by="mediation_committee")
     # settled by the township: not in the 以奖代补 scope, so no line
     cases.settle_case(ledger, org.mediator, c.id, settled_on="2026-05-12", settled_by="township")
-    report = periods.compute(ledger, org.clerk, "2026-05")
+    report = periods.compute(ledger, org.clerk, "2026-05", with_lines=True)
     assert sorted(line.amount for line in report.lines) == [Decimal("200.00"), Decimal("500.00")]
     assert report.total == Decimal("700.00")
     assert report.versions == [("mediation-reward", "2026.1", report.lines[0].hash)]
     assert {p.payee for p in report.payees} == {"沙坪村·村委会", "沙坪村·调委会"}
-    # recomputing replaces, the quarter does not pay May's cases again
-    again = periods.compute(ledger, org.clerk, "2026-05")
-    assert again.total == Decimal("700.00")
-    quarter = periods.compute(ledger, org.clerk, "2026Q2")
-    assert quarter.lines == []
+    # the aggregate computation (no lines asked for) agrees with the per-case one
+    assert periods.compute(ledger, org.clerk, "2026-05").payees == report.payees
+    # an open period is a computation: nothing is paid until it is closed
+    with ledger.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(PayoutLineRow)).scalar_one() == 0
+    assert periods.compute(ledger, org.clerk, "2026Q2").total == Decimal("700.00")
+    periods.close(ledger, org.clerk, "2026-05")
+    # once May is paid, the quarter does not pay May's cases again
+    assert periods.compute(ledger, org.clerk, "2026Q2").payees == []
+    periods.close(ledger, org.clerk, "2026Q2")
     with ledger.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(PayoutLineRow)).scalar_one() == 2
+    assert sorted(line.amount for line in periods.show(ledger, "2026-05").lines) == [Decimal("200.00"), Decimal("500.00")]
 
 
 def test_monthly_cap_per_payee(ledger, org):
@@ -73,11 +79,14 @@ def test_monthly_cap_per_payee(ledger, org):
     for i in range(21):
         case = _add(ledger, org, f"M{i:02d}", severity="major").case
         cases.settle_case(ledger, org.mediator, case.id, settled_on=dt.date(2026, 5, 3 + i), settled_by="village_committee")
-    report = periods.compute(ledger, org.clerk, "2026-05")
+    report = periods.compute(ledger, org.clerk, "2026-05", with_lines=True)
     [payee] = report.payees
     assert payee.gross == Decimal("10500.00") and payee.paid == Decimal("10000.00")
     last = max(report.lines, key=lambda line: line.case_id)
     assert last.amount == Decimal("0.00") and last.capped_by == "monthly-per-payee"
+    assert periods.compute(ledger, org.clerk, "2026-05").payees == report.payees
+    periods.close(ledger, org.clerk, "2026-05")
+    assert periods.show(ledger, "2026-05").payees == report.payees
 
 
 def test_roles_are_checked(ledger, org):
@@ -222,8 +231,11 @@ max = 800
         cases.settle_case(capped, org.mediator, c.id, settled_on="2026-05-03", settled_by="village_committee")
         april = periods.compute(capped, org.clerk, "2026-04")
         assert april.total == Decimal("700.00")
-        may = periods.compute(capped, org.clerk, "2026-05")
+        periods.close(capped, org.clerk, "2026-04")
+        may = periods.compute(capped, org.clerk, "2026-05", with_lines=True)
         [line] = may.lines
         assert (line.gross, line.amount, line.capped_by) == (Decimal("200.00"), Decimal("100.00"), "quarterly-per-payee")
+        # two ceilings take the per-case path; its totals are the lines'
+        assert periods.compute(capped, org.clerk, "2026-05").payees == may.payees
     finally:
         capped.rules.close()

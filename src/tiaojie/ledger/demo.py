@@ -124,8 +124,6 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
         uow.commit()
 
     months = sorted({c.settled_on.strftime("%Y-%m") for c in cases if c.settled_on})
-    for key in months:
-        periods.compute(ledger, clerk, key)
     closed = months[0] if months else f"{year}-01"
     periods.close(ledger, clerk, closed)
 
