@@ -161,20 +161,31 @@ class CaseRepository(_Repo):
             self.add_escalation(row.id, esc)
         return from_row(row, escalations=self._escalations(row.id) if case.escalations else [])
 
-    def add_many(self, cases: Sequence[m.Case], *, chunk: int = 2000, progress=None) -> int:  # noqa: ANN001
-        """Bulk insert; cases whose (unit, number) exists are skipped. Returns how many were added."""
+    def add_many(self, cases: Sequence[m.Case], *, chunk: int = 5000, progress=None) -> int:  # noqa: ANN001
+        """Bulk insert; cases whose (unit, number) exists are skipped by the database itself, so
+        two processes importing the same file at once cannot both add a case. Returns how many
+        were added."""
+        from .mapping import CASE_INSERT_COLUMNS, case_insert_params
+
+        dialect = self.session.get_bind().dialect.name
+        mark = "?" if dialect == "sqlite" else "%s"
+        sql = (
+            f"INSERT INTO cases ({', '.join(CASE_INSERT_COLUMNS)}) VALUES ({', '.join([mark] * len(CASE_INSERT_COLUMNS))}) "
+            "ON CONFLICT (unit_id, number) DO NOTHING"
+        )
+        connection = self.session.connection()
         now = dt.datetime.now(dt.timezone.utc)
         added = 0
         for start in range(0, len(cases), chunk):
-            rows = []
-            for case in cases[start : start + chunk]:
-                values = row_values(case, include_id=False)
-                values.setdefault("created_at", now)
-                values.setdefault("updated_at", now)
-                rows.append(values)
-            added += _insert_ignoring_duplicates(self.session, CaseRow.__table__, rows, ["unit_id", "number"])
+            params = case_insert_params(cases[start : start + chunk], now, dialect)
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.executemany(sql, params)
+                added += cursor.rowcount if cursor.rowcount is not None and cursor.rowcount >= 0 else len(params)
+            finally:
+                cursor.close()
             if progress is not None:
-                progress(start + len(rows))
+                progress(start + len(params))
         return added
 
     def get(self, case_id: int, *, lock: bool = False) -> m.Case | None:
