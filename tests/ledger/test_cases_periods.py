@@ -271,3 +271,32 @@ def test_aggregate_computation_agrees_with_per_case_lines(ledger, org):
         assert fast.payees == slow.payees, key
         binding += sum(p.paid < p.gross for p in slow.payees)
     assert binding  # the ceiling really binds somewhere
+
+
+def test_version_change_mid_month_is_computed_per_version(ledger, org, tmp_path):
+    import shutil
+
+    from tiaojie.ledger.context import Ledger
+    from tiaojie.rules.service import open_rules
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules_dir)
+    old = rules_dir / "mediation-reward-2026.toml"
+    text = old.read_text(encoding="utf-8")
+    old.write_text(text.replace("effective_from = 2026-01-01", "effective_from = 2026-01-01\neffective_until = 2026-05-15"), encoding="utf-8")
+    new = text.replace('version = "2026.1"', 'version = "2026.2"').replace("effective_from = 2026-01-01", "effective_from = 2026-05-16")
+    new = new.replace("then = { amount = 200 }", "then = { amount = 300 }").replace("expect = { amount = 200,", "expect = { amount = 300,")
+    new = new.replace("settled_on = 2026-03-02", "settled_on = 2026-06-02")
+    (rules_dir / "mediation-reward-2026b.toml").write_text(new, encoding="utf-8")
+    two = Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today)
+    try:
+        for day in (10, 15, 16, 20):
+            case = _add(two, org, f"V{day}", received_on="2026-05-01").case
+            cases.settle_case(two, org.mediator, case.id, settled_on=dt.date(2026, 5, day), settled_by="village_committee")
+        fast = periods.compute(two, org.clerk, "2026-05")
+        slow = periods.compute(two, org.clerk, "2026-05", with_lines=True)
+        assert fast.payees == slow.payees
+        assert fast.total == Decimal("1000.00")  # 200 + 200 before the 16th, 300 + 300 from it
+        assert [v[1] for v in fast.versions] == ["2026.1", "2026.2"]
+    finally:
+        two.rules.close()

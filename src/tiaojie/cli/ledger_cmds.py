@@ -9,7 +9,6 @@ traceback.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 from decimal import Decimal

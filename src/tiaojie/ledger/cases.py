@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -299,5 +298,5 @@ def overdue_days(ledger: Ledger, uow: SqlUnitOfWork, case: Case, as_of: dt.date)
 
 __all__ = [
     "CaseResult", "add_case", "edit_case", "settle_case", "escalate_case", "list_cases", "get_case",
-    "case_outcomes", "normalise", "evaluation_input", "outcome_model", "Decimal",
+    "case_outcomes", "normalise", "evaluation_input", "outcome_model", "check_dates", "overdue_days",
 ]

@@ -249,45 +249,61 @@ def _aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
     if not _simple_caps(spec.versions):
         return False
     c = CaseRow.__table__.c
-    windows = sorted({cap.period for p in spec.versions for cap in p.caps})
-    # Month windows are the finest a ceiling can have; group by month and roll up in Python.
-    month = None
-    if windows or not spec.by_date:
-        from sqlalchemy import case as sql_case
+    group = [c.unit_id, c.settled_by]
+    if spec.by_date:
+        group.append(c.settled_on)
+    else:
+        # A month is the finest ceiling window; grouping by it (and by the version in force, so
+        # that no group straddles a version boundary) keeps the groups few.
+        group.append(_month_expr(uow.dialect, c.settled_on))
+        if len(spec.versions) > 1:
+            from sqlalchemy import case as sql_case
 
-        bounds = []
-        day = period.starts_on.replace(day=1)
-        while day <= period.ends_on:
-            nxt = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            bounds.append((day, nxt - dt.timedelta(days=1)))
-            day = nxt
-        month = sql_case(*[(c.settled_on.between(a, b), a.isoformat()) for a, b in bounds], else_=None)
-    date_key = c.settled_on if spec.by_date else month
-    group = [c.unit_id, c.settled_by, date_key, *(expr for _, expr, _ in spec.exprs)]
-    stmt = select(*group, func.count(), func.min(c.settled_on)).where(*_candidates_where(policy_id, period)).group_by(*group)
+            starts = sorted({p.effective_from for p in spec.versions}, reverse=True)
+            group.append(sql_case(*[(c.settled_on >= day, day.isoformat()) for day in starts], else_=None))
+    select_inputs: list[int] = []
+    columns = list(group)
+    for _, expr, _ in spec.exprs:
+        same = next((i for i, col in enumerate(columns) if col is expr), None)
+        if same is None:
+            columns.append(expr)
+            same = len(columns) - 1
+        select_inputs.append(same)
+    stmt = select(*columns, func.count(), func.min(c.settled_on)).where(*_candidates_where(policy_id, period)).group_by(*columns)
     rows = uow.session.execute(stmt).all()  # type: ignore[union-attr]
-    n_inputs = len(spec.exprs)
-    cases_in = [spec.row_to_case(row[3 : 3 + n_inputs], row[-1]) for row in rows]
-    as_of = period.ends_on
+    cases_in = [spec.row_to_case([row[i] for i in select_inputs], row[-1]) for row in rows]
     window_gross: dict[tuple, int] = defaultdict(int)
     per_payee: dict[tuple[str, int], list] = {}
-    for row, outcome in zip(rows, ledger.rules.evaluate_batch(policy_id, cases_in, as_of)):
+    payees: dict[tuple[int, str | None], str] = {}
+    fen_of: dict[int, int] = {}
+    caps_of: dict[str, list] = {}
+    windows: dict[tuple[str, dt.date], str] = {}
+    for row, outcome in zip(rows, ledger.rules.evaluate_batch(policy_id, cases_in, period.ends_on)):
         unit_id, settled_by, count, first_day = row[0], row[1], row[-2], row[-1]
         if isinstance(outcome, EvaluationError):
-            skipped.append((-count, f"{units[unit_id].code} {outcome.message('zh')}"))
+            skipped.append((0, f"{units[unit_id].code} ×{count}: {outcome.message('zh')}"))
             continue
-        fen = to_fen(Decimal(outcome.outputs.get("amount", 0)))
+        fen = fen_of.get(id(outcome))
+        if fen is None:
+            fen = fen_of[id(outcome)] = to_fen(Decimal(outcome.outputs.get("amount", 0)))
         if fen <= 0:
             continue
-        versions_used.add((outcome.policy, outcome.version, outcome.hash))
-        payee = payee_name(ledger, units[unit_id].name, settled_by)
+        caps = caps_of.get(outcome.hash)
+        if caps is None:
+            versions_used.add((outcome.policy, outcome.version, outcome.hash))
+            policy = ledger.rules.book.by_hash(policy_id, outcome.hash)
+            caps = caps_of[outcome.hash] = list(policy.caps) if policy else []
+        payee = payees.get((unit_id, settled_by))
+        if payee is None:
+            payee = payees[(unit_id, settled_by)] = payee_name(ledger, units[unit_id].name, settled_by)
         entry = per_payee.setdefault((payee, unit_id), [0, 0])
         entry[0] += count
         entry[1] += count * fen
-        policy = ledger.rules.book.by_hash(policy_id, outcome.hash)
-        for cap in policy.caps if policy else ():
-            holder = payee if cap.per == "payee" else unit_id
-            window_gross[(cap.id, holder, _window(cap.period, first_day), payee, unit_id)] += count * fen
+        for cap in caps:
+            window = windows.get((cap.period, first_day))
+            if window is None:
+                window = windows[(cap.period, first_day)] = _window(cap.period, first_day)
+            window_gross[(cap.id, payee, window, payee, unit_id)] += count * fen
     # Ceilings: a per-payee window pays min(room left after closed periods, its gross).
     prior = _prior_paid(uow, policy_id, period, [cap for p in spec.versions for cap in p.caps])
     cut: dict[tuple[str, int], int] = defaultdict(int)
@@ -307,6 +323,14 @@ def _aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
         t.gross += from_fen(gross)
         t.paid += from_fen(gross - cut.get((payee, unit_id), 0))
     return True
+
+
+def _month_expr(dialect: str, column):  # noqa: ANN001, ANN202
+    from sqlalchemy import func
+
+    if dialect == "postgresql":
+        return func.date_trunc("month", column)
+    return func.substr(column, 1, 7)  # SQLite keeps dates as ISO text
 
 
 def _case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period, units, skipped, *, exclude_period: int | None = None) -> list[PayoutLine]:  # noqa: ANN001

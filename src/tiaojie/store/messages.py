@@ -92,7 +92,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "period {period} is closed (locked by {by} at {at}); its cases and payouts cannot change. "
         "Record a correction as an adjustment in an open period, with a reason.",
     ),
-    "period_not_found": ("期间 {period} 尚未计算", "period {period} has not been computed"),
     "period_already_closed": ("期间 {period} 已经关闭", "period {period} is already closed"),
     "adjust_reason": ("调整必须说明原因", "an adjustment needs a reason"),
     "adjust_zero": ("调整金额不能为零", "an adjustment amount cannot be zero"),

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..ledger import models as m
@@ -350,16 +350,6 @@ class PayoutRepository(_Repo):
     def for_case(self, case_id: int) -> list[m.PayoutLine]:
         rows = self.session.execute(select(PayoutLineRow).where(PayoutLineRow.case_id == case_id))
         return [from_row(r) for r in rows.scalars()]
-
-    def delete_for_period(self, period_id: int) -> int:
-        """Recomputing an open period replaces its lines."""
-        return self.session.execute(delete(PayoutLineRow).where(PayoutLineRow.period_id == period_id)).rowcount
-
-    def paid_case_ids(self, policy_id: str, *, excluding_period: int | None = None) -> set[int]:
-        stmt = select(PayoutLineRow.case_id).where(PayoutLineRow.policy_id == policy_id)
-        if excluding_period is not None:
-            stmt = stmt.where(PayoutLineRow.period_id != excluding_period)
-        return set(self.session.execute(stmt).scalars())
 
     def periods_of_case(self, case_id: int) -> list[int]:
         return list(self.session.execute(select(PayoutLineRow.period_id).where(PayoutLineRow.case_id == case_id)).scalars())
