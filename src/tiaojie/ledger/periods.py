@@ -198,16 +198,20 @@ class _Inputs:
         return case
 
 
-def _candidates_where(policy_id: str, period: Period, *, exclude_period: int | None = None):  # noqa: ANN202
+def _candidates_where(uow: SqlUnitOfWork, policy_id: str, period: Period):  # noqa: ANN202
     """Cases settled in the period and not yet paid under the policy in any closed period."""
     from sqlalchemy import and_, exists, select
 
     from ..store.schema import CaseRow, PayoutLineRow
 
+    in_period = CaseRow.settled_on.between(period.starts_on, period.ends_on)
     paid = select(PayoutLineRow.id).where(and_(PayoutLineRow.case_id == CaseRow.id, PayoutLineRow.policy_id == policy_id))
-    if exclude_period is not None:
-        paid = paid.where(PayoutLineRow.period_id != exclude_period)
-    return [CaseRow.settled_on.between(period.starts_on, period.ends_on), ~exists(paid)]
+    # Most periods overlap no paid one; then the anti-join would only cost a probe per case.
+    any_paid = uow.session.execute(  # type: ignore[union-attr]
+        select(PayoutLineRow.id).join(CaseRow, CaseRow.id == PayoutLineRow.case_id)
+        .where(PayoutLineRow.policy_id == policy_id, in_period).limit(1)
+    ).first()
+    return [in_period, ~exists(paid)] if any_paid else [in_period]
 
 
 def _simple_caps(versions) -> bool:  # noqa: ANN001
@@ -256,11 +260,16 @@ def _aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
         # A month is the finest ceiling window; grouping by it (and by the version in force, so
         # that no group straddles a version boundary) keeps the groups few.
         group.append(_month_expr(uow.dialect, c.settled_on))
-        if len(spec.versions) > 1:
-            from sqlalchemy import case as sql_case
+        from sqlalchemy import and_
+        from sqlalchemy import case as sql_case
 
-            starts = sorted({p.effective_from for p in spec.versions}, reverse=True)
-            group.append(sql_case(*[(c.settled_on >= day, day.isoformat()) for day in starts], else_=None))
+        whens = []
+        for index, version in enumerate(spec.versions):
+            cond = c.settled_on >= version.effective_from
+            if version.effective_until is not None:
+                cond = and_(cond, c.settled_on <= version.effective_until)
+            whens.append((cond, index))
+        group.append(sql_case(*whens, else_=-1))  # -1: no version in force on that day
     select_inputs: list[int] = []
     columns = list(group)
     for _, expr, _ in spec.exprs:
@@ -269,16 +278,30 @@ def _aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
             columns.append(expr)
             same = len(columns) - 1
         select_inputs.append(same)
-    stmt = select(*columns, func.count(), func.min(c.settled_on)).where(*_candidates_where(policy_id, period)).group_by(*columns)
+    stmt = select(*columns, func.count(), func.min(c.settled_on)).where(*_candidates_where(uow, policy_id, period)).group_by(*columns)
     rows = uow.session.execute(stmt).all()  # type: ignore[union-attr]
-    cases_in = [spec.row_to_case([row[i] for i in select_inputs], row[-1]) for row in rows]
+    # Groups differ by payee and month too; the policy sees only its inputs (and the version in
+    # force), so evaluate each distinct reading once.
+    version_col = 2 if spec.by_date else 3
+    distinct: dict[tuple, int] = {}
+    readings: list[dict[str, Any]] = []
+    group_reading: list[int] = []
+    for row in rows:
+        key = (tuple(row[i] for i in select_inputs), row[version_col] if version_col is not None else None)
+        index = distinct.get(key)
+        if index is None:
+            index = distinct[key] = len(readings)
+            readings.append(spec.row_to_case(key[0], row[-1]))
+        group_reading.append(index)
+    evaluated = list(ledger.rules.evaluate_batch(policy_id, readings, period.ends_on))
     window_gross: dict[tuple, int] = defaultdict(int)
     per_payee: dict[tuple[str, int], list] = {}
     payees: dict[tuple[int, str | None], str] = {}
     fen_of: dict[int, int] = {}
     caps_of: dict[str, list] = {}
     windows: dict[tuple[str, dt.date], str] = {}
-    for row, outcome in zip(rows, ledger.rules.evaluate_batch(policy_id, cases_in, period.ends_on)):
+    for row, reading in zip(rows, group_reading):
+        outcome = evaluated[reading]
         unit_id, settled_by, count, first_day = row[0], row[1], row[-2], row[-1]
         if isinstance(outcome, EvaluationError):
             skipped.append((0, f"{units[unit_id].code} ×{count}: {outcome.message('zh')}"))
@@ -326,14 +349,16 @@ def _aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
 
 
 def _month_expr(dialect: str, column):  # noqa: ANN001, ANN202
+    """The month of a date as a group key. A period never spans two years, so the month number
+    alone is enough, and it is the cheapest thing either database can compute per row."""
     from sqlalchemy import func
 
     if dialect == "postgresql":
-        return func.date_trunc("month", column)
-    return func.substr(column, 1, 7)  # SQLite keeps dates as ISO text
+        return func.date_part("month", column)
+    return func.substr(column, 6, 2)  # SQLite keeps dates as ISO text
 
 
-def _case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period, units, skipped, *, exclude_period: int | None = None) -> list[PayoutLine]:  # noqa: ANN001
+def _case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period, units, skipped) -> list[PayoutLine]:  # noqa: ANN001
     """Per-case lines: every candidate case evaluated, ceilings applied by ``calc.caps.apply_caps``
     in settlement order, after what closed periods already paid into the same windows."""
     from sqlalchemy import select
@@ -345,7 +370,7 @@ def _case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Peri
     c = CaseRow.__table__.c
     rows = uow.session.execute(  # type: ignore[union-attr]
         select(c.id, c.unit_id, c.settled_by, c.settled_on, *(expr for _, expr, _ in spec.exprs))
-        .where(*_candidates_where(policy_id, period, exclude_period=exclude_period))
+        .where(*_candidates_where(uow, policy_id, period))
         .order_by(c.settled_on, c.id)
     ).all()
     cases_in = [spec.row_to_case(row[4:], row[3]) for row in rows]
