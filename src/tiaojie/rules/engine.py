@@ -30,6 +30,7 @@ from typing import Any, Iterable
 import durable.engine as durable_engine
 import durable_rules_engine
 
+from .conditions import Atom, engine_faithful, fact_key, regex_flag_key, regex_text_key
 from .errors import EvaluationError
 from .policy import Policy
 
@@ -82,6 +83,7 @@ class RulesEngine:
         self._fired: list[str] = []
         self._names: dict[int, str] = {}
         self._handles: list[Any] = []
+        self._regex: dict[int, list[tuple[str, str, list[tuple[str, Any]]]]] = {}
         for policy in policies:
             self._register(policy)
 
@@ -93,6 +95,7 @@ class RulesEngine:
         except Exception as err:  # the engine says only "error code 501": find the row it refused
             raise EngineRefused(policy, self._find_refused(policy), str(err)) from None
         self._names[id(policy)] = name
+        self._regex[id(policy)] = regex_keys(policy)
         self._handles.append(self._host.get_ruleset(name)._handle)
 
     def _with_actions(self, definition: dict[str, dict]) -> dict[str, dict]:
@@ -125,6 +128,18 @@ class RulesEngine:
         """Ids of the rows whose conditions hold, in salience order."""
         name = self._names[id(policy)]
         sid = uuid.uuid4().hex
+        regex_fields = self._regex.get(id(policy))
+        if regex_fields:
+            encoded_case = dict(encoded_case)
+            for key, text_key, flags in regex_fields:
+                value = encoded_case.get(key)
+                if not isinstance(value, str):
+                    continue
+                if engine_faithful(value):
+                    encoded_case[text_key] = value
+                else:  # the engine would match the JSON-escaped text: decide these patterns in Python
+                    for flag_key, compiled in flags:
+                        encoded_case[flag_key] = compiled.fullmatch(value) is not None
         fact = {"sid": sid, "id": sid, "_t": "case", "_on": on_ordinal, "c": encoded_case}
         with self._lock:
             self._fired.clear()
@@ -152,6 +167,17 @@ class RulesEngine:
                     pass
             self._handles.clear()
             self._names.clear()
+
+
+def regex_keys(policy: Policy) -> list[tuple[str, str, list[tuple[str, Any]]]]:
+    """For each field a `matches` condition reads: its fact key, the key of the text the engine
+    matches, and per pattern the key of the Python-decided flag (see conditions.engine_faithful)."""
+    fields: dict[str, dict[str, Any]] = {}
+    for row in policy.rows:
+        for atom in row.condition.atoms():
+            if isinstance(atom, Atom) and atom.op == "matches" and atom.pattern is not None:
+                fields.setdefault(atom.field.name, {})[regex_flag_key(atom.field.name, atom.pattern)] = atom.compiled
+    return [(fact_key(name), regex_text_key(name), list(flags.items())) for name, flags in fields.items()]
 
 
 def _recorder(fired: list[str], rule_id: str):
