@@ -8,6 +8,7 @@ enumerations, so a million cases read as a few thousand distinct projections.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from decimal import Decimal
 from types import ModuleType
 from typing import Annotated, Any, Iterable, Iterator, Optional
@@ -151,50 +152,79 @@ class Evaluator:
     def evaluate_batch(
         self, policy_id: str, cases: Iterable[Any], as_of: dt.date | None = None
     ) -> Iterator[Outcome | EvaluationError]:
-        """One result per case, in order; a bad case yields its error and the rest still run."""
-        as_of = as_of or dt.date.today()
-        versions = self.book.versions(policy_id)
-        date_field = versions[-1].date_field
-        version_cache: dict[Any, tuple[_Plan, dt.date] | EvaluationError] = {}
-        results: dict[Any, Outcome | EvaluationError] = {}
-        cache_size = self.cache_size
+        """One result per case, in order; a bad case yields its error and the rest still run.
 
+        Takes one case and yields its result before taking the next (the CLI relies on this).
+        Results are shared between cases that read the same: treat them as read-only.
+
+        Three caches, all bounded by `cache_size` and keyed so that `True`, `1`, `1.0` and
+        `Decimal(1)` never share an entry:
+        * the raw date that picks the version → (version, date), for string dates only;
+        * per version, the case's raw values of the fields it reads → result, for keys whose
+          values are all strings or None (a tuple holding a number can never equal such a key,
+          so a lookup needs no type check);
+        * per version, the typed values (each raw value coerced once per field) → result, so
+          `重大` and `major` are evaluated once.
+        """
+        batch = _Batch(self, policy_id, as_of or dt.date.today())
+        if batch.date_field is None:
+            yield from self._batch_one_version(batch, cases)
+            return
+        picks = batch.picks
+        date_field = batch.date_field
         for case in cases:
-            if not isinstance(case, dict):
-                yield EvaluationError("input_not_object")
+            if type(case) is not dict:  # not an object, or a dict subclass: the careful way
+                yield batch.other(case)
                 continue
-            raw_date = case.get(date_field) if date_field else None
             try:
-                picked = version_cache[raw_date]
+                pick = picks[case.get(date_field)]
             except (KeyError, TypeError):
-                try:
-                    policy, on = self.version_for(policy_id, case, as_of)
-                    picked = (self.plan(policy), on)
-                except EvaluationError as err:
-                    picked = err
-                try:
-                    version_cache[raw_date] = picked
-                except TypeError:
-                    pass
-            if isinstance(picked, EvaluationError):
-                yield picked
+                pick = batch.pick(case)
+            fast = pick.fast
+            if fast is None:  # an error picking the version, or a kind evaluated case by case
+                error = pick.error
+                yield error if error is not None else self._safe(pick.plan, case, batch.as_of, pick.on)
                 continue
-            plan, on = picked
-            if plan.policy.kind == "dividend" or plan.dotted:
-                yield self._safe(plan, case, as_of, on)
-                continue
-            values = tuple(map(case.get, plan.key_names))
-            # bool, int and Decimal can be equal (True == 1 == Decimal(1)) yet read differently.
-            key = (id(plan), values, tuple(map(type, values)), on if plan.key_needs_on else None)
             try:
-                result = results[key]
+                key = pick.key_of(case)
+            except KeyError:  # a field missing from the case reads as None
+                key = pick.key_of_missing(case)
+            try:
+                result = fast[key]
+            except (KeyError, TypeError):
+                result = batch.miss(pick, case, key)
+            yield result
+
+    def _batch_one_version(self, batch: "_Batch", cases: Iterable[Any]) -> Iterator[Outcome | EvaluationError]:
+        """No date field: the version is the one in force on `as_of`, picked once."""
+        cases = iter(cases)
+        pick = None
+        for case in cases:
+            if type(case) is not dict:
+                yield batch.other(case)
+                continue
+            pick = batch.pick(case)
+            yield batch.other(case)
+            break
+        if pick is None:
+            return
+        fast, key_of, key_of_missing, miss = pick.fast, pick.key_of, pick.key_of_missing, batch.miss
+        if fast is None:
+            for case in cases:
+                yield batch.other(case)
+            return
+        for case in cases:
+            if type(case) is not dict:
+                yield batch.other(case)
+                continue
+            try:
+                key = key_of(case)
             except KeyError:
-                result = self._safe(plan, case, as_of, on)
-                if len(results) >= cache_size:
-                    results.clear()
-                results[key] = result
-            except TypeError:  # a list or object where a scalar belongs: evaluate it alone
-                result = self._safe(plan, case, as_of, on)
+                key = key_of_missing(case)
+            try:
+                result = fast[key]
+            except (KeyError, TypeError):
+                result = miss(pick, case, key)
             yield result
 
     def _safe(self, plan: _Plan, case: dict[str, Any], as_of: dt.date, on: dt.date) -> Outcome | EvaluationError:
@@ -202,3 +232,184 @@ class Evaluator:
             return self._evaluate(plan, case, as_of, on)
         except EvaluationError as err:
             return err
+
+
+class _Pick:
+    """One version picked for a batch (by the raw date), with its cache of raw projections."""
+
+    __slots__ = ("plan", "on", "error", "fast", "key_of", "key_of_missing", "names", "typed_cache", "mixed")
+
+    def __init__(self, plan: _Plan | None, on: dt.date | None, error: EvaluationError | None = None):
+        self.plan = plan
+        self.on = on
+        self.error = error
+        self.fast: dict[Any, Outcome | EvaluationError] | None = None
+        self.typed_cache: dict[Any, Outcome | EvaluationError] | None = None
+        self.mixed: dict[Any, Outcome | EvaluationError] | None = None
+        self.names: tuple[str, ...] = ()
+        self.key_of: Any = None
+        self.key_of_missing: Any = None
+
+
+def _key_functions(names: tuple[str, ...]):
+    """(fast, fallback): the raw projection of a case as a tuple; the fast one is C-level and
+    raises KeyError when a field is absent, the fallback reads absent fields as None."""
+    if len(names) >= 2:
+        fast = operator.itemgetter(*names)
+    elif len(names) == 1:
+        getter = operator.itemgetter(names[0])
+
+        def fast(case: dict[str, Any]) -> tuple[Any, ...]:
+            return (getter(case),)
+    else:
+        def fast(case: dict[str, Any]) -> tuple[Any, ...]:
+            return ()
+
+    def fallback(case: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(map(case.get, names))
+
+    return fast, fallback
+
+
+def _typed_token(value: Any) -> Any:
+    """A typed value as a cache key that tells bool/int/Decimal apart, and 1.0 from 1.00."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return (Decimal, str(value))
+    return (type(value), value)
+
+
+class _Batch:
+    """The caches of one `evaluate_batch` call."""
+
+    def __init__(self, evaluator: Evaluator, policy_id: str, as_of: dt.date):
+        self.evaluator = evaluator
+        self.policy_id = policy_id
+        self.as_of = as_of
+        self.date_field = evaluator.book.versions(policy_id)[-1].date_field
+        self.cache_size = max(1, evaluator.cache_size)
+        self.picks: dict[Any, _Pick] = {}  # raw date (str or None only) → pick
+        self._by_version: dict[Any, _Pick] = {}  # (id(plan), on when it matters) → pick
+        self._coerced: dict[Any, Any] = {}  # (field, raw token) → typed token or _BAD
+
+    # --- the version ------------------------------------------------------------------------
+    def pick(self, case: dict[str, Any]) -> _Pick:
+        evaluator = self.evaluator
+        raw = case.get(self.date_field) if self.date_field else None
+        try:
+            policy, on = evaluator.version_for(self.policy_id, case, self.as_of)
+        except EvaluationError as err:
+            picked = _Pick(None, None, err)
+        else:
+            plan = evaluator.plan(policy)
+            slot = (id(plan), on if plan.key_needs_on else None)
+            picked = self._by_version.get(slot)
+            if picked is None:
+                picked = _Pick(plan, on)
+                if not (plan.policy.kind == "dividend" or plan.dotted):
+                    picked.fast, picked.typed_cache, picked.mixed = {}, {}, {}
+                    picked.names = plan.key_names
+                    picked.key_of, picked.key_of_missing = _key_functions(plan.key_names)
+                _remember(self._by_version, slot, picked, self.cache_size)
+            elif picked.on != on:  # the same cached results, read for a date that does not matter
+                twin = _Pick(plan, on)
+                for name in _Pick.__slots__[2:]:
+                    setattr(twin, name, getattr(picked, name))
+                picked = twin
+        # Only string (or absent) dates are remembered: `True`, `1` and `1.0` are equal keys.
+        if raw is None or type(raw) is str:
+            _remember(self.picks, raw, picked, self.cache_size)
+        return picked
+
+    def other(self, case: Any) -> Outcome | EvaluationError:
+        """A case that is not a plain dict: an error, or a dict subclass read with `.get` only."""
+        if not isinstance(case, dict):
+            return EvaluationError("input_not_object")
+        raw = case.get(self.date_field) if self.date_field else None
+        try:
+            pick = self.picks[raw]
+        except (KeyError, TypeError):
+            pick = self.pick(case)
+        if pick.fast is None:
+            if pick.error is not None:
+                return pick.error
+            return self.evaluator._safe(pick.plan, case, self.as_of, pick.on)
+        key = pick.key_of_missing(case)
+        try:
+            return pick.fast[key]
+        except (KeyError, TypeError):
+            return self.miss(pick, case, key)
+
+    # --- a projection not seen yet --------------------------------------------------------
+    def miss(self, pick: _Pick, case: dict[str, Any], key: Any) -> Outcome | EvaluationError:
+        """The result for a raw projection the fast cache does not hold (or cannot hold)."""
+        plain = type(key) is tuple and all(v is None or type(v) is str for v in key)
+        raw_key = None
+        if not plain:  # numbers, booleans…: a type-exact key in a cache of their own
+            try:
+                raw_key = tuple(map(_raw_token, key))
+                return pick.mixed[raw_key]
+            except KeyError:
+                pass
+            except TypeError:  # a list or object where a scalar belongs: evaluate it alone
+                return self.evaluator._safe(pick.plan, case, self.as_of, pick.on)
+        typed_key = self._typed_key(pick, key)
+        if typed_key is None:  # a value that does not read: the full path gives its error
+            result = self.evaluator._safe(pick.plan, case, self.as_of, pick.on)
+        else:
+            typed_cache = pick.typed_cache
+            result = typed_cache.get(typed_key)
+            if result is None:
+                result = self.evaluator._safe(pick.plan, case, self.as_of, pick.on)
+                _remember(typed_cache, typed_key, result, self.cache_size)
+        if plain:
+            _remember(pick.fast, key, result, self.cache_size)
+        else:
+            _remember(pick.mixed, raw_key, result, self.cache_size)
+        return result
+
+    def _typed_key(self, pick: _Pick, key: tuple) -> tuple | None:
+        """The typed values of a raw projection, as a type-exact key; None if one does not read."""
+        fields = pick.plan.policy.fields
+        coerced = self._coerced
+        out = []
+        for name, raw in zip(pick.names, key):
+            if raw is None:
+                out.append(None)
+                continue
+            try:
+                slot = (name, _raw_token(raw))
+                value = coerced[slot]
+            except TypeError:  # unhashable
+                return None
+            except KeyError:
+                try:
+                    value = _typed_token(fields[name].coerce(raw))
+                except Exception:  # noqa: BLE001 - the full path reports it as the case's error
+                    value = _BAD
+                _remember(coerced, slot, value, self.cache_size)
+            if value is _BAD:
+                return None
+            out.append(value)
+        return tuple(out)
+
+
+def _remember(cache: dict, key: Any, value: Any, limit: int) -> None:
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+
+
+def _raw_token(value: Any) -> Any:
+    """A raw value as a cache key: strings and None as they are, anything else with its type
+    (and its spelling, so `Decimal("1.0")` and `Decimal("1.00")` stay apart)."""
+    kind = type(value)
+    if kind is str or value is None:
+        return value
+    if kind is Decimal or kind is float:
+        return (kind, repr(value))
+    return (kind, value)
+
+
+_BAD = object()
