@@ -74,6 +74,7 @@ class EntryScreen(BaseScreen):
         self._timer = None
         self.editing: Any | None = None  # the stored case being edited (ledger model), if any
         self.unit_ref: Any | None = None
+        self._errors_shown: dict[str, str] = {}
 
     # --- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -108,26 +109,24 @@ class EntryScreen(BaseScreen):
         return fdef.label(self.lang) if fdef else spec.name
 
     def _field(self, spec: FormField) -> ComposeResult:
+        """One row: label, the widget, and the validation message beside it (shown when set)."""
         wid = f"f-{spec.name}"
-        if spec.kind == "bool":
-            with Horizontal(classes="field-row"):
-                yield Label("", classes="field-label")
-                yield Checkbox(self._label(spec), id=wid, compact=True)
-            return
         with Horizontal(classes="field-row"):
-            yield Label(plain(self._label(spec)), classes="field-label")
-            with Vertical(classes="field-box"):
+            if spec.kind == "bool":
+                yield Checkbox(self._label(spec), id=wid, compact=True, classes="field-check")
+            else:
+                yield Label(plain(self._label(spec)), classes="field-label")
                 if spec.kind == "enum":
-                    yield Select(self.backend.choices(spec.enum or spec.name), prompt=self.t("choose"), id=wid, compact=True,
-                                 value=DEFAULTS.get(spec.name, Select.NULL))
+                    yield Select(self.backend.choices(spec.enum or spec.name), prompt=self.t("choose"), id=wid,
+                                 compact=True, value=DEFAULTS.get(spec.name, Select.NULL))
                 else:
                     value = self.backend.date().isoformat() if spec.name == "received_on" else ""
                     placeholder = self.t(spec.placeholder_key) if spec.placeholder_key else ""
                     yield Input(value=value, placeholder=placeholder, id=wid, compact=True)
-                yield Static("", id=f"e-{spec.name}", classes="field-error")
+            yield Static("", id=f"e-{spec.name}", classes="field-error")
 
     def on_mount(self) -> None:
-        self.query_one("#f-number", Input).focus()
+        self.call_after_refresh(self.query_one("#f-number", Input).focus)
         self._schedule()
 
     # --- reading and checking the form ---------------------------------------------------------
@@ -184,11 +183,13 @@ class EntryScreen(BaseScreen):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for spec in FORM:
-            box = self.query(f"#e-{spec.name}")
-            if box:
-                text = errors.get(spec.name, "")
-                box.first(Static).update(plain(text))
-                box.first(Static).set_class(bool(text), "shown")
+            text = errors.get(spec.name, "")
+            if self._errors_shown.get(spec.name, "") == text:
+                continue
+            self._errors_shown[spec.name] = text
+            box = self.query_one(f"#e-{spec.name}", Static)
+            box.update(plain(text))
+            box.set_class(bool(text), "shown")
 
     @staticmethod
     def case_input(values: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,98 @@
+"""Time from launch to the first screen of the tiaojie TUI, beside an empty Textual app.
+
+Each run is a fresh Python process (so imports count, as they do for a user): it builds the app,
+runs it headless, and exits as soon as the first screen is mounted and painted. The figure is the
+wall time of the whole process, median of several runs, for both sides; the ratio is tiaojie /
+empty. Target: at most 2×.
+
+    python bench/tui.py [--runs 7] [--db URL] [--rules DIR]
+
+With the ledger installed, the demo database is used when one exists (or `--db`); otherwise the
+app opens on the rules alone and the line says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+EMPTY = r"""
+import asyncio, time
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+class Empty(App):
+    def compose(self):
+        yield Header(); yield Static("hello"); yield Footer()
+
+async def first_screen(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+
+Empty().run(headless=True, size=(120, 40), auto_pilot=first_screen)
+"""
+
+TIAOJIE = r"""
+import asyncio, sys, time
+from tui.app import make_app
+from tui.screens.base import BaseScreen
+
+args = dict(rules=RULES, store=DB, user=USER)
+if DB is None:
+    from tui.app import _default_store
+    args["store"] = _default_store()
+app = make_app(**args)
+
+async def first_screen(pilot):
+    while not (isinstance(app.screen, BaseScreen) and app.screen.is_mounted):
+        await asyncio.sleep(0.001)
+    await pilot.pause()
+    print("MODE", app.current_mode, "LEDGER", app.backend.ledger is not None, file=sys.stderr)
+    app.exit()
+
+app.run(headless=True, size=(120, 40), auto_pilot=first_screen)
+"""
+
+
+def timed(code: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark process failed:\n{done.stderr[-2000:]}")
+    return elapsed, done.stderr
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--db", default=None, help="database URL (default: the demo database if there is one)")
+    parser.add_argument("--rules", default=str(ROOT / "rules"))
+    parser.add_argument("--user", default=None)
+    args = parser.parse_args()
+
+    tiaojie = TIAOJIE.replace("RULES", json.dumps(args.rules)).replace("DB", repr(args.db)).replace(
+        "USER", repr(args.user))
+    timed(EMPTY)  # warm the file cache for both sides before measuring
+    _, info = timed(tiaojie)
+    empty_runs, tiaojie_runs = [], []
+    for _ in range(args.runs):
+        empty_runs.append(timed(EMPTY)[0])
+        tiaojie_runs.append(timed(tiaojie)[0])
+    empty = statistics.median(empty_runs)
+    ours = statistics.median(tiaojie_runs)
+    where = "demo database" if "LEDGER True" in info else "rules only (no ledger database)"
+    print(f"empty Textual app, launch to first screen:  {empty * 1000:7.1f} ms (median of {args.runs})")
+    print(f"tiaojie tui ({where}), launch to first screen: {ours * 1000:7.1f} ms (median of {args.runs})")
+    print(f"ratio tiaojie / empty: {ours / empty:.2f}x (target <= 2x)")
+
+
+if __name__ == "__main__":
+    main()
