@@ -118,7 +118,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain_fired_plain": ("命中「{title}」", "matched '{title}'"),
     "explain_none": ("没有规则命中{default}", "no rule matched{default}"),
     "explain_default": ("，按默认值：{effect}", "; defaults apply: {effect}"),
-    "explain_near": ("未命中「{title}」：{field}为{actual}，要求{requirement}", "not matched '{title}': {field} is {actual}, needs {requirement}"),
+    "explain_near": ("未命中「{title}」：{field}为{actual}，要求{requirement}", "not matched '{title}': {field} is {actual}, but the rule needs {field} {requirement}"),
     "explain_cap": ("封顶「{title}」：{detail}", "cap '{title}': {detail}"),
     "explain_violation": ("违规「{title}」：{message}", "violation '{title}': {message}"),
     "explain_compliant": ("未发现违规", "no violations"),

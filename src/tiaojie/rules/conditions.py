@@ -172,9 +172,9 @@ class Atom(Condition):
         op, v = self.op, self.value
         zh = lang != "en"
         if op == "eq":
-            return f"为「{show(v)}」" if zh else f"is '{show(v)}'"
+            return f"为「{show(v)}」" if zh else f"= '{show(v)}'"
         if op == "ne":
-            return f"不为「{show(v)}」" if zh else f"not '{show(v)}'"
+            return f"不为「{show(v)}」" if zh else f"≠ '{show(v)}'"
         if op in ("in", "not_in"):
             items = ("、" if zh else ", ").join(show(x) for x in v)
             if op == "in":
