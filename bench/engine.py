@@ -374,7 +374,9 @@ def main(argv: list[str] | None = None) -> None:
     def verdict(ok: bool) -> str:
         return "met" if ok else "NOT MET"
 
-    print(f"tiaojie engine bench — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, seed {args.seed}")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(f"tiaojie engine bench — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"load average {load} at the end, seed {args.seed}")
     print(f"generated policy: 20 rows over {', '.join(FIELDS)}; hit = first; "
           f"rows fired on a sample: {len(fired) - ('-' in fired)} of 20, no hit {fired.get('-', 0) / len(check):.0%}")
     print(f"batch cases: {args.cases:,} in memory; {distinct:,} distinct raw projections (ids and labels), "

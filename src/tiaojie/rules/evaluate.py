@@ -135,7 +135,7 @@ class Evaluator:
                     raise EvaluationError("input_invalid", field=date_field, detail=err.detail) from None
         return self.book.select(policy_id, on), on
 
-    def _evaluate(self, plan: _Plan, case: dict[str, Any], as_of: dt.date, on: dt.date) -> Outcome:
+    def _evaluate(self, plan: _Plan, case: dict[str, Any], as_of: dt.date, on: dt.date, match=None) -> Outcome:
         policy = plan.policy
         if policy.kind == "dividend":
             typed, context = dividend.prepare(policy, case)
@@ -144,7 +144,7 @@ class Evaluator:
         encoded = {
             key: fdef.encode(typed[name]) for name, key, fdef in plan.engine_fields if typed.get(name) is not None
         }
-        matched_ids = self.engine.match(policy, encoded, on.toordinal())
+        matched_ids = (match or self.engine.match)(policy, encoded, on.toordinal())
         matched = [plan.rows[i] for i in matched_ids]
         return plan.calculator.decide(Decision(policy, typed, matched, as_of, on, context))
 
@@ -227,9 +227,11 @@ class Evaluator:
                 result = miss(pick, case, key)
             yield result
 
-    def _safe(self, plan: _Plan, case: dict[str, Any], as_of: dt.date, on: dt.date) -> Outcome | EvaluationError:
+    def _safe(
+        self, plan: _Plan, case: dict[str, Any], as_of: dt.date, on: dt.date, match=None
+    ) -> Outcome | EvaluationError:
         try:
-            return self._evaluate(plan, case, as_of, on)
+            return self._evaluate(plan, case, as_of, on, match)
         except EvaluationError as err:
             return err
 
@@ -292,6 +294,7 @@ class _Batch:
         self.picks: dict[Any, _Pick] = {}  # raw date (str or None only) → pick
         self._by_version: dict[Any, _Pick] = {}  # (id(plan), on when it matters) → pick
         self._coerced: dict[Any, Any] = {}  # (field, raw token) → typed token or _BAD
+        self._matchers: dict[int, Any] = {}  # id(plan) → the engine, behind a cache of what it saw
 
     # --- the version ------------------------------------------------------------------------
     def pick(self, case: dict[str, Any]) -> _Pick:
@@ -361,7 +364,7 @@ class _Batch:
             typed_cache = pick.typed_cache
             result = typed_cache.get(typed_key)
             if result is None:
-                result = self.evaluator._safe(pick.plan, case, self.as_of, pick.on)
+                result = self.evaluator._safe(pick.plan, case, self.as_of, pick.on, self._matcher(pick.plan))
                 _remember(typed_cache, typed_key, result, self.cache_size)
         if plain:
             _remember(pick.fast, key, result, self.cache_size)
@@ -393,6 +396,74 @@ class _Batch:
                 return None
             out.append(value)
         return tuple(out)
+
+
+    def _matcher(self, plan: _Plan):
+        matcher = self._matchers.get(id(plan))
+        if matcher is None:
+            matcher = self._matchers[id(plan)] = _EngineCache(self.evaluator.engine, plan, self.cache_size)
+        return matcher
+
+
+class _EngineCache:
+    """`engine.match` behind a cache keyed by what the engine is shown.
+
+    The engine sees only the fact: the encoded values and the date ordinal (which rows read only
+    when they are dated). An enumeration read only through eq / ne / in / not_in / exists
+    conditions is shown to the cache as the truth of each of those conditions (`category` is
+    read as "is it land_acquisition, is it one of labour/consumer" rather than as which of 15
+    ids it is), so cases the engine cannot tell apart share one engine run. Every other value
+    keys by itself and its type. The calculator still runs per distinct typed projection."""
+
+    ENUM_OPS = frozenset({"eq", "ne", "in", "not_in", "exists"})
+
+    def __init__(self, engine: RulesEngine, plan: _Plan, limit: int):
+        self.engine = engine
+        self.limit = limit
+        self.results: dict[Any, list[str]] = {}
+        policy = plan.policy
+        self.dated = policy.date_sensitive
+        atoms: dict[str, list[Any]] = {}
+        foreign: set[str] = set()
+        for row in policy.rows:
+            for atom in row.condition.atoms():
+                name = getattr(getattr(atom, "field", None), "name", None)
+                if name is None or getattr(atom, "op", None) not in self.ENUM_OPS:
+                    foreign.add(name or "")
+                    continue
+                atoms.setdefault(name, []).append(atom)
+        # (fact key, field name, the atoms that read it or None when it keys by value)
+        self.fields = []
+        for name, key, fdef in plan.engine_fields:
+            reads = atoms.get(name) if fdef.type == "enum" and name not in foreign else None
+            self.fields.append((key, name, reads))
+        self.signatures: dict[Any, Any] = {}
+
+    def _token(self, name: str, reads, value: Any) -> Any:
+        if value is None:
+            return None
+        if reads is None:
+            return _raw_token(value)
+        slot = (name, value)
+        token = self.signatures.get(slot)
+        if token is None:
+            probe = {name: value}
+            token = ("sig",) + tuple(atom.holds(probe) for atom in reads)
+            _remember(self.signatures, slot, token, self.limit)
+        return token
+
+    def __call__(self, policy: Policy, encoded: dict[str, Any], on_ordinal: int) -> list[str]:
+        try:
+            key = (on_ordinal if self.dated else None,) + tuple(
+                self._token(name, reads, encoded.get(key)) for key, name, reads in self.fields
+            )
+            hit = self.results.get(key)
+        except TypeError:  # unhashable: ask the engine
+            return self.engine.match(policy, encoded, on_ordinal)
+        if hit is None:
+            hit = self.engine.match(policy, encoded, on_ordinal)
+            _remember(self.results, key, list(hit), self.limit)
+        return list(hit)
 
 
 def _remember(cache: dict, key: Any, value: Any, limit: int) -> None:
