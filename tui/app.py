@@ -60,14 +60,19 @@ class TiaojieApp(App[None]):
         super().__init__()
         self.backend = backend
         self.start = start
-        self.offered = backend.screens()
+        self.offered: list[str] = []
         self.title = tr("app_title", backend.lang)
         self._bindings.bind("ctrl+q", "quit", description=tr("quit", backend.lang), priority=True)
+        self._bindings.bind("f12", "save_screenshot", description=tr("screenshot", backend.lang), show=False)
+        if backend.ledger is None or backend.user is not None:
+            self._offer_screens()
+
+    def _offer_screens(self) -> None:
+        """The screens this user's role is offered: a mode, a footer key and a palette entry each."""
+        self.offered = self.backend.screens()
         for screen_id in self.offered:
             self._bindings.bind(SCREEN_KEYS[screen_id], f"goto('{screen_id}')",
-                                description=tr(f"screen_{screen_id}", backend.lang))
-        self._bindings.bind("f12", "save_screenshot", description=tr("screenshot", backend.lang), show=False)
-        for screen_id in self.offered:
+                                description=tr(f"screen_{screen_id}", self.backend.lang))
             self.add_mode(screen_id, _screen_class(screen_id))
 
     # --- helpers for screens -------------------------------------------------------------------
@@ -111,9 +116,26 @@ class TiaojieApp(App[None]):
 
     # --- navigation ----------------------------------------------------------------------------
     def on_mount(self) -> None:
+        if not self.offered and self.backend.ledger is not None:
+            from .screens.login import LoginDialog
+
+            self.push_screen(LoginDialog(self.backend), self._signed_in)
+            return
+        self._open_first()
+
+    def _open_first(self) -> None:
         first = self.start if self.start in self.offered else (self.offered[0] if self.offered else None)
         if first:
             self.switch_mode(first)
+
+    def _signed_in(self, user: Any) -> None:
+        if user is None:
+            self.exit()
+            return
+        self.backend.user = user
+        self._offer_screens()
+        self.refresh_bindings()
+        self._open_first()
 
     def action_goto(self, screen_id: str) -> None:
         if screen_id not in self.offered:

@@ -34,6 +34,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "not_available": ("此功能需要连接台账数据库（--db）", "this needs the ledger database (--db)"),
     "not_allowed": ("当前角色不能使用「{screen}」", "your role cannot use '{screen}'"),
     "unexpected": ("意外错误：{detail}", "unexpected error: {detail}"),
+    "login_title": ("请选择操作人", "Who is working?"),
+    "login_hint": ("写入台账的每项操作都记录操作人（也可用 --user 指定）", "every write records who made it (or pass --user)"),
+    "login_go": ("进入", "Enter"),
     # --- screens (titles, palette entries) ----------------------------------------------------
     "screen_entry": ("案件登记", "Case entry"),
     "screen_ledger": ("案件台账", "Ledger"),
