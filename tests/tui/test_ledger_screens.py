@@ -67,7 +67,7 @@ async def test_a_settled_major_case_saved_from_the_form_appears_in_the_ledger(le
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         mine = next(r for r in rows if r[0] == "TUI-0001")
         assert mine[2] == "[/x]、王五"  # literal, not markup
-        assert mine[-1] == "500.00"
+        assert mine[7] == "500.00"
         # the detail opens with the outcome and its explanation
         table.move_cursor(row=rows.index(mine))
         await pilot.press("enter")
@@ -103,9 +103,9 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
         await settle(app, pilot)
         overdue = case_service.list_cases(ledger, overdue=True, as_of=TODAY)
         assert table.row_count == min(100, len(overdue))
-        if overdue:
-            first = table.get_row_at(0)
-            assert first[9].style == "bold red" and "天" in str(first[9])
+        assert overdue, "the demo ledger has overdue cases"
+        first = table.get_row_at(0)
+        assert first[6].style == "bold red" and "天" in str(first[6])
 
 
 async def test_closing_a_period_then_editing_one_of_its_cases_is_refused(ledger, rules_dir):

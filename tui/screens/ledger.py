@@ -23,8 +23,8 @@ from .base import BaseScreen
 
 PAGE_SIZE = 100
 COLUMNS = [("number", "col_number"), ("unit", "col_unit"), ("parties", "col_parties"), ("category", "col_category"),
-           ("severity", "col_severity"), ("status", "col_status"), ("received", "col_received"),
-           ("settled", "col_settled"), ("level", "col_level"), ("overdue", "col_overdue"), ("reward", "col_reward")]
+           ("severity", "col_severity"), ("status", "col_status"), ("overdue", "col_overdue"), ("reward", "col_reward"),
+           ("received", "col_received"), ("settled", "col_settled"), ("level", "col_level")]
 SORTABLE = {"number", "category", "severity", "status", "received", "settled", "level"}
 
 
@@ -138,10 +138,11 @@ class LedgerScreen(BaseScreen):
             style = "bold red" if row.overdue > 0 else ""
             cells = [
                 case.number, row.unit, "、".join(case.parties), lab("category", case.category),
-                lab("severity", case.severity), lab("status", case.status), case.received_on.isoformat(),
-                case.settled_on.isoformat() if case.settled_on else "", lab("level", case.level),
+                lab("severity", case.severity), lab("status", case.status),
                 self.t("days_unit", days=row.overdue) if row.overdue > 0 else "",
                 format_yuan(row.reward) if row.reward is not None else "",
+                case.received_on.isoformat(), case.settled_on.isoformat() if case.settled_on else "",
+                lab("level", case.level),
             ]
             table.add_row(*(plain(cell, style) for cell in cells), key=str(case.id))
             self.row_ids.append(case.id)
