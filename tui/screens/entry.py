@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tiaojie.money import format_yuan
@@ -41,10 +42,10 @@ FORM: tuple[FormField, ...] = (
     FormField("severity", "enum", enum="severity", vocab="severity"),
     FormField("status", "enum", enum="status", vocab="status"),
     FormField("settled_by", "enum", enum="settled_by", vocab="settled_by"),
-    FormField("urgency", "enum", enum="urgency", vocab="urgency"),
-    FormField("source", "enum", enum="source", vocab="source"),
     FormField("received_on", "date", "f_received_on", vocab="received_on", placeholder_key="f_date_hint"),
     FormField("settled_on", "date", "f_settled_on", vocab="settled_on", placeholder_key="f_date_hint"),
+    FormField("urgency", "enum", enum="urgency", vocab="urgency"),
+    FormField("source", "enum", enum="source", vocab="source"),
     FormField("persons_involved", "int", "f_persons", vocab="persons_involved"),
     FormField("amount_involved", "money", "f_amount", vocab="amount_involved", placeholder_key="f_amount_hint"),
     FormField("needs_verification", "bool", "f_needs_verification"),
@@ -54,6 +55,7 @@ FORM: tuple[FormField, ...] = (
     FormField("file_complete", "bool", "f_file_complete"),
     FormField("summary", "text", "f_summary"),
 )
+PRIMARY = 8  # the fields shown first; the others mount right after the first paint
 REQUIRED = ("number", "category", "received_on")
 DEFAULTS = {"severity": "ordinary", "status": "received", "urgency": "normal", "source": "application"}
 _SPLIT = re.compile(r"[、,，;；]+")
@@ -87,11 +89,16 @@ class EntryScreen(BaseScreen):
                     with Horizontal(classes="field-row"):
                         yield Label(plain(self.t("f_unit")), classes="field-label")
                         yield Select(self.tapp.unit_choices(), prompt=self.t("choose"), id="f-unit", compact=True)
-                for spec in FORM:
+                for spec in FORM[:PRIMARY]:
                     yield from self._field(spec)
-                with Horizontal(classes="buttons"):
-                    yield Button(self.t("save"), variant="primary", id="entry-save")
-                    yield Button(self.t("new_case"), id="entry-new")
+                # The rest of the form mounts right after the first paint, so the screen is there
+                # at once; the fields above are what a mediator fills first.
+                with Lazy(Vertical(id="entry-more")):
+                    for spec in FORM[PRIMARY:]:
+                        yield from self._field(spec)
+                    with Horizontal(classes="buttons"):
+                        yield Button(self.t("save"), variant="primary", id="entry-save")
+                        yield Button(self.t("new_case"), id="entry-new")
             with Vertical(id="live"):
                 yield Static(plain(self.t("live_title"), "bold"), classes="panel-title")
                 yield Static(plain(self.t("live_waiting"), "dim"), id="live-reward")
@@ -133,7 +140,11 @@ class EntryScreen(BaseScreen):
     def raw(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for spec in FORM:
-            widget = self.query_one(f"#f-{spec.name}")
+            found = self.query(f"#f-{spec.name}")
+            if not found:  # not mounted yet (lazy part of the form): its default
+                out[spec.name] = False if spec.kind == "bool" else DEFAULTS.get(spec.name, "")
+                continue
+            widget = found.first()
             if isinstance(widget, Select):
                 out[spec.name] = None if widget.is_blank() else widget.value
             elif isinstance(widget, Checkbox):
@@ -187,7 +198,11 @@ class EntryScreen(BaseScreen):
             if self._errors_shown.get(spec.name, "") == text:
                 continue
             self._errors_shown[spec.name] = text
-            box = self.query_one(f"#e-{spec.name}", Static)
+            found = self.query(f"#e-{spec.name}")
+            if not found:
+                self._errors_shown.pop(spec.name, None)
+                continue
+            box = found.first(Static)
             box.update(plain(text))
             box.set_class(bool(text), "shown")
 
