@@ -1,0 +1,714 @@
+"""The ledger's commands: case, import, period, statement, dividend, banquet, stats, audit, db,
+demo (and user / unit to set a ledger up). ``register(app)`` adds them to the root command.
+
+Every command takes ``--db URL`` (or ``TIAOJIE_DB``; default a SQLite file in the user's data
+directory); every command that writes takes ``--user NAME`` (or ``TIAOJIE_USER``) and checks the
+user's role. Expected failures print a bilingual message (Chinese first) and exit 1 — never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import typer
+
+from .context import settings
+
+DB_OPTION = typer.Option(None, "--db", envvar="TIAOJIE_DB", help="数据库地址或 SQLite 文件 / database URL or SQLite file")
+USER_OPTION = typer.Option(None, "--user", envvar="TIAOJIE_USER", help="操作人 / acting user")
+
+
+def _fail(text: str, code: int = 1) -> None:
+    typer.echo(text, err=True)
+    raise typer.Exit(code)
+
+
+def handled(fn: Callable) -> Callable:
+    """Expected failures → a bilingual message on stderr and exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..rules.errors import EvaluationError, RuleSetError
+        from ..store.messages import LedgerError
+
+        try:
+            return fn(*args, **kwargs)
+        except LedgerError as err:
+            problems = getattr(getattr(err, "result", None), "problems", None)
+            if problems:
+                for p in problems:
+                    typer.echo(p.render("zh"), err=True)
+                for p in problems:
+                    typer.echo(p.render("en"), err=True)
+            _fail(err.bilingual())
+        except RuleSetError as err:
+            _fail(err.render("zh") + "\n" + err.render("en"))
+        except EvaluationError as err:
+            _fail(err.message("zh") + "\n" + err.message("en"))
+
+    return wrapper
+
+
+def _ledger(ctx: typer.Context, db: str | None):
+    from ..ledger.context import Ledger
+    from ..store.db import open_database
+
+    cfg = settings(ctx)
+    rules = cfg.open_rules()
+    return Ledger(engine=open_database(db), rules=rules)
+
+
+def _user(ledger, name: str | None):  # noqa: ANN001, ANN202
+    from ..ledger.access import resolve_user
+
+    return resolve_user(ledger, name)
+
+
+def _lang(ctx: typer.Context) -> str:
+    return settings(ctx).lang
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    cells = [[str(c) for c in header]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(header))]
+    lines = []
+    for index, row in enumerate(cells):
+        lines.append("  ".join(c + " " * (widths[i] - width(c)) for i, c in enumerate(row)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _parse_kv(pairs: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise typer.BadParameter(f"{pair} (field=value)")
+        key, value = pair.split("=", 1)
+        key = key.strip()
+        if key in ("parties", "mediators"):
+            out[key] = [v.strip() for v in value.replace("，", ",").replace("、", ",").split(",") if v.strip()]
+        elif key in ("agreement_fulfilled", "follow_up_done", "file_complete", "needs_verification"):
+            out[key] = value.strip().lower() in ("1", "true", "yes", "是", "y")
+        elif key == "persons_involved":
+            out[key] = int(value)
+        else:
+            out[key] = value
+    return out
+
+
+# --- db ----------------------------------------------------------------------------------------
+
+db_app = typer.Typer(help="数据库：升级结构、查看位置 / database: upgrade the schema, show where it is", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+@handled
+def db_upgrade(db: str = DB_OPTION) -> None:
+    """把数据库结构升级到最新版本（新数据库直接创建）/ bring the schema to the current version."""
+    from ..store.db import make_engine, resolve_url, safe_url, upgrade
+    from ..store.messages import Message
+
+    url = resolve_url(db)
+    engine = make_engine(url)
+    head = upgrade(engine)
+    typer.echo(f"{safe_url(url)}: {Message('db_upgraded', head=head).render('zh')}")
+    engine.dispose()
+
+
+@db_app.command("where")
+@handled
+def db_where(db: str = DB_OPTION) -> None:
+    """显示正在使用的数据库与结构版本 / show the database in use and its schema version."""
+    from ..store.db import current_revision, head_revision, make_engine, resolve_url, safe_url
+
+    url = resolve_url(db)
+    engine = make_engine(url)
+    typer.echo(f"{safe_url(url)}  schema {current_revision(engine) or '-'} (head {head_revision()})")
+    engine.dispose()
+
+
+# --- users and units ---------------------------------------------------------------------------
+
+user_app = typer.Typer(help="用户 / users", no_args_is_help=True)
+unit_app = typer.Typer(help="单位 / units", no_args_is_help=True)
+
+
+@user_app.command("add")
+@handled
+def user_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    role: str = typer.Option(..., "--role", help="mediator | clerk | policy | admin"),
+    unit: str = typer.Option(None, "--unit"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    """添加用户；空台账的第一个用户须为 admin，无需 --user / add a user (the first must be an admin)."""
+    from ..ledger import access
+
+    ledger = _ledger(ctx, db)
+    with ledger.uow() as uow:
+        empty = uow.users.count() == 0
+    by = None if empty else _user(ledger, user)
+    created = access.add_user(ledger, by, name, role, unit)  # type: ignore[arg-type]
+    typer.echo(f"{created.name} ({created.role})")
+
+
+@user_app.command("list")
+@handled
+def user_list(ctx: typer.Context, db: str = DB_OPTION) -> None:
+    ledger = _ledger(ctx, db)
+    with ledger.uow() as uow:
+        units = {u.id: u.code for u in uow.units.list()}
+        typer.echo(_table(["用户", "角色", "单位"], [[u.name, u.role, units.get(u.unit_id, "")] for u in uow.users.list()]))
+
+
+@unit_app.command("add")
+@handled
+def unit_add(
+    ctx: typer.Context,
+    code: str = typer.Argument(...),
+    name: str = typer.Argument(...),
+    level: str = typer.Option(..., "--level", help="county | township | village"),
+    parent: str = typer.Option(None, "--parent"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    from ..ledger import access
+
+    ledger = _ledger(ctx, db)
+    unit = access.add_unit(ledger, _user(ledger, user), code, name, level, parent)
+    typer.echo(f"{unit.code} {unit.name}")
+
+
+@unit_app.command("list")
+@handled
+def unit_list(ctx: typer.Context, db: str = DB_OPTION) -> None:
+    ledger = _ledger(ctx, db)
+    with ledger.uow() as uow:
+        units = uow.units.list()
+    codes = {u.id: u.code for u in units}
+    typer.echo(_table(["代码", "名称", "层级", "上级"], [[u.code, u.name, u.level, codes.get(u.parent_id, "")] for u in units]))
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+case_app = typer.Typer(help="案件登记、调结、升级与查询 / cases", no_args_is_help=True)
+
+
+def _show_case(ledger, case, lang: str, outcomes=None) -> None:  # noqa: ANN001
+    from ..ledger.cases import case_outcomes
+
+    f = ledger.label
+    with ledger.uow() as uow:
+        unit = uow.units.get(case.unit_id)
+    typer.echo(f"{unit.code if unit else case.unit_id}/{case.number}  {f('category', case.category, lang)} · "
+               f"{f('severity', case.severity, lang)} · {f('status', case.status, lang)} · {f('level', case.level, lang)}")
+    typer.echo(f"  {case.received_on} → {case.settled_on or '…'}  {f('settled_by', case.settled_by, lang) if case.settled_by else ''}"
+               f"  {'、'.join(case.parties)}  {case.amount_involved:.2f}")
+    for esc in case.escalations:
+        typer.echo(f"  ↑ {esc.escalated_on} {esc.from_level} → {esc.to_level} {esc.reason} ({esc.by_user})")
+    for outcome in outcomes if outcomes is not None else case_outcomes(ledger, case.id):
+        typer.echo(f"  [{outcome.policy_id} {outcome.version}] {json.dumps(outcome.outputs, ensure_ascii=False)}")
+        for line in outcome.explanation:
+            typer.echo(f"    {line.get(lang, line.get('zh'))}")
+
+
+def _find_case(ledger, ref: str, unit: str | None):  # noqa: ANN001, ANN202
+    from ..ledger.cases import get_case
+    from ..store.messages import NotFound
+
+    if unit:
+        return get_case(ledger, unit, ref)
+    if "/" in ref:
+        unit_ref, number = ref.split("/", 1)
+        return get_case(ledger, unit_ref, number)
+    if ref.isdigit():
+        with ledger.uow() as uow:
+            case = uow.cases.get(int(ref))
+        if case:
+            return case
+    raise NotFound("unknown_case", case=ref)
+
+
+@case_app.command("add")
+@handled
+def case_add(
+    ctx: typer.Context,
+    unit: str = typer.Argument(..., help="单位代码或名称 / unit code or name"),
+    number: str = typer.Argument(..., help="卷号 / case number"),
+    category: str = typer.Option(..., "--category", help="纠纷类型，如 邻里 / neighbour"),
+    received_on: str = typer.Option(None, "--received", help="受理日期 YYYY-MM-DD（默认今天）"),
+    severity: str = typer.Option("ordinary", "--severity", help="简易/一般/疑难/重大"),
+    fields: list[str] = typer.Option(None, "--set", help="其他字段 field=value，可重复 / more fields"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    """登记案件，按受理日期的政策确定层级与时限 / add a case; stores the escalation outcome."""
+    from ..ledger.cases import add_case
+
+    ledger = _ledger(ctx, db)
+    by = _user(ledger, user)
+    values = {"number": number, "category": category, "severity": severity,
+              "received_on": received_on or ledger.date().isoformat(), **_parse_kv(fields)}
+    result = add_case(ledger, by, unit, **values)
+    _show_case(ledger, result.case, _lang(ctx), result.outcomes)
+
+
+@case_app.command("edit")
+@handled
+def case_edit(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="UNIT/NUMBER or id"),
+    fields: list[str] = typer.Option(..., "--set", help="field=value"),
+    unit: str = typer.Option(None, "--unit"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    from ..ledger.cases import edit_case
+
+    ledger = _ledger(ctx, db)
+    by = _user(ledger, user)
+    case = edit_case(ledger, by, _find_case(ledger, ref, unit).id, **_parse_kv(fields))
+    _show_case(ledger, case, _lang(ctx))
+
+
+@case_app.command("show")
+@handled
+def case_show(ctx: typer.Context, ref: str = typer.Argument(...), unit: str = typer.Option(None, "--unit"), db: str = DB_OPTION) -> None:
+    ledger = _ledger(ctx, db)
+    _show_case(ledger, _find_case(ledger, ref, unit), _lang(ctx))
+
+
+@case_app.command("settle")
+@handled
+def case_settle(
+    ctx: typer.Context,
+    ref: str = typer.Argument(...),
+    settled_by: str = typer.Option(..., "--by", help="调处主体，如 村委会 / village_committee"),
+    on: str = typer.Option(None, "--on", help="调处日期（默认今天）"),
+    failed: bool = typer.Option(False, "--failed", help="调解不成 / mediation failed"),
+    fields: list[str] = typer.Option(None, "--set"),
+    unit: str = typer.Option(None, "--unit"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    """记录调结并按调结日期的政策计算奖补 / settle a case; stores the reward outcome."""
+    from ..ledger.cases import settle_case
+
+    ledger = _ledger(ctx, db)
+    by = _user(ledger, user)
+    case = _find_case(ledger, ref, unit)
+    result = settle_case(ledger, by, case.id, settled_on=on or ledger.date().isoformat(), settled_by=settled_by,
+                         status="failed" if failed else "settled", **_parse_kv(fields))
+    _show_case(ledger, result.case, _lang(ctx), result.outcomes)
+
+
+@case_app.command("escalate")
+@handled
+def case_escalate(
+    ctx: typer.Context,
+    ref: str = typer.Argument(...),
+    reason: str = typer.Option("", "--reason"),
+    to: str = typer.Option(None, "--to", help="目标层级（默认上一级）"),
+    on: str = typer.Option(None, "--on"),
+    unit: str = typer.Option(None, "--unit"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    from ..ledger.cases import escalate_case
+
+    ledger = _ledger(ctx, db)
+    by = _user(ledger, user)
+    result = escalate_case(ledger, by, _find_case(ledger, ref, unit).id, on=on, reason=reason, to_level=to)
+    _show_case(ledger, result.case, _lang(ctx), result.outcomes)
+
+
+@case_app.command("list")
+@handled
+def case_list(
+    ctx: typer.Context,
+    unit: str = typer.Option(None, "--unit"),
+    status: str = typer.Option(None, "--status"),
+    category: str = typer.Option(None, "--category"),
+    period: str = typer.Option(None, "--period", help="2026-05 | 2026Q2 | 2026"),
+    overdue: bool = typer.Option(False, "--overdue"),
+    limit: int = typer.Option(200, "--limit"),
+    db: str = DB_OPTION,
+) -> None:
+    from ..ledger.cases import list_cases
+
+    ledger = _ledger(ctx, db)
+    lang = _lang(ctx)
+    found = list_cases(ledger, unit=unit, status=status, category=category, period=period, overdue=overdue, limit=limit)
+    with ledger.uow() as uow:
+        codes = {u.id: u.code for u in uow.units.list()}
+    f = ledger.label
+    typer.echo(_table(
+        ["单位", "卷号", "类型", "程度", "状态", "层级", "受理", "调结"],
+        [[codes[c.unit_id], c.number, f("category", c.category, lang), f("severity", c.severity, lang), f("status", c.status, lang),
+          f("level", c.level, lang), c.received_on, c.settled_on or ""] for c in found],
+    ))
+    typer.echo(f"{len(found)}")
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+@handled
+def import_cmd(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV 或 XLSX"),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="写入正确的行，错误行另存 / write good rows, save bad ones"),
+    bad_file: Path = typer.Option(None, "--bad-file", help="错误行保存位置（默认 FILE.bad.csv）"),
+    encoding: str = typer.Option(None, "--encoding", help="如 gb18030（默认 UTF-8）"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    """导入历史台账（中文或英文表头）；有错误行则不写入 / import a historical ledger (all or nothing)."""
+    from ..ledger.importer import import_file
+
+    ledger = _ledger(ctx, db)
+    by = _user(ledger, user)
+    result = import_file(ledger, by, file, skip_bad=skip_bad, bad_path=bad_file, encoding=encoding)
+    for p in result.problems:
+        typer.echo(p.render(_lang(ctx)), err=True)
+    typer.echo(result.summary().bilingual())
+    if result.bad_file:
+        from ..store.messages import Message
+
+        typer.echo(Message("imp_bad_saved", path=result.bad_file).bilingual())
+
+
+# --- periods and statements ----------------------------------------------------------------------
+
+period_app = typer.Typer(help="期间：计算、查看、关闭（锁定）、调整 / periods", no_args_is_help=True)
+
+
+def _print_report(report, lang: str) -> None:  # noqa: ANN001
+    status = {"open": "未关闭 open", "closed": "已关闭 closed"}[report.period.status]
+    typer.echo(f"{report.period.key}  {report.period.starts_on} – {report.period.ends_on}  {status}")
+    typer.echo(_table(
+        ["领取人", "案件数", "应发", "实发", "调整", "合计"],
+        [[p.payee, p.cases, f"{p.gross:.2f}", f"{p.paid:.2f}", f"{p.adjustments:.2f}", f"{p.total:.2f}"] for p in report.payees]
+        + [["合计", sum(p.cases for p in report.payees), "", "", "", f"{report.total:.2f}"]],
+    ))
+    for policy, version, digest in report.versions:
+        typer.echo(f"  {policy} {version} {digest[:19]}")
+    for case_id, reason in report.skipped:
+        typer.echo(f"  ! case {case_id}: {reason}", err=True)
+
+
+@period_app.command("compute")
+@handled
+def period_compute(ctx: typer.Context, period: str = typer.Argument(...), lines: bool = typer.Option(False, "--lines"), db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """按领取人计算奖补（含封顶），列出逐案明细 / rewards per payee with caps."""
+    from ..ledger import periods
+
+    ledger = _ledger(ctx, db)
+    report = periods.compute(ledger, _user(ledger, user), period)
+    _print_report(report, _lang(ctx))
+    if lines:
+        _print_lines(ledger, report)
+
+
+def _print_lines(ledger, report) -> None:  # noqa: ANN001
+    with ledger.uow() as uow:
+        numbers = {line.case_id: uow.cases.get(line.case_id).number for line in report.lines}
+    typer.echo(_table(["领取人", "卷号", "政策", "版本", "应发", "实发", "封顶"],
+                      [[l.payee, numbers[l.case_id], l.policy_id, l.version, f"{l.gross:.2f}", f"{l.amount:.2f}", l.capped_by or ""] for l in report.lines]))
+
+
+@period_app.command("show")
+@handled
+def period_show(ctx: typer.Context, period: str = typer.Argument(...), lines: bool = typer.Option(False, "--lines"), db: str = DB_OPTION) -> None:
+    from ..ledger import periods
+
+    ledger = _ledger(ctx, db)
+    report = periods.show(ledger, period)
+    _print_report(report, _lang(ctx))
+    if lines:
+        _print_lines(ledger, report)
+
+
+@period_app.command("close")
+@handled
+def period_close(ctx: typer.Context, period: str = typer.Argument(...), db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """关闭（锁定）期间：其案件与发放不能再改 / lock the period."""
+    from ..ledger import periods
+
+    ledger = _ledger(ctx, db)
+    closed = periods.close(ledger, _user(ledger, user), period)
+    typer.echo(f"{closed.key} 已关闭 closed ({closed.closed_by}, {closed.closed_at:%Y-%m-%d %H:%M})")
+
+
+@period_app.command("adjust")
+@handled
+def period_adjust(
+    ctx: typer.Context,
+    period: str = typer.Argument(..., help="登记调整的（未关闭）期间 / the open period that books it"),
+    case: str = typer.Argument(..., help="UNIT/NUMBER or id"),
+    amount: str = typer.Argument(..., help="元，可为负 / yuan, may be negative"),
+    reason: str = typer.Option(..., "--reason"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    """更正已关闭期间的案件：在未关闭期间登记调整并说明原因 / book a correction."""
+    from ..ledger import periods
+
+    ledger = _ledger(ctx, db)
+    by = _user(ledger, user)
+    adj = periods.adjust(ledger, by, period, _find_case(ledger, case, None).id, ledger.coerce("amount_involved", amount.lstrip("-")) * (-1 if amount.startswith("-") else 1), reason)
+    typer.echo(f"{period}: {adj.payee} {adj.amount:.2f} — {adj.reason}")
+
+
+@handled
+def statement_cmd(
+    ctx: typer.Context,
+    period: str = typer.Argument(...),
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx | csv"),
+    out: Path = typer.Option(..., "-o", "--output"),
+    db: str = DB_OPTION,
+) -> None:
+    """导出发放表：按领取人、按单位、明细、调整、政策版本 / export a period statement."""
+    from ..ledger.statements import export_statement
+
+    ledger = _ledger(ctx, db)
+    typer.echo(str(export_statement(ledger, period, out, fmt)))
+
+
+# --- dividends -----------------------------------------------------------------------------------
+
+dividend_app = typer.Typer(help="集体经济组织分红 / collective dividends", no_args_is_help=True)
+
+
+@dividend_app.command("run")
+@handled
+def dividend_run(
+    ctx: typer.Context,
+    collective: str = typer.Argument(...),
+    year: int = typer.Argument(...),
+    policy: str = typer.Option("collective-dividend", "--policy"),
+    income: str = typer.Option("0", "--income", help="其他收入（元）"),
+    costs: str = typer.Option("0", "--costs", help="成本（元）"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    from ..ledger import dividends
+    from ..money import parse_yuan
+
+    ledger = _ledger(ctx, db)
+    run = dividends.run_dividend(ledger, _user(ledger, user), collective, year, policy_id=policy, income=parse_yuan(income), costs=parse_yuan(costs))
+    _print_run(ledger, run, _lang(ctx))
+
+
+def _print_run(ledger, run, lang: str) -> None:  # noqa: ANN001
+    from ..ledger.dividends import members_by_id
+
+    members = members_by_id(ledger, run.collective_id)
+    typer.echo(f"{run.year} #{run.run_no}  {run.policy_id} {run.version}  收入 {run.income:.2f}  提取 {run.retained:.2f}  "
+               f"可分配 {run.pool:.2f}  未分配 {run.leftover:.2f}")
+    for line in run.detail.get("explanation", []):
+        typer.echo(f"  {line.get(lang, line.get('zh'))}")
+    typer.echo(_table(["成员号", "姓名", "加权股", "分红"],
+                      [[members[a.member_id].member_no, members[a.member_id].name, a.weighted_shares, f"{a.amount:.2f}"] for a in run.allocations]
+                      + [["合计", "", "", f"{sum((a.amount for a in run.allocations), Decimal(0)):.2f}"]]))
+
+
+@dividend_app.command("show")
+@handled
+def dividend_show(
+    ctx: typer.Context,
+    collective: str = typer.Argument(None),
+    year: int = typer.Option(None, "--year"),
+    out: Path = typer.Option(None, "-o", "--output", help="导出 .xlsx 或 .csv"),
+    db: str = DB_OPTION,
+) -> None:
+    from ..ledger import dividends
+
+    ledger = _ledger(ctx, db)
+    runs = dividends.list_runs(ledger, collective, year)
+    for run in runs:
+        _print_run(ledger, run, _lang(ctx))
+    if out and runs:
+        _export_run(ledger, runs[-1], out)
+        typer.echo(str(out))
+
+
+def _export_run(ledger, run, out: Path) -> None:  # noqa: ANN001
+    from ..ledger.dividends import members_by_id
+    from ..ledger.statements import Table, _write_csv, _write_xlsx
+
+    members = members_by_id(ledger, run.collective_id)
+    total = sum((a.amount for a in run.allocations), Decimal(0))
+    tables = [
+        Table("分红明细", ["成员号", "姓名", "户", "加权股", "分红"],
+              [[members[a.member_id].member_no, members[a.member_id].name, members[a.member_id].household or "", str(a.weighted_shares), a.amount]
+               for a in run.allocations] + [["合计", "", "", "", total]], {4}),
+        Table("汇总", ["项目", "金额"], [["收入", run.income], ["提取", run.retained], ["可分配", run.pool], ["未分配", run.leftover]], {1}),
+        Table("政策版本", ["政策", "版本", "内容哈希"], [[run.policy_id, run.version, run.hash]], set()),
+    ]
+    title = f"{run.year} 年分红（第 {run.run_no} 次计算）"
+    (_write_csv if out.suffix.lower() == ".csv" else _write_xlsx)(out, title, tables)
+
+
+# --- banquets ----------------------------------------------------------------------------------
+
+banquet_app = typer.Typer(help="酒席报备与检查 / banquet filings", no_args_is_help=True)
+
+
+def _banquet_args(ledger, unit, household, occasion, date, days, tables, gift, filed_on, host_age):  # noqa: ANN001, ANN202
+    from ..ledger.banquets import build_filing
+
+    return build_filing(ledger, unit=unit, household=household, occasion=occasion, held_on=date, days=days, tables=tables,
+                        gift=gift, filed_on=filed_on, host_age=host_age)
+
+
+def _print_check(result, lang: str) -> None:  # noqa: ANN001
+    f = result.filing
+    verdict = "合规 compliant" if result.compliant else f"违规 {len(f.violations)} 项 violations"
+    typer.echo(f"{f.household} {f.occasion} {f.held_on}  {verdict}  [{f.policy_id} {f.version}]")
+    for line in result.explanation:
+        typer.echo(f"  {line.get(lang, line['zh'])}")
+
+
+def _banquet_command(store: bool):  # noqa: ANN202
+    @handled
+    def command(
+        ctx: typer.Context,
+        household: str = typer.Argument(..., help="户主 / household"),
+        occasion: str = typer.Option(..., "--occasion", help="婚嫁/丧事/寿宴…"),
+        date: str = typer.Option(..., "--date", help="办酒日期"),
+        days: int = typer.Option(1, "--days"),
+        tables: int = typer.Option(..., "--tables"),
+        gift: str = typer.Option(..., "--gift", help="每人礼金（元）"),
+        filed_on: str = typer.Option(None, "--filed-on", help="报备日期（默认今天）"),
+        host_age: int = typer.Option(None, "--host-age"),
+        unit: str = typer.Option(None, "--unit"),
+        db: str = DB_OPTION,
+        user: str = USER_OPTION,
+    ) -> None:
+        from ..ledger import banquets
+
+        ledger = _ledger(ctx, db)
+        filing = _banquet_args(ledger, unit, household, occasion, date, days, tables, gift, filed_on, host_age)
+        if store:
+            result = banquets.file_banquet(ledger, _user(ledger, user), filing)
+        else:
+            result = banquets.evaluate_filing(ledger, filing)
+        _print_check(result, _lang(ctx))
+        if not result.compliant and not store:
+            raise typer.Exit(3)
+
+    command.__doc__ = "登记酒席报备并检查、保存违规项 / file a banquet" if store else "只检查，不保存 / check without storing"
+    return command
+
+
+banquet_app.command("file")(_banquet_command(True))
+banquet_app.command("check")(_banquet_command(False))
+
+
+@banquet_app.command("list")
+@handled
+def banquet_list(ctx: typer.Context, unit: str = typer.Option(None, "--unit"), year: int = typer.Option(None, "--year"), db: str = DB_OPTION) -> None:
+    from ..ledger.banquets import list_filings
+
+    ledger = _ledger(ctx, db)
+    rows = list_filings(ledger, unit=unit, year=year)
+    typer.echo(_table(["户", "事由", "日期", "天数", "桌数", "礼金", "违规"],
+                      [[f.household, ledger.label("occasion", f.occasion), f.held_on, f.days, f.tables, f"{f.gift:.2f}",
+                        "、".join(v["title"] for v in f.violations)] for f in rows]))
+
+
+# --- stats and audit -----------------------------------------------------------------------------
+
+
+@handled
+def stats_cmd(
+    ctx: typer.Context,
+    by: str = typer.Option("none", "--by", help="unit | category | month"),
+    period: str = typer.Option(None, "--period"),
+    unit: str = typer.Option(None, "--unit"),
+    db: str = DB_OPTION,
+) -> None:
+    """受理、调成、不成、升级、超期件数，调成率由案件计算 / counts and rates computed from cases."""
+    from ..ledger.stats import compute_stats
+
+    if by not in ("none", "unit", "category", "month"):
+        raise typer.BadParameter(by)
+    ledger = _ledger(ctx, db)
+    rows = compute_stats(ledger, by=by, period=period, unit=unit)  # type: ignore[arg-type]
+    typer.echo(_table(
+        ["分组", "受理", "调成", "不成", "升级", "超期", "调成率", "奖补（元）"],
+        [[r.label, r.received, r.settled, r.failed, r.escalated, r.overdue, f"{r.rate}%" if r.rate is not None else "—", f"{r.rewards:.2f}"] for r in rows],
+    ))
+
+
+audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+@handled
+def audit_verify(ctx: typer.Context, db: str = DB_OPTION) -> None:
+    """校验哈希链：发现被修改或删除的记录 / verify the hash chain."""
+    from ..ledger.audit import verify
+
+    ledger = _ledger(ctx, db)
+    report = verify(ledger)
+    typer.echo(report.render("zh"))
+    typer.echo(report.render("en"))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("log")
+@handled
+def audit_log(ctx: typer.Context, limit: int = typer.Option(30, "--limit"), db: str = DB_OPTION) -> None:
+    from ..ledger.audit import recent
+
+    ledger = _ledger(ctx, db)
+    typer.echo(_table(["#", "时间", "用户", "操作", "对象"],
+                      [[e.seq, f"{e.at:%Y-%m-%d %H:%M:%S}", e.user_name, e.action, f"{e.entity} {e.entity_id or ''}"] for e in recent(ledger, limit)]))
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+
+@handled
+def demo_cmd(ctx: typer.Context, db: str = DB_OPTION, year: int = typer.Option(2026, "--year")) -> None:
+    """创建演示台账：县、乡镇、村工作站、调解员、一年的案件、两个集体、酒席报备、一个已关闭期间 / a demo ledger."""
+    from ..ledger.demo import build_demo
+    from ..store.db import resolve_url, safe_url
+
+    ledger = _ledger(ctx, db)
+    summary = build_demo(ledger, year=year)
+    typer.echo(f"{safe_url(resolve_url(db))}")
+    typer.echo(f"单位 {summary.units}  用户 {summary.users}  案件 {summary.cases}  集体 {summary.collectives}  "
+               f"酒席报备 {summary.banquet_filings}  已关闭期间 {summary.closed_period}")
+    typer.echo("试试 try:  tiaojie stats --by unit;  TIAOJIE_USER=clerk tiaojie period show "
+               f"{summary.computed_periods[-1] if summary.computed_periods else year};  tiaojie case list --overdue")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+    app.add_typer(user_app, name="user")
+    app.add_typer(unit_app, name="unit")
+    app.add_typer(case_app, name="case")
+    app.command("import")(import_cmd)
+    app.add_typer(period_app, name="period")
+    app.command("statement")(statement_cmd)
+    app.add_typer(dividend_app, name="dividend")
+    app.add_typer(banquet_app, name="banquet")
+    app.command("stats")(stats_cmd)
+    app.add_typer(audit_app, name="audit")
+    app.command("demo")(demo_cmd)

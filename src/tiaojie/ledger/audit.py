@@ -1,0 +1,41 @@
+"""The audit log as a service: verify the chain, read recent entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..store import audit as chain
+from ..store.mapping import from_row
+from ..store.messages import Message
+from ..store.schema import AuditRow
+from .context import Ledger
+from .models import AuditEntry
+
+
+@dataclass
+class AuditReport:
+    count: int
+    problems: list[Message]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def render(self, lang: str = "zh") -> str:
+        if self.ok:
+            return Message("audit_ok", count=self.count).render(lang)  # type: ignore[arg-type]
+        return "\n".join(p.render(lang) for p in self.problems)  # type: ignore[arg-type]
+
+
+def verify(ledger: Ledger) -> AuditReport:
+    with ledger.uow() as uow:
+        count, problems = chain.verify(uow.session)  # type: ignore[arg-type]
+        return AuditReport(count, problems)
+
+
+def recent(ledger: Ledger, limit: int = 50) -> list[AuditEntry]:
+    with ledger.uow() as uow:
+        rows = uow.session.execute(select(AuditRow).order_by(AuditRow.seq.desc()).limit(limit)).scalars()  # type: ignore[union-attr]
+        return [from_row(r) for r in rows][::-1]

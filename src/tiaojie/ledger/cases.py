@@ -1,0 +1,302 @@
+"""Cases: add, edit, settle, escalate, list. Adding or settling evaluates the policies in force
+on the case's date and stores each outcome with the policy version that produced it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..rules.errors import EvaluationError
+from ..store.messages import Conflict, InvalidInput, Message, NotFound, did_you_mean
+from ..store.repository import CaseFilter
+from ..store.uow import SqlUnitOfWork
+from .access import check
+from .context import Ledger
+from .models import Case, Escalation, Outcome, User
+from .periods import guard_case_write, parse_period
+
+OPEN_STATUSES = ("received", "mediating", "escalated")
+# Vocabulary-checked fields: the value may be an id or its Chinese/English label.
+ENUM_FIELDS = ("category", "severity", "status", "settled_by", "level", "source", "urgency")
+
+
+def normalise(ledger: Ledger, values: dict[str, Any]) -> dict[str, Any]:
+    """User input (ids or labels, strings for dates and money) → model values."""
+    out = dict(values)
+    for name in ENUM_FIELDS:
+        if out.get(name) not in (None, ""):
+            out[name] = ledger.coerce(name, out[name])
+    if out.get("agreement_kind") not in (None, ""):
+        out["agreement_kind"] = ledger.coerce("agreement", out["agreement_kind"])
+    for name in ("received_on", "accepted_on", "settled_on", "closed_on"):
+        if isinstance(out.get(name), str):
+            out[name] = ledger.coerce(name, out[name]) if out[name] else None
+    if isinstance(out.get("amount_involved"), (str, int)):
+        out["amount_involved"] = ledger.coerce("amount_involved", out["amount_involved"])
+    return out
+
+
+def _build(values: dict[str, Any]) -> Case:
+    try:
+        case = Case(**values)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise InvalidInput("case_field", field=".".join(map(str, first["loc"])), detail=first["msg"]) from None
+    _check_dates(case)
+    return case
+
+
+def _check_dates(case: Case) -> None:
+    order = [("received_on", "受理日期"), ("accepted_on", "立案日期"), ("settled_on", "调处日期"), ("closed_on", "结案日期")]
+    present = [(name, label, getattr(case, name)) for name, label in order if getattr(case, name)]
+    for (n1, l1, d1), (n2, l2, d2) in zip(present, present[1:]):
+        if d2 < d1:
+            raise InvalidInput("case_dates", later=n2, later_date=d2, earlier=n1, earlier_date=d1)
+
+
+def evaluation_input(ledger: Ledger, uow: SqlUnitOfWork, case: Case) -> dict[str, Any]:
+    data = case.evaluation_input()
+    if "agreement_kind" in data:
+        data["agreement"] = data.pop("agreement_kind")
+    unit = uow.units.get(case.unit_id)
+    if unit:
+        data["unit"] = unit.code
+    data["sessions"] = max(1, len(case.escalations) + 1)
+    return data
+
+
+def outcome_model(case_id: int, outcome) -> Outcome:  # noqa: ANN001
+    """A rules-core Outcome → what the ledger stores: plain JSON, explanation in both languages."""
+    zh, en = outcome.to_json("zh"), outcome.to_json("en")
+    explanation = [{"zh": a, "en": b} for a, b in zip(zh["explanation"], en["explanation"])]
+    for a, b in zip(zh.get("near_misses", []), en.get("near_misses", [])):
+        explanation.append({"zh": a, "en": b, "near_miss": True})
+    outputs = dict(zh["outputs"])
+    for key in ("violations", "allocations", "path"):
+        if key in zh:
+            outputs[f"_{key}"] = zh[key]
+    return Outcome(
+        case_id=case_id, policy_id=outcome.policy, version=outcome.version, hash=outcome.hash,
+        as_of=outcome.as_of, outputs=outputs, fired=list(zh["fired"]), explanation=explanation,
+    )
+
+
+def _evaluate_and_store(ledger: Ledger, uow: SqlUnitOfWork, case: Case, policies: list[str], as_of: dt.date) -> list[Outcome]:
+    stored = []
+    data = evaluation_input(ledger, uow, case)
+    for policy_id in policies:
+        try:
+            outcome = ledger.rules.evaluate(policy_id, data, as_of=as_of)
+        except EvaluationError as err:
+            if err.key == "no_version_in_force":
+                continue  # a policy not yet (or no longer) in force says nothing about this case
+            raise InvalidInput("case_field", field=policy_id, detail=err.message("zh")) from None
+        stored.append(uow.outcomes.add(outcome_model(case.id, outcome)))  # type: ignore[arg-type]
+    return stored
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    outcomes: list[Outcome]
+
+
+def _unit_id(ledger: Ledger, uow: SqlUnitOfWork, ref: str | int) -> int:
+    if isinstance(ref, int):
+        return ref
+    unit = uow.units.find(ref)
+    if unit is None:
+        raise NotFound("unknown_unit", unit=ref, hint=did_you_mean(ref, [u.code for u in uow.units.list()]))
+    return unit.id  # type: ignore[return-value]
+
+
+def add_case(ledger: Ledger, by: User, unit: str | int, **values: Any) -> CaseResult:
+    """Register a case. Evaluates the escalation policy (and, if it arrives settled, the reward
+    policies) and stores the outcomes."""
+    check(by, "case_write")
+    with ledger.uow() as uow:
+        uow.lock_periods(exclusive=False)
+        case = _build(normalise(ledger, {**values, "unit_id": _unit_id(ledger, uow, unit)}))
+        if case.mediators == [] and by.role == "mediator":
+            case.mediators = [by.name]
+        if uow.cases.by_number(case.unit_id, case.number):
+            raise Conflict("case_exists", unit=unit, number=case.number)
+        guard_case_write(uow, None, case)
+        case = _start_level(ledger, uow, case)
+        stored = uow.cases.add(case)
+        outcomes = _evaluate_and_store(ledger, uow, stored, ledger.escalation_policies(), stored.received_on)
+        if stored.status == "settled" and stored.settled_on:
+            outcomes += _evaluate_and_store(ledger, uow, stored, ledger.reward_policies(), stored.settled_on)
+        uow.audit(by.name, "case.add", "case", stored.id, None, stored)
+        uow.commit()
+        return CaseResult(stored, outcomes)
+
+
+def _start_level(ledger: Ledger, uow: SqlUnitOfWork, case: Case) -> Case:
+    """A new case starts at the level the escalation policy assigns on the day it was received."""
+    for policy_id in ledger.escalation_policies():
+        try:
+            outcome = ledger.rules.evaluate(policy_id, evaluation_input(ledger, uow, case), as_of=case.received_on)
+        except EvaluationError:
+            continue
+        level = outcome.outputs.get("level")
+        if level:
+            return case.model_copy(update={"level": level})
+    return case
+
+
+def get_case(ledger: Ledger, unit: str | int, number: str) -> Case:
+    with ledger.uow() as uow:
+        case = uow.cases.by_number(_unit_id(ledger, uow, unit), number)
+        if case is None:
+            raise NotFound("unknown_case", case=f"{unit}/{number}")
+        return case
+
+
+def case_outcomes(ledger: Ledger, case_id: int) -> list[Outcome]:
+    with ledger.uow() as uow:
+        return uow.outcomes.for_case(case_id)
+
+
+def edit_case(ledger: Ledger, by: User, case_id: int, **changes: Any) -> Case:
+    check(by, "case_write")
+    with ledger.uow() as uow:
+        uow.lock_periods(exclusive=False)
+        before = uow.cases.get(case_id, lock=True)
+        if before is None:
+            raise NotFound("unknown_case", case=case_id)
+        changes = normalise(ledger, changes)
+        data = before.model_dump()
+        data.update(changes)
+        after = _build(data)
+        guard_case_write(uow, before, after)
+        if changes.get("number") and changes["number"] != before.number and uow.cases.by_number(after.unit_id, after.number):
+            raise Conflict("case_exists", unit=after.unit_id, number=after.number)
+        stored = uow.cases.update(after)
+        uow.audit(by.name, "case.edit", "case", case_id, before, stored)
+        uow.commit()
+        return stored
+
+
+def settle_case(
+    ledger: Ledger,
+    by: User,
+    case_id: int,
+    *,
+    settled_on: dt.date | str,
+    settled_by: str,
+    status: str = "settled",
+    **more: Any,
+) -> CaseResult:
+    """Record the end of mediation (settled or failed) and evaluate the reward policies in force
+    on the settlement date."""
+    check(by, "case_write")
+    with ledger.uow() as uow:
+        uow.lock_periods(exclusive=False)
+        before = uow.cases.get(case_id, lock=True)
+        if before is None:
+            raise NotFound("unknown_case", case=case_id)
+        if before.status not in OPEN_STATUSES:
+            raise InvalidInput("case_not_open", status=ledger.label("status", before.status), action=Message("verb_settle"))
+        changes = normalise(ledger, {"settled_on": settled_on, "settled_by": settled_by, "status": status, **more})
+        data = before.model_dump()
+        data.update(changes)
+        after = _build(data)
+        guard_case_write(uow, before, after)
+        stored = uow.cases.update(after)
+        outcomes = _evaluate_and_store(ledger, uow, stored, ledger.reward_policies(), stored.settled_on)  # type: ignore[arg-type]
+        uow.audit(by.name, "case.settle", "case", case_id, before, stored)
+        uow.commit()
+        return CaseResult(stored, outcomes)
+
+
+def escalate_case(ledger: Ledger, by: User, case_id: int, *, on: dt.date | str | None = None, reason: str = "", to_level: str | None = None) -> CaseResult:
+    """Move a case one level up (or to ``to_level``), recording the step in its history."""
+    check(by, "case_write")
+    with ledger.uow() as uow:
+        uow.lock_periods(exclusive=False)
+        before = uow.cases.get(case_id, lock=True)
+        if before is None:
+            raise NotFound("unknown_case", case=case_id)
+        if before.status not in OPEN_STATUSES:
+            raise InvalidInput("case_not_open", status=ledger.label("status", before.status), action=Message("verb_escalate"))
+        levels = ledger.enum_ids("level")
+        if to_level:
+            target = ledger.coerce("level", to_level)
+        else:
+            index = levels.index(before.level) if before.level in levels else 0
+            if index + 1 >= len(levels):
+                raise InvalidInput("case_top_level", level=ledger.label("level", before.level))
+            target = levels[index + 1]
+        day = ledger.coerce("received_on", on) if isinstance(on, str) else (on or ledger.date())
+        step = Escalation(escalated_on=day, from_level=before.level, to_level=target, reason=reason, by_user=by.name)
+        after = _build({**before.model_dump(), "level": target, "status": "escalated", "escalations": [*before.model_dump()["escalations"], step.model_dump()]})
+        guard_case_write(uow, before, after)
+        uow.cases.update(after.model_copy(update={"escalations": []}))
+        uow.cases.add_escalation(case_id, step)
+        stored = uow.cases.get(case_id)
+        outcomes = _evaluate_and_store(ledger, uow, stored, ledger.escalation_policies(), day)  # type: ignore[arg-type]
+        uow.audit(by.name, "case.escalate", "case", case_id, before, stored)
+        uow.commit()
+        return CaseResult(stored, outcomes)  # type: ignore[arg-type]
+
+
+def list_cases(
+    ledger: Ledger,
+    *,
+    unit: str | None = None,
+    status: str | None = None,
+    category: str | None = None,
+    period: str | None = None,
+    overdue: bool = False,
+    as_of: dt.date | None = None,
+    limit: int | None = None,
+) -> list[Case]:
+    """Cases by unit (and the units under it), status, category, period (received in it, or
+    settled in it) and overdue (open past the escalation policy's deadline as of today)."""
+    with ledger.uow() as uow:
+        unit_ids = uow.units.subtree_ids(_unit_id(ledger, uow, unit)) if unit else None
+        flt = CaseFilter(
+            unit_ids=unit_ids,
+            status=ledger.coerce("status", status) if status else None,
+            category=ledger.coerce("category", category) if category else None,
+            open_only=overdue,
+        )
+        cases = uow.cases.list(flt, limit=None if overdue or period else limit)
+        if period:
+            p = parse_period(period)
+            cases = [c for c in cases if p.covers(c.received_on) or (c.settled_on and p.covers(c.settled_on))]
+        if overdue:
+            cases = [c for c in cases if overdue_days(ledger, uow, c, as_of or ledger.date()) > 0]
+        return cases[:limit] if limit else cases
+
+
+def overdue_days(ledger: Ledger, uow: SqlUnitOfWork, case: Case, as_of: dt.date) -> int:
+    """Days past the answer deadline at the level that holds the case. The escalation policy moves
+    an unanswered matter up a level when a deadline passes; a case still recorded at the lower
+    level is overdue from that deadline on, even if the next level's clock has not yet run out."""
+    if case.status not in OPEN_STATUSES:
+        return 0
+    for policy_id in ledger.escalation_policies():
+        try:
+            outcome = ledger.rules.evaluate(policy_id, evaluation_input(ledger, uow, case), as_of=as_of)
+        except EvaluationError:
+            continue
+        due = None
+        for step in outcome.details.get("path", []):
+            if step["level"] == case.level:
+                due = dt.date.fromisoformat(step["due_on"])
+        if due is not None and as_of > due:
+            return (as_of - due).days
+        return int(outcome.outputs.get("days_overdue") or 0)
+    return 0
+
+
+__all__ = [
+    "CaseResult", "add_case", "edit_case", "settle_case", "escalate_case", "list_cases", "get_case",
+    "case_outcomes", "normalise", "evaluation_input", "outcome_model", "Decimal",
+]

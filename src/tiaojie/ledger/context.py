@@ -1,0 +1,80 @@
+"""What every ledger service needs: the database, the rules in force, and who is acting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from ..store.db import open_database
+from ..store.messages import InvalidInput, Message, did_you_mean
+from ..store.uow import SqlUnitOfWork
+from ..vocabulary import FieldDef, InvalidValue, Vocabulary
+
+if TYPE_CHECKING:
+    from ..rules.service import Rules
+
+
+@dataclass
+class Ledger:
+    """The ledger's dependencies, built once and passed to every service (tests pass their own)."""
+
+    engine: Engine
+    rules: "Rules"
+    today: dt.date | None = None  # fixed in tests and the demo; None means the real date
+    _vocab: Vocabulary | None = field(default=None, repr=False)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    def date(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.rules.book.vocabulary
+
+    def field(self, name: str) -> FieldDef:
+        fdef = self.vocabulary.fields.get(name)
+        if fdef is None:
+            raise InvalidInput("vocab_missing", enum=name)
+        return fdef
+
+    def enum_ids(self, field_name: str) -> list[str]:
+        fdef = self.field(field_name)
+        return list(fdef.enum_def.labels) if fdef.enum_def else []
+
+    def coerce(self, field_name: str, value: object):
+        """A user's value for a vocabulary field (id or Chinese label) → its typed value."""
+        try:
+            return self.field(field_name).coerce(value)
+        except InvalidValue as err:
+            raise InvalidInput("case_field", field=field_name, detail=err.detail) from None
+
+    def label(self, field_name: str, value: object, lang: str = "zh") -> str:
+        return self.field(field_name).show(value, lang)  # type: ignore[arg-type]
+
+    def reward_policies(self) -> list[str]:
+        return [pid for pid in self.rules.book.ids() if self.rules.book.versions(pid)[-1].kind == "reward"]
+
+    def escalation_policies(self) -> list[str]:
+        return [pid for pid in self.rules.book.ids() if self.rules.book.versions(pid)[-1].kind == "escalation"]
+
+    def banquet_policies(self) -> list[str]:
+        return [pid for pid in self.rules.book.ids() if self.rules.book.versions(pid)[-1].kind == "banquet"]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_ledger(db_url: str | None = None, rules_dir: Path | str | None = None, *, today: dt.date | None = None) -> Ledger:
+    from ..rules.service import open_rules
+
+    engine = open_database(db_url)
+    return Ledger(engine=engine, rules=open_rules(rules_dir), today=today)
+
+
+__all__ = ["Ledger", "open_ledger", "Message", "did_you_mean"]

@@ -1,0 +1,167 @@
+"""A demo ledger: a county with townships and village stations, mediators, a year of cases
+across categories and severities, two collectives, banquet filings and one closed period.
+
+The cases are made up (seeded, so every demo is the same); everything computed from them —
+rewards, caps, levels, dividends, banquet violations — is computed by the real rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..store.messages import Conflict
+from . import access, banquets, dividends, periods
+from .context import Ledger
+from .models import Case
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌海燕春林云飞德福"
+TOWNSHIPS = {
+    "LSJ-01": ("沙塘湾街道", ["新建村", "沙塘湾社区", "联盟村", "光明村"]),
+    "LSJ-02": ("锡矿山街道", ["七里江村", "南矿社区", "长龙村", "飞水岩村"]),
+    "LSJ-03": ("禾青镇", ["石湾村", "高车村", "杨源村", "合群村"]),
+}
+CATEGORY_WEIGHTS = {
+    "neighbour": 22, "marriage_family": 18, "housing_land": 14, "contract": 8, "damages": 8, "forest_land": 6,
+    "labour": 5, "land_acquisition": 4, "business": 3, "traffic": 4, "consumer": 2, "environment": 2,
+    "property_mgmt": 2, "medical": 1, "other": 1,
+}
+SEVERITY_WEIGHTS = {"simple": 35, "ordinary": 45, "difficult": 15, "major": 5}
+SETTLED_BY_WEIGHTS = {"village_committee": 50, "mediation_committee": 25, "village_group": 15, "township": 10}
+OCCASIONS = ["wedding", "funeral", "longevity", "birth", "school", "housewarming", "birthday"]
+
+
+@dataclass
+class DemoSummary:
+    units: int
+    users: int
+    cases: int
+    closed_period: str
+    computed_periods: list[str]
+    collectives: int
+    banquet_filings: int
+
+
+def _pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSummary:
+    """Fill an empty ledger. Refuses a ledger that already has users."""
+    rng = random.Random(seed)
+    with ledger.uow() as uow:
+        if uow.users.count():
+            raise Conflict("user_exists", user=uow.users.list()[0].name)
+    admin = access.add_user(ledger, None, "admin", "admin")
+    access.add_unit(ledger, admin, "LSJ", "冷水江市", "county")
+    villages: list[tuple[str, str]] = []
+    for code, (name, village_names) in TOWNSHIPS.items():
+        access.add_unit(ledger, admin, code, name, "township", "LSJ")
+        for i, village in enumerate(village_names, start=1):
+            vcode = f"{code}-{i:02d}"
+            access.add_unit(ledger, admin, vcode, village, "village", code)
+            villages.append((vcode, village))
+    clerk = access.add_user(ledger, admin, "clerk", "clerk", "LSJ")
+    access.add_user(ledger, admin, "policy", "policy", "LSJ")
+    mediators = {}
+    for n, (vcode, _) in enumerate(villages, start=1):
+        mediators[vcode] = access.add_user(ledger, admin, f"med{n:02d}", "mediator", vcode)
+
+    end = min(ledger.date(), dt.date(year, 12, 31))
+    if end < dt.date(year, 3, 1):
+        end = dt.date(year, 12, 31)
+    span = (end - dt.date(year, 1, 1)).days
+    cases: list[Case] = []
+    with ledger.uow() as uow:
+        unit_ids = {u.code: u.id for u in uow.units.list()}
+    for vcode, _ in villages:
+        for n in range(rng.randint(30, 55)):
+            received = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span))
+            severity = _pick(rng, SEVERITY_WEIGHTS)
+            age = (end - received).days
+            roll = rng.random()
+            settled_on = received + dt.timedelta(days=rng.randint(0, 20))
+            if settled_on > end or (age < 30 and roll < 0.35):
+                status, settled_on = rng.choice(["received", "mediating"]), None
+            elif roll < 0.08:
+                status = "failed"
+            elif roll < 0.10:
+                status = "withdrawn"
+            else:
+                status = "settled"
+            settled_by = _pick(rng, SETTLED_BY_WEIGHTS) if status in ("settled", "failed") else None
+            if severity in ("difficult", "major") and settled_by and rng.random() < 0.4:
+                settled_by = "township"
+            parties = [_name(rng) for _ in range(rng.choice((2, 2, 2, 3, 4)))]
+            cases.append(Case(
+                unit_id=unit_ids[vcode], number=f"{received.year}-{vcode[-5:]}-{n + 1:03d}",
+                source=rng.choice(["application"] * 6 + ["initiative"] * 3 + ["transfer", "entrusted", "assigned"]),
+                category=_pick(rng, CATEGORY_WEIGHTS), severity=severity,
+                urgency="urgent" if rng.random() < 0.07 else "normal",
+                parties=parties, persons_involved=len(parties) + rng.choice((0, 0, 1, 3)),
+                amount_involved=Decimal(rng.choice((0, 0, 500, 1200, 3000, 8000, 20000, 56000))),
+                received_on=received, accepted_on=received, settled_on=settled_on,
+                closed_on=settled_on + dt.timedelta(days=rng.randint(0, 10)) if settled_on and status != "settled" or (settled_on and rng.random() < 0.7) else None,
+                status=status, settled_by=settled_by, mediators=[mediators[vcode].name],
+                agreement_kind=(rng.choice(["oral", "written", "written"]) if status == "settled" else None),
+                agreement_fulfilled=status == "settled" and rng.random() < 0.9,
+                follow_up_done=status == "settled" and rng.random() < 0.7,
+                file_complete=status in ("settled", "failed") and rng.random() < 0.85,
+                needs_verification=rng.random() < 0.2,
+                level="county" if severity == "major" else ("township" if severity == "difficult" else "village"),
+            ))
+    cases = [c.model_copy(update={"closed_on": None}) if c.closed_on and c.closed_on > end else c for c in cases]
+    with ledger.uow() as uow:
+        uow.cases.add_many(cases)
+        uow.audit(admin.name, "demo", "cases", None, None, {"cases": len(cases), "seed": seed, "year": year})
+        uow.commit()
+
+    months = sorted({c.settled_on.strftime("%Y-%m") for c in cases if c.settled_on})
+    for key in months:
+        periods.compute(ledger, clerk, key)
+    closed = months[0] if months else f"{year}-01"
+    periods.close(ledger, clerk, closed)
+
+    dividends.add_collective(ledger, clerk, "YW", "禹王社区股份经济合作社", "LSJ-01-02")
+    dividends.setup_collective(
+        ledger, clerk, "YW",
+        share_classes=[{"code": "member", "name": "成员股", "weight": 1}, {"code": "labour", "name": "劳龄股", "weight": "0.5"}],
+        members=[{"member_no": f"{i:03d}", "name": _name(rng), "household": f"{i:03d}户",
+                  "holdings": {"member": rng.randint(1, 5), **({"labour": rng.randint(1, 3)} if rng.random() < 0.4 else {})}}
+                 for i in range(1, 31)],
+        investments=[{"project": "财政补助资金量化入股（3.1 亿元项目）", "principal": Decimal("9000000"), "rate": Decimal("0.04"),
+                      "starts_on": dt.date(year - 1, 1, 1), "source": "都江堰 禹王社区"}],
+    )
+    dividends.add_collective(ledger, clerk, "JS", "金胜社区集体经济组织", "LSJ-02-02")
+    dividends.setup_collective(
+        ledger, clerk, "JS",
+        share_classes=[{"code": "member", "name": "成员股", "weight": 1}],
+        members=[{"member_no": f"{i:03d}", "name": _name(rng), "holdings": {"member": 1}} for i in range(1, 26)],
+    )
+    dividends.run_dividend(ledger, clerk, "YW", year)
+    dividends.run_dividend(ledger, clerk, "JS", year, policy_id="revenue-share", income=Decimal("200000"))
+
+    filings = 0
+    for vcode, _ in villages[:6]:
+        for _ in range(rng.randint(3, 6)):
+            held = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(10, span))
+            occasion = rng.choice(OCCASIONS)
+            filing = banquets.build_filing(
+                ledger, unit=vcode, household=f"{_name(rng)}家", occasion=occasion, held_on=held,
+                days=rng.choice((1, 1, 1, 2, 3)), tables=rng.choice((6, 10, 12, 15, 18, 22, 30)),
+                gift=rng.choice((50, 80, 100, 100, 200, 400)), filed_on=held - dt.timedelta(days=rng.choice((2, 7, 10, 14))),
+                host_age=rng.randint(55, 90) if occasion == "longevity" else None,
+            )
+            banquets.file_banquet(ledger, mediators[vcode], filing)
+            filings += 1
+    with ledger.uow() as uow:
+        users = len(uow.users.list())
+        units = len(uow.units.list())
+    return DemoSummary(units, users, len(cases), closed, months, 2, filings)

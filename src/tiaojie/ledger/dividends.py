@@ -1,0 +1,161 @@
+"""Collectives and dividend distribution runs.
+
+A run reads the collective's members, holdings and fiscal investments from the ledger, lets the
+dividend policy (fixed return on investments, retentions, weighted pool) decide, and stores the
+run with every member's allocation to the fen. The rule file's share-class weights decide; the
+ledger's share classes name which class each holding belongs to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from ..rules.errors import EvaluationError
+from ..store.messages import Conflict, InvalidInput, NotFound
+from .access import check
+from .context import Ledger
+from .models import Allocation, Collective, DistributionRun, FiscalInvestment, Holding, Member, ShareClass, User
+
+
+def add_collective(ledger: Ledger, by: User, code: str, name: str, unit: str | None = None) -> Collective:
+    check(by, "collective_edit")
+    with ledger.uow() as uow:
+        if uow.collectives.by_code(code):
+            raise Conflict("unit_exists", code=code)
+        unit_id = None
+        if unit:
+            found = uow.units.find(unit)
+            if found is None:
+                raise NotFound("unknown_unit", unit=unit, hint="")
+            unit_id = found.id
+        collective = uow.collectives.add(Collective(code=code, name=name, unit_id=unit_id))
+        uow.audit(by.name, "collective.add", "collective", collective.id, None, collective)
+        uow.commit()
+        return collective
+
+
+def setup_collective(
+    ledger: Ledger,
+    by: User,
+    code: str,
+    *,
+    share_classes: list[dict[str, Any]],
+    members: list[dict[str, Any]],
+    investments: list[dict[str, Any]] = (),  # type: ignore[assignment]
+) -> None:
+    """Add share classes, members with their holdings ({'class': shares}), and fiscal
+    investments to a collective, in one transaction."""
+    check(by, "collective_edit")
+    with ledger.uow() as uow:
+        collective = uow.collectives.by_code(code)
+        if collective is None:
+            raise NotFound("unknown_unit", unit=code, hint="")
+        classes = {c.code: c for c in uow.collectives.share_classes(collective.id)}  # type: ignore[arg-type]
+        for spec in share_classes:
+            if spec["code"] not in classes:
+                classes[spec["code"]] = uow.collectives.add_share_class(
+                    ShareClass(collective_id=collective.id, code=spec["code"], name=spec["name"], weight=Decimal(str(spec["weight"])))  # type: ignore[arg-type]
+                )
+        for spec in members:
+            member = uow.collectives.add_member(
+                Member(collective_id=collective.id, member_no=spec["member_no"], name=spec["name"], household=spec.get("household"))  # type: ignore[arg-type]
+            )
+            for class_code, shares in spec.get("holdings", {}).items():
+                if class_code not in classes:
+                    raise InvalidInput("case_field", field="share_class", detail=class_code)
+                uow.collectives.add_holding(Holding(member_id=member.id, share_class_id=classes[class_code].id, shares=shares))  # type: ignore[arg-type]
+        for spec in investments:
+            uow.collectives.add_investment(FiscalInvestment(collective_id=collective.id, **spec))  # type: ignore[arg-type]
+        uow.audit(by.name, "collective.setup", "collective", collective.id, None, {
+            "share_classes": share_classes, "members": len(members), "investments": list(investments)})
+        uow.commit()
+
+
+def _months_held(inv: FiscalInvestment, year: int) -> int:
+    """Whole months of the year the investment was held (a month started counts)."""
+    start = max(inv.starts_on, dt.date(year, 1, 1))
+    end = min(inv.ends_on or dt.date(year, 12, 31), dt.date(year, 12, 31))
+    if end < start:
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def run_dividend(
+    ledger: Ledger,
+    by: User,
+    collective_code: str,
+    year: int,
+    *,
+    policy_id: str = "collective-dividend",
+    income: Decimal = Decimal("0"),
+    costs: Decimal = Decimal("0"),
+) -> DistributionRun:
+    check(by, "dividend")
+    with ledger.uow() as uow:
+        collective = uow.collectives.by_code(collective_code)
+        if collective is None:
+            raise NotFound("unknown_unit", unit=collective_code, hint="")
+        members = {m.id: m for m in uow.collectives.members(collective.id)}  # type: ignore[arg-type]
+        classes = {c.id: c for c in uow.collectives.share_classes(collective.id)}  # type: ignore[arg-type]
+        entries = []
+        owner: dict[str, int] = {}
+        for holding in sorted(uow.collectives.holdings(collective.id), key=lambda h: (members[h.member_id].member_no, h.share_class_id)):  # type: ignore[arg-type]
+            member = members[holding.member_id]
+            entry_id = f"{member.member_no}/{classes[holding.share_class_id].code}"
+            owner[entry_id] = member.id  # type: ignore[assignment]
+            entries.append({"id": entry_id, "name": member.name, "shares": holding.shares, "class": classes[holding.share_class_id].code})
+        investments = [
+            {"id": str(inv.id), "title": inv.project, "principal": str(inv.principal), "rate": str(inv.rate), "months": _months_held(inv, year)}
+            for inv in uow.collectives.investments(collective.id)  # type: ignore[arg-type]
+            if _months_held(inv, year) > 0
+        ]
+        data = {"year": year, "investments": investments, "income": str(income), "costs": str(costs), "members": entries}
+        try:
+            outcome = ledger.rules.evaluate(policy_id, data, as_of=dt.date(year, 12, 31))
+        except EvaluationError as err:
+            raise InvalidInput("case_field", field=policy_id, detail=err.message("zh")) from None
+        out = outcome.outputs
+        per_member: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+        for alloc in outcome.details.get("allocations", []):
+            target = per_member[owner[alloc["member"]]]
+            target[0] += Decimal(alloc["weight"])
+            target[1] += alloc["amount"].amount
+        zh, en = outcome.to_json("zh"), outcome.to_json("en")
+        run = DistributionRun(
+            collective_id=collective.id, year=year, policy_id=outcome.policy, version=outcome.version, hash=outcome.hash,  # type: ignore[arg-type]
+            income=Decimal(out.get("fixed_return", 0)) + income, retained=out["retained"], pool=out["pool"], leftover=out["leftover"],
+            detail={
+                "inputs": data, "outputs": zh["outputs"], "fired": zh["fired"],
+                "explanation": [{"zh": a, "en": b} for a, b in zip(zh["explanation"], en["explanation"])],
+                "retentions": zh.get("retentions", []), "costs": str(costs),
+            },
+            by_user=by.name,
+            allocations=[Allocation(member_id=mid, weighted_shares=w, amount=amount) for mid, (w, amount) in sorted(per_member.items())],
+        )
+        stored = uow.distributions.add(run)
+        # The allocations must add up to the pool less what could not be allocated, to the fen.
+        assert sum((a.amount for a in stored.allocations), Decimal(0)) == stored.pool - stored.leftover
+        uow.audit(by.name, "dividend.run", "distribution", stored.id, None, {
+            "collective": collective_code, "year": year, "run_no": stored.run_no, "pool": str(stored.pool),
+            "version": stored.version, "hash": stored.hash})
+        uow.commit()
+        return stored
+
+
+def list_runs(ledger: Ledger, collective_code: str | None = None, year: int | None = None) -> list[DistributionRun]:
+    with ledger.uow() as uow:
+        cid = None
+        if collective_code:
+            collective = uow.collectives.by_code(collective_code)
+            if collective is None:
+                raise NotFound("unknown_unit", unit=collective_code, hint="")
+            cid = collective.id
+        return uow.distributions.list(cid, year)
+
+
+def members_by_id(ledger: Ledger, collective_id: int) -> dict[int, Member]:
+    with ledger.uow() as uow:
+        return {m.id: m for m in uow.collectives.members(collective_id)}  # type: ignore[misc]

@@ -1,0 +1,130 @@
+"""Period statements: per payee and per unit, with the per-case lines, the adjustments and the
+policy versions used; Chinese headers; totals that balance to the fen. XLSX or CSV."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ..store.messages import InvalidInput
+from .context import Ledger
+from .periods import PeriodReport, show
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[object]]
+    money_columns: set[int]
+
+
+def statement_tables(ledger: Ledger, report: PeriodReport) -> list[Table]:
+    with ledger.uow() as uow:
+        units = {u.id: u for u in uow.units.list()}
+        case_ids = {line.case_id for line in report.lines} | {a.case_id for a in report.adjustments}
+        cases = {cid: uow.cases.get(cid) for cid in sorted(case_ids)}
+        periods = {p.id: p.key for p in uow.periods.list()}
+
+    by_payee = Table("按领取人", ["领取人", "单位代码", "单位", "案件数", "应发（封顶前）", "实发", "调整", "合计"], [], {4, 5, 6, 7})
+    for p in report.payees:
+        unit = units.get(p.unit_id)
+        by_payee.rows.append([p.payee, unit.code if unit else "", unit.name if unit else "", p.cases, p.gross, p.paid, p.adjustments, p.total])
+
+    per_unit: dict[int, list] = {}
+    for p in report.payees:
+        row = per_unit.setdefault(p.unit_id, [0, ZERO, ZERO, ZERO])
+        row[0] += p.cases
+        row[1] += p.paid
+        row[2] += p.adjustments
+        row[3] += p.total
+    by_unit = Table("按单位", ["单位代码", "单位", "案件数", "实发", "调整", "合计"], [], {3, 4, 5})
+    for unit_id in sorted(per_unit, key=lambda u: units[u].code if u in units else ""):
+        unit = units.get(unit_id)
+        by_unit.rows.append([unit.code if unit else "", unit.name if unit else "", *per_unit[unit_id]])
+
+    lines = Table("明细", ["卷号", "单位", "领取人", "调处日期", "纠纷程度", "政策", "版本", "应发", "实发", "封顶规则"], [], {7, 8})
+    for line in report.lines:
+        case = cases[line.case_id]
+        lines.rows.append([
+            case.number, units[line.unit_id].name, line.payee, case.settled_on.isoformat() if case.settled_on else "",
+            ledger.label("severity", case.severity), line.policy_id, line.version, line.gross, line.amount, line.capped_by or "",
+        ])
+    adjustments = Table("调整", ["卷号", "领取人", "金额", "原期间", "原因", "登记人"], [], {2})
+    for adj in report.adjustments:
+        adjustments.rows.append([
+            cases[adj.case_id].number, adj.payee, adj.amount, periods.get(adj.original_period_id, ""), adj.reason, adj.by_user,
+        ])
+    versions = Table("政策版本", ["政策", "版本", "内容哈希"], [list(v) for v in report.versions], set())
+
+    total_lines = sum((line.amount for line in report.lines), ZERO)
+    total_adj = sum((a.amount for a in report.adjustments), ZERO)
+    payee_total = sum((r[7] for r in by_payee.rows), ZERO)
+    unit_total = sum((r[5] for r in by_unit.rows), ZERO)
+    # The three ways of adding up must agree to the fen, or the statement is not issued.
+    if not (payee_total == unit_total == total_lines + total_adj):
+        raise AssertionError(f"statement does not balance: {payee_total} {unit_total} {total_lines + total_adj}")
+    by_payee.rows.append(["合计", "", "", sum(r[3] for r in by_payee.rows), sum((r[4] for r in by_payee.rows), ZERO), total_lines, total_adj, payee_total])
+    by_unit.rows.append(["合计", "", sum(r[2] for r in by_unit.rows), total_lines, total_adj, unit_total])
+    lines.rows.append(["合计", "", "", "", "", "", "", sum((line.gross for line in report.lines), ZERO), total_lines, ""])
+    adjustments.rows.append(["合计", "", total_adj, "", "", ""])
+    return [by_payee, by_unit, lines, adjustments, versions]
+
+
+def export_statement(ledger: Ledger, key: str, path: Path | str, fmt: str | None = None) -> Path:
+    report = show(ledger, key)
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
+    tables = statement_tables(ledger, report)
+    title = f"{report.period.key} 奖补发放表（{'已关闭' if report.period.status == 'closed' else '未关闭'}）"
+    if fmt == "xlsx":
+        _write_xlsx(path, title, tables)
+    elif fmt == "csv":
+        _write_csv(path, title, tables)
+    else:
+        raise InvalidInput("imp_format", suffix=fmt)
+    return path
+
+
+def _cell(value: object) -> object:
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
+def _write_csv(path: Path, title: str, tables: list[Table]) -> None:
+    # One file, one table after another, each under its title row; utf-8-sig so Excel reads Chinese.
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([title])
+        for table in tables:
+            writer.writerow([])
+            writer.writerow([f"【{table.title}】"])
+            writer.writerow(table.header)
+            for row in table.rows:
+                writer.writerow([_cell(c) for c in row])
+
+
+def _write_xlsx(path: Path, title: str, tables: list[Table]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.title)
+        sheet.append([title])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(table.header)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(list(row))
+            for index in table.money_columns:
+                sheet.cell(row=sheet.max_row, column=index + 1).number_format = "0.00"
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column[1:]) if len(column) > 1 else 10
+            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 60)
+    book.save(path)

@@ -1,0 +1,205 @@
+"""Choosing, opening and migrating the ledger database.
+
+``--db URL`` wins over ``TIAOJIE_DB``, which wins over a SQLite file in the user's data directory.
+Every failure to reach or open the database becomes a ``StoreUnavailable`` with a bilingual
+message, so the CLI never shows a driver traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+
+from .messages import SchemaMismatch, StoreUnavailable
+
+ENV_VAR = "TIAOJIE_DB"
+MIGRATIONS = Path(__file__).with_name("migrations")
+# One key for PostgreSQL's advisory lock so that two first uses of an empty database do not both
+# try to create the schema.
+_MIGRATION_LOCK = 0x7469616F6A6965  # "tiaojie"
+
+
+def default_url() -> str:
+    from platformdirs import user_data_dir
+
+    directory = Path(user_data_dir("tiaojie"))
+    return f"sqlite:///{directory / 'tiaojie.sqlite'}"
+
+
+def resolve_url(cli_value: str | None = None) -> str:
+    """The database URL to use. A bare path is taken as a SQLite file."""
+    raw = cli_value or os.environ.get(ENV_VAR) or default_url()
+    if "://" not in raw:
+        raw = f"sqlite:///{Path(raw).expanduser().resolve()}"
+    return normalise_url(raw)
+
+
+def normalise_url(raw: str) -> str:
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise StoreUnavailable("db_bad_url", url=raw, detail=str(exc)) from None
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+    elif backend != "sqlite":
+        raise StoreUnavailable("db_unsupported", scheme=url.drivername)
+    return url.render_as_string(hide_password=False)
+
+
+def safe_url(url: str) -> str:
+    """The URL as shown to people: no password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        # Let SQLAlchemy issue BEGIN itself (below) rather than pysqlite's deferred guess.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        # IMMEDIATE takes the write lock up front: a read-then-write transaction (the audit head,
+        # a period check) can never be overtaken by another writer between its read and write.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, check: bool = True) -> Engine:
+    """An engine for the URL; with ``check``, proves the server answers."""
+    url = normalise_url(url)
+    parsed = make_url(url)
+    kwargs: dict = {}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            try:
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreUnavailable("db_unreachable", url=safe_url(url), detail=str(exc)) from None
+        kwargs["connect_args"] = {"timeout": 30}
+    else:
+        kwargs["connect_args"] = {"connect_timeout": 5}
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(url, **kwargs)
+    except (NoSuchModuleError, ArgumentError) as exc:
+        raise StoreUnavailable("db_bad_url", url=safe_url(url), detail=str(exc)) from None
+    if parsed.get_backend_name() == "sqlite":
+        _sqlite_setup(engine)
+    if check:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except (DBAPIError, SQLAlchemyError, OSError) as exc:
+            engine.dispose()
+            raise StoreUnavailable("db_unreachable", url=safe_url(url), detail=_first_line(exc)) from None
+    return engine
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text_ = str(orig).strip().splitlines()
+    return text_[0] if text_ else type(orig).__name__
+
+
+# --- migrations ------------------------------------------------------------------------------
+
+
+def alembic_config(connection=None):  # noqa: ANN001, ANN201
+    """An Alembic Config built in code, pointing into the installed package."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head", *, only_if_fresh: bool = False) -> str:
+    """Bring the schema to ``revision``; returns the revision reached.
+
+    With ``only_if_fresh`` (first use), a database that holds other tables but no version is
+    refused rather than written into; the check runs under the same lock as the upgrade.
+    """
+    from alembic import command
+    from alembic.migration import MigrationContext
+
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+            if only_if_fresh and MigrationContext.configure(conn).get_current_revision() is None:
+                if [t for t in inspect(conn).get_table_names() if t != "alembic_version"]:
+                    raise SchemaMismatch("db_not_ledger")
+            command.upgrade(alembic_config(conn), revision)
+    except (DBAPIError, OSError) as exc:
+        raise StoreUnavailable("db_unreachable", url=safe_url(str(engine.url)), detail=_first_line(exc)) from None
+    return current_revision(engine) or ""
+
+
+def ensure_schema(engine: Engine) -> None:
+    """A new (empty) database is created at head; an older one must be upgraded explicitly."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if current is None:
+        upgrade(engine, only_if_fresh=True)
+        return
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        known = script.get_revision(current) is not None
+    except CommandError:
+        known = False
+    if not known:
+        raise SchemaMismatch("db_ahead", current=current, head=head)
+    raise SchemaMismatch("db_behind", current=current, head=head)
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> Engine:
+    """Resolve the URL, connect, and make sure the schema is at head."""
+    engine = make_engine(resolve_url(url))
+    if migrate:
+        try:
+            ensure_schema(engine)
+        except (DBAPIError, OSError) as exc:
+            raise StoreUnavailable(
+                "db_unreachable", url=safe_url(str(engine.url)), detail=_first_line(exc)
+            ) from None
+    return engine

@@ -1,0 +1,135 @@
+"""Row ↔ model conversion, in one place: yuan ↔ fen, decimals ↔ millionths, UTC timestamps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from ..ledger import models as m
+from ..money import from_fen, to_fen
+from . import schema as s
+
+PPM = Decimal(1_000_000)
+
+# model field (Decimal yuan) → row column (int fen)
+_MONEY: dict[type, dict[str, str]] = {
+    s.CaseRow: {"amount_involved": "amount_involved_fen"},
+    s.PayoutLineRow: {"amount": "amount_fen", "gross": "gross_fen"},
+    s.AdjustmentRow: {"amount": "amount_fen"},
+    s.BanquetFilingRow: {"gift": "gift_fen"},
+    s.FiscalInvestmentRow: {"principal": "principal_fen"},
+    s.DistributionRunRow: {
+        "income": "income_fen",
+        "retained": "retained_fen",
+        "pool": "pool_fen",
+        "leftover": "leftover_fen",
+    },
+    s.AllocationRow: {"amount": "amount_fen"},
+}
+# model field (Decimal) → row column (int millionths)
+_PPM: dict[type, dict[str, str]] = {
+    s.ShareClassRow: {"weight": "weight_ppm"},
+    s.FiscalInvestmentRow: {"rate": "rate_ppm"},
+    s.AllocationRow: {"weighted_shares": "weighted_shares_ppm"},
+}
+# model fields that live in other tables
+_CHILDREN: dict[type, set[str]] = {
+    s.CaseRow: {"escalations"},
+    s.DistributionRunRow: {"allocations"},
+}
+
+ROW_FOR: dict[type, type] = {
+    m.Unit: s.UnitRow,
+    m.User: s.UserRow,
+    m.Case: s.CaseRow,
+    m.Escalation: s.EscalationRow,
+    m.Outcome: s.OutcomeRow,
+    m.Period: s.PeriodRow,
+    m.PayoutLine: s.PayoutLineRow,
+    m.Adjustment: s.AdjustmentRow,
+    m.BanquetFiling: s.BanquetFilingRow,
+    m.Collective: s.CollectiveRow,
+    m.Member: s.MemberRow,
+    m.ShareClass: s.ShareClassRow,
+    m.Holding: s.HoldingRow,
+    m.FiscalInvestment: s.FiscalInvestmentRow,
+    m.DistributionRun: s.DistributionRunRow,
+    m.Allocation: s.AllocationRow,
+    m.AuditEntry: s.AuditRow,
+}
+MODEL_FOR = {row: model for model, row in ROW_FOR.items()}
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def to_ppm(value: Decimal) -> int:
+    return int((value * PPM).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def from_ppm(value: int) -> Decimal:
+    return (Decimal(value) / PPM).normalize()
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Timestamps are stored in UTC; SQLite hands them back without a zone, so put it back."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
+
+
+def row_values(model: BaseModel, *, include_id: bool = True) -> dict[str, Any]:
+    """A model → column values for its row."""
+    row_cls = ROW_FOR[type(model)]
+    money = _MONEY.get(row_cls, {})
+    ppm = _PPM.get(row_cls, {})
+    skip = _CHILDREN.get(row_cls, set())
+    values: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        if name in skip:
+            continue
+        value = getattr(model, name)
+        if name == "id" and (value is None or not include_id):
+            continue
+        if name in money:
+            values[money[name]] = to_fen(value)
+        elif name in ppm:
+            values[ppm[name]] = to_ppm(value)
+        elif isinstance(value, dt.datetime):
+            values[name] = utc(value)
+        elif value is None and name in ("created_at", "updated_at", "computed_at", "at"):
+            continue  # the column default fills it
+        else:
+            values[name] = value
+    return values
+
+
+def to_row(model: BaseModel):  # noqa: ANN201
+    return ROW_FOR[type(model)](**row_values(model))
+
+
+def from_row(row: Any, model_cls: type[M] | None = None, **extra: Any) -> M:
+    """A row (ORM object or Core Row mapping) → its model."""
+    row_cls = type(row) if model_cls is None else ROW_FOR[model_cls]
+    model_cls = model_cls or MODEL_FOR[row_cls]
+    mapping = row._mapping if hasattr(row, "_mapping") else None
+    money = {col: name for name, col in _MONEY.get(row_cls, {}).items()}
+    ppm = {col: name for name, col in _PPM.get(row_cls, {}).items()}
+    data: dict[str, Any] = {}
+    for column in row_cls.__table__.columns:
+        key = column.key
+        value = mapping[key] if mapping is not None else getattr(row, key)
+        if key in money:
+            data[money[key]] = from_fen(value)
+        elif key in ppm:
+            data[ppm[key]] = from_ppm(value)
+        elif isinstance(value, dt.datetime):
+            data[key] = utc(value)
+        else:
+            data[key] = value
+    data.update(extra)
+    return model_cls(**data)

@@ -1,0 +1,229 @@
+"""The ledger's message catalog: every user-facing string of store and ledger, Chinese first.
+
+Kept apart from ``tiaojie.i18n`` (the rules core's catalog) so the two can grow independently;
+the shape is the same: key → (zh, en), ``str.format`` fields.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- database ------------------------------------------------------------------------------
+    "db_unreachable": (
+        "无法连接数据库 {url}：{detail}。请检查数据库服务是否运行，或用 --db / TIAOJIE_DB 指定其他数据库。",
+        "cannot connect to the database {url}: {detail}. Check that the server is running, or choose "
+        "another database with --db / TIAOJIE_DB.",
+    ),
+    "db_bad_url": ("数据库地址无效：{url}（{detail}）", "invalid database URL: {url} ({detail})"),
+    "db_unsupported": (
+        "不支持的数据库类型「{scheme}」，可用：sqlite、postgresql",
+        "unsupported database type '{scheme}'; use sqlite or postgresql",
+    ),
+    "db_behind": (
+        "数据库结构版本 {current} 落后于程序版本 {head}，请先运行 `tiaojie db upgrade`。",
+        "the database schema is at {current}, behind {head}; run `tiaojie db upgrade` first.",
+    ),
+    "db_ahead": (
+        "数据库结构版本 {current} 比本程序新（本程序最新为 {head}），请升级 tiaojie。",
+        "the database schema {current} is newer than this program knows ({head}); upgrade tiaojie.",
+    ),
+    "db_not_ledger": (
+        "数据库中已有其他表但不是 tiaojie 台账（没有 alembic_version），拒绝写入。",
+        "the database has tables but is not a tiaojie ledger (no alembic_version); refusing to write.",
+    ),
+    "db_upgraded": ("数据库已升级到 {head}", "database upgraded to {head}"),
+    "db_error": ("数据库错误：{detail}", "database error: {detail}"),
+    "db_busy": ("数据库繁忙，请稍后重试：{detail}", "the database is busy, try again: {detail}"),
+    # --- permissions / users -------------------------------------------------------------------
+    "permission_denied": (
+        "用户「{user}」（{role}）无权{action}",
+        "user '{user}' ({role}) may not {action}",
+    ),
+    "no_user": (
+        "请用 --user 或 TIAOJIE_USER 指明操作人",
+        "say who is acting with --user or TIAOJIE_USER",
+    ),
+    "unknown_user": ("用户「{user}」不存在{hint}", "no user '{user}'{hint}"),
+    "user_exists": ("用户「{user}」已存在", "user '{user}' already exists"),
+    "bootstrap_admin": (
+        "台账中还没有用户：第一个用户必须是管理员（admin）",
+        "the ledger has no users yet: the first user must be an admin",
+    ),
+    "unknown_unit": ("单位「{unit}」不存在{hint}", "no unit '{unit}'{hint}"),
+    "unit_exists": ("单位代码「{code}」已存在", "unit code '{code}' already exists"),
+    "unit_parent_level": (
+        "单位层级不对：{level} 的上级应为 {expected}，实际是 {actual}",
+        "wrong unit level: the parent of a {level} must be a {expected}, not a {actual}",
+    ),
+    "role_mediator": ("调解员", "mediator"),
+    "role_clerk": ("财务", "clerk"),
+    "role_policy": ("政策人员", "policy staff"),
+    "role_admin": ("管理员", "admin"),
+    "action_case_write": ("登记或修改案件", "add or edit cases"),
+    "action_period_compute": ("计算期间奖补", "compute a period"),
+    "action_period_close": ("关闭（锁定）期间", "close (lock) a period"),
+    "action_adjust": ("登记更正（调整）", "record an adjustment"),
+    "action_import": ("导入历史台账", "import historical ledgers"),
+    "action_rules_edit": ("修改规则文件", "edit rule files"),
+    "action_user_admin": ("管理用户和单位", "manage users and units"),
+    "action_dividend": ("进行分红计算", "run dividend distributions"),
+    "action_collective_edit": ("维护集体经济组织", "maintain collectives"),
+    "action_banquet": ("登记酒席报备", "file banquets"),
+    "action_read": ("查看台账", "read the ledger"),
+    # --- cases ---------------------------------------------------------------------------------
+    "case_exists": ("单位「{unit}」已有卷号「{number}」的案件", "unit '{unit}' already has a case numbered '{number}'"),
+    "unknown_case": ("案件「{case}」不存在", "no case '{case}'"),
+    "case_field": ("字段「{field}」：{detail}", "field '{field}': {detail}"),
+    "case_dates": ("{later}（{later_date}）早于{earlier}（{earlier_date}）", "{later} ({later_date}) is before {earlier} ({earlier_date})"),
+    "case_not_open": ("案件状态为「{status}」，不能再{action}", "the case is '{status}'; it cannot be {action} again"),
+    "case_top_level": ("案件已在最高层级「{level}」", "the case is already at the top level '{level}'"),
+    "verb_settle": ("调结", "settled"),
+    "verb_escalate": ("升级", "escalated"),
+    # --- periods -------------------------------------------------------------------------------
+    "bad_period": (
+        "期间「{key}」格式无效，应为 2026-05（月）、2026Q2（季）或 2026（年）",
+        "period '{key}' is not valid; use 2026-05 (month), 2026Q2 (quarter) or 2026 (year)",
+    ),
+    "period_closed": (
+        "期间 {period} 已关闭（{by} 于 {at} 锁定），不能修改其中的案件或发放；如需更正，请在未关闭的期间登记调整并说明原因。",
+        "period {period} is closed (locked by {by} at {at}); its cases and payouts cannot change. "
+        "Record a correction as an adjustment in an open period, with a reason.",
+    ),
+    "period_not_found": ("期间 {period} 尚未计算", "period {period} has not been computed"),
+    "period_already_closed": ("期间 {period} 已经关闭", "period {period} is already closed"),
+    "adjust_reason": ("调整必须说明原因", "an adjustment needs a reason"),
+    "adjust_zero": ("调整金额不能为零", "an adjustment amount cannot be zero"),
+    "adjust_needs_open": ("调整只能登记在未关闭的期间；{period} 已关闭", "an adjustment must be booked in an open period; {period} is closed"),
+    # --- audit ---------------------------------------------------------------------------------
+    "audit_ok": ("审计日志完整：{count} 条记录，哈希链无误", "audit log intact: {count} entries, hash chain verified"),
+    "audit_changed": ("第 {seq} 条审计记录被修改（哈希不符）", "audit entry {seq} was changed (hash mismatch)"),
+    "audit_link": ("第 {seq} 条审计记录与前一条不相连（前一条被删除或修改）", "audit entry {seq} does not link to the one before it (removed or changed)"),
+    "audit_gap": ("审计记录第 {start} 至 {end} 条缺失", "audit entries {start} to {end} are missing"),
+    "audit_head": (
+        "审计日志末尾不符：应有 {expected} 条、末条哈希 {hash}，实际 {actual} 条（末尾记录被删除或追加）",
+        "audit log end does not match: expected {expected} entries ending in {hash}, found {actual} (newest entries removed or added)",
+    ),
+    # --- import --------------------------------------------------------------------------------
+    "import_row": ("第 {row} 行，{column}：{reason}", "row {row}, {column}: {reason}"),
+    "import_file": ("文件：{reason}", "file: {reason}"),
+    "imp_encoding": (
+        "不是 UTF-8 编码（如为 GBK/GB18030 导出的文件，请另存为 UTF-8 或指定 --encoding gb18030）",
+        "not UTF-8 (if the file was saved as GBK/GB18030, save it as UTF-8 or pass --encoding gb18030)",
+    ),
+    "imp_missing_column": ("缺少必需的列（可用列名：{names}）", "required column is missing (accepted names: {names})"),
+    "imp_unknown_column": ("无法识别的列名「{name}」{hint}", "unrecognised column '{name}'{hint}"),
+    "imp_duplicate_column": ("列「{name}」出现了两次", "column '{name}' appears twice"),
+    "imp_empty": ("文件没有数据行", "the file has no data rows"),
+    "imp_required": ("必填项为空", "required value is empty"),
+    "imp_bad_date": ("「{value}」不是有效日期（应为 YYYY-MM-DD）", "'{value}' is not a valid date (use YYYY-MM-DD)"),
+    "imp_bad_amount": ("「{value}」不是有效金额", "'{value}' is not a valid amount"),
+    "imp_negative": ("金额不能为负数：{value}", "amount cannot be negative: {value}"),
+    "imp_bad_int": ("「{value}」不是非负整数", "'{value}' is not a non-negative whole number"),
+    "imp_bad_bool": ("「{value}」应为 是/否", "'{value}' should be yes/no"),
+    "imp_bad_enum": ("「{value}」不是有效的{field}{hint}；可选：{choices}", "'{value}' is not a valid {field}{hint}; choices: {choices}"),
+    "imp_unknown_unit": ("单位「{value}」不存在{hint}", "no unit '{value}'{hint}"),
+    "imp_duplicate_in_file": ("与第 {other} 行卷号重复", "same unit and number as row {other}"),
+    "imp_period_closed": ("日期 {date} 落在已关闭的期间 {period}", "date {date} falls in the closed period {period}"),
+    "imp_columns_count": ("列数 {actual} 与表头 {expected} 不符", "{actual} cells but the header has {expected}"),
+    "imp_xlsx": ("无法读取 XLSX 文件：{detail}", "cannot read the XLSX file: {detail}"),
+    "imp_format": ("不支持的文件类型「{suffix}」，请用 .csv 或 .xlsx", "unsupported file type '{suffix}'; use .csv or .xlsx"),
+    "imp_summary": (
+        "导入 {added} 件，已存在跳过 {existing} 件，错误 {bad} 行",
+        "imported {added} cases, {existing} already present, {bad} bad rows",
+    ),
+    "imp_nothing_written": ("有错误行，未写入任何数据", "there are bad rows; nothing was written"),
+    "imp_bad_saved": ("错误行已保存到 {path}", "bad rows saved to {path}"),
+    "did_you_mean": ("，是否想写「{suggestion}」？", "; did you mean '{suggestion}'?"),
+    "vocab_missing": (
+        "缺少词汇表 fields.toml 中的枚举「{enum}」",
+        "the enumeration '{enum}' is missing from fields.toml",
+    ),
+}
+
+
+def tr(key: str, lang: Lang = "zh", /, **params: object) -> str:
+    zh, en = MESSAGES[key]
+    # Messages from the rules core (tiaojie.i18n.Localized) nest here too: anything with render().
+    rendered = {k: (v.render(lang) if hasattr(v, "render") else v) for k, v in params.items()}
+    return (en if lang == "en" else zh).format(**rendered)
+
+
+class Message:
+    """A message whose language is chosen when shown; may nest inside another's parameters."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, /, **params: object):
+        if key not in MESSAGES:
+            raise KeyError(key)
+        self.key = key
+        self.params = params
+
+    def render(self, lang: Lang = "zh") -> str:
+        return tr(self.key, lang, **self.params)
+
+    def bilingual(self) -> str:
+        """Chinese first, English underneath: what the CLI prints."""
+        return f"{self.render('zh')}\n{self.render('en')}"
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, {self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.key, self.params) == (other.key, other.params)
+
+
+class LedgerError(Exception):
+    """Base of every expected failure of store and ledger; carries a bilingual message."""
+
+    def __init__(self, key: str, /, **params: object):
+        self.msg = Message(key, **params)
+        super().__init__(self.msg.render("en"))
+
+    @property
+    def key(self) -> str:
+        return self.msg.key
+
+    def message(self, lang: Lang = "zh") -> str:
+        return self.msg.render(lang)
+
+    def bilingual(self) -> str:
+        return self.msg.bilingual()
+
+
+class StoreUnavailable(LedgerError):
+    """The database cannot be reached or opened."""
+
+
+class SchemaMismatch(LedgerError):
+    """The database's schema version is not this program's."""
+
+
+class PermissionDenied(LedgerError):
+    """The acting user's role does not allow the action."""
+
+
+class NotFound(LedgerError):
+    pass
+
+
+class Conflict(LedgerError):
+    """A uniqueness rule: a case number taken, a user name taken."""
+
+
+class PeriodClosed(LedgerError):
+    """A write that would touch a locked period."""
+
+
+class InvalidInput(LedgerError):
+    pass
+
+
+def did_you_mean(word: object, choices) -> Message | str:
+    import difflib
+
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return Message("did_you_mean", suggestion=match[0]) if match else ""

@@ -1,0 +1,495 @@
+"""Repositories: one per aggregate, speaking domain models, hiding rows and SQL.
+
+Bulk paths (import, period computation) use Core ``INSERT … executemany`` and aggregate queries
+rather than one ORM object per row: the import has to stay within a small factor of a raw insert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..ledger import models as m
+from .mapping import from_row, row_values, utc
+from .schema import (
+    AdjustmentRow,
+    AllocationRow,
+    BanquetFilingRow,
+    CaseRow,
+    CollectiveRow,
+    DistributionRunRow,
+    EscalationRow,
+    FiscalInvestmentRow,
+    HoldingRow,
+    MemberRow,
+    OutcomeRow,
+    PayoutLineRow,
+    PeriodRow,
+    ShareClassRow,
+    UnitRow,
+    UserRow,
+)
+
+
+def _insert_ignoring_duplicates(session: Session, table, rows: list[dict[str, Any]], keys: list[str]) -> int:  # noqa: ANN001
+    """Insert rows; rows whose unique key already exists are skipped by the database itself,
+    so two processes importing the same file at once cannot both add a case."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(table).on_conflict_do_nothing(index_elements=keys)
+    result = session.execute(stmt, rows)
+    return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
+
+
+class _Repo:
+    def __init__(self, session: Session):
+        self.session = session
+
+
+class UnitRepository(_Repo):
+    def add(self, unit: m.Unit) -> m.Unit:
+        row = UnitRow(**row_values(unit))
+        self.session.add(row)
+        self.session.flush()
+        return from_row(row)
+
+    def get(self, unit_id: int) -> m.Unit | None:
+        row = self.session.get(UnitRow, unit_id)
+        return from_row(row) if row else None
+
+    def by_code(self, code: str) -> m.Unit | None:
+        row = self.session.execute(select(UnitRow).where(UnitRow.code == code)).scalar_one_or_none()
+        return from_row(row) if row else None
+
+    def find(self, code_or_name: str) -> m.Unit | None:
+        """By code first, then by an exact, unambiguous name."""
+        found = self.by_code(code_or_name)
+        if found:
+            return found
+        rows = self.session.execute(select(UnitRow).where(UnitRow.name == code_or_name)).scalars().all()
+        return from_row(rows[0]) if len(rows) == 1 else None
+
+    def list(self) -> list[m.Unit]:
+        return [from_row(r) for r in self.session.execute(select(UnitRow).order_by(UnitRow.code)).scalars()]
+
+    def subtree_ids(self, unit_id: int) -> set[int]:
+        """The unit and everything under it (a township's filter covers its villages)."""
+        parents = dict(self.session.execute(select(UnitRow.id, UnitRow.parent_id)).all())
+        children: dict[int | None, list[int]] = {}
+        for child, parent in parents.items():
+            children.setdefault(parent, []).append(child)
+        out, stack = set(), [unit_id]
+        while stack:
+            current = stack.pop()
+            if current in out:
+                continue
+            out.add(current)
+            stack.extend(children.get(current, []))
+        return out
+
+
+class UserRepository(_Repo):
+    def add(self, user: m.User) -> m.User:
+        row = UserRow(**row_values(user))
+        self.session.add(row)
+        self.session.flush()
+        return from_row(row)
+
+    def by_name(self, name: str) -> m.User | None:
+        row = self.session.execute(select(UserRow).where(UserRow.name == name)).scalar_one_or_none()
+        return from_row(row) if row else None
+
+    def list(self) -> list[m.User]:
+        return [from_row(r) for r in self.session.execute(select(UserRow).order_by(UserRow.name)).scalars()]
+
+    def count(self) -> int:
+        return self.session.execute(select(func.count()).select_from(UserRow)).scalar_one()
+
+
+class CaseFilter:
+    """What ``case list`` and the period computation select on."""
+
+    def __init__(
+        self,
+        *,
+        unit_ids: set[int] | None = None,
+        status: str | None = None,
+        category: str | None = None,
+        settled_between: tuple[dt.date, dt.date] | None = None,
+        received_between: tuple[dt.date, dt.date] | None = None,
+        open_only: bool = False,
+    ):
+        self.unit_ids = unit_ids
+        self.status = status
+        self.category = category
+        self.settled_between = settled_between
+        self.received_between = received_between
+        self.open_only = open_only
+
+    def clauses(self) -> list[Any]:
+        out: list[Any] = []
+        if self.unit_ids is not None:
+            out.append(CaseRow.unit_id.in_(sorted(self.unit_ids)))
+        if self.status:
+            out.append(CaseRow.status == self.status)
+        if self.category:
+            out.append(CaseRow.category == self.category)
+        if self.settled_between:
+            out.append(CaseRow.settled_on.between(*self.settled_between))
+        if self.received_between:
+            out.append(CaseRow.received_on.between(*self.received_between))
+        if self.open_only:
+            out.append(CaseRow.status.in_(("received", "mediating", "escalated")))
+        return out
+
+
+class CaseRepository(_Repo):
+    def add(self, case: m.Case) -> m.Case:
+        row = CaseRow(**row_values(case))
+        self.session.add(row)
+        self.session.flush()
+        for esc in case.escalations:
+            self.add_escalation(row.id, esc)
+        return from_row(row, escalations=self._escalations(row.id) if case.escalations else [])
+
+    def add_many(self, cases: Sequence[m.Case], *, chunk: int = 2000, progress=None) -> int:  # noqa: ANN001
+        """Bulk insert; cases whose (unit, number) exists are skipped. Returns how many were added."""
+        now = dt.datetime.now(dt.timezone.utc)
+        added = 0
+        for start in range(0, len(cases), chunk):
+            rows = []
+            for case in cases[start : start + chunk]:
+                values = row_values(case, include_id=False)
+                values.setdefault("created_at", now)
+                values.setdefault("updated_at", now)
+                rows.append(values)
+            added += _insert_ignoring_duplicates(self.session, CaseRow.__table__, rows, ["unit_id", "number"])
+            if progress is not None:
+                progress(start + len(rows))
+        return added
+
+    def get(self, case_id: int, *, lock: bool = False) -> m.Case | None:
+        """With ``lock``, the row stays locked until the transaction ends: two settlements of
+        one case queue up instead of both reading it open."""
+        if lock:
+            row = self.session.execute(
+                select(CaseRow).where(CaseRow.id == case_id).with_for_update()
+            ).scalar_one_or_none()
+        else:
+            row = self.session.get(CaseRow, case_id)
+        if row is None:
+            return None
+        return from_row(row, escalations=self._escalations(case_id))
+
+    def by_number(self, unit_id: int, number: str) -> m.Case | None:
+        row = self.session.execute(
+            select(CaseRow).where(CaseRow.unit_id == unit_id, CaseRow.number == number)
+        ).scalar_one_or_none()
+        return from_row(row, escalations=self._escalations(row.id)) if row else None
+
+    def existing_numbers(self, keys: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+        keys = list(keys)
+        found: set[tuple[int, str]] = set()
+        by_unit: dict[int, list[str]] = {}
+        for unit_id, number in keys:
+            by_unit.setdefault(unit_id, []).append(number)
+        for unit_id, numbers in by_unit.items():
+            for start in range(0, len(numbers), 1000):
+                part = numbers[start : start + 1000]
+                found.update(
+                    (unit_id, n)
+                    for n in self.session.execute(
+                        select(CaseRow.number).where(CaseRow.unit_id == unit_id, CaseRow.number.in_(part))
+                    ).scalars()
+                )
+        return found
+
+    def update(self, case: m.Case) -> m.Case:
+        assert case.id is not None
+        values = row_values(case)
+        values.pop("id")
+        values.pop("created_at", None)
+        values["updated_at"] = dt.datetime.now(dt.timezone.utc)
+        self.session.execute(
+            update(CaseRow).where(CaseRow.id == case.id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+        self.session.expire_all()
+        return case.model_copy(update={"updated_at": values["updated_at"]})
+
+    def add_escalation(self, case_id: int, esc: m.Escalation) -> None:
+        values = row_values(esc.model_copy(update={"case_id": case_id}), include_id=False)
+        self.session.add(EscalationRow(**values))
+        self.session.flush()
+
+    def _escalations(self, case_id: int) -> list[m.Escalation]:
+        rows = self.session.execute(
+            select(EscalationRow).where(EscalationRow.case_id == case_id).order_by(EscalationRow.id)
+        ).scalars()
+        return [from_row(r) for r in rows]
+
+    def list(self, flt: CaseFilter | None = None, *, limit: int | None = None) -> list[m.Case]:
+        stmt = select(CaseRow).where(*(flt.clauses() if flt else [])).order_by(CaseRow.received_on, CaseRow.id)
+        if limit:
+            stmt = stmt.limit(limit)
+        rows = self.session.execute(stmt).scalars().all()
+        escalations: dict[int, list[m.Escalation]] = {}
+        ids = [r.id for r in rows]
+        for start in range(0, len(ids), 1000):
+            for esc in self.session.execute(
+                select(EscalationRow).where(EscalationRow.case_id.in_(ids[start : start + 1000])).order_by(EscalationRow.id)
+            ).scalars():
+                escalations.setdefault(esc.case_id, []).append(from_row(esc))
+        return [from_row(r, escalations=escalations.get(r.id, [])) for r in rows]
+
+    def count(self, flt: CaseFilter | None = None) -> int:
+        return self.session.execute(
+            select(func.count()).select_from(CaseRow).where(*(flt.clauses() if flt else []))
+        ).scalar_one()
+
+
+class OutcomeRepository(_Repo):
+    def add(self, outcome: m.Outcome) -> m.Outcome:
+        row = OutcomeRow(**row_values(outcome))
+        self.session.add(row)
+        self.session.flush()
+        return from_row(row)
+
+    def latest(self, case_id: int, policy_id: str) -> m.Outcome | None:
+        row = self.session.execute(
+            select(OutcomeRow)
+            .where(OutcomeRow.case_id == case_id, OutcomeRow.policy_id == policy_id)
+            .order_by(OutcomeRow.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return from_row(row) if row else None
+
+    def for_case(self, case_id: int) -> list[m.Outcome]:
+        rows = self.session.execute(select(OutcomeRow).where(OutcomeRow.case_id == case_id).order_by(OutcomeRow.id))
+        return [from_row(r) for r in rows.scalars()]
+
+
+class PeriodRepository(_Repo):
+    def __init__(self, session: Session):
+        super().__init__(session)
+        self._closed: list[m.Period] | None = None
+    def by_key(self, key: str) -> m.Period | None:
+        row = self.session.execute(select(PeriodRow).where(PeriodRow.key == key)).scalar_one_or_none()
+        return from_row(row) if row else None
+
+    def get(self, period_id: int) -> m.Period | None:
+        row = self.session.get(PeriodRow, period_id)
+        return from_row(row) if row else None
+
+    def add(self, period: m.Period) -> m.Period:
+        """Insert, or return the row another writer inserted first."""
+        _insert_ignoring_duplicates(self.session, PeriodRow.__table__, [row_values(period, include_id=False)], ["key"])
+        found = self.by_key(period.key)
+        assert found is not None
+        return found
+
+    def closed_covering(self, days: Iterable[dt.date]) -> list[m.Period]:
+        days = set(days)
+        return [p for p in self.closed() if any(p.covers(d) for d in days)]
+
+    def closed(self) -> list[m.Period]:
+        """Closed periods, read once per unit of work: a county closes a dozen a year, and the
+        callers hold the period lock, so none can close while we look."""
+        if self._closed is None:
+            rows = self.session.execute(select(PeriodRow).where(PeriodRow.status == "closed").order_by(PeriodRow.starts_on))
+            self._closed = [from_row(r) for r in rows.scalars()]
+        return self._closed
+
+    def close(self, period_id: int, by: str, at: dt.datetime) -> None:
+        self._closed = None
+        self.session.execute(
+            update(PeriodRow).where(PeriodRow.id == period_id).values(status="closed", closed_by=by, closed_at=utc(at))
+        )
+
+    def list(self) -> list[m.Period]:
+        return [from_row(r) for r in self.session.execute(select(PeriodRow).order_by(PeriodRow.starts_on, PeriodRow.key)).scalars()]
+
+
+class PayoutRepository(_Repo):
+    def add_many(self, lines: Sequence[m.PayoutLine]) -> int:
+        """Lines for cases already paid under the policy are dropped by the unique constraint."""
+        rows = [row_values(line, include_id=False) for line in lines]
+        added = 0
+        for start in range(0, len(rows), 2000):
+            added += _insert_ignoring_duplicates(
+                self.session, PayoutLineRow.__table__, rows[start : start + 2000], ["case_id", "policy_id"]
+            )
+        return added
+
+    def for_period(self, period_id: int) -> list[m.PayoutLine]:
+        rows = self.session.execute(
+            select(PayoutLineRow).where(PayoutLineRow.period_id == period_id).order_by(PayoutLineRow.payee, PayoutLineRow.case_id)
+        )
+        return [from_row(r) for r in rows.scalars()]
+
+    def for_case(self, case_id: int) -> list[m.PayoutLine]:
+        rows = self.session.execute(select(PayoutLineRow).where(PayoutLineRow.case_id == case_id))
+        return [from_row(r) for r in rows.scalars()]
+
+    def delete_for_period(self, period_id: int) -> int:
+        """Recomputing an open period replaces its lines."""
+        return self.session.execute(delete(PayoutLineRow).where(PayoutLineRow.period_id == period_id)).rowcount
+
+    def paid_case_ids(self, policy_id: str, *, excluding_period: int | None = None) -> set[int]:
+        stmt = select(PayoutLineRow.case_id).where(PayoutLineRow.policy_id == policy_id)
+        if excluding_period is not None:
+            stmt = stmt.where(PayoutLineRow.period_id != excluding_period)
+        return set(self.session.execute(stmt).scalars())
+
+    def periods_of_case(self, case_id: int) -> list[int]:
+        return list(self.session.execute(select(PayoutLineRow.period_id).where(PayoutLineRow.case_id == case_id)).scalars())
+
+
+class AdjustmentRepository(_Repo):
+    def add(self, adj: m.Adjustment) -> m.Adjustment:
+        row = AdjustmentRow(**row_values(adj))
+        self.session.add(row)
+        self.session.flush()
+        return from_row(row)
+
+    def for_period(self, period_id: int) -> list[m.Adjustment]:
+        rows = self.session.execute(select(AdjustmentRow).where(AdjustmentRow.period_id == period_id).order_by(AdjustmentRow.id))
+        return [from_row(r) for r in rows.scalars()]
+
+    def for_case(self, case_id: int) -> list[m.Adjustment]:
+        rows = self.session.execute(select(AdjustmentRow).where(AdjustmentRow.case_id == case_id).order_by(AdjustmentRow.id))
+        return [from_row(r) for r in rows.scalars()]
+
+
+class BanquetRepository(_Repo):
+    def add(self, filing: m.BanquetFiling) -> m.BanquetFiling:
+        row = BanquetFilingRow(**row_values(filing))
+        self.session.add(row)
+        self.session.flush()
+        return from_row(row)
+
+    def list(self, *, unit_ids: set[int] | None = None, between: tuple[dt.date, dt.date] | None = None) -> list[m.BanquetFiling]:
+        stmt = select(BanquetFilingRow)
+        if unit_ids is not None:
+            stmt = stmt.where(BanquetFilingRow.unit_id.in_(sorted(unit_ids)))
+        if between:
+            stmt = stmt.where(BanquetFilingRow.held_on.between(*between))
+        return [from_row(r) for r in self.session.execute(stmt.order_by(BanquetFilingRow.held_on, BanquetFilingRow.id)).scalars()]
+
+
+class CollectiveRepository(_Repo):
+    def _add(self, model):  # noqa: ANN001, ANN202
+        from .mapping import to_row
+
+        row = to_row(model)
+        self.session.add(row)
+        self.session.flush()
+        return from_row(row)
+
+    def add(self, collective: m.Collective) -> m.Collective:
+        return self._add(collective)
+
+    def add_member(self, member: m.Member) -> m.Member:
+        return self._add(member)
+
+    def add_share_class(self, share_class: m.ShareClass) -> m.ShareClass:
+        return self._add(share_class)
+
+    def add_holding(self, holding: m.Holding) -> m.Holding:
+        return self._add(holding)
+
+    def add_investment(self, investment: m.FiscalInvestment) -> m.FiscalInvestment:
+        return self._add(investment)
+
+    def by_code(self, code: str) -> m.Collective | None:
+        row = self.session.execute(select(CollectiveRow).where(CollectiveRow.code == code)).scalar_one_or_none()
+        return from_row(row) if row else None
+
+    def list(self) -> list[m.Collective]:
+        return [from_row(r) for r in self.session.execute(select(CollectiveRow).order_by(CollectiveRow.code)).scalars()]
+
+    def members(self, collective_id: int) -> list[m.Member]:
+        rows = self.session.execute(select(MemberRow).where(MemberRow.collective_id == collective_id).order_by(MemberRow.member_no))
+        return [from_row(r) for r in rows.scalars()]
+
+    def share_classes(self, collective_id: int) -> list[m.ShareClass]:
+        rows = self.session.execute(select(ShareClassRow).where(ShareClassRow.collective_id == collective_id).order_by(ShareClassRow.code))
+        return [from_row(r) for r in rows.scalars()]
+
+    def holdings(self, collective_id: int) -> list[m.Holding]:
+        rows = self.session.execute(
+            select(HoldingRow).join(MemberRow, MemberRow.id == HoldingRow.member_id).where(MemberRow.collective_id == collective_id)
+        )
+        return [from_row(r) for r in rows.scalars()]
+
+    def investments(self, collective_id: int) -> list[m.FiscalInvestment]:
+        rows = self.session.execute(
+            select(FiscalInvestmentRow).where(FiscalInvestmentRow.collective_id == collective_id).order_by(FiscalInvestmentRow.id)
+        )
+        return [from_row(r) for r in rows.scalars()]
+
+
+class DistributionRepository(_Repo):
+    def add(self, run: m.DistributionRun) -> m.DistributionRun:
+        next_no = (
+            self.session.execute(
+                select(func.max(DistributionRunRow.run_no)).where(
+                    DistributionRunRow.collective_id == run.collective_id, DistributionRunRow.year == run.year
+                )
+            ).scalar_one()
+            or 0
+        ) + 1
+        row = DistributionRunRow(**row_values(run.model_copy(update={"run_no": next_no})))
+        self.session.add(row)
+        self.session.flush()
+        if run.allocations:
+            self.session.execute(
+                insert(AllocationRow),
+                [row_values(a.model_copy(update={"run_id": row.id}), include_id=False) for a in run.allocations],
+            )
+        return self.get(row.id)  # type: ignore[return-value]
+
+    def get(self, run_id: int) -> m.DistributionRun | None:
+        row = self.session.get(DistributionRunRow, run_id)
+        if row is None:
+            return None
+        allocations = [
+            from_row(a)
+            for a in self.session.execute(
+                select(AllocationRow).where(AllocationRow.run_id == run_id).order_by(AllocationRow.member_id)
+            ).scalars()
+        ]
+        return from_row(row, allocations=allocations)
+
+    def list(self, collective_id: int | None = None, year: int | None = None) -> list[m.DistributionRun]:
+        stmt = select(DistributionRunRow.id)
+        if collective_id is not None:
+            stmt = stmt.where(DistributionRunRow.collective_id == collective_id)
+        if year is not None:
+            stmt = stmt.where(DistributionRunRow.year == year)
+        ids = self.session.execute(stmt.order_by(DistributionRunRow.year, DistributionRunRow.run_no)).scalars().all()
+        return [self.get(i) for i in ids]  # type: ignore[misc]
+
+
+__all__ = [
+    "AdjustmentRepository",
+    "BanquetRepository",
+    "CaseFilter",
+    "CaseRepository",
+    "CollectiveRepository",
+    "DistributionRepository",
+    "OutcomeRepository",
+    "PayoutRepository",
+    "PeriodRepository",
+    "UnitRepository",
+    "UserRepository",
+]

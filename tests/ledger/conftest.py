@@ -1,0 +1,142 @@
+"""Database fixtures: every storage test runs on a real SQLite file and a real PostgreSQL schema.
+
+PostgreSQL: 127.0.0.1:5432, database ``test`` (override with ``TIAOJIE_TEST_PG``). Each test gets a
+fresh schema (dropped afterwards) so parallel runs cannot clash. Without a server the PostgreSQL
+variants skip with the reason — except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+
+PG_CANDIDATES = [
+    os.environ.get("TIAOJIE_TEST_PG", ""),
+    "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    "postgresql+psycopg://root@127.0.0.1:5432/test",
+]
+
+_pg_base: str | None = None
+_pg_error: str | None = None
+
+
+def _find_pg() -> str | None:
+    global _pg_base, _pg_error
+    if _pg_base or _pg_error:
+        return _pg_base
+    errors = []
+    for url in filter(None, PG_CANDIDATES):
+        try:
+            engine = create_engine(url, connect_args={"connect_timeout": 3})
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            engine.dispose()
+            _pg_base = url
+            return url
+        except Exception as exc:  # noqa: BLE001 — any failure means "no server here"
+            errors.append(f"{url}: {str(exc).splitlines()[0]}")
+    _pg_error = "; ".join(errors)
+    return None
+
+
+def pg_base_or_skip() -> str:
+    base = _find_pg()
+    if base is None:
+        reason = f"PostgreSQL not reachable ({_pg_error})"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + " — CI=true requires PostgreSQL")
+        pytest.skip(reason)
+    return base
+
+
+def _pg_url_for(base: str, schema: str) -> str:
+    return f"{base}?options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def pg_schema_url():
+    """A fresh PostgreSQL schema's URL; the schema is dropped after the test."""
+    base = pg_base_or_skip()
+    schema = "tj_" + uuid.uuid4().hex[:12]
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _pg_url_for(base, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """An empty database of each kind; nothing created yet."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    else:
+        yield request.getfixturevalue("pg_schema_url")
+
+
+@pytest.fixture
+def engine(db_url):
+    from tiaojie.store.db import open_database
+
+    eng = open_database(db_url)
+    yield eng
+    eng.dispose()
+
+
+# --- ledger fixtures -------------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+
+
+@pytest.fixture(scope="session")
+def rules():
+    from tiaojie.rules.service import open_rules
+
+    book = open_rules(RULES_DIR)
+    yield book
+    book.close()
+
+
+@pytest.fixture
+def ledger(engine, rules):
+    from tiaojie.ledger.context import Ledger
+
+    return Ledger(engine=engine, rules=rules, today=dt.date(2026, 6, 15))
+
+
+class Org:
+    """A small county: one township with two village stations, and one user per role."""
+
+    def __init__(self, ledger):
+        from tiaojie.ledger import access
+
+        self.admin = access.add_user(ledger, None, "admin", "admin")
+        self.county = access.add_unit(ledger, self.admin, "C", "冷水江市", "county")
+        self.town = access.add_unit(ledger, self.admin, "C-T1", "沙坪乡", "township", "C")
+        self.v1 = access.add_unit(ledger, self.admin, "C-T1-V1", "沙坪村", "village", "C-T1")
+        self.v2 = access.add_unit(ledger, self.admin, "C-T1-V2", "白层村", "village", "C-T1")
+        self.mediator = access.add_user(ledger, self.admin, "李调解", "mediator", "C-T1-V1")
+        self.clerk = access.add_user(ledger, self.admin, "王财务", "clerk", "C-T1")
+        self.policy = access.add_user(ledger, self.admin, "张政策", "policy", "C")
+
+
+@pytest.fixture
+def org(ledger):
+    return Org(ledger)
+
+
+@pytest.fixture
+def make_org():
+    """For tests that build their own ledger (other processes, other databases)."""
+    return Org

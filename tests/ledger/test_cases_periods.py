@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from tiaojie.ledger import access, audit, cases, periods
+from tiaojie.store.messages import Conflict, InvalidInput, PeriodClosed, PermissionDenied
+from tiaojie.store.schema import AuditRow, CaseRow, OutcomeRow, PayoutLineRow
+
+
+def _add(ledger, org, number, **kw):
+    values = dict(number=number, category="neighbour", severity="ordinary", received_on="2026-05-02")
+    values.update(kw)
+    return cases.add_case(ledger, org.mediator, "C-T1-V1", **values)
+
+
+def test_add_case_accepts_ids_and_chinese_labels_and_stores_escalation_outcome(ledger, org):
+    res = _add(ledger, org, "2026-001", category="邻里", severity="重大", urgency="紧急", amount_involved="1234.5")
+    case = res.case
+    assert case.category == "neighbour" and case.severity == "major" and case.urgency == "urgent"
+    assert case.amount_involved == Decimal("1234.50")
+    assert case.level == "county"  # the escalation policy sends major matters to the county
+    assert case.mediators == ["李调解"]
+    [outcome] = res.outcomes
+    assert outcome.policy_id == "escalation" and outcome.version == "2026.1" and outcome.hash.startswith("sha256:")
+    assert "major" in outcome.fired
+    assert outcome.explanation and "zh" in outcome.explanation[0]
+
+
+def test_unknown_category_is_refused_with_suggestion(ledger, org):
+    with pytest.raises(InvalidInput) as err:
+        _add(ledger, org, "X1", category="neighbor")
+    assert "neighbour" in err.value.message("zh")
+
+
+def test_case_number_unique_per_unit(ledger, org):
+    _add(ledger, org, "N1")
+    with pytest.raises(Conflict):
+        _add(ledger, org, "N1")
+    # the same number in another unit is a different case
+    cases.add_case(ledger, org.mediator, "C-T1-V2", number="N1", category="contract", received_on="2026-05-03")
+
+
+def test_settle_evaluates_reward_in_force_and_period_pays_once(ledger, org):
+    a = _add(ledger, org, "S1", severity="major").case
+    b = _add(ledger, org, "S2").case
+    c = _add(ledger, org, "S3").case
+    r = cases.settle_case(ledger, org.mediator, a.id, settled_on="2026-05-10", settled_by="村委会")
+    assert [o.outputs["amount"] for o in r.outcomes] == ["500.00"]
+    cases.settle_case(ledger, org.mediator, b.id, settled_on="2026-05-11", settled_by="mediation_committee")
+    # settled by the township: not in the 以奖代补 scope, so no line
+    cases.settle_case(ledger, org.mediator, c.id, settled_on="2026-05-12", settled_by="township")
+    report = periods.compute(ledger, org.clerk, "2026-05")
+    assert sorted(line.amount for line in report.lines) == [Decimal("200.00"), Decimal("500.00")]
+    assert report.total == Decimal("700.00")
+    assert report.versions == [("mediation-reward", "2026.1", report.lines[0].hash)]
+    assert {p.payee for p in report.payees} == {"沙坪村·村委会", "沙坪村·调委会"}
+    # recomputing replaces, the quarter does not pay May's cases again
+    again = periods.compute(ledger, org.clerk, "2026-05")
+    assert again.total == Decimal("700.00")
+    quarter = periods.compute(ledger, org.clerk, "2026Q2")
+    assert quarter.lines == []
+    with ledger.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(PayoutLineRow)).scalar_one() == 2
+
+
+def test_monthly_cap_per_payee(ledger, org):
+    # 10,000 yuan per payee per month: 21 major cases (10,500) are cut to 10,000 on the last
+    for i in range(21):
+        case = _add(ledger, org, f"M{i:02d}", severity="major").case
+        cases.settle_case(ledger, org.mediator, case.id, settled_on=dt.date(2026, 5, 3 + i), settled_by="village_committee")
+    report = periods.compute(ledger, org.clerk, "2026-05")
+    [payee] = report.payees
+    assert payee.gross == Decimal("10500.00") and payee.paid == Decimal("10000.00")
+    last = max(report.lines, key=lambda line: line.case_id)
+    assert last.amount == Decimal("0.00") and last.capped_by == "monthly-per-payee"
+
+
+def test_roles_are_checked(ledger, org):
+    with pytest.raises(PermissionDenied) as err:
+        periods.close(ledger, org.mediator, "2026-05")
+    assert "李调解" in err.value.message("zh") and "may not close" in err.value.message("en")
+    with pytest.raises(PermissionDenied):
+        access.check(org.clerk, "rules_edit")
+    access.check(org.policy, "rules_edit")
+    with pytest.raises(PermissionDenied):
+        cases.add_case(ledger, org.policy, "C-T1-V1", number="P1", category="other", received_on="2026-05-01")
+
+
+def _snapshot(ledger):
+    with ledger.engine.connect() as conn:
+        return {
+            "cases": conn.execute(select(CaseRow.__table__)).all(),
+            "outcomes": conn.execute(select(func.count()).select_from(OutcomeRow)).scalar_one(),
+            "payouts": conn.execute(select(PayoutLineRow.__table__)).all(),
+            "audit": conn.execute(select(func.count()).select_from(AuditRow)).scalar_one(),
+        }
+
+
+def test_every_write_to_a_closed_period_is_refused_and_changes_nothing(ledger, org):
+    settled = _add(ledger, org, "L1", received_on="2026-04-20").case
+    cases.settle_case(ledger, org.mediator, settled.id, settled_on="2026-05-06", settled_by="village_committee")
+    open_case = _add(ledger, org, "L2", received_on="2026-05-08").case
+    periods.compute(ledger, org.clerk, "2026-05")
+    periods.close(ledger, org.clerk, "2026-05")
+    before = _snapshot(ledger)
+
+    attempts = [
+        lambda: cases.edit_case(ledger, org.mediator, settled.id, severity="major"),
+        lambda: cases.edit_case(ledger, org.mediator, open_case.id, category="contract"),
+        lambda: cases.edit_case(ledger, org.mediator, open_case.id, received_on="2026-06-01"),
+        lambda: _add(ledger, org, "L3", received_on="2026-05-20"),
+        lambda: periods.compute(ledger, org.clerk, "2026-05"),
+        lambda: periods.close(ledger, org.clerk, "2026-05"),
+        lambda: periods.adjust(ledger, org.clerk, "2026-05", settled.id, Decimal("10"), "late fee"),
+        # a settlement dated in the closed month
+        lambda: cases.settle_case(ledger, org.mediator, open_case.id, settled_on="2026-05-30", settled_by="village_committee"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PeriodClosed) as err:
+            attempt()
+        zh = err.value.message("zh")
+        assert "2026-05" in zh and ("已关闭" in zh)
+        assert _snapshot(ledger) == before
+
+    # a case received in the closed month may still be settled later, in an open month
+    res = cases.settle_case(ledger, org.mediator, open_case.id, settled_on="2026-06-02", settled_by="village_committee")
+    assert res.case.status == "settled"
+
+    # a correction is an adjustment in an open period, linked to the original period
+    adj = periods.adjust(ledger, org.clerk, "2026-06", settled.id, Decimal("-50.00"), "协议未履行，追回部分奖励")
+    may = periods.show(ledger, "2026-05")
+    assert adj.original_period_id == may.period.id and adj.amount == Decimal("-50.00")
+    june = periods.compute(ledger, org.clerk, "2026-06")
+    assert june.total == Decimal("150.00")  # 200 for the June settlement, −50 adjustment
+    with pytest.raises(InvalidInput):
+        periods.adjust(ledger, org.clerk, "2026-06", settled.id, Decimal("5"), "  ")
+
+
+def test_period_keys():
+    assert periods.parse_period("2026-05").ends_on == dt.date(2026, 5, 31)
+    q = periods.parse_period("2026q2")
+    assert (q.key, q.starts_on, q.ends_on) == ("2026Q2", dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    assert periods.parse_period("2024-02").ends_on == dt.date(2024, 2, 29)
+    assert periods.parse_period("2026").kind == "year"
+    for bad in ("2026-13", "2026Q5", "26-05", "May"):
+        with pytest.raises(InvalidInput):
+            periods.parse_period(bad)
+
+
+def test_escalate_and_list_filters(ledger, org):
+    a = _add(ledger, org, "E1", received_on="2026-05-02", needs_verification=True).case
+    assert a.level == "village"
+    res = cases.escalate_case(ledger, org.mediator, a.id, on="2026-05-12", reason="一周未答复")
+    assert res.case.level == "township" and res.case.status == "escalated"
+    assert [(e.from_level, e.to_level) for e in res.case.escalations] == [("village", "township")]
+    cases.add_case(ledger, org.mediator, "C-T1-V2", number="E2", category="contract", received_on="2026-06-10")
+    assert {c.number for c in cases.list_cases(ledger, unit="C-T1")} == {"E1", "E2"}
+    assert {c.number for c in cases.list_cases(ledger, unit="C-T1-V2")} == {"E2"}
+    assert {c.number for c in cases.list_cases(ledger, category="合同")} == {"E2"}
+    assert {c.number for c in cases.list_cases(ledger, period="2026-06")} == {"E2"}
+    assert {c.number for c in cases.list_cases(ledger, period="2026Q2")} == {"E1", "E2"}
+    assert {c.number for c in cases.list_cases(ledger, status="escalated")} == {"E1"}
+    # E1 still open at the township long after its deadlines; E2 was to be answered on the spot
+    # (06-10) and is still open on 06-15; E3 arrived today and is not yet late.
+    cases.add_case(ledger, org.mediator, "C-T1-V2", number="E3", category="contract", received_on="2026-06-15")
+    assert {c.number for c in cases.list_cases(ledger, overdue=True)} == {"E1", "E2"}
+    assert {c.number for c in cases.list_cases(ledger, overdue=True, as_of=dt.date(2026, 6, 16))} == {"E1", "E2", "E3"}
+
+
+def test_audit_chain_detects_edit_and_removal(ledger, org):
+    _add(ledger, org, "A1")
+    _add(ledger, org, "A2")
+    report = audit.verify(ledger)
+    assert report.ok and report.count >= 9
+    with ledger.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE audit_log SET user_name = 'mallory' WHERE seq = 3")
+    report = audit.verify(ledger)
+    assert not report.ok and any(p.key == "audit_changed" and p.params["seq"] == 3 for p in report.problems)
+
+
+def test_audit_detects_removed_rows(ledger, org):
+    _add(ledger, org, "R1")
+    _add(ledger, org, "R2")
+    with ledger.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM audit_log WHERE seq = 4")
+    assert {p.key for p in audit.verify(ledger).problems} >= {"audit_link", "audit_gap"}
+    with ledger.engine.begin() as conn:
+        last = conn.exec_driver_sql("SELECT max(seq) FROM audit_log").scalar_one()
+        conn.exec_driver_sql(f"DELETE FROM audit_log WHERE seq = {last}")
+    assert "audit_head" in {p.key for p in audit.verify(ledger).problems}
+
+
+def test_quarter_cap_counts_what_earlier_months_already_paid(ledger, org, tmp_path):
+    import shutil
+
+    from tiaojie.ledger.context import Ledger
+    from tiaojie.rules.service import open_rules
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules_dir)
+    reward = rules_dir / "mediation-reward-2026.toml"
+    reward.write_text(reward.read_text(encoding="utf-8") + """
+[[cap]]
+id = "quarterly-per-payee"
+title = "每个调处主体每季度奖励上限"
+period = "quarter"
+per = "payee"
+max = 800
+""", encoding="utf-8")
+    capped = Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today)
+    try:
+        a = _add(capped, org, "Q1", severity="major", received_on="2026-04-01").case
+        b = _add(capped, org, "Q2", received_on="2026-04-02").case
+        c = _add(capped, org, "Q3", received_on="2026-05-02").case
+        cases.settle_case(capped, org.mediator, a.id, settled_on="2026-04-10", settled_by="village_committee")
+        cases.settle_case(capped, org.mediator, b.id, settled_on="2026-04-11", settled_by="village_committee")
+        cases.settle_case(capped, org.mediator, c.id, settled_on="2026-05-03", settled_by="village_committee")
+        april = periods.compute(capped, org.clerk, "2026-04")
+        assert april.total == Decimal("700.00")
+        may = periods.compute(capped, org.clerk, "2026-05")
+        [line] = may.lines
+        assert (line.gross, line.amount, line.capped_by) == (Decimal("200.00"), Decimal("100.00"), "quarterly-per-payee")
+    finally:
+        capped.rules.close()

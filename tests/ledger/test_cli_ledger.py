@@ -1,0 +1,87 @@
+"""The ledger commands end to end, through the real `tiaojie` app, on both databases."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tiaojie.cli import app
+
+RULES = Path(__file__).resolve().parents[2] / "rules"
+runner = CliRunner()
+
+
+def run(db_url, *args, user=None):
+    env = {"TIAOJIE_DB": db_url}
+    if user:
+        env["TIAOJIE_USER"] = user
+    return runner.invoke(app, ["--rules", str(RULES), *args], env=env)
+
+
+def test_demo_then_every_reading_command(db_url, tmp_path):
+    result = run(db_url, "demo")
+    assert result.exit_code == 0, result.output
+    assert "已关闭期间 2026-01" in result.output
+
+    stats = run(db_url, "stats", "--by", "unit")
+    assert stats.exit_code == 0, stats.output
+    assert "调成率" in stats.output and "合计" in stats.output
+
+    shown = run(db_url, "period", "show", "2026-01")
+    assert shown.exit_code == 0 and "已关闭" in shown.output
+
+    out = tmp_path / "jan.csv"
+    exported = run(db_url, "statement", "2026-01", "--format", "csv", "-o", str(out))
+    assert exported.exit_code == 0, exported.output
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert any(r[:1] == ["合计"] for r in rows)
+
+    assert run(db_url, "audit", "verify").exit_code == 0
+    assert run(db_url, "dividend", "show", "YW").exit_code == 0
+    listing = run(db_url, "case", "list", "--unit", "LSJ-01", "--status", "调解成功", "--limit", "5")
+    assert listing.exit_code == 0 and "调解成功" in listing.output
+    assert "违规" in run(db_url, "banquet", "list").output
+
+
+def test_writes_are_refused_clearly_without_traceback(db_url):
+    assert run(db_url, "demo").exit_code == 0
+    denied = run(db_url, "period", "close", "2026-03", user="med01")
+    assert denied.exit_code == 1
+    assert "无权关闭（锁定）期间" in denied.output and "may not close" in denied.output
+    assert "Traceback" not in denied.output
+
+    locked = run(db_url, "case", "add", "LSJ-01-01", "LATE-1", "--category", "邻里", "--received", "2026-01-20", user="med01")
+    assert locked.exit_code == 1 and "已关闭" in locked.output
+
+    nobody = run(db_url, "case", "add", "LSJ-01-01", "X-1", "--category", "邻里")
+    assert nobody.exit_code == 1 and "TIAOJIE_USER" in nobody.output
+
+    added = run(db_url, "case", "add", "LSJ-01-01", "X-2", "--category", "邻里", "--severity", "重大", "--received", "2026-06-01", user="med01")
+    assert added.exit_code == 0, added.output
+    settled = run(db_url, "case", "settle", "LSJ-01-01/X-2", "--by", "村委会", "--on", "2026-06-02", user="med01")
+    assert settled.exit_code == 0 and "500.00" in settled.output
+
+
+def test_unreachable_database_message():
+    result = runner.invoke(app, ["--rules", str(RULES), "stats", "--db", "postgresql://nobody@127.0.0.1:9/none"])
+    assert result.exit_code == 1
+    assert result.output.index("无法连接数据库") < result.output.index("cannot connect to the database")
+    assert "Traceback" not in result.output
+
+
+def test_import_command_reports_rows(db_url, tmp_path):
+    assert run(db_url, "demo").exit_code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("单位,卷号,纠纷类型,受理日期,涉及金额\nLSJ-01-01,H1,邻里,2026-06-01,-3\nLSJ-01-01,H2,邻居,2026-13-01,5\n", encoding="utf-8")
+    result = run(db_url, "import", str(bad), user="clerk")
+    assert result.exit_code == 1
+    assert "第 2 行，涉及金额" in result.output and "第 3 行，纠纷类型" in result.output and "第 3 行，受理日期" in result.output
+    assert "row 2" in result.output and "nothing was written" in result.output
+    good = tmp_path / "good.csv"
+    good.write_text("unit,number,category,received_on\nLSJ-01-01,H1,neighbour,2026-06-01\n", encoding="utf-8")
+    first = run(db_url, "import", str(good), user="clerk")
+    assert first.exit_code == 0 and "导入 1 件" in first.output
+    again = run(db_url, "import", str(good), user="clerk")
+    assert "导入 0 件，已存在跳过 1 件" in again.output
