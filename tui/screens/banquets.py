@@ -140,6 +140,10 @@ class BanquetScreen(BaseScreen):
 
     def show_verdict(self, results) -> None:  # noqa: ANN001
         out = Text()
+        values, _ = self.read()
+        if not values.get("occasion") or not values.get("date"):
+            self.query_one("#banquet-verdict", Static).update(plain(self.t("b_waiting"), "dim"))
+            return
         for res in results:
             out.append(f"{res.title} {res.version}\n", style="bold")
             if res.outcome is None:

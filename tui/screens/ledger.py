@@ -28,6 +28,22 @@ COLUMNS = [("number", "col_number"), ("unit", "col_unit"), ("parties", "col_part
 SORTABLE = {"number", "category", "severity", "status", "received", "settled", "level"}
 
 
+def short_parties(parties: list[str], lang: str, width: int = 16) -> str:
+    """The parties as one cell: names joined, cut to `width` columns with the count kept."""
+    from rich.cells import cell_len
+
+    text = "、".join(parties)
+    if cell_len(text) <= width:
+        return text
+    more = f"等{len(parties)}人" if lang == "zh" else f" +{len(parties)}"
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) + cell_len(more) + 1 > width:
+            break
+        out += ch
+    return out.rstrip("、") + "…" + more
+
+
 class LedgerScreen(BaseScreen):
     SCREEN_ID = "ledger"
     KEYS = [("enter", "open_case", "open_case"), ("e", "edit_case", "edit_case"), ("n", "next_page", "next_page"),
@@ -137,7 +153,7 @@ class LedgerScreen(BaseScreen):
             case = row.case
             style = "bold red" if row.overdue > 0 else ""
             cells = [
-                case.number, row.unit, "、".join(case.parties), lab("category", case.category),
+                case.number, row.unit, short_parties(case.parties, self.lang), lab("category", case.category),
                 lab("severity", case.severity), lab("status", case.status),
                 self.t("days_unit", days=row.overdue) if row.overdue > 0 else "",
                 format_yuan(row.reward) if row.reward is not None else "",
