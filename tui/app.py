@@ -196,17 +196,18 @@ def make_app(
     return TiaojieApp(backend, start=start)
 
 
-def run(ctx: Any) -> None:
-    """`tiaojie tui`: the CLI's settings (rules, lang, and the ledger's db and user) → the app."""
+def run(ctx: Any, db: str | None = None, user: str | None = None) -> None:
+    """`tiaojie tui`: the CLI's settings (`--rules`, `--lang`) and the ledger's `--db` / `--user`
+    (or TIAOJIE_DB / TIAOJIE_USER) → the app. Without a database the app runs on the rules alone."""
     import sys
 
     from tiaojie.rules.errors import RuleSetError
 
-    settings = ctx.find_root().obj
+    settings = ctx.find_root().obj if ctx is not None else None
     rules_dir = getattr(settings, "rules_dir", None)
     lang = getattr(settings, "lang", "zh")
-    db = getattr(settings, "db", None) or getattr(settings, "db_url", None)
-    user = getattr(settings, "user", None)
+    db = db or getattr(settings, "db", None)
+    user = user or getattr(settings, "user", None)
     try:
         app = make_app(rules=rules_dir, store=db if db is not None else _default_store(), user=user, lang=lang)
     except RuleSetError as err:

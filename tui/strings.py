@@ -37,6 +37,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "login_title": ("请选择操作人", "Who is working?"),
     "login_hint": ("写入台账的每项操作都记录操作人（也可用 --user 指定）", "every write records who made it (or pass --user)"),
     "login_go": ("进入", "Enter"),
+    "login_empty": ("台账中还没有用户：先运行 `tiaojie demo`（演示台账）或 `tiaojie user add`", "the ledger has no users yet: run `tiaojie demo` (a demo ledger) or `tiaojie user add` first"),
     # --- screens (titles, palette entries) ----------------------------------------------------
     "screen_entry": ("案件登记", "Case entry"),
     "screen_ledger": ("案件台账", "Ledger"),

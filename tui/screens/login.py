@@ -31,7 +31,8 @@ class LoginDialog(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(plain(self.t("login_title"), "bold"), classes="dialog-title")
-            yield Static(plain(self.t("login_hint"), "dim"))
+            yield Static(plain(self.t("login_hint") if self.users else self.t("login_empty"),
+                               "dim" if self.users else "bold yellow"))
             options = [Option(plain(f"{u.name}  {self.t('role_' + u.role)}  {unit}"), id=str(i))
                        for i, (u, unit) in enumerate(self.users)]
             yield OptionList(*options, id="login-users")
