@@ -7,8 +7,9 @@ empty. Target: at most 2×.
 
     python bench/tui.py [--runs 7] [--db URL] [--rules DIR]
 
-With the ledger installed, the demo database is used when one exists (or `--db`); otherwise the
-app opens on the rules alone and the line says so.
+The tiaojie side opens the demo database (made once with `tiaojie demo` in a temporary
+directory unless `--db` is given) as the mediator `med01`, whose first screen is case entry.
+`--rules-only` measures the app without a database.
 """
 
 from __future__ import annotations
@@ -44,11 +45,7 @@ import asyncio, sys, time
 from tui.app import make_app
 from tui.screens.base import BaseScreen
 
-args = dict(rules=RULES, store=DB, user=USER)
-if DB is None:
-    from tui.app import _default_store
-    args["store"] = _default_store()
-app = make_app(**args)
+app = make_app(rules=RULES, store=DB, user=USER)
 
 async def first_screen(pilot):
     while not (isinstance(app.screen, BaseScreen) and app.screen.is_mounted):
@@ -73,10 +70,24 @@ def timed(code: str) -> tuple[float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--db", default=None, help="database URL (default: the demo database if there is one)")
+    parser.add_argument("--db", default=None, help="database URL or SQLite file (default: a fresh demo database)")
     parser.add_argument("--rules", default=str(ROOT / "rules"))
-    parser.add_argument("--user", default=None)
+    parser.add_argument("--user", default="med01")
+    parser.add_argument("--rules-only", action="store_true", help="no database: the rules alone")
     args = parser.parse_args()
+
+    tmp = None
+    if args.rules_only:
+        args.db = args.user = None
+    elif args.db is None:
+        import tempfile
+
+        tmp = tempfile.TemporaryDirectory()
+        args.db = str(Path(tmp.name) / "demo.sqlite")
+        made = subprocess.run([sys.executable, "-c", "from tiaojie.cli import main; main()", "--rules", args.rules,
+                               "demo", "--db", args.db], capture_output=True, text=True)
+        if made.returncode != 0:
+            raise SystemExit(f"could not make the demo database:\n{made.stderr[-2000:]}")
 
     tiaojie = TIAOJIE.replace("RULES", json.dumps(args.rules)).replace("DB", repr(args.db)).replace(
         "USER", repr(args.user))
@@ -88,10 +99,12 @@ def main() -> None:
         tiaojie_runs.append(timed(tiaojie)[0])
     empty = statistics.median(empty_runs)
     ours = statistics.median(tiaojie_runs)
-    where = "demo database" if "LEDGER True" in info else "rules only (no ledger database)"
+    where = f"demo database, user {args.user}" if "LEDGER True" in info else "rules only, no database"
     print(f"empty Textual app, launch to first screen:  {empty * 1000:7.1f} ms (median of {args.runs})")
     print(f"tiaojie tui ({where}), launch to first screen: {ours * 1000:7.1f} ms (median of {args.runs})")
     print(f"ratio tiaojie / empty: {ours / empty:.2f}x (target <= 2x)")
+    if tmp is not None:
+        tmp.cleanup()
 
 
 if __name__ == "__main__":

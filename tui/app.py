@@ -86,9 +86,14 @@ class TiaojieApp(App[None]):
     def user_line(self) -> str:
         if self.backend.ledger is None or self.backend.user is None:
             return self.t("app_sub_rules_only")
-        from . import ledger_api
+        if getattr(self, "_user_line", None) is None:
+            from . import ledger_api
 
-        return ledger_api.user_line(self.backend)
+            try:
+                self._user_line = ledger_api.user_line(self.backend)
+            except Exception:  # noqa: BLE001 - the subtitle is a courtesy; never fail a screen for it
+                return self.backend.user.name
+        return self._user_line
 
     def unit_choices(self) -> list[tuple[str, Any]]:
         from . import ledger_api
