@@ -194,26 +194,50 @@ class CaseQuery:
         self.backend = backend
 
     def page(self, page: int, size: int) -> CasePage:
-        ledger = self.backend.ledger
         total = len(self.cases)
         pages = max(1, -(-total // size))
         page = min(max(1, page), pages)
-        shown = self.cases[(page - 1) * size : page * size]
-        units = unit_names(ledger)
-        rows = []
-        day = self.backend.date()
+        return _rows(self.backend, self.cases[(page - 1) * size : page * size], total, page, pages)
+
+    @staticmethod
+    def first_page(backend: Any, filters: CaseFilters, size: int) -> CasePage | None:
+        """The first page in ledger order (received date, oldest first) straight from the store,
+        with the count: shown at once while the whole result set is listed. None when the filters
+        need the whole set (period, overdue, severity)."""
+        if filters.period or filters.overdue or filters.severity:
+            return None
+        from tiaojie.store.repository import CaseFilter
+
+        ledger = backend.ledger
         with ledger.uow() as uow:
-            for case in shown:
-                overdue = 0
-                if case.status in case_service.OPEN_STATUSES:
-                    overdue = case_service.overdue_days(ledger, uow, case, day)
-                reward = _reward_of(list(reversed(uow.outcomes.for_case(case.id))), ledger)
-                unit = units.get(case.unit_id)
-                rows.append(CaseRow(case, unit.name if unit else "", overdue, reward))
-        return CasePage(rows, total, page, pages)
+            user = backend.user
+            unit_ids = None
+            if user is not None and user.role == "mediator" and user.unit_id is not None:
+                unit_ids = uow.units.subtree_ids(user.unit_id)
+            flt = CaseFilter(unit_ids=unit_ids, status=filters.status, category=filters.category)
+            total = uow.cases.count(flt)
+            shown = uow.cases.list(flt, limit=size)
+        return _rows(backend, shown, total, 1, max(1, -(-total // size)))
 
 
-def _unit_code(ledger: Ledger, unit_id: Any) -> str | None:
+def _rows(backend: Any, shown: list[Any], total: int, page: int, pages: int) -> CasePage:
+    """One page of cases with what the table shows beside them: overdue days and the reward."""
+    ledger = backend.ledger
+    units = unit_names(ledger)
+    rows = []
+    day = backend.date()
+    with ledger.uow() as uow:
+        for case in shown:
+            overdue = 0
+            if case.status in case_service.OPEN_STATUSES:
+                overdue = case_service.overdue_days(ledger, uow, case, day)
+            reward = _reward_of(list(reversed(uow.outcomes.for_case(case.id))), ledger)
+            unit = units.get(case.unit_id)
+            rows.append(CaseRow(case, unit.name if unit else "", overdue, reward))
+    return CasePage(rows, total, page, pages)
+
+
+def _unit_code(ledger: Ledger, unit_id: Any) -> str | None:  # noqa: D103
     if unit_id is None:
         return None
     unit = unit_names(ledger).get(unit_id)

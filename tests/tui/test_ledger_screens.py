@@ -63,6 +63,9 @@ async def test_a_settled_major_case_saved_from_the_form_appears_in_the_ledger(le
 
         await pilot.press("f2")
         await settle(app, pilot)
+        app.screen.query_one("#flt-severity", Select).value = "major"  # find it as a person would
+        app.screen.query_one("#flt-category", Select).value = "neighbour"
+        await settle(app, pilot)
         table = app.screen.query_one("#cases", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         mine = next(r for r in rows if r[0] == "TUI-0001")
@@ -90,9 +93,17 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
         line = text(app, "#page-line")
         total = int(line.split("共")[1].split("件")[0].strip())
         assert total == len(case_service.list_cases(ledger))
+        first_page = [str(table_row[0]) for table_row in
+                      (app.screen.query_one("#cases", DataTable).get_row_at(i) for i in range(3))]
+        oldest = [c.number for c in sorted(case_service.list_cases(ledger), key=lambda c: (c.received_on, c.id))[:3]]
+        assert first_page == oldest  # the ledger reads in order of receipt
         await pilot.press("n")
         await settle(app, pilot)
         assert text(app, "#page-line").startswith("第 2/")
+        # a click on a column header sorts by it; again reverses
+        await pilot.click("#cases", offset=(2, 0))
+        await settle(app, pilot)
+        assert text(app, "#page-line").startswith("第 1/")
         app.screen.query_one("#flt-status", Select).value = "failed"
         await settle(app, pilot)
         table = app.screen.query_one("#cases", DataTable)

@@ -54,7 +54,7 @@ class LedgerScreen(BaseScreen):
         self.query_obj = None
         self.page = 1
         self.sort = "received"
-        self.reverse = True
+        self.reverse = False  # a ledger reads in order of receipt, like the book it replaces
         self.stale = False
         self.row_ids: list[int] = []
 
@@ -117,6 +117,11 @@ class LedgerScreen(BaseScreen):
         from ..ledger_api import CaseQuery
 
         try:
+            if page == 1 and sort == "received" and not reverse:
+                # the first page and the count at once; the whole set follows for paging and sorting
+                quick = CaseQuery.first_page(self.backend, filters, PAGE_SIZE)
+                if quick is not None:
+                    self.post_message(Loaded("page", quick, {"query": None}))
             query = CaseQuery(self.backend, filters, sort, reverse)
             result = query.page(page, PAGE_SIZE)
         except Exception as exc:  # noqa: BLE001 - a bad period or a database error: say so
@@ -125,7 +130,7 @@ class LedgerScreen(BaseScreen):
             return
         self.post_message(Loaded("page", result, {"query": query}))
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="ledger-load")
+    @work(thread=True, exit_on_error=False, group="ledger-page")
     def load_page(self, page: int) -> None:
         if self.query_obj is None:
             return
@@ -135,6 +140,9 @@ class LedgerScreen(BaseScreen):
         if message.what == "page":
             self.query_obj = message.extra["query"]
             self.show_page(message.data)
+            if self.query_obj is None:  # the quick first page: the rest is still being listed
+                self.query_one("#page-line", Static).update(plain(
+                    self.t("page", page=1, pages=message.data.pages, total=message.data.total) + " · " + self.t("busy")))
         elif message.what == "detail":
             self.app.push_screen(CaseDetailScreen(message.data, self.backend))
         elif message.what == "edit":
@@ -188,6 +196,8 @@ class LedgerScreen(BaseScreen):
 
     # --- actions -------------------------------------------------------------------------------
     def action_next_page(self) -> None:
+        if self.query_obj is None:
+            self.notify(self.t("busy"), markup=False)
         self.load_page(self.page + 1)
 
     def action_prev_page(self) -> None:
