@@ -283,3 +283,20 @@ async def test_sign_in_when_no_user_given(ledger, rules_dir):
         assert app.backend.user.name == "clerk"
         assert "finance" in app.offered and "entry" not in app.offered
         assert app.current_mode == "ledger"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_every_ledger_screen_at_small_and_large_sizes(ledger, rules_dir, size):
+    from tui.app import SCREEN_KEYS
+
+    app = make_app(rules=rules_dir, ledger=ledger, user="admin", today=TODAY)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        assert app.offered == ["entry", "ledger", "finance", "dividends", "banquets", "rules", "stats"]
+        for screen_id in app.offered:
+            await pilot.press(SCREEN_KEYS[screen_id])
+            await settle(app, pilot, 0.1)
+            assert app.current_mode == screen_id and app.is_running
+            for widget in app.screen.query("Button, Input, Select, DataTable"):
+                if widget.display and widget.region.width:
+                    assert widget.region.right <= size[0], (screen_id, widget)  # nothing off to the right

@@ -38,6 +38,7 @@ class DividendScreen(BaseScreen):
             with Horizontal(classes="filters"):
                 yield Select([], prompt=self.t("collective"), id="div-collective", compact=True)
                 yield Input(str(self.backend.date().year), placeholder=self.t("year"), id="div-year", compact=True)
+            with Horizontal(classes="filters"):
                 yield Input(placeholder=self.t("income_hint"), id="div-income", compact=True)
                 yield Input(placeholder=self.t("costs_hint"), id="div-costs", compact=True)
                 yield Button(self.t("run_dividend"), id="div-run", variant="primary", compact=True)
