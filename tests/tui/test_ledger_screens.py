@@ -155,8 +155,6 @@ async def test_closing_a_period_then_editing_one_of_its_cases_is_refused(ledger,
 async def test_finance_adjustment_and_export_match_the_statement(ledger, rules_dir, tmp_path):
     from openpyxl import load_workbook
 
-    from tiaojie.ledger.statements import export_statement
-
     app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="finance")
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
@@ -183,7 +181,16 @@ async def test_finance_adjustment_and_export_match_the_statement(ledger, rules_d
         await pilot.click("#dlg-ok")
         await settle(app, pilot)
         assert target.is_file() and "已导出" in notes(app)
-    reference = export_statement(ledger, "2026-05", tmp_path / "ref.xlsx")
+    # the CLI's statement of the same period, from the same database
+    from typer.testing import CliRunner
+
+    from tiaojie.cli import app as cli
+
+    reference = tmp_path / "ref.xlsx"
+    url = str(ledger.engine.url)
+    done = CliRunner().invoke(cli, ["--rules", str(rules_dir), "statement", "2026-05", "--format", "xlsx",
+                                    "-o", str(reference), "--db", url])
+    assert done.exit_code == 0, done.output
 
     def totals(path):  # noqa: ANN001, ANN202
         book = load_workbook(path)
