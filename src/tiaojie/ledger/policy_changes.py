@@ -1,0 +1,244 @@
+"""Policy changes without surprises: what a draft rule set would change in the stored ledger.
+
+`impact` evaluates every stored case (or those of one period / unit) under the rules in force
+and under a draft, through the batch path on both sides, and reports the change in yuan per
+policy, unit and payee. Cases in closed periods are reported and never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..money import from_fen
+from ..rules.errors import RuleSetError
+from ..rules.examples import run_examples
+from ..rules.impact import ImpactCase, ImpactReport, compare
+from ..rules.lint import Finding, lint_rules
+from ..rules.loader import VOCABULARY_FILE
+from ..rules.service import Rules, default_rules_dir, open_rules
+from ..store.messages import LedgerError, NotFound
+from ..store.repository import CaseFilter
+from .access import check
+from .cases import _unit_id
+from .context import Ledger
+from .models import User
+from .periods import parse_period
+
+_COLUMNS = (
+    "id", "number", "unit_id", "source", "category", "severity", "urgency", "persons_involved",
+    "amount_involved_fen", "received_on", "accepted_on", "settled_on", "closed_on", "status",
+    "settled_by", "agreement_kind", "agreement_fulfilled", "follow_up_done", "file_complete",
+    "needs_verification", "level",
+)
+
+
+def evaluation_data(row: tuple, unit_code: str, escalations: int) -> dict[str, Any]:
+    """A stored row as the policies read it — the same values `cases.evaluation_input` gives
+    for the loaded case (a test keeps the two equal)."""
+    data = dict(zip(_COLUMNS, row))
+    data.pop("id")
+    data.pop("unit_id")
+    data["amount_involved"] = from_fen(data.pop("amount_involved_fen"))
+    data["agreement"] = data.pop("agreement_kind")
+    data["unit"] = unit_code
+    data["sessions"] = max(1, escalations + 1)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def stored_cases(ledger: Ledger, period: str | None = None, unit: str | None = None) -> Iterator[ImpactCase]:
+    """Every stored case (settled or received in `period`, under `unit`) ready for impact."""
+    wanted = parse_period(period) if period else None
+    with ledger.uow() as uow:
+        unit_ids = uow.units.subtree_ids(_unit_id(ledger, uow, unit)) if unit else None
+        closed = [p for p in uow.periods.list() if p.status == "closed"]
+        escalations = uow.cases.escalation_counts()
+        settled_label = {v: ledger.label("settled_by", v) for v in ledger.enum_ids("settled_by")}
+        for row in uow.cases.evaluation_rows(CaseFilter(unit_ids=unit_ids)):
+            *values, unit_code, unit_name = row
+            received_on, settled_on = values[9], values[11]
+            if wanted and not (wanted.covers(received_on) or (settled_on and wanted.covers(settled_on))):
+                continue
+            booked = settled_on or received_on
+            settled_by = values[14]
+            payee = f"{unit_name}·{settled_label.get(settled_by, settled_by)}" if settled_by else unit_name
+            yield ImpactCase(
+                case_id=f"{unit_code}/{values[1]}", unit=unit_code, payee=payee,
+                closed=any(p.covers(booked) for p in closed),
+                data=evaluation_data(tuple(values), unit_code, escalations.get(values[0], 0)),
+            )
+
+
+def impact(ledger: Ledger, draft: Rules, period: str | None = None, unit: str | None = None,
+           policies: list[str] | None = None) -> ImpactReport:
+    """The change a draft would make, per policy, unit and payee; closed periods apart."""
+    chosen = policies or sorted(
+        set(ledger.reward_policies())
+        | {pid for pid in draft.book.ids() if draft.book.versions(pid)[-1].kind == "reward"}
+    )
+    return compare(stored_cases(ledger, period, unit), ledger.rules, draft, chosen, as_of=ledger.date())
+
+
+
+
+# --- keeping versions, activating drafts -----------------------------------------------------
+
+class ActivationRefused(LedgerError):
+    """A draft that did not pass check, test or lint; the rules in force are untouched."""
+
+
+def rule_files(directory: Path) -> list[dict[str, Any]]:
+    """Every TOML file of a rules directory with its content hash (the loader's hash)."""
+    files = []
+    for path in sorted(Path(directory).glob("*.toml")):
+        raw = path.read_bytes()
+        policy_id = version = None
+        if path.name != VOCABULARY_FILE:
+            try:
+                header = tomllib.loads(raw.decode("utf-8")).get("policy", {})
+                policy_id, version = header.get("id"), header.get("version")
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+                pass
+        files.append({"hash": "sha256:" + hashlib.sha256(raw).hexdigest(), "filename": path.name,
+                      "policy_id": policy_id, "version": None if version is None else str(version),
+                      "text": raw.decode("utf-8", errors="replace")})
+    return files
+
+
+def keep_rules(ledger: Ledger, directory: Path) -> int:
+    """Keep the files of a rule set in the ledger, so its outcomes stay explainable."""
+    files = rule_files(directory)
+    with ledger.uow() as uow:
+        fresh = uow.rule_sets.keep_files(files)
+        uow.commit()
+    return fresh
+
+
+def _materialise(uow, files: dict[str, str], cache: Path) -> Path:  # noqa: ANN001
+    """Write a kept set to a directory named by its content; an existing one is reused whole."""
+    key = hashlib.sha256("\n".join(f"{n}={h}" for n, h in sorted(files.items())).encode()).hexdigest()[:24]
+    target = cache / key
+    if (target / VOCABULARY_FILE).is_file():
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=cache, prefix=".staging-"))
+    for name, content_hash in files.items():
+        row = uow.rule_sets.file(content_hash)
+        if row is None:
+            raise NotFound("no_such_version", policy=name, hash=content_hash)
+        (staging / name).write_text(row.text, encoding="utf-8")
+    try:
+        os.replace(staging, target)  # readers see no directory or a whole one
+    except OSError:  # another process won the race with the same content
+        for leftover in staging.iterdir():
+            leftover.unlink()
+        staging.rmdir()
+    return target
+
+
+def cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("TIAOJIE_CACHE") or user_cache_dir("tiaojie")) / "rulesets"
+
+
+def rules_in_force_dir(ledger_engine, fallback: Path | None = None) -> Path:  # noqa: ANN001
+    """The directory of the rule set in force for a ledger: the newest activated set, else the
+    directory given (or ./rules, or the bundled set)."""
+    from ..store.uow import SqlUnitOfWork
+
+    with SqlUnitOfWork(ledger_engine) as uow:
+        latest = uow.rule_sets.latest()
+        if latest is None:
+            return Path(fallback or default_rules_dir())
+        return _materialise(uow, latest.files, cache_dir())
+
+
+@dataclass
+class Activation:
+    rule_set_id: int
+    files: dict[str, str]
+    impact: ImpactReport
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def activate(ledger: Ledger, by: User, draft_dir: Path, accept_warnings: bool = False) -> Activation:
+    """Put a draft into force, only if it checks, its examples pass and lint is clean (or its
+    findings are accepted). Records who did it, the files' hashes and the impact they saw, in
+    the audit log; then swaps the ledger's rules in one reference."""
+    check(by, "rules_edit")
+    draft_dir = Path(draft_dir)
+    try:
+        draft = open_rules(draft_dir)
+    except RuleSetError as err:
+        raise ActivationRefused("activation_refused_check", detail=err) from None
+    tests = run_examples(draft)
+    if tests.failed:
+        failures = [r for r in tests.results if not r.passed]
+        raise ActivationRefused("activation_refused_tests", failed=tests.failed, detail=_Lines([r.render for r in failures]))
+    findings = lint_rules(draft)
+    if findings and not accept_warnings:
+        raise ActivationRefused("activation_refused_lint", count=len(findings), detail=_Lines([f.render for f in findings]))
+    report = impact(ledger, draft)
+    files = rule_files(draft_dir)
+    listing = {f["filename"]: f["hash"] for f in files}
+    with ledger.uow() as uow:
+        previous = uow.rule_sets.latest()
+        uow.rule_sets.keep_files(files)
+        set_id = uow.rule_sets.add(by=by.name, source=str(draft_dir.resolve()), files=listing,
+                                   impact=report.summary(), warnings=[f.render("zh") for f in findings])
+        uow.audit(by.name, "rules_activate", "rule_sets", set_id,
+                  {"files": previous.files} if previous else None,
+                  {"files": listing, "impact": report.summary(), "accepted_warnings": [f.render("zh") for f in findings]})
+        uow.commit()
+    ledger.rules = draft  # one reference: a reader holds the old set or the new, never half
+    return Activation(set_id, listing, report, findings)
+
+
+class _Lines:
+    """Several located lines rendered in the message's language."""
+
+    def __init__(self, renderers):  # noqa: ANN001
+        self.renderers = renderers
+
+    def render(self, lang: str = "zh") -> str:
+        return "\n".join(r(lang) for r in self.renderers)
+
+
+def history(ledger: Ledger) -> list[dict[str, Any]]:
+    with ledger.uow() as uow:
+        return [
+            {"id": r.id, "at": r.activated_at, "by": r.activated_by, "source": r.source, "files": r.files,
+             "impact": r.impact, "accepted_warnings": r.accepted_warnings}
+            for r in uow.rule_sets.list()
+        ]
+
+
+def kept_version(ledger: Ledger, policy_id: str, content_hash: str) -> Rules:
+    """Rules holding the exact policy version an outcome names (with the vocabulary of the set
+    it was kept with), to explain an old outcome after newer versions are in force."""
+    with ledger.uow() as uow:
+        row = uow.rule_sets.file(content_hash)
+        if row is None or row.policy_id != policy_id:
+            raise NotFound("no_such_version", policy=policy_id, hash=content_hash)
+        vocab = None
+        for rule_set in reversed(uow.rule_sets.list()):
+            if content_hash in rule_set.files.values():
+                vocab = uow.rule_sets.file(rule_set.files.get(VOCABULARY_FILE, ""))
+                break
+        staging = Path(tempfile.mkdtemp(prefix="tiaojie-version-"))
+        (staging / row.filename).write_text(row.text, encoding="utf-8")
+        vocab_text = vocab.text if vocab else (Path(ledger.rules.book.directory) / VOCABULARY_FILE).read_text(encoding="utf-8")
+        (staging / VOCABULARY_FILE).write_text(vocab_text, encoding="utf-8")
+    return open_rules(staging)
+
+
+__all__ = ["impact", "stored_cases", "evaluation_data", "ImpactReport", "activate", "Activation", "ActivationRefused",
+           "history", "keep_rules", "rules_in_force_dir", "kept_version", "rule_files"]
