@@ -140,3 +140,17 @@ def test_stored_rows_read_as_the_case_service_reads_them(demo):
         assert got == expected
         checked += 1
     assert checked == len(listed) > 100
+
+
+def test_the_fast_scan_agrees_with_case_by_case_comparison(generated, tmp_path):
+    """impact() reads projected rows; compare() takes whole stored cases. Same report."""
+    from tiaojie.rules.impact import compare
+
+    draft = open_rules(_draft(tmp_path, _raise_major))
+    try:
+        fast = impact(generated, draft)
+        slow = compare(stored_cases(generated), generated.rules, draft, ["mediation-reward"], as_of=generated.date())
+    finally:
+        draft.close()
+    assert fast.summary() == slow.summary()
+    assert [(c.case_id, c.old, c.new, c.closed) for c in fast.changes] == [(c.case_id, c.old, c.new, c.closed) for c in slow.changes]

@@ -279,6 +279,16 @@ class CaseRepository(_Repo):
         )
         yield from self.session.execute(stmt)
 
+    def projection_rows(self, columns: Sequence[str], flt: CaseFilter | None = None, *, chunk: int = 50_000):
+        """Stream (id, unit_id, number, received_on, settled_on, *columns) as plain tuples: only
+        what the policies read, for scans over every stored case."""
+        picked = [CaseRow.id, CaseRow.unit_id, CaseRow.number, CaseRow.received_on, CaseRow.settled_on]
+        picked += [getattr(CaseRow, name) for name in columns]
+        stmt = select(*picked).where(*(flt.clauses() if flt else [])).order_by(CaseRow.id)
+        for part in self.session.execute(stmt.execution_options(yield_per=chunk)).partitions():
+            for row in part:
+                yield tuple(row)
+
     def escalation_counts(self) -> dict[int, int]:
         return dict(self.session.execute(
             select(EscalationRow.case_id, func.count()).group_by(EscalationRow.case_id)
