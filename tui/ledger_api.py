@@ -81,7 +81,9 @@ def user_line(backend: Any) -> str:
 def unit_choices(backend: Any) -> list[tuple[str, Any]]:
     with backend.ledger.uow() as uow:
         units = uow.units.list()
-    return [(f"{u.name}（{u.code}）", u.code) for u in units]
+    from rich.text import Text
+
+    return [(Text(f"{u.name}（{u.code}）"), u.code) for u in units]
 
 
 def unit_names(ledger: Ledger) -> dict[int, Any]:

@@ -307,3 +307,27 @@ async def test_every_ledger_screen_at_small_and_large_sizes(ledger, rules_dir, s
             for widget in app.screen.query("Button, Input, Select, DataTable"):
                 if widget.display and widget.region.width:
                     assert widget.region.right <= size[0], (screen_id, widget)  # nothing off to the right
+
+
+async def test_user_data_with_brackets_in_selects_and_titles(ledger, rules_dir):
+    from tiaojie.ledger import access
+
+    admin = access.resolve_user(ledger, "admin")
+    access.add_unit(ledger, admin, "X-01", "[/x]村[b]", "village", "LSJ-01")
+    access.add_user(ledger, admin, "[b]med", "mediator", "X-01")
+    app = make_app(rules=rules_dir, ledger=ledger, user="admin", today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        unit = app.screen.query_one("#f-unit", Select)
+        unit.value = "X-01"
+        await settle(app, pilot)
+        assert app.is_running
+    app = make_app(rules=rules_dir, ledger=ledger, today=TODAY)  # the sign-in list shows the name as typed
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        names = [u.name for u, _ in app.screen.users]
+        app.screen.query_one("#login-users").highlighted = names.index("[b]med")
+        await pilot.click("#login-go")
+        await settle(app, pilot)
+        assert app.backend.user.name == "[b]med" and app.is_running
+        assert "[/x]村[b]" in app.screen.sub_title

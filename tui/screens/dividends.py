@@ -92,7 +92,7 @@ class DividendScreen(BaseScreen):
     def on_loaded(self, message: Loaded) -> None:
         if message.what == "collectives":
             select = self.query_one("#div-collective", Select)
-            select.set_options([(f"{c.name}（{c.code}）", c.code) for c in message.data])
+            select.set_options([(plain(f"{c.name}（{c.code}）"), c.code) for c in message.data])
             if message.data:
                 select.value = message.data[0].code
             return

@@ -132,7 +132,7 @@ class FinanceScreen(BaseScreen):
         if message.what == "periods":
             select = self.query_one("#fin-period", Select)
             current = message.extra.get("select") or (None if select.is_blank() else select.value)
-            options = [(f"{key} {self.t('closed_mark')}" if status == "closed" else key, key)
+            options = [(plain(f"{key} {self.t('closed_mark')}" if status == "closed" else key), key)
                        for key, status in message.data]
             keys = [k for k, _ in message.data]
             first_load = not select._options or len(select._options) <= 1
