@@ -129,25 +129,42 @@ def _read_fields(current: Rules, draft: Rules, policy_id: str) -> list[str]:
 
 def _impact_rows(report, policy_id, names, rows, current, draft, as_of, wanted, units, closed_periods,  # noqa: ANN001
                  settled_label, needs_unit, needs_sessions, escalations) -> None:
+    from operator import itemgetter
+
     from ..rules.impact import CaseChange, PolicyImpact, money_total
 
     impact = report.policies.setdefault(policy_id, PolicyImpact(policy_id))
     has_old = policy_id in current.book.policies
     has_new = policy_id in draft.book.policies
+    derived = needs_unit or needs_sessions
     stored = [n for n in names if n not in _DERIVED]
-    position = {n: i for i, n in enumerate(stored)}
-    settled_at = position.get("settled_on")
-    received_at = position.get("received_on")
-    by_at = position.get("settled_by")
-    results: dict[tuple, tuple] = {}
-    closed_on: dict[dt.date, bool] = {}
+    key_names = stored + [n for n in names if n in _DERIVED]  # the order of a key's values
+    # The date that picks the version matters beyond that choice only when rows are dated or
+    # read it; otherwise a projection is (the two versions, the other values), and a year of
+    # settlement dates does not multiply the evaluations.
+    versions = [v for rules in (current, draft) for v in rules.book.policies.get(policy_id, [])]
+    date_field = versions[-1].date_field if versions else None
+    date_at = key_names.index(date_field) if date_field in key_names else None
+    date_matters = date_at is None or any(
+        v.date_sensitive or date_field in v.condition_fields() or v.kind == "escalation" for v in versions
+    )
+    ROW = 5  # id, unit_id, number, received_on, settled_on come first in every row
+    value_positions = [ROW + i for i in range(len(stored))]
+    if not date_matters and not derived:
+        value_positions.remove(ROW + date_at)
+    values_of = itemgetter(*value_positions) if value_positions else (lambda row: ())
+    by_at = ROW + stored.index("settled_by") if "settled_by" in stored else None
 
-    def judge(key: tuple) -> tuple:
-        data = {}
-        for name, value in zip(names, key):
-            if value is None:
-                continue
-            data[name] = from_fen(value) if name == "amount_involved" else value
+    verdicts: list[tuple] = []
+    index_of: dict[object, int] = {}
+    picked: dict[object, tuple] = {}
+    closed_on: dict[dt.date, bool] = {}
+    tally: dict[tuple[int, bool], int] = {}
+
+    def judge(values: dict[str, Any], day) -> tuple:  # noqa: ANN001
+        data = {n: (from_fen(v) if n == "amount_involved" else v) for n, v in values.items() if v is not None}
+        if day is not None and date_field:
+            data[date_field] = day
         old = next(iter(current.evaluate_batch(policy_id, [data], as_of))) if has_old else None
         new = next(iter(draft.evaluate_batch(policy_id, [data], as_of))) if has_new else None
         if isinstance(old, Exception) or isinstance(new, Exception):
@@ -156,47 +173,57 @@ def _impact_rows(report, policy_id, names, rows, current, draft, as_of, wanted, 
         new_amount = money_total(new) if new is not None else Decimal("0.00")
         old_fired = old.fired if old is not None else ()
         new_fired = new.fired if new is not None else ()
-        changed = old_amount != new_amount or old_fired != new_fired
-        cause = (new_fired or old_fired or ("",))[0]
-        return (old_amount, new_amount, changed, old_fired, new_fired,
-                old.version if old else "—", new.version if new else "—", cause)
+        return (old_amount, new_amount, old_amount != new_amount or old_fired != new_fired, old_fired, new_fired,
+                old.version if old else "—", new.version if new else "—", (new_fired or old_fired or ("",))[0])
 
-    for row in rows:
-        case_id, unit_id, number, received_on, settled_on = row[:5]
-        values = row[5:]
-        if wanted and not (wanted.covers(received_on) or (settled_on and wanted.covers(settled_on))):
-            continue
-        key = values
-        if needs_unit or needs_sessions:
+    def verdict_index(row: tuple) -> int:
+        if derived:
             extra = []
             for name in names:
                 if name == "unit":
-                    extra.append(units[unit_id].code)
+                    extra.append(units[row[1]].code)
                 elif name == "sessions":
-                    extra.append(max(1, escalations.get(case_id, 0) + 1))
-            key = tuple(values) + tuple(extra)
-            key = tuple(_reorder(names, stored, key))
-        verdict = results.get(key)
-        if verdict is None:
-            verdict = results[key] = judge(key)
-        if verdict[0] is None:
-            impact.errors += 1
+                    extra.append(max(1, escalations.get(row[0], 0) + 1))
+            key = tuple(row[ROW:]) + tuple(extra)
+            day = None
+        elif date_matters:
+            key = values_of(row)
+            day = None
+        else:
+            day = row[ROW + date_at]
+            pair = picked.get(day)
+            if pair is None:
+                pair = picked[day] = tuple(_version_or_none(r, policy_id, day or as_of) for r in (current, draft))
+            key = (pair, values_of(row))
+        found = index_of.get(key)
+        if found is None:
+            raw = tuple(row[ROW:]) + (tuple(extra) if derived else ())
+            values = dict(zip(key_names, raw))
+            if day is not None or (not date_matters and not derived):
+                values.pop(date_field, None)
+            found = index_of[key] = len(verdicts)
+            verdicts.append(judge(values, day))
+        return found
+
+    for row in rows:
+        if wanted is not None and not (wanted.covers(row[3]) or (row[4] and wanted.covers(row[4]))):
             continue
-        old_amount, new_amount, changed, old_fired, new_fired, old_version, new_version, cause = verdict
-        impact.evaluated += 1
-        booked = settled_on or received_on
+        index = verdict_index(row)
+        verdict = verdicts[index]
+        booked = row[4] or row[3]
         closed = closed_on.get(booked)
         if closed is None:
             closed = closed_on[booked] = any(p.covers(booked) for p in closed_periods)
-        impact.old_total += old_amount
-        impact.new_total += old_amount if closed else new_amount
-        if not changed:
+        tally_key = (index, closed)
+        tally[tally_key] = tally.get(tally_key, 0) + 1
+        if verdict[0] is None or not verdict[2]:
             continue
-        unit_row = units[unit_id]
-        settled_by = values[by_at] if by_at is not None else None
+        old_amount, new_amount, _, old_fired, new_fired, old_version, new_version, cause = verdict
+        unit_row = units[row[1]]
+        settled_by = row[by_at] if by_at is not None else None
         payee = f"{unit_row.name}·{settled_label.get(settled_by, settled_by)}" if settled_by else unit_row.name
-        change = CaseChange(f"{unit_row.code}/{number}", policy_id, unit_row.code, payee, closed, old_amount, new_amount,
-                            old_fired, new_fired, old_version, new_version, cause)
+        change = CaseChange(f"{unit_row.code}/{row[2]}", policy_id, unit_row.code, payee, closed, old_amount,
+                            new_amount, old_fired, new_fired, old_version, new_version, cause)
         report.changes.append(change)
         if closed:
             impact.changed_closed += 1
@@ -206,11 +233,25 @@ def _impact_rows(report, policy_id, names, rows, current, draft, as_of, wanted, 
         report.by_unit[unit_row.code] = report.by_unit.get(unit_row.code, Decimal(0)) + change.delta
         report.by_payee[payee] = report.by_payee.get(payee, Decimal(0)) + change.delta
 
+    # Totals from the tally: one multiplication per distinct projection, not an addition per row.
+    for (index, closed), count in tally.items():
+        verdict = verdicts[index]
+        if verdict[0] is None:
+            impact.errors += count
+            continue
+        impact.evaluated += count
+        impact.old_total += verdict[0] * count
+        impact.new_total += (verdict[0] if closed else verdict[1]) * count
 
-def _reorder(names: list[str], stored: list[str], key: tuple) -> list:
-    """Stored columns come first in the row, derived values after: put them in `names` order."""
-    by_name = dict(zip(stored + [n for n in names if n in _DERIVED], key))
-    return [by_name[n] for n in names]
+
+def _version_or_none(rules: Rules, policy_id: str, on: dt.date) -> int | None:
+    """Which version is in force (its identity), or None where the set has none that day."""
+    from ..rules.errors import EvaluationError
+
+    try:
+        return id(rules.book.select(policy_id, on))
+    except EvaluationError:
+        return None
 
 
 # --- keeping versions, activating drafts -----------------------------------------------------

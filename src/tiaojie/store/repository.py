@@ -285,9 +285,10 @@ class CaseRepository(_Repo):
         picked = [CaseRow.id, CaseRow.unit_id, CaseRow.number, CaseRow.received_on, CaseRow.settled_on]
         picked += [getattr(CaseRow, name) for name in columns]
         stmt = select(*picked).where(*(flt.clauses() if flt else [])).order_by(CaseRow.id)
-        for part in self.session.execute(stmt.execution_options(yield_per=chunk)).partitions():
-            for row in part:
-                yield tuple(row)
+        # Core, not the ORM: no per-row entity loading, rows index like tuples.
+        result = self.session.connection().execute(stmt.execution_options(yield_per=chunk))
+        for part in result.partitions():
+            yield from part
 
     def escalation_counts(self) -> dict[int, int]:
         return dict(self.session.execute(
