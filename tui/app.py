@@ -95,10 +95,14 @@ class TiaojieApp(App[None]):
                 return self.backend.user.name
         return self._user_line
 
-    def unit_choices(self) -> list[tuple[str, Any]]:
+    def unit_choices(self) -> list[tuple[Any, Any]]:
         from . import ledger_api
 
-        return ledger_api.unit_choices(self.backend)
+        try:
+            return ledger_api.unit_choices(self.backend)
+        except Exception as exc:  # noqa: BLE001 - a database gone away: say so, keep the form
+            self.show_error(exc, dialog=False)
+            return []
 
     def case_changed(self) -> None:
         """A case was stored: screens showing cases refresh when next shown."""
@@ -185,13 +189,19 @@ def make_app(
 ) -> TiaojieApp:
     """Build the app from its dependencies: a rules directory or an open rule set; optionally a
     ledger (`ledger=` an open `tiaojie.ledger` Ledger, or `store=` a database URL) and the user
-    acting (a name or a user record). Tests pass their own temporary rules and database."""
-    active = as_active(rules if rules is not None else (ledger.rules if ledger is not None else None))
-    backend = Backend(active=active, lang="en" if str(lang).startswith("en") else "zh", today=today)
+    acting (a name or a user record). Tests pass their own temporary rules and database.
+
+    With a database and no rules directory, the rules in force are the set last activated in
+    that ledger (else ./rules or the bundled set) — as for the ledger's commands."""
+    opened = isinstance(rules, (ActiveRules, Rules))
     if ledger is None and store is not None:
         from . import ledger_api
 
-        ledger = ledger_api.open_store(store, active.current, today)
+        ledger = ledger_api.open_store(store, rules.current if isinstance(rules, ActiveRules) else rules, today)
+    if rules is None or (ledger is not None and not opened and store is not None):
+        rules = ledger.rules if ledger is not None else None
+    active = as_active(rules)
+    backend = Backend(active=active, lang="en" if str(lang).startswith("en") else "zh", today=today)
     if ledger is not None:
         from . import ledger_api
 
@@ -209,12 +219,14 @@ def run(ctx: Any, db: str | None = None, user: str | None = None) -> None:
     from tiaojie.rules.errors import RuleSetError
 
     settings = ctx.find_root().obj if ctx is not None else None
-    rules_dir = getattr(settings, "rules_dir", None)
     lang = getattr(settings, "lang", "zh")
-    db = db or getattr(settings, "db", None)
     user = user or getattr(settings, "user", None)
     try:
-        app = make_app(rules=rules_dir, store=db if db is not None else _default_store(), user=user, lang=lang)
+        store = db or getattr(settings, "db", None) or _default_store()
+        # --rules wins when given; otherwise a ledger brings the set last activated in it
+        explicit = getattr(settings, "rules_explicit", True)
+        rules_dir = getattr(settings, "rules_dir", None) if explicit or store is None else None
+        app = make_app(rules=rules_dir, store=store, user=user, lang=lang)
     except RuleSetError as err:
         print(err.render(lang), file=sys.stderr)
         raise SystemExit(1) from None

@@ -46,11 +46,18 @@ def default_store() -> str | None:
 
 
 def open_store(store: Any, rules: Any, today: dt.date | None = None) -> Ledger:
+    """The ledger at `store` (URL or SQLite path) with `rules`: an open rule set, a directory, or
+    None for the set last activated in that ledger (else ./rules or the bundled set)."""
     if isinstance(store, Ledger):
         return store
+    from tiaojie.ledger.context import open_ledger
+    from tiaojie.rules.service import Rules
     from tiaojie.store.db import open_database, resolve_url
 
-    return Ledger(engine=open_database(resolve_url(str(store))), rules=rules, today=today)
+    url = resolve_url(str(store))
+    if isinstance(rules, Rules):
+        return Ledger(engine=open_database(url), rules=rules, today=today)
+    return open_ledger(url, rules, today=today)
 
 
 def resolve_user(ledger: Ledger, user: Any) -> Any:
@@ -372,48 +379,13 @@ def statistics(backend: Any, by: str, period: str | None) -> tuple[list[Any], li
     return rows, [r for r in monthly if r.key != "total"]
 
 
-# --- rules impact --------------------------------------------------------------------------------
-@dataclass
-class Impact:
-    checked: int
-    per_policy: dict[str, tuple[int, Decimal]]
-    per_unit: dict[tuple[str, str], tuple[int, Decimal]]
-
-
-def impact(backend: Any, draft: Any) -> Impact:
-    """Reward outcomes of the stored settled cases under the rules in force and under `draft`."""
-    ledger = backend.ledger
-    current = backend.rules
-    policies = [pid for pid in backend.policies_of("reward")]
-    found = case_service.list_cases(ledger, status="settled")
-    units = unit_names(ledger)
-    per_policy: dict[str, list] = defaultdict(lambda: [0, ZERO])
-    per_unit: dict[tuple[str, str], list] = defaultdict(lambda: [0, ZERO])
-    with ledger.uow() as uow:
-        for case in found:
-            data = case_service.evaluation_input(ledger, uow, case)
-            for pid in policies:
-                try:
-                    old = current.evaluate(pid, data, case.settled_on).amount()
-                except EvaluationError:
-                    old = ZERO
-                try:
-                    new = draft.evaluate(pid, data, case.settled_on).amount() if pid in draft.book.policies else ZERO
-                except EvaluationError:
-                    new = ZERO
-                if new != old:
-                    per_policy[pid][0] += 1
-                    per_policy[pid][1] += new - old
-                    unit = units.get(case.unit_id)
-                    key = (pid, unit.name if unit else "?")
-                    per_unit[key][0] += 1
-                    per_unit[key][1] += new - old
-    return Impact(len(found), {k: (v[0], v[1]) for k, v in per_policy.items()},
-                  {k: (v[0], v[1]) for k, v in per_unit.items()})
-
-
+# --- rules impact and activation ---------------------------------------------------------------
 def impact_report(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
+    """What the rule files on disk would change in the stored ledger (the core's impact report:
+    per policy, unit and payee; closed periods reported, never changed)."""
+    from tiaojie.ledger.policy_changes import impact
     from tiaojie.rules.errors import RuleSetError
+    from tiaojie.rules.impact import render_table
 
     from .messages import RulesReport
 
@@ -422,20 +394,26 @@ def impact_report(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
     except RuleSetError as err:
         return RulesReport("impact", False, located(err), tr("r_check_failed", lang, count=len(err.errors)))
     try:
-        result = impact(backend, draft)
+        report = impact(backend.ledger, draft)
     finally:
         draft.close()
-    lines: list[tuple[str, str]] = []
-    for pid, (count, delta) in sorted(result.per_policy.items()):
-        lines.append((tr("r_impact_line", lang, policy=pid, cases=count, delta=_signed(delta)), "bold"))
-        for (policy, unit), (ucount, udelta) in sorted(result.per_unit.items()):
-            if policy == pid:
-                lines.append((tr("r_impact_unit", lang, unit=unit, delta=_signed(udelta), cases=ucount), ""))
-    summary = tr("r_impact_title", lang)
-    if not result.per_policy:
-        lines.append((tr("r_impact_none", lang, cases=result.checked), "green"))
-    return RulesReport("impact", True, lines, summary)
+    lines = [(line, "bold" if not line.startswith("    ") else "") for line in render_table(report, lang)]
+    if not report.changed_cases:
+        lines.append((tr("r_impact_none", lang, cases=sum(p.evaluated for p in report.policies.values())), "green"))
+    return RulesReport("impact", True, lines, tr("r_impact_title", lang))
 
 
-def _signed(value: Decimal) -> str:
-    return ("+" if value > 0 else "") + format_yuan(value)
+def activate(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
+    """Put the rule files on disk into force in this ledger: refused unless check, test and lint
+    pass; recorded in the audit log with the files' hashes and the impact."""
+    from tiaojie.ledger.policy_changes import activate as activate_rules
+    from tiaojie.rules.impact import render_table
+
+    from .messages import RulesReport
+
+    done = activate_rules(backend.ledger, backend.user, backend.active.directory)
+    fresh = backend.reload()  # the screens' rule set follows the ledger's
+    backend.ledger.rules = fresh
+    lines = [(f"#{done.rule_set_id}  " + "  ".join(f"{name} {h.split(':')[-1][:12]}" for name, h in sorted(done.files.items())), "dim")]
+    lines += [(line, "") for line in render_table(done.impact, lang)]
+    return RulesReport("activate", True, lines, tr("r_activated", lang, id=done.rule_set_id))

@@ -261,21 +261,49 @@ async def test_dividend_run_is_stored_and_allocations_sum_to_the_pool(ledger, ru
         assert str(table.get_row_at(table.row_count - 1)[2]) == f"{run.pool - run.leftover:.2f}"
 
 
-async def test_rules_impact_before_reload(ledger, rules_dir):
+async def test_rules_impact_before_reload_then_activation(ledger, rules_dir):
+    from tiaojie.ledger.audit import recent
+    from tiaojie.ledger.policy_changes import impact
+    from tiaojie.rules.service import open_rules
+
     app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="rules")
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        majors = [c for c in case_service.list_cases(ledger, status="settled") if c.severity == "major"
-                  and c.settled_by in ("village_committee", "village_group", "mediation_committee")]
         path = rules_dir / "mediation-reward-2026.toml"
         path.write_text(path.read_text(encoding="utf-8").replace("then = { amount = 500 }", "then = { amount = 600 }"),
                         encoding="utf-8")
-        await pilot.click("#rules-impact")
+        expected = impact(ledger, open_rules(rules_dir)).policies["mediation-reward"]
+        assert expected.changed > 0 and expected.delta == 100 * expected.changed
+        await pilot.press("i")
         await settle(app, pilot)
         out = str(app.screen.query_one("#rules-output", Static).render())
-        assert f"mediation-reward：{len(majors)} 件结果改变，合计变化 +{len(majors) * 100}.00 元" in out
-        # nothing swapped yet
-        assert "500" in str(app.backend.rules.book.versions("mediation-reward")[0].rows[0].then)
+        assert f"变化 {expected.changed} 件" in out and f"+{expected.delta:.2f}" in out
+        assert app.backend.rules.evaluate("mediation-reward", MAJOR).to_json()["outputs"]["amount"] == "500.00"
+
+        # a draft whose examples fail is refused, and the rules in force stay
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.click("#confirm-yes")
+        await settle(app, pilot)
+        out = str(app.screen.query_one("#rules-output", Static).render())
+        assert "未启用" in out and "mediation-reward-2026.toml:" in out and "示例" in out
+        assert app.backend.rules.evaluate("mediation-reward", MAJOR).to_json()["outputs"]["amount"] == "500.00"
+
+        # with its examples brought up to date: activation, behind a confirmation, audited, in force
+        path.write_text(path.read_text(encoding="utf-8").replace("expect = { amount = 500", "expect = { amount = 600"),
+                        encoding="utf-8")
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.click("#confirm-yes")
+        await settle(app, pilot)
+        out = str(app.screen.query_one("#rules-output", Static).render())
+        assert "已启用规则集" in out, out
+        assert app.backend.rules.evaluate("mediation-reward", MAJOR).to_json()["outputs"]["amount"] == "600.00"
+        assert ledger.rules.evaluate("mediation-reward", MAJOR).to_json()["outputs"]["amount"] == "600.00"
+        assert any(entry.action == "rules_activate" and entry.user_name == "policy" for entry in recent(ledger, 10))
+
+
+MAJOR = {"status": "settled", "severity": "major", "settled_by": "village_committee", "settled_on": "2026-03-02"}
 
 
 async def test_sign_in_when_no_user_given(ledger, rules_dir):

@@ -23,7 +23,15 @@ class LoginDialog(ModalScreen[Any]):
         self.backend = backend
         from .. import ledger_api
 
-        self.users = ledger_api.list_users(backend.ledger)
+        try:
+            self.users = ledger_api.list_users(backend.ledger)
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog instead of a traceback
+            from ..backend import describe_error
+
+            self.users = []
+            self.problem = describe_error(exc, backend.lang)
+        else:
+            self.problem = None
 
     def t(self, key: str, /, **params: object) -> str:
         return tr(key, self.backend.lang, **params)
@@ -31,7 +39,7 @@ class LoginDialog(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(plain(self.t("login_title"), "bold"), classes="dialog-title")
-            yield Static(plain(self.t("login_hint") if self.users else self.t("login_empty"),
+            yield Static(plain(self.problem or (self.t("login_hint") if self.users else self.t("login_empty")),
                                "dim" if self.users else "bold yellow"))
             options = [Option(plain(f"{u.name}  {self.t('role_' + u.role)}  {unit}"), id=str(i))
                        for i, (u, unit) in enumerate(self.users)]
