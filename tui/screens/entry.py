@@ -77,6 +77,8 @@ class EntryScreen(BaseScreen):
         self.editing: Any | None = None  # the stored case being edited (ledger model), if any
         self.unit_ref: Any | None = None
         self._errors_shown: dict[str, str] = {}
+        self._widgets: dict[str, Any] = {}
+        self._error_boxes: dict[str, Static] = {}
 
     # --- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -119,18 +121,23 @@ class EntryScreen(BaseScreen):
         """One row: label, the widget, and the validation message beside it (shown when set)."""
         wid = f"f-{spec.name}"
         with Horizontal(classes="field-row"):
+            widget: Any
             if spec.kind == "bool":
-                yield Checkbox(self._label(spec), id=wid, compact=True, classes="field-check")
+                widget = Checkbox(self._label(spec), id=wid, compact=True, classes="field-check")
             else:
                 yield Label(plain(self._label(spec)), classes="field-label")
                 if spec.kind == "enum":
-                    yield Select(self.backend.choices(spec.enum or spec.name), prompt=self.t("choose"), id=wid,
-                                 compact=True, value=DEFAULTS.get(spec.name, Select.NULL))
+                    widget = Select(self.backend.choices(spec.enum or spec.name), prompt=self.t("choose"), id=wid,
+                                    compact=True, value=DEFAULTS.get(spec.name, Select.NULL))
                 else:
                     value = self.backend.date().isoformat() if spec.name == "received_on" else ""
                     placeholder = self.t(spec.placeholder_key) if spec.placeholder_key else ""
-                    yield Input(value=value, placeholder=placeholder, id=wid, compact=True)
-            yield Static("", id=f"e-{spec.name}", classes="field-error")
+                    widget = Input(value=value, placeholder=placeholder, id=wid, compact=True)
+            yield widget
+            error = Static("", id=f"e-{spec.name}", classes="field-error")
+            yield error
+        self._widgets[spec.name] = widget  # kept: reading the form must not search the DOM per key
+        self._error_boxes[spec.name] = error
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.query_one("#f-number", Input).focus)
@@ -140,11 +147,10 @@ class EntryScreen(BaseScreen):
     def raw(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for spec in FORM:
-            found = self.query(f"#f-{spec.name}")
-            if not found:  # not mounted yet (lazy part of the form): its default
+            widget = self._widgets.get(spec.name)
+            if widget is None or not widget.is_mounted:  # the lazy part of the form: its default
                 out[spec.name] = False if spec.kind == "bool" else DEFAULTS.get(spec.name, "")
                 continue
-            widget = found.first()
             if isinstance(widget, Select):
                 out[spec.name] = None if widget.is_blank() else widget.value
             elif isinstance(widget, Checkbox):
@@ -198,11 +204,10 @@ class EntryScreen(BaseScreen):
             if self._errors_shown.get(spec.name, "") == text:
                 continue
             self._errors_shown[spec.name] = text
-            found = self.query(f"#e-{spec.name}")
-            if not found:
+            box = self._error_boxes.get(spec.name)
+            if box is None or not box.is_mounted:
                 self._errors_shown.pop(spec.name, None)
                 continue
-            box = found.first(Static)
             box.update(plain(text))
             box.set_class(bool(text), "shown")
 
