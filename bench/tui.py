@@ -41,17 +41,24 @@ Empty().run(headless=True, size=(120, 40), auto_pilot=first_screen)
 """
 
 TIAOJIE = r"""
-import asyncio, sys, time
+import time
+T0 = time.perf_counter()
+import asyncio, sys
 from tui.app import make_app
 from tui.screens.base import BaseScreen
-
+if DB is not None:
+    import tiaojie.ledger.context, tiaojie.ledger.policy_changes, tiaojie.store.db  # counted apart
+T1 = time.perf_counter()
 app = make_app(rules=RULES, store=DB, user=USER)
+T2 = time.perf_counter()
 
 async def first_screen(pilot):
     while not (isinstance(app.screen, BaseScreen) and app.screen.is_mounted):
         await asyncio.sleep(0.001)
     await pilot.pause()
+    T3 = time.perf_counter()
     print("MODE", app.current_mode, "LEDGER", app.backend.ledger is not None, file=sys.stderr)
+    print(f"PHASES {T1 - T0:.4f} {T2 - T1:.4f} {T3 - T2:.4f}", file=sys.stderr)
     app.exit()
 
 app.run(headless=True, size=(120, 40), auto_pilot=first_screen)
@@ -93,16 +100,31 @@ def main() -> None:
         "USER", repr(args.user))
     timed(EMPTY)  # warm the file cache for both sides before measuring
     _, info = timed(tiaojie)
-    empty_runs, tiaojie_runs = [], []
+    empty_runs, tiaojie_runs, phases = [], [], []
     for _ in range(args.runs):
         empty_runs.append(timed(EMPTY)[0])
-        tiaojie_runs.append(timed(tiaojie)[0])
+        elapsed, err = timed(tiaojie)
+        tiaojie_runs.append(elapsed)
+        line = next((x for x in err.splitlines() if x.startswith("PHASES")), None)
+        if line:
+            phases.append([float(v) for v in line.split()[1:]])
     empty = statistics.median(empty_runs)
     ours = statistics.median(tiaojie_runs)
     where = f"demo database, user {args.user}" if "LEDGER True" in info else "rules only, no database"
     print(f"empty Textual app, launch to first screen:  {empty * 1000:7.1f} ms (median of {args.runs})")
     print(f"tiaojie tui ({where}), launch to first screen: {ours * 1000:7.1f} ms (median of {args.runs})")
     print(f"ratio tiaojie / empty: {ours / empty:.2f}x (target <= 2x)")
+    if phases:
+        imports, opening, screen = (statistics.median(p[i] for p in phases) * 1000 for i in range(3))
+        print(f"  inside tiaojie's run: imports {imports:.0f} ms (Textual, the rules core"
+              f"{', SQLAlchemy/Alembic and the ledger' if args.db else ''}), "
+              f"opening rules{' and database' if args.db else ''} {opening:.0f} ms, first screen mounted and painted {screen:.0f} ms")
+    try:
+        import os
+
+        print(f"  load average {os.getloadavg()[0]:.2f}")
+    except OSError:
+        pass
     if tmp is not None:
         tmp.cleanup()
 
