@@ -68,18 +68,43 @@ def test_dict_subclasses_missing_fields_and_non_objects(rules):
     _same_as_single(rules, "canteen-meal", [{"age": 70}, "x", {"age": 70}, {}, {"age": None}, {"age": 70}])
 
 
-def test_the_batch_takes_one_case_before_yielding_its_result(rules):
+def test_the_batch_takes_a_chunk_and_yields_its_results_in_order(rules):
     taken = []
 
     def cases():
-        for i in range(5):
+        for i in range(10):
             taken.append(i)
             yield {"age": 60 + i}
 
     seen = []
-    for result in rules.evaluate_batch("canteen-meal", cases(), AS_OF):
+    for result in rules.evaluate_batch("canteen-meal", cases(), AS_OF, chunk=4):
         seen.append(len(taken))
-    assert seen == [1, 2, 3, 4, 5]
+    # a chunk is taken whole before its results are yielded, never more than one chunk ahead
+    assert seen == [4, 4, 4, 4, 8, 8, 8, 8, 10, 10]
+    seen = [len(taken) - 10 for _ in rules.evaluate_batch("canteen-meal", cases(), AS_OF, chunk=1)]
+    assert seen == list(range(1, 11))
+
+
+def test_results_stay_aligned_with_their_inputs_across_chunks(rules):
+    """Bad cases (not objects, missing or unreadable fields) yield their error in place, in
+    chunks of every size, mixed with plain cases that hit the whole-projection cache."""
+    good = {"status": "settled", "severity": "major", "settled_by": "village_committee", "settled_on": "2026-03-02"}
+    variants = [
+        good, dict(good, severity="重大"), dict(good, severity="ordinary"), "not an object", None, [1],
+        dict(good, severity="majr"), dict(good, settled_on="2026-13-01"), {"status": "settled"},
+        OrderedDict(good), dict(good, severity=1), dict(good, severity=["major"]), {},
+    ]
+    rng = random.Random(17)
+    cases = [rng.choice(variants) for _ in range(700)]
+    want = [_result(_single(rules, "mediation-reward", case)) for case in cases]
+    for chunk in (1, 3, 64, 700, 5000):
+        got = [_result(r) for r in rules.evaluate_batch("mediation-reward", cases, AS_OF, chunk=chunk)]
+        assert got == want, chunk
+    session = rules.batch_session("mediation-reward", AS_OF)
+    got = []
+    for start in range(0, len(cases), 50):
+        got += [_result(r) for r in session.evaluate_many(cases[start:start + 50])]
+    assert got == want
 
 
 CLASSES = """

@@ -439,6 +439,10 @@ def engine_and_reference(rules, policy, raw, on):
     encoded = {key: fdef.encode(typed[name]) for name, key, fdef in plan.engine_fields if typed.get(name) is not None}
     engine = rules.engine.match(policy, encoded, on.toordinal())
     reference = [row.id for row in policy.rows if row.holds(typed, on)]
+    # asked for the first hit only (posted as an event), the engine names the first row that holds
+    first = rules.engine.match(policy, encoded, on.toordinal(), first=True)
+    if first != reference[:1]:
+        engine = ("first only", first)
     return engine, reference, typed
 
 

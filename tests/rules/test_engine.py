@@ -78,14 +78,15 @@ def test_a_closed_engine_is_not_used_by_accident(rules):
 
 def test_a_state_from_another_session_is_refused(rules, monkeypatch):
     policy = rules.book.select("mediation-reward", dt.date(2026, 3, 1))
-    host = rules.engine._host
-    real = host.assert_fact
+    engine = rules.engine
+    real = engine._dispatch
 
-    def wrong_session(name, fact):
-        state = real(name, fact)
-        return dict(state, sid="someone-else")
+    def wrong_session(name, fact, first):
+        state, fired = real(name, fact, first)
+        return dict(state, sid="someone-else"), fired
 
-    monkeypatch.setattr(host, "assert_fact", wrong_session)
-    with pytest.raises(EvaluationError) as caught:
-        rules.engine.match(policy, {"status": "settled"}, 739000)
-    assert caught.value.key == "engine_sid_mismatch"
+    monkeypatch.setattr(engine, "_dispatch", wrong_session)
+    for first in (False, True):
+        with pytest.raises(EvaluationError) as caught:
+            engine.match(policy, {"status": "settled"}, 739000, first)
+        assert caught.value.key == "engine_sid_mismatch"
