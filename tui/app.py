@@ -60,14 +60,19 @@ class TiaojieApp(App[None]):
         super().__init__()
         self.backend = backend
         self.start = start
-        self.offered = backend.screens()
+        self.offered: list[str] = []
         self.title = tr("app_title", backend.lang)
         self._bindings.bind("ctrl+q", "quit", description=tr("quit", backend.lang), priority=True)
+        self._bindings.bind("f12", "save_screenshot", description=tr("screenshot", backend.lang), show=False)
+        if backend.ledger is None or backend.user is not None:
+            self._offer_screens()
+
+    def _offer_screens(self) -> None:
+        """The screens this user's role is offered: a mode, a footer key and a palette entry each."""
+        self.offered = self.backend.screens()
         for screen_id in self.offered:
             self._bindings.bind(SCREEN_KEYS[screen_id], f"goto('{screen_id}')",
-                                description=tr(f"screen_{screen_id}", backend.lang))
-        self._bindings.bind("f12", "save_screenshot", description=tr("screenshot", backend.lang), show=False)
-        for screen_id in self.offered:
+                                description=tr(f"screen_{screen_id}", self.backend.lang))
             self.add_mode(screen_id, _screen_class(screen_id))
 
     # --- helpers for screens -------------------------------------------------------------------
@@ -81,14 +86,23 @@ class TiaojieApp(App[None]):
     def user_line(self) -> str:
         if self.backend.ledger is None or self.backend.user is None:
             return self.t("app_sub_rules_only")
+        if getattr(self, "_user_line", None) is None:
+            from . import ledger_api
+
+            try:
+                self._user_line = ledger_api.user_line(self.backend)
+            except Exception:  # noqa: BLE001 - the subtitle is a courtesy; never fail a screen for it
+                return self.backend.user.name
+        return self._user_line
+
+    def unit_choices(self) -> list[tuple[Any, Any]]:
         from . import ledger_api
 
-        return ledger_api.user_line(self.backend)
-
-    def unit_choices(self) -> list[tuple[str, Any]]:
-        from . import ledger_api
-
-        return ledger_api.unit_choices(self.backend)
+        try:
+            return ledger_api.unit_choices(self.backend)
+        except Exception as exc:  # noqa: BLE001 - a database gone away: say so, keep the form
+            self.show_error(exc, dialog=False)
+            return []
 
     def case_changed(self) -> None:
         """A case was stored: screens showing cases refresh when next shown."""
@@ -111,9 +125,26 @@ class TiaojieApp(App[None]):
 
     # --- navigation ----------------------------------------------------------------------------
     def on_mount(self) -> None:
+        if not self.offered and self.backend.ledger is not None:
+            from .screens.login import LoginDialog
+
+            self.push_screen(LoginDialog(self.backend), self._signed_in)
+            return
+        self._open_first()
+
+    def _open_first(self) -> None:
         first = self.start if self.start in self.offered else (self.offered[0] if self.offered else None)
         if first:
             self.switch_mode(first)
+
+    def _signed_in(self, user: Any) -> None:
+        if user is None:
+            self.exit()
+            return
+        self.backend.user = user
+        self._offer_screens()
+        self.refresh_bindings()
+        self._open_first()
 
     def action_goto(self, screen_id: str) -> None:
         if screen_id not in self.offered:
@@ -158,13 +189,19 @@ def make_app(
 ) -> TiaojieApp:
     """Build the app from its dependencies: a rules directory or an open rule set; optionally a
     ledger (`ledger=` an open `tiaojie.ledger` Ledger, or `store=` a database URL) and the user
-    acting (a name or a user record). Tests pass their own temporary rules and database."""
-    active = as_active(rules if rules is not None else (ledger.rules if ledger is not None else None))
-    backend = Backend(active=active, lang="en" if str(lang).startswith("en") else "zh", today=today)
+    acting (a name or a user record). Tests pass their own temporary rules and database.
+
+    With a database and no rules directory, the rules in force are the set last activated in
+    that ledger (else ./rules or the bundled set) — as for the ledger's commands."""
+    opened = isinstance(rules, (ActiveRules, Rules))
     if ledger is None and store is not None:
         from . import ledger_api
 
-        ledger = ledger_api.open_store(store, active.current, today)
+        ledger = ledger_api.open_store(store, rules.current if isinstance(rules, ActiveRules) else rules, today)
+    if rules is None or (ledger is not None and not opened and store is not None):
+        rules = ledger.rules if ledger is not None else None
+    active = as_active(rules)
+    backend = Backend(active=active, lang="en" if str(lang).startswith("en") else "zh", today=today)
     if ledger is not None:
         from . import ledger_api
 
@@ -174,19 +211,22 @@ def make_app(
     return TiaojieApp(backend, start=start)
 
 
-def run(ctx: Any) -> None:
-    """`tiaojie tui`: the CLI's settings (rules, lang, and the ledger's db and user) → the app."""
+def run(ctx: Any, db: str | None = None, user: str | None = None) -> None:
+    """`tiaojie tui`: the CLI's settings (`--rules`, `--lang`) and the ledger's `--db` / `--user`
+    (or TIAOJIE_DB / TIAOJIE_USER) → the app. Without a database the app runs on the rules alone."""
     import sys
 
     from tiaojie.rules.errors import RuleSetError
 
-    settings = ctx.find_root().obj
-    rules_dir = getattr(settings, "rules_dir", None)
+    settings = ctx.find_root().obj if ctx is not None else None
     lang = getattr(settings, "lang", "zh")
-    db = getattr(settings, "db", None) or getattr(settings, "db_url", None)
-    user = getattr(settings, "user", None)
+    user = user or getattr(settings, "user", None)
     try:
-        app = make_app(rules=rules_dir, store=db if db is not None else _default_store(), user=user, lang=lang)
+        store = db or getattr(settings, "db", None) or _default_store()
+        # --rules wins when given; otherwise a ledger brings the set last activated in it
+        explicit = getattr(settings, "rules_explicit", True)
+        rules_dir = getattr(settings, "rules_dir", None) if explicit or store is None else None
+        app = make_app(rules=rules_dir, store=store, user=user, lang=lang)
     except RuleSetError as err:
         print(err.render(lang), file=sys.stderr)
         raise SystemExit(1) from None

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from rich.text import Text
+
 from tiaojie.rules.errors import EvaluationError, RuleSetError
 from tiaojie.rules.outcome import Outcome
 from tiaojie.rules.service import ActiveRules, Rules, open_rules
@@ -110,12 +112,13 @@ class Backend:
     def field(self, name: str):
         return self.rules.book.vocabulary.fields.get(name)
 
-    def choices(self, enum: str) -> list[tuple[str, str]]:
-        """(label, id) pairs of an enumeration in display order, labels in the UI language."""
+    def choices(self, enum: str) -> list[tuple[Text, str]]:
+        """(label, id) pairs of an enumeration in display order, labels in the UI language — as
+        literal text: a label from a rule file is never read as markup."""
         edef = self.rules.book.vocabulary.enums.get(enum)
         if edef is None:
             return []
-        return [(edef.label(value_id, self.lang), value_id) for value_id in edef.labels]
+        return [(Text(edef.label(value_id, self.lang)), value_id) for value_id in edef.labels]
 
     def label(self, enum: str, value_id: str | None) -> str:
         if value_id is None:

@@ -8,8 +8,13 @@ import typer
 
 def register(app: typer.Typer) -> None:
     @app.command("tui")
-    def tui(ctx: typer.Context) -> None:
+    def tui(
+        ctx: typer.Context,
+        db: str = typer.Option(None, "--db", envvar="TIAOJIE_DB",
+                               help="数据库地址或 SQLite 文件 / database URL or SQLite file"),
+        user: str = typer.Option(None, "--user", envvar="TIAOJIE_USER", help="操作人 / acting user"),
+    ) -> None:
         """打开终端界面 / open the terminal UI."""
         from .app import run  # deferred: Textual loads only when the UI is opened
 
-        run(ctx)
+        run(ctx, db=db, user=user)

@@ -1,29 +1,419 @@
-"""The ledger services as the screens need them. Everything here calls `tiaojie.ledger` (the
-core's service layer); nothing here writes SQL. Imported lazily: without the ledger the app runs
-on the rules alone."""
+"""The ledger services as the screens need them.
+
+Everything here calls `tiaojie.ledger` (the core's service layer) and its unit of work; nothing
+here writes SQL. Imported lazily: without the ledger installed the app runs on the rules alone.
+Every function runs in a worker thread and returns plain data (dataclasses, models) to the UI.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from tiaojie.ledger import access
+from tiaojie.ledger import banquets as banquet_service
+from tiaojie.ledger import cases as case_service
+from tiaojie.ledger import dividends as dividend_service
+from tiaojie.ledger import periods as period_service
+from tiaojie.ledger import stats as stats_service
+from tiaojie.ledger.context import Ledger
+from tiaojie.money import format_yuan
+from tiaojie.rules.errors import EvaluationError
 
+from .strings import tr
+
+ZERO = Decimal("0.00")
+
+
+# --- opening -------------------------------------------------------------------------------------
 def default_store() -> str | None:
-    return None
+    """The database the CLI would use (`TIAOJIE_DB`, else the user's data directory), when it
+    exists; None means: no ledger yet, open on the rules alone."""
+    import os
+
+    from tiaojie.store.db import resolve_url
+
+    url = resolve_url(None)
+    if url.startswith("sqlite:///") and not os.environ.get("TIAOJIE_DB"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.is_file():
+            return None
+    return url
 
 
-def open_store(store: Any, rules: Any, today: Any = None) -> Any:
-    from tiaojie.ledger.context import Ledger  # noqa: F401 - raises ImportError until the ledger lands
+def open_store(store: Any, rules: Any, today: dt.date | None = None) -> Ledger:
+    """The ledger at `store` (URL or SQLite path) with `rules`: an open rule set, a directory, or
+    None for the set last activated in that ledger (else ./rules or the bundled set)."""
+    if isinstance(store, Ledger):
+        return store
+    from tiaojie.ledger.context import open_ledger
+    from tiaojie.rules.service import Rules
+    from tiaojie.store.db import open_database, resolve_url
 
-    raise NotImplementedError
+    url = resolve_url(str(store))
+    if isinstance(rules, Rules):
+        return Ledger(engine=open_database(url), rules=rules, today=today)
+    return open_ledger(url, rules, today=today)
 
 
-def resolve_user(ledger: Any, user: Any) -> Any:
+def resolve_user(ledger: Ledger, user: Any) -> Any:
+    if user is None or user == "":
+        return None  # the app asks who is working
+    if isinstance(user, str):
+        return access.resolve_user(ledger, user)
     return user
 
 
+def list_users(ledger: Ledger) -> list[tuple[Any, str]]:
+    """(user, unit name) for the sign-in list."""
+    with ledger.uow() as uow:
+        units = {u.id: u for u in uow.units.list()}
+        return [(u, units[u.unit_id].name if u.unit_id in units else "") for u in uow.users.list()]
+
+
 def user_line(backend: Any) -> str:
-    return str(getattr(backend.user, "name", ""))
+    user = backend.user
+    unit = ""
+    if user.unit_id is not None:
+        with backend.ledger.uow() as uow:
+            found = uow.units.get(user.unit_id)
+            unit = found.name if found else ""
+    return tr("app_sub_user", backend.lang, user=user.name, role=tr(f"role_{user.role}", backend.lang), unit=unit or "—")
 
 
 def unit_choices(backend: Any) -> list[tuple[str, Any]]:
-    return []
+    with backend.ledger.uow() as uow:
+        units = uow.units.list()
+    from rich.text import Text
+
+    return [(Text(f"{u.name}（{u.code}）"), u.code) for u in units]
+
+
+def unit_names(ledger: Ledger) -> dict[int, Any]:
+    with ledger.uow() as uow:
+        return {u.id: u for u in uow.units.list()}
+
+
+def _user_unit(backend: Any, unit: Any) -> Any:
+    if unit not in (None, ""):
+        return unit
+    if backend.user is not None and backend.user.unit_id is not None:
+        return backend.user.unit_id
+    from tiaojie.store.messages import InvalidInput
+
+    raise InvalidInput("case_field", field="unit", detail=tr("v_required", backend.lang))
+
+
+# --- cases ---------------------------------------------------------------------------------------
+def _reward_of(outcomes: list[Any], ledger: Ledger) -> Decimal | None:
+    rewards = set(ledger.reward_policies())
+    for outcome in outcomes:
+        if outcome.policy_id in rewards and "amount" in outcome.outputs:
+            return Decimal(str(outcome.outputs["amount"]))
+    return None
+
+
+def save_case(backend: Any, values: dict[str, Any], unit: Any, editing: Any) -> tuple[Any, str]:
+    """Store the form: a new case (with its outcomes), or the changes to an existing one —
+    settling it when its status becomes settled. Returns (case, reward text)."""
+    from .screens.entry import split_names
+
+    ledger, user = backend.ledger, backend.user
+    data = {k: v for k, v in values.items() if v not in (None, "")}
+    data["parties"] = split_names(values.get("parties") or "")
+    for flag in ("needs_verification", "agreement_fulfilled", "follow_up_done", "file_complete"):
+        data[flag] = bool(values.get(flag))
+    if editing is None:
+        result = case_service.add_case(ledger, user, _user_unit(backend, unit), **data)
+        case, outcomes = result.case, result.outcomes
+    else:
+        data.pop("number", None)
+        if data.get("status") == "settled" and editing.status in case_service.OPEN_STATUSES:
+            settled_on, settled_by = data.pop("settled_on"), data.pop("settled_by")
+            data.pop("status")
+            result = case_service.settle_case(ledger, user, editing.id, settled_on=settled_on, settled_by=settled_by, **data)
+            case, outcomes = result.case, result.outcomes
+        else:
+            case = case_service.edit_case(ledger, user, editing.id, **data)
+            outcomes = case_service.case_outcomes(ledger, case.id)
+    amount = _reward_of(list(reversed(outcomes)) if editing is not None else outcomes, ledger)
+    return case, format_yuan(amount if amount is not None else ZERO)
+
+
+@dataclass
+class CaseFilters:
+    status: str | None = None
+    category: str | None = None
+    severity: str | None = None
+    period: str | None = None
+    overdue: bool = False
+
+
+@dataclass
+class CaseRow:
+    case: Any
+    unit: str
+    overdue: int
+    reward: Decimal | None
+
+
+@dataclass
+class CasePage:
+    rows: list[CaseRow]
+    total: int
+    page: int
+    pages: int
+    ids: list[int] = field(default_factory=list)  # every matching case id, in the order shown
+
+
+SORT_KEYS = {
+    "number": lambda c: c.number,
+    "received": lambda c: c.received_on,
+    "settled": lambda c: c.settled_on or dt.date.min,
+    "category": lambda c: c.category,
+    "severity": lambda c: ["simple", "ordinary", "difficult", "major"].index(c.severity)
+    if c.severity in ("simple", "ordinary", "difficult", "major") else 9,
+    "status": lambda c: c.status,
+    "level": lambda c: c.level,
+}
+
+
+class CaseQuery:
+    """The ledger screen's result set: the matching cases are listed once (in a worker) and then
+    shown a page at a time; overdue days and rewards are computed for the shown page only."""
+
+    def __init__(self, backend: Any, filters: CaseFilters, sort: str = "received", reverse: bool = True):
+        ledger = backend.ledger
+        unit = None
+        user = backend.user
+        if user is not None and user.role == "mediator" and user.unit_id is not None:
+            unit = user.unit_id
+        found = case_service.list_cases(
+            ledger, unit=_unit_code(ledger, unit), status=filters.status, category=filters.category,
+            period=filters.period, overdue=filters.overdue, as_of=backend.date(),
+        )
+        if filters.severity:
+            found = [c for c in found if c.severity == filters.severity]
+        found.sort(key=SORT_KEYS.get(sort, SORT_KEYS["received"]), reverse=reverse)
+        self.cases = found
+        self.backend = backend
+
+    def page(self, page: int, size: int) -> CasePage:
+        total = len(self.cases)
+        pages = max(1, -(-total // size))
+        page = min(max(1, page), pages)
+        return _rows(self.backend, self.cases[(page - 1) * size : page * size], total, page, pages)
+
+    @staticmethod
+    def first_page(backend: Any, filters: CaseFilters, size: int) -> CasePage | None:
+        """The first page in ledger order (received date, oldest first) straight from the store,
+        with the count: shown at once while the whole result set is listed. None when the filters
+        need the whole set (period, overdue, severity)."""
+        if filters.period or filters.overdue or filters.severity:
+            return None
+        from tiaojie.store.repository import CaseFilter
+
+        ledger = backend.ledger
+        with ledger.uow() as uow:
+            user = backend.user
+            unit_ids = None
+            if user is not None and user.role == "mediator" and user.unit_id is not None:
+                unit_ids = uow.units.subtree_ids(user.unit_id)
+            flt = CaseFilter(unit_ids=unit_ids, status=filters.status, category=filters.category)
+            total = uow.cases.count(flt)
+            shown = uow.cases.list(flt, limit=size)
+        return _rows(backend, shown, total, 1, max(1, -(-total // size)))
+
+
+def _rows(backend: Any, shown: list[Any], total: int, page: int, pages: int) -> CasePage:
+    """One page of cases with what the table shows beside them: overdue days and the reward."""
+    ledger = backend.ledger
+    units = unit_names(ledger)
+    rows = []
+    day = backend.date()
+    with ledger.uow() as uow:
+        for case in shown:
+            overdue = 0
+            if case.status in case_service.OPEN_STATUSES:
+                overdue = case_service.overdue_days(ledger, uow, case, day)
+            reward = _reward_of(list(reversed(uow.outcomes.for_case(case.id))), ledger)
+            unit = units.get(case.unit_id)
+            rows.append(CaseRow(case, unit.name if unit else "", overdue, reward))
+    return CasePage(rows, total, page, pages)
+
+
+def _unit_code(ledger: Ledger, unit_id: Any) -> str | None:  # noqa: D103
+    if unit_id is None:
+        return None
+    unit = unit_names(ledger).get(unit_id)
+    return unit.code if unit else None
+
+
+@dataclass
+class CaseDetail:
+    case: Any
+    unit: str
+    outcomes: list[Any]
+    payouts: list[tuple[str, Decimal, str | None]]  # (period key, amount, capped by)
+    adjustments: list[tuple[str, Decimal, str]]
+    path: list[dict]
+    overdue: int
+
+
+def case_detail(backend: Any, case_id: int) -> CaseDetail:
+    ledger = backend.ledger
+    with ledger.uow() as uow:
+        case = uow.cases.get(case_id)
+        if case is None:
+            from tiaojie.store.messages import NotFound
+
+            raise NotFound("unknown_case", case=case_id)
+        unit = uow.units.get(case.unit_id)
+        outcomes = uow.outcomes.for_case(case_id)
+        periods = {p.id: p.key for p in uow.periods.list()}
+        payouts = [(periods.get(p.period_id, "?"), p.amount, p.capped_by) for p in uow.payouts.for_case(case_id)]
+        adjustments = [(periods.get(a.period_id, "?"), a.amount, a.reason) for a in uow.adjustments.for_case(case_id)]
+        overdue = 0
+        path: list[dict] = []
+        for policy_id in ledger.escalation_policies():
+            try:
+                outcome = ledger.rules.evaluate(policy_id, case_service.evaluation_input(ledger, uow, case), backend.date())
+            except EvaluationError:
+                continue
+            overdue = int(outcome.outputs.get("days_overdue") or 0) if case.status in case_service.OPEN_STATUSES else 0
+            path = list(outcome.details.get("path") or [])
+            break
+    return CaseDetail(case, unit.name if unit else "", outcomes, payouts, adjustments, path, overdue)
+
+
+def get_case(backend: Any, case_id: int) -> Any:
+    with backend.ledger.uow() as uow:
+        return uow.cases.get(case_id)
+
+
+# --- periods -------------------------------------------------------------------------------------
+def period_keys(backend: Any) -> list[tuple[str, str]]:
+    with backend.ledger.uow() as uow:
+        return [(p.key, p.status) for p in uow.periods.list()]
+
+
+def compute_period(backend: Any, key: str) -> Any:
+    return period_service.compute(backend.ledger, backend.user, key)
+
+
+def show_period(backend: Any, key: str) -> Any:
+    return period_service.show(backend.ledger, key)
+
+
+def close_period(backend: Any, key: str) -> Any:
+    return period_service.close(backend.ledger, backend.user, key)
+
+
+def adjust(backend: Any, key: str, case_id: int, amount: Decimal, reason: str) -> Any:
+    return period_service.adjust(backend.ledger, backend.user, key, case_id, amount, reason)
+
+
+def export_statement(backend: Any, key: str, path: str) -> Path:
+    from tiaojie.ledger.statements import export_statement as export
+
+    return export(backend.ledger, key, Path(path).expanduser())
+
+
+def case_numbers(backend: Any, ids: set[int]) -> dict[int, Any]:
+    with backend.ledger.uow() as uow:
+        return {cid: uow.cases.get(cid) for cid in ids}
+
+
+# --- dividends -----------------------------------------------------------------------------------
+def collectives(backend: Any) -> list[Any]:
+    with backend.ledger.uow() as uow:
+        return uow.collectives.list()
+
+
+def dividend_runs(backend: Any, code: str | None, year: int | None) -> list[Any]:
+    return dividend_service.list_runs(backend.ledger, code, year)
+
+
+def run_dividend(backend: Any, code: str, year: int, income: Decimal, costs: Decimal) -> Any:
+    policy = next(iter(backend.policies_of("dividend")), "collective-dividend")
+    return dividend_service.run_dividend(backend.ledger, backend.user, code, year, policy_id=policy,
+                                         income=income, costs=costs)
+
+
+def members(backend: Any, collective_id: int) -> dict[int, Any]:
+    return dividend_service.members_by_id(backend.ledger, collective_id)
+
+
+# --- banquets ------------------------------------------------------------------------------------
+def file_banquet(backend: Any, values: dict[str, Any]) -> int:
+    ledger = backend.ledger
+    unit = _unit_code(ledger, backend.user.unit_id) if backend.user is not None else None
+    filing = banquet_service.build_filing(
+        ledger, unit=unit, household=values["household"], occasion=values["occasion"], held_on=values["date"],
+        days=values.get("days") or 1, tables=values.get("tables") or 0, gift=values.get("gift") or 0,
+        filed_on=values.get("filed_on"), host_age=values.get("host_age"),
+    )
+    result = banquet_service.file_banquet(ledger, backend.user, filing)
+    return len(result.filing.violations)
+
+
+def recent_banquets(backend: Any, limit: int = 30) -> list[tuple[str, str, str, str]]:
+    filings = banquet_service.list_filings(backend.ledger)
+    filings.sort(key=lambda f: (f.held_on, f.id or 0), reverse=True)
+    return [(f.household, backend.label("occasion", f.occasion), f.held_on.isoformat(), str(len(f.violations)))
+            for f in filings[:limit]]
+
+
+# --- statistics ----------------------------------------------------------------------------------
+def statistics(backend: Any, by: str, period: str | None) -> tuple[list[Any], list[Any]]:
+    """(rows grouped as asked, rows by month for the chart)."""
+    unit = None
+    if backend.user is not None and backend.user.role == "mediator":
+        unit = _unit_code(backend.ledger, backend.user.unit_id)
+    rows = stats_service.compute_stats(backend.ledger, by=by, period=period or None, unit=unit)  # type: ignore[arg-type]
+    monthly = rows if by == "month" else stats_service.compute_stats(backend.ledger, by="month", period=period or None, unit=unit)
+    return rows, [r for r in monthly if r.key != "total"]
+
+
+# --- rules impact and activation ---------------------------------------------------------------
+def impact_report(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
+    """What the rule files on disk would change in the stored ledger (the core's impact report:
+    per policy, unit and payee; closed periods reported, never changed)."""
+    from tiaojie.ledger.policy_changes import impact
+    from tiaojie.rules.errors import RuleSetError
+    from tiaojie.rules.impact import render_table
+
+    from .messages import RulesReport
+
+    try:
+        draft = backend.check_disk()
+    except RuleSetError as err:
+        return RulesReport("impact", False, located(err), tr("r_check_failed", lang, count=len(err.errors)))
+    try:
+        report = impact(backend.ledger, draft)
+    finally:
+        draft.close()
+    lines = [(line, "bold" if not line.startswith("    ") else "") for line in render_table(report, lang)]
+    if not report.changed_cases:
+        lines.append((tr("r_impact_none", lang, cases=sum(p.evaluated for p in report.policies.values())), "green"))
+    return RulesReport("impact", True, lines, tr("r_impact_title", lang))
+
+
+def activate(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
+    """Put the rule files on disk into force in this ledger: refused unless check, test and lint
+    pass; recorded in the audit log with the files' hashes and the impact."""
+    from tiaojie.ledger.policy_changes import activate as activate_rules
+    from tiaojie.rules.impact import render_table
+
+    from .messages import RulesReport
+
+    done = activate_rules(backend.ledger, backend.user, backend.active.directory)
+    fresh = backend.reload()  # the screens' rule set follows the ledger's
+    backend.ledger.rules = fresh
+    lines = [(f"#{done.rule_set_id}  " + "  ".join(f"{name} {h.split(':')[-1][:12]}" for name, h in sorted(done.files.items())), "dim")]
+    lines += [(line, "") for line in render_table(done.impact, lang)]
+    return RulesReport("activate", True, lines, tr("r_activated", lang, id=done.rule_set_id))

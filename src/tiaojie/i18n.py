@@ -102,6 +102,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "diff_message": ("「{title}」提示：{old} → {new}", "'{title}' message: {old} → {new}"),
     "diff_row_range": ("「{title}」生效期 {old} → {new}", "'{title}' in force {old} → {new}"),
     "diff_none": ("两套规则没有差别", "the two rule sets do not differ"),
+    "activated": ("已启用规则集 #{id}（{files} 个文件），启用人 {user}，已记入审计日志", "rule set #{id} ({files} files) is in force, activated by {user}; recorded in the audit log"),
+    "history_empty": ("尚未启用过规则草稿；使用的是目录中的规则", "no draft has been activated; the rules come from the directory"),
+    "history_line": ("#{id}  {at}  {by}  影响 {changed} 件，{delta} 元", "#{id}  {at}  {by}  {changed} cases changed, {delta} yuan"),
     "reserved_field": ("字段名「{field}」为保留字", "field name '{field}' is reserved"),
     # --- evaluation ---------------------------------------------------------------------------
     "unknown_policy": ("未找到政策「{policy}」{hint}", "no policy '{policy}'{hint}"),
@@ -118,7 +121,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain_fired_plain": ("命中「{title}」", "matched '{title}'"),
     "explain_none": ("没有规则命中{default}", "no rule matched{default}"),
     "explain_default": ("，按默认值：{effect}", "; defaults apply: {effect}"),
-    "explain_near": ("未命中「{title}」：{field}为{actual}，要求{requirement}", "not matched '{title}': {field} is {actual}, needs {requirement}"),
+    "explain_near": ("未命中「{title}」：{field}为{actual}，要求{requirement}", "not matched '{title}': {field} is {actual}, but the rule needs {field} {requirement}"),
     "explain_cap": ("封顶「{title}」：{detail}", "cap '{title}': {detail}"),
     "explain_violation": ("违规「{title}」：{message}", "violation '{title}': {message}"),
     "explain_compliant": ("未发现违规", "no violations"),

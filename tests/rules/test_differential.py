@@ -48,7 +48,8 @@ TEXT_SAMPLES = [
     "", "123456", "12345", "1234567", "AB-12", "AB-", "ab-12", "TJ12", "TJ1234", "TJ12345", "TJ1", "abc", "a-c", "ac",
     "abbbc", "abc", "ac", "xyz", "x", "xxxx", "xxy", "li_si@village.com", "a@b.com", "a@b.org", "2026-03-15",
     "2026-10-15", "2026-3-15", "%5", "%", "5", "color", "colour", "colouur", "ok", "  ok ", "okay", "beef", "BEEF",
-    "12ab", "abcd", "abab", "abcdx", "cd", "aa", "aaa", "aaaa", "调解书", "调", "张三", "a|b", "a.c", "(x)", "[AB]", "\\d", "line\nbreak",
+    "12ab", "abcd", "abab", "abcdx", "cd", "aa", "aaa", "aaaa", "调解书", "调", "张三", "a|b", "a.c", "(x)", "[AB]", "\\d", "line\nbreak", 'a"c', "a\\c", "a\tc", "a\x01c", "ok\n", " ok\t",
+    "AB-1\n", "TJ12\r",
 ]
 
 GENERATED = r'''
@@ -438,6 +439,10 @@ def engine_and_reference(rules, policy, raw, on):
     encoded = {key: fdef.encode(typed[name]) for name, key, fdef in plan.engine_fields if typed.get(name) is not None}
     engine = rules.engine.match(policy, encoded, on.toordinal())
     reference = [row.id for row in policy.rows if row.holds(typed, on)]
+    # asked for the first hit only (posted as an event), the engine names the first row that holds
+    first = rules.engine.match(policy, encoded, on.toordinal(), first=True)
+    if first != reference[:1]:
+        engine = ("first only", first)
     return engine, reference, typed
 
 

@@ -94,3 +94,31 @@ def test_launcher_does_not_import_textual():
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_tui_command_takes_db_and_user_and_reports_a_bad_database_without_traceback(tmp_path):
+    exe = [sys.executable, "-c", "from tiaojie.cli import main; main()"]
+    shown = subprocess.run([*exe, "tui", "--help"], capture_output=True, text=True, timeout=60)
+    assert "--db" in shown.stdout and "--user" in shown.stdout
+    bad = subprocess.run([*exe, "tui", "--db", "postgresql://nobody@127.0.0.1:1/none"], capture_output=True,
+                         text=True, timeout=60, cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr and "数据库" in bad.stderr
+
+
+async def test_vocabulary_labels_with_brackets_are_literal(rules_dir):
+    fields = rules_dir / "fields.toml"
+    fields.write_text(fields.read_text(encoding="utf-8").replace('initiative = "主动"', 'initiative = "[/x]主动"'),
+                      encoding="utf-8")
+    app = make_app(rules=rules_dir, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        from textual.widgets import Select
+
+        source = app.screen.query_one("#f-source", Select)
+        assert "[/x]主动" in [str(label) for label, _ in source._options]
+        source.value = "initiative"
+        await settle(app, pilot)
+        await pilot.click("#f-source")
+        await settle(app, pilot)
+        assert app.is_running

@@ -49,14 +49,14 @@ class BanquetScreen(BaseScreen):
                     label = self.t(key) if key else self.backend.field(vocab).label(self.lang)
                     with Horizontal(classes="field-row"):
                         yield Label(plain(label), classes="field-label")
-                        with Vertical(classes="field-box"):
-                            if kind == "enum":
-                                yield Select(self.backend.choices(vocab), prompt=self.t("choose"), id=f"b-{name}", compact=True)
-                            else:
-                                value = self.backend.date().isoformat() if name == "filed_on" else ""
-                                yield Input(value=value, id=f"b-{name}", compact=True,
-                                            placeholder=self.t("f_date_hint") if kind == "date" else "")
-                            yield Static("", id=f"be-{name}", classes="field-error")
+                        if kind == "enum":
+                            yield Select(self.backend.choices(vocab), prompt=self.t("choose"), id=f"b-{name}",
+                                         compact=True)
+                        else:
+                            value = self.backend.date().isoformat() if name == "filed_on" else ""
+                            yield Input(value=value, id=f"b-{name}", compact=True,
+                                        placeholder=self.t("f_date_hint") if kind == "date" else "")
+                        yield Static("", id=f"be-{name}", classes="field-error")
                 with Horizontal(classes="buttons"):
                     yield Button(self.t("b_file"), variant="primary", id="banquet-file")
             with Vertical(id="banquet-result"):
@@ -67,7 +67,7 @@ class BanquetScreen(BaseScreen):
         yield footer
 
     def on_mount(self) -> None:
-        self.query_one("#b-household", Input).focus()
+        self.call_after_refresh(self.query_one("#b-household", Input).focus)
         if self.backend.ledger is not None:
             table = self.query_one("#banquet-recent", DataTable)
             for key in ("b_household", "b_occasion", "b_date", "b_violations"):
@@ -140,6 +140,10 @@ class BanquetScreen(BaseScreen):
 
     def show_verdict(self, results) -> None:  # noqa: ANN001
         out = Text()
+        values, _ = self.read()
+        if not values.get("occasion") or not values.get("date"):
+            self.query_one("#banquet-verdict", Static).update(plain(self.t("b_waiting"), "dim"))
+            return
         for res in results:
             out.append(f"{res.title} {res.version}\n", style="bold")
             if res.outcome is None:

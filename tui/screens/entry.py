@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tiaojie.money import format_yuan
@@ -41,10 +42,10 @@ FORM: tuple[FormField, ...] = (
     FormField("severity", "enum", enum="severity", vocab="severity"),
     FormField("status", "enum", enum="status", vocab="status"),
     FormField("settled_by", "enum", enum="settled_by", vocab="settled_by"),
-    FormField("urgency", "enum", enum="urgency", vocab="urgency"),
-    FormField("source", "enum", enum="source", vocab="source"),
     FormField("received_on", "date", "f_received_on", vocab="received_on", placeholder_key="f_date_hint"),
     FormField("settled_on", "date", "f_settled_on", vocab="settled_on", placeholder_key="f_date_hint"),
+    FormField("urgency", "enum", enum="urgency", vocab="urgency"),
+    FormField("source", "enum", enum="source", vocab="source"),
     FormField("persons_involved", "int", "f_persons", vocab="persons_involved"),
     FormField("amount_involved", "money", "f_amount", vocab="amount_involved", placeholder_key="f_amount_hint"),
     FormField("needs_verification", "bool", "f_needs_verification"),
@@ -54,6 +55,7 @@ FORM: tuple[FormField, ...] = (
     FormField("file_complete", "bool", "f_file_complete"),
     FormField("summary", "text", "f_summary"),
 )
+PRIMARY = 8  # the fields shown first; the others mount right after the first paint
 REQUIRED = ("number", "category", "received_on")
 DEFAULTS = {"severity": "ordinary", "status": "received", "urgency": "normal", "source": "application"}
 _SPLIT = re.compile(r"[、,，;；]+")
@@ -74,6 +76,9 @@ class EntryScreen(BaseScreen):
         self._timer = None
         self.editing: Any | None = None  # the stored case being edited (ledger model), if any
         self.unit_ref: Any | None = None
+        self._errors_shown: dict[str, str] = {}
+        self._widgets: dict[str, Any] = {}
+        self._error_boxes: dict[str, Static] = {}
 
     # --- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -86,11 +91,16 @@ class EntryScreen(BaseScreen):
                     with Horizontal(classes="field-row"):
                         yield Label(plain(self.t("f_unit")), classes="field-label")
                         yield Select(self.tapp.unit_choices(), prompt=self.t("choose"), id="f-unit", compact=True)
-                for spec in FORM:
+                for spec in FORM[:PRIMARY]:
                     yield from self._field(spec)
-                with Horizontal(classes="buttons"):
-                    yield Button(self.t("save"), variant="primary", id="entry-save")
-                    yield Button(self.t("new_case"), id="entry-new")
+                # The rest of the form mounts right after the first paint, so the screen is there
+                # at once; the fields above are what a mediator fills first.
+                with Lazy(Vertical(id="entry-more")):
+                    for spec in FORM[PRIMARY:]:
+                        yield from self._field(spec)
+                    with Horizontal(classes="buttons"):
+                        yield Button(self.t("save"), variant="primary", id="entry-save")
+                        yield Button(self.t("new_case"), id="entry-new")
             with Vertical(id="live"):
                 yield Static(plain(self.t("live_title"), "bold"), classes="panel-title")
                 yield Static(plain(self.t("live_waiting"), "dim"), id="live-reward")
@@ -108,33 +118,39 @@ class EntryScreen(BaseScreen):
         return fdef.label(self.lang) if fdef else spec.name
 
     def _field(self, spec: FormField) -> ComposeResult:
+        """One row: label, the widget, and the validation message beside it (shown when set)."""
         wid = f"f-{spec.name}"
-        if spec.kind == "bool":
-            with Horizontal(classes="field-row"):
-                yield Label("", classes="field-label")
-                yield Checkbox(self._label(spec), id=wid, compact=True)
-            return
         with Horizontal(classes="field-row"):
-            yield Label(plain(self._label(spec)), classes="field-label")
-            with Vertical(classes="field-box"):
+            widget: Any
+            if spec.kind == "bool":
+                widget = Checkbox(self._label(spec), id=wid, compact=True, classes="field-check")
+            else:
+                yield Label(plain(self._label(spec)), classes="field-label")
                 if spec.kind == "enum":
-                    yield Select(self.backend.choices(spec.enum or spec.name), prompt=self.t("choose"), id=wid, compact=True,
-                                 value=DEFAULTS.get(spec.name, Select.NULL))
+                    widget = Select(self.backend.choices(spec.enum or spec.name), prompt=self.t("choose"), id=wid,
+                                    compact=True, value=DEFAULTS.get(spec.name, Select.NULL))
                 else:
                     value = self.backend.date().isoformat() if spec.name == "received_on" else ""
                     placeholder = self.t(spec.placeholder_key) if spec.placeholder_key else ""
-                    yield Input(value=value, placeholder=placeholder, id=wid, compact=True)
-                yield Static("", id=f"e-{spec.name}", classes="field-error")
+                    widget = Input(value=value, placeholder=placeholder, id=wid, compact=True)
+            yield widget
+            error = Static("", id=f"e-{spec.name}", classes="field-error")
+            yield error
+        self._widgets[spec.name] = widget  # kept: reading the form must not search the DOM per key
+        self._error_boxes[spec.name] = error
 
     def on_mount(self) -> None:
-        self.query_one("#f-number", Input).focus()
+        self.call_after_refresh(self.query_one("#f-number", Input).focus)
         self._schedule()
 
     # --- reading and checking the form ---------------------------------------------------------
     def raw(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for spec in FORM:
-            widget = self.query_one(f"#f-{spec.name}")
+            widget = self._widgets.get(spec.name)
+            if widget is None or not widget.is_mounted:  # the lazy part of the form: its default
+                out[spec.name] = False if spec.kind == "bool" else DEFAULTS.get(spec.name, "")
+                continue
             if isinstance(widget, Select):
                 out[spec.name] = None if widget.is_blank() else widget.value
             elif isinstance(widget, Checkbox):
@@ -184,11 +200,16 @@ class EntryScreen(BaseScreen):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for spec in FORM:
-            box = self.query(f"#e-{spec.name}")
-            if box:
-                text = errors.get(spec.name, "")
-                box.first(Static).update(plain(text))
-                box.first(Static).set_class(bool(text), "shown")
+            text = errors.get(spec.name, "")
+            if self._errors_shown.get(spec.name, "") == text:
+                continue
+            self._errors_shown[spec.name] = text
+            box = self._error_boxes.get(spec.name)
+            if box is None or not box.is_mounted:
+                self._errors_shown.pop(spec.name, None)
+                continue
+            box.update(plain(text))
+            box.set_class(bool(text), "shown")
 
     @staticmethod
     def case_input(values: dict[str, Any]) -> dict[str, Any]:

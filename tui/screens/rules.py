@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Static
 from tiaojie.rules.errors import RuleSetError
 
 from ..messages import RulesReport
-from ..widgets import plain
+from ..widgets import ConfirmDialog, plain
 from .base import BaseScreen
 
 
@@ -36,6 +36,13 @@ class RulesScreen(BaseScreen):
     KEYS = [("c", "check", "r_check"), ("t", "test", "r_test"), ("l", "lint", "r_lint"),
             ("r", "reload", "r_reload")]
 
+    def __init__(self) -> None:
+        super().__init__()
+        if self.backend.ledger is not None:
+            self._bindings.bind("i", "impact", description=self.t("r_impact"))
+            if self.backend.role in ("policy", "admin"):
+                self._bindings.bind("a", "activate", description=self.t("r_activate"))
+
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
         yield header
@@ -48,6 +55,8 @@ class RulesScreen(BaseScreen):
                 yield Button(self.t("r_reload"), variant="warning", id="rules-reload")
                 if self.backend.ledger is not None:
                     yield Button(self.t("r_impact"), id="rules-impact")
+                    if self.backend.role in ("policy", "admin"):
+                        yield Button(self.t("r_activate"), variant="error", id="rules-activate")
             yield DataTable(id="policies", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="rules-lower"):
                 with VerticalScroll(id="rules-detail-box"):
@@ -120,9 +129,21 @@ class RulesScreen(BaseScreen):
         if self.backend.ledger is not None:
             self.run_rules("impact")
 
+    def action_activate(self) -> None:
+        if self.backend.ledger is None or self.backend.role not in ("policy", "admin"):
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.run_rules("activate")
+
+        self.app.push_screen(ConfirmDialog(self.t("r_activate_confirm"), self.lang, self.t("r_activate")), done)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         action = (event.button.id or "").removeprefix("rules-")
-        if action in ("check", "test", "lint", "reload", "impact"):
+        if action == "activate":
+            self.action_activate()
+        elif action in ("check", "test", "lint", "reload", "impact"):
             self.run_rules(action)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="rules")
@@ -150,10 +171,20 @@ class RulesScreen(BaseScreen):
                 return RulesReport(action, False, self._located(err), self.t("r_reload_failed", count=len(err.errors)))
             files = len(list(fresh.book.all()))
             return RulesReport(action, True, [], self.t("r_reloaded", files=files))
-        if action == "impact":
+        if action in ("impact", "activate"):
             from .. import ledger_api
 
-            return ledger_api.impact_report(backend, self.lang, self._located)
+            try:
+                if action == "impact":
+                    return ledger_api.impact_report(backend, self.lang, self._located)
+                return ledger_api.activate(backend, self.lang, self._located)
+            except RuleSetError as err:
+                return RulesReport(action, False, self._located(err), self.t("r_check_failed", count=len(err.errors)))
+            except Exception as exc:  # noqa: BLE001 - refused (tests, lint, role) or failed: shown, rules unchanged
+                from ..backend import describe_error
+
+                return RulesReport(action, False, [(describe_error(exc, self.lang), "red")],
+                                   self.t("r_activate_failed") if action == "activate" else self.t("error_title"))
         try:
             disk = backend.check_disk()
         except RuleSetError as err:
@@ -191,7 +222,7 @@ class RulesScreen(BaseScreen):
         for text, style in message.lines:
             out.append(text + "\n", style=style)
         self.query_one("#rules-output", Static).update(out)
-        if message.action == "reload":
+        if message.action in ("reload", "activate"):
             self.refresh_table()
             if message.ok:
                 self.tapp.rules_changed()

@@ -25,6 +25,9 @@ class Decision:
     as_of: dt.date
     on: dt.date  # the date that picked the version
     context: dict[str, Any] = field(default_factory=dict)  # kind-specific prepared input
+    # False when `matched` holds only the first matching row (the engine was asked for the first
+    # hit only): the rows after it may hold too.
+    all_matched: bool = True
 
 
 def output_value(policy: Policy, name: str, value: OutputValue, typed: dict[str, Any]) -> Any:
@@ -66,15 +69,24 @@ def effect_text(policy: Policy, outputs: dict[str, Any]) -> Localized:
     return Localized("joined", items=tuple(parts))
 
 
-def near_misses(policy: Policy, typed: dict[str, Any], matched: list[CompiledRow], limit: int = 3) -> tuple[Localized, ...]:
-    """Rows that failed on exactly one condition, and which condition that was."""
+def near_misses(
+    policy: Policy, typed: dict[str, Any], matched: list[CompiledRow], limit: int = 3,
+    on: dt.date | None = None, all_matched: bool = True,
+) -> tuple[Localized, ...]:
+    """Rows that failed on exactly one condition, and which condition that was.
+
+    With `all_matched` False, `matched` is only the first matching row: a row after it is taken
+    as matched when it holds on `on` (an `any` row that holds can still fail one child)."""
     matched_ids = {row.id for row in matched}
+    first = matched[0].order if matched and not all_matched else None
     found = []
     for row in policy.rows:
         if row.id in matched_ids or not isinstance(row.condition, Group):
             continue
         failing = [child for child in row.condition.children if not child.holds(typed)]
         if len(failing) != 1 or not isinstance(failing[0], Atom):
+            continue
+        if first is not None and row.order > first and row.holds(typed, on):
             continue
         atom = failing[0]
         fdef = atom.field

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from ..i18n import Localized
@@ -29,7 +30,7 @@ def decide(d: Decision) -> Outcome:
     for name, value in policy.default.items():
         outputs[name] = output_value(policy, name, value, d.typed)
 
-    explanation: list[Localized] = []
+    fired_outputs: list[tuple[Any, dict[str, Any]]] = []  # (row, what it set), for the explanation
     if hit == "collect-sum":
         sums: dict[str, Any] = {}
         for row in fired:
@@ -39,23 +40,39 @@ def decide(d: Decision) -> Outcome:
                     sums[name] = sums.get(name, 0) + value
                 else:
                     sums.setdefault(name, value)
-            explanation.append(Localized("explain_fired", title=row_title(row), effect=effect_text(policy, row_outputs)))
+            fired_outputs.append((row, row_outputs))
         if fired:
             outputs.update(sums)
     else:
         for row in fired:
             row_outputs = {n: output_value(policy, n, v, d.typed) for n, v in row.then.items()}
             outputs.update(row_outputs)
-            explanation.append(Localized("explain_fired", title=row_title(row), effect=effect_text(policy, row_outputs)))
-    if not fired:
-        default = Localized("explain_default", effect=effect_text(policy, outputs)) if outputs else ""
-        explanation.append(Localized("explain_none", default=default))
+            fired_outputs.append((row, row_outputs))
 
     return Outcome(
         policy=policy.id, version=policy.version, hash=policy.hash, kind=policy.kind, as_of=d.as_of,
         outputs=outputs,
         money_outputs=frozenset(n for n, o in policy.outputs.items() if o.type == "money"),
         fired=tuple(r.id for r in fired),
-        explanation=tuple(explanation),
-        near_misses=near_misses(policy, d.typed, d.matched) if not fired or hit == "first" else (),
+        # the explanation and the near misses are worked out when first read: batch callers that
+        # read only the outputs never pay for them
+        explanation=partial(_explanation, policy, tuple(fired_outputs), None if fired else outputs),
+        near_misses=(
+            partial(near_misses, policy, d.typed, d.matched, on=d.on, all_matched=d.all_matched)
+            if not fired or hit == "first" else ()
+        ),
     )
+
+
+def _explanation(
+    policy, fired_outputs: tuple[tuple[Any, dict[str, Any]], ...], defaults: dict[str, Any] | None
+) -> tuple[Localized, ...]:
+    """A line per fired row with what it set; when none fired (`defaults` given), what applied."""
+    lines = [
+        Localized("explain_fired", title=row_title(row), effect=effect_text(policy, row_outputs))
+        for row, row_outputs in fired_outputs
+    ]
+    if defaults is not None:
+        default = Localized("explain_default", effect=effect_text(policy, defaults)) if defaults else ""
+        lines.append(Localized("explain_none", default=default))
+    return tuple(lines)

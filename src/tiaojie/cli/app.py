@@ -25,7 +25,7 @@ def root(
     lang: str = typer.Option(None, "--lang", envvar="TIAOJIE_LANG", help="zh | en"),
 ) -> None:
     chosen = "en" if (lang or "").lower().startswith("en") else ("zh" if lang else _env_lang())
-    ctx.obj = Settings(rules_dir=rules or default_rules_dir(), lang=chosen)  # type: ignore[arg-type]
+    ctx.obj = Settings(rules_dir=rules or default_rules_dir(), lang=chosen, rules_explicit=rules is not None)  # type: ignore[arg-type]
 
 
 app.add_typer(rules_app, name="rules")

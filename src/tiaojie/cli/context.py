@@ -17,6 +17,7 @@ from ..rules.service import Rules, default_rules_dir, open_rules
 class Settings:
     rules_dir: Path
     lang: Lang
+    rules_explicit: bool = False  # --rules given: it wins over the ledger's activated set
 
     def open_rules(self) -> Rules:
         try:

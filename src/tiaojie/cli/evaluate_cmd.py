@@ -6,8 +6,9 @@ import datetime as dt
 import json
 import sys
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 import typer
 
@@ -15,16 +16,6 @@ from ..i18n import tr
 from ..rules.errors import EvaluationError
 from ..rules.outcome import Outcome
 from .context import settings
-
-
-class _BadLine:
-    """Stands in the batch for a line that was not JSON, so results stay in input order."""
-
-    __slots__ = ("line", "detail")
-
-    def __init__(self, line: int, detail: str):
-        self.line = line
-        self.detail = detail
 
 
 def _open(path: str) -> TextIO:
@@ -79,62 +70,86 @@ def evaluate(
     typer.echo(json.dumps(outcome.to_json(lang), ensure_ascii=False, indent=2))
 
 
-def _read_lines(stream: TextIO, blank: set[int]) -> Iterator[object]:
-    loads = json.loads
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            blank.add(number)
-            continue
-        try:
-            yield loads(line, parse_float=Decimal)
-        except json.JSONDecodeError as err:
-            yield _BadLine(number, err.msg)
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+_SCAN = _DECODER.scan_once  # what `decode` runs on a line with no leading whitespace
+_CHUNK = 8192  # lines read, evaluated and written at a time (1 when typing at a terminal)
+
+
+def _parse(line: str) -> object:
+    """`json.loads(line, parse_float=Decimal)`, with one decoder for every line: the value,
+    or raises JSONDecodeError with the same message."""
+    try:
+        value, end = _SCAN(line, 0)
+    except (StopIteration, ValueError):  # leading whitespace, a BOM, bad JSON: the long way
+        return json.loads(line, parse_float=Decimal)
+    if end != len(line) and line[end:].strip(" \t\n\r"):  # extra data after the value
+        return json.loads(line, parse_float=Decimal)
+    return value
 
 
 def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang) -> int:
-    """Write one JSON line per input line, in order; return how many lines failed."""
+    """Write one JSON line per non-blank input line, in order; return how many lines failed.
+
+    Lines are taken a chunk at a time: the chunk's cases go to the batch session together, and
+    each result is written beside the line it came from."""
     write = sys.stdout.write
     dumps = json.dumps
-    blank: set[int] = set()
-    line_numbers = _line_numbers(blank)
-    current: list[object] = [None]
-
-    def remembered(cases: Iterator[object]) -> Iterator[object]:
-        # evaluate_batch takes one case and yields its result before taking the next.
-        for case in cases:
-            current[0] = case
-            yield case
-
-    # Outcomes for equal projections are one shared object: serialise each object once.
-    rendered: dict[int, tuple[Outcome, str]] = {}
+    session = rules.batch_session(policy, on)
+    evaluate_many = session.evaluate_many
+    # Outcomes for equal projections are one shared object: serialise each object once. The
+    # object is kept with its text, so its id cannot be reused while the entry lives.
+    rendered: dict[int, str] = {}
+    kept: list[Outcome] = []
     failures = 0
     with _open(path) as stream:
-        for result in rules.evaluate_batch(policy, remembered(_read_lines(stream, blank)), on):
-            number = next(line_numbers)
-            case = current[0]
-            if isinstance(case, _BadLine):
-                failures += 1
-                error = tr("bad_json", lang, line=case.line, detail=case.detail)
-                write(dumps({"line": case.line, "error": error}, ensure_ascii=False) + "\n")
-            elif isinstance(result, EvaluationError):
-                failures += 1
-                write(dumps({"line": number, "error": result.message(lang)}, ensure_ascii=False) + "\n")
+        size = 1 if stream.isatty() else _CHUNK
+        numbered = enumerate(stream, start=1)
+        while True:
+            lines = list(islice(numbered, size))
+            if not lines:
+                break
+            numbers: list[int] = []
+            cases: list[object] = []
+            bad: dict[int, str] = {}  # position in the chunk → what was wrong with the JSON
+            for number, line in lines:
+                try:
+                    case = _parse(line)
+                except json.JSONDecodeError as err:
+                    if not line.strip():
+                        continue
+                    bad[len(numbers)] = err.msg
+                    case = None
+                numbers.append(number)
+                cases.append(case)
+            if bad:  # only the parsed cases go to the batch; the bad lines keep their place
+                good = [c for i, c in enumerate(cases) if i not in bad]
+                results = iter(evaluate_many(good))
+                chunk_results: list[object] = [None if i in bad else next(results) for i in range(len(cases))]
             else:
-                entry = rendered.get(id(result))
-                if entry is None or entry[0] is not result:
-                    if len(rendered) > 100_000:
-                        rendered.clear()
-                    entry = (result, dumps(result.to_json(lang), ensure_ascii=False) + "\n")
-                    rendered[id(result)] = entry
-                write(entry[1])
+                chunk_results = evaluate_many(cases)
+            texts = list(map(rendered.get, map(id, chunk_results)))
+            if None in texts:  # errors, bad lines, outcomes not written yet
+                for i, text in enumerate(texts):
+                    if text is not None:
+                        continue
+                    result = chunk_results[i]
+                    number = numbers[i]
+                    if i in bad:
+                        failures += 1
+                        error = tr("bad_json", lang, line=number, detail=bad[i])
+                        texts[i] = dumps({"line": number, "error": error}, ensure_ascii=False) + "\n"
+                    elif isinstance(result, EvaluationError):
+                        failures += 1
+                        texts[i] = dumps({"line": number, "error": result.message(lang)}, ensure_ascii=False) + "\n"
+                    else:
+                        if len(kept) > 100_000:
+                            rendered.clear()
+                            kept.clear()
+                        text = texts[i] = dumps(result.to_json(lang), ensure_ascii=False) + "\n"
+                        rendered[id(result)] = text
+                        kept.append(result)
+            write("".join(texts))
+            if size == 1:
+                sys.stdout.flush()
     sys.stdout.flush()
     return failures
-
-
-def _line_numbers(blank: set[int]) -> Iterator[int]:
-    number = 0
-    while True:
-        number += 1
-        while number in blank:
-            number += 1
-        yield number

@@ -55,12 +55,12 @@ def handled(fn: Callable) -> Callable:
 
 
 def _ledger(ctx: typer.Context, db: str | None):
-    from ..ledger.context import Ledger
-    from ..store.db import open_database
+    """The ledger with the rules in force: `--rules DIR` when given, else the set last activated
+    in this ledger, else ./rules or the bundled set."""
+    from ..ledger.context import open_ledger
 
     cfg = settings(ctx)
-    rules = cfg.open_rules()
-    return Ledger(engine=open_database(db), rules=rules)
+    return open_ledger(db, cfg.rules_dir if cfg.rules_explicit else None)
 
 
 def _user(ledger, name: str | None):  # noqa: ANN001, ANN202

@@ -129,6 +129,17 @@ def diff(ctx: typer.Context, old: Path = typer.Argument(..., help="原规则目�
         typer.echo(tr("diff_none", cfg.lang))
 
 
+def _register_ledger_commands() -> None:
+    try:
+        from .policy_cmds import register
+    except ImportError:  # pragma: no cover - the ledger's database drivers are not installed
+        return
+    register(rules_app)
+
+
+_register_ledger_commands()
+
+
 def _width(text: str) -> int:
     """Display width: CJK characters take two columns."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

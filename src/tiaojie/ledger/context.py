@@ -72,9 +72,13 @@ class Ledger:
 
 def open_ledger(db_url: str | None = None, rules_dir: Path | str | None = None, *, today: dt.date | None = None) -> Ledger:
     from ..rules.service import open_rules
+    from .policy_changes import keep_rules, rules_in_force_dir
 
     engine = open_database(db_url)
-    return Ledger(engine=engine, rules=open_rules(rules_dir), today=today)
+    directory = Path(rules_dir) if rules_dir is not None else rules_in_force_dir(engine)
+    ledger = Ledger(engine=engine, rules=open_rules(directory), today=today)
+    keep_rules(ledger, directory)  # outcomes computed now stay explainable after later changes
+    return ledger
 
 
 __all__ = ["Ledger", "open_ledger", "Message", "did_you_mean"]

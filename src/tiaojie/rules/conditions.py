@@ -10,6 +10,7 @@ A missing field makes every comparison false, except `exists = false`; the engin
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -42,6 +43,26 @@ def engine_name(name: str) -> str:
 def fact_key(name: str) -> str:
     """The key of a field inside the fact's `c` object."""
     return name.replace(".", "__")
+
+
+# The engine matches `$mt` patterns against a string's JSON text, so `"`, `\` and control
+# characters (newline, tab, …) reach its matcher as escape sequences (`\n` is two characters).
+# A `matches` condition therefore reads its own keys: `<field>__re`, the text when the engine sees
+# it as it is, and otherwise `<field>__re_<pattern hash>`, the match decided by Python's `re`.
+# The engine wrapper fills both in (see `regex_keys`).
+
+
+def engine_faithful(text: str) -> bool:
+    """Whether the engine's pattern matcher sees this text character for character."""
+    return not any(c in '"\\' or ord(c) < 0x20 for c in text)
+
+
+def regex_text_key(name: str) -> str:
+    return fact_key(name) + "__re"
+
+
+def regex_flag_key(name: str, pattern: str) -> str:
+    return fact_key(name) + "__re_" + hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:12]
 
 
 # --- the tree ----------------------------------------------------------------------------------
@@ -140,7 +161,9 @@ class Atom(Condition):
         if op == "exists":
             return {"$ex": {name: 1}} if v else {"$nex": {name: 1}}
         if op == "matches":
-            return {"$mt": {name: self.engine_pattern}}
+            text_key = "c." + regex_text_key(self.field.name)
+            flag_key = "c." + regex_flag_key(self.field.name, self.pattern or "")
+            return {"$or": [{"$mt": {text_key: self.engine_pattern}}, {flag_key: True}]}
         raise AssertionError(op)  # pragma: no cover
 
     def describe(self, lang: Lang = "zh") -> str:
@@ -149,9 +172,9 @@ class Atom(Condition):
         op, v = self.op, self.value
         zh = lang != "en"
         if op == "eq":
-            return f"为「{show(v)}」" if zh else f"is '{show(v)}'"
+            return f"为「{show(v)}」" if zh else f"= '{show(v)}'"
         if op == "ne":
-            return f"不为「{show(v)}」" if zh else f"not '{show(v)}'"
+            return f"不为「{show(v)}」" if zh else f"≠ '{show(v)}'"
         if op in ("in", "not_in"):
             items = ("、" if zh else ", ").join(show(x) for x in v)
             if op == "in":

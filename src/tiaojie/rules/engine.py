@@ -8,12 +8,16 @@ What the wrapper does about the engine's known edges (see the team's engine note
   that matches nothing is not an error.
 * The Host's two background dispatch threads are never started: evaluation is synchronous and
   those threads have crashed the process when sessions are deleted.
-* Each evaluation asserts one fact under a fresh random session id, checks that the state that
+* Each evaluation asserts one fact (or, when only the first matching row matters, posts one
+  event, which fires only the highest-priority matching rule) under a fresh random session id, checks that the state that
   comes back carries that id (ids are a 32-bit hash inside the engine and have collided), and
   deletes the session afterwards, so memory does not grow with the number of cases and the
   engine's limit on live sessions is never near.
 * Case values reach the engine typed and encoded (enum ids, integer fen, integer date ordinals),
   because the engine compares loosely (`"50"` > 100, `1` == `True`) and cannot carry Decimal.
+* The rules a case fired are read off the engine's action queue (one action per fired rule,
+  named by the rule) and each action is completed without a Python callback or a JSON round
+  trip of the state: the Python side of durable's dispatch was most of the cost of a match.
 * The C library has no locks: one evaluation at a time per Host.
 * A ruleset name cannot be registered twice and cannot be replaced: each compiled policy gets a
   unique name, and a reload builds a new `RulesEngine` beside the old one.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import threading
 import uuid
 from typing import Any, Iterable
@@ -30,6 +35,7 @@ from typing import Any, Iterable
 import durable.engine as durable_engine
 import durable_rules_engine
 
+from .conditions import Atom, engine_faithful, fact_key, regex_flag_key, regex_text_key
 from .errors import EvaluationError
 from .policy import Policy
 
@@ -79,9 +85,10 @@ class RulesEngine:
     def __init__(self, policies: Iterable[Policy]):
         self._host = _SynchronousHost()
         self._lock = threading.Lock()
-        self._fired: list[str] = []
         self._names: dict[int, str] = {}
+        self._by_name: dict[str, Any] = {}  # ruleset name → the C library's handle
         self._handles: list[Any] = []
+        self._regex: dict[int, list[tuple[str, str, list[tuple[str, Any]]]]] = {}
         for policy in policies:
             self._register(policy)
 
@@ -93,16 +100,17 @@ class RulesEngine:
         except Exception as err:  # the engine says only "error code 501": find the row it refused
             raise EngineRefused(policy, self._find_refused(policy), str(err)) from None
         self._names[id(policy)] = name
-        self._handles.append(self._host.get_ruleset(name)._handle)
+        self._regex[id(policy)] = regex_keys(policy)
+        handle = self._host.get_ruleset(name)._handle
+        self._by_name[name] = handle
+        self._handles.append(handle)
 
     def _with_actions(self, definition: dict[str, dict]) -> dict[str, dict]:
+        # The engine queues one action per fired rule; `_dispatch` reads the rule names off that
+        # queue and completes each action without calling into Python.
         fresh = copy.deepcopy(definition)
-        fired = self._fired
-        for rule_id, rule in fresh.items():
-            if rule_id == CATCH_ALL:
-                rule["run"] = _ignore
-            else:
-                rule["run"] = _recorder(fired, rule_id)
+        for rule in fresh.values():
+            rule["run"] = _ignore
         return fresh
 
     def _find_refused(self, policy: Policy) -> str | None:
@@ -121,18 +129,30 @@ class RulesEngine:
     def knows(self, policy: Policy) -> bool:
         return id(policy) in self._names
 
-    def match(self, policy: Policy, encoded_case: dict[str, Any], on_ordinal: int) -> list[str]:
-        """Ids of the rows whose conditions hold, in salience order."""
+    def match(self, policy: Policy, encoded_case: dict[str, Any], on_ordinal: int, first: bool = False) -> list[str]:
+        """Ids of the rows whose conditions hold, in salience order.
+
+        With `first`, only the first of them (or none): the case is posted as an event, so the
+        engine fires just its highest-priority matching rule (the catch-all when no row holds)
+        instead of asserting a fact that fires every matching rule. For first-hit tables."""
         name = self._names[id(policy)]
         sid = uuid.uuid4().hex
+        regex_fields = self._regex.get(id(policy))
+        if regex_fields:
+            encoded_case = dict(encoded_case)
+            for key, text_key, flags in regex_fields:
+                value = encoded_case.get(key)
+                if not isinstance(value, str):
+                    continue
+                if engine_faithful(value):
+                    encoded_case[text_key] = value
+                else:  # the engine would match the JSON-escaped text: decide these patterns in Python
+                    for flag_key, compiled in flags:
+                        encoded_case[flag_key] = compiled.fullmatch(value) is not None
         fact = {"sid": sid, "id": sid, "_t": "case", "_on": on_ordinal, "c": encoded_case}
         with self._lock:
-            self._fired.clear()
             try:
-                state = self._host.assert_fact(name, fact)
-                # A rule whose condition has an `$or` is split by the engine into one rule per
-                # branch, and each branch that holds fires: keep each row once, in firing order.
-                fired = list(dict.fromkeys(self._fired))
+                state, fired = self._dispatch(name, fact, first)
             finally:
                 self._host.delete_state(name, sid)
         if not isinstance(state, dict) or state.get("sid") != sid:
@@ -140,7 +160,45 @@ class RulesEngine:
             raise EvaluationError("engine_sid_mismatch", expected=sid, got=got)
         if "exception" in state:
             raise EvaluationError("engine_action_failed", detail=state["exception"])
-        return fired
+        # A rule whose condition has an `$or` is split by the engine into one rule per branch,
+        # and each branch that holds fires: keep each row once, in firing order.
+        return list(dict.fromkeys(fired))
+
+    def _dispatch(self, name: str, fact: dict[str, Any], first: bool) -> tuple[Any, list[str]]:
+        """Post (first) or assert the case; the state the engine acted on and the rules it fired,
+        in firing order, without the catch-all. Caller holds the lock.
+
+        The same calls `Host.post` / `Host.assert_fact` make, minus the Python side of each
+        action (a closure, a callable, and a JSON round trip of the state per firing): the
+        engine hands out one action per fired rule, named by the rule, until none is left."""
+        handle = self._by_name[name]
+        text = json.dumps(fact, ensure_ascii=False)
+        if first:
+            result = durable_rules_engine.assert_event(handle, text)
+        else:
+            result = durable_rules_engine.assert_fact(handle, text)
+        if result[0] == 1:
+            raise durable_engine.MessageNotHandledException(fact)
+        if result[0] == 2:
+            raise durable_engine.MessageObservedException(fact)
+        state_handle = 0 if result[0] == 3 else result[1]
+        started = durable_rules_engine.start_action_for_state(handle, state_handle)
+        if not started:
+            return None, []
+        fired = []
+        try:
+            state = json.loads(started[0])
+            message = started[1]
+            while message:
+                for rule_id in json.loads(message):  # {rule id: the facts it matched}
+                    if rule_id != CATCH_ALL:
+                        fired.append(rule_id)
+                    break
+                message = durable_rules_engine.complete_and_start_action(handle, state_handle)
+        except BaseException:
+            durable_rules_engine.abandon_action(handle, state_handle)
+            raise
+        return state, fired
 
     def close(self) -> None:
         """Free the compiled rulesets in the C library; the engine cannot be used afterwards."""
@@ -152,13 +210,18 @@ class RulesEngine:
                     pass
             self._handles.clear()
             self._names.clear()
+            self._by_name.clear()
 
 
-def _recorder(fired: list[str], rule_id: str):
-    def record(c) -> None:
-        fired.append(rule_id)
-
-    return record
+def regex_keys(policy: Policy) -> list[tuple[str, str, list[tuple[str, Any]]]]:
+    """For each field a `matches` condition reads: its fact key, the key of the text the engine
+    matches, and per pattern the key of the Python-decided flag (see conditions.engine_faithful)."""
+    fields: dict[str, dict[str, Any]] = {}
+    for row in policy.rows:
+        for atom in row.condition.atoms():
+            if isinstance(atom, Atom) and atom.op == "matches" and atom.pattern is not None:
+                fields.setdefault(atom.field.name, {})[regex_flag_key(atom.field.name, atom.pattern)] = atom.compiled
+    return [(fact_key(name), regex_text_key(name), list(flags.items())) for name, flags in fields.items()]
 
 
 def _ignore(c) -> None:

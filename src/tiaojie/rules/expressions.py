@@ -13,6 +13,8 @@ from typing import Any, Callable
 
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_.]*)|(.))")
 FUNCTIONS = ("min", "max", "round")
+MAX_LENGTH = 1000
+MAX_DEPTH = 50  # parentheses, calls and signs inside one another
 
 
 class ExpressionError(ValueError):
@@ -58,6 +60,12 @@ class _Parser:
                 self.tokens.append(("op", other))
         self.pos = 0
         self.names: set[str] = set()
+        self.depth = 0
+
+    def nest(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError("表达式嵌套过深 / expression nested too deeply")
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -99,7 +107,9 @@ class _Parser:
         tok = self.peek()
         if tok and tok == ("op", "-"):
             self.take()
+            self.nest()
             inner = self.unary()
+            self.depth -= 1
             return lambda v: -inner(v)
         return self.atom()
 
@@ -117,8 +127,10 @@ class _Parser:
             self.names.add(text)
             return lambda v, name=text: _number(v, name)
         if text == "(":
+            self.nest()
             inner = self.sum()
             self.take(")")
+            self.depth -= 1
             return inner
         raise ExpressionError(f"此处不应出现 '{text}' / unexpected '{text}'")
 
@@ -126,11 +138,13 @@ class _Parser:
         if name not in FUNCTIONS:
             raise ExpressionError(f"未知函数 {name}（可用 min, max, round）/ unknown function {name}")
         self.take("(")
+        self.nest()
         args = [self.sum()]
         while self.peek() == ("op", ","):
             self.take()
             args.append(self.sum())
         self.take(")")
+        self.depth -= 1
         if name == "min":
             return lambda v: min(a(v) for a in args)
         if name == "max":
@@ -173,6 +187,11 @@ def _binary(op: str, left: Callable, right: Callable) -> Callable:
 
 
 def parse_expression(source: str) -> Expression:
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"表达式过长（最多 {MAX_LENGTH} 个字符）/ expression longer than {MAX_LENGTH} characters")
     parser = _Parser(source)
-    fn = parser.parse()
+    try:
+        fn = parser.parse()
+    except RecursionError:  # deeply nested parentheses or signs: refuse, never crash the loader
+        raise ExpressionError("表达式嵌套过深 / expression nested too deeply") from None
     return Expression(source, frozenset(parser.names), fn)

@@ -11,6 +11,29 @@ from ..i18n import Lang, Localized
 from ..money import format_yuan
 
 
+class _Lazy:
+    """A field whose value may be given as a zero-argument callable, called on first read.
+
+    Explanations and near misses cost more to build than the rest of an outcome, and batch
+    callers often read only the outputs. The field still reads as a tuple
+    (and compares, prints and serialises as one)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return ()  # the dataclass default
+        value = obj.__dict__[self.slot]
+        if callable(value):
+            value = value()
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a policy decided for a case, which version decided it, and why.
@@ -26,8 +49,8 @@ class Outcome:
     outputs: dict[str, Any]  # typed: Decimal money, ints, dates, enum ids
     money_outputs: frozenset[str]
     fired: tuple[str, ...]
-    explanation: tuple[Localized, ...]
-    near_misses: tuple[Localized, ...] = ()
+    explanation: tuple[Localized, ...] = _Lazy()  # a tuple, or a callable that returns it
+    near_misses: tuple[Localized, ...] = _Lazy()  # a tuple, or a callable that returns it
     details: dict[str, Any] = field(default_factory=dict)  # violations / allocations / path
 
     def amount(self, name: str = "amount") -> Decimal:

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 
 from .engine import EngineRefused, RulesEngine
 from .errors import EvaluationError, RuleError, RuleSetError
-from .evaluate import Evaluator
+from .evaluate import BATCH_CHUNK, BatchSession, Evaluator
 from .loader import RuleBook, load_rules
 from .locate import line_of
 from .outcome import Outcome
@@ -39,8 +39,14 @@ class Rules:
     def evaluate(self, policy_id: str, case: dict[str, Any], as_of: dt.date | None = None) -> Outcome:
         return self.evaluator.evaluate(policy_id, case, as_of)
 
-    def evaluate_batch(self, policy_id: str, cases: Iterable[Any], as_of: dt.date | None = None) -> Iterator[Outcome | EvaluationError]:
-        return self.evaluator.evaluate_batch(policy_id, cases, as_of)
+    def evaluate_batch(
+        self, policy_id: str, cases: Iterable[Any], as_of: dt.date | None = None, chunk: int = BATCH_CHUNK
+    ) -> Iterator[Outcome | EvaluationError]:
+        return self.evaluator.evaluate_batch(policy_id, cases, as_of, chunk)
+
+    def batch_session(self, policy_id: str, as_of: dt.date | None = None) -> BatchSession:
+        """A batch fed lists of cases by the caller: `evaluate_many(cases)` → results in order."""
+        return self.evaluator.batch_session(policy_id, as_of)
 
     def close(self) -> None:
         self.engine.close()

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from ..ledger import models as m
 from .mapping import from_row, row_values, utc
 from .schema import (
+    PolicyFileRow,
+    RuleSetRow,
     AdjustmentRow,
     AllocationRow,
     BanquetFilingRow,
@@ -267,6 +269,43 @@ class CaseRepository(_Repo):
             select(func.count()).select_from(CaseRow).where(*(flt.clauses() if flt else []))
         ).scalar_one()
 
+    # The columns the policies read, as plain rows: a rule change's impact scans every stored case,
+    # and building a model per row would cost more than the scan itself.
+    EVALUATION_COLUMNS = (
+        "id", "number", "unit_id", "source", "category", "severity", "urgency", "persons_involved",
+        "amount_involved_fen", "received_on", "accepted_on", "settled_on", "closed_on", "status",
+        "settled_by", "agreement_kind", "agreement_fulfilled", "follow_up_done", "file_complete",
+        "needs_verification", "level",
+    )
+
+    def evaluation_rows(self, flt: CaseFilter | None = None, *, chunk: int = 20_000):
+        """Stream (columns above…, unit code, unit name) tuples, in id order."""
+        columns = [getattr(CaseRow, name) for name in self.EVALUATION_COLUMNS]
+        stmt = (
+            select(*columns, UnitRow.code, UnitRow.name)
+            .join(UnitRow, UnitRow.id == CaseRow.unit_id)
+            .where(*(flt.clauses() if flt else []))
+            .order_by(CaseRow.id)
+            .execution_options(yield_per=chunk)
+        )
+        yield from self.session.execute(stmt)
+
+    def projection_rows(self, columns: Sequence[str], flt: CaseFilter | None = None, *, chunk: int = 50_000):
+        """Stream (id, unit_id, number, received_on, settled_on, *columns) as plain tuples: only
+        what the policies read, for scans over every stored case."""
+        picked = [CaseRow.id, CaseRow.unit_id, CaseRow.number, CaseRow.received_on, CaseRow.settled_on]
+        picked += [getattr(CaseRow, name) for name in columns]
+        stmt = select(*picked).where(*(flt.clauses() if flt else [])).order_by(CaseRow.id)
+        # Core, not the ORM: no per-row entity loading, rows index like tuples.
+        result = self.session.connection().execute(stmt.execution_options(yield_per=chunk))
+        for part in result.partitions():
+            yield from part
+
+    def escalation_counts(self) -> dict[int, int]:
+        return dict(self.session.execute(
+            select(EscalationRow.case_id, func.count()).group_by(EscalationRow.case_id)
+        ).all())
+
 
 class OutcomeRepository(_Repo):
     def add(self, outcome: m.Outcome) -> m.Outcome:
@@ -494,3 +533,39 @@ __all__ = [
     "UnitRepository",
     "UserRepository",
 ]
+
+
+class RuleSetRepository(_Repo):
+    """Activated rule sets (append-only) and every rule file kept by content hash."""
+
+    def keep_files(self, files: Sequence[dict[str, Any]]) -> int:
+        """Store files not yet kept; returns how many were new. A hash names its content, so an
+        existing row never needs updating."""
+        hashes = [f["hash"] for f in files]
+        known = set(self.session.execute(select(PolicyFileRow.hash).where(PolicyFileRow.hash.in_(hashes))).scalars())
+        fresh = [f for f in files if f["hash"] not in known]
+        for f in fresh:
+            self.session.add(PolicyFileRow(**f))
+        self.session.flush()
+        return len(fresh)
+
+    def file(self, content_hash: str) -> PolicyFileRow | None:
+        return self.session.get(PolicyFileRow, content_hash)
+
+    def versions_of(self, policy_id: str) -> list[PolicyFileRow]:
+        return list(self.session.execute(
+            select(PolicyFileRow).where(PolicyFileRow.policy_id == policy_id).order_by(PolicyFileRow.first_seen)
+        ).scalars())
+
+    def add(self, *, by: str, source: str, files: dict[str, str], impact: dict[str, Any], warnings: list[str]) -> int:
+        row = RuleSetRow(activated_by=by, source=source, files=files, impact=impact, accepted_warnings=warnings,
+                         activated_at=dt.datetime.now(dt.timezone.utc))
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def latest(self) -> RuleSetRow | None:
+        return self.session.execute(select(RuleSetRow).order_by(RuleSetRow.id.desc()).limit(1)).scalar_one_or_none()
+
+    def list(self) -> list[RuleSetRow]:
+        return list(self.session.execute(select(RuleSetRow).order_by(RuleSetRow.id)).scalars())

@@ -335,3 +335,32 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class PolicyFileRow(Base):
+    """Every rule file that ever produced an outcome or was activated, kept by content hash, so
+    an outcome can always be explained with the exact version that produced it."""
+
+    __tablename__ = "policy_files"
+
+    hash: Mapped[str] = mapped_column(String(80), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    policy_id: Mapped[str | None] = mapped_column(String(100), index=True)  # None for fields.toml
+    version: Mapped[str | None] = mapped_column(String(50))
+    text: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+
+class RuleSetRow(Base):
+    """One activation: which files (by hash) became the rules in force, who did it, and the
+    impact they saw. Append-only; the newest row is the set in force."""
+
+    __tablename__ = "rule_sets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    activated_by: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)  # the draft directory it came from
+    files: Mapped[dict[str, Any]] = mapped_column(JSON)  # filename → hash
+    impact: Mapped[dict[str, Any]] = mapped_column(JSON)
+    accepted_warnings: Mapped[list[Any]] = mapped_column(JSON)

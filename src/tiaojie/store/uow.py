@@ -27,6 +27,7 @@ from .repository import (
     CaseRepository,
     CollectiveRepository,
     DistributionRepository,
+    RuleSetRepository,
     OutcomeRepository,
     PayoutRepository,
     PeriodRepository,
@@ -63,6 +64,7 @@ class SqlUnitOfWork:
         self.banquets = BanquetRepository(s)
         self.collectives = CollectiveRepository(s)
         self.distributions = DistributionRepository(s)
+        self.rule_sets = RuleSetRepository(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001

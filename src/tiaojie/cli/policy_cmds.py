@@ -1,0 +1,120 @@
+"""`tiaojie rules impact|activate|history`: a rule change seen before it takes effect, put into
+force by a named officer, and kept on record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from ..i18n import tr
+from .context import settings
+from .ledger_cmds import DB_OPTION, USER_OPTION, _ledger, _user, handled
+
+
+def register(rules_app: typer.Typer) -> None:
+    rules_app.command("impact")(impact)
+    rules_app.command("activate")(activate)
+    rules_app.command("history")(history)
+
+
+@handled
+def impact(
+    ctx: typer.Context,
+    draft: Path = typer.Argument(..., help="规则草稿目录 / the draft rules directory"),
+    period: str = typer.Option(None, "--period", help="只看此期间 / only this period (2026-05, 2026Q2, 2026)"),
+    unit: str = typer.Option(None, "--unit", help="只看此单位及下级 / only this unit and those under it"),
+    fmt: str = typer.Option("table", "--format", help="table | json | xlsx"),
+    output: Path = typer.Option(None, "-o", "--output", help="xlsx 输出文件 / file for --format xlsx"),
+    db: str = DB_OPTION,
+) -> None:
+    """草稿规则对已存案件的影响（按政策、单位、领取人，精确到分）/ what a draft would change."""
+    from ..ledger.policy_changes import impact as compute_impact
+    from ..rules.impact import render_table
+    from ..rules.service import open_rules
+
+    cfg = settings(ctx)
+    ledger = _ledger(ctx, db)
+    draft_rules = open_rules(draft)
+    report = compute_impact(ledger, draft_rules, period=period, unit=unit)
+    if fmt == "json":
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    elif fmt == "xlsx":
+        if output is None:
+            raise typer.BadParameter("--format xlsx needs -o FILE")
+        write_xlsx(report, output)
+        typer.echo(str(output))
+    else:
+        for line in render_table(report, cfg.lang):
+            typer.echo(line)
+
+
+@handled
+def activate(
+    ctx: typer.Context,
+    draft: Path = typer.Argument(..., help="规则草稿目录 / the draft rules directory"),
+    accept_warnings: bool = typer.Option(False, "--accept-warnings", help="接受审查发现 / accept lint findings"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    """检查、测试、审查通过后启用草稿，并记入审计日志 / put a draft into force."""
+    from ..ledger.policy_changes import activate as do_activate
+    from ..rules.impact import render_table
+
+    cfg = settings(ctx)
+    ledger = _ledger(ctx, db)
+    who = _user(ledger, user)
+    done = do_activate(ledger, who, draft, accept_warnings=accept_warnings)
+    for line in render_table(done.impact, cfg.lang):
+        typer.echo(line)
+    typer.echo(tr("activated", cfg.lang, id=done.rule_set_id, files=len(done.files), user=who.name))
+
+
+@handled
+def history(ctx: typer.Context, db: str = DB_OPTION) -> None:
+    """规则启用记录：谁在何时启用了哪些文件 / who put which rule files into force, and when."""
+    from ..ledger.policy_changes import history as list_history
+
+    cfg = settings(ctx)
+    ledger = _ledger(ctx, db)
+    rows = list_history(ledger)
+    if not rows:
+        typer.echo(tr("history_empty", cfg.lang))
+    for row in rows:
+        summary = row["impact"]
+        typer.echo(tr("history_line", cfg.lang, id=row["id"], at=row["at"].strftime("%Y-%m-%d %H:%M"), by=row["by"],
+                      changed=summary.get("changed_cases", 0), delta=summary.get("total_delta", "0.00")))
+        for name, content_hash in sorted(row["files"].items()):
+            typer.echo(f"    {name}  {content_hash[7:19]}")
+        for warning in row["accepted_warnings"]:
+            typer.echo(f"    ! {warning}")
+
+
+def write_xlsx(report, path: Path) -> None:  # noqa: ANN001
+    from openpyxl import Workbook
+
+    data = report.to_json(sample=500)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "政策"
+    sheet.append(["政策", "求值件数", "变化件数", "原合计", "新合计", "变化", "已关闭期间变化件数", "已关闭期间变化（不予改动）"])
+    for policy_id, p in data["policies"].items():
+        sheet.append([policy_id, p["evaluated"], p["changed"], float(p["old_total"]), float(p["new_total"]),
+                      float(p["delta"]), p["changed_in_closed_periods"], float(p["closed_delta_not_applied"])])
+    for title, key in (("单位", "by_unit"), ("领取人", "by_payee")):
+        ws = book.create_sheet(title)
+        ws.append([title, "变化"])
+        for name, delta in data[key].items():
+            ws.append([name, float(delta)])
+    ws = book.create_sheet("变化示例")
+    ws.append(["案件", "政策", "单位", "领取人", "原金额", "新金额", "变化", "原命中", "新命中", "起因"])
+    for c in data["sample"]:
+        ws.append([c["case"], c["policy"], c["unit"], c["payee"], float(c["old"]), float(c["new"]), float(c["delta"]),
+                   "/".join(c["old_fired"]), "/".join(c["new_fired"]), c["cause"]])
+    for ws in book.worksheets:
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, float):
+                    cell.number_format = "0.00"
+    book.save(path)

@@ -1,0 +1,187 @@
+"""分红 Dividends: pick a collective and a year, see the pool, retentions and each member's
+allocation; run and store it; export the allocations."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from tiaojie.money import format_yuan
+
+from ..backend import describe_error
+from ..messages import Loaded
+from ..widgets import FormDialog, plain
+from .base import BaseScreen
+
+
+class DividendScreen(BaseScreen):
+    SCREEN_ID = "dividends"
+    KEYS = [("ctrl+r", "run", "run_dividend"), ("x", "export", "export")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.run_shown: Any = None
+        self.member_names: dict[int, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        header, footer = self.header_footer()
+        yield header
+        with Vertical():
+            with Horizontal(classes="filters"):
+                yield Select([], prompt=self.t("collective"), id="div-collective", compact=True)
+                yield Input(str(self.backend.date().year), placeholder=self.t("year"), id="div-year", compact=True)
+            with Horizontal(classes="filters"):
+                yield Input(placeholder=self.t("income_hint"), id="div-income", compact=True)
+                yield Input(placeholder=self.t("costs_hint"), id="div-costs", compact=True)
+                yield Button(self.t("run_dividend"), id="div-run", variant="primary", compact=True)
+                yield Button(self.t("export"), id="div-export", compact=True)
+            yield Static("", id="div-summary")
+            yield DataTable(id="div-allocations", cursor_type="row", zebra_stripes=True, classes="main-table")
+        yield footer
+
+    def on_mount(self) -> None:
+        table = self.query_one("#div-allocations", DataTable)
+        for key in ("col_member", "col_shares", "col_amount"):
+            table.add_column(self.t(key), key=key)
+        self.call_service("collectives")
+
+    def selection(self) -> tuple[str | None, int | None]:
+        select = self.query_one("#div-collective", Select)
+        code = None if select.is_blank() else str(select.value)
+        try:
+            year = int(self.query_one("#div-year", Input).value.strip())
+        except ValueError:
+            year = None
+        return code, year
+
+    @on(Select.Changed, "#div-collective")
+    @on(Input.Submitted, "#div-year")
+    def _chosen(self) -> None:
+        code, year = self.selection()
+        if code and year:
+            self.call_service("runs", code, year)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="div")
+    def call_service(self, what: str, *args: Any) -> None:
+        from .. import ledger_api
+
+        try:
+            if what == "collectives":
+                data = ledger_api.collectives(self.backend)
+            elif what == "runs":
+                code, year = args
+                runs = ledger_api.dividend_runs(self.backend, code, year)
+                data = runs[-1] if runs else None
+            else:  # run
+                code, year, income, costs = args
+                data = ledger_api.run_dividend(self.backend, code, year, income, costs)
+            names = ledger_api.members(self.backend, data.collective_id) if what != "collectives" and data else {}
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
+            return
+        self.post_message(Loaded(what, data, {"members": names}))
+
+    def on_loaded(self, message: Loaded) -> None:
+        if message.what == "collectives":
+            select = self.query_one("#div-collective", Select)
+            select.set_options([(plain(f"{c.name}（{c.code}）"), c.code) for c in message.data])
+            if message.data:
+                select.value = message.data[0].code
+            return
+        self.member_names = message.extra["members"]
+        self.show_run(message.data)
+        if message.what == "run" and message.data is not None:
+            code, year = self.selection()
+            self.notify(self.t("dividend_done", collective=code, year=year, pool=format_yuan(message.data.pool)),
+                        markup=False)
+
+    def show_run(self, run: Any) -> None:
+        self.run_shown = run
+        table = self.query_one("#div-allocations", DataTable)
+        table.clear()
+        summary = Text()
+        if run is None:
+            self.query_one("#div-summary", Static).update(summary)
+            return
+        summary.append(f"{run.policy_id} {run.version} · #{run.run_no}\n", style="dim")
+        for key, value in (("gross", run.income), ("retained", run.retained), ("pool", run.pool), ("leftover", run.leftover)):
+            summary.append(f"{self.t(key)} ", style="bold")
+            summary.append(f"{format_yuan(value)}   ")
+        for line in run.detail.get("explanation", []):
+            text = line.get(self.lang) if isinstance(line, dict) else str(line)
+            summary.append("\n·" + str(text))
+        self.query_one("#div-summary", Static).update(summary)
+        for alloc in run.allocations:
+            member = self.member_names.get(alloc.member_id)
+            name = f"{member.member_no} {member.name}" if member else str(alloc.member_id)
+            table.add_row(plain(name), plain(str(alloc.weighted_shares.normalize())), plain(format_yuan(alloc.amount)))
+        total = sum((a.amount for a in run.allocations), Decimal(0))
+        table.add_row(plain(self.t("total_row"), "bold"), plain(""), plain(format_yuan(total), "bold"))
+
+    def action_run(self) -> None:
+        code, year = self.selection()
+        if not code or not year:
+            self.notify(self.t("v_required"), severity="warning", markup=False)
+            return
+        try:
+            income = Decimal(self.query_one("#div-income", Input).value.strip() or "0")
+            costs = Decimal(self.query_one("#div-costs", Input).value.strip() or "0")
+        except InvalidOperation:
+            self.notify(self.t("v_money"), severity="warning", markup=False)
+            return
+        self.call_service("run", code, year, income, costs)
+
+    def action_export(self) -> None:
+        run = self.run_shown
+        if run is None:
+            return
+
+        def done(values: dict | None) -> None:
+            if not values or not values["path"].strip():
+                return
+            path = Path(values["path"].strip()).expanduser()
+            try:
+                self.write_export(path, run)
+            except OSError as exc:
+                self.fail(str(exc))
+                return
+            self.notify(self.t("exported", path=str(path)), markup=False)
+
+        code, year = self.selection()
+        self.app.push_screen(FormDialog(self.t("export"), [("path", self.t("export_path"), f"dividend-{code}-{year}.csv")],
+                                        self.lang), done)
+
+    def write_export(self, path: Path, run: Any) -> None:
+        rows = [[self.t("col_member"), self.t("col_shares"), self.t("col_amount")]]
+        for alloc in run.allocations:
+            member = self.member_names.get(alloc.member_id)
+            rows.append([f"{member.member_no} {member.name}" if member else alloc.member_id,
+                         str(alloc.weighted_shares.normalize()), format_yuan(alloc.amount)])
+        rows.append([self.t("total_row"), "", format_yuan(sum((a.amount for a in run.allocations), Decimal(0)))])
+        rows.append([self.t("pool"), "", format_yuan(run.pool)])
+        rows.append([self.t("leftover"), "", format_yuan(run.leftover)])
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import Workbook
+
+            book = Workbook()
+            sheet = book.active
+            for row in rows:
+                sheet.append(row)
+            book.save(path)
+            return
+        with path.open("w", newline="", encoding="utf-8-sig") as handle:
+            csv.writer(handle).writerows(rows)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "div-run":
+            self.action_run()
+        elif event.button.id == "div-export":
+            self.action_export()

@@ -1,0 +1,306 @@
+"""案件台账 Ledger: the cases of the user's unit (all units for clerks), filtered, sorted, paged;
+overdue cases stand out; Enter opens a case's detail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
+
+from tiaojie.money import format_yuan
+
+from ..backend import describe_error
+from ..messages import Loaded
+from ..strings import tr
+from ..widgets import plain
+from .base import BaseScreen
+
+PAGE_SIZE = 100
+COLUMNS = [("number", "col_number"), ("unit", "col_unit"), ("parties", "col_parties"), ("category", "col_category"),
+           ("severity", "col_severity"), ("status", "col_status"), ("overdue", "col_overdue"), ("reward", "col_reward"),
+           ("received", "col_received"), ("settled", "col_settled"), ("level", "col_level")]
+SORTABLE = {"number", "category", "severity", "status", "received", "settled", "level"}
+
+
+def short_parties(parties: list[str], lang: str, width: int = 16) -> str:
+    """The parties as one cell: names joined, cut to `width` columns with the count kept."""
+    from rich.cells import cell_len
+
+    text = "、".join(parties)
+    if cell_len(text) <= width:
+        return text
+    more = f"等{len(parties)}人" if lang == "zh" else f" +{len(parties)}"
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) + cell_len(more) + 1 > width:
+            break
+        out += ch
+    return out.rstrip("、") + "…" + more
+
+
+class LedgerScreen(BaseScreen):
+    SCREEN_ID = "ledger"
+    KEYS = [("enter", "open_case", "open_case"), ("e", "edit_case", "edit_case"), ("n", "next_page", "next_page"),
+            ("p", "prev_page", "prev_page"), ("ctrl+r", "reload", "refresh")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_obj = None
+        self.page = 1
+        self.sort = "received"
+        self.reverse = False  # a ledger reads in order of receipt, like the book it replaces
+        self.stale = False
+        self.row_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        header, footer = self.header_footer()
+        yield header
+        with Vertical():
+            with Horizontal(classes="filters"):
+                yield Select(self._all(self.backend.choices("status")), prompt=self.t("filter_status"), id="flt-status", compact=True)
+                yield Select(self._all(self.backend.choices("category")), prompt=self.t("filter_category"), id="flt-category", compact=True)
+                yield Select(self._all(self.backend.choices("severity")), prompt=self.t("filter_severity"), id="flt-severity", compact=True)
+                yield Input(placeholder=self.t("filter_period_hint"), id="flt-period", compact=True)
+                yield Checkbox(self.t("filter_overdue"), id="flt-overdue", compact=True)
+            yield DataTable(id="cases", cursor_type="row", zebra_stripes=True, classes="main-table")
+            yield Static("", id="page-line", classes="page-line")
+        yield footer
+
+    @staticmethod
+    def _all(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return choices
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cases", DataTable)
+        for key, label in COLUMNS:
+            table.add_column(self.t(label), key=key)
+        table.focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.stale:
+            self.stale = False
+            self.reload(keep_page=True)
+
+    def mark_stale(self) -> None:
+        self.stale = True
+
+    # --- loading -------------------------------------------------------------------------------
+    def filters(self):  # noqa: ANN201
+        from ..ledger_api import CaseFilters
+
+        def sel(wid: str) -> Any:
+            widget = self.query_one(wid, Select)
+            return None if widget.is_blank() else widget.value
+
+        return CaseFilters(
+            status=sel("#flt-status"), category=sel("#flt-category"), severity=sel("#flt-severity"),
+            period=self.query_one("#flt-period", Input).value.strip() or None,
+            overdue=self.query_one("#flt-overdue", Checkbox).value,
+        )
+
+    def reload(self, keep_page: bool = False) -> None:
+        if not keep_page:
+            self.page = 1
+        self.query_one("#page-line", Static).update(plain(self.t("busy")))
+        self.load(self.filters(), self.sort, self.reverse, self.page)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="ledger-load")
+    def load(self, filters, sort: str, reverse: bool, page: int) -> None:  # noqa: ANN001
+        from ..ledger_api import CaseQuery
+
+        try:
+            if page == 1 and sort == "received" and not reverse:
+                # the first page and the count at once; the whole set follows for paging and sorting
+                quick = CaseQuery.first_page(self.backend, filters, PAGE_SIZE)
+                if quick is not None:
+                    self.post_message(Loaded("page", quick, {"query": None}))
+            query = CaseQuery(self.backend, filters, sort, reverse)
+            result = query.page(page, PAGE_SIZE)
+        except Exception as exc:  # noqa: BLE001 - a bad period or a database error: say so
+            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
+            self.app.call_from_thread(self.query_one("#page-line", Static).update, "")
+            return
+        self.post_message(Loaded("page", result, {"query": query}))
+
+    @work(thread=True, exit_on_error=False, group="ledger-page")
+    def load_page(self, page: int) -> None:
+        if self.query_obj is None:
+            return
+        self.post_message(Loaded("page", self.query_obj.page(page, PAGE_SIZE), {"query": self.query_obj}))
+
+    def on_loaded(self, message: Loaded) -> None:
+        if message.what == "page":
+            self.query_obj = message.extra["query"]
+            self.show_page(message.data)
+            if self.query_obj is None:  # the quick first page: the rest is still being listed
+                self.query_one("#page-line", Static).update(plain(
+                    self.t("page", page=1, pages=message.data.pages, total=message.data.total) + " · " + self.t("busy")))
+        elif message.what == "detail":
+            self.app.push_screen(CaseDetailScreen(message.data, self.backend))
+        elif message.what == "edit":
+            self.tapp.action_goto("entry")
+            entry = self.tapp.screen_of("entry")
+            if entry is not None and message.data is not None:
+                entry.load_case(message.data)
+
+    def show_page(self, page) -> None:  # noqa: ANN001
+        self.page = page.page
+        table = self.query_one("#cases", DataTable)
+        table.clear()
+        self.row_ids = []
+        lab = self.backend.label
+        for row in page.rows:
+            case = row.case
+            style = "bold red" if row.overdue > 0 else ""
+            cells = [
+                case.number, row.unit, short_parties(case.parties, self.lang), lab("category", case.category),
+                lab("severity", case.severity), lab("status", case.status),
+                self.t("days_unit", days=row.overdue) if row.overdue > 0 else "",
+                format_yuan(row.reward) if row.reward is not None else "",
+                case.received_on.isoformat(), case.settled_on.isoformat() if case.settled_on else "",
+                lab("level", case.level),
+            ]
+            table.add_row(*(plain(cell, style) for cell in cells), key=str(case.id))
+            self.row_ids.append(case.id)
+        self.query_one("#page-line", Static).update(
+            plain(self.t("page", page=page.page, pages=page.pages, total=page.total)))
+
+    # --- filters and sorting -------------------------------------------------------------------
+    @on(Select.Changed, ".filters Select")
+    @on(Checkbox.Changed, "#flt-overdue")
+    @on(Input.Submitted, "#flt-period")
+    def _filter_changed(self) -> None:
+        self.reload()
+
+    @on(Input.Changed, "#flt-period")
+    def _period_typed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if text == "" or len(text) in (4, 6, 7):  # 2026, 2026Q2, 2026-05
+            self.reload()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        if key not in SORTABLE:
+            return
+        self.reverse = not self.reverse if self.sort == key else False
+        self.sort = key
+        self.reload()
+
+    # --- actions -------------------------------------------------------------------------------
+    def action_next_page(self) -> None:
+        if self.query_obj is None:
+            self.notify(self.t("busy"), markup=False)
+        self.load_page(self.page + 1)
+
+    def action_prev_page(self) -> None:
+        self.load_page(self.page - 1)
+
+    def action_reload(self) -> None:
+        self.reload(keep_page=True)
+
+    def _current_id(self) -> int | None:
+        table = self.query_one("#cases", DataTable)
+        if not self.row_ids or table.cursor_row is None or table.cursor_row >= len(self.row_ids):
+            return None
+        return self.row_ids[table.cursor_row]
+
+    def action_open_case(self) -> None:
+        case_id = self._current_id()
+        if case_id is not None:
+            self.fetch("detail", case_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open_case()
+
+    def action_edit_case(self) -> None:
+        if "entry" not in self.tapp.offered:
+            self.notify(self.t("not_allowed", screen=self.t("screen_entry")), severity="warning", markup=False)
+            return
+        case_id = self._current_id()
+        if case_id is not None:
+            self.fetch("edit", case_id)
+
+    @work(thread=True, exit_on_error=False, group="ledger-detail")
+    def fetch(self, what: str, case_id: int) -> None:
+        from .. import ledger_api
+
+        try:
+            data = ledger_api.case_detail(self.backend, case_id) if what == "detail" else ledger_api.get_case(self.backend, case_id)
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
+            return
+        self.post_message(Loaded(what, data))
+
+
+class CaseDetailScreen(ModalScreen[None]):
+    """One case: its fields, outcomes with their explanations, escalation history and path, payouts."""
+
+    BINDINGS = [Binding("escape,enter,q", "dismiss_detail", show=False)]
+
+    def __init__(self, detail, backend) -> None:  # noqa: ANN001
+        super().__init__(classes="dialog")
+        self.detail, self.backend = detail, backend
+
+    def t(self, key: str, /, **params: object) -> str:
+        return tr(key, self.backend.lang, **params)
+
+    def compose(self) -> ComposeResult:
+        d = self.detail
+        case = d.case
+        lab = self.backend.label
+        out = Text()
+        out.append(self.t("detail_title", number=case.number) + "\n", style="bold")
+        rows = [
+            (self.t("col_unit"), d.unit), (self.t("col_parties"), "、".join(case.parties)),
+            (self.t("col_category"), lab("category", case.category)), (self.t("col_severity"), lab("severity", case.severity)),
+            (self.t("col_status"), lab("status", case.status)), (self.t("col_received"), case.received_on.isoformat()),
+            (self.t("col_settled"), case.settled_on.isoformat() if case.settled_on else "—"),
+            (self.t("col_level"), lab("level", case.level)),
+            (self.t("f_summary"), case.summary or "—"),
+        ]
+        for name, value in rows:
+            out.append(f"{name}：", style="dim")
+            out.append(str(value) + "\n")
+        if d.overdue > 0:
+            out.append(self.t("live_overdue", days=d.overdue) + "\n", style="bold red")
+        out.append("\n" + self.t("detail_history") + "\n", style="bold")
+        if not case.escalations:
+            out.append("  " + self.t("detail_none") + "\n")
+        for step in case.escalations:
+            out.append(f"  {step.escalated_on}  {lab('level', step.from_level)} → {lab('level', step.to_level)}  "
+                       f"{step.reason}  ({step.by_user})\n")
+        out.append("\n" + self.t("detail_path") + "\n", style="bold")
+        for step in d.path:
+            out.append(f"  {lab('level', step.get('level'))}  {step.get('from', '')} → {step.get('due_on', '')}\n")
+        out.append("\n" + self.t("detail_outcomes") + "\n", style="bold")
+        for outcome in d.outcomes:
+            out.append(f"  {outcome.policy_id} {outcome.version} ({outcome.as_of})\n", style="cyan")
+            for line in outcome.explanation:
+                text = line.get(self.backend.lang) if isinstance(line, dict) else line
+                out.append(f"    ·{text}\n")
+        if d.payouts or d.adjustments:
+            out.append("\n" + self.t("col_reward") + "\n", style="bold")
+            for key, amount, capped in d.payouts:
+                out.append(f"  {key}  {format_yuan(amount)}" + (f"  ({capped})" if capped else "") + "\n")
+            for key, amount, reason in d.adjustments:
+                out.append(f"  {key}  {format_yuan(amount)}  {self.t('adjust')}: {reason}\n")
+        with Vertical(classes="dialog-box", id="detail-box"):
+            with VerticalScroll(classes="detail-body"):
+                yield Static(out, id="detail-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.t("close"), variant="primary", id="detail-close")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_dismiss_detail(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,99 @@
+"""统计 Statistics: counts by category, unit and month, the settlement rate (computed from the
+cases, never typed in), reward totals, and a monthly bar chart drawn in the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Select, Static
+
+from tiaojie.money import format_yuan
+
+from ..backend import describe_error
+from ..messages import Loaded
+from ..widgets import BarChart, plain
+from .base import BaseScreen
+
+
+class StatsScreen(BaseScreen):
+    SCREEN_ID = "stats"
+    KEYS = [("ctrl+r", "reload", "refresh")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale = False
+
+    def compose(self) -> ComposeResult:
+        header, footer = self.header_footer()
+        yield header
+        with Vertical():
+            with Horizontal(classes="filters"):
+                yield Select([(self.t("s_by_category"), "category"), (self.t("s_by_unit"), "unit"),
+                              (self.t("s_by_month"), "month")], value="category", allow_blank=False,
+                             id="st-by", compact=True)
+                yield Input(placeholder=self.t("filter_period_hint"), id="st-period", compact=True)
+            yield Static("", id="st-summary")
+            with Horizontal():
+                yield DataTable(id="st-table", zebra_stripes=True, cursor_type="row", classes="wide")
+                with VerticalScroll(id="stats-chart-box", classes="side"):
+                    yield Static(plain(self.t("s_chart"), "bold"))
+                    yield BarChart(id="st-chart")
+        yield footer
+
+    def on_mount(self) -> None:
+        table = self.query_one("#st-table", DataTable)
+        for key in ("s_key", "s_received", "s_settled", "s_failed", "s_escalated", "s_overdue", "s_rate", "s_reward"):
+            table.add_column(self.t(key), key=key)
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.stale:
+            self.stale = False
+            self.action_reload()
+
+    def mark_stale(self) -> None:
+        self.stale = True
+
+    @on(Select.Changed, "#st-by")
+    @on(Input.Submitted, "#st-period")
+    def action_reload(self) -> None:
+        by = str(self.query_one("#st-by", Select).value)
+        self.load(by, self.query_one("#st-period", Input).value.strip())
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="stats")
+    def load(self, by: str, period: str) -> None:
+        from .. import ledger_api
+
+        try:
+            data = ledger_api.statistics(self.backend, by, period)
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
+            return
+        self.post_message(Loaded("stats", data))
+
+    def rate(self, row: Any) -> str:
+        return "—" if row.rate is None else f"{row.rate}%"
+
+    def on_loaded(self, message: Loaded) -> None:
+        rows, monthly = message.data
+        table = self.query_one("#st-table", DataTable)
+        table.clear()
+        for row in rows:
+            total = row.key == "total"
+            style = "bold" if total else ""
+            label = self.t("total_row") if total else row.label
+            table.add_row(*(plain(v, style) for v in (
+                label, row.received, row.settled, row.failed, row.escalated, row.overdue, self.rate(row),
+                format_yuan(row.rewards))))
+        total = rows[-1] if rows else None
+        if total is not None:
+            self.query_one("#st-summary", Static).update(plain(self.t(
+                "s_summary", received=total.received, settled=total.settled, rate=self.rate(total),
+                reward=format_yuan(total.rewards))))
+        self.query_one("#st-chart", BarChart).set_data(
+            [(r.label[-5:] if len(r.label) > 5 else r.label, [r.received, r.settled]) for r in monthly],
+            [(self.t("s_received"), "cyan"), (self.t("s_settled"), "green")])
