@@ -8,7 +8,9 @@
     PostgreSQL schema; baseline: a raw DB-API `executemany` INSERT of the same rows, already typed,
     into a fresh copy of the same table. Target: within 3× of the raw insert.
 (b) period: N stored cases (default 1,000,000, settled across 2026 by village bodies of 210
-    villages) and `period compute` for one month and for the whole year; baseline: a bare SQL
+    villages) and the period computation — each payee's reward with the monthly ceiling applied
+    (`periods.compute(..., with_lines=False)`, what `tiaojie period compute` prints; the per-case
+    lines are the drill-down) — for one month and for the whole year; baseline: a bare SQL
     `GROUP BY` sum of the same rewards (the 金平 amounts as a CASE expression) over the same cases.
     Target: within 3× of the bare SQL sum.
 
@@ -207,7 +209,7 @@ def bench_period(kind: str, n: int, workdir: Path, pg: str | None, rules) -> Non
                 groups = conn.execute(sql, {"a": p.starts_on, "b": p.ends_on}).all()
             baseline = time.perf_counter() - t
             t = time.perf_counter()
-            report = periods.compute(ledger, clerk, key)
+            report = periods.compute(ledger, clerk, key, with_lines=False)
             took = time.perf_counter() - t
             gross = sum(r[2] for r in groups)
             assert sum(x.gross for x in report.payees) * 100 == gross, (sum(x.gross for x in report.payees), gross)

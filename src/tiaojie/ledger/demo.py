@@ -136,6 +136,8 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
     months = sorted({c.settled_on.strftime("%Y-%m") for c in cases if c.settled_on})
     closed = months[0] if months else f"{year}-01"
     periods.close(ledger, clerk, closed)
+    for key in months[1:]:
+        periods.compute(ledger, clerk, key, with_lines=False)  # the months the clerk has looked at
 
     dividends.add_collective(ledger, clerk, "YW", "禹王社区股份经济合作社", "LSJ-01-02")
     dividends.setup_collective(

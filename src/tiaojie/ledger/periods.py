@@ -456,9 +456,10 @@ def _build_report(ledger: Ledger, uow: SqlUnitOfWork, period: Period, *, with_li
     )
 
 
-def compute(ledger: Ledger, by: User, key: str, *, with_lines: bool = False) -> PeriodReport:
+def compute(ledger: Ledger, by: User, key: str, *, with_lines: bool = True) -> PeriodReport:
     """Each payee's reward for cases settled in the period and not paid in a closed one, with the
-    policy's ceilings applied. Writes nothing but the period's row; a closed period is refused."""
+    policy's ceilings applied. Writes nothing but the period's row; a closed period is refused.
+    ``with_lines=False`` gives the per-payee totals alone, from one aggregate query."""
     check(by, "period_compute")
     wanted = parse_period(key)
     with ledger.uow() as uow:
@@ -470,7 +471,7 @@ def compute(ledger: Ledger, by: User, key: str, *, with_lines: bool = False) -> 
         return report
 
 
-def show(ledger: Ledger, key: str, *, with_lines: bool = False) -> PeriodReport:
+def show(ledger: Ledger, key: str, *, with_lines: bool = True) -> PeriodReport:
     """A closed period as paid; an open one as it would be paid now."""
     wanted = parse_period(key)
     with ledger.uow() as uow:
