@@ -279,7 +279,7 @@ def _aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
             same = len(columns) - 1
         select_inputs.append(same)
     stmt = select(*columns, func.count(), func.min(c.settled_on)).where(*_candidates_where(uow, policy_id, period)).group_by(*columns)
-    rows = uow.session.execute(stmt).all()  # type: ignore[union-attr]
+    rows = uow.session.connection().execute(stmt).all()  # type: ignore[union-attr]  # Core rows: no ORM loading
     # Groups differ by payee and month too; the policy sees only its inputs (and the version in
     # force), so evaluate each distinct reading once.
     version_col = 2 if spec.by_date else 3
