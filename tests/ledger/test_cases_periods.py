@@ -54,18 +54,24 @@ def test_settle_evaluates_reward_in_force_and_period_pays_once(ledger, org):
     cases.settle_case(ledger, org.mediator, b.id, settled_on="2026-05-11", settled_by="mediation_committee")
     # settled by the township: not in the 以奖代补 scope, so no line
     cases.settle_case(ledger, org.mediator, c.id, settled_on="2026-05-12", settled_by="township")
-    report = periods.compute(ledger, org.clerk, "2026-05")
+    report = periods.compute(ledger, org.clerk, "2026-05", with_lines=True)
     assert sorted(line.amount for line in report.lines) == [Decimal("200.00"), Decimal("500.00")]
     assert report.total == Decimal("700.00")
     assert report.versions == [("mediation-reward", "2026.1", report.lines[0].hash)]
     assert {p.payee for p in report.payees} == {"沙坪村·村委会", "沙坪村·调委会"}
-    # recomputing replaces, the quarter does not pay May's cases again
-    again = periods.compute(ledger, org.clerk, "2026-05")
-    assert again.total == Decimal("700.00")
-    quarter = periods.compute(ledger, org.clerk, "2026Q2")
-    assert quarter.lines == []
+    # the aggregate computation (no lines asked for) agrees with the per-case one
+    assert periods.compute(ledger, org.clerk, "2026-05").payees == report.payees
+    # an open period is a computation: nothing is paid until it is closed
+    with ledger.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(PayoutLineRow)).scalar_one() == 0
+    assert periods.compute(ledger, org.clerk, "2026Q2").total == Decimal("700.00")
+    periods.close(ledger, org.clerk, "2026-05")
+    # once May is paid, the quarter does not pay May's cases again
+    assert periods.compute(ledger, org.clerk, "2026Q2").payees == []
+    periods.close(ledger, org.clerk, "2026Q2")
     with ledger.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(PayoutLineRow)).scalar_one() == 2
+    assert sorted(line.amount for line in periods.show(ledger, "2026-05").lines) == [Decimal("200.00"), Decimal("500.00")]
 
 
 def test_monthly_cap_per_payee(ledger, org):
@@ -73,11 +79,14 @@ def test_monthly_cap_per_payee(ledger, org):
     for i in range(21):
         case = _add(ledger, org, f"M{i:02d}", severity="major").case
         cases.settle_case(ledger, org.mediator, case.id, settled_on=dt.date(2026, 5, 3 + i), settled_by="village_committee")
-    report = periods.compute(ledger, org.clerk, "2026-05")
+    report = periods.compute(ledger, org.clerk, "2026-05", with_lines=True)
     [payee] = report.payees
     assert payee.gross == Decimal("10500.00") and payee.paid == Decimal("10000.00")
     last = max(report.lines, key=lambda line: line.case_id)
     assert last.amount == Decimal("0.00") and last.capped_by == "monthly-per-payee"
+    assert periods.compute(ledger, org.clerk, "2026-05").payees == report.payees
+    periods.close(ledger, org.clerk, "2026-05")
+    assert periods.show(ledger, "2026-05").payees == report.payees
 
 
 def test_roles_are_checked(ledger, org):
@@ -222,8 +231,72 @@ max = 800
         cases.settle_case(capped, org.mediator, c.id, settled_on="2026-05-03", settled_by="village_committee")
         april = periods.compute(capped, org.clerk, "2026-04")
         assert april.total == Decimal("700.00")
-        may = periods.compute(capped, org.clerk, "2026-05")
+        periods.close(capped, org.clerk, "2026-04")
+        may = periods.compute(capped, org.clerk, "2026-05", with_lines=True)
         [line] = may.lines
         assert (line.gross, line.amount, line.capped_by) == (Decimal("200.00"), Decimal("100.00"), "quarterly-per-payee")
+        # two ceilings take the per-case path; its totals are the lines'
+        assert periods.compute(capped, org.clerk, "2026-05").payees == may.payees
     finally:
         capped.rules.close()
+
+
+def test_aggregate_computation_agrees_with_per_case_lines(ledger, org):
+    """The fast path (GROUP BY + one evaluation per combination + closed-form ceiling) must give
+    every payee exactly what the per-case path (apply_caps in settlement order) gives."""
+    import random
+
+    from tiaojie.ledger.models import Case
+
+    rng = random.Random(5)
+    batch = []
+    for i in range(1000):
+        received = dt.date(2026, 4, 1) + dt.timedelta(days=rng.randint(0, 80))
+        status = rng.choice(["settled"] * 8 + ["failed", "received"])
+        batch.append(Case(
+            unit_id=rng.choice([org.v1.id, org.v1.id, org.v2.id]), number=f"G{i:04d}", category="neighbour",
+            severity=rng.choice(["simple", "ordinary", "difficult", "major"]), received_on=received,
+            settled_on=None if status == "received" else received + dt.timedelta(days=rng.randint(0, 9)),
+            status=status, settled_by=None if status == "received" else rng.choice(
+                ["village_committee", "village_group", "mediation_committee", "township"]),
+        ))
+    with ledger.uow() as uow:
+        uow.cases.add_many(batch)
+        uow.commit()
+    periods.close(ledger, org.clerk, "2026-04")  # closed lines use up ceilings of later windows
+    binding = 0
+    for key in ("2026-05", "2026-06", "2026Q2", "2026"):
+        fast = periods.compute(ledger, org.clerk, key)
+        slow = periods.compute(ledger, org.clerk, key, with_lines=True)
+        assert fast.payees == slow.payees, key
+        binding += sum(p.paid < p.gross for p in slow.payees)
+    assert binding  # the ceiling really binds somewhere
+
+
+def test_version_change_mid_month_is_computed_per_version(ledger, org, tmp_path):
+    import shutil
+
+    from tiaojie.ledger.context import Ledger
+    from tiaojie.rules.service import open_rules
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules_dir)
+    old = rules_dir / "mediation-reward-2026.toml"
+    text = old.read_text(encoding="utf-8")
+    old.write_text(text.replace("effective_from = 2026-01-01", "effective_from = 2026-01-01\neffective_until = 2026-05-15"), encoding="utf-8")
+    new = text.replace('version = "2026.1"', 'version = "2026.2"').replace("effective_from = 2026-01-01", "effective_from = 2026-05-16")
+    new = new.replace("then = { amount = 200 }", "then = { amount = 300 }").replace("expect = { amount = 200,", "expect = { amount = 300,")
+    new = new.replace("settled_on = 2026-03-02", "settled_on = 2026-06-02")
+    (rules_dir / "mediation-reward-2026b.toml").write_text(new, encoding="utf-8")
+    two = Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today)
+    try:
+        for day in (10, 15, 16, 20):
+            case = _add(two, org, f"V{day}", received_on="2026-05-01").case
+            cases.settle_case(two, org.mediator, case.id, settled_on=dt.date(2026, 5, day), settled_by="village_committee")
+        fast = periods.compute(two, org.clerk, "2026-05")
+        slow = periods.compute(two, org.clerk, "2026-05", with_lines=True)
+        assert fast.payees == slow.payees
+        assert fast.total == Decimal("1000.00")  # 200 + 200 before the 16th, 300 + 300 from it
+        assert [v[1] for v in fast.versions] == ["2026.1", "2026.2"]
+    finally:
+        two.rules.close()

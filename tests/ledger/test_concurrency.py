@@ -1,5 +1,6 @@
-"""8 processes adding and settling 500 cases each against one PostgreSQL database, then computing
-overlapping periods at once: nothing is lost and no case is paid twice (the database enforces it)."""
+"""8 processes adding and settling 500 cases each against one PostgreSQL database at once, then 8
+processes closing (paying) overlapping periods at once: nothing is lost and no case is paid twice
+(the database enforces it)."""
 
 from __future__ import annotations
 
@@ -41,8 +42,24 @@ def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules
                                  severity="major" if j % 10 == 0 else "ordinary", received_on=dt.date(2026, 5, 1 + j % 20))
             cases.settle_case(ledger, mediator, res.case.id, settled_on=dt.date(2026, 5, 1 + j % 20 + j % 7),
                               settled_by="village_committee" if j % 3 else "mediation_committee")
-        periods.compute(ledger, clerk, ["2026-05", "2026Q2", "2026"][worker % 3])
         print("OK", worker, flush=True)
+    """))
+    closer = tmp_path / "closer.py"
+    closer.write_text(textwrap.dedent(f"""
+        import sys
+        from tiaojie.ledger.context import Ledger
+        from tiaojie.ledger import access, periods
+        from tiaojie.rules.service import open_rules
+        from tiaojie.store.db import open_database
+        from tiaojie.store.messages import PeriodClosed
+        worker = int(sys.argv[1])
+        ledger = Ledger(open_database({pg_schema_url!r}), open_rules({str(RULES)!r}))
+        clerk = access.resolve_user(ledger, "王财务")
+        try:
+            periods.close(ledger, clerk, ["2026-05", "2026Q2", "2026"][worker % 3])
+            print("CLOSED", worker, flush=True)
+        except PeriodClosed:
+            print("REFUSED", worker, flush=True)
     """))
     root = Path(__file__).resolve().parents[2]
     procs = [
@@ -53,6 +70,15 @@ def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules
     for proc, (out, err) in zip(procs, outputs):
         assert proc.returncode == 0, err[-3000:]
         assert out.startswith("OK")
+    procs = [
+        subprocess.Popen([sys.executable, str(closer), str(i)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+        for i in range(WORKERS)
+    ]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err[-3000:]
+    # each of the three periods is closed exactly once; the other attempts are refused
+    assert sorted(out.split()[0] for out, _ in outputs) == ["CLOSED"] * 3 + ["REFUSED"] * 5
 
     with ledger.engine.connect() as conn:
         n_cases = conn.execute(select(func.count()).select_from(CaseRow)).scalar_one()
@@ -67,8 +93,8 @@ def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules
     assert n_cases == n_settled == n_reward == total
     # every case settled by a village body earns a line; each case is paid exactly once
     assert n_lines == n_paid_cases == total
-    # 8 org-setup entries, 2 per case, one compute per worker — and the chain is intact
-    assert n_audit == 8 + 2 * total + WORKERS
+    # 8 org-setup entries, 2 per case, one per closed period — and the chain is intact
+    assert n_audit == 8 + 2 * total + 3
     report = audit.verify(ledger)
     assert report.ok, report.render("en")
     ledger.close()

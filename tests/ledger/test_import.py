@@ -81,6 +81,7 @@ def test_malformed_csv_reports_every_bad_row_and_writes_nothing(ledger, org, tmp
         _row(5, unit="NOPE"),
         _row(6, number=""),
         _row(1),  # duplicate of row 2
+        _row(7, received="2026-03-09"),  # settled (03-05) before received
     ]
     f = _write(tmp_path / "bad.csv", HEADER_ZH, rows)
     audit_before = _count(ledger, AuditRow)
@@ -88,7 +89,7 @@ def test_malformed_csv_reports_every_bad_row_and_writes_nothing(ledger, org, tmp
         importer.import_file(ledger, org.clerk, f)
     problems = err.value.result.problems
     got = {(p.row, p.column) for p in problems}
-    assert got == {(3, "受理日期"), (4, "涉及金额"), (5, "纠纷类型"), (6, "单位"), (7, "卷号"), (8, "卷号")}
+    assert got == {(3, "受理日期"), (4, "涉及金额"), (5, "纠纷类型"), (6, "单位"), (7, "卷号"), (8, "卷号"), (9, "调处日期")}
     text = "\n".join(p.render("zh") for p in problems)
     assert "第 3 行，受理日期：「2026-02-30」不是有效日期" in text
     assert "金额不能为负数" in text

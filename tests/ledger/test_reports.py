@@ -50,7 +50,7 @@ def test_stats_rate_is_computed_from_cases(ledger, org):
     failed = cases.add_case(ledger, org.mediator, "C-T1-V2", number="A3", category="contract", received_on="2026-05-03").case
     cases.settle_case(ledger, org.mediator, failed.id, settled_on="2026-05-20", settled_by="village_committee", status="failed")
     cases.add_case(ledger, org.mediator, "C-T1-V2", number="A4", category="contract", received_on="2026-05-04", needs_verification=True)
-    periods.compute(ledger, org.clerk, "2026-05")
+    periods.close(ledger, org.clerk, "2026-05")
     rows = stats.compute_stats(ledger, by="unit", period="2026-05")
     total = rows[-1]
     assert (total.received, total.settled, total.failed, total.overdue) == (4, 2, 1, 1)

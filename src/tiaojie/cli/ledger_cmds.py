@@ -9,7 +9,6 @@ traceback.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 from decimal import Decimal
@@ -412,11 +411,11 @@ def _print_report(report, lang: str) -> None:  # noqa: ANN001
 @period_app.command("compute")
 @handled
 def period_compute(ctx: typer.Context, period: str = typer.Argument(...), lines: bool = typer.Option(False, "--lines"), db: str = DB_OPTION, user: str = USER_OPTION) -> None:
-    """按领取人计算奖补（含封顶），列出逐案明细 / rewards per payee with caps."""
+    """按领取人试算奖补（含封顶），关闭前不发放 / rewards per payee with caps; nothing is paid until close."""
     from ..ledger import periods
 
     ledger = _ledger(ctx, db)
-    report = periods.compute(ledger, _user(ledger, user), period)
+    report = periods.compute(ledger, _user(ledger, user), period, with_lines=lines)
     _print_report(report, _lang(ctx))
     if lines:
         _print_lines(ledger, report)
@@ -435,7 +434,7 @@ def period_show(ctx: typer.Context, period: str = typer.Argument(...), lines: bo
     from ..ledger import periods
 
     ledger = _ledger(ctx, db)
-    report = periods.show(ledger, period)
+    report = periods.show(ledger, period, with_lines=lines)
     _print_report(report, _lang(ctx))
     if lines:
         _print_lines(ledger, report)
@@ -444,7 +443,7 @@ def period_show(ctx: typer.Context, period: str = typer.Argument(...), lines: bo
 @period_app.command("close")
 @handled
 def period_close(ctx: typer.Context, period: str = typer.Argument(...), db: str = DB_OPTION, user: str = USER_OPTION) -> None:
-    """关闭（锁定）期间：其案件与发放不能再改 / lock the period."""
+    """发放并锁定：写入逐案发放明细，之后案件与发放不能再改 / pay and lock the period."""
     from ..ledger import periods
 
     ledger = _ledger(ctx, db)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -46,16 +45,17 @@ def _build(values: dict[str, Any]) -> Case:
     except ValidationError as err:
         first = err.errors()[0]
         raise InvalidInput("case_field", field=".".join(map(str, first["loc"])), detail=first["msg"]) from None
-    _check_dates(case)
+    check_dates(case)
     return case
 
 
-def _check_dates(case: Case) -> None:
-    order = [("received_on", "受理日期"), ("accepted_on", "立案日期"), ("settled_on", "调处日期"), ("closed_on", "结案日期")]
+def check_dates(case: Case) -> None:
+    """Received ≤ accepted ≤ settled ≤ closed, where given."""
+    order = [("received_on", "受理日期"), ("accepted_on", "立案日期"), ("settled_on", "调处成功日期"), ("closed_on", "结案日期")]
     present = [(name, label, getattr(case, name)) for name, label in order if getattr(case, name)]
     for (n1, l1, d1), (n2, l2, d2) in zip(present, present[1:]):
         if d2 < d1:
-            raise InvalidInput("case_dates", later=n2, later_date=d2, earlier=n1, earlier_date=d1)
+            raise InvalidInput("case_dates", later=n2, later_zh=l2, later_date=d2, earlier=n1, earlier_zh=l1, earlier_date=d1)
 
 
 def evaluation_input(ledger: Ledger, uow: SqlUnitOfWork, case: Case) -> dict[str, Any]:
@@ -298,5 +298,5 @@ def overdue_days(ledger: Ledger, uow: SqlUnitOfWork, case: Case, as_of: dt.date)
 
 __all__ = [
     "CaseResult", "add_case", "edit_case", "settle_case", "escalate_case", "list_cases", "get_case",
-    "case_outcomes", "normalise", "evaluation_input", "outcome_model", "Decimal",
+    "case_outcomes", "normalise", "evaluation_input", "outcome_model", "check_dates", "overdue_days",
 ]

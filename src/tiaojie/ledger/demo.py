@@ -123,9 +123,17 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
         uow.audit(admin.name, "demo", "cases", None, None, {"cases": len(cases), "seed": seed, "year": year})
         uow.commit()
 
+    # Some open matters the villages could not answer in time went up a level.
+    from ..store.repository import CaseFilter
+    from .cases import escalate_case
+
+    with ledger.uow() as uow:
+        open_cases = uow.cases.list(CaseFilter(open_only=True))
+    unit_codes = {v: k for k, v in unit_ids.items()}
+    for case in [c for c in open_cases if c.level != "county"][:: max(1, len(open_cases) // 12)][:12]:
+        escalate_case(ledger, mediators[unit_codes[case.unit_id]], case.id, on=min(end, case.received_on + dt.timedelta(days=8)),
+                      reason="村级未能按期答复，报乡镇群众工作办")
     months = sorted({c.settled_on.strftime("%Y-%m") for c in cases if c.settled_on})
-    for key in months:
-        periods.compute(ledger, clerk, key)
     closed = months[0] if months else f"{year}-01"
     periods.close(ledger, clerk, closed)
 

@@ -22,11 +22,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from pydantic import ValidationError
+
 from ..money import MoneyError, exact_fen, parse_yuan
 from ..store.messages import InvalidInput, Message, did_you_mean
 from ..vocabulary import InvalidValue
 from .access import check
 from .context import Ledger
+from .cases import check_dates
 from .models import AGREEMENT_LABELS, SOURCE_LABELS, URGENCY_LABELS, Case, User
 from .periods import guard_new_cases
 
@@ -185,6 +188,8 @@ def read_sheet(path: Path, encoding: str | None = None) -> _Sheet:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -243,45 +248,70 @@ def _bool(value: Any) -> bool:
 
 
 class _Validator:
-    def __init__(self, ledger: Ledger, units: dict[str, int]):
+    """Converters for the columns present, built once per import: the per-row work is a loop of
+    dictionary lookups, not a walk over every possible field."""
+
+    def __init__(self, ledger: Ledger, units: dict[str, int], present: Iterable[str]):
         self.ledger = ledger
         self.units = units
-        self.fixed = {
+        fixed = {
             "source": {**{v: k for k, v in SOURCE_LABELS.items()}, **{k: k for k in SOURCE_LABELS}},
             "urgency": {**{v: k for k, v in URGENCY_LABELS.items()}, **{k: k for k in URGENCY_LABELS}},
             "agreement_kind": {**{v: k for k, v in AGREEMENT_LABELS.items()}, **{k: k for k in AGREEMENT_LABELS}, "口头": "oral", "书面": "written"},
         }
+        self.converters: list[tuple[str, Callable[[Any], Any]]] = []
+        for name in present:
+            if name in ("unit", "number"):
+                continue
+            if name in ("source", "category", "severity", "urgency", "status", "settled_by", "level", "agreement_kind"):
+                self.converters.append((name, self._enum(name, fixed.get(name))))
+            elif name in ("received_on", "accepted_on", "settled_on", "closed_on"):
+                self.converters.append((name, _date_or_none))
+            elif name == "amount_involved":
+                self.converters.append((name, _amount))
+            elif name == "persons_involved":
+                self.converters.append((name, _int))
+            elif name in ("agreement_fulfilled", "follow_up_done", "file_complete", "needs_verification"):
+                self.converters.append((name, _bool))
+            elif name in ("parties", "mediators"):
+                self.converters.append((name, _names))
+            elif name == "summary":
+                self.converters.append((name, _text))
 
-    def enum(self, name: str, value: Any) -> str | None:
-        text = _text(value)
-        if not text:
-            return None
+    def _enum(self, name: str, fixed: dict[str, str] | None) -> Callable[[Any], str | None]:
         vocab_name = "agreement" if name == "agreement_kind" else name
-        if vocab_name in self.ledger.vocabulary.fields:
-            try:
-                return self.ledger.field(vocab_name).coerce(text)
-            except InvalidValue as err:
-                raise ValueError(err.detail) from None
-        table = self.fixed[name]
-        if text in table:
-            return table[text]
-        raise ValueError(Message("imp_bad_enum", value=text, field=name, hint=did_you_mean(text, table), choices="、".join(table)))
+        fdef = self.ledger.vocabulary.fields.get(vocab_name)
+        if fdef is not None and fdef.enum_def is not None:
+            table = fdef.enum_def.lookup()
+
+            def convert(value: Any) -> str | None:
+                text = _text(value)
+                if not text:
+                    return None
+                found = table.get(text) or table.get(text.lower())
+                if found:
+                    return found
+                try:
+                    return fdef.coerce(text)
+                except InvalidValue as err:
+                    raise ValueError(err.detail) from None
+
+            return convert
+        table = fixed or {}
+
+        def convert_fixed(value: Any) -> str | None:
+            text = _text(value)
+            if not text:
+                return None
+            if text in table:
+                return table[text]
+            raise ValueError(Message("imp_bad_enum", value=text, field=name, hint=did_you_mean(text, table), choices="、".join(table)))
+
+        return convert_fixed
 
     def row(self, cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, Message]]]:
         values: dict[str, Any] = {}
         errors: list[tuple[str, Any]] = []
-
-        def take(name: str, fn: Callable[[Any], Any]) -> None:
-            if name not in cells:
-                return
-            try:
-                result = fn(cells[name])
-            except ValueError as err:
-                errors.append((name, err.args[0]))
-                return
-            if result is not None:
-                values[name] = result
-
         for name in REQUIRED:
             if name in cells and not _text(cells[name]):
                 errors.append((name, Message("imp_required")))
@@ -292,20 +322,33 @@ class _Validator:
                 errors.append(("unit", Message("imp_unknown_unit", value=unit_ref, hint=did_you_mean(unit_ref, self.units))))
             else:
                 values["unit_id"] = unit_id
-        if _text(cells.get("number")):
-            values["number"] = _text(cells["number"])
-        for name in ("source", "category", "severity", "urgency", "status", "settled_by", "level", "agreement_kind"):
-            take(name, lambda v, n=name: self.enum(n, v))
-        for name in ("received_on", "accepted_on", "settled_on", "closed_on"):
-            take(name, lambda v: _date(v) if _text(v) or isinstance(v, dt.date) else None)
-        take("amount_involved", _amount)
-        take("persons_involved", _int)
-        for name in ("agreement_fulfilled", "follow_up_done", "file_complete", "needs_verification"):
-            take(name, _bool)
-        for name in ("parties", "mediators"):
-            take(name, lambda v: [p.strip() for p in _SPLIT.split(_text(v)) if p.strip()])
-        take("summary", _text)
+        number = _text(cells.get("number"))
+        if number:
+            values["number"] = number
+        for name, convert in self.converters:
+            try:
+                result = convert(cells[name])
+            except ValueError as err:
+                errors.append((name, err.args[0]))
+                continue
+            if result is not None:
+                values[name] = result
         return values, errors
+
+
+def _date_or_none(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date) or (value is not None and str(value).strip()):
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        return _date(value)
+    return None
+
+
+def _names(value: Any) -> list[str]:
+    return [p.strip() for p in _SPLIT.split(_text(value)) if p.strip()]
 
 
 # --- the import ------------------------------------------------------------------------------
@@ -361,13 +404,14 @@ def import_file(
         for unit in uow.units.list():
             units[unit.code] = unit.id  # type: ignore[assignment]
             units.setdefault(unit.name, unit.id)  # type: ignore[arg-type]
-        validator = _Validator(ledger, units)
+        validator = _Validator(ledger, units, columns.values())
 
         good: list[tuple[int, Case, list[Any]]] = []
         bad_rows: dict[int, list[Any]] = {}
         first_row_of: dict[tuple[int, str], int] = {}
+        is_csv = path.suffix.lower() == ".csv"
         for row_number, cells in sheet.rows:
-            if path.suffix.lower() == ".csv" and len(cells) != len(sheet.header):
+            if is_csv and len(cells) != len(sheet.header):
                 result.problems.append(Problem(row_number, "—", Message("imp_columns_count", actual=len(cells), expected=len(sheet.header))))
                 bad_rows[row_number] = cells
                 continue
@@ -377,9 +421,15 @@ def import_file(
             if not errors:
                 try:
                     case = Case(**values)
-                except Exception as exc:  # pydantic ValidationError: report the first field
-                    loc = exc.errors()[0]["loc"] if hasattr(exc, "errors") else ("—",)
-                    errors.append((str(loc[0]) if loc else "—", Message("case_field", field=loc[0] if loc else "—", detail=exc.errors()[0]["msg"] if hasattr(exc, "errors") else str(exc))))
+                    check_dates(case)
+                except ValidationError as exc:  # report the first field pydantic refused
+                    first = exc.errors()[0]
+                    column = str(first["loc"][0]) if first["loc"] else "—"
+                    errors.append((column, Message("case_field", field=column, detail=first["msg"])))
+                    case = None
+                except InvalidInput as exc:  # dates out of order
+                    errors.append((exc.msg.params.get("later", "—"), exc.msg))  # type: ignore[arg-type]
+                    case = None
             if case is not None:
                 key = (case.unit_id, case.number)
                 if key in first_row_of:

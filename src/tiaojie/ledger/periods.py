@@ -14,9 +14,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
+from typing import Any, Iterable, Sequence
 
-from ..money import from_fen, round_fen
+from ..money import from_fen, round_fen, to_fen
 from ..rules.errors import EvaluationError
 from ..store.messages import InvalidInput, NotFound, PeriodClosed
 from ..store.uow import SqlUnitOfWork
@@ -102,6 +102,12 @@ def guard_new_cases(uow: SqlUnitOfWork, cases: Iterable[Case]) -> dict[int, Peri
 
 
 # --- computing a period ----------------------------------------------------------------------
+#
+# An open period is a live computation: `compute` and `show` work out each payee's reward with the
+# caps applied, straight from the cases, and store nothing per case. `close` writes the per-case
+# payout lines — the payment — and locks the period, in one transaction; the database refuses a
+# second line for a case under a policy. So a period over a million cases is an aggregate query
+# plus one evaluation per distinct combination of inputs, not a million evaluations and inserts.
 
 
 @dataclass
@@ -121,10 +127,10 @@ class PayeeTotal:
 @dataclass
 class PeriodReport:
     period: Period
-    lines: list[PayoutLine]
-    adjustments: list[Adjustment]
     payees: list[PayeeTotal]
-    versions: list[tuple[str, str, str]]  # (policy, version, hash) used by the lines
+    versions: list[tuple[str, str, str]]  # (policy, version, hash) the amounts come from
+    adjustments: list[Adjustment]
+    lines: list[PayoutLine] = field(default_factory=list)  # filled when asked for, or once closed
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (case id, reason) not evaluable
 
     @property
@@ -134,179 +140,368 @@ class PeriodReport:
 
 def payee_for(ledger: Ledger, unit_name: str, case: Case) -> str:
     """The body that earns a case's reward: the settling body of the unit that holds the case."""
-    if case.settled_by:
-        return f"{unit_name}·{ledger.label('settled_by', case.settled_by)}"
+    return payee_name(ledger, unit_name, case.settled_by)
+
+
+def payee_name(ledger: Ledger, unit_name: str, settled_by: str | None) -> str:
+    if settled_by:
+        return f"{unit_name}·{ledger.label('settled_by', settled_by)}"
     return unit_name
 
 
-def compute(ledger: Ledger, by: User, key: str) -> PeriodReport:
-    """Reward lines for every case settled in the period and not yet paid under the policy, with
-    the policy's caps applied per payee (or unit) per cap window. Recomputing an open period
-    replaces its lines; a closed period is refused."""
-    check(by, "period_compute")
-    wanted = parse_period(key)
-    with ledger.uow() as uow:
-        uow.lock_periods(exclusive=False)
-        uow.lock_computation()
-        period = uow.periods.add(wanted)
-        _lock_period_row(uow, period)
-        period = uow.periods.get(period.id)  # type: ignore[arg-type, assignment]
-        if period.status == "closed":
-            raise _refuse(period)
-        uow.payouts.delete_for_period(period.id)
-        from ..store.repository import CaseFilter
+def _window(kind: str, day: dt.date) -> str:
+    from ..calc.caps import period_key
 
-        cases = uow.cases.list(CaseFilter(status="settled", settled_between=(period.starts_on, period.ends_on)))
-        units = {u.id: u for u in uow.units.list()}
-        lines: list[PayoutLine] = []
-        skipped: list[tuple[int, str]] = []
-        for policy_id in ledger.reward_policies():
-            paid_elsewhere = uow.payouts.paid_case_ids(policy_id)
-            candidates: list[tuple[Case, "object"]] = []
-            for case in cases:
-                if case.id in paid_elsewhere:
-                    continue
-                outcome = _reward_outcome(ledger, uow, case, policy_id)
-                if isinstance(outcome, EvaluationError):
-                    skipped.append((case.id, outcome.message("zh")))  # type: ignore[arg-type]
-                    continue
-                if outcome is None:
-                    continue
-                candidates.append((case, outcome))
-            lines.extend(_apply_caps(ledger, uow, policy_id, candidates, units, period))
-        uow.payouts.add_many(lines)
-        report = _report(ledger, uow, period, skipped)
-        uow.audit(
-            by.name, "period.compute", "period", period.key, None,
-            {"lines": len(report.lines), "total": str(report.total), "versions": report.versions},
-        )
-        uow.commit()
-        return report
+    return period_key(day, kind)
 
 
-def _lock_period_row(uow: SqlUnitOfWork, period: Period) -> None:
+class _Inputs:
+    """The case columns a policy reads, as SQL expressions, and how to turn each back into the
+    value the evaluator expects."""
+
+    def __init__(self, ledger: Ledger, policy_id: str):
+        from sqlalchemy import func, select
+
+        from ..store.schema import CaseRow, EscalationRow, UnitRow
+
+        versions = ledger.rules.book.versions(policy_id)
+        self.date_field = versions[-1].date_field or "settled_on"
+        plans = [ledger.rules.evaluator.plan(p) for p in versions]
+        names: set[str] = set()
+        for plan in plans:
+            names.update(plan.key_names)
+        # The date that picks the version is grouped by itself only when the result depends on it.
+        self.by_date = any(plan.key_needs_on for plan in plans) or any(self.date_field in plan.key_names for plan in plans)
+        names.discard(self.date_field)
+        columns = CaseRow.__table__.c
+        self.exprs: list[tuple[str, Any, Any]] = []
+        for name in sorted(names):
+            if name == "agreement":
+                self.exprs.append((name, columns.agreement_kind, None))
+            elif name == "amount_involved":
+                self.exprs.append((name, columns.amount_involved_fen, from_fen))
+            elif name == "unit":
+                self.exprs.append((name, select(UnitRow.code).where(UnitRow.id == columns.unit_id).scalar_subquery(), None))
+            elif name == "sessions":
+                sessions = select(func.count()).where(EscalationRow.case_id == columns.id).scalar_subquery() + 1
+                self.exprs.append((name, sessions, None))
+            elif name in columns:
+                self.exprs.append((name, columns[name], None))
+            # a field cases do not have (a banquet's) stays missing, as for any case without it
+        self.versions = versions
+
+    def row_to_case(self, values: Sequence[Any], on: dt.date) -> dict[str, Any]:
+        case = {self.date_field: on}
+        for (name, _expr, convert), value in zip(self.exprs, values):
+            if value is not None:
+                case[name] = convert(value) if convert else value
+        return case
+
+
+def _candidates_where(uow: SqlUnitOfWork, policy_id: str, period: Period):  # noqa: ANN202
+    """Cases settled in the period and not yet paid under the policy in any closed period."""
+    from sqlalchemy import and_, exists, select
+
+    from ..store.schema import CaseRow, PayoutLineRow
+
+    in_period = CaseRow.settled_on.between(period.starts_on, period.ends_on)
+    paid = select(PayoutLineRow.id).where(and_(PayoutLineRow.case_id == CaseRow.id, PayoutLineRow.policy_id == policy_id))
+    # Most periods overlap no paid one; then the anti-join would only cost a probe per case.
+    any_paid = uow.session.execute(  # type: ignore[union-attr]
+        select(PayoutLineRow.id).join(CaseRow, CaseRow.id == PayoutLineRow.case_id)
+        .where(PayoutLineRow.policy_id == policy_id, in_period).limit(1)
+    ).first()
+    return [in_period, ~exists(paid)] if any_paid else [in_period]
+
+
+def _simple_caps(versions) -> bool:  # noqa: ANN001
+    """One per-payee ceiling with a maximum only: each window pays min(room, sum) — no need to
+    know which case crossed it. Anything else takes the per-case path."""
+    return all(len(p.caps) <= 1 and all(c.max_cases is None and c.per == "payee" for c in p.caps) for p in versions)
+
+
+def _prior_paid(uow: SqlUnitOfWork, policy_id: str, period: Period, caps) -> dict[tuple, int]:  # noqa: ANN001
+    """What closed periods already paid into each ceiling window this period touches."""
+    from sqlalchemy import func, select
+
+    from ..store.schema import CaseRow, PayoutLineRow
+
+    if not caps:
+        return {}
+    start, end = dt.date(period.starts_on.year, 1, 1), dt.date(period.ends_on.year, 12, 31)
+    rows = uow.session.execute(  # type: ignore[union-attr]
+        select(PayoutLineRow.payee, PayoutLineRow.unit_id, CaseRow.settled_on, func.sum(PayoutLineRow.amount_fen))
+        .join(CaseRow, CaseRow.id == PayoutLineRow.case_id)
+        .where(PayoutLineRow.policy_id == policy_id, CaseRow.settled_on.between(start, end))
+        .group_by(PayoutLineRow.payee, PayoutLineRow.unit_id, CaseRow.settled_on)
+    ).all()
+    used: dict[tuple, int] = defaultdict(int)
+    for payee, unit_id, on, fen in rows:
+        for cap in caps:
+            used[(cap.id, payee if cap.per == "payee" else unit_id, _window(cap.period, on))] += int(fen)
+    return used
+
+
+def _aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period, units, totals, versions_used, skipped) -> bool:  # noqa: ANN001
+    """Per-payee totals from one GROUP BY and one evaluation per distinct input combination.
+    Returns False when the policy's ceilings need the per-case path."""
+    from sqlalchemy import func, select
+
+    from ..store.schema import CaseRow
+
+    spec = _Inputs(ledger, policy_id)
+    if not _simple_caps(spec.versions):
+        return False
+    c = CaseRow.__table__.c
+    group = [c.unit_id, c.settled_by]
+    if spec.by_date:
+        group.append(c.settled_on)
+    else:
+        # A month is the finest ceiling window; grouping by it (and by the version in force, so
+        # that no group straddles a version boundary) keeps the groups few.
+        group.append(_month_expr(uow.dialect, c.settled_on))
+        from sqlalchemy import and_
+        from sqlalchemy import case as sql_case
+
+        whens = []
+        for index, version in enumerate(spec.versions):
+            cond = c.settled_on >= version.effective_from
+            if version.effective_until is not None:
+                cond = and_(cond, c.settled_on <= version.effective_until)
+            whens.append((cond, index))
+        group.append(sql_case(*whens, else_=-1))  # -1: no version in force on that day
+    select_inputs: list[int] = []
+    columns = list(group)
+    for _, expr, _ in spec.exprs:
+        same = next((i for i, col in enumerate(columns) if col is expr), None)
+        if same is None:
+            columns.append(expr)
+            same = len(columns) - 1
+        select_inputs.append(same)
+    stmt = select(*columns, func.count(), func.min(c.settled_on)).where(*_candidates_where(uow, policy_id, period)).group_by(*columns)
+    rows = uow.session.execute(stmt).all()  # type: ignore[union-attr]
+    # Groups differ by payee and month too; the policy sees only its inputs (and the version in
+    # force), so evaluate each distinct reading once.
+    version_col = 2 if spec.by_date else 3
+    distinct: dict[tuple, int] = {}
+    readings: list[dict[str, Any]] = []
+    group_reading: list[int] = []
+    for row in rows:
+        key = (tuple(row[i] for i in select_inputs), row[version_col] if version_col is not None else None)
+        index = distinct.get(key)
+        if index is None:
+            index = distinct[key] = len(readings)
+            readings.append(spec.row_to_case(key[0], row[-1]))
+        group_reading.append(index)
+    evaluated = list(ledger.rules.evaluate_batch(policy_id, readings, period.ends_on))
+    window_gross: dict[tuple, int] = defaultdict(int)
+    per_payee: dict[tuple[str, int], list] = {}
+    payees: dict[tuple[int, str | None], str] = {}
+    fen_of: dict[int, int] = {}
+    caps_of: dict[str, list] = {}
+    windows: dict[tuple[str, dt.date], str] = {}
+    for row, reading in zip(rows, group_reading):
+        outcome = evaluated[reading]
+        unit_id, settled_by, count, first_day = row[0], row[1], row[-2], row[-1]
+        if isinstance(outcome, EvaluationError):
+            skipped.append((0, f"{units[unit_id].code} ×{count}: {outcome.message('zh')}"))
+            continue
+        fen = fen_of.get(id(outcome))
+        if fen is None:
+            fen = fen_of[id(outcome)] = to_fen(Decimal(outcome.outputs.get("amount", 0)))
+        if fen <= 0:
+            continue
+        caps = caps_of.get(outcome.hash)
+        if caps is None:
+            versions_used.add((outcome.policy, outcome.version, outcome.hash))
+            policy = ledger.rules.book.by_hash(policy_id, outcome.hash)
+            caps = caps_of[outcome.hash] = list(policy.caps) if policy else []
+        payee = payees.get((unit_id, settled_by))
+        if payee is None:
+            payee = payees[(unit_id, settled_by)] = payee_name(ledger, units[unit_id].name, settled_by)
+        entry = per_payee.setdefault((payee, unit_id), [0, 0])
+        entry[0] += count
+        entry[1] += count * fen
+        for cap in caps:
+            window = windows.get((cap.period, first_day))
+            if window is None:
+                window = windows[(cap.period, first_day)] = _window(cap.period, first_day)
+            window_gross[(cap.id, payee, window, payee, unit_id)] += count * fen
+    # Ceilings: a per-payee window pays min(room left after closed periods, its gross).
+    prior = _prior_paid(uow, policy_id, period, [cap for p in spec.versions for cap in p.caps])
+    cut: dict[tuple[str, int], int] = defaultdict(int)
+    by_window: dict[tuple, list] = defaultdict(list)
+    for (cap_id, holder, window, payee, unit_id), gross in window_gross.items():
+        by_window[(cap_id, holder, window)].append((payee, unit_id, gross))
+    caps = {cap.id: cap for p in spec.versions for cap in p.caps}
+    for key, members in by_window.items():
+        room = max(to_fen(caps[key[0]].max) - prior.get(key, 0), 0)
+        for payee, unit_id, gross in sorted(members):
+            pay = min(gross, room)
+            room -= pay
+            cut[(payee, unit_id)] += gross - pay
+    for (payee, unit_id), (count, gross) in per_payee.items():
+        t = totals.setdefault(payee, PayeeTotal(payee=payee, unit_id=unit_id))
+        t.cases += count
+        t.gross += from_fen(gross)
+        t.paid += from_fen(gross - cut.get((payee, unit_id), 0))
+    return True
+
+
+def _month_expr(dialect: str, column):  # noqa: ANN001, ANN202
+    """The month of a date as a group key. A period never spans two years, so the month number
+    alone is enough, and it is the cheapest thing either database can compute per row."""
+    from sqlalchemy import func
+
+    if dialect == "postgresql":
+        return func.date_part("month", column)
+    return func.substr(column, 6, 2)  # SQLite keeps dates as ISO text
+
+
+def _case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period, units, skipped) -> list[PayoutLine]:  # noqa: ANN001
+    """Per-case lines: every candidate case evaluated, ceilings applied by ``calc.caps.apply_caps``
+    in settlement order, after what closed periods already paid into the same windows."""
     from sqlalchemy import select
 
-    from ..store.schema import PeriodRow
-
-    uow.session.execute(select(PeriodRow.id).where(PeriodRow.id == period.id).with_for_update()).all()  # type: ignore[union-attr]
-
-
-def _reward_outcome(ledger: Ledger, uow: SqlUnitOfWork, case: Case, policy_id: str):  # noqa: ANN202
-    """The stored outcome of the policy for the case (from settlement); evaluated and stored now
-    for cases that never had one (imported history)."""
-    stored = uow.outcomes.latest(case.id, policy_id)  # type: ignore[arg-type]
-    if stored is not None:
-        return stored
-    from .cases import evaluation_input, outcome_model
-
-    try:
-        outcome = ledger.rules.evaluate(policy_id, evaluation_input(ledger, uow, case), as_of=case.settled_on)
-    except EvaluationError as err:
-        return err
-    return uow.outcomes.add(outcome_model(case.id, outcome))  # type: ignore[arg-type]
-
-
-def _apply_caps(ledger, uow, policy_id, candidates, units, period) -> list[PayoutLine]:  # noqa: ANN001
-    """Ceilings through the rules core's ``apply_caps``, per policy version. Lines already paid
-    in other periods go in first, so they use up the same ceilings (a year cap spans quarters)."""
     from ..calc.caps import PayableCase, apply_caps
+    from ..store.schema import CaseRow
 
-    book = ledger.rules.book
-    prior = _prior_lines(uow, policy_id, period, candidates)
+    spec = _Inputs(ledger, policy_id)
+    c = CaseRow.__table__.c
+    rows = uow.session.execute(  # type: ignore[union-attr]
+        select(c.id, c.unit_id, c.settled_by, c.settled_on, *(expr for _, expr, _ in spec.exprs))
+        .where(*_candidates_where(uow, policy_id, period))
+        .order_by(c.settled_on, c.id)
+    ).all()
+    cases_in = [spec.row_to_case(row[4:], row[3]) for row in rows]
     by_version: dict[str, list] = defaultdict(list)
-    for case, outcome in candidates:
-        by_version[outcome.hash].append((case, outcome))
+    meta: dict[str, tuple] = {}
+    for row, outcome in zip(rows, ledger.rules.evaluate_batch(policy_id, cases_in, period.ends_on)):
+        case_id, unit_id, settled_by, on = row[0], row[1], row[2], row[3]
+        if isinstance(outcome, EvaluationError):
+            skipped.append((case_id, outcome.message("zh")))
+            continue
+        gross = Decimal(outcome.outputs.get("amount", 0))
+        if gross <= 0:
+            continue
+        payee = payee_name(ledger, units[unit_id].name, settled_by)
+        key = f"{case_id:012d}"
+        by_version[outcome.hash].append(PayableCase(key, payee, on, gross, unit=str(unit_id)))
+        meta[key] = (case_id, unit_id, outcome)
+    prior = _prior_payable(uow, policy_id, period)
     lines: list[PayoutLine] = []
-    for version_hash, group in by_version.items():
-        policy = book.by_hash(policy_id, version_hash) or book.select(policy_id, group[0][0].settled_on)
-        payable, meta = [], {}
-        for case, outcome in group:
-            gross = Decimal(str(outcome.outputs.get("amount", "0")))
-            if gross <= 0:
-                continue
-            unit = units[case.unit_id]
-            payee = payee_for(ledger, unit.name, case)
-            key = f"{case.id:012d}"
-            payable.append(PayableCase(key, payee, case.settled_on, gross, unit=str(unit.id)))
-            meta[key] = (case, outcome, payee, unit)
-        for line in apply_caps(prior + payable, policy.caps):
+    for version_hash, payable in by_version.items():
+        policy = ledger.rules.book.by_hash(policy_id, version_hash)
+        for line in apply_caps(prior + payable, policy.caps if policy else []):
             if line.case_id not in meta:
-                continue  # a line paid in another period: it only used up the ceiling
-            case, outcome, payee, unit = meta[line.case_id]
-            lines.append(
-                PayoutLine(
-                    period_id=period.id, payee=payee, unit_id=unit.id, case_id=case.id, policy_id=policy_id,
-                    version=outcome.version, hash=outcome.hash, gross=round_fen(line.computed), amount=round_fen(line.paid),
-                    capped_by=",".join(line.capped_by) or None,
-                )
-            )
+                continue  # paid in a closed period: it only used up the ceiling
+            case_id, unit_id, outcome = meta[line.case_id]
+            lines.append(PayoutLine(
+                period_id=period.id or 0, payee=line.payee, unit_id=unit_id, case_id=case_id, policy_id=policy_id,
+                version=outcome.version, hash=outcome.hash, gross=round_fen(line.computed), amount=round_fen(line.paid),
+                capped_by=",".join(line.capped_by) or None,
+            ))
     return lines
 
 
-def _prior_lines(uow, policy_id, period, candidates) -> list:  # noqa: ANN001
+def _prior_payable(uow: SqlUnitOfWork, policy_id: str, period: Period) -> list:
     from sqlalchemy import select
 
     from ..calc.caps import PayableCase
     from ..store.schema import CaseRow, PayoutLineRow
 
-    if not candidates:
-        return []
-    first = min(c.settled_on for c, _ in candidates)
-    last = max(c.settled_on for c, _ in candidates)
-    # A year is the widest window a ceiling can have.
-    start, end = dt.date(first.year, 1, 1), dt.date(last.year, 12, 31)
-    rows = uow.session.execute(
+    start, end = dt.date(period.starts_on.year, 1, 1), dt.date(period.ends_on.year, 12, 31)
+    rows = uow.session.execute(  # type: ignore[union-attr]
         select(PayoutLineRow.case_id, PayoutLineRow.payee, PayoutLineRow.unit_id, PayoutLineRow.amount_fen, CaseRow.settled_on)
         .join(CaseRow, CaseRow.id == PayoutLineRow.case_id)
-        .where(PayoutLineRow.policy_id == policy_id, PayoutLineRow.period_id != period.id, CaseRow.settled_on.between(start, end))
+        .where(PayoutLineRow.policy_id == policy_id, CaseRow.settled_on.between(start, end))
     ).all()
     # "!" sorts before the zero-padded ids of this period's cases settled the same day.
     return [PayableCase(f"!{case_id}", payee, on, from_fen(fen), unit=str(unit_id)) for case_id, payee, unit_id, fen, on in rows]
 
 
-def _report(ledger: Ledger, uow: SqlUnitOfWork, period: Period, skipped=()) -> PeriodReport:  # noqa: ANN001
-    lines = uow.payouts.for_period(period.id)  # type: ignore[arg-type]
-    adjustments = uow.adjustments.for_period(period.id)  # type: ignore[arg-type]
-    payees: dict[str, PayeeTotal] = {}
+def _totals_from_lines(lines: list[PayoutLine], totals: dict[str, PayeeTotal]) -> None:
     for line in lines:
-        p = payees.setdefault(line.payee, PayeeTotal(payee=line.payee, unit_id=line.unit_id))
-        p.cases += 1
-        p.gross += line.gross
-        p.paid += line.amount
+        t = totals.setdefault(line.payee, PayeeTotal(payee=line.payee, unit_id=line.unit_id))
+        t.cases += 1
+        t.gross += line.gross
+        t.paid += line.amount
+
+
+def _build_report(ledger: Ledger, uow: SqlUnitOfWork, period: Period, *, with_lines: bool) -> PeriodReport:
+    units = {u.id: u for u in uow.units.list()}
+    totals: dict[str, PayeeTotal] = {}
+    versions: set[tuple[str, str, str]] = set()
+    skipped: list[tuple[int, str]] = []
+    lines: list[PayoutLine] = []
+    if period.status == "closed":
+        lines = uow.payouts.for_period(period.id)  # type: ignore[arg-type]
+        _totals_from_lines(lines, totals)
+        versions = {(line.policy_id, line.version, line.hash) for line in lines}
+    else:
+        for policy_id in ledger.reward_policies():
+            if with_lines or not _aggregate(ledger, uow, policy_id, period, units, totals, versions, skipped):
+                policy_lines = _case_lines(ledger, uow, policy_id, period, units, skipped)
+                _totals_from_lines(policy_lines, totals)
+                versions |= {(line.policy_id, line.version, line.hash) for line in policy_lines}
+                lines.extend(policy_lines)
+    adjustments = uow.adjustments.for_period(period.id) if period.id else []  # type: ignore[arg-type]
     for adj in adjustments:
         case = uow.cases.get(adj.case_id)
-        p = payees.setdefault(adj.payee, PayeeTotal(payee=adj.payee, unit_id=case.unit_id if case else 0))
-        p.adjustments += adj.amount
-    versions = sorted({(line.policy_id, line.version, line.hash) for line in lines})
+        t = totals.setdefault(adj.payee, PayeeTotal(payee=adj.payee, unit_id=case.unit_id if case else 0))
+        t.adjustments += adj.amount
     return PeriodReport(
-        period=period, lines=lines, adjustments=adjustments,
-        payees=sorted(payees.values(), key=lambda p: p.payee), versions=versions, skipped=list(skipped),
+        period=period, payees=sorted(totals.values(), key=lambda p: p.payee), versions=sorted(versions),
+        adjustments=adjustments, lines=lines if (with_lines or period.status == "closed") else [], skipped=skipped,
     )
 
 
-def show(ledger: Ledger, key: str) -> PeriodReport:
+def compute(ledger: Ledger, by: User, key: str, *, with_lines: bool = False) -> PeriodReport:
+    """Each payee's reward for cases settled in the period and not paid in a closed one, with the
+    policy's ceilings applied. Writes nothing but the period's row; a closed period is refused."""
+    check(by, "period_compute")
     wanted = parse_period(key)
     with ledger.uow() as uow:
-        period = uow.periods.by_key(wanted.key)
-        if period is None:
-            raise NotFound("period_not_found", period=wanted.key)
-        return _report(ledger, uow, period)
+        period = uow.periods.add(wanted)
+        if period.status == "closed":
+            raise _refuse(period)
+        report = _build_report(ledger, uow, period, with_lines=with_lines)
+        uow.commit()
+        return report
+
+
+def show(ledger: Ledger, key: str, *, with_lines: bool = False) -> PeriodReport:
+    """A closed period as paid; an open one as it would be paid now."""
+    wanted = parse_period(key)
+    with ledger.uow() as uow:
+        period = uow.periods.by_key(wanted.key) or wanted
+        return _build_report(ledger, uow, period, with_lines=with_lines)
 
 
 def close(ledger: Ledger, by: User, key: str) -> Period:
-    """Lock the period. Its lines must have been computed (an empty period may be closed too)."""
+    """Pay and lock: write the per-case payout lines and close the period, in one transaction."""
     check(by, "period_close")
     wanted = parse_period(key)
     with ledger.uow() as uow:
         uow.lock_periods(exclusive=True)
+        uow.lock_computation()
         period = uow.periods.add(wanted)
         if period.status == "closed":
             raise _refuse(period)
+        units = {u.id: u for u in uow.units.list()}
+        skipped: list[tuple[int, str]] = []
+        lines: list[PayoutLine] = []
+        for policy_id in ledger.reward_policies():
+            lines.extend(_case_lines(ledger, uow, policy_id, period, units, skipped))
+        uow.payouts.add_many(lines)
         now = dt.datetime.now(dt.timezone.utc)
         uow.periods.close(period.id, by.name, now)  # type: ignore[arg-type]
         after = uow.periods.get(period.id)  # type: ignore[arg-type]
-        uow.audit(by.name, "period.close", "period", period.key, period, after)
+        uow.audit(by.name, "period.close", "period", period.key, period, {
+            **after.model_dump(mode="json"),  # type: ignore[union-attr]
+            "lines": len(lines), "paid": str(sum((line.amount for line in lines), Decimal("0.00"))),
+            "versions": sorted({(line.policy_id, line.version, line.hash) for line in lines}),
+        })
         uow.commit()
         return after  # type: ignore[return-value]
 

@@ -76,7 +76,7 @@ def statement_tables(ledger: Ledger, report: PeriodReport) -> list[Table]:
 
 
 def export_statement(ledger: Ledger, key: str, path: Path | str, fmt: str | None = None) -> Path:
-    report = show(ledger, key)
+    report = show(ledger, key, with_lines=True)
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
     tables = statement_tables(ledger, report)

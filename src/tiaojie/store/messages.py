@@ -81,7 +81,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_exists": ("单位「{unit}」已有卷号「{number}」的案件", "unit '{unit}' already has a case numbered '{number}'"),
     "unknown_case": ("案件「{case}」不存在", "no case '{case}'"),
     "case_field": ("字段「{field}」：{detail}", "field '{field}': {detail}"),
-    "case_dates": ("{later}（{later_date}）早于{earlier}（{earlier_date}）", "{later} ({later_date}) is before {earlier} ({earlier_date})"),
+    "case_dates": ("{later_zh}（{later_date}）早于{earlier_zh}（{earlier_date}）", "{later} ({later_date}) is before {earlier} ({earlier_date})"),
     "case_not_open": ("案件状态为「{status}」，不能再{action}", "the case is '{status}'; it cannot be {action} again"),
     "case_top_level": ("案件已在最高层级「{level}」", "the case is already at the top level '{level}'"),
     "verb_settle": ("调结", "settled"),
@@ -96,7 +96,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "period {period} is closed (locked by {by} at {at}); its cases and payouts cannot change. "
         "Record a correction as an adjustment in an open period, with a reason.",
     ),
-    "period_not_found": ("期间 {period} 尚未计算", "period {period} has not been computed"),
     "period_already_closed": ("期间 {period} 已经关闭", "period {period} is already closed"),
     "adjust_reason": ("调整必须说明原因", "an adjustment needs a reason"),
     "adjust_zero": ("调整金额不能为零", "an adjustment amount cannot be zero"),

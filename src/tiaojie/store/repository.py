@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..ledger import models as m
@@ -163,20 +163,31 @@ class CaseRepository(_Repo):
             self.add_escalation(row.id, esc)
         return from_row(row, escalations=self._escalations(row.id) if case.escalations else [])
 
-    def add_many(self, cases: Sequence[m.Case], *, chunk: int = 2000, progress=None) -> int:  # noqa: ANN001
-        """Bulk insert; cases whose (unit, number) exists are skipped. Returns how many were added."""
+    def add_many(self, cases: Sequence[m.Case], *, chunk: int = 5000, progress=None) -> int:  # noqa: ANN001
+        """Bulk insert; cases whose (unit, number) exists are skipped by the database itself, so
+        two processes importing the same file at once cannot both add a case. Returns how many
+        were added."""
+        from .mapping import CASE_INSERT_COLUMNS, case_insert_params
+
+        dialect = self.session.get_bind().dialect.name
+        mark = "?" if dialect == "sqlite" else "%s"
+        sql = (
+            f"INSERT INTO cases ({', '.join(CASE_INSERT_COLUMNS)}) VALUES ({', '.join([mark] * len(CASE_INSERT_COLUMNS))}) "
+            "ON CONFLICT (unit_id, number) DO NOTHING"
+        )
+        connection = self.session.connection()
         now = dt.datetime.now(dt.timezone.utc)
         added = 0
         for start in range(0, len(cases), chunk):
-            rows = []
-            for case in cases[start : start + chunk]:
-                values = row_values(case, include_id=False)
-                values.setdefault("created_at", now)
-                values.setdefault("updated_at", now)
-                rows.append(values)
-            added += _insert_ignoring_duplicates(self.session, CaseRow.__table__, rows, ["unit_id", "number"])
+            params = case_insert_params(cases[start : start + chunk], now, dialect)
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.executemany(sql, params)
+                added += cursor.rowcount if cursor.rowcount is not None and cursor.rowcount >= 0 else len(params)
+            finally:
+                cursor.close()
             if progress is not None:
-                progress(start + len(rows))
+                progress(start + len(params))
         return added
 
     def get(self, case_id: int, *, lock: bool = False) -> m.Case | None:
@@ -378,16 +389,6 @@ class PayoutRepository(_Repo):
     def for_case(self, case_id: int) -> list[m.PayoutLine]:
         rows = self.session.execute(select(PayoutLineRow).where(PayoutLineRow.case_id == case_id))
         return [from_row(r) for r in rows.scalars()]
-
-    def delete_for_period(self, period_id: int) -> int:
-        """Recomputing an open period replaces its lines."""
-        return self.session.execute(delete(PayoutLineRow).where(PayoutLineRow.period_id == period_id)).rowcount
-
-    def paid_case_ids(self, policy_id: str, *, excluding_period: int | None = None) -> set[int]:
-        stmt = select(PayoutLineRow.case_id).where(PayoutLineRow.policy_id == policy_id)
-        if excluding_period is not None:
-            stmt = stmt.where(PayoutLineRow.period_id != excluding_period)
-        return set(self.session.execute(stmt).scalars())
 
     def periods_of_case(self, case_id: int) -> list[int]:
         return list(self.session.execute(select(PayoutLineRow.period_id).where(PayoutLineRow.case_id == case_id)).scalars())
