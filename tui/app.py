@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from tiaojie.rules.service import ActiveRules, Rules
 
-from .backend import SCREEN_ORDER, Backend, as_active, describe_error
+from .backend import Backend, as_active, describe_error
 from .strings import Lang, tr
 from .widgets import MessageDialog
 

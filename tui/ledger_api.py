@@ -8,7 +8,6 @@ Every function runs in a worker thread and returns plain data (dataclasses, mode
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path

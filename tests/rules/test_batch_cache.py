@@ -100,6 +100,12 @@ def test_results_stay_aligned_with_their_inputs_across_chunks(rules):
     for chunk in (1, 3, 64, 700, 5000):
         got = [_result(r) for r in rules.evaluate_batch("mediation-reward", cases, AS_OF, chunk=chunk)]
         assert got == want, chunk
+    # chunks of plain dicts only: the C-level pass, with missing fields and lists among them
+    plain = [c for c in cases if type(c) is dict]
+    want_plain = [_result(_single(rules, "mediation-reward", case)) for case in plain]
+    for chunk in (2, 64, 5000):
+        got = [_result(r) for r in rules.evaluate_batch("mediation-reward", plain + plain, AS_OF, chunk=chunk)]
+        assert got == want_plain + want_plain, chunk
     session = rules.batch_session("mediation-reward", AS_OF)
     got = []
     for start in range(0, len(cases), 50):

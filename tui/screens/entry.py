@@ -340,6 +340,7 @@ class EntryScreen(BaseScreen):
             case, amount = message.data
             self.editing = case
             self.query_one("#entry-title", Static).update(plain(self.t("editing", number=case.number), "bold"))
+            self.query_one("#f-number", Input).disabled = True  # stored: further saves edit this case
             self.notify(self.t("saved", number=case.number, amount=amount), markup=False)
             self.tapp.case_changed()
 

@@ -44,7 +44,7 @@ class FinanceScreen(BaseScreen):
                 yield Button(self.t("export"), id="fin-export", compact=True)
             yield ProgressBar(total=None, show_eta=False, id="fin-progress")
             yield Static("", id="fin-status", classes="page-line")
-            with Horizontal():
+            with Horizontal(classes="body"):
                 yield DataTable(id="fin-payees", cursor_type="row", zebra_stripes=True, classes="wide")
                 yield DataTable(id="fin-lines", cursor_type="row", zebra_stripes=True, classes="side")
         yield footer
@@ -107,7 +107,7 @@ class FinanceScreen(BaseScreen):
                 report = ledger_api.show_period(self.backend, key)
             elif action == "export":
                 path = ledger_api.export_statement(self.backend, key, args[0])
-                self.post_message(Loaded("exported", str(path)))
+                self.post_message(Loaded("exported", str(path.resolve())))
                 return
             else:
                 report = ledger_api.show_period(self.backend, key)

@@ -36,7 +36,7 @@ class StatsScreen(BaseScreen):
                              id="st-by", compact=True)
                 yield Input(placeholder=self.t("filter_period_hint"), id="st-period", compact=True)
             yield Static("", id="st-summary")
-            with Horizontal():
+            with Horizontal(classes="body"):
                 yield DataTable(id="st-table", zebra_stripes=True, cursor_type="row", classes="wide")
                 with VerticalScroll(id="stats-chart-box", classes="side"):
                     yield Static(plain(self.t("s_chart"), "bold"))

@@ -243,11 +243,15 @@ class BatchSession:
                 return list(map(whole.__getitem__, map(key_of, cases)))
             except (KeyError, TypeError):  # a projection not seen yet, a missing field, a list…
                 pass
-            try:  # the same pass, leaving a None where the cache has nothing yet
-                results = list(map(whole.get, map(key_of, cases)))
-            except (KeyError, TypeError):
-                pass
-            else:
+            # The same pass, leaving a None where the cache has nothing yet; reading a missing
+            # field as None when some case lacks one.
+            for key_fn in (key_of, self.key_of_missing):
+                try:
+                    results = list(map(whole.get, map(key_fn, cases)))
+                except KeyError:
+                    continue
+                except TypeError:
+                    break
                 one = self._one
                 for i in [i for i, result in enumerate(results) if result is None]:
                     results[i] = one(cases[i])
