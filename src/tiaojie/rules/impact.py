@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
-from ..i18n import Lang
+from ..i18n import Lang, tr
 from ..money import format_yuan
 from .errors import EvaluationError
 from .outcome import Outcome
@@ -177,41 +177,26 @@ def compare(cases: Iterable[ImpactCase], current: Rules, draft: Rules, policies:
 
 
 def render_table(report: ImpactReport, lang: Lang = "zh", sample: int = 10) -> list[str]:
-    zh = lang != "en"
-    lines = []
-    lines.append(("政策影响（截至 " if zh else "impact as of ") + report.as_of.isoformat() + ("）" if zh else ""))
+    lines = [tr("impact_title", lang, date=report.as_of.isoformat())]
     for p in report.policies.values():
-        if zh:
-            lines.append(f"  {p.policy}: 求值 {p.evaluated} 件，变化 {p.changed} 件，合计 {format_yuan(p.old_total)} → "
-                         f"{format_yuan(p.new_total)} 元（{_signed(p.delta)} 元）")
-            if p.changed_closed:
-                lines.append(f"    已关闭期间 {p.changed_closed} 件会变化（{_signed(p.closed_delta)} 元），不予改动")
-            if p.errors:
-                lines.append(f"    {p.errors} 件无法求值")
-        else:
-            lines.append(f"  {p.policy}: {p.evaluated} evaluated, {p.changed} change, total {format_yuan(p.old_total)} → "
-                         f"{format_yuan(p.new_total)} ({_signed(p.delta)})")
-            if p.changed_closed:
-                lines.append(f"    {p.changed_closed} cases in closed periods would change ({_signed(p.closed_delta)}); left as paid")
-            if p.errors:
-                lines.append(f"    {p.errors} cases could not be evaluated")
-    if report.by_unit:
-        lines.append("  按单位：" if zh else "  by unit:")
-        for unit, delta in sorted(report.by_unit.items()):
-            if delta:
-                lines.append(f"    {unit}: {_signed(delta)}")
-    if report.by_payee:
-        lines.append("  按领取人：" if zh else "  by payee:")
-        for payee, delta in sorted(report.by_payee.items()):
-            if delta:
-                lines.append(f"    {payee}: {_signed(delta)}")
-    shown = report.sample(sample)
-    if shown:
-        lines.append("  变化示例：" if zh else "  sample of changes:")
-        for c in shown:
-            lines.append(f"    {c.case_id} [{c.policy}] {format_yuan(c.old)} → {format_yuan(c.new)}"
-                         f"  ({'/'.join(c.old_fired) or '—'} → {'/'.join(c.new_fired) or '—'}; "
-                         f"{'起因' if zh else 'cause'} {c.cause or '—'})")
+        lines.append(tr("impact_policy", lang, policy=p.policy, evaluated=p.evaluated, changed=p.changed,
+                        old=format_yuan(p.old_total), new=format_yuan(p.new_total), delta=_signed(p.delta)))
+        if p.changed_closed:
+            lines.append(tr("impact_closed", lang, count=p.changed_closed, delta=_signed(p.closed_delta)))
+        if p.errors:
+            lines.append(tr("impact_errors", lang, count=p.errors))
+    for heading, totals in (("impact_by_unit", report.by_unit), ("impact_by_payee", report.by_payee)):
+        shown = [(name, delta) for name, delta in sorted(totals.items()) if delta]
+        if shown:
+            lines.append(tr(heading, lang))
+            lines.extend(f"    {name}: {_signed(delta)}" for name, delta in shown)
+    changes = report.sample(sample)
+    if changes:
+        lines.append(tr("impact_sample", lang))
+        for c in changes:
+            lines.append(tr("impact_change", lang, case=c.case_id, policy=c.policy, old=format_yuan(c.old),
+                            new=format_yuan(c.new), old_fired="/".join(c.old_fired) or "—",
+                            new_fired="/".join(c.new_fired) or "—", cause=c.cause or "—"))
     return lines
 
 
