@@ -169,63 +169,25 @@ class CasePage:
     ids: list[int] = field(default_factory=list)  # every matching case id, in the order shown
 
 
-SORT_KEYS = {
-    "number": lambda c: c.number,
-    "received": lambda c: c.received_on,
-    "settled": lambda c: c.settled_on or dt.date.min,
-    "category": lambda c: c.category,
-    "severity": lambda c: ["simple", "ordinary", "difficult", "major"].index(c.severity)
-    if c.severity in ("simple", "ordinary", "difficult", "major") else 9,
-    "status": lambda c: c.status,
-    "level": lambda c: c.level,
-}
-
-
-class CaseQuery:
-    """The ledger screen's result set: the matching cases are listed once (in a worker) and then
-    shown a page at a time; overdue days and rewards are computed for the shown page only."""
-
-    def __init__(self, backend: Any, filters: CaseFilters, sort: str = "received", reverse: bool = True):
-        ledger = backend.ledger
-        unit = None
-        user = backend.user
-        if user is not None and user.role == "mediator" and user.unit_id is not None:
-            unit = user.unit_id
-        found = case_service.list_cases(
-            ledger, unit=_unit_code(ledger, unit), status=filters.status, category=filters.category,
-            period=filters.period, overdue=filters.overdue, as_of=backend.date(),
-        )
-        if filters.severity:
-            found = [c for c in found if c.severity == filters.severity]
-        found.sort(key=SORT_KEYS.get(sort, SORT_KEYS["received"]), reverse=reverse)
-        self.cases = found
-        self.backend = backend
-
-    def page(self, page: int, size: int) -> CasePage:
-        total = len(self.cases)
-        pages = max(1, -(-total // size))
-        page = min(max(1, page), pages)
-        return _rows(self.backend, self.cases[(page - 1) * size : page * size], total, page, pages)
-
-    @staticmethod
-    def first_page(backend: Any, filters: CaseFilters, size: int) -> CasePage | None:
-        """The first page in ledger order (received date, oldest first) straight from the store,
-        with the count: shown at once while the whole result set is listed. None when the filters
-        need the whole set (period, overdue, severity)."""
-        if filters.period or filters.overdue or filters.severity:
-            return None
-        from tiaojie.store.repository import CaseFilter
-
-        ledger = backend.ledger
-        with ledger.uow() as uow:
-            user = backend.user
-            unit_ids = None
-            if user is not None and user.role == "mediator" and user.unit_id is not None:
-                unit_ids = uow.units.subtree_ids(user.unit_id)
-            flt = CaseFilter(unit_ids=unit_ids, status=filters.status, category=filters.category)
-            total = uow.cases.count(flt)
-            shown = uow.cases.list(flt, limit=size)
-        return _rows(backend, shown, total, 1, max(1, -(-total // size)))
+def case_page(backend: Any, filters: CaseFilters, sort: str = "received", reverse: bool = False,
+              page: int = 1, size: int = 100, memo: dict | None = None) -> CasePage:
+    """One page of the ledger screen straight from the store: the database filters, counts,
+    orders and cuts the page (the overdue filter judges the open cases in bulk); overdue days
+    and rewards are computed for the shown rows only. A mediator sees the cases of their unit.
+    `memo` (kept by the screen) spares re-judging the open cases on each page under the overdue
+    filter; the screen empties it when cases change."""
+    ledger = backend.ledger
+    unit = None
+    user = backend.user
+    if user is not None and user.role == "mediator" and user.unit_id is not None:
+        unit = user.unit_id
+    shown, total = case_service.page_cases(
+        ledger, unit=unit, status=filters.status, category=filters.category, severity=filters.severity,
+        period=filters.period, overdue=filters.overdue, as_of=backend.date(), sort=sort, descending=reverse,
+        page=page, size=size, memo=memo,
+    )
+    pages = max(1, -(-total // size))
+    return _rows(backend, shown, total, min(max(1, page), pages), pages)
 
 
 def _rows(backend: Any, shown: list[Any], total: int, page: int, pages: int) -> CasePage:
@@ -235,13 +197,11 @@ def _rows(backend: Any, shown: list[Any], total: int, page: int, pages: int) -> 
     rows = []
     day = backend.date()
     with ledger.uow() as uow:
-        for case in shown:
-            overdue = 0
-            if case.status in case_service.OPEN_STATUSES:
-                overdue = case_service.overdue_days(ledger, uow, case, day)
+        overdue = case_service.overdue_days_many(ledger, uow, shown, day)
+        for case, late in zip(shown, overdue):
             reward = _reward_of(list(reversed(uow.outcomes.for_case(case.id))), ledger)
             unit = units.get(case.unit_id)
-            rows.append(CaseRow(case, unit.name if unit else "", overdue, reward))
+            rows.append(CaseRow(case, unit.name if unit else "", late, reward))
     return CasePage(rows, total, page, pages)
 
 

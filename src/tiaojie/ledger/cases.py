@@ -266,6 +266,8 @@ def list_cases(
             category=ledger.coerce("category", category) if category else None,
             open_only=overdue,
         )
+        if overdue:  # judged in bulk: each distinct reading once, not each case
+            return _overdue_list(ledger, uow, flt, period, as_of or ledger.date(), limit)
         cases = uow.cases.list(flt, limit=None if overdue or period else limit)
         if period:
             p = parse_period(period)
@@ -300,3 +302,245 @@ __all__ = [
     "CaseResult", "add_case", "edit_case", "settle_case", "escalate_case", "list_cases", "get_case",
     "case_outcomes", "normalise", "evaluation_input", "outcome_model", "check_dates", "overdue_days",
 ]
+
+
+# --- the ledger in pages, and the overdue filter in bulk ---------------------------------------
+
+# Fields the policies read → the column that holds them, where the two differ; fields computed
+# from a case rather than stored (see `evaluation_input`); model fields a policy never sees.
+_INPUT_COLUMN = {"amount_involved": "amount_involved_fen", "agreement": "agreement_kind"}
+_DERIVED_INPUTS = ("unit", "sessions", "escalation_count", "parties_count", "mediators_count")
+_NOT_INPUTS = {"id", "unit_id", "escalations", "created_at", "updated_at", "parties", "mediators", "summary", "agreement_kind"}
+
+
+def _escalation_fields(ledger: Ledger) -> list[str]:
+    """Every field any version of any escalation policy reads, the version-picking date first."""
+    names: dict[str, None] = {}
+    for policy_id in ledger.escalation_policies():
+        versions = ledger.rules.book.versions(policy_id)
+        if versions and versions[-1].date_field:
+            names.setdefault(versions[-1].date_field, None)
+        for version in versions:
+            for name in version.fields:
+                names.setdefault(name, None)
+    return list(names)
+
+
+def _case_filter(ledger: Ledger, uow: SqlUnitOfWork, *, unit: str | int | None, status: str | None, category: str | None,
+                 severity: str | None = None, period: str | None = None, open_only: bool = False):  # noqa: ANN202
+    from ..store.repository import PageFilter
+
+    p = parse_period(period) if period else None
+    return PageFilter(
+        unit_ids=uow.units.subtree_ids(_unit_id(ledger, uow, unit)) if unit not in (None, "") else None,
+        status=ledger.coerce("status", status) if status else None,
+        category=ledger.coerce("category", category) if category else None,
+        severity=ledger.coerce("severity", severity) if severity else None,
+        received_or_settled_between=(p.starts_on, p.ends_on) if p else None,
+        open_only=open_only,
+    )
+
+
+def overdue_scan(ledger: Ledger, uow: SqlUnitOfWork, flt: CaseFilter, as_of: dt.date,
+                 columns: tuple[str, ...] = ()) -> list[tuple[Any, int]]:
+    """(row, days overdue) for every open case the filter selects, as `overdue_days` would say
+    case by case — but reading only the columns the escalation policies read, as plain rows, and
+    evaluating each distinct reading once per policy through the batch path.
+
+    A row is (id, unit_id, number, received_on, settled_on, *columns, *what the policies read)."""
+    from ..money import from_fen
+
+    names = _escalation_fields(ledger)
+    fields = set(Case.model_fields) - _NOT_INPUTS
+    stored = [n for n in names if n in _INPUT_COLUMN or n in fields]
+    derived = [n for n in names if n in _DERIVED_INPUTS]
+    wanted = list(columns)
+    for name in ["status", "level", *(_INPUT_COLUMN.get(n, n) for n in stored)]:
+        if name not in wanted:
+            wanted.append(name)
+    if "parties_count" in derived:
+        wanted.append("parties")
+    if "mediators_count" in derived:
+        wanted.append("mediators")
+    at = {name: 5 + i for i, name in enumerate(wanted)}
+    status_at, level_at = at["status"], at["level"]
+    value_at = [at[_INPUT_COLUMN.get(n, n)] for n in stored]
+    units = {u.id: u.code for u in uow.units.list()} if "unit" in derived else {}
+    escalations = uow.cases.escalation_counts() if {"sessions", "escalation_count"} & set(derived) else {}
+    open_flt = flt if flt.open_only else _with_open_only(flt)
+    rows = [r for r in uow.cases.projection_rows(wanted, open_flt) if r[status_at] in OPEN_STATUSES]
+
+    def extra(row: Any) -> tuple:
+        out = []
+        for name in derived:
+            if name == "unit":
+                out.append(units.get(row[1]))
+            elif name == "sessions":
+                out.append(max(1, escalations.get(row[0], 0) + 1))
+            elif name == "escalation_count":
+                out.append(escalations.get(row[0], 0))
+            else:
+                out.append(len(row[at["parties" if name == "parties_count" else "mediators"]] or ()))
+        return tuple(out)
+
+    # One key per distinct reading: what the policies read, and the level the case is held at.
+    keys = [(tuple(row[i] for i in value_at) + (extra(row) if derived else ()), row[level_at]) for row in rows]
+    days: list[int | None] = [None] * len(rows)
+    pending = list(range(len(rows)))
+    for policy_id in ledger.escalation_policies():
+        if not pending:
+            break
+        index_of: dict[Any, int] = {}
+        readings: list[dict[str, Any]] = []
+        levels: list[str] = []
+        picks = []
+        for i in pending:
+            key = keys[i]
+            found = index_of.get(key)
+            if found is None:
+                values, level = key
+                data = {}
+                for name, value in zip(stored + derived, values):
+                    if value is not None:
+                        data[name] = from_fen(value) if name == "amount_involved" else value
+                found = index_of[key] = len(readings)
+                readings.append(data)
+                levels.append(level)
+            picks.append(found)
+        verdicts = [None if isinstance(outcome, EvaluationError) else _days_overdue(outcome, level, as_of)
+                    for outcome, level in zip(ledger.rules.evaluate_batch(policy_id, readings, as_of), levels)]
+        still = []
+        for i, found in zip(pending, picks):
+            if verdicts[found] is None:
+                still.append(i)  # this policy could not judge the case: the next one may
+            else:
+                days[i] = verdicts[found]
+        pending = still
+    return [(row, d or 0) for row, d in zip(rows, days)]
+
+
+def _with_open_only(flt: CaseFilter) -> CaseFilter:
+    import copy
+
+    narrowed = copy.copy(flt)
+    narrowed.open_only = True
+    return narrowed
+
+
+def _days_overdue(outcome: Any, level: str, as_of: dt.date) -> int:
+    """`overdue_days` from one outcome: past the deadline at the level that holds the case."""
+    due = None
+    for step in outcome.details.get("path", []):
+        if step["level"] == level:
+            due = dt.date.fromisoformat(step["due_on"])
+    if due is not None and as_of > due:
+        return (as_of - due).days
+    return int(outcome.outputs.get("days_overdue") or 0)
+
+
+def overdue_days_many(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: dt.date) -> list[int]:
+    """`overdue_days` for each of `cases` (a page of them), through the batch path."""
+    days: list[int | None] = [0 if c.status not in OPEN_STATUSES else None for c in cases]
+    pending = [i for i, d in enumerate(days) if d is None]
+    inputs = {i: evaluation_input(ledger, uow, cases[i]) for i in pending}
+    for policy_id in ledger.escalation_policies():
+        if not pending:
+            break
+        results = list(ledger.rules.evaluate_batch(policy_id, [inputs[i] for i in pending], as_of))
+        still = []
+        for i, outcome in zip(pending, results):
+            if isinstance(outcome, EvaluationError):
+                still.append(i)
+            else:
+                days[i] = _days_overdue(outcome, cases[i].level, as_of)
+        pending = still
+    return [d or 0 for d in days]
+
+
+def _sort_value(sort: str, at: int):  # noqa: ANN202
+    """A Python key that orders projection rows as `page_order` orders them in SQL."""
+    from ..store.repository import SEVERITY_ORDER
+
+    if sort == "severity":
+        rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+        return lambda row: rank.get(row[at], len(SEVERITY_ORDER))
+    return lambda row: row[at]
+
+
+def page_cases(
+    ledger: Ledger,
+    *,
+    unit: str | int | None = None,
+    status: str | None = None,
+    category: str | None = None,
+    severity: str | None = None,
+    period: str | None = None,
+    overdue: bool = False,
+    as_of: dt.date | None = None,
+    sort: str = "received",
+    descending: bool = False,
+    page: int = 1,
+    size: int = 100,
+    memo: dict[str, Any] | None = None,
+) -> tuple[list[Case], int]:
+    """One page of the ledger and how many cases match: (cases on the page, total).
+
+    Filters as `list_cases` (plus severity); `sort` is one of `PAGE_SORTS` (number, received,
+    settled, category, severity, status, level), ties in order of receipt then id. A page past
+    the last gives the last. Without `overdue` the database counts, orders and cuts the page;
+    with it, the open cases are judged in bulk (`overdue_scan`) and the overdue ones ordered by
+    the same key in Python. A caller turning pages or changing the sort under the same filters
+    may pass the same `memo` dict each time: the judgement of the open cases is kept in it (keyed
+    by the filters, the date and the rule set) and not repeated; drop it when cases change."""
+    from ..store.repository import PAGE_SORTS
+
+    if sort not in PAGE_SORTS:
+        raise InvalidInput("case_field", field="sort", detail=f"{sort} ∉ {', '.join(PAGE_SORTS)}")
+    size = max(1, size)
+    with ledger.uow() as uow:
+        flt = _case_filter(ledger, uow, unit=unit, status=status, category=category, severity=severity,
+                           period=period, open_only=overdue)
+        if not overdue:
+            total = uow.cases.count(flt)
+            page = min(max(1, page), max(1, -(-total // size)))
+            return uow.cases.page(flt, sort=sort, descending=descending, offset=(page - 1) * size, limit=size), total
+        columns = tuple(dict.fromkeys(PAGE_SORTS.values()))
+        at = 5 + columns.index(PAGE_SORTS[sort])
+        day = as_of or ledger.date()
+        key = (unit, status, category, severity, period, day, id(ledger.rules))
+        kept = memo.get("overdue") if memo is not None else None  # one (key, rows) pair: swapped whole
+        if kept is not None and kept[0] == key:
+            late = list(kept[1])
+        else:
+            late = [row for row, days in overdue_scan(ledger, uow, flt, day, columns) if days > 0]
+            if memo is not None:
+                memo["overdue"] = (key, tuple(late))
+        total = len(late)
+        page = min(max(1, page), max(1, -(-total // size)))
+        late.sort(key=lambda row: (row[3], row[0]))  # ties: order of receipt, then id
+        if sort != "received":
+            if sort == "settled":  # no settlement date first going up, last going down
+                order = lambda row: (row[at] is not None, row[at] or dt.date.min)  # noqa: E731
+            else:
+                order = _sort_value(sort, at)
+            late.sort(key=order, reverse=descending)  # stable: ties keep the order of receipt
+        elif descending:
+            late.sort(key=lambda row: row[3], reverse=True)  # stable: ties keep ascending id
+        shown = [row[0] for row in late[(page - 1) * size : page * size]]
+        return uow.cases.get_many(shown), total
+
+
+def _overdue_list(ledger: Ledger, uow: SqlUnitOfWork, flt: CaseFilter, period: str | None, as_of: dt.date,
+                  limit: int | None) -> list[Case]:
+    """`list_cases(overdue=True)`: the overdue cases in order of receipt (then id)."""
+    from ..store.repository import PageFilter
+
+    p = parse_period(period) if period else None
+    narrowed = PageFilter(unit_ids=flt.unit_ids, status=flt.status, category=flt.category, open_only=True,
+                          received_or_settled_between=(p.starts_on, p.ends_on) if p else None)
+    late = sorted((row[3], row[0]) for row, days in overdue_scan(ledger, uow, narrowed, as_of) if days > 0)
+    ids = [case_id for _, case_id in late]
+    return uow.cases.get_many(ids[:limit] if limit else ids)
+
+
+__all__ += ["page_cases", "overdue_scan", "overdue_days_many"]

@@ -269,6 +269,38 @@ class CaseRepository(_Repo):
             select(func.count()).select_from(CaseRow).where(*(flt.clauses() if flt else []))
         ).scalar_one()
 
+    def page(
+        self, flt: CaseFilter | None = None, *, sort: str = "received", descending: bool = False,
+        offset: int = 0, limit: int = 100,
+    ) -> list[m.Case]:
+        """One page of cases, ordered in SQL by a whitelisted column (see ``PAGE_SORTS``), ties
+        in order of receipt then id — so consecutive pages never repeat or skip a case."""
+        stmt = (
+            select(CaseRow).where(*(flt.clauses() if flt else []))
+            .order_by(*page_order(sort, descending, self.session.get_bind().dialect.name))
+            .offset(max(0, offset)).limit(max(0, limit))
+        )
+        return self._with_escalations(self.session.execute(stmt).scalars().all())
+
+    def get_many(self, ids: Sequence[int]) -> list[m.Case]:
+        """The cases with these ids, in the order given (unknown ids are left out)."""
+        rows: dict[int, Any] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), 1000):
+            part = ids[start : start + 1000]
+            rows.update((r.id, r) for r in self.session.execute(select(CaseRow).where(CaseRow.id.in_(part))).scalars())
+        return self._with_escalations([rows[i] for i in ids if i in rows])
+
+    def _with_escalations(self, rows: Sequence[Any]) -> list[m.Case]:
+        escalations: dict[int, list[m.Escalation]] = {}
+        ids = [r.id for r in rows]
+        for start in range(0, len(ids), 1000):
+            for esc in self.session.execute(
+                select(EscalationRow).where(EscalationRow.case_id.in_(ids[start : start + 1000])).order_by(EscalationRow.id)
+            ).scalars():
+                escalations.setdefault(esc.case_id, []).append(from_row(esc))
+        return [from_row(r, escalations=escalations.get(r.id, [])) for r in rows]
+
     # The columns the policies read, as plain rows: a rule change's impact scans every stored case,
     # and building a model per row would cost more than the scan itself.
     EVALUATION_COLUMNS = (
@@ -569,3 +601,61 @@ class RuleSetRepository(_Repo):
 
     def list(self) -> list[RuleSetRow]:
         return list(self.session.execute(select(RuleSetRow).order_by(RuleSetRow.id)).scalars())
+
+
+# --- paging the ledger: a filter with the screen's extra criteria, and the whitelisted sorts ---
+
+class PageFilter(CaseFilter):
+    """``CaseFilter`` plus what the ledger screen also narrows by: severity, a period (received in
+    it or settled in it), and — for a result already narrowed elsewhere — a set of ids."""
+
+    def __init__(
+        self,
+        *,
+        severity: str | None = None,
+        received_or_settled_between: tuple[dt.date, dt.date] | None = None,
+        **rest: Any,
+    ):
+        super().__init__(**rest)
+        self.severity = severity
+        self.received_or_settled_between = received_or_settled_between
+
+    def clauses(self) -> list[Any]:
+        from sqlalchemy import or_
+
+        out = super().clauses()
+        if self.severity:
+            out.append(CaseRow.severity == self.severity)
+        if self.received_or_settled_between:
+            lo, hi = self.received_or_settled_between
+            out.append(or_(CaseRow.received_on.between(lo, hi), CaseRow.settled_on.between(lo, hi)))
+        return out
+
+
+# Severity in its order of weight (an unknown value last), as the ledger screen sorts it.
+SEVERITY_ORDER = ("simple", "ordinary", "difficult", "major")
+# sort name → the column it orders by; text columns compare by code point on every database.
+PAGE_SORTS = {
+    "number": "number", "received": "received_on", "settled": "settled_on", "category": "category",
+    "severity": "severity", "status": "status", "level": "level",
+}
+
+
+def page_order(sort: str, descending: bool, dialect: str) -> list[Any]:
+    """ORDER BY for a page: the sort column (ascending: no settlement date first), then the
+    order of receipt, then id. Raises KeyError for a sort not in ``PAGE_SORTS``."""
+    from sqlalchemy import case as sql_case
+
+    name = PAGE_SORTS[sort]
+    column: Any = getattr(CaseRow, name)
+    if name == "severity":
+        column = sql_case(*((CaseRow.severity == s, i) for i, s in enumerate(SEVERITY_ORDER)), else_=len(SEVERITY_ORDER))
+    elif name in ("number", "category", "status", "level") and dialect == "postgresql":
+        column = column.collate("C")  # the same order as Python's (and SQLite's) string compare
+    if name == "settled_on":
+        key = column.desc().nulls_last() if descending else column.asc().nulls_first()
+    else:
+        key = column.desc() if descending else column.asc()
+    if name == "received_on":
+        return [key, CaseRow.id.asc()]
+    return [key, CaseRow.received_on.asc(), CaseRow.id.asc()]

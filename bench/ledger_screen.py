@@ -1,0 +1,241 @@
+"""Ledger screen benchmark: paging, sorting and the overdue filter over N cases, beside bare SQL.
+
+    PYTHONPATH=src python bench/ledger_screen.py [--cases N] [--open-share F] [--per-case] [--whole-list]
+
+N cases (default 100,000) across 210 village stations are written straight into a fresh SQLite
+file (bulk insert, as bench/impact.py does); by default every case is still open (received,
+mediating or escalated), the worst case for the overdue filter. Timed, each the median of
+--repeat runs, through the core's `ledger.cases.page_cases` (what the TUI's worker calls) and
+through the TUI's `ledger_api.case_page` (the same plus overdue days and rewards of the shown
+rows):
+
+  * first page          (received order, 100 rows, with the count)
+  * page N              (the middle page)
+  * a sort change       (by category, first page)
+  * the overdue filter  (first page of the overdue open cases, with their count)
+
+Baselines, in the same run, over the same file:
+  * paging / sorting: the bare `SELECT … ORDER BY … LIMIT 100 OFFSET …` plus `SELECT count(*)`
+    through the DB-API cursor;
+  * overdue: a bare scan of the open cases' columns the escalation policy reads (DB-API cursor,
+    every row fetched) — what any judgement of every open case must pay at least.
+
+--per-case also times the old definition (each open case's deadline through `overdue_days`, one
+by one) and checks that both give the same cases; --whole-list times the old screen's way (list
+every matching case, sort in Python, cut a page). Numbers are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
+
+from tiaojie.ledger import cases as case_service  # noqa: E402
+from tiaojie.ledger.context import Ledger  # noqa: E402
+from tiaojie.rules.service import open_rules  # noqa: E402
+from tiaojie.store.db import make_engine, upgrade  # noqa: E402
+
+RULES = ROOT / "rules"
+TODAY = dt.date(2026, 11, 1)
+OPEN = ["received", "mediating", "escalated"]
+CLOSED = ["settled"] * 7 + ["failed", "withdrawn"]
+SEVERITIES = ["simple"] * 4 + ["ordinary"] * 4 + ["difficult"] * 2 + ["major"]
+CATEGORIES = ["neighbour", "marriage_family", "housing_land", "contract", "damages", "forest_land", "labour", "other"]
+SETTLED_BY = ["village_committee", "village_group", "mediation_committee", "township"]
+LEVELS = ["village"] * 6 + ["township"] * 3 + ["county"]
+PAGE = 100
+
+
+def fill(engine, cases: int, open_share: float, seed: int = 11) -> None:  # noqa: ANN001
+    rng = random.Random(seed)
+    now = dt.datetime.now(dt.timezone.utc)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO units (id, code, name, level, parent_id) VALUES (1, 'C', '县', 'county', NULL)"))
+        for t in range(16):
+            conn.execute(text("INSERT INTO units (id, code, name, level, parent_id) VALUES (:i, :c, :n, 'township', 1)"),
+                         {"i": 2 + t, "c": f"T{t:02d}", "n": f"乡镇{t:02d}"})
+        villages = []
+        for v in range(210):
+            villages.append(100 + v)
+            conn.execute(text("INSERT INTO units (id, code, name, level, parent_id) VALUES (:i, :c, :n, 'village', :p)"),
+                         {"i": 100 + v, "c": f"V{v:03d}", "n": f"村{v:03d}", "p": 2 + v % 16})
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("PRAGMA synchronous=OFF")  # a throwaway benchmark file: durability is not measured
+        cols = ("id, unit_id, number, source, category, severity, urgency, summary, parties, persons_involved, "
+                "amount_involved_fen, received_on, settled_on, status, settled_by, mediators, agreement_fulfilled, "
+                "follow_up_done, file_complete, needs_verification, level, created_at, updated_at")
+        sql = f"INSERT INTO cases ({cols}) VALUES ({', '.join(['?'] * 23)})"
+        batch = []
+        start = dt.date(2026, 1, 1)
+        for i in range(1, cases + 1):
+            received = start + dt.timedelta(days=rng.randrange(300))
+            status = rng.choice(OPEN) if rng.random() < open_share else rng.choice(CLOSED)
+            settled = received + dt.timedelta(days=rng.randrange(1, 30)) if status in ("settled", "failed") else None
+            # most disputes name no sum or a round one; a few name an exact amount
+            amount = rng.choice([0, 0, 0, 50_000, 100_000, 200_000, 500_000, 1_000_000, rng.randrange(0, 5_000_000)])
+            batch.append((i, rng.choice(villages), f"B{i:07d}", "application", rng.choice(CATEGORIES),
+                          rng.choice(SEVERITIES), "urgent" if rng.random() < 0.05 else "normal", "", '["甲","乙"]',
+                          rng.randint(2, 40), amount, received.isoformat(), settled.isoformat() if settled else None,
+                          status, rng.choice(SETTLED_BY) if settled else None, "[]", False, False, True,
+                          rng.random() < 0.3, rng.choice(LEVELS), now, now))
+            if len(batch) == 20_000:
+                cur.executemany(sql, batch)
+                batch.clear()
+        if batch:
+            cur.executemany(sql, batch)
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def best(fn, repeat: int) -> tuple[float, object]:  # noqa: ANN001
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def bare_page(engine, order: str, offset: int) -> None:  # noqa: ANN001
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("SELECT count(*) FROM cases")
+        cur.fetchall()
+        cur.execute(f"SELECT * FROM cases ORDER BY {order} LIMIT {PAGE} OFFSET {offset}")
+        cur.fetchall()
+    finally:
+        raw.close()
+
+
+def bare_open_scan(engine) -> int:  # noqa: ANN001
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("SELECT id, unit_id, number, received_on, settled_on, status, level, severity, category, urgency, "
+                    "needs_verification, persons_involved, amount_involved_fen FROM cases "
+                    "WHERE status IN ('received', 'mediating', 'escalated')")
+        n = 0
+        while rows := cur.fetchmany(50_000):
+            n += len(rows)
+        return n
+    finally:
+        raw.close()
+
+
+class _Backend:
+    """What `tui.ledger_api.case_page` reads from the app's backend."""
+
+    def __init__(self, ledger: Ledger):
+        self.ledger, self.user = ledger, None
+
+    def date(self) -> dt.date:
+        return TODAY
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--open-share", type=float, default=1.0, help="share of cases still open (default: all)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--per-case", action="store_true", help="also time the old per-case overdue filter and compare")
+    parser.add_argument("--whole-list", action="store_true", help="also time the old screen: list all, sort in Python")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        t = time.perf_counter()
+        fill(engine, args.cases, args.open_share)
+        print(f"{args.cases:,} cases ({args.open_share:.0%} open) written in {time.perf_counter() - t:.1f} s")
+        rules = open_rules(RULES)
+        ledger = Ledger(engine=engine, rules=rules, today=TODAY)
+        pages = -(-args.cases // PAGE)
+        middle = pages // 2
+        r = args.repeat
+
+        def page(**kw):  # noqa: ANN003, ANN202
+            return case_service.page_cases(ledger, as_of=TODAY, size=PAGE, **kw)
+
+        rows = []
+        b, _ = best(lambda: bare_page(engine, "received_on, id", 0), r)
+        o, (_, total) = best(lambda: page(page=1), r)
+        rows.append(("first page", o, b, f"{total:,} cases"))
+        b, _ = best(lambda: bare_page(engine, "received_on, id", (middle - 1) * PAGE), r)
+        o, _ = best(lambda: page(page=middle), r)
+        rows.append((f"page {middle} of {pages}", o, b, ""))
+        b, _ = best(lambda: bare_page(engine, "category, received_on, id", 0), r)
+        o, _ = best(lambda: page(sort="category"), r)
+        rows.append(("sort by category", o, b, ""))
+        b, _ = best(lambda: bare_page(engine, "severity DESC, received_on, id", (middle - 1) * PAGE), r)
+        o, _ = best(lambda: page(sort="severity", descending=True, page=middle), r)
+        rows.append((f"severity ↓, page {middle}", o, b, ""))
+        b, scanned = best(lambda: bare_open_scan(engine), r)
+        o, (_, late) = best(lambda: page(overdue=True), r)
+        with ledger.uow() as uow:
+            distinct = len({tuple(row[5:]) for row, _ in case_service.overdue_scan(
+                ledger, uow, case_service._case_filter(ledger, uow, unit=None, status=None, category=None, open_only=True),
+                TODAY)})
+        rows.append(("overdue filter", o, b, f"{late:,} overdue of {scanned:,} open; {distinct:,} distinct readings"))
+        o2, _ = best(lambda: page(overdue=True, sort="number", descending=True, page=middle // 2), r)
+        rows.append(("overdue, number ↓, a later page", o2, b, ""))
+
+        from tui.ledger_api import CaseFilters, case_page
+
+        backend = _Backend(ledger)
+        b, _ = best(lambda: bare_page(engine, "received_on, id", 0), r)
+        o, _ = best(lambda: case_page(backend, CaseFilters(), "received", False, 1, PAGE), r)
+        rows.append(("TUI page (+ overdue days, rewards)", o, b, ""))
+        o, _ = best(lambda: case_page(backend, CaseFilters(overdue=True), "received", False, 1, PAGE), r)
+        b, _ = best(lambda: bare_open_scan(engine), r)
+        rows.append(("TUI overdue page", o, b, ""))
+
+        print(f"\n{'':36} {'tiaojie':>10} {'baseline':>10} {'ratio':>8}")
+        for name, ours, base, note in rows:
+            print(f"{name:36} {ours * 1000:8.1f}ms {base * 1000:8.1f}ms {ours / base:7.1f}x  {note}")
+        print("baselines: bare SELECT … ORDER BY … LIMIT/OFFSET + count(*) for pages; bare scan of the open "
+              "cases' escalation columns for overdue")
+
+        if args.whole_list:
+            def whole() -> list:
+                found = case_service.list_cases(ledger, as_of=TODAY)
+                found.sort(key=lambda c: c.category)
+                return found[:PAGE]
+
+            t = time.perf_counter()
+            whole()
+            print(f"old screen (list every case, sort in Python): {time.perf_counter() - t:.2f} s")
+        if args.per_case:
+            t = time.perf_counter()
+            with ledger.uow() as uow:
+                from tiaojie.store.repository import CaseFilter
+
+                old = {c.id for c in uow.cases.list(CaseFilter(open_only=True))
+                       if case_service.overdue_days(ledger, uow, c, TODAY) > 0}
+            took = time.perf_counter() - t
+            t = time.perf_counter()
+            new = {c.id for c in case_service.list_cases(ledger, overdue=True, as_of=TODAY)}
+            print(f"overdue, case by case (old): {took:.2f} s; list_cases(overdue=True) now: "
+                  f"{time.perf_counter() - t:.2f} s; same cases: {old == new} ({len(old):,})")
+        engine.dispose()
+        rules.close()
+
+
+if __name__ == "__main__":
+    main()
