@@ -165,10 +165,7 @@ def case_outcomes(ledger: Ledger, case_id: int) -> list[Outcome]:
 def edit_case(ledger: Ledger, by: User, case_id: int, **changes: Any) -> Case:
     check(by, "case_write")
     with ledger.uow() as uow:
-        uow.lock_periods(exclusive=False)
-        before = uow.cases.get(case_id, lock=True)
-        if before is None:
-            raise NotFound("unknown_case", case=case_id)
+        before = _locked_case(uow, case_id)
         changes = normalise(ledger, changes)
         data = before.model_dump()
         data.update(changes)
@@ -180,6 +177,19 @@ def edit_case(ledger: Ledger, by: User, case_id: int, **changes: Any) -> Case:
         uow.audit(by.name, "case.edit", "case", case_id, before, stored)
         uow.commit()
         return stored
+
+
+def _locked_case(uow: SqlUnitOfWork, case_id: int, *, ledger: Ledger | None = None, open_for: str | None = None) -> Case:
+    """The case, row-locked for writing, after the shared period lock that a close waits on;
+    with `open_for`, refused unless the case is still open."""
+    uow.lock_periods(exclusive=False)
+    before = uow.cases.get(case_id, lock=True)
+    if before is None:
+        raise NotFound("unknown_case", case=case_id)
+    if open_for and before.status not in OPEN_STATUSES:
+        assert ledger is not None
+        raise InvalidInput("case_not_open", status=ledger.label("status", before.status), action=Message(open_for))
+    return before
 
 
 def settle_case(
@@ -196,12 +206,7 @@ def settle_case(
     on the settlement date."""
     check(by, "case_write")
     with ledger.uow() as uow:
-        uow.lock_periods(exclusive=False)
-        before = uow.cases.get(case_id, lock=True)
-        if before is None:
-            raise NotFound("unknown_case", case=case_id)
-        if before.status not in OPEN_STATUSES:
-            raise InvalidInput("case_not_open", status=ledger.label("status", before.status), action=Message("verb_settle"))
+        before = _locked_case(uow, case_id, ledger=ledger, open_for="verb_settle")
         changes = normalise(ledger, {"settled_on": settled_on, "settled_by": settled_by, "status": status, **more})
         data = before.model_dump()
         data.update(changes)
@@ -218,12 +223,7 @@ def escalate_case(ledger: Ledger, by: User, case_id: int, *, on: dt.date | str |
     """Move a case one level up (or to ``to_level``), recording the step in its history."""
     check(by, "case_write")
     with ledger.uow() as uow:
-        uow.lock_periods(exclusive=False)
-        before = uow.cases.get(case_id, lock=True)
-        if before is None:
-            raise NotFound("unknown_case", case=case_id)
-        if before.status not in OPEN_STATUSES:
-            raise InvalidInput("case_not_open", status=ledger.label("status", before.status), action=Message("verb_escalate"))
+        before = _locked_case(uow, case_id, ledger=ledger, open_for="verb_escalate")
         levels = ledger.enum_ids("level")
         if to_level:
             target = ledger.coerce("level", to_level)
