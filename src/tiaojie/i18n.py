@@ -177,6 +177,15 @@ class Localized:
     def render(self, lang: Lang = DEFAULT_LANG) -> str:
         return tr(self.key, lang, **self.params)
 
+    def bilingual(self) -> str:
+        """Chinese first, English underneath: what the ledger's commands print."""
+        return f"{self.render('zh')}\n{self.render('en')}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Localized) and (self.key, self.params) == (other.key, other.params)
+
+    __hash__ = None  # type: ignore[assignment]  # params may hold unhashable values
+
     def __repr__(self) -> str:
         return f"Localized({self.key!r}, {self.params!r})"
 
@@ -187,10 +196,8 @@ def tr(key: str, lang: Lang = DEFAULT_LANG, /, **params: object) -> str:
         return sep.join(p.render(lang) if isinstance(p, Localized) else str(p) for p in params["items"])  # type: ignore[union-attr]
     zh, en = MESSAGES[key]
     template = en if lang == "en" else zh
-    rendered = {
-        name: value.render(lang) if isinstance(value, Localized) else value
-        for name, value in params.items()
-    }
+    # Anything that renders itself (a nested message, a rule-set error) renders in this language.
+    rendered = {name: value.render(lang) if hasattr(value, "render") else value for name, value in params.items()}
     return template.format(**rendered)
 
 

@@ -1,14 +1,15 @@
-"""The ledger's message catalog: every user-facing string of store and ledger, Chinese first.
+"""The ledger's messages: every user-facing string of store and ledger, Chinese first.
 
-Kept apart from ``tiaojie.i18n`` (the rules core's catalog) so the two can grow independently;
-the shape is the same: key → (zh, en), ``str.format`` fields.
+The strings live here, beside the code that raises them; they join the one catalog of
+``tiaojie.i18n`` when this module loads, and render through it (key → (zh, en), ``str.format``
+fields, nested messages rendered in the same language).
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
-Lang = Literal["zh", "en"]
+from ..i18n import MESSAGES as CATALOG
+from ..i18n import Lang, Localized
+from ..i18n import tr as core_tr
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- database ------------------------------------------------------------------------------
@@ -147,36 +148,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def tr(key: str, lang: Lang = "zh", /, **params: object) -> str:
-    zh, en = MESSAGES[key]
-    # Messages from the rules core (tiaojie.i18n.Localized) nest here too: anything with render().
-    rendered = {k: (v.render(lang) if hasattr(v, "render") else v) for k, v in params.items()}
-    return (en if lang == "en" else zh).format(**rendered)
+def _join_catalog() -> None:
+    for key, texts in MESSAGES.items():
+        if CATALOG.setdefault(key, texts) != texts:
+            raise RuntimeError(f"message key {key!r} means two things")
 
 
-class Message:
-    """A message whose language is chosen when shown; may nest inside another's parameters."""
+_join_catalog()
+tr = core_tr
 
-    __slots__ = ("key", "params")
+
+class Message(Localized):
+    """A ledger message whose language is chosen when shown; may nest inside another's parameters."""
+
+    __slots__ = ()
 
     def __init__(self, key: str, /, **params: object):
         if key not in MESSAGES:
             raise KeyError(key)
-        self.key = key
-        self.params = params
-
-    def render(self, lang: Lang = "zh") -> str:
-        return tr(self.key, lang, **self.params)
-
-    def bilingual(self) -> str:
-        """Chinese first, English underneath: what the CLI prints."""
-        return f"{self.render('zh')}\n{self.render('en')}"
+        super().__init__(key, **params)
 
     def __repr__(self) -> str:
         return f"Message({self.key!r}, {self.params!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Message) and (self.key, self.params) == (other.key, other.params)
 
 
 class LedgerError(Exception):
