@@ -170,8 +170,60 @@ def upgrade(engine: Engine, revision: str = "head", *, only_if_fresh: bool = Fal
     return current_revision(engine) or ""
 
 
+def file_head_revision() -> str | None:
+    """The head revision read from the migration files themselves, without importing Alembic:
+    the one revision that no file names as its ``down_revision``. None when that is not
+    clear-cut (no files, a branch, a merge): then Alembic decides."""
+    global _FILE_HEAD
+    if _FILE_HEAD is not None:
+        return _FILE_HEAD or None
+    import re
+
+    revision = re.compile(r"""^revision\s*(?::[^=]*)?=\s*['"]([^'"]+)['"]\s*$""", re.M)
+    down = re.compile(r"""^down_revision\s*(?::[^=]*)?=\s*(.+?)\s*$""", re.M)
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    try:
+        for path in (MIGRATIONS / "versions").glob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            found = revision.findall(source)
+            if not found:
+                continue
+            below = down.findall(source)
+            if len(found) != 1 or len(below) != 1:
+                raise ValueError(path)
+            revisions.add(found[0])
+            value = below[0]
+            if value != "None":
+                plain = re.fullmatch(r"""['"]([^'"]+)['"]""", value)
+                if plain is None:
+                    raise ValueError(path)  # a merge (a tuple): leave it to Alembic
+                downs.add(plain.group(1))
+    except (OSError, ValueError):
+        _FILE_HEAD = ""
+        return None
+    heads = revisions - downs
+    _FILE_HEAD = next(iter(heads)) if len(heads) == 1 and downs <= revisions else ""
+    return _FILE_HEAD or None
+
+
+_FILE_HEAD: str | None = None
+
+
+def stored_revisions(engine: Engine) -> list[str] | None:
+    """The revisions in the database's ``alembic_version`` table, read with plain SQL; None
+    when the table is not there."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return sorted(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+
+
 def ensure_schema(engine: Engine) -> None:
     """A new (empty) database is created at head; an older one must be upgraded explicitly."""
+    head = file_head_revision()
+    if head is not None and stored_revisions(engine) == [head]:
+        return  # at head, as nearly every open finds it: no need to load Alembic
     current = current_revision(engine)
     head = head_revision()
     if current == head:
