@@ -4,6 +4,7 @@ when that date passes (小事不出村、大事不出乡; 承诺制 answer deadl
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from ..i18n import Localized
@@ -95,6 +96,6 @@ def decide(d: Decision) -> Outcome:
         money_outputs=frozenset(),
         fired=tuple(r.id for r in fired),
         explanation=tuple(explanation),
-        near_misses=near_misses(policy, d.typed, d.matched),
+        near_misses=partial(near_misses, policy, d.typed, d.matched),  # built when read (as table's)
         details=details,
     )
