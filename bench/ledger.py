@@ -1,6 +1,7 @@
 """Ledger benchmark: import and period computation, each beside a baseline run in the same process.
 
-    PYTHONPATH=src python bench/ledger.py [--import-cases N] [--stored-cases N] [--pg URL] [--no-pg]
+    PYTHONPATH=src python bench/ledger.py [--import-cases N] [--stored-cases N] [--pg URL] [--no-pg] [--no-sqlite]
+        [--only import|period]
 
 (a) import: a generated CSV of N cases (default 100,000; Chinese headers, labels as a clerk types
     them) through `tiaojie import` (`ledger.importer.import_file`: read, validate every cell, check
@@ -227,10 +228,11 @@ def main() -> None:
     parser.add_argument("--stored-cases", type=int, default=1_000_000)
     parser.add_argument("--pg", default=None)
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--only", choices=("import", "period"), default=None)
     args = parser.parse_args()
     rules = open_rules(RULES)
-    kinds = ["sqlite"] + ([] if args.no_pg else ["postgresql"])
+    kinds = ([] if args.no_sqlite else ["sqlite"]) + ([] if args.no_pg else ["postgresql"])
     pg = args.pg or pg_base()
     with tempfile.TemporaryDirectory() as tmp:
         for kind in kinds:

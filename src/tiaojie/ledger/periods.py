@@ -108,6 +108,9 @@ def guard_new_cases(uow: SqlUnitOfWork, cases: Iterable[Case]) -> dict[int, Peri
 # payout lines — the payment — and locks the period, in one transaction; the database refuses a
 # second line for a case under a policy. So a period over a million cases is an aggregate query
 # plus one evaluation per distinct combination of inputs, not a million evaluations and inserts.
+# The query groups by payee, by the piece of the period a case falls in (month × version in
+# force) and by the inputs as far as the policy can tell them apart, and leaves out values that
+# can never pay: a year over a million cases is some fifteen thousand groups, not forty.
 
 
 @dataclass
@@ -245,7 +248,7 @@ def _prior_paid(uow: SqlUnitOfWork, policy_id: str, period: Period, caps) -> dic
 def _aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period, units, totals, versions_used, skipped) -> bool:  # noqa: ANN001
     """Per-payee totals from one GROUP BY and one evaluation per distinct input combination.
     Returns False when the policy's ceilings need the per-case path."""
-    from sqlalchemy import func, select
+    from sqlalchemy import func, or_, select
 
     from ..store.schema import CaseRow
 
@@ -254,79 +257,111 @@ def _aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
         return False
     c = CaseRow.__table__.c
     group = [c.unit_id, c.settled_by]
+    segments: list[tuple[dt.date, int]] = []
     if spec.by_date:
         group.append(c.settled_on)
     else:
-        # A month is the finest ceiling window; grouping by it (and by the version in force, so
-        # that no group straddles a version boundary) keeps the groups few.
-        group.append(_month_expr(uow.dialect, c.settled_on))
-        from sqlalchemy import and_
-        from sqlalchemy import case as sql_case
-
-        whens = []
-        for index, version in enumerate(spec.versions):
-            cond = c.settled_on >= version.effective_from
-            if version.effective_until is not None:
-                cond = and_(cond, c.settled_on <= version.effective_until)
-            whens.append((cond, index))
-        group.append(sql_case(*whens, else_=-1))  # -1: no version in force on that day
+        # A month is the finest ceiling window, and no group may straddle a version boundary:
+        # cut the period at every month start and version boundary inside it and group by the
+        # piece a case falls in, one integer from a chain of date comparisons (cheaper per row
+        # than the month of a date plus a version CASE, and no min(date) to carry per group).
+        segments = _segments(period, spec.versions)
+        if len(segments) > 1:
+            group.append(_segment_expr(c.settled_on, segments))
+    # An input whose values the policy cannot tell apart (severity, when only 重大 pays more)
+    # is grouped by its class, not its value, and a value that never pays (a township's
+    # settlement, a failed case) is left out in SQL: fewer rows and groups for the same totals.
+    classes, unpaid = ({}, {}) if spec.by_date else _value_classes(ledger, policy_id, period, spec, segments, keep=group)
     select_inputs: list[int] = []
     columns = list(group)
-    for _, expr, _ in spec.exprs:
+    for name, expr, _ in spec.exprs:
+        if name in classes:
+            expr = _class_expr(expr, classes[name])
         same = next((i for i, col in enumerate(columns) if col is expr), None)
         if same is None:
             columns.append(expr)
             same = len(columns) - 1
         select_inputs.append(same)
-    stmt = select(*columns, func.count(), func.min(c.settled_on)).where(*_candidates_where(uow, policy_id, period)).group_by(*columns)
-    rows = uow.session.connection().execute(stmt).all()  # type: ignore[union-attr]  # Core rows: no ORM loading
+    where = _candidates_where(uow, policy_id, period)
+    for name, expr, _ in spec.exprs:
+        if name in unpaid:
+            codes, missing_too = unpaid[name]
+            where.append(expr.not_in(codes) if missing_too else or_(expr.is_(None), expr.not_in(codes)))
+    stmt = select(*columns, func.count()).where(*where).group_by(*columns)
+    conn = uow.session.connection()  # type: ignore[union-attr]  # Core rows: no ORM loading
+    if uow.dialect == "postgresql":
+        # Tens of thousands of groups (payee × month × inputs) outgrow the default 4MB work_mem:
+        # PostgreSQL then sorts on disk instead of hashing in memory. For this transaction only.
+        conn.exec_driver_sql(f"SET LOCAL work_mem = '{_AGGREGATE_WORK_MEM}'")
+    rows = conn.execute(stmt).all()
     # Groups differ by payee and month too; the policy sees only its inputs (and the version in
     # force), so evaluate each distinct reading once.
-    version_col = 2 if spec.by_date else 3
     distinct: dict[tuple, int] = {}
     readings: list[dict[str, Any]] = []
     group_reading: list[int] = []
+    group_day: list[dt.date] = []
+    inputs_of = _getter(select_inputs)
+    one_segment = None if spec.by_date or len(segments) > 1 else segments[0]
     for row in rows:
-        key = (tuple(row[i] for i in select_inputs), row[version_col] if version_col is not None else None)
+        if spec.by_date:
+            day = version = row[2]
+        else:
+            day, version = one_segment or segments[row[2]]
+        key = (inputs_of(row), version)
         index = distinct.get(key)
         if index is None:
             index = distinct[key] = len(readings)
-            readings.append(spec.row_to_case(key[0], row[-1]))
+            readings.append(spec.row_to_case(key[0], day))
         group_reading.append(index)
-    evaluated = list(ledger.rules.evaluate_batch(policy_id, readings, period.ends_on))
-    window_gross: dict[tuple, int] = defaultdict(int)
-    per_payee: dict[tuple[str, int], list] = {}
-    payees: dict[tuple[int, str | None], str] = {}
-    fen_of: dict[int, int] = {}
-    caps_of: dict[str, list] = {}
-    windows: dict[tuple[str, dt.date], str] = {}
-    for row, reading in zip(rows, group_reading):
-        outcome = evaluated[reading]
-        unit_id, settled_by, count, first_day = row[0], row[1], row[-2], row[-1]
+        group_day.append(day)
+    # Per reading, once: None (pays nothing), the error, or (fen, the ceilings it counts toward).
+    results: list[Any] = []
+    for outcome in ledger.rules.evaluate_batch(policy_id, readings, period.ends_on):
         if isinstance(outcome, EvaluationError):
-            skipped.append((0, f"{units[unit_id].code} ×{count}: {outcome.message('zh')}"))
+            results.append(outcome.message("zh"))
             continue
-        fen = fen_of.get(id(outcome))
-        if fen is None:
-            fen = fen_of[id(outcome)] = to_fen(Decimal(outcome.outputs.get("amount", 0)))
+        fen = to_fen(Decimal(outcome.outputs.get("amount", 0)))
         if fen <= 0:
+            results.append(None)
             continue
-        caps = caps_of.get(outcome.hash)
-        if caps is None:
-            versions_used.add((outcome.policy, outcome.version, outcome.hash))
-            policy = ledger.rules.book.by_hash(policy_id, outcome.hash)
-            caps = caps_of[outcome.hash] = list(policy.caps) if policy else []
-        payee = payees.get((unit_id, settled_by))
-        if payee is None:
-            payee = payees[(unit_id, settled_by)] = payee_name(ledger, units[unit_id].name, settled_by)
-        entry = per_payee.setdefault((payee, unit_id), [0, 0])
+        versions_used.add((outcome.policy, outcome.version, outcome.hash))
+        policy = ledger.rules.book.by_hash(policy_id, outcome.hash)
+        results.append((fen, [(cap.id, cap.period) for cap in policy.caps] if policy else []))
+    # The hot loop: integer fen per (unit, settling body) and per ceiling window; names later.
+    per_group: dict[tuple[int, str | None], list[int]] = {}
+    group_window: dict[tuple, int] = defaultdict(int)
+    windows: dict[tuple[str, dt.date], str] = {}
+    for row, reading, day in zip(rows, group_reading, group_day):
+        result = results[reading]
+        if result is None:
+            continue
+        if result.__class__ is str:
+            skipped.append((0, f"{units[row[0]].code} ×{row[-1]}: {result}"))
+            continue
+        fen, caps = result
+        count = row[-1]
+        amount = count * fen
+        payee_key = (row[0], row[1])
+        entry = per_group.get(payee_key)
+        if entry is None:
+            entry = per_group[payee_key] = [0, 0]
         entry[0] += count
-        entry[1] += count * fen
-        for cap in caps:
-            window = windows.get((cap.period, first_day))
+        entry[1] += amount
+        for cap_id, cap_period in caps:
+            window = windows.get((cap_period, day))
             if window is None:
-                window = windows[(cap.period, first_day)] = _window(cap.period, first_day)
-            window_gross[(cap.id, payee, window, payee, unit_id)] += count * fen
+                window = windows[(cap_period, day)] = _window(cap_period, day)
+            group_window[(cap_id, payee_key, window)] += amount
+    payees = {key: payee_name(ledger, units[key[0]].name, key[1]) for key in per_group}
+    per_payee: dict[tuple[str, int], list] = {}
+    for (unit_id, settled_by), (count, gross) in per_group.items():
+        entry = per_payee.setdefault((payees[(unit_id, settled_by)], unit_id), [0, 0])
+        entry[0] += count
+        entry[1] += gross
+    window_gross: dict[tuple, int] = defaultdict(int)
+    for (cap_id, payee_key, window), gross in group_window.items():
+        payee = payees[payee_key]
+        window_gross[(cap_id, payee, window, payee, payee_key[0])] += gross
     # Ceilings: a per-payee window pays min(room left after closed periods, its gross).
     prior = _prior_paid(uow, policy_id, period, [cap for p in spec.versions for cap in p.caps])
     cut: dict[tuple[str, int], int] = defaultdict(int)
@@ -348,14 +383,122 @@ def _aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
     return True
 
 
-def _month_expr(dialect: str, column):  # noqa: ANN001, ANN202
-    """The month of a date as a group key. A period never spans two years, so the month number
-    alone is enough, and it is the cheapest thing either database can compute per row."""
-    from sqlalchemy import func
+_AGGREGATE_WORK_MEM = "64MB"
 
-    if dialect == "postgresql":
-        return func.date_part("month", column)
-    return func.substr(column, 6, 2)  # SQLite keeps dates as ISO text
+
+def _getter(places: list[int]):  # noqa: ANN202
+    """row → the tuple of its values at ``places``."""
+    from operator import itemgetter
+
+    if not places:
+        return lambda row: ()
+    if len(places) == 1:
+        place = places[0]
+        return lambda row: (row[place],)
+    return itemgetter(*places)
+
+
+def _segments(period: Period, versions) -> list[tuple[dt.date, int]]:  # noqa: ANN001
+    """The period cut at every month start and every version boundary inside it: (first day,
+    index of the version in force, -1 for none) per piece, in date order. Every day of a piece
+    is in one month and under one version, so its first day stands for all of them."""
+    cuts = {period.starts_on}
+    year, month = period.starts_on.year, period.starts_on.month
+    while True:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        first = dt.date(year, month, 1)
+        if first > period.ends_on:
+            break
+        cuts.add(first)
+    for version in versions:
+        for day in (version.effective_from, version.effective_until + dt.timedelta(days=1) if version.effective_until else None):
+            if day is not None and period.starts_on < day <= period.ends_on:
+                cuts.add(day)
+    return [(day, next((i for i, v in enumerate(versions) if v.in_force(day)), -1)) for day in sorted(cuts)]
+
+
+def _value_classes(ledger: Ledger, policy_id: str, period: Period, spec: _Inputs, segments, keep) -> tuple[dict, dict]:  # noqa: ANN001
+    """What the policy can tell apart in each enumerated input, whatever the other inputs hold
+    and under every version in the period — found by evaluating every combination of the
+    inputs' values (every code and "missing"), so only when all inputs are enumerations or
+    booleans and the combinations are few; otherwise ({}, {}).
+
+    * classes: input → its codes split into classes whose members give the same result (amount
+      in fen, version, or the same error); not for ``keep`` (the payee columns). A value outside
+      the codes, or missing, is never merged with anything.
+    * unpaid: input → (codes, missing too) that pay nothing and raise no error in every
+      combination: cases holding them add nothing to any total."""
+    import itertools
+
+    from ..store.schema import CaseRow
+
+    names = [name for name, _, _ in spec.exprs]
+    if not names or any(convert is not None for _, _, convert in spec.exprs):
+        return {}, {}
+    domains: list[list[Any]] = []
+    for name in names:
+        fdefs = [v.fields[name] for v in spec.versions if name in v.fields]
+        if not fdefs or any(f.type not in ("enum", "bool") or (f.type == "enum" and f.enum_def is None) for f in fdefs):
+            return {}, {}
+        values: list[Any] = []
+        for f in fdefs:
+            values += list(f.enum_def.labels) if f.type == "enum" else [True, False]  # type: ignore[union-attr]
+        domains.append([*dict.fromkeys(values), None])
+    days = list({version: day for day, version in reversed(segments)}.values())
+    total = len(days)
+    for domain in domains:
+        total *= len(domain)
+    if total > 20_000:
+        return {}, {}
+    combos = list(itertools.product(*domains))
+    cases = [{spec.date_field: day, **dict(zip(names, combo))} for day in days for combo in combos]
+    results = []
+    for outcome in ledger.rules.evaluate_batch(policy_id, cases, period.ends_on):
+        if isinstance(outcome, EvaluationError):
+            results.append(("error", outcome.message("zh")))
+        else:
+            results.append((to_fen(Decimal(outcome.outputs.get("amount", 0))), outcome.hash, outcome.version))
+    columns = CaseRow.__table__.c
+    kept = {id(col) for col in keep}
+    classes: dict[str, list[list[str]]] = {}
+    unpaid: dict[str, tuple[list[str], bool]] = {}
+    for place, (name, expr, _) in enumerate(spec.exprs):
+        fdefs = [v.fields[name] for v in spec.versions if name in v.fields]
+        if fdefs[0].type != "enum" or expr is not columns.get(name):
+            continue
+        by_signature: dict[tuple, list[str]] = defaultdict(list)
+        zero: list[Any] = []
+        for value in domains[place]:
+            signature = tuple(
+                results[d * len(combos) + i]
+                for d in range(len(days)) for i, combo in enumerate(combos) if combo[place] == value
+            )
+            if all(r[0] != "error" and r[0] <= 0 for r in signature):
+                zero.append(value)
+            elif value is not None:
+                by_signature[signature].append(value)
+        codes = [v for v in zero if v is not None]
+        if codes:
+            unpaid[name] = (codes, None in zero)
+        merged = [members for members in by_signature.values() if len(members) > 1]
+        if merged and id(expr) not in kept:
+            classes[name] = merged
+    return classes, unpaid
+
+
+def _class_expr(column, classes: list[list[str]]):  # noqa: ANN001, ANN202
+    """The column with each class's members replaced by the class's first member."""
+    from sqlalchemy import case as sql_case
+    from sqlalchemy import literal
+
+    return sql_case(*((column.in_(members[1:]), literal(members[0])) for members in classes), else_=column)
+
+
+def _segment_expr(column, segments: list[tuple[dt.date, int]]):  # noqa: ANN001, ANN202
+    """The index of the piece a date falls in (the date is known to be inside the period)."""
+    from sqlalchemy import case as sql_case
+
+    return sql_case(*((column < start, i) for i, (start, _) in enumerate(segments[1:])), else_=len(segments) - 1)
 
 
 def _case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period, units, skipped) -> list[PayoutLine]:  # noqa: ANN001
