@@ -125,3 +125,13 @@ def test_overdue_filter_agrees_with_the_per_case_definition(many):
             assert [c.id for c in shown] == _python_order(per_case, sort, descending), (sort, descending)
     only_major = [c.id for c in per_case if c.severity == "major"]
     assert [c.id for c in _all_pages(many, 50, overdue=True, severity="major", memo=memo)[0]] == only_major
+
+
+def test_statistics_count_the_same_overdue_cases(many):
+    from tiaojie.ledger.stats import compute_stats
+
+    with many.uow() as uow:
+        per_case = {c.id for c in uow.cases.list(CaseFilter(open_only=True)) if cases.overdue_days(many, uow, c, AS_OF) > 0}
+    assert compute_stats(many, as_of=AS_OF)[-1].overdue == len(per_case)
+    by_unit = compute_stats(many, by="unit", as_of=AS_OF)
+    assert sum(r.overdue for r in by_unit[:-1]) == len(per_case)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..store.repository import CaseFilter
 from ..store.schema import AdjustmentRow, PayoutLineRow
-from .cases import OPEN_STATUSES, overdue_days
+from .cases import OPEN_STATUSES, overdue_days, overdue_scan  # noqa: F401 - overdue_days kept for importers
 from .context import Ledger
 from .periods import parse_period
 
@@ -58,6 +58,7 @@ def compute_stats(ledger: Ledger, *, by: GroupBy = "none", period: str | None = 
                 raise NotFound("unknown_unit", unit=unit, hint="")
             flt.unit_ids = uow.units.subtree_ids(found.id)  # type: ignore[arg-type]
         cases = uow.cases.list(flt)
+        late = {row[0] for row, days in overdue_scan(ledger, uow, flt, as_of) if days > 0}  # in bulk
         rows: dict[str, StatRow] = {}
         total = StatRow("total", "合计")
         for case in cases:
@@ -70,7 +71,7 @@ def compute_stats(ledger: Ledger, *, by: GroupBy = "none", period: str | None = 
             else:
                 key, label = "all", "全部"
             row = rows.setdefault(key, StatRow(key, label))
-            is_overdue = case.status in OPEN_STATUSES and overdue_days(ledger, uow, case, as_of) > 0
+            is_overdue = case.status in OPEN_STATUSES and case.id in late
             for target in (row, total):
                 target.received += 1
                 target.settled += case.status == "settled"
