@@ -4,6 +4,10 @@ A cap limits the total (and optionally the number of paid cases) per payee — o
 month, quarter or year. Cases are paid in the order they were settled (then by case id, so the
 result never depends on input order); the case that crosses the ceiling is paid the remainder and
 later ones nothing. Several caps apply one after another to what the previous one left.
+
+A cap is a window of money, not of policy versions: when a new version of the policy takes effect
+mid-month, a cap with the same id keeps counting what the month has already paid, and each case is
+held to the ceiling of the version that priced it.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class PayableCase:
     on: dt.date  # the date that places it in a period (the settlement date)
     amount: Decimal
     unit: str | None = None
+    caps: tuple[Cap, ...] | None = None  # the caps of the version that priced it; None: the call's
 
 
 @dataclass
@@ -54,34 +59,42 @@ class PayoutLine:
         return self.computed - self.paid
 
 
-def apply_caps(cases: Iterable[PayableCase], caps: list[Cap]) -> list[PayoutLine]:
-    """Payout lines in settlement order; `paid` never exceeds `computed` nor any ceiling."""
-    lines = [PayoutLine(c.case_id, c.payee, c.unit, c.on, c.amount, c.amount) for c in cases]
-    lines.sort(key=lambda line: (line.on, line.case_id))
-    for cap in caps:
-        totals: dict[tuple[str | None, str], Decimal] = {}
-        counts: dict[tuple[str | None, str], int] = {}
-        for line in lines:
+def apply_caps(cases: Iterable[PayableCase], caps: list[Cap] | None = None) -> list[PayoutLine]:
+    """Payout lines in settlement order; `paid` never exceeds `computed` nor any ceiling.
+
+    Each case passes through its own version's caps (`PayableCase.caps`), else `caps`; running
+    totals are kept per cap id, holder and window, so versions share a window."""
+    ordered = sorted(cases, key=lambda c: (c.on, c.case_id))
+    lines = []
+    totals: dict[tuple[str, str | None, str], Decimal] = {}
+    counts: dict[tuple[str, str | None, str], int] = {}
+    for case in ordered:
+        line = PayoutLine(case.case_id, case.payee, case.unit, case.on, case.amount, case.amount)
+        lines.append(line)
+        applied = []
+        for cap in case.caps if case.caps is not None else (caps or []):
             if line.paid <= 0:
-                continue
+                break
             holder = line.payee if cap.per == "payee" else line.unit
-            key = (holder, period_key(line.on, cap.period))
+            key = (cap.id, holder, period_key(line.on, cap.period))
             so_far = totals.get(key, Decimal(0))
-            paid_cases = counts.get(key, 0)
             allowed = line.paid
             if cap.max is not None:
                 allowed = min(allowed, max(cap.max - so_far, Decimal(0)))
-            if cap.max_cases is not None and paid_cases >= cap.max_cases:
+            if cap.max_cases is not None and counts.get(key, 0) >= cap.max_cases:
                 allowed = Decimal(0)
             if allowed < line.paid:
                 line.capped_by.append(cap.id)
                 line.notes.append(Localized(
                     "explain_cap", title=Localized("label", zh=cap.title, en=cap.title_en or cap.title),
-                    detail=Localized("cap_detail", period=key[1], so_far=format_yuan(so_far),
+                    detail=Localized("cap_detail", period=key[2], so_far=format_yuan(so_far),
                                      paid=format_yuan(allowed), computed=format_yuan(line.paid)),
                 ))
                 line.paid = allowed
-            totals[key] = so_far + line.paid
+            applied.append(key)
+        # Windows count what was finally paid, after every cap had its say.
+        for key in applied:
+            totals[key] = totals.get(key, Decimal(0)) + line.paid
             if line.paid > 0:
-                counts[key] = paid_cases + 1
+                counts[key] = counts.get(key, 0) + 1
     return lines

@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
@@ -529,13 +529,19 @@ def _case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Peri
             continue
         payee = payee_name(ledger, units[unit_id].name, settled_by)
         key = f"{case_id:012d}"
-        by_version[outcome.hash].append(PayableCase(key, payee, on, gross, unit=str(unit_id)))
+        policy = ledger.rules.book.by_hash(policy_id, outcome.hash)
+        caps = tuple(policy.caps) if policy else ()
+        by_version[outcome.hash].append(PayableCase(key, payee, on, gross, unit=str(unit_id), caps=caps))
         meta[key] = (case_id, unit_id, outcome)
     prior = _prior_payable(uow, policy_id, period)
     lines: list[PayoutLine] = []
-    for version_hash, payable in by_version.items():
-        policy = ledger.rules.book.by_hash(policy_id, version_hash)
-        for line in apply_caps(prior + payable, policy.caps if policy else []):
+    # One pass over every version's cases: a ceiling is a window of money that versions share.
+    versions = list(by_version.values())
+    if versions:
+        payable_all = [case for payable in versions for case in payable]
+        latest_caps = tuple(ledger.rules.book.versions(policy_id)[-1].caps) if policy_id in ledger.rules.book.policies else ()
+        prior_capped = [replace(p, caps=p.caps if p.caps is not None else latest_caps) for p in prior]
+        for line in apply_caps(prior_capped + payable_all):
             if line.case_id not in meta:
                 continue  # paid in a closed period: it only used up the ceiling
             case_id, unit_id, outcome = meta[line.case_id]
