@@ -45,9 +45,8 @@ SETTLED_BY = ["village_committee", "village_group", "mediation_committee", "town
 CATEGORIES = ["neighbour", "marriage_family", "housing_land", "contract", "damages", "forest_land", "labour", "other"]
 
 
-def fill(engine, cases: int, seed: int = 7) -> None:  # noqa: ANN001
-    rng = random.Random(seed)
-    now = dt.datetime.now(dt.timezone.utc)
+def insert_county(engine) -> list[int]:  # noqa: ANN001
+    """One county, 16 townships, 210 village stations (冷水江's tiers); returns the village ids."""
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO units (id, code, name, level, parent_id) VALUES (1, 'C', '县', 'county', NULL)"))
         for t in range(16):
@@ -55,10 +54,17 @@ def fill(engine, cases: int, seed: int = 7) -> None:  # noqa: ANN001
                          {"i": 2 + t, "c": f"T{t:02d}", "n": f"乡镇{t:02d}"})
         villages = []
         for v in range(210):
-            uid = 100 + v
-            villages.append(uid)
+            villages.append(100 + v)
             conn.execute(text("INSERT INTO units (id, code, name, level, parent_id) VALUES (:i, :c, :n, 'village', :p)"),
-                         {"i": uid, "c": f"V{v:03d}", "n": f"村{v:03d}", "p": 2 + v % 16})
+                         {"i": 100 + v, "c": f"V{v:03d}", "n": f"村{v:03d}", "p": 2 + v % 16})
+    return villages
+
+
+def fill(engine, cases: int, seed: int = 7) -> None:  # noqa: ANN001
+    rng = random.Random(seed)
+    now = dt.datetime.now(dt.timezone.utc)
+    villages = insert_county(engine)
+    with engine.begin() as conn:
         conn.execute(text("INSERT INTO periods (key, kind, starts_on, ends_on, status, closed_by) "
                           "VALUES ('2026-01', 'month', :a, :b, 'closed', 'bench')"),
                      {"a": dt.date(2026, 1, 1), "b": dt.date(2026, 1, 31)})

@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
+from impact import insert_county  # noqa: E402  (bench/ is on sys.path when run as a script)
 from tiaojie.ledger import cases as case_service  # noqa: E402
 from tiaojie.ledger.context import Ledger  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
@@ -62,16 +63,7 @@ PAGE = 100
 def fill(engine, cases: int, open_share: float, seed: int = 11) -> None:  # noqa: ANN001
     rng = random.Random(seed)
     now = dt.datetime.now(dt.timezone.utc)
-    with engine.begin() as conn:
-        conn.execute(text("INSERT INTO units (id, code, name, level, parent_id) VALUES (1, 'C', '县', 'county', NULL)"))
-        for t in range(16):
-            conn.execute(text("INSERT INTO units (id, code, name, level, parent_id) VALUES (:i, :c, :n, 'township', 1)"),
-                         {"i": 2 + t, "c": f"T{t:02d}", "n": f"乡镇{t:02d}"})
-        villages = []
-        for v in range(210):
-            villages.append(100 + v)
-            conn.execute(text("INSERT INTO units (id, code, name, level, parent_id) VALUES (:i, :c, :n, 'village', :p)"),
-                         {"i": 100 + v, "c": f"V{v:03d}", "n": f"村{v:03d}", "p": 2 + v % 16})
+    villages = insert_county(engine)
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
