@@ -56,13 +56,17 @@ class _Repo:
     def __init__(self, session: Session):
         self.session = session
 
+    def _insert(self, row_class, model):  # noqa: ANN001, ANN202
+        """Insert one model as a row and return the row (with its generated id)."""
+        row = row_class(**row_values(model))
+        self.session.add(row)
+        self.session.flush()
+        return row
+
 
 class UnitRepository(_Repo):
     def add(self, unit: m.Unit) -> m.Unit:
-        row = UnitRow(**row_values(unit))
-        self.session.add(row)
-        self.session.flush()
-        return from_row(row)
+        return from_row(self._insert(UnitRow, unit))
 
     def get(self, unit_id: int) -> m.Unit | None:
         row = self.session.get(UnitRow, unit_id)
@@ -101,10 +105,7 @@ class UnitRepository(_Repo):
 
 class UserRepository(_Repo):
     def add(self, user: m.User) -> m.User:
-        row = UserRow(**row_values(user))
-        self.session.add(row)
-        self.session.flush()
-        return from_row(row)
+        return from_row(self._insert(UserRow, user))
 
     def by_name(self, name: str) -> m.User | None:
         row = self.session.execute(select(UserRow).where(UserRow.name == name)).scalar_one_or_none()
@@ -156,9 +157,7 @@ class CaseFilter:
 
 class CaseRepository(_Repo):
     def add(self, case: m.Case) -> m.Case:
-        row = CaseRow(**row_values(case))
-        self.session.add(row)
-        self.session.flush()
+        row = self._insert(CaseRow, case)
         for esc in case.escalations:
             self.add_escalation(row.id, esc)
         return from_row(row, escalations=self._escalations(row.id) if case.escalations else [])
@@ -341,10 +340,7 @@ class CaseRepository(_Repo):
 
 class OutcomeRepository(_Repo):
     def add(self, outcome: m.Outcome) -> m.Outcome:
-        row = OutcomeRow(**row_values(outcome))
-        self.session.add(row)
-        self.session.flush()
-        return from_row(row)
+        return from_row(self._insert(OutcomeRow, outcome))
 
     def latest(self, case_id: int, policy_id: str) -> m.Outcome | None:
         row = self.session.execute(
@@ -428,10 +424,7 @@ class PayoutRepository(_Repo):
 
 class AdjustmentRepository(_Repo):
     def add(self, adj: m.Adjustment) -> m.Adjustment:
-        row = AdjustmentRow(**row_values(adj))
-        self.session.add(row)
-        self.session.flush()
-        return from_row(row)
+        return from_row(self._insert(AdjustmentRow, adj))
 
     def for_period(self, period_id: int) -> list[m.Adjustment]:
         rows = self.session.execute(select(AdjustmentRow).where(AdjustmentRow.period_id == period_id).order_by(AdjustmentRow.id))
@@ -444,10 +437,7 @@ class AdjustmentRepository(_Repo):
 
 class BanquetRepository(_Repo):
     def add(self, filing: m.BanquetFiling) -> m.BanquetFiling:
-        row = BanquetFilingRow(**row_values(filing))
-        self.session.add(row)
-        self.session.flush()
-        return from_row(row)
+        return from_row(self._insert(BanquetFilingRow, filing))
 
     def list(self, *, unit_ids: set[int] | None = None, between: tuple[dt.date, dt.date] | None = None) -> list[m.BanquetFiling]:
         stmt = select(BanquetFilingRow)
