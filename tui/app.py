@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from tiaojie.rules.service import ActiveRules, Rules
 
-from .backend import Backend, as_active, describe_error
+from .backend import Backend, LedgerOpening, as_active, describe_error
 from .strings import Lang, tr
 from .widgets import MessageDialog
 
@@ -64,7 +64,7 @@ class TiaojieApp(App[None]):
         self.title = tr("app_title", backend.lang)
         self._bindings.bind("ctrl+q", "quit", description=tr("quit", backend.lang), priority=True)
         self._bindings.bind("f12", "save_screenshot", description=tr("screenshot", backend.lang), show=False)
-        if backend.ledger is None or backend.user is not None:
+        if not backend.has_ledger or backend.user is not None:
             self._offer_screens()
 
     def _offer_screens(self) -> None:
@@ -84,15 +84,20 @@ class TiaojieApp(App[None]):
         return tr(key, self.backend.lang, **params)
 
     def user_line(self) -> str:
-        if self.backend.ledger is None or self.backend.user is None:
+        backend = self.backend
+        if not backend.has_ledger or backend.user is None:
             return self.t("app_sub_rules_only")
         if getattr(self, "_user_line", None) is None:
-            from . import ledger_api
+            if backend.unit_name is None:
+                from . import ledger_api
 
-            try:
-                self._user_line = ledger_api.user_line(self.backend)
-            except Exception:  # noqa: BLE001 - the subtitle is a courtesy; never fail a screen for it
-                return self.backend.user.name
+                try:
+                    backend.unit_name = ledger_api.unit_name(backend)
+                except Exception:  # noqa: BLE001 - the subtitle is a courtesy; never fail a screen for it
+                    return backend.user.name
+            user = backend.user
+            self._user_line = self.t("app_sub_user", user=user.name, role=self.t(f"role_{user.role}"),
+                                     unit=backend.unit_name or "—")
         return self._user_line
 
     def unit_choices(self) -> list[tuple[Any, Any]]:
@@ -125,7 +130,7 @@ class TiaojieApp(App[None]):
 
     # --- navigation ----------------------------------------------------------------------------
     def on_mount(self) -> None:
-        if not self.offered and self.backend.ledger is not None:
+        if not self.offered and self.backend.has_ledger:
             from .screens.login import LoginDialog
 
             self.push_screen(LoginDialog(self.backend), self._signed_in)
@@ -136,6 +141,20 @@ class TiaojieApp(App[None]):
         first = self.start if self.start in self.offered else (self.offered[0] if self.offered else None)
         if first:
             self.switch_mode(first)
+        # A ledger known at a glance opens once the first screen is on the terminal.
+        self.call_after_refresh(self.backend.start_opening, self._ledger_opened_in_thread)
+
+    def _ledger_opened_in_thread(self, error: BaseException | None) -> None:
+        try:
+            self.call_from_thread(self._ledger_opened, error)
+        except RuntimeError:  # the app has already closed
+            pass
+
+    def _ledger_opened(self, error: BaseException | None) -> None:
+        if error is not None:
+            self.show_error(error)
+            return
+        self._user_line = None  # the ledger's own record of the user from now on
 
     def _signed_in(self, user: Any) -> None:
         if user is None:
@@ -193,6 +212,11 @@ def make_app(
 
     With a database and no rules directory, the rules in force are the set last activated in
     that ledger (else ./rules or the bundled set) — as for the ledger's commands."""
+    lang = "en" if str(lang).startswith("en") else "zh"
+    if ledger is None and isinstance(store, (str, Path)) and isinstance(user, str) and user:
+        app = _app_at_a_glance(rules, str(store), user, lang, today, start)
+        if app is not None:
+            return app
     opened = isinstance(rules, (ActiveRules, Rules))
     if ledger is None and store is not None:
         from . import ledger_api
@@ -201,13 +225,49 @@ def make_app(
     if rules is None or (ledger is not None and not opened and store is not None):
         rules = ledger.rules if ledger is not None else None
     active = as_active(rules)
-    backend = Backend(active=active, lang="en" if str(lang).startswith("en") else "zh", today=today)
+    backend = Backend(active=active, lang=lang, today=today)
     if ledger is not None:
         from . import ledger_api
 
         ledger.rules = active.current
         backend.ledger = ledger
         backend.user = ledger_api.resolve_user(ledger, user)
+    return TiaojieApp(backend, start=start)
+
+
+def _app_at_a_glance(rules: Any, store: str, user: str, lang: Lang, today: dt.date | None,
+                     start: str | None) -> TiaojieApp | None:
+    """The app on a SQLite ledger, its first screen painted from a glance at the database (who
+    the user is, the rule set in force); the ledger itself opens in a thread right after the
+    first paint (see `tiaojie.ledger.glance`). None when a glance cannot tell: open in full."""
+    from tiaojie.ledger.glance import glance
+
+    seen = glance(store, user)
+    if seen is None:
+        return None
+    active = as_active(rules if rules is not None else seen.rules_dir)
+    explicit = rules is not None
+
+    def open_in_full() -> tuple[Any, Any]:
+        from tiaojie.ledger.access import resolve_user
+        from tiaojie.ledger.context import open_ledger
+        from tiaojie.rules.service import open_rules
+
+        expected = active.current
+
+        def load(directory: Path) -> Rules:
+            same = Path(directory).resolve() == Path(expected.book.directory).resolve()
+            return expected if same or explicit else open_rules(directory)
+
+        opened = open_ledger(store if "://" in store else f"sqlite:///{Path(store).resolve()}",
+                             active.directory if explicit else None, today=today, load_rules=load)
+        if opened.rules is not expected:  # another set was activated since the glance
+            active.adopt(opened.rules)
+        return opened, resolve_user(opened, user)
+
+    backend = Backend(active=active, lang=lang, user=seen.user, today=today)
+    backend.unit_name = seen.unit_name
+    backend.open_ledger_later(LedgerOpening(open_in_full))
     return TiaojieApp(backend, start=start)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from rich.text import Text
 
@@ -78,16 +78,102 @@ class LiveResult:
     escalations: list[PolicyResult]
 
 
-@dataclass
+class LedgerOpening:
+    """The ledger, opened in a thread once the first screen is painted. Whoever needs it first
+    waits for it — or opens it right there when the thread was never started."""
+
+    def __init__(self, open_ledger: Callable[[], tuple[Any, Any]]):
+        self._open = open_ledger
+        self._lock = threading.Lock()
+        self._started = False
+        self._done = threading.Event()
+        self._result: tuple[Any, Any] | None = None
+        self._error: BaseException | None = None
+
+    def start(self, on_done: Callable[[BaseException | None], None] | None = None) -> None:
+        """Open in a thread; `on_done(error or None)` is called from that thread when it ends."""
+        if self._claim():
+            def run() -> None:
+                self._run()
+                if on_done is not None:
+                    on_done(self._error)
+
+            threading.Thread(target=run, name="ledger-open", daemon=True).start()
+
+    def result(self) -> tuple[Any, Any]:
+        """(ledger, user); raises what opening raised."""
+        if self._claim():
+            self._run()
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def _claim(self) -> bool:
+        with self._lock:
+            first, self._started = not self._started, True
+            return first
+
+    def _run(self) -> None:
+        try:
+            self._result = self._open()
+        except BaseException as exc:  # noqa: BLE001 - kept, raised to each caller that needs the ledger
+            self._error = exc
+        finally:
+            self._done.set()
+
+
 class Backend:
     """The dependencies of the app, built once (by `make_app`) and shared by every screen."""
 
-    active: ActiveRules
-    lang: Lang = "zh"
-    ledger: Any | None = None  # tiaojie.ledger.context.Ledger
-    user: Any | None = None  # tiaojie.ledger.models.User
-    today: dt.date | None = None
-    loaded_at: dt.datetime = field(default_factory=dt.datetime.now)
+    def __init__(self, active: ActiveRules, lang: Lang = "zh", ledger: Any | None = None,
+                 user: Any | None = None, today: dt.date | None = None):
+        self.active = active
+        self.lang: Lang = lang
+        self._ledger = ledger  # tiaojie.ledger.context.Ledger
+        self._opening: LedgerOpening | None = None
+        self.user = user  # tiaojie.ledger.models.User (or, until the ledger is open, its glance)
+        self.unit_name: str | None = None  # the user's unit, when already known
+        self.today = today
+        self.loaded_at = dt.datetime.now()
+
+    # --- the ledger ----------------------------------------------------------------------------
+    @property
+    def has_ledger(self) -> bool:
+        """A database is (or is being) opened: the screens that need one are offered."""
+        return self._ledger is not None or self._opening is not None
+
+    @property
+    def ledger(self) -> Any | None:
+        """The open ledger; waits for it while it is being opened (call from workers)."""
+        opening = self._opening
+        if opening is not None:
+            ledger, user = opening.result()
+            if self._opening is opening:
+                self._ledger, self._opening = ledger, None
+                if user is not None:
+                    self.user = user
+        return self._ledger
+
+    @ledger.setter
+    def ledger(self, value: Any | None) -> None:
+        self._ledger, self._opening = value, None
+
+    def open_ledger_later(self, opening: LedgerOpening) -> None:
+        self._opening = opening
+
+    def start_opening(self, on_done: Callable[[BaseException | None], None] | None = None) -> None:
+        if self._opening is not None:
+            self._opening.start(on_done)
+
+    @property
+    def ledger_ready(self) -> bool:
+        return self._opening is None or self._opening.done
 
     # --- who, what -----------------------------------------------------------------------------
     @property
@@ -99,14 +185,14 @@ class Backend:
         return getattr(self.user, "role", None) or "admin"
 
     def date(self) -> dt.date:
-        if self.ledger is not None and hasattr(self.ledger, "date"):
-            return self.ledger.date()
+        if self._ledger is not None and hasattr(self._ledger, "date"):
+            return self._ledger.date()
         return self.today or dt.date.today()
 
     def screens(self) -> list[str]:
         """The screens this user is offered, in menu order."""
         allowed = ROLE_SCREENS.get(self.role, ROLE_SCREENS["mediator"])
-        return [s for s in SCREEN_ORDER if s in allowed and (self.ledger is not None or s not in LEDGER_SCREENS)]
+        return [s for s in SCREEN_ORDER if s in allowed and (self.has_ledger or s not in LEDGER_SCREENS)]
 
     # --- vocabulary ----------------------------------------------------------------------------
     def field(self, name: str):
@@ -160,7 +246,7 @@ class Backend:
     def reload(self) -> Rules:
         """Swap in the rules on disk if they load whole; on RuleSetError the old set stays."""
         fresh = self.active.reload()
-        if self.ledger is not None:
+        if self.has_ledger:
             self.ledger.rules = fresh
         self.loaded_at = dt.datetime.now()
         return fresh

@@ -74,14 +74,14 @@ def list_users(ledger: Ledger) -> list[tuple[Any, str]]:
         return [(u, units[u.unit_id].name if u.unit_id in units else "") for u in uow.users.list()]
 
 
-def user_line(backend: Any) -> str:
+def unit_name(backend: Any) -> str:
+    """The name of the acting user's unit ("" for none)."""
     user = backend.user
-    unit = ""
-    if user.unit_id is not None:
-        with backend.ledger.uow() as uow:
-            found = uow.units.get(user.unit_id)
-            unit = found.name if found else ""
-    return tr("app_sub_user", backend.lang, user=user.name, role=tr(f"role_{user.role}", backend.lang), unit=unit or "—")
+    if user.unit_id is None:
+        return ""
+    with backend.ledger.uow() as uow:
+        found = uow.units.get(user.unit_id)
+        return found.name if found else ""
 
 
 def unit_choices(backend: Any) -> list[tuple[str, Any]]:

@@ -34,7 +34,8 @@ def many(ledger, org):  # noqa: ANN001, ANN201
         made.append(Case(
             unit_id=rng.choice(units), number=f"P{rng.randrange(10_000):04d}-{i}", category=rng.choice(CATEGORIES),
             severity=rng.choice(SEVERITY_ORDER), urgency=rng.choice(["normal", "normal", "urgent"]),
-            persons_involved=rng.choice([2, 3, 5, 30, 40]), amount_involved=Decimal(rng.choice([0, 500, 20000, 1000000])),
+            persons_involved=rng.choice([2, 3, 5, 29, 30, 31, 40]),
+            amount_involved=Decimal(rng.choice(["0", "500", "20000", "999999.99", "1000000", "1000000.01", "3000000"])),
             received_on=received, settled_on=settled, status=status,
             settled_by="village_committee" if settled else None, needs_verification=rng.random() < 0.3,
             level=rng.choice(["village", "village", "township", "county"]), parties=["甲", "乙"],

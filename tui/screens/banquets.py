@@ -61,14 +61,14 @@ class BanquetScreen(BaseScreen):
                     yield Button(self.t("b_file"), variant="primary", id="banquet-file")
             with Vertical(id="banquet-result"):
                 yield Static("", id="banquet-verdict")
-                if self.backend.ledger is not None:
+                if self.backend.has_ledger:
                     yield Static(plain(self.t("b_recent"), "bold"), classes="panel-title")
                     yield DataTable(id="banquet-recent", cursor_type="row")
         yield footer
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.query_one("#b-household", Input).focus)
-        if self.backend.ledger is not None:
+        if self.backend.has_ledger:
             table = self.query_one("#banquet-recent", DataTable)
             for key in ("b_household", "b_occasion", "b_date", "b_violations"):
                 table.add_column(self.t(key, count="") if key == "b_violations" else self.t(key))
@@ -172,7 +172,7 @@ class BanquetScreen(BaseScreen):
         if errors:
             self.notify(self.t("v_fix_first", count=len(errors)), severity="warning", markup=False)
             return
-        if self.backend.ledger is None:
+        if not self.backend.has_ledger:
             self.notify(self.t("saved_local"), severity="warning", markup=False)
             return
         self.file_banquet(values)

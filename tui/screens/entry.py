@@ -87,7 +87,7 @@ class EntryScreen(BaseScreen):
         with Horizontal(id="entry"):
             with VerticalScroll(id="entry-form"):
                 yield Static(plain(self.t("new_case"), "bold"), id="entry-title")
-                if self.backend.ledger is not None and self.backend.role != "mediator":
+                if self.backend.has_ledger and self.backend.role != "mediator":
                     with Horizontal(classes="field-row"):
                         yield Label(plain(self.t("f_unit")), classes="field-label")
                         yield Select(self.tapp.unit_choices(), prompt=self.t("choose"), id="f-unit", compact=True)
@@ -315,7 +315,7 @@ class EntryScreen(BaseScreen):
             first = next(spec.name for spec in FORM if spec.name in errors)
             self.query_one(f"#f-{first}").focus()
             return
-        if self.backend.ledger is None:
+        if not self.backend.has_ledger:
             self.notify(self.t("saved_local"), severity="warning", markup=False)
             return
         unit = None

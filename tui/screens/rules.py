@@ -38,7 +38,7 @@ class RulesScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        if self.backend.ledger is not None:
+        if self.backend.has_ledger:
             self._bindings.bind("i", "impact", description=self.t("r_impact"))
             if self.backend.role in ("policy", "admin"):
                 self._bindings.bind("a", "activate", description=self.t("r_activate"))
@@ -53,7 +53,7 @@ class RulesScreen(BaseScreen):
                 yield Button(self.t("r_test"), id="rules-test")
                 yield Button(self.t("r_lint"), id="rules-lint")
                 yield Button(self.t("r_reload"), variant="warning", id="rules-reload")
-                if self.backend.ledger is not None:
+                if self.backend.has_ledger:
                     yield Button(self.t("r_impact"), id="rules-impact")
                     if self.backend.role in ("policy", "admin"):
                         yield Button(self.t("r_activate"), variant="error", id="rules-activate")
@@ -126,11 +126,11 @@ class RulesScreen(BaseScreen):
         self.run_rules("reload")
 
     def action_impact(self) -> None:
-        if self.backend.ledger is not None:
+        if self.backend.has_ledger:
             self.run_rules("impact")
 
     def action_activate(self) -> None:
-        if self.backend.ledger is None or self.backend.role not in ("policy", "admin"):
+        if not self.backend.has_ledger or self.backend.role not in ("policy", "admin"):
             return
 
         def done(yes: bool | None) -> None:

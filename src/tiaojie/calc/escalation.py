@@ -4,6 +4,7 @@ when that date passes (小事不出村、大事不出乡; 承诺制 answer deadl
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -33,6 +34,46 @@ def next_monthly_meeting(after: dt.date, day: int) -> dt.date:
     return meeting
 
 
+@dataclass(frozen=True)
+class Step:
+    """One level's clock: the matter sits at `level` from `start` and must be answered by `due`."""
+
+    level: str
+    start: dt.date
+    due: dt.date
+
+
+def track(section: Any, start_level: str, answer_days: int, received: dt.date, as_of: dt.date,
+          closed: bool) -> list[Step]:
+    """Where a matter received on `received` has been by `as_of`: its first level with the answer
+    deadline the rules gave it, then — when the policy moves unanswered matters up — one step
+    per deadline passed, until the top level. A closed matter stays where it started."""
+    levels = section.levels
+    due = received + dt.timedelta(days=answer_days)
+    steps = [Step(start_level, received, due)]
+    if closed or section.on_overdue != "next_level":
+        return steps
+    level = start_level
+    while as_of > due and levels.index(level) + 1 < len(levels):
+        overdue_on = due + dt.timedelta(days=1)
+        level = levels[levels.index(level) + 1]
+        due = due + dt.timedelta(days=section.deadlines[level])
+        steps.append(Step(level, overdue_on, due))
+    return steps
+
+
+def days_overdue_at(steps: list[Step], level: str | None, as_of: dt.date, closed: bool) -> int:
+    """Days past the deadline of the level that holds the case: a case still recorded at a lower
+    level is overdue from that level's deadline on, even if the next level's clock still runs."""
+    due = None
+    for step in steps:
+        if step.level == level:
+            due = step.due
+    if due is not None and as_of > due:
+        return (as_of - due).days
+    return 0 if closed else max(0, (as_of - steps[-1].due).days)
+
+
 def decide(d: Decision) -> Outcome:
     policy = d.policy
     section = policy.escalation
@@ -50,26 +91,21 @@ def decide(d: Decision) -> Outcome:
     if recorded in levels and levels.index(recorded) > levels.index(start):
         start = recorded  # the matter already went higher than the rules would start it
     answer_days = chosen.get("answer_days", section.deadlines[start])
-    due = received + dt.timedelta(days=answer_days)
+    status = d.typed.get("status")
+    closed = status in section.closed_statuses
+    steps = track(section, start, answer_days, received, d.as_of, closed)
 
     explanation = [Localized("explain_fired_plain", title=row_title(r)) for r in fired]
     deadline = Localized("on_the_spot") if answer_days == 0 else Localized("within_days", days=answer_days)
-    explanation.append(Localized("esc_start", level=level_label(start), deadline=deadline, due=due.isoformat()))
-    path = [{"level": start, "from": received.isoformat(), "due_on": due.isoformat()}]
-
-    level = start
-    status = d.typed.get("status")
-    closed = status in section.closed_statuses
+    explanation.append(Localized("esc_start", level=level_label(start), deadline=deadline, due=steps[0].due.isoformat()))
     if closed:
         explanation.append(Localized("esc_closed", status=Localized(
             "label", zh=vocab.enums["status"].label(status, "zh"), en=vocab.enums["status"].label(status, "en"))))
-    elif section.on_overdue == "next_level":
-        while d.as_of > due and levels.index(level) + 1 < len(levels):
-            overdue_on = due + dt.timedelta(days=1)
-            level = levels[levels.index(level) + 1]
-            due = due + dt.timedelta(days=section.deadlines[level])
-            path.append({"level": level, "from": overdue_on.isoformat(), "due_on": due.isoformat()})
-            explanation.append(Localized("esc_overdue", date=overdue_on.isoformat(), level=level_label(level), due=due.isoformat()))
+    for step in steps[1:]:
+        explanation.append(Localized("esc_overdue", date=step.start.isoformat(), level=level_label(step.level),
+                                     due=step.due.isoformat()))
+    path = [{"level": s.level, "from": s.start.isoformat(), "due_on": s.due.isoformat()} for s in steps]
+    level, due = steps[-1].level, steps[-1].due
     days_overdue = 0 if closed else max(0, (d.as_of - due).days)
     if days_overdue:
         explanation.append(Localized("esc_top_overdue", level=level_label(level), days=days_overdue))

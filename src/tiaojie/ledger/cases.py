@@ -16,6 +16,8 @@ from ..store.uow import SqlUnitOfWork
 from .access import check
 from .context import Ledger
 from .models import Case, Escalation, Outcome, User
+from ..calc.escalation import days_overdue_at, track
+from ..rules.classes import date_classes, number_classes
 from .periods import guard_case_write, parse_period
 
 OPEN_STATUSES = ("received", "mediating", "escalated")
@@ -384,39 +386,73 @@ def overdue_scan(ledger: Ledger, uow: SqlUnitOfWork, flt: CaseFilter, as_of: dt.
         return tuple(out)
 
     # One key per distinct reading: what the policies read, and the level the case is held at.
+    names = stored + derived
     keys = [(tuple(row[i] for i in value_at) + (extra(row) if derived else ()), row[level_at]) for row in rows]
     days: list[int | None] = [None] * len(rows)
     pending = list(range(len(rows)))
     for policy_id in ledger.escalation_policies():
         if not pending:
             break
+        # Cases the policy cannot tell apart share one evaluation: numbers on the same side of
+        # every value its conditions compare with, received dates under the same version and
+        # rows. Each case's own dates then follow from its received date (`track`).
+        versions = ledger.rules.book.versions(policy_id)
+        date_field = versions[-1].date_field
+        day_class = date_classes(versions)
+        classify = [day_class if name == date_field
+                    else number_classes(versions, name) if name in _NUMERIC_INPUTS else None
+                    for name in names]
+        if "amount_involved" in names:  # stored in fen, compared in yuan
+            at_amount = names.index("amount_involved")
+            in_yuan = classify[at_amount]
+            classify[at_amount] = (lambda fen: in_yuan(None if fen is None else from_fen(fen))) if in_yuan else None
+        received_at = names.index("received_on") if "received_on" in names else None
         index_of: dict[Any, int] = {}
         readings: list[dict[str, Any]] = []
-        levels: list[str] = []
         picks = []
         for i in pending:
-            key = keys[i]
+            values, level = keys[i]
+            key = (tuple(v if f is None else f(v) for f, v in zip(classify, values)), level)
             found = index_of.get(key)
             if found is None:
-                values, level = key
                 data = {}
-                for name, value in zip(stored + derived, values):
+                for name, value in zip(names, values):
                     if value is not None:
                         data[name] = from_fen(value) if name == "amount_involved" else value
                 found = index_of[key] = len(readings)
                 readings.append(data)
-                levels.append(level)
             picks.append(found)
-        verdicts = [None if isinstance(outcome, EvaluationError) else _days_overdue(outcome, level, as_of)
-                    for outcome, level in zip(ledger.rules.evaluate_batch(policy_id, readings, as_of), levels)]
+        verdicts = [_deadline_rule(ledger, policy_id, outcome, reading)
+                    for outcome, reading in zip(ledger.rules.evaluate_batch(policy_id, readings, as_of), readings)]
         still = []
         for i, found in zip(pending, picks):
-            if verdicts[found] is None:
+            verdict = verdicts[found]
+            received = keys[i][0][received_at] if received_at is not None else None
+            if verdict is None or received is None:
                 still.append(i)  # this policy could not judge the case: the next one may
-            else:
-                days[i] = verdicts[found]
+                continue
+            section, start, answer_days, closed = verdict
+            steps = track(section, start, answer_days, received, as_of, closed)
+            days[i] = days_overdue_at(steps, keys[i][1], as_of, closed)
         pending = still
     return [(row, d or 0) for row, d in zip(rows, days)]
+
+
+_NUMERIC_INPUTS = ("persons_involved", "amount_involved", "sessions", "escalation_count", "parties_count",
+                   "mediators_count")
+
+
+def _deadline_rule(ledger: Ledger, policy_id: str, outcome: Any, reading: dict[str, Any]) -> tuple | None:
+    """What an escalation outcome decided before any date — (section, start level, answer days,
+    closed) — or None when the policy could not judge the case."""
+    if isinstance(outcome, EvaluationError):
+        return None
+    policy = ledger.rules.book.by_hash(policy_id, outcome.hash)
+    section = policy.escalation if policy is not None else None
+    if section is None or "start_level" not in outcome.details:
+        return None
+    closed = reading.get("status") in section.closed_statuses
+    return section, outcome.details["start_level"], int(outcome.outputs["answer_days"]), closed
 
 
 def _with_open_only(flt: CaseFilter) -> CaseFilter:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import Engine
 
@@ -70,13 +70,22 @@ class Ledger:
         self.engine.dispose()
 
 
-def open_ledger(db_url: str | None = None, rules_dir: Path | str | None = None, *, today: dt.date | None = None) -> Ledger:
+def open_ledger(
+    db_url: str | None = None,
+    rules_dir: Path | str | None = None,
+    *,
+    today: dt.date | None = None,
+    load_rules: "Callable[[Path], Rules] | None" = None,
+) -> Ledger:
+    """The ledger at `db_url` with the rules of `rules_dir`, else the set in force in it.
+    `load_rules` opens a directory of rules (default `open_rules`); a caller that already holds
+    the set it expects passes one that returns it for that directory."""
     from ..rules.service import open_rules
     from .policy_changes import keep_rules, rules_in_force_dir
 
     engine = open_database(db_url)
     directory = Path(rules_dir) if rules_dir is not None else rules_in_force_dir(engine)
-    ledger = Ledger(engine=engine, rules=open_rules(directory), today=today)
+    ledger = Ledger(engine=engine, rules=(load_rules or open_rules)(directory), today=today)
     keep_rules(ledger, directory)  # outcomes computed now stay explainable after later changes
     return ledger
 

@@ -31,6 +31,7 @@ from .cases import _unit_id
 from .context import Ledger
 from .models import User
 from .periods import parse_period
+from .rule_cache import cache_dir, is_whole, kept_set_dir
 
 _COLUMNS = (
     "id", "number", "unit_id", "source", "category", "severity", "urgency", "persons_involved",
@@ -289,9 +290,8 @@ def keep_rules(ledger: Ledger, directory: Path) -> int:
 
 def _materialise(uow, files: dict[str, str], cache: Path) -> Path:  # noqa: ANN001
     """Write a kept set to a directory named by its content; an existing one is reused whole."""
-    key = hashlib.sha256("\n".join(f"{n}={h}" for n, h in sorted(files.items())).encode()).hexdigest()[:24]
-    target = cache / key
-    if (target / VOCABULARY_FILE).is_file():
+    target = kept_set_dir(files, cache)
+    if is_whole(target):
         return target
     cache.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=cache, prefix=".staging-"))
@@ -307,12 +307,6 @@ def _materialise(uow, files: dict[str, str], cache: Path) -> Path:  # noqa: ANN0
             leftover.unlink()
         staging.rmdir()
     return target
-
-
-def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(os.environ.get("TIAOJIE_CACHE") or user_cache_dir("tiaojie")) / "rulesets"
 
 
 def rules_in_force_dir(ledger_engine, fallback: Path | None = None) -> Path:  # noqa: ANN001

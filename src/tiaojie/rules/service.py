@@ -86,3 +86,8 @@ class ActiveRules:
         with self._lock:
             self._current, self.directory = fresh, target
         return fresh
+
+    def adopt(self, rules: Rules) -> None:
+        """Put a set already open (and so already whole) in force."""
+        with self._lock:
+            self._current, self.directory = rules, Path(rules.book.directory)

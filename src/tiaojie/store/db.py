@@ -15,9 +15,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from .messages import SchemaMismatch, StoreUnavailable
+from .revisions import MIGRATIONS, file_head_revision
 
 ENV_VAR = "TIAOJIE_DB"
-MIGRATIONS = Path(__file__).with_name("migrations")
 # One key for PostgreSQL's advisory lock so that two first uses of an empty database do not both
 # try to create the schema.
 _MIGRATION_LOCK = 0x7469616F6A6965  # "tiaojie"
@@ -168,46 +168,6 @@ def upgrade(engine: Engine, revision: str = "head", *, only_if_fresh: bool = Fal
     except (DBAPIError, OSError) as exc:
         raise StoreUnavailable("db_unreachable", url=safe_url(str(engine.url)), detail=_first_line(exc)) from None
     return current_revision(engine) or ""
-
-
-def file_head_revision() -> str | None:
-    """The head revision read from the migration files themselves, without importing Alembic:
-    the one revision that no file names as its ``down_revision``. None when that is not
-    clear-cut (no files, a branch, a merge): then Alembic decides."""
-    global _FILE_HEAD
-    if _FILE_HEAD is not None:
-        return _FILE_HEAD or None
-    import re
-
-    revision = re.compile(r"""^revision\s*(?::[^=]*)?=\s*['"]([^'"]+)['"]\s*$""", re.M)
-    down = re.compile(r"""^down_revision\s*(?::[^=]*)?=\s*(.+?)\s*$""", re.M)
-    revisions: set[str] = set()
-    downs: set[str] = set()
-    try:
-        for path in (MIGRATIONS / "versions").glob("*.py"):
-            source = path.read_text(encoding="utf-8")
-            found = revision.findall(source)
-            if not found:
-                continue
-            below = down.findall(source)
-            if len(found) != 1 or len(below) != 1:
-                raise ValueError(path)
-            revisions.add(found[0])
-            value = below[0]
-            if value != "None":
-                plain = re.fullmatch(r"""['"]([^'"]+)['"]""", value)
-                if plain is None:
-                    raise ValueError(path)  # a merge (a tuple): leave it to Alembic
-                downs.add(plain.group(1))
-    except (OSError, ValueError):
-        _FILE_HEAD = ""
-        return None
-    heads = revisions - downs
-    _FILE_HEAD = next(iter(heads)) if len(heads) == 1 and downs <= revisions else ""
-    return _FILE_HEAD or None
-
-
-_FILE_HEAD: str | None = None
 
 
 def stored_revisions(engine: Engine) -> list[str] | None:

@@ -1,0 +1,85 @@
+"""A glance at a SQLite ledger before the store is up: who a user is, the name of their unit, and
+which rule set is in force — read with the standard library's sqlite3 in milliseconds, where
+importing SQLAlchemy and the store takes a third of a second. The terminal UI paints its first
+screen from this and opens the ledger in full right after.
+
+It answers only what it can answer for certain. Anything else — not a SQLite file, a schema not
+at head, an unknown user, an activated set not yet written out — is None, and the caller opens
+the ledger in full first, which says what is wrong."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from ..store.revisions import file_head_revision
+from .rule_cache import is_whole, kept_set_dir
+
+
+@dataclass(frozen=True)
+class GlancedUser:
+    """The user's row as read at a glance; the ledger's own `User` replaces it once open."""
+
+    id: int
+    name: str
+    role: str
+    unit_id: int | None
+
+
+@dataclass(frozen=True)
+class Glance:
+    user: GlancedUser
+    unit_name: str  # "" when the user has no unit
+    rules_dir: Path | None  # the activated set in force; None: none activated, the default set
+
+
+def sqlite_file(store: str) -> Path | None:
+    """The file behind a store given as a path or a ``sqlite:///`` URL; None for anything else
+    (another database, an in-memory SQLite, a URL with options)."""
+    if "://" not in store:
+        return Path(store).expanduser().resolve()
+    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
+        if store.startswith(prefix):
+            rest = store[len(prefix):]
+            if rest and "?" not in rest and rest != ":memory:":
+                return Path(rest).expanduser().resolve()
+    return None
+
+
+def glance(store: str, user_name: str, cache: Path | None = None) -> Glance | None:
+    path = sqlite_file(store)
+    head = file_head_revision()
+    if path is None or head is None or not path.is_file():
+        return None
+    try:
+        # Read-only, and no journal-mode change: a glance never writes.
+        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=1)
+        try:
+            if [r for (r,) in connection.execute("SELECT version_num FROM alembic_version")] != [head]:
+                return None
+            row = connection.execute(
+                "SELECT u.id, u.name, u.role, u.unit_id, n.name FROM users u"
+                " LEFT JOIN units n ON n.id = u.unit_id WHERE u.name = ?",
+                (user_name,),
+            ).fetchone()
+            latest = connection.execute("SELECT files FROM rule_sets ORDER BY id DESC LIMIT 1").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    if row is None:
+        return None
+    rules_dir = None
+    if latest is not None:
+        try:
+            files = json.loads(latest[0])
+        except (TypeError, ValueError):
+            return None
+        rules_dir = kept_set_dir(files, cache)
+        if not is_whole(rules_dir):
+            return None  # the full open writes it out
+    user = GlancedUser(id=row[0], name=row[1], role=row[2], unit_id=row[3])
+    return Glance(user=user, unit_name=row[4] or "", rules_dir=rules_dir)

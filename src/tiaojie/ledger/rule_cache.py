@@ -1,0 +1,28 @@
+"""Where activated rule sets are written out to be loaded: one directory per set, named by the
+content of its files, under the user's cache directory (or ``TIAOJIE_CACHE``). Kept apart from
+the policy-change services so that a glance at the ledger can find a set without the store."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from ..rules.loader import VOCABULARY_FILE
+
+
+def cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("TIAOJIE_CACHE") or user_cache_dir("tiaojie")) / "rulesets"
+
+
+def kept_set_dir(files: dict[str, str], cache: Path | None = None) -> Path:
+    """The directory of a kept set (file name → content hash); it is whole once its vocabulary
+    file is there, since the set is renamed into place in one step."""
+    key = hashlib.sha256("\n".join(f"{n}={h}" for n, h in sorted(files.items())).encode()).hexdigest()[:24]
+    return (cache or cache_dir()) / key
+
+
+def is_whole(directory: Path) -> bool:
+    return (directory / VOCABULARY_FILE).is_file()

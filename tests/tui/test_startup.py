@@ -1,0 +1,110 @@
+"""Starting on a SQLite ledger: the first screen is painted from a glance at the database and the
+ledger opens right after, in a thread. What the user relies on: the screen they are offered, the
+rules in force in that ledger, saving once the ledger is open, and an error they can read — not a
+traceback — when the full open fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select, Static
+
+pytest.importorskip("sqlalchemy")
+
+from tiaojie.ledger import access  # noqa: E402
+from tiaojie.ledger import cases as case_service  # noqa: E402
+from tiaojie.ledger.context import open_ledger  # noqa: E402
+from tiaojie.ledger.policy_changes import activate  # noqa: E402
+from tiaojie.store.messages import StoreUnavailable  # noqa: E402
+
+from tui.app import make_app  # noqa: E402
+from tui.widgets import MessageDialog  # noqa: E402
+
+from .conftest import settle  # noqa: E402
+
+TODAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIAOJIE_CACHE", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def ledger_file(tmp_path: Path, rules_dir: Path) -> Path:
+    path = tmp_path / "ledger.sqlite"
+    ledger = open_ledger(f"sqlite:///{path}", rules_dir, today=TODAY)
+    admin = access.add_user(ledger, None, "admin", "admin")
+    access.add_unit(ledger, admin, "XJC", "新建村", "village")
+    access.add_user(ledger, admin, "med01", "mediator", "XJC")
+    ledger.close()
+    return path
+
+
+def _fill_major_settled(screen, number: str) -> None:  # noqa: ANN001
+    screen.query_one("#f-number", Input).value = number
+    screen.query_one("#f-category", Select).value = "neighbour"
+    screen.query_one("#f-severity", Select).value = "major"
+    screen.query_one("#f-status", Select).value = "settled"
+    screen.query_one("#f-settled_by", Select).value = "village_committee"
+    screen.query_one("#f-received_on", Input).value = "2026-11-02"
+    screen.query_one("#f-settled_on", Input).value = "2026-11-18"
+
+
+async def test_the_first_screen_comes_from_a_glance_and_saving_uses_the_ledger_opened_after(ledger_file):
+    app = make_app(store=str(ledger_file), user="med01", today=TODAY)
+    assert not app.backend.ledger_ready  # nothing opened yet: the glance was enough to start
+    assert app.offered == ["entry", "ledger", "banquets", "stats"]
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "EntryScreen"
+        assert "新建村" in app.screen.sub_title
+        _fill_major_settled(app.screen, "GL-0001")
+        await settle(app, pilot)
+        assert "500.00" in str(app.screen.query_one("#live-reward", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.backend.ledger_ready
+        assert type(app.backend.user).__name__ == "User"  # the ledger's own record replaced the glance
+    ledger = open_ledger(f"sqlite:///{ledger_file}", None)
+    try:
+        unit = access.resolve_user(ledger, "med01").unit_id
+        stored = case_service.get_case(ledger, unit, "GL-0001")
+        assert stored.status == "settled"
+    finally:
+        ledger.close()
+
+
+async def test_a_set_activated_between_the_glance_and_the_open_is_the_one_in_force(ledger_file, rules_dir, tmp_path):
+    app = make_app(store=str(ledger_file), user="med01", today=TODAY)
+    draft = tmp_path / "draft"
+    shutil.copytree(rules_dir, draft)
+    reward = draft / "mediation-reward-2026.toml"
+    reward.write_text(reward.read_text(encoding="utf-8").replace("amount = 500", "amount = 600"), encoding="utf-8")
+    ledger = open_ledger(f"sqlite:///{ledger_file}", rules_dir)
+    activate(ledger, access.resolve_user(ledger, "admin"), draft)
+    ledger.close()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        assert app.backend.ledger is not None
+        _fill_major_settled(app.screen, "GL-0002")
+        await settle(app, pilot)
+        assert "600.00" in str(app.screen.query_one("#live-reward", Static).render())
+
+
+async def test_a_ledger_that_fails_to_open_after_the_first_paint_is_reported_not_raised(ledger_file, monkeypatch):
+    def unreachable(url):  # noqa: ANN001, ANN202
+        raise StoreUnavailable("db_unreachable", url=str(url), detail="connection refused")
+
+    monkeypatch.setattr("tiaojie.ledger.context.open_database", unreachable)
+    app = make_app(store=str(ledger_file), user="med01", today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, MessageDialog)
+        assert "connection refused" in app.screen._body
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "EntryScreen"  # still running, the form still there
