@@ -13,11 +13,11 @@ RULES = Path(__file__).resolve().parents[2] / "rules"
 runner = CliRunner()
 
 
-def run(db_url, *args, user=None):
+def run(db_url, *args, user=None, lang=None):
     env = {"TIAOJIE_DB": db_url}
     if user:
         env["TIAOJIE_USER"] = user
-    return runner.invoke(app, ["--rules", str(RULES), *args], env=env)
+    return runner.invoke(app, ["--rules", str(RULES), *(["--lang", lang] if lang else []), *args], env=env)
 
 
 def test_demo_then_every_reading_command(db_url, tmp_path):
@@ -49,8 +49,11 @@ def test_writes_are_refused_clearly_without_traceback(db_url):
     assert run(db_url, "demo").exit_code == 0
     denied = run(db_url, "period", "close", "2026-03", user="med01")
     assert denied.exit_code == 1
-    assert "无权关闭（锁定）期间" in denied.output and "may not close" in denied.output
+    assert "无权关闭（锁定）期间" in denied.output and "may not close" not in denied.output
     assert "Traceback" not in denied.output
+    in_english = run(db_url, "period", "close", "2026-03", user="med01", lang="en")
+    assert in_english.exit_code == 1
+    assert "may not close" in in_english.output and "无权" not in in_english.output
 
     locked = run(db_url, "case", "add", "LSJ-01-01", "LATE-1", "--category", "邻里", "--received", "2026-01-20", user="med01")
     assert locked.exit_code == 1 and "已关闭" in locked.output
@@ -67,8 +70,10 @@ def test_writes_are_refused_clearly_without_traceback(db_url):
 def test_unreachable_database_message():
     result = runner.invoke(app, ["--rules", str(RULES), "stats", "--db", "postgresql://nobody@127.0.0.1:9/none"])
     assert result.exit_code == 1
-    assert result.output.index("无法连接数据库") < result.output.index("cannot connect to the database")
+    assert "无法连接数据库" in result.output and "cannot connect" not in result.output
     assert "Traceback" not in result.output
+    english = runner.invoke(app, ["--lang", "en", "stats", "--db", "postgresql://nobody@127.0.0.1:9/none"])
+    assert english.exit_code == 1 and "cannot connect to the database" in english.output
 
 
 def test_import_command_reports_rows(db_url, tmp_path):
@@ -78,7 +83,9 @@ def test_import_command_reports_rows(db_url, tmp_path):
     result = run(db_url, "import", str(bad), user="clerk")
     assert result.exit_code == 1
     assert "第 2 行，涉及金额" in result.output and "第 3 行，纠纷类型" in result.output and "第 3 行，受理日期" in result.output
-    assert "row 2" in result.output and "nothing was written" in result.output
+    english = run(db_url, "import", str(bad), user="clerk", lang="en")
+    assert english.exit_code == 1
+    assert "row 2" in english.output and "nothing was written" in english.output
     good = tmp_path / "good.csv"
     good.write_text("unit,number,category,received_on\nLSJ-01-01,H1,neighbour,2026-06-01\n", encoding="utf-8")
     first = run(db_url, "import", str(good), user="clerk")

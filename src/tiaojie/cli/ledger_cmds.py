@@ -3,8 +3,8 @@ demo (and user / unit to set a ledger up). ``register(app)`` adds them to the ro
 
 Every command takes ``--db URL`` (or ``TIAOJIE_DB``; default a SQLite file in the user's data
 directory); every command that writes takes ``--user NAME`` (or ``TIAOJIE_USER``) and checks the
-user's role. Expected failures print a bilingual message (Chinese first) and exit 1 — never a
-traceback.
+user's role. Expected failures print a message in the chosen language (`--lang`, Chinese by
+default) naming what went wrong, and exit 1 — never a traceback.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import typer
 
-from .context import settings
+from .context import _env_lang, settings
 
 DB_OPTION = typer.Option(None, "--db", envvar="TIAOJIE_DB", help="数据库地址或 SQLite 文件 / database URL or SQLite file")
 USER_OPTION = typer.Option(None, "--user", envvar="TIAOJIE_USER", help="操作人 / acting user")
@@ -29,7 +29,7 @@ def _fail(text: str, code: int = 1) -> None:
 
 
 def handled(fn: Callable) -> Callable:
-    """Expected failures → a bilingual message on stderr and exit 1."""
+    """Expected failures → a message in the chosen language on stderr and exit 1."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -39,19 +39,22 @@ def handled(fn: Callable) -> Callable:
         try:
             return fn(*args, **kwargs)
         except LedgerError as err:
-            problems = getattr(getattr(err, "result", None), "problems", None)
-            if problems:
-                for p in problems:
-                    typer.echo(p.render("zh"), err=True)
-                for p in problems:
-                    typer.echo(p.render("en"), err=True)
-            _fail(err.bilingual())
+            lang = _lang_of(args, kwargs)
+            for p in getattr(getattr(err, "result", None), "problems", None) or ():
+                typer.echo(p.render(lang), err=True)
+            _fail(err.message(lang))
         except RuleSetError as err:
-            _fail(err.render("zh") + "\n" + err.render("en"))
+            _fail(err.render(_lang_of(args, kwargs)))
         except EvaluationError as err:
-            _fail(err.message("zh") + "\n" + err.message("en"))
+            _fail(err.message(_lang_of(args, kwargs)))
 
     return wrapper
+
+
+def _lang_of(args: tuple, kwargs: dict) -> str:
+    """The `--lang` of the command being run (from its context), else TIAOJIE_LANG."""
+    ctx = next((a for a in (*args, *kwargs.values()) if hasattr(a, "find_root")), None)
+    return settings(ctx).lang if ctx is not None else _env_lang()
 
 
 def _ledger(ctx: typer.Context, db: str | None):
@@ -112,7 +115,7 @@ db_app = typer.Typer(help="数据库：升级结构、查看位置 / database: u
 
 @db_app.command("upgrade")
 @handled
-def db_upgrade(db: str = DB_OPTION) -> None:
+def db_upgrade(ctx: typer.Context, db: str = DB_OPTION) -> None:
     """把数据库结构升级到最新版本（新数据库直接创建）/ bring the schema to the current version."""
     from ..store.db import make_engine, resolve_url, safe_url, upgrade
     from ..store.messages import Message
@@ -120,7 +123,7 @@ def db_upgrade(db: str = DB_OPTION) -> None:
     url = resolve_url(db)
     engine = make_engine(url)
     head = upgrade(engine)
-    typer.echo(f"{safe_url(url)}: {Message('db_upgraded', head=head).render('zh')}")
+    typer.echo(f"{safe_url(url)}: {Message('db_upgraded', head=head).render(_lang(ctx))}")
     engine.dispose()
 
 
@@ -382,11 +385,11 @@ def import_cmd(
     result = import_file(ledger, by, file, skip_bad=skip_bad, bad_path=bad_file, encoding=encoding)
     for p in result.problems:
         typer.echo(p.render(_lang(ctx)), err=True)
-    typer.echo(result.summary().bilingual())
+    typer.echo(result.summary().render(_lang(ctx)))
     if result.bad_file:
         from ..store.messages import Message
 
-        typer.echo(Message("imp_bad_saved", path=result.bad_file).bilingual())
+        typer.echo(Message("imp_bad_saved", path=result.bad_file).render(_lang(ctx)))
 
 
 # --- periods and statements ----------------------------------------------------------------------
@@ -664,8 +667,7 @@ def audit_verify(ctx: typer.Context, db: str = DB_OPTION) -> None:
 
     ledger = _ledger(ctx, db)
     report = verify(ledger)
-    typer.echo(report.render("zh"))
-    typer.echo(report.render("en"))
+    typer.echo(report.render(_lang(ctx)))
     if not report.ok:
         raise typer.Exit(1)
 
