@@ -98,6 +98,11 @@ def test_classes_of_numbers_and_dates_give_the_same_verdicts(make_rules):
         assert of_amount(Decimal("20000.5")) != of_amount(Decimal("20000.51"))
         assert of_day(dt.date(2026, 4, 15)) != of_day(dt.date(2026, 4, 16))  # a row's last day
         assert of_day(dt.date(2026, 5, 1)) == of_day(dt.date(2026, 6, 30))
+        # the same classes for money held as integer fen, as the ledger stores it
+        of_fen = number_classes(versions, "amount_involved", 100)
+        for a1 in amounts:
+            for a2 in amounts:
+                assert (of_amount(a1) == of_amount(a2)) == (of_fen(int(a1 * 100)) == of_fen(int(a2 * 100)))
     finally:
         rules.close()
 

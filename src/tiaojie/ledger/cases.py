@@ -4,6 +4,7 @@ on the case's date and stores each outcome with the policy version that produced
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -400,19 +401,18 @@ def overdue_scan(ledger: Ledger, uow: SqlUnitOfWork, flt: CaseFilter, as_of: dt.
         date_field = versions[-1].date_field
         day_class = date_classes(versions)
         classify = [day_class if name == date_field
-                    else number_classes(versions, name) if name in _NUMERIC_INPUTS else None
+                    else number_classes(versions, name, 100 if name == "amount_involved" else 1)  # fen
+                    if name in _NUMERIC_INPUTS else None
                     for name in names]
-        if "amount_involved" in names:  # stored in fen, compared in yuan
-            at_amount = names.index("amount_involved")
-            in_yuan = classify[at_amount]
-            classify[at_amount] = (lambda fen: in_yuan(None if fen is None else from_fen(fen))) if in_yuan else None
         received_at = names.index("received_on") if "received_on" in names else None
+        as_is = _tuple_of([j for j, f in enumerate(classify) if f is None])
+        classed = [(j, f) for j, f in enumerate(classify) if f is not None]
         index_of: dict[Any, int] = {}
         readings: list[dict[str, Any]] = []
         picks = []
         for i in pending:
             values, level = keys[i]
-            key = (tuple(v if f is None else f(v) for f, v in zip(classify, values)), level)
+            key = (as_is(values), level, *[f(values[j]) for j, f in classed])
             found = index_of.get(key)
             if found is None:
                 data = {}
@@ -424,6 +424,9 @@ def overdue_scan(ledger: Ledger, uow: SqlUnitOfWork, flt: CaseFilter, as_of: dt.
             picks.append(found)
         verdicts = [_deadline_rule(ledger, policy_id, outcome, reading)
                     for outcome, reading in zip(ledger.rules.evaluate_batch(policy_id, readings, as_of), readings)]
+        # Few verdicts, a few hundred received dates: each (verdict, date, level) is worked out once.
+        slots = [None if v is None else (id(v[0]), *v[1:]) for v in verdicts]
+        worked: dict[Any, int] = {}
         still = []
         for i, found in zip(pending, picks):
             verdict = verdicts[found]
@@ -431,11 +434,26 @@ def overdue_scan(ledger: Ledger, uow: SqlUnitOfWork, flt: CaseFilter, as_of: dt.
             if verdict is None or received is None:
                 still.append(i)  # this policy could not judge the case: the next one may
                 continue
-            section, start, answer_days, closed = verdict
-            steps = track(section, start, answer_days, received, as_of, closed)
-            days[i] = days_overdue_at(steps, keys[i][1], as_of, closed)
+            level = keys[i][1]
+            slot = (slots[found], received, level)
+            late = worked.get(slot)
+            if late is None:
+                section, start, answer_days, closed = verdict
+                steps = track(section, start, answer_days, received, as_of, closed)
+                late = worked[slot] = days_overdue_at(steps, level, as_of, closed)
+            days[i] = late
         pending = still
     return [(row, d or 0) for row, d in zip(rows, days)]
+
+
+def _tuple_of(places: list[int]):  # noqa: ANN202
+    """values → the tuple of the values at `places` (C-level for two or more)."""
+    if len(places) > 1:
+        return operator.itemgetter(*places)
+    if places:
+        only = places[0]
+        return lambda values: (values[only],)
+    return lambda values: ()
 
 
 _NUMERIC_INPUTS = ("persons_involved", "amount_involved", "sessions", "escalation_count", "parties_count",

@@ -30,9 +30,10 @@ def _read_by_outputs(versions: Iterable[Policy]) -> set[str]:
     return names
 
 
-def number_classes(versions: list[Policy], name: str) -> Callable[[Any], Any] | None:
+def number_classes(versions: list[Policy], name: str, scale: int = 1) -> Callable[[Any], Any] | None:
     """value → its class, for a numeric field every version reads only through comparisons; None
-    when the field is read any other way (an output formula), so each value must stand alone."""
+    when the field is read any other way (an output formula), so each value must stand alone.
+    `scale`: the values come multiplied by it (money as integer fen: 100)."""
     if name in _read_by_outputs(versions):
         return None
     cuts: set[Any] = set()
@@ -51,7 +52,7 @@ def number_classes(versions: list[Policy], name: str) -> Callable[[Any], Any] | 
                 if atom.op == "exists":
                     continue
                 cuts.update(atom.value if isinstance(atom.value, (list, tuple, set, frozenset)) else [atom.value])
-    ordered = sorted(cuts)
+    ordered = sorted(cut * scale for cut in cuts)
     points = set(ordered)
 
     def of(value: Any) -> Any:
