@@ -359,3 +359,29 @@ async def test_user_data_with_brackets_in_selects_and_titles(ledger, rules_dir):
         await settle(app, pilot)
         assert app.backend.user.name == "[b]med" and app.is_running
         assert "[/x]村[b]" in app.screen.sub_title
+
+
+async def test_the_live_panel_shows_what_saving_stores(ledger, rules_dir):
+    """Every line of the stored outcomes' explanations — near misses too, e.g. an unchecked box
+    read as "no" — is in the live panel the mediator saw before saving."""
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        screen.query_one("#f-number", Input).value = "TUI-LIVE"
+        screen.query_one("#f-parties", Input).value = "甲、乙"
+        screen.query_one("#f-category", Select).value = "contract"
+        screen.query_one("#f-severity", Select).value = "difficult"
+        screen.query_one("#f-status", Select).value = "mediating"
+        screen.query_one("#f-received_on", Input).value = "2026-11-02"
+        screen.query_one("#f-persons_involved", Input).value = "12"
+        await settle(app, pilot)
+        live = text(app, "#live-why")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    stored = case_service.get_case(ledger, ledger_unit(ledger, "med01"), "TUI-LIVE")
+    outcomes = case_service.case_outcomes(ledger, stored.id)
+    lines = [line["zh"] for outcome in outcomes for line in outcome.explanation]
+    assert any("需核实情况为否" in line for line in lines)
+    missing = [line for line in lines if line not in live]
+    assert not missing, missing

@@ -211,16 +211,20 @@ class EntryScreen(BaseScreen):
             box.update(plain(text))
             box.set_class(bool(text), "shown")
 
-    @staticmethod
-    def case_input(values: dict[str, Any]) -> dict[str, Any]:
-        """The form's values as the rules read them (vocabulary names, typed, nothing empty)."""
+    def case_input(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The form's values as the rules will read the saved case (`Case.evaluation_input`):
+        vocabulary names, typed, empty fields left out, an unchecked box read as no — so the
+        panel shows what saving stores."""
         case = {k: v for k, v in values.items() if v not in (None, "") and k not in ("number", "parties", "summary")}
         if "agreement_kind" in case:
             case["agreement"] = case.pop("agreement_kind")
-        for name in ("agreement_fulfilled", "follow_up_done", "file_complete", "needs_verification"):
-            if name in case and case[name] is False:
-                case.pop(name)  # unchecked means "not known to be so", like an empty field
+        editing = self.editing
         case["parties_count"] = len(split_names(values.get("parties") or ""))
+        case["mediators_count"] = len(getattr(editing, "mediators", None) or ())
+        case["escalation_count"] = len(getattr(editing, "escalations", None) or ())
+        case["sessions"] = case["escalation_count"] + 1
+        if getattr(editing, "level", None):
+            case["level"] = editing.level
         return case
 
     # --- live panel ----------------------------------------------------------------------------
