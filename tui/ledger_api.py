@@ -198,8 +198,12 @@ def _rows(backend: Any, shown: list[Any], total: int, page: int, pages: int) -> 
     day = backend.date()
     with ledger.uow() as uow:
         overdue = case_service.overdue_days_many(ledger, uow, shown, day)
-        for case, late in zip(shown, overdue):
-            reward = _reward_of(list(reversed(uow.outcomes.for_case(case.id))), ledger)
+        stored = [_reward_of(list(reversed(uow.outcomes.for_case(case.id))), ledger) for case in shown]
+        # Imported cases have no stored outcome until their period is computed: show what it will pay.
+        unjudged = [i for i, reward in enumerate(stored) if reward is None]
+        for i, reward in zip(unjudged, case_service.rewards_many(ledger, uow, [shown[i] for i in unjudged], day)):
+            stored[i] = reward
+        for case, late, reward in zip(shown, overdue, stored):
             unit = units.get(case.unit_id)
             rows.append(CaseRow(case, unit.name if unit else "", late, reward))
     return CasePage(rows, total, page, pages)

@@ -109,6 +109,17 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
         table = app.screen.query_one("#cases", DataTable)
         assert table.row_count == len(case_service.list_cases(ledger, status="failed"))
         assert all(str(table.get_row_at(i)[5]) == "调解不成" for i in range(table.row_count))
+        # settled cases added in bulk have no stored outcome: the table shows what the rules pay
+        app.screen.query_one("#flt-status", Select).value = "settled"
+        await settle(app, pilot)
+        settled = {c.number: c for c in case_service.list_cases(ledger, status="settled")}
+        shown = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert shown and all(row[7] for row in shown)
+        for row in shown:
+            case = settled[row[0]]
+            expect = ledger.rules.evaluate("mediation-reward", case.evaluation_input(), TODAY).outputs["amount"]
+            assert row[7] == f"{expect:.2f}", row
+        assert {"200.00", "500.00"} <= {row[7] for row in shown}
         app.screen.query_one("#flt-status", Select).clear()
         app.screen.query_one("#flt-overdue", Checkbox).value = True
         await settle(app, pilot)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -511,6 +512,27 @@ def overdue_days_many(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_
     return [d or 0 for d in days]
 
 
+def rewards_many(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: dt.date) -> list[Decimal | None]:
+    """The reward each case earns under the rules in force — what computing its period will pay
+    before ceilings — from the first reward policy that can judge it; None where none can. For
+    cases with no stored outcome (imported, or added in bulk)."""
+    rewards: list[Decimal | None] = [None] * len(cases)
+    pending = list(range(len(cases)))
+    inputs = {i: evaluation_input(ledger, uow, cases[i]) for i in pending}
+    for policy_id in ledger.reward_policies():
+        if not pending:
+            break
+        results = list(ledger.rules.evaluate_batch(policy_id, [inputs[i] for i in pending], as_of))
+        still = []
+        for i, outcome in zip(pending, results):
+            if isinstance(outcome, EvaluationError) or "amount" not in outcome.outputs:
+                still.append(i)
+            else:
+                rewards[i] = Decimal(outcome.outputs["amount"])
+        pending = still
+    return rewards
+
+
 def _sort_value(sort: str, at: int):  # noqa: ANN202
     """A Python key that orders projection rows as `page_order` orders them in SQL."""
     from ..store.repository import SEVERITY_ORDER
@@ -597,4 +619,4 @@ def _overdue_list(ledger: Ledger, uow: SqlUnitOfWork, flt: CaseFilter, period: s
     return uow.cases.get_many(ids[:limit] if limit else ids)
 
 
-__all__ += ["page_cases", "overdue_scan", "overdue_days_many"]
+__all__ += ["page_cases", "overdue_scan", "overdue_days_many", "rewards_many"]
