@@ -225,10 +225,12 @@ class CaseDetail:
     adjustments: list[tuple[str, Decimal, str]]
     path: list[dict]
     overdue: int
+    computed: frozenset[str] = frozenset()  # policies with no stored outcome, judged now
 
 
 def case_detail(backend: Any, case_id: int) -> CaseDetail:
     ledger = backend.ledger
+    day = backend.date()
     with ledger.uow() as uow:
         case = uow.cases.get(case_id)
         if case is None:
@@ -240,17 +242,30 @@ def case_detail(backend: Any, case_id: int) -> CaseDetail:
         periods = {p.id: p.key for p in uow.periods.list()}
         payouts = [(periods.get(p.period_id, "?"), p.amount, p.capped_by) for p in uow.payouts.for_case(case_id)]
         adjustments = [(periods.get(a.period_id, "?"), a.amount, a.reason) for a in uow.adjustments.for_case(case_id)]
-        overdue = 0
+        data = case_service.evaluation_input(ledger, uow, case)
+        # A case added in bulk (imported) has no stored outcome until its period is computed:
+        # show what the rules in force say of it now, marked as such.
+        stored = {o.policy_id for o in outcomes}
+        computed = set()
+        for policy_id in ledger.reward_policies() + ledger.escalation_policies():
+            if policy_id in stored:
+                continue
+            try:
+                outcome = ledger.rules.evaluate(policy_id, data, day)
+            except EvaluationError:
+                continue
+            outcomes.append(case_service.outcome_model(case.id, outcome))
+            computed.add(policy_id)
         path: list[dict] = []
         for policy_id in ledger.escalation_policies():
             try:
-                outcome = ledger.rules.evaluate(policy_id, case_service.evaluation_input(ledger, uow, case), backend.date())
+                outcome = ledger.rules.evaluate(policy_id, data, day)
             except EvaluationError:
                 continue
-            overdue = int(outcome.outputs.get("days_overdue") or 0) if case.status in case_service.OPEN_STATUSES else 0
             path = list(outcome.details.get("path") or [])
             break
-    return CaseDetail(case, unit.name if unit else "", outcomes, payouts, adjustments, path, overdue)
+        overdue = case_service.overdue_days(ledger, uow, case, day)
+    return CaseDetail(case, unit.name if unit else "", outcomes, payouts, adjustments, path, overdue, frozenset(computed))
 
 
 def get_case(backend: Any, case_id: int) -> Any:

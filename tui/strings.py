@@ -121,6 +121,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "detail_title": ("案件 {number}", "Case {number}"),
     "detail_history": ("层级变更", "Escalation history"),
     "detail_outcomes": ("计算结果", "Outcomes"),
+    "detail_computed_now": ("（未存结果，按现行规则计算）", "(none stored: judged now by the rules in force)"),
     "detail_path": ("处理路径", "Escalation path"),
     "detail_none": ("无", "none"),
     "close": ("关闭", "Close"),

@@ -77,6 +77,7 @@ async def test_a_settled_major_case_saved_from_the_form_appears_in_the_ledger(le
         await settle(app, pilot)
         detail = str(app.screen.query_one("#detail-text", Static).render())
         assert "TUI-0001" in detail and "成功调处重大矛盾纠纷" in detail
+        assert "人民调解以奖代补 2026.1" in detail and "矛盾纠纷分级处置 2026.1" in detail  # titles, not ids
         await pilot.press("escape")
 
 
@@ -120,6 +121,13 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
             expect = ledger.rules.evaluate("mediation-reward", case.evaluation_input(), TODAY).outputs["amount"]
             assert row[7] == f"{expect:.2f}", row
         assert {"200.00", "500.00"} <= {row[7] for row in shown}
+        table.move_cursor(row=[row[7] for row in shown].index("200.00"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        detail = str(app.screen.query_one("#detail-text", Static).render())
+        assert "未存结果，按现行规则计算" in detail and "奖励金额 200.00 元" in detail
+        await pilot.press("escape")
+        await settle(app, pilot)
         app.screen.query_one("#flt-status", Select).clear()
         app.screen.query_one("#flt-overdue", Checkbox).value = True
         await settle(app, pilot)

@@ -250,6 +250,13 @@ class CaseDetailScreen(ModalScreen[None]):
     def t(self, key: str, /, **params: object) -> str:
         return tr(key, self.backend.lang, **params)
 
+    def _policy_title(self, outcome) -> str:  # noqa: ANN001
+        """The policy's title in the UI language: of the exact version when it is loaded."""
+        book = self.backend.rules.book
+        policy = book.by_hash(outcome.policy_id, outcome.hash) or (
+            book.versions(outcome.policy_id)[-1] if outcome.policy_id in book.policies else None)
+        return policy.title(self.backend.lang) if policy is not None else outcome.policy_id
+
     def compose(self) -> ComposeResult:
         d = self.detail
         case = d.case
@@ -280,7 +287,8 @@ class CaseDetailScreen(ModalScreen[None]):
             out.append(f"  {lab('level', step.get('level'))}  {step.get('from', '')} → {step.get('due_on', '')}\n")
         out.append("\n" + self.t("detail_outcomes") + "\n", style="bold")
         for outcome in d.outcomes:
-            out.append(f"  {outcome.policy_id} {outcome.version} ({outcome.as_of})\n", style="cyan")
+            now = f"  {self.t('detail_computed_now')}" if outcome.policy_id in d.computed else ""
+            out.append(f"  {self._policy_title(outcome)} {outcome.version} ({outcome.as_of}){now}\n", style="cyan")
             for line in outcome.explanation:
                 text = line.get(self.backend.lang) if isinstance(line, dict) else line
                 out.append(f"    ·{text}\n")
