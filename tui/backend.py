@@ -212,6 +212,15 @@ class Backend:
         edef = self.rules.book.vocabulary.enums.get(enum)
         return edef.label(value_id, self.lang) if edef else str(value_id)
 
+    def policy_title(self, policy_id: str, content_hash: str | None = None) -> str:
+        """A policy's title in the UI language — of the exact version when it is loaded, else of
+        its latest version, else its id."""
+        book = self.rules.book
+        policy = book.by_hash(policy_id, content_hash) if content_hash else None
+        if policy is None and policy_id in book.policies:
+            policy = book.versions(policy_id)[-1]
+        return policy.title(self.lang) if policy is not None else policy_id
+
     def policies_of(self, kind: str) -> list[str]:
         book = self.rules.book
         ids = [pid for pid in book.ids() if book.versions(pid)[-1].kind == kind]

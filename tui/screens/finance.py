@@ -196,7 +196,7 @@ class FinanceScreen(BaseScreen):
                 case = self.cases.get(line.case_id)
                 note = line.capped_by or ""
                 table.add_row(plain(case.number if case else str(line.case_id)), plain(format_yuan(line.amount)),
-                              plain(f"{line.policy_id} {line.version}"), plain(note, "yellow"), key=f"l{line.id}:{line.case_id}")
+                              plain(f"{self.backend.policy_title(line.policy_id)} {line.version}"), plain(note, "yellow"), key=f"l{line.id}:{line.case_id}")
         for adj in self.report.adjustments:
             if adj.payee == payee:
                 case = self.cases.get(adj.case_id)

@@ -250,13 +250,6 @@ class CaseDetailScreen(ModalScreen[None]):
     def t(self, key: str, /, **params: object) -> str:
         return tr(key, self.backend.lang, **params)
 
-    def _policy_title(self, outcome) -> str:  # noqa: ANN001
-        """The policy's title in the UI language: of the exact version when it is loaded."""
-        book = self.backend.rules.book
-        policy = book.by_hash(outcome.policy_id, outcome.hash) or (
-            book.versions(outcome.policy_id)[-1] if outcome.policy_id in book.policies else None)
-        return policy.title(self.backend.lang) if policy is not None else outcome.policy_id
-
     def compose(self) -> ComposeResult:
         d = self.detail
         case = d.case
@@ -288,7 +281,7 @@ class CaseDetailScreen(ModalScreen[None]):
         out.append("\n" + self.t("detail_outcomes") + "\n", style="bold")
         for outcome in d.outcomes:
             now = f"  {self.t('detail_computed_now')}" if outcome.policy_id in d.computed else ""
-            out.append(f"  {self._policy_title(outcome)} {outcome.version} ({outcome.as_of}){now}\n", style="cyan")
+            out.append(f"  {self.backend.policy_title(outcome.policy_id, outcome.hash)} {outcome.version} ({outcome.as_of}){now}\n", style="cyan")
             for line in outcome.explanation:
                 text = line.get(self.backend.lang) if isinstance(line, dict) else line
                 out.append(f"    ·{text}\n")
