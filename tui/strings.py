@@ -238,10 +238,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "s_escalated": ("上报", "escalated"),
     "s_overdue": ("超期", "overdue"),
     "s_rate": ("调解成功率", "settlement rate"),
-    "s_reward": ("奖励合计", "rewards"),
+    "s_paid": ("已发放", "paid"),
+    "s_due": ("待发放（封顶前）", "due (before ceilings)"),
     "s_chart": ("每月受理与调解成功件数", "Cases received and settled per month"),
     "s_key": ("分组", "group"),
-    "s_summary": ("共受理 {received} 件，调解成功 {settled} 件，成功率 {rate}，奖励合计 {reward} 元", "{received} received, {settled} settled, rate {rate}, rewards {reward} yuan"),
+    "s_summary": ("共受理 {received} 件，调解成功 {settled} 件，成功率 {rate}；奖励已发放 {paid} 元，待发放 {due} 元（封顶前）",
+                  "{received} received, {settled} settled, rate {rate}; rewards paid {paid} yuan, due {due} yuan (before ceilings)"),
 }
 
 

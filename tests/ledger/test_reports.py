@@ -54,12 +54,20 @@ def test_stats_rate_is_computed_from_cases(ledger, org):
     rows = stats.compute_stats(ledger, by="unit", period="2026-05")
     total = rows[-1]
     assert (total.received, total.settled, total.failed, total.overdue) == (4, 2, 1, 1)
-    assert total.rate == Decimal("50.0") and total.rewards == Decimal("700.00")
+    assert total.rate == Decimal("50.0") and (total.paid, total.due) == (Decimal("700.00"), Decimal("0.00"))
     v2 = next(r for r in rows if r.key == "C-T1-V2")
-    assert (v2.received, v2.settled, v2.rewards) == (3, 1, Decimal("500.00"))
+    assert (v2.received, v2.settled, v2.paid) == (3, 1, Decimal("500.00"))
     assert v2.rate == Decimal("33.3")
     by_cat = {r.key: r.received for r in stats.compute_stats(ledger, by="category")}
     assert by_cat == {"neighbour": 2, "contract": 2, "total": 4}
+    # a case settled in an open month is not paid yet: it is due, as the rules in force say
+    june_case = cases.add_case(ledger, org.mediator, "C-T1-V1", number="A5", category="neighbour", severity="major",
+                               received_on="2026-06-02").case
+    cases.settle_case(ledger, org.mediator, june_case.id, settled_on="2026-06-09", settled_by="village_committee")
+    june = stats.compute_stats(ledger, period="2026-06")[-1]
+    assert (june.settled, june.paid, june.due) == (1, Decimal("0.00"), Decimal("500.00"))
+    whole = stats.compute_stats(ledger)[-1]
+    assert (whole.paid, whole.due) == (Decimal("700.00"), Decimal("500.00"))
 
 
 def test_banquet_filing_checked_and_stored(ledger, org):

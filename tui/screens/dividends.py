@@ -111,7 +111,7 @@ class DividendScreen(BaseScreen):
         if run is None:
             self.query_one("#div-summary", Static).update(summary)
             return
-        summary.append(f"{run.policy_id} {run.version} · #{run.run_no}\n", style="dim")
+        summary.append(f"{self.backend.policy_title(run.policy_id)} {run.version} · #{run.run_no}\n", style="dim")
         for key, value in (("gross", run.income), ("retained", run.retained), ("pool", run.pool), ("leftover", run.leftover)):
             summary.append(f"{self.t(key)} ", style="bold")
             summary.append(f"{format_yuan(value)}   ")

@@ -45,7 +45,7 @@ class StatsScreen(BaseScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#st-table", DataTable)
-        for key in ("s_key", "s_received", "s_settled", "s_failed", "s_escalated", "s_overdue", "s_rate", "s_reward"):
+        for key in ("s_key", "s_received", "s_settled", "s_failed", "s_escalated", "s_overdue", "s_rate", "s_paid", "s_due"):
             table.add_column(self.t(key), key=key)
         self.action_reload()
 
@@ -88,12 +88,12 @@ class StatsScreen(BaseScreen):
             label = self.t("total_row") if total else row.label
             table.add_row(*(plain(v, style) for v in (
                 label, row.received, row.settled, row.failed, row.escalated, row.overdue, self.rate(row),
-                format_yuan(row.rewards))))
+                format_yuan(row.paid), format_yuan(row.due))))
         total = rows[-1] if rows else None
         if total is not None:
             self.query_one("#st-summary", Static).update(plain(self.t(
                 "s_summary", received=total.received, settled=total.settled, rate=self.rate(total),
-                reward=format_yuan(total.rewards))))
+                paid=format_yuan(total.paid), due=format_yuan(total.due))))
         self.query_one("#st-chart", BarChart).set_data(
             [(r.label[-5:] if len(r.label) > 5 else r.label, [r.received, r.settled]) for r in monthly],
             [(self.t("s_received"), "cyan"), (self.t("s_settled"), "green")])

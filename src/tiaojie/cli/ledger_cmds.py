@@ -651,8 +651,9 @@ def stats_cmd(
     ledger = _ledger(ctx, db)
     rows = compute_stats(ledger, by=by, period=period, unit=unit)  # type: ignore[arg-type]
     typer.echo(_table(
-        ["分组", "受理", "调成", "不成", "升级", "超期", "调成率", "奖补（元）"],
-        [[r.label, r.received, r.settled, r.failed, r.escalated, r.overdue, f"{r.rate}%" if r.rate is not None else "—", f"{r.rewards:.2f}"] for r in rows],
+        ["分组", "受理", "调成", "不成", "升级", "超期", "调成率", "已发放（元）", "待发放（元，封顶前）"],
+        [[r.label, r.received, r.settled, r.failed, r.escalated, r.overdue, f"{r.rate}%" if r.rate is not None else "—",
+          f"{r.paid:.2f}", f"{r.due:.2f}"] for r in rows],
     ))
 
 

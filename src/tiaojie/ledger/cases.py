@@ -62,11 +62,12 @@ def check_dates(case: Case) -> None:
             raise InvalidInput("case_dates", later=n2, later_zh=l2, later_date=d2, earlier=n1, earlier_zh=l1, earlier_date=d1)
 
 
-def evaluation_input(ledger: Ledger, uow: SqlUnitOfWork, case: Case) -> dict[str, Any]:
+def evaluation_input(ledger: Ledger, uow: SqlUnitOfWork, case: Case, units: dict[int, Any] | None = None) -> dict[str, Any]:
+    """The case as the policies read it; `units` (id → unit) saves a query per case in bulk."""
     data = case.evaluation_input()
     if "agreement_kind" in data:
         data["agreement"] = data.pop("agreement_kind")
-    unit = uow.units.get(case.unit_id)
+    unit = units.get(case.unit_id) if units is not None else uow.units.get(case.unit_id)
     if unit:
         data["unit"] = unit.code
     data["sessions"] = max(1, len(case.escalations) + 1)
@@ -518,7 +519,8 @@ def rewards_many(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: d
     cases with no stored outcome (imported, or added in bulk)."""
     rewards: list[Decimal | None] = [None] * len(cases)
     pending = list(range(len(cases)))
-    inputs = {i: evaluation_input(ledger, uow, cases[i]) for i in pending}
+    units = {u.id: u for u in uow.units.list()} if len(cases) > 20 else None
+    inputs = {i: evaluation_input(ledger, uow, cases[i], units) for i in pending}
     for policy_id in ledger.reward_policies():
         if not pending:
             break

@@ -1,7 +1,9 @@
 """Counts and rates computed from the cases themselves — never a typed-in rate.
 
 The settlement rate is settled ÷ received over the same cases (the 四方共创 report's 260 of 374 is
-69.5%, whatever the report printed)."""
+69.5%, whatever the report printed). Rewards come in two figures: what closed periods paid (their
+payout lines, plus adjustments), and what settled cases not yet paid would earn under the rules in
+force — before ceilings, which only computing their period applies."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy import func, select
 
 from ..store.repository import CaseFilter
 from ..store.schema import AdjustmentRow, PayoutLineRow
-from .cases import OPEN_STATUSES, overdue_days, overdue_scan  # noqa: F401 - overdue_days kept for importers
+from .cases import OPEN_STATUSES, overdue_days, overdue_scan, rewards_many  # noqa: F401 - overdue_days kept for importers
 from .context import Ledger
 from .periods import parse_period
 
@@ -30,7 +32,8 @@ class StatRow:
     failed: int = 0
     escalated: int = 0
     overdue: int = 0
-    rewards: Decimal = Decimal("0.00")
+    paid: Decimal = Decimal("0.00")  # payout lines of closed periods, plus adjustments
+    due: Decimal = Decimal("0.00")  # settled, not yet paid: under the rules in force, before ceilings
     case_ids: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -79,17 +82,20 @@ def compute_stats(ledger: Ledger, *, by: GroupBy = "none", period: str | None = 
                 target.escalated += bool(case.escalations) or case.status == "escalated"
                 target.overdue += is_overdue
                 target.case_ids.append(case.id)  # type: ignore[arg-type]
-        paid = _rewards(uow, [c.id for c in cases])
+        paid, has_lines = _paid(uow, [c.id for c in cases])
+        unpaid = [c for c in cases if c.status == "settled" and c.id not in has_lines]
+        earned = dict(zip((c.id for c in unpaid), rewards_many(ledger, uow, unpaid, as_of)))
         for row in [*rows.values(), total]:
-            row.rewards = sum((paid.get(cid, 0) for cid in row.case_ids), 0)
-            row.rewards = (Decimal(row.rewards) / 100).quantize(Decimal("0.01"))
+            row.paid = (Decimal(sum(paid.get(cid, 0) for cid in row.case_ids)) / 100).quantize(Decimal("0.01"))
+            row.due = sum((earned.get(cid) or Decimal(0) for cid in row.case_ids), Decimal("0.00"))
     ordered = [rows[k] for k in sorted(rows)]
     return ordered + [total] if by != "none" else [total]
 
 
-def _rewards(uow, case_ids: list[int]) -> dict[int, int]:  # noqa: ANN001
-    """Fen paid per case: payout lines plus adjustments."""
+def _paid(uow, case_ids: list[int]) -> tuple[dict[int, int], set[int]]:  # noqa: ANN001
+    """Fen paid per case (payout lines plus adjustments), and the cases that have payout lines."""
     out: dict[int, int] = {}
+    lined: set[int] = set()
     for start in range(0, len(case_ids), 1000):
         part = case_ids[start : start + 1000]
         for table in (PayoutLineRow, AdjustmentRow):
@@ -97,4 +103,6 @@ def _rewards(uow, case_ids: list[int]) -> dict[int, int]:  # noqa: ANN001
                 select(table.case_id, func.sum(table.amount_fen)).where(table.case_id.in_(part)).group_by(table.case_id)
             ):
                 out[case_id] = out.get(case_id, 0) + int(fen)
-    return out
+                if table is PayoutLineRow:
+                    lined.add(case_id)
+    return out, lined
