@@ -228,6 +228,8 @@ async def test_statistics_and_chart(ledger, rules_dir):
         total = compute_stats(ledger, by="category")[-1]
         summary = text(app, "#st-summary")
         assert f"共受理 {total.received} 件" in summary and f"{total.rate}%" in summary
+        assert f"已发放 {total.paid:.2f} 元" in summary and f"待发放 {total.due:.2f} 元" in summary
+        assert total.due > total.paid > 0  # the demo closed one month; the rest is still due
         chart = app.screen.query_one("#st-chart")
         assert len(chart.rows) == len(compute_stats(ledger, by="month")) - 1
         assert "█" in str(chart.render())
