@@ -22,6 +22,13 @@ def rules_dir(tmp_path: Path) -> Path:
     return target
 
 
+def fill(screen, prefix: str = "f-", **values: object) -> None:  # noqa: ANN001
+    """Set form fields as a person leaves them: `fill(screen, category="neighbour")` sets the
+    widget `#f-category` (an Input takes text, a Select one of its values)."""
+    for name, value in values.items():
+        screen.query_one(f"#{prefix}{name}").value = value
+
+
 async def settle(app, pilot, delay: float = 0.15) -> None:  # noqa: ANN001
     """Let debounce timers fire and every worker finish, then let the UI take their messages."""
     for _ in range(3):

@@ -18,7 +18,7 @@ from tiaojie.ledger.demo import build_demo  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
 
-from .conftest import settle  # noqa: E402
+from .conftest import fill, settle  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -46,13 +46,8 @@ async def test_a_settled_major_case_saved_from_the_form_appears_in_the_ledger(le
         assert app.offered == ["entry", "ledger", "banquets", "stats"]
         screen = app.screen
         await pilot.press(*"TUI-0001")
-        screen.query_one("#f-parties", Input).value = "[/x]、王五"
-        screen.query_one("#f-category", Select).value = "neighbour"
-        screen.query_one("#f-severity", Select).value = "major"
-        screen.query_one("#f-status", Select).value = "settled"
-        screen.query_one("#f-settled_by", Select).value = "village_committee"
-        screen.query_one("#f-received_on", Input).value = "2026-11-02"
-        screen.query_one("#f-settled_on", Input).value = "2026-11-18"
+        fill(screen, parties="[/x]、王五", category="neighbour", severity="major", status="settled",
+             settled_by="village_committee", received_on="2026-11-02", settled_on="2026-11-18")
         await settle(app, pilot)
         assert "500.00" in text(app, "#live-reward")
         await pilot.press("ctrl+s")
@@ -389,13 +384,8 @@ async def test_the_live_panel_shows_what_saving_stores(ledger, rules_dir):
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         screen = app.screen
-        screen.query_one("#f-number", Input).value = "TUI-LIVE"
-        screen.query_one("#f-parties", Input).value = "甲、乙"
-        screen.query_one("#f-category", Select).value = "contract"
-        screen.query_one("#f-severity", Select).value = "difficult"
-        screen.query_one("#f-status", Select).value = "mediating"
-        screen.query_one("#f-received_on", Input).value = "2026-11-02"
-        screen.query_one("#f-persons_involved", Input).value = "12"
+        fill(screen, number="TUI-LIVE", parties="甲、乙", category="contract", severity="difficult",
+             status="mediating", received_on="2026-11-02", persons_involved="12")
         await settle(app, pilot)
         live = text(app, "#live-why")
         await pilot.press("ctrl+s")

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, Static
+from textual.widgets import Static
 
 pytest.importorskip("sqlalchemy")
 
@@ -23,7 +23,7 @@ from tiaojie.store.messages import StoreUnavailable  # noqa: E402
 from tui.app import make_app  # noqa: E402
 from tui.widgets import MessageDialog  # noqa: E402
 
-from .conftest import settle  # noqa: E402
+from .conftest import fill, settle  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -45,13 +45,8 @@ def ledger_file(tmp_path: Path, rules_dir: Path) -> Path:
 
 
 def _fill_major_settled(screen, number: str) -> None:  # noqa: ANN001
-    screen.query_one("#f-number", Input).value = number
-    screen.query_one("#f-category", Select).value = "neighbour"
-    screen.query_one("#f-severity", Select).value = "major"
-    screen.query_one("#f-status", Select).value = "settled"
-    screen.query_one("#f-settled_by", Select).value = "village_committee"
-    screen.query_one("#f-received_on", Input).value = "2026-11-02"
-    screen.query_one("#f-settled_on", Input).value = "2026-11-18"
+    fill(screen, number=number, category="neighbour", severity="major", status="settled",
+         settled_by="village_committee", received_on="2026-11-02", settled_on="2026-11-18")
 
 
 async def test_the_first_screen_comes_from_a_glance_and_saving_uses_the_ledger_opened_after(ledger_file):

@@ -7,7 +7,7 @@ import datetime as dt
 import operator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
@@ -494,45 +494,49 @@ def _days_overdue(outcome: Any, level: str, as_of: dt.date) -> int:
     return int(outcome.outputs.get("days_overdue") or 0)
 
 
-def overdue_days_many(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: dt.date) -> list[int]:
-    """`overdue_days` for each of `cases` (a page of them), through the batch path."""
-    days: list[int | None] = [0 if c.status not in OPEN_STATUSES else None for c in cases]
-    pending = [i for i, d in enumerate(days) if d is None]
-    inputs = {i: evaluation_input(ledger, uow, cases[i]) for i in pending}
-    for policy_id in ledger.escalation_policies():
+def _first_judgement(ledger: Ledger, policy_ids: list[str], inputs: dict[int, dict[str, Any]], as_of: dt.date,
+                     judge: Callable[[int, Any], Any]) -> dict[int, Any]:
+    """For each input, `judge(i, outcome)` of the first policy (in order) whose outcome it can
+    judge — not an error, and `judge` not None — through the batch path; inputs none can judge
+    are left out."""
+    found: dict[int, Any] = {}
+    pending = list(inputs)
+    for policy_id in policy_ids:
         if not pending:
             break
-        results = list(ledger.rules.evaluate_batch(policy_id, [inputs[i] for i in pending], as_of))
         still = []
-        for i, outcome in zip(pending, results):
-            if isinstance(outcome, EvaluationError):
+        for i, outcome in zip(pending, ledger.rules.evaluate_batch(policy_id, [inputs[i] for i in pending], as_of)):
+            value = None if isinstance(outcome, EvaluationError) else judge(i, outcome)
+            if value is None:
                 still.append(i)
             else:
-                days[i] = _days_overdue(outcome, cases[i].level, as_of)
+                found[i] = value
         pending = still
-    return [d or 0 for d in days]
+    return found
+
+
+def _inputs(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], places: Iterable[int]) -> dict[int, dict[str, Any]]:
+    places = list(places)
+    units = {u.id: u for u in uow.units.list()} if len(places) > 20 else None
+    return {i: evaluation_input(ledger, uow, cases[i], units) for i in places}
+
+
+def overdue_days_many(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: dt.date) -> list[int]:
+    """`overdue_days` for each of `cases` (a page of them), through the batch path."""
+    open_ = [i for i, c in enumerate(cases) if c.status in OPEN_STATUSES]
+    days = _first_judgement(ledger, ledger.escalation_policies(), _inputs(ledger, uow, cases, open_), as_of,
+                            lambda i, outcome: _days_overdue(outcome, cases[i].level, as_of))
+    return [days.get(i, 0) for i in range(len(cases))]
 
 
 def rewards_many(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: dt.date) -> list[Decimal | None]:
     """The reward each case earns under the rules in force — what computing its period will pay
     before ceilings — from the first reward policy that can judge it; None where none can. For
     cases with no stored outcome (imported, or added in bulk)."""
-    rewards: list[Decimal | None] = [None] * len(cases)
-    pending = list(range(len(cases)))
-    units = {u.id: u for u in uow.units.list()} if len(cases) > 20 else None
-    inputs = {i: evaluation_input(ledger, uow, cases[i], units) for i in pending}
-    for policy_id in ledger.reward_policies():
-        if not pending:
-            break
-        results = list(ledger.rules.evaluate_batch(policy_id, [inputs[i] for i in pending], as_of))
-        still = []
-        for i, outcome in zip(pending, results):
-            if isinstance(outcome, EvaluationError) or "amount" not in outcome.outputs:
-                still.append(i)
-            else:
-                rewards[i] = Decimal(outcome.outputs["amount"])
-        pending = still
-    return rewards
+    rewards = _first_judgement(
+        ledger, ledger.reward_policies(), _inputs(ledger, uow, cases, range(len(cases))), as_of,
+        lambda i, outcome: Decimal(outcome.outputs["amount"]) if "amount" in outcome.outputs else None)
+    return [rewards.get(i) for i in range(len(cases))]
 
 
 def _sort_value(sort: str, at: int):  # noqa: ANN202
