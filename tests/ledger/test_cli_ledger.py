@@ -58,6 +58,11 @@ def test_writes_are_refused_clearly_without_traceback(db_url):
     locked = run(db_url, "case", "add", "LSJ-01-01", "LATE-1", "--category", "邻里", "--received", "2026-01-20", user="med01")
     assert locked.exit_code == 1 and "已关闭" in locked.output
 
+    wrong = run(db_url, "case", "add", "LSJ-01-01", "X-0", "--category", "邻居", "--received", "2026-06-01",
+                user="med01", lang="en")
+    assert wrong.exit_code == 1
+    assert wrong.output.count("field 'category'") == 1 and "'邻居'" in wrong.output and "字段" not in wrong.output
+
     nobody = run(db_url, "case", "add", "LSJ-01-01", "X-1", "--category", "邻里")
     assert nobody.exit_code == 1 and "TIAOJIE_USER" in nobody.output
 

@@ -38,7 +38,7 @@ def evaluate_filing(ledger: Ledger, filing: BanquetFiling, policy_id: str | None
     try:
         outcome = ledger.rules.evaluate(policy_id, _inputs(filing), as_of=filing.held_on)
     except EvaluationError as err:
-        raise InvalidInput("case_field", field=policy_id, detail=err.message("zh")) from None
+        raise InvalidInput("case_field", field=policy_id, detail=err.localized) from None
     zh, en = outcome.to_json("zh"), outcome.to_json("en")
     violations = [
         {"rule": a["rule"], "title": a["title"], "message": a["message"], "message_en": b["message"]}

@@ -99,7 +99,7 @@ def _evaluate_and_store(ledger: Ledger, uow: SqlUnitOfWork, case: Case, policies
         except EvaluationError as err:
             if err.key == "no_version_in_force":
                 continue  # a policy not yet (or no longer) in force says nothing about this case
-            raise InvalidInput("case_field", field=policy_id, detail=err.message("zh")) from None
+            raise InvalidInput("case_field", field=policy_id, detail=err.localized) from None
         stored.append(uow.outcomes.add(outcome_model(case.id, outcome)))  # type: ignore[arg-type]
     return stored
 

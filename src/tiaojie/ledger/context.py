@@ -52,7 +52,7 @@ class Ledger:
         try:
             return self.field(field_name).coerce(value)
         except InvalidValue as err:
-            raise InvalidInput("case_field", field=field_name, detail=err.detail) from None
+            raise InvalidInput("value_invalid", detail=err.detail) from None  # the detail names the field
 
     def label(self, field_name: str, value: object, lang: str = "zh") -> str:
         return self.field(field_name).show(value, lang)  # type: ignore[arg-type]

@@ -116,7 +116,7 @@ def run_dividend(
         try:
             outcome = ledger.rules.evaluate(policy_id, data, as_of=dt.date(year, 12, 31))
         except EvaluationError as err:
-            raise InvalidInput("case_field", field=policy_id, detail=err.message("zh")) from None
+            raise InvalidInput("case_field", field=policy_id, detail=err.localized) from None
         out = outcome.outputs
         per_member: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
         for alloc in outcome.details.get("allocations", []):

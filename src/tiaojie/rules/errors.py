@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..i18n import Lang, tr
+from ..i18n import Lang, Localized, tr
 
 Loc = tuple[str | int, ...]
 
@@ -50,3 +50,8 @@ class EvaluationError(Exception):
 
     def message(self, lang: Lang = "zh") -> str:
         return tr(self.key, lang, **self.params)
+
+    @property
+    def localized(self) -> Localized:
+        """The message, to be rendered later in either language (inside another message)."""
+        return Localized(self.key, **self.params)

@@ -82,6 +82,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_exists": ("单位「{unit}」已有卷号「{number}」的案件", "unit '{unit}' already has a case numbered '{number}'"),
     "unknown_case": ("案件「{case}」不存在", "no case '{case}'"),
     "case_field": ("字段「{field}」：{detail}", "field '{field}': {detail}"),
+    "value_invalid": ("{detail}", "{detail}"),
     "case_dates": ("{later_zh}（{later_date}）早于{earlier_zh}（{earlier_date}）", "{later} ({later_date}) is before {earlier} ({earlier_date})"),
     "case_not_open": ("案件状态为「{status}」，不能再{action}", "the case is '{status}'; it cannot be {action} again"),
     "case_top_level": ("案件已在最高层级「{level}」", "the case is already at the top level '{level}'"),
