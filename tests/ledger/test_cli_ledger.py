@@ -28,6 +28,8 @@ def test_demo_then_every_reading_command(db_url, tmp_path):
     stats = run(db_url, "stats", "--by", "unit")
     assert stats.exit_code == 0, stats.output
     assert "调成率" in stats.output and "合计" in stats.output
+    english = run(db_url, "stats", "--by", "unit", lang="en")
+    assert "settlement rate" in english.output and "total" in english.output and "调成率" not in english.output
 
     shown = run(db_url, "period", "show", "2026-01")
     assert shown.exit_code == 0 and "已关闭" in shown.output

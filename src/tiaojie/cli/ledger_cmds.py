@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import typer
 
+from ..i18n import tr
 from .context import _env_lang, settings
 
 DB_OPTION = typer.Option(None, "--db", envvar="TIAOJIE_DB", help="数据库地址或 SQLite 文件 / database URL or SQLite file")
@@ -76,11 +77,12 @@ def _lang(ctx: typer.Context) -> str:
     return settings(ctx).lang
 
 
-def _table(header: list[str], rows: list[list[Any]]) -> str:
+def _table(header: list[str], rows: list[list[Any]], lang: str = "zh") -> str:
+    """Rows under `header` (catalog keys of column headings), columns aligned for Chinese text."""
     def width(text: str) -> int:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
-    cells = [[str(c) for c in header]] + [["" if c is None else str(c) for c in row] for row in rows]
+    cells = [[tr(key, lang) if key.startswith("th_") else key for key in header]] + [["" if c is None else str(c) for c in row] for row in rows]
     widths = [max(width(r[i]) for r in cells) for i in range(len(header))]
     lines = []
     for index, row in enumerate(cells):
@@ -172,7 +174,7 @@ def user_list(ctx: typer.Context, db: str = DB_OPTION) -> None:
     ledger = _ledger(ctx, db)
     with ledger.uow() as uow:
         units = {u.id: u.code for u in uow.units.list()}
-        typer.echo(_table(["用户", "角色", "单位"], [[u.name, u.role, units.get(u.unit_id, "")] for u in uow.users.list()]))
+        typer.echo(_table(["th_user", "th_role", "th_unit"], [[u.name, u.role, units.get(u.unit_id, "")] for u in uow.users.list()], lang=_lang(ctx)))
 
 
 @unit_app.command("add")
@@ -200,7 +202,7 @@ def unit_list(ctx: typer.Context, db: str = DB_OPTION) -> None:
     with ledger.uow() as uow:
         units = uow.units.list()
     codes = {u.id: u.code for u in units}
-    typer.echo(_table(["代码", "名称", "层级", "上级"], [[u.code, u.name, u.level, codes.get(u.parent_id, "")] for u in units]))
+    typer.echo(_table(["th_code", "th_name_unit", "th_level", "th_parent"], [[u.code, u.name, u.level, codes.get(u.parent_id, "")] for u in units], lang=_lang(ctx)))
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -357,9 +359,9 @@ def case_list(
         codes = {u.id: u.code for u in uow.units.list()}
     f = ledger.label
     typer.echo(_table(
-        ["单位", "卷号", "类型", "程度", "状态", "层级", "受理", "调结"],
+        ["th_unit", "th_number", "th_category", "th_severity", "th_status", "th_level", "th_received", "th_settled_on"],
         [[codes[c.unit_id], c.number, f("category", c.category, lang), f("severity", c.severity, lang), f("status", c.status, lang),
-          f("level", c.level, lang), c.received_on, c.settled_on or ""] for c in found],
+          f("level", c.level, lang), c.received_on, c.settled_on or ""] for c in found], lang=_lang(ctx)
     ))
     typer.echo(f"{len(found)}")
 
@@ -401,9 +403,9 @@ def _print_report(report, lang: str) -> None:  # noqa: ANN001
     status = {"open": "未关闭 open", "closed": "已关闭 closed"}[report.period.status]
     typer.echo(f"{report.period.key}  {report.period.starts_on} – {report.period.ends_on}  {status}")
     typer.echo(_table(
-        ["领取人", "案件数", "应发", "实发", "调整", "合计"],
+        ["th_payee", "th_cases", "th_gross", "th_paid", "th_adjust", "th_total"],
         [[p.payee, p.cases, f"{p.gross:.2f}", f"{p.paid:.2f}", f"{p.adjustments:.2f}", f"{p.total:.2f}"] for p in report.payees]
-        + [["合计", sum(p.cases for p in report.payees), "", "", "", f"{report.total:.2f}"]],
+        + [[tr("th_total", lang), sum(p.cases for p in report.payees), "", "", "", f"{report.total:.2f}"]], lang=lang
     ))
     for policy, version, digest in report.versions:
         typer.echo(f"  {policy} {version} {digest[:19]}")
@@ -421,14 +423,14 @@ def period_compute(ctx: typer.Context, period: str = typer.Argument(...), lines:
     report = periods.compute(ledger, _user(ledger, user), period, with_lines=lines)
     _print_report(report, _lang(ctx))
     if lines:
-        _print_lines(ledger, report)
+        _print_lines(ledger, report, _lang(ctx))
 
 
-def _print_lines(ledger, report) -> None:  # noqa: ANN001
+def _print_lines(ledger, report, lang: str) -> None:  # noqa: ANN001
     with ledger.uow() as uow:
         numbers = {line.case_id: uow.cases.get(line.case_id).number for line in report.lines}
-    typer.echo(_table(["领取人", "卷号", "政策", "版本", "应发", "实发", "封顶"],
-                      [[l.payee, numbers[l.case_id], l.policy_id, l.version, f"{l.gross:.2f}", f"{l.amount:.2f}", l.capped_by or ""] for l in report.lines]))
+    typer.echo(_table(["th_payee", "th_number", "th_policy", "th_version", "th_gross", "th_paid", "th_capped"],
+                      [[l.payee, numbers[l.case_id], l.policy_id, l.version, f"{l.gross:.2f}", f"{l.amount:.2f}", l.capped_by or ""] for l in report.lines], lang=lang))
 
 
 @period_app.command("show")
@@ -440,7 +442,7 @@ def period_show(ctx: typer.Context, period: str = typer.Argument(...), lines: bo
     report = periods.show(ledger, period, with_lines=lines)
     _print_report(report, _lang(ctx))
     if lines:
-        _print_lines(ledger, report)
+        _print_lines(ledger, report, _lang(ctx))
 
 
 @period_app.command("close")
@@ -522,9 +524,9 @@ def _print_run(ledger, run, lang: str) -> None:  # noqa: ANN001
                f"可分配 {run.pool:.2f}  未分配 {run.leftover:.2f}")
     for line in run.detail.get("explanation", []):
         typer.echo(f"  {line.get(lang, line.get('zh'))}")
-    typer.echo(_table(["成员号", "姓名", "加权股", "分红"],
+    typer.echo(_table(["th_member", "th_person", "th_shares", "th_dividend"],
                       [[members[a.member_id].member_no, members[a.member_id].name, a.weighted_shares, f"{a.amount:.2f}"] for a in run.allocations]
-                      + [["合计", "", "", f"{sum((a.amount for a in run.allocations), Decimal(0)):.2f}"]]))
+                      + [[tr("th_total", lang), "", "", f"{sum((a.amount for a in run.allocations), Decimal(0)):.2f}"]], lang=lang))
 
 
 @dividend_app.command("show")
@@ -627,9 +629,9 @@ def banquet_list(ctx: typer.Context, unit: str = typer.Option(None, "--unit"), y
 
     ledger = _ledger(ctx, db)
     rows = list_filings(ledger, unit=unit, year=year)
-    typer.echo(_table(["户", "事由", "日期", "天数", "桌数", "礼金", "违规"],
+    typer.echo(_table(["th_household", "th_occasion", "th_date", "th_days", "th_tables", "th_gift", "th_violations"],
                       [[f.household, ledger.label("occasion", f.occasion), f.held_on, f.days, f.tables, f"{f.gift:.2f}",
-                        "、".join(v["title"] for v in f.violations)] for f in rows]))
+                        "、".join(v["title"] for v in f.violations)] for f in rows], lang=_lang(ctx)))
 
 
 # --- stats and audit -----------------------------------------------------------------------------
@@ -651,9 +653,10 @@ def stats_cmd(
     ledger = _ledger(ctx, db)
     rows = compute_stats(ledger, by=by, period=period, unit=unit)  # type: ignore[arg-type]
     typer.echo(_table(
-        ["分组", "受理", "调成", "不成", "升级", "超期", "调成率", "已发放（元）", "待发放（元，封顶前）"],
-        [[r.label, r.received, r.settled, r.failed, r.escalated, r.overdue, f"{r.rate}%" if r.rate is not None else "—",
-          f"{r.paid:.2f}", f"{r.due:.2f}"] for r in rows],
+        ["th_group", "th_received", "th_settled", "th_failed", "th_escalated", "th_overdue", "th_rate", "th_paid_yuan", "th_due_yuan"],
+        [[tr("th_total", _lang(ctx)) if r.key == "total" else r.label, r.received, r.settled, r.failed, r.escalated,
+          r.overdue, f"{r.rate}%" if r.rate is not None else "—",
+          f"{r.paid:.2f}", f"{r.due:.2f}"] for r in rows], lang=_lang(ctx)
     ))
 
 
@@ -679,8 +682,8 @@ def audit_log(ctx: typer.Context, limit: int = typer.Option(30, "--limit"), db: 
     from ..ledger.audit import recent
 
     ledger = _ledger(ctx, db)
-    typer.echo(_table(["#", "时间", "用户", "操作", "对象"],
-                      [[e.seq, f"{e.at:%Y-%m-%d %H:%M:%S}", e.user_name, e.action, f"{e.entity} {e.entity_id or ''}"] for e in recent(ledger, limit)]))
+    typer.echo(_table(["#", "th_time", "th_user", "th_action", "th_object"],
+                      [[e.seq, f"{e.at:%Y-%m-%d %H:%M:%S}", e.user_name, e.action, f"{e.entity} {e.entity_id or ''}"] for e in recent(ledger, limit)], lang=_lang(ctx)))
 
 
 # --- demo --------------------------------------------------------------------------------------
