@@ -237,9 +237,9 @@ def make_app(
 
 def _app_at_a_glance(rules: Any, store: str, user: str, lang: Lang, today: dt.date | None,
                      start: str | None) -> TiaojieApp | None:
-    """The app on a SQLite ledger, its first screen painted from a glance at the database (who
-    the user is, the rule set in force); the ledger itself opens in a thread right after the
-    first paint (see `tiaojie.ledger.glance`). None when a glance cannot tell: open in full."""
+    """The app on a ledger, its first screen painted from a glance at the database (who the user
+    is, the rule set in force); the ledger itself opens in a thread right after the first paint
+    (see `tiaojie.ledger.glance`). None when a glance cannot tell: open in full."""
     from tiaojie.ledger.glance import glance
 
     seen = glance(store, user)

@@ -1,5 +1,5 @@
-"""Starting on a SQLite ledger: the first screen is painted from a glance at the database and the
-ledger opens right after, in a thread. What the user relies on: the screen they are offered, the
+"""Starting on a ledger (a SQLite file, a PostgreSQL schema): the first screen is painted from a
+glance at the database and the ledger opens right after, in a thread. What the user relies on: the screen they are offered, the
 rules in force in that ledger, saving once the ledger is open, and an error they can read — not a
 traceback — when the full open fails."""
 
@@ -34,14 +34,13 @@ def private_cache(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def ledger_file(tmp_path: Path, rules_dir: Path) -> Path:
-    path = tmp_path / "ledger.sqlite"
-    ledger = open_ledger(f"sqlite:///{path}", rules_dir, today=TODAY)
+def store(db_url: str, rules_dir: Path) -> str:
+    ledger = open_ledger(db_url, rules_dir, today=TODAY)
     admin = access.add_user(ledger, None, "admin", "admin")
     access.add_unit(ledger, admin, "XJC", "新建村", "village")
     access.add_user(ledger, admin, "med01", "mediator", "XJC")
     ledger.close()
-    return path
+    return db_url
 
 
 def _fill_major_settled(screen, number: str) -> None:  # noqa: ANN001
@@ -49,8 +48,8 @@ def _fill_major_settled(screen, number: str) -> None:  # noqa: ANN001
          settled_by="village_committee", received_on="2026-11-02", settled_on="2026-11-18")
 
 
-async def test_the_first_screen_comes_from_a_glance_and_saving_uses_the_ledger_opened_after(ledger_file):
-    app = make_app(store=str(ledger_file), user="med01", today=TODAY)
+async def test_the_first_screen_comes_from_a_glance_and_saving_uses_the_ledger_opened_after(store):
+    app = make_app(store=store, user="med01", today=TODAY)
     assert not app.backend.ledger_ready  # nothing opened yet: the glance was enough to start
     assert app.offered == ["entry", "ledger", "banquets", "stats"]
     async with app.run_test(size=(140, 45)) as pilot:
@@ -64,7 +63,7 @@ async def test_the_first_screen_comes_from_a_glance_and_saving_uses_the_ledger_o
         await settle(app, pilot)
         assert app.backend.ledger_ready
         assert type(app.backend.user).__name__ == "User"  # the ledger's own record replaced the glance
-    ledger = open_ledger(f"sqlite:///{ledger_file}", None)
+    ledger = open_ledger(store, None)
     try:
         unit = access.resolve_user(ledger, "med01").unit_id
         stored = case_service.get_case(ledger, unit, "GL-0001")
@@ -73,13 +72,13 @@ async def test_the_first_screen_comes_from_a_glance_and_saving_uses_the_ledger_o
         ledger.close()
 
 
-async def test_a_set_activated_between_the_glance_and_the_open_is_the_one_in_force(ledger_file, rules_dir, tmp_path):
-    app = make_app(store=str(ledger_file), user="med01", today=TODAY)
+async def test_a_set_activated_between_the_glance_and_the_open_is_the_one_in_force(store, rules_dir, tmp_path):
+    app = make_app(store=store, user="med01", today=TODAY)
     draft = tmp_path / "draft"
     shutil.copytree(rules_dir, draft)
     reward = draft / "mediation-reward-2026.toml"
     reward.write_text(reward.read_text(encoding="utf-8").replace("amount = 500", "amount = 600"), encoding="utf-8")
-    ledger = open_ledger(f"sqlite:///{ledger_file}", rules_dir)
+    ledger = open_ledger(store, rules_dir)
     activate(ledger, access.resolve_user(ledger, "admin"), draft)
     ledger.close()
     async with app.run_test(size=(140, 45)) as pilot:
@@ -90,12 +89,12 @@ async def test_a_set_activated_between_the_glance_and_the_open_is_the_one_in_for
         assert "600.00" in str(app.screen.query_one("#live-reward", Static).render())
 
 
-async def test_a_ledger_that_fails_to_open_after_the_first_paint_is_reported_not_raised(ledger_file, monkeypatch):
+async def test_a_ledger_that_fails_to_open_after_the_first_paint_is_reported_not_raised(store, monkeypatch):
     def unreachable(url):  # noqa: ANN001, ANN202
         raise StoreUnavailable("db_unreachable", url=str(url), detail="connection refused")
 
     monkeypatch.setattr("tiaojie.ledger.context.open_database", unreachable)
-    app = make_app(store=str(ledger_file), user="med01", today=TODAY)
+    app = make_app(store=store, user="med01", today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, MessageDialog)

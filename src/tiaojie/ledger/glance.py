@@ -1,11 +1,12 @@
-"""A glance at a SQLite ledger before the store is up: who a user is, the name of their unit, and
-which rule set is in force — read with the standard library's sqlite3 in milliseconds, where
-importing SQLAlchemy and the store takes a third of a second. The terminal UI paints its first
-screen from this and opens the ledger in full right after.
+"""A glance at a ledger before the store is up: who a user is, the name of their unit, and which
+rule set is in force — read with the database's own driver (sqlite3, psycopg) in milliseconds,
+where importing SQLAlchemy and the store takes a third of a second. The terminal UI paints its
+first screen from this and opens the ledger in full right after.
 
-It answers only what it can answer for certain. Anything else — not a SQLite file, a schema not
-at head, an unknown user, an activated set not yet written out — is None, and the caller opens
-the ledger in full first, which says what is wrong."""
+It answers only what it can answer for certain. Anything else — another kind of database, a
+schema not at head, an unknown user, an activated set not yet written out, a server that does
+not answer at once — is None, and the caller opens the ledger in full first, which says what is
+wrong."""
 
 from __future__ import annotations
 
@@ -49,34 +50,67 @@ def sqlite_file(store: str) -> Path | None:
     return None
 
 
-def glance(store: str, user_name: str, cache: Path | None = None) -> Glance | None:
+def postgres_conninfo(store: str) -> str | None:
+    """The libpq URI behind a SQLAlchemy PostgreSQL URL (psycopg 3 or plain); None otherwise."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if store.startswith(prefix):
+            return "postgresql://" + store[len(prefix):]
+    return None
+
+
+def _connect(store: str):  # noqa: ANN202
+    """(DB-API connection, its parameter mark, the errors it raises), or None."""
     path = sqlite_file(store)
-    head = file_head_revision()
-    if path is None or head is None or not path.is_file():
-        return None
-    try:
+    if path is not None:
+        if not path.is_file():
+            return None
         # Read-only, and no journal-mode change: a glance never writes.
-        connection = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=1)
+        return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=1), "?", sqlite3.Error
+    conninfo = postgres_conninfo(store)
+    if conninfo is None:
+        return None
+    import psycopg
+
+    try:
+        connection = psycopg.connect(conninfo, connect_timeout=2, autocommit=True)
+    except psycopg.Error:
+        return None
+    return connection, "%s", psycopg.Error
+
+
+def glance(store: str, user_name: str, cache: Path | None = None) -> Glance | None:
+    head = file_head_revision()
+    if head is None:
+        return None
+    opened = _connect(store)
+    if opened is None:
+        return None
+    connection, mark, errors = opened
+    try:
         try:
             if [r for (r,) in connection.execute("SELECT version_num FROM alembic_version")] != [head]:
                 return None
             row = connection.execute(
                 "SELECT u.id, u.name, u.role, u.unit_id, n.name FROM users u"
-                " LEFT JOIN units n ON n.id = u.unit_id WHERE u.name = ?",
+                f" LEFT JOIN units n ON n.id = u.unit_id WHERE u.name = {mark}",
                 (user_name,),
             ).fetchone()
             latest = connection.execute("SELECT files FROM rule_sets ORDER BY id DESC LIMIT 1").fetchone()
         finally:
             connection.close()
-    except sqlite3.Error:
+    except errors:
         return None
     if row is None:
         return None
     rules_dir = None
     if latest is not None:
-        try:
-            files = json.loads(latest[0])
-        except (TypeError, ValueError):
+        files = latest[0]
+        if isinstance(files, str):  # SQLite keeps JSON as text; PostgreSQL hands back the value
+            try:
+                files = json.loads(files)
+            except ValueError:
+                return None
+        if not isinstance(files, dict):
             return None
         rules_dir = kept_set_dir(files, cache)
         if not is_whole(rules_dir):

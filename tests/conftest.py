@@ -1,0 +1,88 @@
+"""Database fixtures shared by every test directory: each storage test runs on a real SQLite file
+and a real PostgreSQL schema.
+
+PostgreSQL: 127.0.0.1:5432, database ``test`` (override with ``TIAOJIE_TEST_PG``). Each test gets a
+fresh schema (dropped afterwards) so parallel runs cannot clash. Without a server the PostgreSQL
+variants skip with the reason — except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from urllib.parse import quote
+
+import pytest
+
+PG_CANDIDATES = [
+    os.environ.get("TIAOJIE_TEST_PG", ""),
+    "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    "postgresql+psycopg://root@127.0.0.1:5432/test",
+]
+
+_pg_base: str | None = None
+_pg_error: str | None = None
+
+
+def _find_pg() -> str | None:
+    global _pg_base, _pg_error
+    if _pg_base or _pg_error:
+        return _pg_base
+    errors = []
+    for url in filter(None, PG_CANDIDATES):
+        try:
+            from sqlalchemy import create_engine, text
+
+            engine = create_engine(url, connect_args={"connect_timeout": 3})
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            engine.dispose()
+            _pg_base = url
+            return url
+        except Exception as exc:  # noqa: BLE001 — any failure means "no server here"
+            errors.append(f"{url}: {str(exc).splitlines()[0]}")
+    _pg_error = "; ".join(errors)
+    return None
+
+
+def pg_base_or_skip() -> str:
+    base = _find_pg()
+    if base is None:
+        reason = f"PostgreSQL not reachable ({_pg_error})"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + " — CI=true requires PostgreSQL")
+        pytest.skip(reason)
+    return base
+
+
+def _pg_url_for(base: str, schema: str) -> str:
+    return f"{base}?options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def pg_schema_url():
+    """A fresh PostgreSQL schema's URL; the schema is dropped after the test."""
+    base = pg_base_or_skip()
+    schema = "tj_" + uuid.uuid4().hex[:12]
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _pg_url_for(base, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """An empty database of each kind; nothing created yet."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    else:
+        yield request.getfixturevalue("pg_schema_url")
+
+
