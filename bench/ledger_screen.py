@@ -41,9 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text  # noqa: E402
 
-from impact import insert_county  # noqa: E402  (bench/ is on sys.path when run as a script)
+from impact import insert_cases, insert_county  # noqa: E402  (bench/ is on sys.path when run as a script)
 from tiaojie.ledger import cases as case_service  # noqa: E402
 from tiaojie.ledger.context import Ledger  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
@@ -64,15 +63,8 @@ def fill(engine, cases: int, open_share: float, seed: int = 11) -> None:  # noqa
     rng = random.Random(seed)
     now = dt.datetime.now(dt.timezone.utc)
     villages = insert_county(engine)
-    raw = engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("PRAGMA synchronous=OFF")  # a throwaway benchmark file: durability is not measured
-        cols = ("id, unit_id, number, source, category, severity, urgency, summary, parties, persons_involved, "
-                "amount_involved_fen, received_on, settled_on, status, settled_by, mediators, agreement_fulfilled, "
-                "follow_up_done, file_complete, needs_verification, level, created_at, updated_at")
-        sql = f"INSERT INTO cases ({cols}) VALUES ({', '.join(['?'] * 23)})"
-        batch = []
+
+    def rows():  # noqa: ANN202
         start = dt.date(2026, 1, 1)
         for i in range(1, cases + 1):
             received = start + dt.timedelta(days=rng.randrange(300))
@@ -80,19 +72,13 @@ def fill(engine, cases: int, open_share: float, seed: int = 11) -> None:  # noqa
             settled = received + dt.timedelta(days=rng.randrange(1, 30)) if status in ("settled", "failed") else None
             # most disputes name no sum or a round one; a few name an exact amount
             amount = rng.choice([0, 0, 0, 50_000, 100_000, 200_000, 500_000, 1_000_000, rng.randrange(0, 5_000_000)])
-            batch.append((i, rng.choice(villages), f"B{i:07d}", "application", rng.choice(CATEGORIES),
-                          rng.choice(SEVERITIES), "urgent" if rng.random() < 0.05 else "normal", "", '["甲","乙"]',
-                          rng.randint(2, 40), amount, received.isoformat(), settled.isoformat() if settled else None,
-                          status, rng.choice(SETTLED_BY) if settled else None, "[]", False, False, True,
-                          rng.random() < 0.3, rng.choice(LEVELS), now, now))
-            if len(batch) == 20_000:
-                cur.executemany(sql, batch)
-                batch.clear()
-        if batch:
-            cur.executemany(sql, batch)
-        raw.commit()
-    finally:
-        raw.close()
+            yield (i, rng.choice(villages), f"B{i:07d}", "application", rng.choice(CATEGORIES),
+                   rng.choice(SEVERITIES), "urgent" if rng.random() < 0.05 else "normal", "", '["甲","乙"]',
+                   rng.randint(2, 40), amount, received.isoformat(), settled.isoformat() if settled else None,
+                   status, rng.choice(SETTLED_BY) if settled else None, "[]", False, False, True,
+                   rng.random() < 0.3, rng.choice(LEVELS), now, now)
+
+    insert_cases(engine, rows())
 
 
 def best(fn, repeat: int) -> tuple[float, object]:  # noqa: ANN001

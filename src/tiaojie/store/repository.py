@@ -253,15 +253,7 @@ class CaseRepository(_Repo):
         stmt = select(CaseRow).where(*(flt.clauses() if flt else [])).order_by(CaseRow.received_on, CaseRow.id)
         if limit:
             stmt = stmt.limit(limit)
-        rows = self.session.execute(stmt).scalars().all()
-        escalations: dict[int, list[m.Escalation]] = {}
-        ids = [r.id for r in rows]
-        for start in range(0, len(ids), 1000):
-            for esc in self.session.execute(
-                select(EscalationRow).where(EscalationRow.case_id.in_(ids[start : start + 1000])).order_by(EscalationRow.id)
-            ).scalars():
-                escalations.setdefault(esc.case_id, []).append(from_row(esc))
-        return [from_row(r, escalations=escalations.get(r.id, [])) for r in rows]
+        return self._with_escalations(self.session.execute(stmt).scalars().all())
 
     def count(self, flt: CaseFilter | None = None) -> int:
         return self.session.execute(
