@@ -155,6 +155,7 @@ class TiaojieApp(App[None]):
             self.show_error(error)
             return
         self._user_line = None  # the ledger's own record of the user from now on
+        self.rules_changed()  # the ledger may have brought a set activated since the glance
 
     def _signed_in(self, user: Any) -> None:
         if user is None:
@@ -259,8 +260,7 @@ def _app_at_a_glance(rules: Any, store: str, user: str, lang: Lang, today: dt.da
             same = Path(directory).resolve() == Path(expected.book.directory).resolve()
             return expected if same or explicit else open_rules(directory)
 
-        opened = open_ledger(store if "://" in store else f"sqlite:///{Path(store).resolve()}",
-                             active.directory if explicit else None, today=today, load_rules=load)
+        opened = open_ledger(store, active.directory if explicit else None, today=today, load_rules=load)
         if opened.rules is not expected:  # another set was activated since the glance
             active.adopt(opened.rules)
         return opened, resolve_user(opened, user)
