@@ -163,6 +163,7 @@ class LedgerScreen(BaseScreen):
             ]
             table.add_row(*(plain(cell, style) for cell in cells), key=str(case.id))
             self.row_ids.append(case.id)
+        table.refresh(layout=True)
         self.query_one("#page-line", Static).update(
             plain(self.t("page", page=page.page, pages=page.pages, total=page.total)))
 
