@@ -68,6 +68,11 @@ def test_settle_evaluates_reward_in_force_and_period_pays_once(ledger, org):
     periods.close(ledger, org.clerk, "2026-05")
     # once May is paid, the quarter does not pay May's cases again
     assert periods.compute(ledger, org.clerk, "2026Q2").payees == []
+    # the quarter runs until 30 June: it cannot be closed while cases may still arrive in it
+    with pytest.raises(InvalidInput) as early:
+        periods.close(ledger, org.clerk, "2026Q2")
+    assert "2026-06-30" in early.value.message("zh") and periods.show(ledger, "2026Q2").period.status == "open"
+    ledger.today = dt.date(2026, 7, 1)
     periods.close(ledger, org.clerk, "2026Q2")
     with ledger.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(PayoutLineRow)).scalar_one() == 2

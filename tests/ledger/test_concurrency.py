@@ -53,7 +53,9 @@ def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules
         from tiaojie.store.db import open_database
         from tiaojie.store.messages import PeriodClosed
         worker = int(sys.argv[1])
-        ledger = Ledger(open_database({pg_schema_url!r}), open_rules({str(RULES)!r}))
+        import datetime
+        # a day after all three periods are over: each may be closed
+        ledger = Ledger(open_database({pg_schema_url!r}), open_rules({str(RULES)!r}), today=datetime.date(2027, 1, 5))
         clerk = access.resolve_user(ledger, "王财务")
         try:
             periods.close(ledger, clerk, ["2026-05", "2026Q2", "2026"][worker % 3])

@@ -632,6 +632,8 @@ def close(ledger: Ledger, by: User, key: str) -> Period:
     """Pay and lock: write the per-case payout lines and close the period, in one transaction."""
     check(by, "period_close")
     wanted = parse_period(key)
+    if wanted.ends_on >= ledger.date():  # cases may still arrive in it: nothing to lock them out of yet
+        raise InvalidInput("period_not_over", period=wanted.key, end=wanted.ends_on.isoformat())
     with ledger.uow() as uow:
         uow.lock_periods(exclusive=True)
         uow.lock_computation()

@@ -99,6 +99,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Record a correction as an adjustment in an open period, with a reason.",
     ),
     "period_already_closed": ("期间 {period} 已经关闭", "period {period} is already closed"),
+    "period_not_over": (
+        "期间 {period} 到 {end} 才结束，结束后才能关账（关账会锁定其中受理的案件）",
+        "period {period} runs until {end}; it can be closed once it is over (closing locks the cases received in it)",
+    ),
     "adjust_reason": ("调整必须说明原因", "an adjustment needs a reason"),
     "adjust_zero": ("调整金额不能为零", "an adjustment amount cannot be zero"),
     "adjust_needs_open": ("调整只能登记在未关闭的期间；{period} 已关闭", "an adjustment must be booked in an open period; {period} is closed"),
