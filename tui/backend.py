@@ -198,6 +198,13 @@ class Backend:
     def field(self, name: str):
         return self.rules.book.vocabulary.fields.get(name)
 
+    def field_title(self, name: str) -> str:
+        """A vocabulary field's title as a form label: the vocabulary's English titles are written
+        to sit inside sentences ("urgency is normal"), a label starts with a capital."""
+        fdef = self.field(name)
+        title = fdef.label(self.lang) if fdef else name
+        return title[:1].upper() + title[1:]
+
     def choices(self, enum: str) -> list[tuple[Text, str]]:
         """(label, id) pairs of an enumeration in display order, labels in the UI language — as
         literal text: a label from a rule file is never read as markup."""

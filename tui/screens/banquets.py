@@ -46,7 +46,7 @@ class BanquetScreen(BaseScreen):
         with Horizontal(id="banquet"):
             with VerticalScroll(id="banquet-form"):
                 for name, kind, key, vocab in BANQUET_FORM:
-                    label = self.t(key) if key else self.backend.field(vocab).label(self.lang)
+                    label = self.t(key) if key else self.backend.field_title(vocab)
                     with Horizontal(classes="field-row"):
                         yield Label(plain(label), classes="field-label")
                         if kind == "enum":

@@ -114,8 +114,7 @@ class EntryScreen(BaseScreen):
     def _label(self, spec: FormField) -> str:
         if spec.label_key:
             return self.t(spec.label_key)
-        fdef = self.backend.field(spec.vocab or spec.name)
-        return fdef.label(self.lang) if fdef else spec.name
+        return self.backend.field_title(spec.vocab or spec.name)
 
     def _field(self, spec: FormField) -> ComposeResult:
         """One row: label, the widget, and the validation message beside it (shown when set)."""
