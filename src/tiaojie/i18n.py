@@ -162,6 +162,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lint_overlap": ("唯一命中表中规则「{a}」与「{b}」重叠；例如：{example}", "rules '{a}' and '{b}' overlap in a unique table; e.g. {example}"),
     "lint_gap": ("{count} 种取值组合没有规则命中且无默认值；例如：{example}", "{count} combinations of values match no rule and there is no default; e.g. {example}"),
     "lint_clean": ("未发现问题", "no findings"),
+    # one-line reports of the ledger commands
+    "cli_period_open": ("未关闭", "open"),
+    "cli_period_closed": ("已关闭", "closed"),
+    "cli_closed_by": ("{period} 已关闭（{by}，{at}）", "{period} closed ({by}, {at})"),
+    "cli_dividend_run": ("{year} 第 {run} 次  {policy} {version}  收入 {income}  提取 {retained}  可分配 {pool}  未分配 {leftover}",
+                         "{year} run {run}  {policy} {version}  income {income}  retained {retained}  pool {pool}  left over {leftover}"),
+    "cli_demo_made": ("单位 {units}  用户 {users}  案件 {cases}  集体 {collectives}  酒席报备 {filings}  已关闭期间 {closed}",
+                      "units {units}  users {users}  cases {cases}  collectives {collectives}  banquet filings {filings}  closed period {closed}"),
+    "cli_demo_try": ("试试：", "try:"),
     # column headings of the ledger commands' tables
     "th_user": ("用户", "user"),
     "th_role": ("角色", "role"),

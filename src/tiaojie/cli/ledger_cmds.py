@@ -400,7 +400,7 @@ period_app = typer.Typer(help="期间：计算、查看、关闭（锁定）、�
 
 
 def _print_report(report, lang: str) -> None:  # noqa: ANN001
-    status = {"open": "未关闭 open", "closed": "已关闭 closed"}[report.period.status]
+    status = tr(f"cli_period_{report.period.status}", lang)
     typer.echo(f"{report.period.key}  {report.period.starts_on} – {report.period.ends_on}  {status}")
     typer.echo(_table(
         ["th_payee", "th_cases", "th_gross", "th_paid", "th_adjust", "th_total"],
@@ -453,7 +453,7 @@ def period_close(ctx: typer.Context, period: str = typer.Argument(...), db: str 
 
     ledger = _ledger(ctx, db)
     closed = periods.close(ledger, _user(ledger, user), period)
-    typer.echo(f"{closed.key} 已关闭 closed ({closed.closed_by}, {closed.closed_at:%Y-%m-%d %H:%M})")
+    typer.echo(tr("cli_closed_by", _lang(ctx), period=closed.key, by=closed.closed_by, at=f"{closed.closed_at:%Y-%m-%d %H:%M}"))
 
 
 @period_app.command("adjust")
@@ -520,8 +520,9 @@ def _print_run(ledger, run, lang: str) -> None:  # noqa: ANN001
     from ..ledger.dividends import members_by_id
 
     members = members_by_id(ledger, run.collective_id)
-    typer.echo(f"{run.year} #{run.run_no}  {run.policy_id} {run.version}  收入 {run.income:.2f}  提取 {run.retained:.2f}  "
-               f"可分配 {run.pool:.2f}  未分配 {run.leftover:.2f}")
+    typer.echo(tr("cli_dividend_run", lang, year=run.year, run=run.run_no, policy=run.policy_id, version=run.version,
+                  income=f"{run.income:.2f}", retained=f"{run.retained:.2f}", pool=f"{run.pool:.2f}",
+                  leftover=f"{run.leftover:.2f}"))
     for line in run.detail.get("explanation", []):
         typer.echo(f"  {line.get(lang, line.get('zh'))}")
     typer.echo(_table(["th_member", "th_person", "th_shares", "th_dividend"],
@@ -698,9 +699,9 @@ def demo_cmd(ctx: typer.Context, db: str = DB_OPTION, year: int = typer.Option(2
     ledger = _ledger(ctx, db)
     summary = build_demo(ledger, year=year)
     typer.echo(f"{safe_url(resolve_url(db))}")
-    typer.echo(f"单位 {summary.units}  用户 {summary.users}  案件 {summary.cases}  集体 {summary.collectives}  "
-               f"酒席报备 {summary.banquet_filings}  已关闭期间 {summary.closed_period}")
-    typer.echo("试试 try:  tiaojie stats --by unit;  TIAOJIE_USER=clerk tiaojie period show "
+    typer.echo(tr("cli_demo_made", _lang(ctx), units=summary.units, users=summary.users, cases=summary.cases,
+                  collectives=summary.collectives, filings=summary.banquet_filings, closed=summary.closed_period))
+    typer.echo(tr("cli_demo_try", _lang(ctx)) + "  tiaojie stats --by unit;  TIAOJIE_USER=clerk tiaojie period show "
                f"{summary.computed_periods[-1] if summary.computed_periods else year};  tiaojie case list --overdue")
 
 

@@ -135,7 +135,10 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
                       reason="村级未能按期答复，报乡镇群众工作办")
     months = sorted({c.settled_on.strftime("%Y-%m") for c in cases if c.settled_on})
     closed = months[0] if months else f"{year}-01"
-    periods.close(ledger, clerk, closed)
+    if periods.parse_period(closed).ends_on < ledger.date():  # a month still running cannot be closed
+        periods.close(ledger, clerk, closed)
+    else:
+        closed = "—"
     for key in months[1:]:
         periods.compute(ledger, clerk, key, with_lines=False)  # the months the clerk has looked at
 
