@@ -193,6 +193,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "b_recent": ("近期报备", "Recent filings"),
     # --- rules --------------------------------------------------------------------------------
     "r_dir": ("规则目录：{dir}", "rules directory: {dir}"),
+    "r_dir_bundled": ("（随程序发布的规则：要修改，请复制到自己的目录，用 --rules 打开）",
+                      "(the set shipped with tiaojie: to change it, copy it to a directory of your own and open that with --rules)"),
+    "r_dir_kept": ("（已启用规则的副本：要修改，请在草稿目录中编辑，用 --rules 打开，再启用）",
+                   "(a copy of the activated set: to change it, edit a draft directory, open it with --rules, then activate)"),
     "r_col_policy": ("政策", "Policy"),
     "r_col_title": ("名称", "Title"),
     "r_col_kind": ("类型", "Kind"),

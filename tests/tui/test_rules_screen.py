@@ -90,3 +90,27 @@ async def test_check_test_and_lint_show_results(rules_dir):
         await settle(app, pilot)
         text = output(app)
         assert "1 个失败" in text and "mediation-reward-2026.toml:" in text
+
+
+async def test_the_screen_says_when_its_directory_is_not_the_place_to_edit(rules_dir):
+    from tiaojie.rules.service import BUNDLED_RULES
+
+    shipped = make_app(rules=BUNDLED_RULES, today=TODAY, start="rules")
+    async with shipped.run_test(size=(140, 40)) as pilot:
+        await settle(shipped, pilot)
+        assert "随程序发布的规则" in str(shipped.screen.query_one("#rules-status", Static).render())
+    own = make_app(rules=rules_dir, today=TODAY, start="rules")
+    async with own.run_test(size=(140, 40)) as pilot:
+        await settle(own, pilot)
+        status = str(own.screen.query_one("#rules-status", Static).render())
+        assert str(rules_dir) in status and "随程序发布" not in status and "副本" not in status
+
+
+def test_an_activated_set_written_out_is_a_copy(tmp_path, monkeypatch, rules_dir):
+    from tui.screens.rules import directory_kind
+
+    monkeypatch.setenv("TIAOJIE_CACHE", str(tmp_path / "cache"))
+    kept = tmp_path / "cache" / "rulesets" / "0123abcd"
+    kept.mkdir(parents=True)
+    assert directory_kind(kept) == "kept"
+    assert directory_kind(rules_dir) is None

@@ -31,6 +31,20 @@ def shown_path(path: Path | str, base: Path) -> str:
     return str(path)
 
 
+def directory_kind(directory: Path) -> str | None:
+    """"bundled" for the rule set shipped with tiaojie, "kept" for an activated set written out to
+    the cache: neither is the place to edit rules. None for a directory of the user's own."""
+    from tiaojie.ledger.rule_cache import cache_dir
+    from tiaojie.rules.service import BUNDLED_RULES
+
+    here = Path(directory).absolute()
+    if here == BUNDLED_RULES:  # as named, not resolved: a checkout's ./rules is where it is edited
+        return "bundled"
+    if here.resolve().is_relative_to(cache_dir().resolve()):
+        return "kept"
+    return None
+
+
 class RulesScreen(BaseScreen):
     SCREEN_ID = "rules"
     KEYS = [("c", "check", "r_check"), ("t", "test", "r_test"), ("l", "lint", "r_lint"),
@@ -87,7 +101,11 @@ class RulesScreen(BaseScreen):
                 plain(shown_path(policy.path, base)), key=f"{policy.id}@{policy.version}",
             )
         status = Text()
-        status.append(self.t("r_dir", dir=str(base)) + "\n")
+        status.append(self.t("r_dir", dir=str(base)))
+        kind = directory_kind(base)
+        if kind:
+            status.append("  " + self.t(f"r_dir_{kind}"), style="yellow")
+        status.append("\n")
         status.append(self.t("r_in_force", files=count, time=self.backend.loaded_at.strftime("%H:%M:%S")))
         self.query_one("#rules-status", Static).update(status)
         self.show_detail(table.cursor_row)
