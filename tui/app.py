@@ -297,9 +297,8 @@ def run(ctx: Any, db: str | None = None, user: str | None = None) -> None:
 
 
 def _default_store() -> Any | None:
-    """The default database when the ledger is installed and one exists; else rules only."""
-    try:
-        from . import ledger_api
-    except ImportError:
-        return None
-    return ledger_api.default_store()
+    """The default database when one exists (TIAOJIE_DB, or the file in the user's data
+    directory); else None: the app runs on the rules alone."""
+    from tiaojie.store.location import default_store
+
+    return default_store()

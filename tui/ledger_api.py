@@ -29,21 +29,6 @@ ZERO = Decimal("0.00")
 
 
 # --- opening -------------------------------------------------------------------------------------
-def default_store() -> str | None:
-    """The database the CLI would use (`TIAOJIE_DB`, else the user's data directory), when it
-    exists; None means: no ledger yet, open on the rules alone."""
-    import os
-
-    from tiaojie.store.db import resolve_url
-
-    url = resolve_url(None)
-    if url.startswith("sqlite:///") and not os.environ.get("TIAOJIE_DB"):
-        path = Path(url.removeprefix("sqlite:///"))
-        if not path.is_file():
-            return None
-    return url
-
-
 def open_store(store: Any, rules: Any, today: dt.date | None = None) -> Ledger:
     """The ledger at `store` (URL or SQLite path) with `rules`: an open rule set, a directory, or
     None for the set last activated in that ledger (else ./rules or the bundled set)."""

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -80,6 +82,16 @@ def test_url_resolution_order(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     url = store_db.resolve_url(None)
     assert url.startswith("sqlite:///") and url.endswith("tiaojie/tiaojie.sqlite")
+    # what the terminal UI opens when given nothing: the default file only once it exists
+    from tiaojie.store.location import default_store
+
+    assert default_store() is None
+    Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
+    Path(url.removeprefix("sqlite:///")).touch()
+    assert default_store() == url.removeprefix("sqlite:///")
+    monkeypatch.setenv("TIAOJIE_DB", "postgresql://u@h/d")
+    assert default_store() == "postgresql://u@h/d"
+    monkeypatch.delenv("TIAOJIE_DB")
     # a bare path is a SQLite file
     assert store_db.resolve_url("ledger.sqlite").startswith("sqlite:////")
     assert store_db.resolve_url("postgresql://u@h/d").startswith("postgresql+psycopg://")

@@ -15,19 +15,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from .messages import SchemaMismatch, StoreUnavailable
+from .location import ENV_VAR, default_url
 from .revisions import MIGRATIONS, file_head_revision
-
-ENV_VAR = "TIAOJIE_DB"
 # One key for PostgreSQL's advisory lock so that two first uses of an empty database do not both
 # try to create the schema.
 _MIGRATION_LOCK = 0x7469616F6A6965  # "tiaojie"
-
-
-def default_url() -> str:
-    from platformdirs import user_data_dir
-
-    directory = Path(user_data_dir("tiaojie"))
-    return f"sqlite:///{directory / 'tiaojie.sqlite'}"
 
 
 def resolve_url(cli_value: str | None = None) -> str:
