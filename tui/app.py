@@ -134,6 +134,7 @@ class TiaojieApp(App[None]):
             from .screens.login import LoginDialog
 
             self.push_screen(LoginDialog(self.backend), self._signed_in)
+            self.call_after_refresh(self.backend.start_opening, self._ledger_opened_in_thread)
             return
         self._open_first()
 
@@ -162,6 +163,8 @@ class TiaojieApp(App[None]):
             self.exit()
             return
         self.backend.user = user
+        choices = self.backend.sign_in_choices or []
+        self.backend.unit_name = next((unit for chosen, unit in choices if chosen.name == user.name), None)
         self._offer_screens()
         self.refresh_bindings()
         self._open_first()
@@ -214,7 +217,7 @@ def make_app(
     With a database and no rules directory, the rules in force are the set last activated in
     that ledger (else ./rules or the bundled set) — as for the ledger's commands."""
     lang = "en" if str(lang).startswith("en") else "zh"
-    if ledger is None and isinstance(store, (str, Path)) and isinstance(user, str) and user:
+    if ledger is None and isinstance(store, (str, Path)) and (user is None or isinstance(user, str)):
         app = _app_at_a_glance(rules, str(store), user, lang, today, start)
         if app is not None:
             return app
@@ -236,14 +239,14 @@ def make_app(
     return TiaojieApp(backend, start=start)
 
 
-def _app_at_a_glance(rules: Any, store: str, user: str, lang: Lang, today: dt.date | None,
+def _app_at_a_glance(rules: Any, store: str, user: str | None, lang: Lang, today: dt.date | None,
                      start: str | None) -> TiaojieApp | None:
     """The app on a ledger, its first screen painted from a glance at the database (who the user
     is, the rule set in force); the ledger itself opens in a thread right after the first paint
     (see `tiaojie.ledger.glance`). None when a glance cannot tell: open in full."""
     from tiaojie.ledger.glance import glance
 
-    seen = glance(store, user)
+    seen = glance(store, user or None)
     if seen is None:
         return None
     active = as_active(rules if rules is not None else seen.rules_dir)
@@ -263,10 +266,13 @@ def _app_at_a_glance(rules: Any, store: str, user: str, lang: Lang, today: dt.da
         opened = open_ledger(store, active.directory if explicit else None, today=today, load_rules=load)
         if opened.rules is not expected:  # another set was activated since the glance
             active.adopt(opened.rules)
-        return opened, resolve_user(opened, user)
+        return opened, resolve_user(opened, user) if user else None
 
     backend = Backend(active=active, lang=lang, user=seen.user, today=today)
-    backend.unit_name = seen.unit_name
+    if seen.user is not None:
+        backend.unit_name = seen.unit_name
+    else:
+        backend.sign_in_choices = list(seen.users)
     backend.open_ledger_later(LedgerOpening(open_in_full))
     return TiaojieApp(backend, start=start)
 

@@ -14,6 +14,7 @@ from typing import Any, Callable, Literal
 
 from rich.text import Text
 
+from tiaojie.ledger.glance import GlancedUser
 from tiaojie.rules.errors import EvaluationError, RuleSetError
 from tiaojie.rules.outcome import Outcome
 from tiaojie.rules.service import ActiveRules, Rules, open_rules
@@ -139,6 +140,7 @@ class Backend:
         self._opening: LedgerOpening | None = None
         self.user = user  # tiaojie.ledger.models.User (or, until the ledger is open, its glance)
         self.unit_name: str | None = None  # the user's unit, when already known
+        self.sign_in_choices: list[tuple[Any, str]] | None = None  # (user, unit name), read at a glance
         self.today = today
         self.loaded_at = dt.datetime.now()
 
@@ -158,6 +160,11 @@ class Backend:
                 self._ledger, self._opening = ledger, None
                 if user is not None:
                     self.user = user
+        if self._ledger is not None and isinstance(self.user, GlancedUser):
+            # signed in from a list read at a glance: the ledger's own record from now on
+            from tiaojie.ledger.access import resolve_user
+
+            self.user = resolve_user(self._ledger, self.user.name)
         return self._ledger
 
     @ledger.setter

@@ -86,3 +86,9 @@ def test_a_glance_never_imports_sqlalchemy(store):
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_without_a_name_a_glance_lists_who_may_sign_in(store):
+    seen = glance(store, None)
+    assert seen is not None and seen.user is None
+    assert [(u.name, u.role, unit) for u, unit in seen.users] == [("admin", "admin", ""), ("med01", "mediator", "新建村")]

@@ -102,3 +102,28 @@ async def test_a_ledger_that_fails_to_open_after_the_first_paint_is_reported_not
         await pilot.press("escape")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "EntryScreen"  # still running, the form still there
+
+
+async def test_signing_in_from_a_list_read_at_a_glance(store):
+    app = make_app(store=store, today=TODAY)
+    assert not app.backend.ledger_ready
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "LoginDialog"
+        names = [u.name for u, _ in app.screen.users]
+        assert names == ["admin", "med01"]
+        app.screen.query_one("#login-users").highlighted = names.index("med01")
+        await pilot.click("#login-go")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "EntryScreen" and "新建村" in app.screen.sub_title
+        _fill_major_settled(app.screen, "GL-0003")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert type(app.backend.user).__name__ == "User" and app.backend.user.name == "med01"
+    ledger = open_ledger(store, None)
+    try:
+        stored = case_service.get_case(ledger, access.resolve_user(ledger, "med01").unit_id, "GL-0003")
+        assert stored.status == "settled"
+    finally:
+        ledger.close()

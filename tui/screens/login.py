@@ -24,7 +24,8 @@ class LoginDialog(ModalScreen[Any]):
         from .. import ledger_api
 
         try:
-            self.users = ledger_api.list_users(backend.ledger)
+            choices = backend.sign_in_choices
+            self.users = list(choices) if choices is not None else ledger_api.list_users(backend.ledger)
         except Exception as exc:  # noqa: BLE001 - shown in the dialog instead of a traceback
             from ..backend import describe_error
 

@@ -32,9 +32,10 @@ class GlancedUser:
 
 @dataclass(frozen=True)
 class Glance:
-    user: GlancedUser
+    user: GlancedUser | None  # None when no user was named: see `users`
     unit_name: str  # "" when the user has no unit
     rules_dir: Path | None  # the activated set in force; None: none activated, the default set
+    users: tuple[tuple[GlancedUser, str], ...] = ()  # every user with their unit, when none was named
 
 
 def sqlite_file(store: str) -> Path | None:
@@ -78,7 +79,9 @@ def _connect(store: str):  # noqa: ANN202
     return connection, "%s", psycopg.Error
 
 
-def glance(store: str, user_name: str, cache: Path | None = None) -> Glance | None:
+def glance(store: str, user_name: str | None, cache: Path | None = None) -> Glance | None:
+    """Who `user_name` is (or, without one, who may sign in) and the rule set in force; None when
+    a glance cannot be sure."""
     head = file_head_revision()
     if head is None:
         return None
@@ -90,17 +93,18 @@ def glance(store: str, user_name: str, cache: Path | None = None) -> Glance | No
         try:
             if [r for (r,) in connection.execute("SELECT version_num FROM alembic_version")] != [head]:
                 return None
-            row = connection.execute(
-                "SELECT u.id, u.name, u.role, u.unit_id, n.name FROM users u"
-                f" LEFT JOIN units n ON n.id = u.unit_id WHERE u.name = {mark}",
-                (user_name,),
-            ).fetchone()
+            query = "SELECT u.id, u.name, u.role, u.unit_id, n.name FROM users u LEFT JOIN units n ON n.id = u.unit_id"
+            if user_name is None:
+                rows = connection.execute(query + " ORDER BY u.name").fetchall()
+                row = None
+            else:
+                row = connection.execute(query + f" WHERE u.name = {mark}", (user_name,)).fetchone()
             latest = connection.execute("SELECT files FROM rule_sets ORDER BY id DESC LIMIT 1").fetchone()
         finally:
             connection.close()
     except errors:
         return None
-    if row is None:
+    if user_name is not None and row is None:
         return None
     rules_dir = None
     if latest is not None:
@@ -115,5 +119,8 @@ def glance(store: str, user_name: str, cache: Path | None = None) -> Glance | No
         rules_dir = kept_set_dir(files, cache)
         if not is_whole(rules_dir):
             return None  # the full open writes it out
+    if user_name is None:
+        users = tuple((GlancedUser(id=r[0], name=r[1], role=r[2], unit_id=r[3]), r[4] or "") for r in rows)
+        return Glance(user=None, unit_name="", rules_dir=rules_dir, users=users)
     user = GlancedUser(id=row[0], name=row[1], role=row[2], unit_id=row[3])
     return Glance(user=user, unit_name=row[4] or "", rules_dir=rules_dir)
