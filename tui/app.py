@@ -134,7 +134,6 @@ class TiaojieApp(App[None]):
             from .screens.login import LoginDialog
 
             self.push_screen(LoginDialog(self.backend), self._signed_in)
-            self.call_after_refresh(self.backend.start_opening, self._ledger_opened_in_thread)
             return
         self._open_first()
 
@@ -142,8 +141,11 @@ class TiaojieApp(App[None]):
         first = self.start if self.start in self.offered else (self.offered[0] if self.offered else None)
         if first:
             self.switch_mode(first)
-        # A ledger known at a glance opens once the first screen is on the terminal.
-        self.call_after_refresh(self.backend.start_opening, self._ledger_opened_in_thread)
+
+    def open_ledger_after_paint(self, screen: Screen) -> None:
+        """A ledger known at a glance opens once `screen` (the first one shown) is on the terminal:
+        opening it sooner would hold the interpreter while that screen is being drawn."""
+        screen.call_after_refresh(self.backend.start_opening, self._ledger_opened_in_thread)
 
     def _ledger_opened_in_thread(self, error: BaseException | None) -> None:
         try:

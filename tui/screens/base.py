@@ -48,6 +48,7 @@ class BaseScreen(Screen):
     def on_screen_resume(self) -> None:
         self.title = f'{self.t("app_title")} · {self.t(f"screen_{self.SCREEN_ID}")}'
         self.sub_title = self.tapp.user_line()
+        self.tapp.open_ledger_after_paint(self)
 
     # --- errors --------------------------------------------------------------------------------
     def fail(self, exc: BaseException | str, dialog: bool = False) -> None:

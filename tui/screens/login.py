@@ -21,11 +21,13 @@ class LoginDialog(ModalScreen[Any]):
     def __init__(self, backend: Any):
         super().__init__(classes="dialog")
         self.backend = backend
-        from .. import ledger_api
-
         try:
             choices = backend.sign_in_choices
-            self.users = list(choices) if choices is not None else ledger_api.list_users(backend.ledger)
+            if choices is None:
+                from .. import ledger_api  # the store, only when the list was not read at a glance
+
+                choices = ledger_api.list_users(backend.ledger)
+            self.users = list(choices)
         except Exception as exc:  # noqa: BLE001 - shown in the dialog instead of a traceback
             from ..backend import describe_error
 
@@ -53,6 +55,7 @@ class LoginDialog(ModalScreen[Any]):
         users = self.query_one("#login-users", OptionList)
         users.highlighted = 0 if self.users else None
         users.focus()
+        self.app.open_ledger_after_paint(self)  # type: ignore[attr-defined]
 
     def _choose(self) -> None:
         index = self.query_one("#login-users", OptionList).highlighted
