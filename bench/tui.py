@@ -8,7 +8,9 @@ monotonic clock. A second figure, "ready", is when the app has nothing left to d
 open, the whole form mounted, the live panel computed. Process exit is not counted on either side.
 
 The empty side is a Textual app with a Header, a Static and a Footer, timed the same way.
-Medians of several runs, alternating the two sides; the ratio is tiaojie / empty. Target: ≤ 2×.
+Medians of several runs, alternating the sides; the ratio is tiaojie / empty. Target: ≤ 2×.
+Also timed: the same command without `--user` (the README's run command), whose first screen is
+the sign-in dialog.
 
     python bench/tui.py [--runs 7] [--db URL] [--rules DIR] [--user NAME] [--rules-only]
 
@@ -79,6 +81,13 @@ from tiaojie.cli import main
 main()
 """
 
+# Without --user (the README's run command) the first screen is the sign-in dialog.
+SIGN_IN = PROBE.replace("FIRST_SCREEN", "(lambda screen: type(screen).__name__ == 'LoginDialog')") + r"""
+sys.argv = ["tiaojie"] + ARGS
+from tiaojie.cli import main
+main()
+"""
+
 
 def stamps(code: str) -> dict:
     start = time.perf_counter()
@@ -112,6 +121,7 @@ def main() -> None:
     if not args.rules_only:
         argv += ["--db", args.db, "--user", args.user]
     tiaojie = TIAOJIE.replace("ARGS", repr(argv))
+    sign_in = None if args.rules_only else SIGN_IN.replace("ARGS", repr(argv[: argv.index("--user")]))
     # Rules-only must not find a default database; the cache of activated rule sets is private.
     env_note = {"TIAOJIE_CACHE": str(Path(tmp.name) / "cache")}
     import os
@@ -123,10 +133,12 @@ def main() -> None:
 
     stamps(EMPTY)  # warm the file cache for both sides before measuring
     info = stamps(tiaojie)
-    empty_runs, ours_runs = [], []
+    empty_runs, ours_runs, sign_in_runs = [], [], []
     for _ in range(args.runs):
         empty_runs.append(stamps(EMPTY))
         ours_runs.append(stamps(tiaojie))
+        if sign_in:
+            sign_in_runs.append(stamps(sign_in))
 
     def median(runs: list[dict], key: str) -> float:
         return statistics.median(r[key] for r in runs)
@@ -138,6 +150,10 @@ def main() -> None:
     print(f"  empty Textual app    {e_first * 1000:7.1f} ms")
     print(f"  tiaojie tui          {o_first * 1000:7.1f} ms   ({where})")
     print(f"  ratio tiaojie / empty: {o_first / e_first:.2f}x (target <= 2x)")
+    if sign_in_runs:
+        s_first = median(sign_in_runs, "first")
+        print(f"  tiaojie tui, no --user {s_first * 1000:7.1f} ms   (the sign-in dialog, as the README's run command opens)")
+        print(f"  ratio sign-in / empty: {s_first / e_first:.2f}x")
     print("launch to ready (nothing pending: the ledger open, the whole form mounted, the live panel drawn):")
     print(f"  empty Textual app    {e_ready * 1000:7.1f} ms")
     print(f"  tiaojie tui          {o_ready * 1000:7.1f} ms")
