@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tiaojie.rules.service import ActiveRules, Rules
-
 from .backend import Backend, LedgerOpening, as_active, describe_error
 from .strings import Lang, tr
 from .widgets import MessageDialog
+
+if TYPE_CHECKING:
+    from tiaojie.rules.service import ActiveRules, Rules
 
 SCREEN_KEYS = {"entry": "f1", "ledger": "f2", "finance": "f3", "dividends": "f4", "banquets": "f5",
                "rules": "f6", "stats": "f7"}
@@ -164,6 +165,12 @@ class TiaojieApp(App[None]):
         if user is None:
             self.exit()
             return
+        try:
+            self.backend.active  # loaded while the dialog was open; a broken set says why, and the app ends
+        except Exception as exc:  # noqa: BLE001 - RuleSetError with file and line, or a file that cannot be read
+            self.push_screen(MessageDialog(self.t("error_title"), describe_error(exc, self.lang), self.lang),
+                             lambda _: self.exit())
+            return
         self.backend.user = user
         choices = self.backend.sign_in_choices or []
         self.backend.unit_name = next((unit for chosen, unit in choices if chosen.name == user.name), None)
@@ -223,6 +230,8 @@ def make_app(
         app = _app_at_a_glance(rules, str(store), user, lang, today, start)
         if app is not None:
             return app
+    from tiaojie.rules.service import ActiveRules, Rules
+
     opened = isinstance(rules, (ActiveRules, Rules))
     if ledger is None and store is not None:
         from . import ledger_api
@@ -251,14 +260,20 @@ def _app_at_a_glance(rules: Any, store: str, user: str | None, lang: Lang, today
     seen = glance(store, user or None)
     if seen is None:
         return None
-    active = as_active(rules if rules is not None else seen.rules_dir)
     explicit = rules is not None
+
+    def load_rules() -> Any:
+        return as_active(rules if explicit else seen.rules_dir)
+
+    # Signing in needs no rules: they load with the ledger, after the dialog is on the terminal.
+    backend = Backend(active=load_rules if user is None else load_rules(), lang=lang, user=seen.user, today=today)
 
     def open_in_full() -> tuple[Any, Any]:
         from tiaojie.ledger.access import resolve_user
         from tiaojie.ledger.context import open_ledger
         from tiaojie.rules.service import open_rules
 
+        active = backend.active
         expected = active.current
 
         def load(directory: Path) -> Rules:
@@ -270,7 +285,6 @@ def _app_at_a_glance(rules: Any, store: str, user: str | None, lang: Lang, today
             active.adopt(opened.rules)
         return opened, resolve_user(opened, user) if user else None
 
-    backend = Backend(active=active, lang=lang, user=seen.user, today=today)
     if seen.user is not None:
         backend.unit_name = seen.unit_name
     else:

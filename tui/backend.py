@@ -10,14 +10,16 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from rich.text import Text
 
 from tiaojie.ledger.glance import GlancedUser
 from tiaojie.rules.errors import EvaluationError, RuleSetError
-from tiaojie.rules.outcome import Outcome
-from tiaojie.rules.service import ActiveRules, Rules, open_rules
+
+if TYPE_CHECKING:
+    from tiaojie.rules.outcome import Outcome
+    from tiaojie.rules.service import ActiveRules, Rules
 
 from .strings import Lang, tr
 
@@ -45,20 +47,15 @@ def describe_error(exc: BaseException, lang: Lang = "zh") -> str:
     return tr("unexpected", lang, detail=f"{type(exc).__name__}: {exc}")
 
 
-class _Adopted(ActiveRules):
-    """An already-open rule set as the one in force (tests pass their own `Rules`)."""
-
-    def __init__(self, rules: Rules):  # noqa: D107 - no load: the set is already whole
-        self._lock = threading.Lock()
-        self.directory = Path(rules.book.directory)
-        self._current = rules
-
-
 def as_active(rules: ActiveRules | Rules | Path | str | None) -> ActiveRules:
+    """The set in force from what the app was given: an open set, a directory, or None (the
+    default directory). The rules core is imported here, when rules are first needed."""
+    from tiaojie.rules.service import ActiveRules, Rules
+
     if isinstance(rules, ActiveRules):
         return rules
     if isinstance(rules, Rules):
-        return _Adopted(rules)
+        return ActiveRules.holding(rules)
     return ActiveRules(rules)
 
 
@@ -132,9 +129,12 @@ class LedgerOpening:
 class Backend:
     """The dependencies of the app, built once (by `make_app`) and shared by every screen."""
 
-    def __init__(self, active: ActiveRules, lang: Lang = "zh", ledger: Any | None = None,
+    def __init__(self, active: ActiveRules | Callable[[], ActiveRules], lang: Lang = "zh", ledger: Any | None = None,
                  user: Any | None = None, today: dt.date | None = None):
-        self.active = active
+        # A callable: the rules load when first needed (on the sign-in path, in the opening thread).
+        self._active = None if callable(active) else active
+        self._load_active = active if callable(active) else None
+        self._active_lock = threading.Lock()
         self.lang: Lang = lang
         self._ledger = ledger  # tiaojie.ledger.context.Ledger
         self._opening: LedgerOpening | None = None
@@ -143,6 +143,15 @@ class Backend:
         self.sign_in_choices: list[tuple[Any, str]] | None = None  # (user, unit name), read at a glance
         self.today = today
         self.loaded_at = dt.datetime.now()
+
+    @property
+    def active(self) -> ActiveRules:
+        if self._active is None:
+            with self._active_lock:  # the opening thread and the screens may ask at once
+                if self._active is None:
+                    assert self._load_active is not None
+                    self._active = self._load_active()
+        return self._active
 
     # --- the ledger ----------------------------------------------------------------------------
     @property
@@ -264,6 +273,8 @@ class Backend:
 
     def check_disk(self) -> Rules:
         """Open the rules on disk beside the ones in force (raises RuleSetError); nothing swaps."""
+        from tiaojie.rules.service import open_rules
+
         return open_rules(self.active.directory)
 
     def reload(self) -> Rules:

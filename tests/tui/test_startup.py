@@ -127,3 +127,27 @@ async def test_signing_in_from_a_list_read_at_a_glance(store):
         assert stored.status == "settled"
     finally:
         ledger.close()
+
+
+def test_the_sign_in_dialog_needs_neither_the_rules_core_nor_the_store(store):
+    import subprocess
+    import sys
+
+    code = ("import sys; from tui.app import make_app; "
+            f"app = make_app(store={store!r}); "
+            "assert type(app.backend.sign_in_choices) is list; "
+            "print(sorted(m for m in ('pydantic', 'durable', 'sqlalchemy', 'tiaojie.rules.service') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
+
+
+async def test_a_broken_rule_set_found_after_the_sign_in_dialog_is_shown_with_its_line(store, rules_dir):
+    path = rules_dir / "mediation-reward-2026.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("then = { amount = 500 }", "then = { amount = }"),
+                    encoding="utf-8")
+    app = make_app(rules=rules_dir, store=store, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, MessageDialog)
+        assert "mediation-reward-2026.toml:" in app.screen._body

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ..rules.service import default_rules_dir
+from ..rules.locations import default_rules_dir
 from .context import Settings, _env_lang
 from .evaluate_cmd import evaluate
 from .rules_cmds import rules_app

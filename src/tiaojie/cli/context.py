@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..i18n import Lang
 from ..rules.errors import RuleSetError
-from ..rules.service import Rules, default_rules_dir, open_rules
+from ..rules.locations import default_rules_dir
+
+if TYPE_CHECKING:
+    from ..rules.service import Rules
 
 
 @dataclass
@@ -20,6 +24,8 @@ class Settings:
     rules_explicit: bool = False  # --rules given: it wins over the ledger's activated set
 
     def open_rules(self) -> Rules:
+        from ..rules.service import open_rules  # loaded by the commands that read rules, not by every command
+
         try:
             return open_rules(self.rules_dir)
         except RuleSetError as err:

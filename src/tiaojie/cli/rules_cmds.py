@@ -6,16 +6,14 @@ from dataclasses import replace
 
 import typer
 
-from ..i18n import tr
 from pathlib import Path
 
-from ..rules.diff import diff_books
+from ..i18n import tr
 from ..rules.errors import RuleSetError
-from ..rules.loader import load_rules
-from ..rules.examples import run_examples
-from ..rules.lint import lint_rules
-from ..rules.service import open_rules
 from .context import relative, settings
+
+# The rules core (pydantic models, the engine) is imported by the commands that use it, so that
+# `tiaojie` starts without it for the commands that do not.
 
 rules_app = typer.Typer(help="检查、测试、审查与查看规则文件 / check, test, lint and show rule files", no_args_is_help=True)
 
@@ -23,6 +21,8 @@ rules_app = typer.Typer(help="检查、测试、审查与查看规则文件 / ch
 @rules_app.command("check")
 def check(ctx: typer.Context) -> None:
     """校验全部规则文件；错误以 `文件:行: 说明` 列出 / validate every rule file."""
+    from ..rules.service import open_rules
+
     cfg = settings(ctx)
     try:
         rules = open_rules(cfg.rules_dir)
@@ -39,6 +39,8 @@ def check(ctx: typer.Context) -> None:
 @rules_app.command("test")
 def test(ctx: typer.Context, coverage: bool = typer.Option(False, "--coverage", help="也列出没有示例覆盖的枚举取值 / also list enum values no example reaches")) -> None:
     """运行每个 [[example]]；列出差异与没有示例覆盖的规则 / run every example."""
+    from ..rules.examples import run_examples
+
     cfg = settings(ctx)
     rules = cfg.open_rules()
     report = run_examples(rules, coverage=coverage)
@@ -58,6 +60,8 @@ def test(ctx: typer.Context, coverage: bool = typer.Option(False, "--coverage", 
 @rules_app.command("lint")
 def lint(ctx: typer.Context, strict: bool = typer.Option(False, "--strict", help="有发现即返回 1 / exit 1 on any finding")) -> None:
     """遮蔽的规则、唯一命中表的重叠、取值组合的空缺，每条附示例 / shadowed rows, overlaps, gaps."""
+    from ..rules.lint import lint_rules
+
     cfg = settings(ctx)
     rules = cfg.open_rules()
     findings = lint_rules(rules)
@@ -75,6 +79,7 @@ def lint(ctx: typer.Context, strict: bool = typer.Option(False, "--strict", help
 @rules_app.command("show")
 def show(ctx: typer.Context, policy: str = typer.Argument(None, help="政策编号 / policy id")) -> None:
     """已加载的政策：编号、类型、版本、生效期、内容哈希 / what is loaded."""
+
     cfg = settings(ctx)
     rules = cfg.open_rules()
     lang = cfg.lang
@@ -114,6 +119,9 @@ def show(ctx: typer.Context, policy: str = typer.Argument(None, help="政策编�
 def diff(ctx: typer.Context, old: Path = typer.Argument(..., help="原规则目录 / the rules before"),
          new: Path = typer.Argument(..., help="新规则目录 / the rules after")) -> None:
     """两套规则逐条比较，用政策人员看得懂的话列出差别 / what changed, row by row, in words."""
+    from ..rules.diff import diff_books
+    from ..rules.loader import load_rules
+
     cfg = settings(ctx)
     books = []
     for directory in (old, new):

@@ -8,7 +8,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..rules.loader import VOCABULARY_FILE
+from ..rules.locations import VOCABULARY_FILE
 
 
 def cache_dir() -> Path:

@@ -23,11 +23,11 @@ from ..vocabulary import NUMERIC_TYPES, RESERVED_FIELDS, FieldDef, InvalidValue,
 from .conditions import ConditionParser, Problem
 from .errors import EvaluationError, RuleError, RuleSetError
 from .expressions import Expression, ExpressionError, parse_expression
+from .locations import VOCABULARY_FILE
 from .locate import key_lines, line_of
 from .policy import CompiledRow, LocatedExample, OutputValue, Policy
 from .schema import KIND_OUTPUTS, OutputDef, PolicyFile
 
-VOCABULARY_FILE = "fields.toml"
 
 # Fields the built-in kinds read besides those of the vocabulary.
 KIND_FIELDS: dict[str, dict[str, dict]] = {

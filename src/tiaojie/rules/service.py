@@ -14,19 +14,9 @@ from .engine import EngineRefused, RulesEngine
 from .errors import EvaluationError, RuleError, RuleSetError
 from .evaluate import BATCH_CHUNK, BatchSession, Evaluator
 from .loader import RuleBook, load_rules
+from .locations import BUNDLED_RULES, default_rules_dir  # noqa: F401 - part of this module's interface
 from .locate import line_of
 from .outcome import Outcome
-
-BUNDLED_RULES = Path(__file__).resolve().parent.parent / "bundled_rules"
-
-
-def default_rules_dir(cwd: Path | None = None) -> Path:
-    """`./rules` when the working directory has one, else the set shipped with tiaojie."""
-    local = (cwd or Path.cwd()) / "rules"
-    if (local / "fields.toml").is_file():
-        return local
-    return BUNDLED_RULES
-
 
 @dataclass
 class Rules:
@@ -86,6 +76,15 @@ class ActiveRules:
         with self._lock:
             self._current, self.directory = fresh, target
         return fresh
+
+    @classmethod
+    def holding(cls, rules: Rules) -> "ActiveRules":
+        """The set in force, starting with one already open (and so already whole)."""
+        active = cls.__new__(cls)
+        active._lock = threading.Lock()
+        active.directory = Path(rules.book.directory)
+        active._current = rules
+        return active
 
     def adopt(self, rules: Rules) -> None:
         """Put a set already open (and so already whole) in force."""
