@@ -194,6 +194,19 @@ class PlainEvaluator:
         return self.default
 
 
+def normalised(case: dict, tables: list[tuple[str, dict]]) -> dict:
+    """The case's values as ids (each field's id-or-label table); absent fields left out."""
+    values = {}
+    for name, table in tables:
+        raw = case.get(name)
+        if raw is not None:
+            value = table.get(raw)
+            if value is None:
+                raise ValueError(f"{name}: {raw!r}")
+            values[name] = value
+    return values
+
+
 class LoopEvaluator:
     """The same rows as data, read per case by a plain loop — what one writes by hand without an
     engine and without generating code: normalise the five inputs through a dict, then check each
@@ -209,14 +222,7 @@ class LoopEvaluator:
         self.default = Decimal("0.00")
 
     def evaluate(self, case: dict) -> Decimal:
-        v = {}
-        for name, table in self.normal:
-            raw = case.get(name)
-            if raw is not None:
-                value = table.get(raw)
-                if value is None:
-                    raise ValueError(f"{name}: {raw!r}")
-                v[name] = value
+        v = normalised(case, self.normal)
         for conditions, amount in self.rows:
             for name, op, want in conditions:
                 got = v.get(name)
@@ -300,14 +306,7 @@ class ReferenceEvaluator:
         self.default = Decimal("0.00")
 
     def evaluate(self, case: dict) -> Decimal:
-        typed = {}
-        for name, lookup in self.fields:
-            raw = case.get(name)
-            if raw is not None:
-                value = lookup.get(raw)
-                if value is None:
-                    raise ValueError(f"{name}: {raw!r}")
-                typed[name] = value
+        typed = normalised(case, self.fields)
         for condition, amount in self.rows:
             if condition.holds(typed):
                 return Decimal(amount).quantize(Decimal("0.01"))
