@@ -16,6 +16,7 @@ from typing import Any
 from ..rules.errors import EvaluationError
 from ..store.messages import Conflict, InvalidInput, NotFound
 from .access import check
+from .cases import _unit_id
 from .context import Ledger
 from .models import Allocation, Collective, DistributionRun, FiscalInvestment, Holding, Member, ShareClass, User
 
@@ -25,12 +26,7 @@ def add_collective(ledger: Ledger, by: User, code: str, name: str, unit: str | N
     with ledger.uow() as uow:
         if uow.collectives.by_code(code):
             raise Conflict("unit_exists", code=code)
-        unit_id = None
-        if unit:
-            found = uow.units.find(unit)
-            if found is None:
-                raise NotFound("unknown_unit", unit=unit, hint="")
-            unit_id = found.id
+        unit_id = _unit_id(ledger, uow, unit) if unit else None
         collective = uow.collectives.add(Collective(code=code, name=name, unit_id=unit_id))
         uow.audit(by.name, "collective.add", "collective", collective.id, None, collective)
         uow.commit()
