@@ -53,6 +53,10 @@ def _screen_class(screen_id: str) -> type[Screen]:
     raise KeyError(screen_id)
 
 
+def _make_screen(screen_id: str) -> Screen:
+    return _screen_class(screen_id)()
+
+
 class TiaojieApp(App[None]):
     CSS_PATH = "tiaojie.tcss"
     ENABLE_COMMAND_PALETTE = True
@@ -74,7 +78,8 @@ class TiaojieApp(App[None]):
         for screen_id in self.offered:
             self._bindings.bind(SCREEN_KEYS[screen_id], f"goto('{screen_id}')",
                                 description=tr(f"screen_{screen_id}", self.backend.lang))
-            self.add_mode(screen_id, _screen_class(screen_id))
+            # A factory, not the class: a screen's module is imported when it is first opened.
+            self.add_mode(screen_id, partial(_make_screen, screen_id))
 
     # --- helpers for screens -------------------------------------------------------------------
     @property
@@ -260,13 +265,29 @@ def _app_at_a_glance(rules: Any, store: str, user: str | None, lang: Lang, today
     seen = glance(store, user or None)
     if seen is None:
         return None
+    from tiaojie.rules.labels import keep_labels, kept_labels, labels_copy
+    from tiaojie.rules.locations import default_rules_dir
+
     explicit = rules is not None
+    directory: Path | None = None  # where the rules will be read from, when it is a directory
+    if not explicit:
+        directory = seen.rules_dir or default_rules_dir()
+    elif isinstance(rules, (str, Path)):
+        directory = Path(rules)
+    copy = labels_copy(directory) if directory is not None else None
 
     def load_rules() -> Any:
-        return as_active(rules if explicit else seen.rules_dir)
+        active = as_active(rules if explicit else seen.rules_dir)
+        keep_labels(copy, active.current.book.vocabulary)  # for the next start's first paint
+        return active
 
     # Signing in needs no rules: they load with the ledger, after the dialog is on the terminal.
-    backend = Backend(active=load_rules if user is None else load_rules(), lang=lang, user=seen.user, today=today)
+    # A form needs the vocabulary's labels; kept from an earlier start, they let the rules load
+    # with the ledger too, after the first paint.
+    early = kept_labels(directory) if directory is not None and user is not None else None
+    backend = Backend(active=load_rules if user is None or early is not None else load_rules(), lang=lang,
+                      user=seen.user, today=today)
+    backend.early_labels = early
 
     def open_in_full() -> tuple[Any, Any]:
         from tiaojie.ledger.access import resolve_user

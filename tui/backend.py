@@ -16,6 +16,7 @@ from rich.text import Text
 
 from tiaojie.ledger.glance import GlancedUser
 from tiaojie.rules.errors import EvaluationError, RuleSetError
+from tiaojie.rules.labels import VocabularyLabels
 
 if TYPE_CHECKING:
     from tiaojie.rules.outcome import Outcome
@@ -143,6 +144,9 @@ class Backend:
         self.sign_in_choices: list[tuple[Any, str]] | None = None  # (user, unit name), read at a glance
         self.today = today
         self.loaded_at = dt.datetime.now()
+        self.early_labels: VocabularyLabels | None = None  # see `labels`
+        self._labels: VocabularyLabels | None = None
+        self._labels_of: Any = None  # the vocabulary `_labels` were taken from
 
     @property
     def active(self) -> ActiveRules:
@@ -217,23 +221,28 @@ class Backend:
     def field_title(self, name: str) -> str:
         """A vocabulary field's title as a form label: the vocabulary's English titles are written
         to sit inside sentences ("urgency is normal"), a label starts with a capital."""
-        fdef = self.field(name)
-        title = fdef.label(self.lang) if fdef else name
+        title = self.labels().title(name, self.lang) or name
         return title[:1].upper() + title[1:]
 
     def choices(self, enum: str) -> list[tuple[Text, str]]:
         """(label, id) pairs of an enumeration in display order, labels in the UI language — as
         literal text: a label from a rule file is never read as markup."""
-        edef = self.rules.book.vocabulary.enums.get(enum)
-        if edef is None:
-            return []
-        return [(Text(edef.label(value_id, self.lang)), value_id) for value_id in edef.labels]
+        return [(Text(label), value_id) for label, value_id in self.labels().choices(enum, self.lang)]
 
     def label(self, enum: str, value_id: str | None) -> str:
         if value_id is None:
             return ""
-        edef = self.rules.book.vocabulary.enums.get(enum)
-        return edef.label(value_id, self.lang) if edef else str(value_id)
+        return self.labels().label(enum, value_id, self.lang)
+
+    def labels(self) -> VocabularyLabels:
+        """The vocabulary's titles and labels: of the rules in force, or — before they are loaded —
+        the copy kept when this vocabulary was last loaded, so a form is drawn without waiting."""
+        if self._active is None and self.early_labels is not None:
+            return self.early_labels
+        vocabulary = self.rules.book.vocabulary
+        if self._labels_of is not vocabulary:
+            self._labels, self._labels_of = VocabularyLabels.of(vocabulary), vocabulary
+        return self._labels
 
     def policy_title(self, policy_id: str, content_hash: str | None = None) -> str:
         """A policy's title in the UI language — of the exact version when it is loaded, else of

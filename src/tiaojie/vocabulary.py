@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .i18n import Lang, Localized, did_you_mean, pick
+from .value_errors import InvalidValue
 from .money import MoneyError, exact_fen, parse_yuan
 
 FieldType = Literal["enum", "text", "int", "decimal", "money", "bool", "date"]
@@ -33,14 +34,6 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
 
 _TRUE = {"true", "yes", "y", "1", "是", "有", "真"}
 _FALSE = {"false", "no", "n", "0", "否", "无", "假"}
-
-
-class InvalidValue(ValueError):
-    """A value that does not fit its field; carries a message rendered in either language."""
-
-    def __init__(self, detail: Localized | str):
-        self.detail = detail
-        super().__init__(detail.render("en") if isinstance(detail, Localized) else detail)
 
 
 class EnumDef(BaseModel):

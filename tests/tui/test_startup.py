@@ -151,3 +151,55 @@ async def test_a_broken_rule_set_found_after_the_sign_in_dialog_is_shown_with_it
         await settle(app, pilot)
         assert isinstance(app.screen, MessageDialog)
         assert "mediation-reward-2026.toml:" in app.screen._body
+
+
+def _severity_labels(app) -> list[str]:  # noqa: ANN001
+    from textual.widgets import Select
+
+    return [str(prompt) for prompt, _ in app.screen.query_one("#f-severity", Select)._options[1:]]
+
+
+def test_a_mediators_form_needs_no_rules_core_once_its_labels_were_kept(store):
+    import subprocess
+    import sys
+
+    first = make_app(store=store, user="med01", today=TODAY)  # loads the rules, keeps their labels
+    assert first.backend.early_labels is None
+    code = ("import sys; from tui.app import make_app; "
+            f"app = make_app(store={store!r}, user='med01'); "
+            "assert app.backend.early_labels is not None; "
+            "print(sorted(m for m in ('pydantic', 'durable', 'sqlalchemy', 'tiaojie.rules.service') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
+
+
+async def test_a_form_drawn_from_kept_labels_computes_and_saves_once_the_rules_load(store):
+    make_app(store=store, user="med01", today=TODAY)
+    app = make_app(store=store, user="med01", today=TODAY)
+    assert app.backend.early_labels is not None and app.backend._active is None
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        assert _severity_labels(app) == ["简易", "一般", "疑难", "重大"]
+        _fill_major_settled(app.screen, "GL-0101")
+        await settle(app, pilot)
+        assert "500.00" in str(app.screen.query_one("#live-reward", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    ledger = open_ledger(store, None)
+    try:
+        assert case_service.get_case(ledger, access.resolve_user(ledger, "med01").unit_id, "GL-0101").status == "settled"
+    finally:
+        ledger.close()
+
+
+async def test_an_edited_vocabulary_is_shown_as_edited_not_as_kept(store, rules_dir):
+    make_app(rules=rules_dir, store=store, user="med01", today=TODAY)  # keeps the labels as they are
+    fields = rules_dir / "fields.toml"
+    fields.write_text(fields.read_text(encoding="utf-8").replace('difficult = "疑难"', 'difficult = "疑难复杂"'),
+                      encoding="utf-8")
+    app = make_app(rules=rules_dir, store=store, user="med01", today=TODAY)
+    assert app.backend.early_labels is None  # the kept copy is of another file
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        assert _severity_labels(app) == ["简易", "一般", "疑难复杂", "重大"]

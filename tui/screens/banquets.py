@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from tiaojie.vocabulary import InvalidValue
+from tiaojie.value_errors import InvalidValue
 
 from ..backend import describe_error
 from ..messages import Loaded

@@ -17,7 +17,6 @@ from textual.lazy import Lazy
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tiaojie.money import format_yuan
-from tiaojie.vocabulary import InvalidValue
 
 from ..backend import LiveResult, describe_error
 from ..messages import LiveComputed, Loaded
@@ -68,6 +67,9 @@ def split_names(text: str) -> list[str]:
 class EntryScreen(BaseScreen):
     SCREEN_ID = "entry"
     KEYS = [("ctrl+s", "save", "save"), ("ctrl+n", "new_case", "new_case")]
+    # Focus moves to the first field once the form is on the terminal (see on_mount): focusing
+    # restyles the whole form, and the mediator sees the form a frame sooner without waiting for it.
+    AUTO_FOCUS = ""
 
     def __init__(self) -> None:
         super().__init__()
@@ -160,6 +162,7 @@ class EntryScreen(BaseScreen):
 
     def read(self, final: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
         """Typed values and the problems found, by field. `final` adds the required checks."""
+        from tiaojie.value_errors import InvalidValue
         raw = self.raw()
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}

@@ -5,16 +5,13 @@ the policy-change services so that a glance at the ledger can find a set without
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-from ..rules.locations import VOCABULARY_FILE
+from ..rules.locations import VOCABULARY_FILE, cache_root
 
 
 def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(os.environ.get("TIAOJIE_CACHE") or user_cache_dir("tiaojie")) / "rulesets"
+    return cache_root() / "rulesets"
 
 
 def kept_set_dir(files: dict[str, str], cache: Path | None = None) -> Path:

@@ -15,3 +15,13 @@ def default_rules_dir(cwd: Path | None = None) -> Path:
     if (local / VOCABULARY_FILE).is_file():
         return local
     return BUNDLED_RULES
+
+
+def cache_root() -> Path:
+    """The user's cache directory for tiaojie (or ``TIAOJIE_CACHE``): kept rule sets and the
+    labels of vocabularies already read live under it."""
+    import os
+
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("TIAOJIE_CACHE") or user_cache_dir("tiaojie"))
