@@ -3,7 +3,6 @@ hashes and the impact the officer saw; old versions kept so old outcomes stay ex
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 

@@ -11,7 +11,7 @@ import pytest
 
 from tiaojie.ledger import cases as case_service
 from tiaojie.ledger.demo import build_demo
-from tiaojie.ledger.policy_changes import evaluation_data, impact, stored_cases
+from tiaojie.ledger.policy_changes import impact, stored_cases
 from tiaojie.rules.service import open_rules
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"

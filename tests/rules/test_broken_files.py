@@ -3,10 +3,7 @@ and a broken file never replaces a working rule set."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
-import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest

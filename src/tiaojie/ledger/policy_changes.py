@@ -20,7 +20,7 @@ from typing import Any, Iterator
 from ..money import from_fen
 from ..rules.errors import RuleSetError
 from ..rules.examples import run_examples
-from ..rules.impact import ImpactCase, ImpactReport, compare
+from ..rules.impact import ImpactCase, ImpactReport
 from ..rules.lint import Finding, lint_rules
 from ..rules.loader import VOCABULARY_FILE
 from ..rules.service import Rules, default_rules_dir, open_rules

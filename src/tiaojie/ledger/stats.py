@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ..store.repository import CaseFilter
 from ..store.schema import AdjustmentRow, PayoutLineRow
-from .cases import OPEN_STATUSES, overdue_days, overdue_scan, rewards_many  # noqa: F401 - overdue_days kept for importers
+from .cases import OPEN_STATUSES, overdue_scan, rewards_many
 from .context import Ledger
 from .periods import parse_period
 

@@ -18,7 +18,6 @@ from pydantic import BeforeValidator, ConfigDict, Field, ValidationError, create
 
 from ..calc import banquet, dividend, escalation, table
 from ..calc.common import Decision
-from ..i18n import Localized
 from ..vocabulary import FieldDef, InvalidValue
 from .conditions import fact_key
 from .engine import RulesEngine

@@ -20,13 +20,13 @@ from pydantic import BaseModel, ValidationError
 
 from ..i18n import Localized, did_you_mean
 from ..vocabulary import NUMERIC_TYPES, RESERVED_FIELDS, FieldDef, InvalidValue, Vocabulary
-from .conditions import ConditionParser, Problem
+from .conditions import ConditionParser
 from .errors import EvaluationError, RuleError, RuleSetError
-from .expressions import Expression, ExpressionError, parse_expression
+from .expressions import ExpressionError, parse_expression
 from .locations import VOCABULARY_FILE
 from .locate import key_lines, line_of
 from .policy import CompiledRow, LocatedExample, OutputValue, Policy
-from .schema import KIND_OUTPUTS, OutputDef, PolicyFile
+from .schema import KIND_OUTPUTS, PolicyFile
 
 
 # Fields the built-in kinds read besides those of the vocabulary.
