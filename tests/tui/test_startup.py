@@ -129,17 +129,22 @@ async def test_signing_in_from_a_list_read_at_a_glance(store):
         ledger.close()
 
 
-def test_the_sign_in_dialog_needs_neither_the_rules_core_nor_the_store(store):
+def _heavy_modules_after(make_app_args: str, check: str) -> str:
+    """Build the app in a fresh process; which of the rules core's and the store's heavy
+    dependencies it imported by then."""
     import subprocess
     import sys
 
     code = ("import sys; from tui.app import make_app; "
-            f"app = make_app(store={store!r}); "
-            "assert type(app.backend.sign_in_choices) is list; "
+            f"app = make_app({make_app_args}); assert {check}; "
             "print(sorted(m for m in ('pydantic', 'durable', 'sqlalchemy', 'tiaojie.rules.service') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "[]"
+    return done.stdout.strip()
+
+
+def test_the_sign_in_dialog_needs_neither_the_rules_core_nor_the_store(store):
+    assert _heavy_modules_after(f"store={store!r}", "type(app.backend.sign_in_choices) is list") == "[]"
 
 
 async def test_a_broken_rule_set_found_after_the_sign_in_dialog_is_shown_with_its_line(store, rules_dir):
@@ -160,18 +165,9 @@ def _severity_labels(app) -> list[str]:  # noqa: ANN001
 
 
 def test_a_mediators_form_needs_no_rules_core_once_its_labels_were_kept(store):
-    import subprocess
-    import sys
-
     first = make_app(store=store, user="med01", today=TODAY)  # loads the rules, keeps their labels
     assert first.backend.early_labels is None
-    code = ("import sys; from tui.app import make_app; "
-            f"app = make_app(store={store!r}, user='med01'); "
-            "assert app.backend.early_labels is not None; "
-            "print(sorted(m for m in ('pydantic', 'durable', 'sqlalchemy', 'tiaojie.rules.service') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "[]"
+    assert _heavy_modules_after(f"store={store!r}, user='med01'", "app.backend.early_labels is not None") == "[]"
 
 
 async def test_a_form_drawn_from_kept_labels_computes_and_saves_once_the_rules_load(store):
