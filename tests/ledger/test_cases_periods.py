@@ -279,21 +279,10 @@ def test_aggregate_computation_agrees_with_per_case_lines(ledger, org):
 
 
 def test_version_change_mid_month_is_computed_per_version(ledger, org, tmp_path):
-    import shutil
+    from reward_versions import reward_split_in_may
 
-    from tiaojie.ledger.context import Ledger
-    from tiaojie.rules.service import open_rules
-
-    rules_dir = tmp_path / "rules"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules_dir)
-    old = rules_dir / "mediation-reward-2026.toml"
-    text = old.read_text(encoding="utf-8")
-    old.write_text(text.replace("effective_from = 2026-01-01", "effective_from = 2026-01-01\neffective_until = 2026-05-15"), encoding="utf-8")
-    new = text.replace('version = "2026.1"', 'version = "2026.2"').replace("effective_from = 2026-01-01", "effective_from = 2026-05-16")
-    new = new.replace("then = { amount = 200 }", "then = { amount = 300 }").replace("expect = { amount = 200,", "expect = { amount = 300,")
-    new = new.replace("settled_on = 2026-03-02", "settled_on = 2026-06-02")
-    (rules_dir / "mediation-reward-2026b.toml").write_text(new, encoding="utf-8")
-    two = Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today)
+    two = reward_split_in_may(ledger, tmp_path, lambda text: text.replace("then = { amount = 200 }", "then = { amount = 300 }")
+                              .replace("expect = { amount = 200,", "expect = { amount = 300,"))
     try:
         for day in (10, 15, 16, 20):
             case = _add(two, org, f"V{day}", received_on="2026-05-01").case
@@ -310,20 +299,9 @@ def test_version_change_mid_month_is_computed_per_version(ledger, org, tmp_path)
 def test_a_ceiling_is_shared_by_the_versions_of_one_month(ledger, org, tmp_path):
     """A new version from the 16th keeps the monthly ceiling's window: the payee is paid at most
     10,000 in May in total, and the per-case and aggregate computations agree."""
-    import shutil
+    from reward_versions import reward_split_in_may
 
-    from tiaojie.ledger.context import Ledger
-    from tiaojie.rules.service import open_rules
-
-    rules_dir = tmp_path / "rules"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules_dir)
-    old = rules_dir / "mediation-reward-2026.toml"
-    text = old.read_text(encoding="utf-8")
-    old.write_text(text.replace("effective_from = 2026-01-01", "effective_from = 2026-01-01\neffective_until = 2026-05-15"), encoding="utf-8")
-    new = text.replace('version = "2026.1"', 'version = "2026.2"').replace("effective_from = 2026-01-01", "effective_from = 2026-05-16")
-    new = new.replace("settled_on = 2026-03-02", "settled_on = 2026-06-02")
-    (rules_dir / "mediation-reward-2026b.toml").write_text(new, encoding="utf-8")
-    two = Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today)
+    two = reward_split_in_may(ledger, tmp_path)
     try:
         for i in range(22):  # 22 major cases, 500 each: 11,000 across the version change
             case = _add(two, org, f"W{i:02d}", severity="major", received_on="2026-05-01").case

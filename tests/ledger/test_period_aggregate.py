@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import shutil
 from pathlib import Path
 
 from sqlalchemy import update
@@ -14,30 +13,27 @@ from sqlalchemy import update
 from tiaojie.ledger import periods
 from tiaojie.ledger.context import Ledger
 from tiaojie.ledger.models import Case
-from tiaojie.rules.service import open_rules
 from tiaojie.store.schema import CaseRow
+
+from reward_versions import reward_split_in_may
 
 VILLAGE = ["village_committee", "village_group", "mediation_committee"]
 
 
 def _two_versions(ledger: Ledger, tmp_path: Path) -> Ledger:
     """mediation-reward 2026.1 until 15 May; from 16 May 2026.2 also pays 疑难 300."""
-    rules_dir = tmp_path / "rules"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules_dir)
-    old = rules_dir / "mediation-reward-2026.toml"
-    text = old.read_text(encoding="utf-8")
-    old.write_text(text.replace("effective_from = 2026-01-01", "effective_from = 2026-01-01\neffective_until = 2026-05-15"), encoding="utf-8")
-    new = text.replace('version = "2026.1"', 'version = "2026.2"').replace("effective_from = 2026-01-01", "effective_from = 2026-05-16")
-    new = new.replace("settled_on = 2026-03-02", "settled_on = 2026-06-02")
     difficult = (
         '[[rule]]\nid = "difficult"\ntitle = "成功调处疑难矛盾纠纷"\ntitle_en = "difficult dispute settled"\n'
         'when = { status = "settled", severity = "difficult", settled_by = ["village_committee", "village_group", "mediation_committee"] }\n'
         "then = { amount = 300 }\n\n"
     )
-    new = new.replace('[[rule]]\nid = "settled"', difficult + '[[rule]]\nid = "settled"')
-    assert 'id = "difficult"' in new
-    (rules_dir / "mediation-reward-2026b.toml").write_text(new, encoding="utf-8")
-    return Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today)
+
+    def add_difficult(new: str) -> str:
+        new = new.replace('[[rule]]\nid = "settled"', difficult + '[[rule]]\nid = "settled"')
+        assert 'id = "difficult"' in new
+        return new
+
+    return reward_split_in_may(ledger, tmp_path, add_difficult)
 
 
 def _spec(ledger: Ledger, ledger_key: str):  # noqa: ANN202
