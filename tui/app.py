@@ -284,7 +284,7 @@ def _app_at_a_glance(rules: Any, store: str, user: str | None, lang: Lang, today
     # Signing in needs no rules: they load with the ledger, after the dialog is on the terminal.
     # A form needs the vocabulary's labels; kept from an earlier start, they let the rules load
     # with the ledger too, after the first paint.
-    early = kept_labels(directory) if directory is not None and user is not None else None
+    early = kept_labels(directory) if directory is not None else None
     backend = Backend(active=load_rules if user is None or early is not None else load_rules(), lang=lang,
                       user=seen.user, today=today)
     backend.early_labels = early

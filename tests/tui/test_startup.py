@@ -199,3 +199,17 @@ async def test_an_edited_vocabulary_is_shown_as_edited_not_as_kept(store, rules_
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         assert _severity_labels(app) == ["简易", "一般", "疑难复杂", "重大"]
+
+
+async def test_after_signing_in_the_form_uses_the_kept_labels_too(store):
+    make_app(store=store, user="med01", today=TODAY)  # an earlier start kept the labels
+    app = make_app(store=store, today=TODAY)
+    assert app.backend.early_labels is not None
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        names = [u.name for u, _ in app.screen.users]
+        app.screen.query_one("#login-users").highlighted = names.index("med01")
+        await pilot.click("#login-go")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "EntryScreen"
+        assert _severity_labels(app) == ["简易", "一般", "疑难", "重大"]
