@@ -79,7 +79,12 @@ class TiaojieApp(App[None]):
             self._bindings.bind(SCREEN_KEYS[screen_id], f"goto('{screen_id}')",
                                 description=tr(f"screen_{screen_id}", self.backend.lang))
             # A factory, not the class: a screen's module is imported when it is first opened.
-            self.add_mode(screen_id, partial(_make_screen, screen_id))
+            self.add_mode(screen_id, partial(self._make_screen, screen_id))
+
+    def _make_screen(self, screen_id: str) -> Screen:
+        screen = _make_screen(screen_id)
+        screen._css_update_count = self._css_update_count
+        return screen
 
     # --- helpers for screens -------------------------------------------------------------------
     @property

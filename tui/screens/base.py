@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events, on
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
@@ -26,6 +27,23 @@ class BaseScreen(Screen):
         super().__init__(id=f"screen-{self.SCREEN_ID}")
         for keys, action, key in self.KEYS:
             self._bindings.bind(keys, action, description=tr(key, self.lang))
+        self._styles_may_be_stale = False  # set while the screen is not shown
+
+    # Textual calls the handlers of a message class by class along the MRO, so these run before
+    # Screen's own, and only once however subclasses extend `on_screen_resume`.
+    @on(events.ScreenSuspend)
+    def _styles_go_stale(self) -> None:
+        self._styles_may_be_stale = True
+
+    @on(events.ScreenResume)
+    def _restyle_only_if_stale(self, event: events.ScreenResume) -> None:
+        # Textual restyles the whole screen on every resume — twice when a mode first opens it —
+        # though a screen that has not been away since it mounted is styled already: ~35 ms
+        # before the case-entry form's first frame. Its styles can only go stale while another
+        # screen is shown (a theme changed meanwhile), and then they are refreshed as usual.
+        if not self._styles_may_be_stale:
+            event.refresh_styles = False
+        self._styles_may_be_stale = False
 
     @property
     def tapp(self) -> "TiaojieApp":
