@@ -53,10 +53,6 @@ def _screen_class(screen_id: str) -> type[Screen]:
     raise KeyError(screen_id)
 
 
-def _make_screen(screen_id: str) -> Screen:
-    return _screen_class(screen_id)()
-
-
 class TiaojieApp(App[None]):
     CSS_PATH = "tiaojie.tcss"
     ENABLE_COMMAND_PALETTE = True
@@ -82,7 +78,9 @@ class TiaojieApp(App[None]):
             self.add_mode(screen_id, partial(self._make_screen, screen_id))
 
     def _make_screen(self, screen_id: str) -> Screen:
-        screen = _make_screen(screen_id)
+        screen = _screen_class(screen_id)()
+        # A new screen is styled as it mounts, from the stylesheet as it is now; left unmarked,
+        # Textual would reparse every stylesheet and restyle the app twice before its first frame.
         screen._css_update_count = self._css_update_count
         return screen
 
