@@ -29,6 +29,15 @@ def fill(screen, prefix: str = "f-", **values: object) -> None:  # noqa: ANN001
         screen.query_one(f"#{prefix}{name}").value = value
 
 
+async def sign_in(app, pilot, name: str) -> None:  # noqa: ANN001
+    """Pick `name` in the sign-in dialog and press its button, as a person does."""
+    assert type(app.screen).__name__ == "LoginDialog"
+    names = [u.name for u, _ in app.screen.users]
+    app.screen.query_one("#login-users").highlighted = names.index(name)
+    await pilot.click("#login-go")
+    await settle(app, pilot)
+
+
 async def settle(app, pilot, delay: float = 0.15) -> None:  # noqa: ANN001
     """Let debounce timers fire and every worker finish, then let the UI take their messages."""
     for _ in range(3):

@@ -18,7 +18,7 @@ from tiaojie.ledger.demo import build_demo  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
 
-from .conftest import fill, settle  # noqa: E402
+from .conftest import fill, settle, sign_in  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -326,11 +326,7 @@ async def test_sign_in_when_no_user_given(ledger, rules_dir):
     app = make_app(rules=rules_dir, ledger=ledger, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        assert type(app.screen).__name__ == "LoginDialog"
-        names = [u.name for u, _ in app.screen.users]
-        app.screen.query_one("#login-users").highlighted = names.index("clerk")
-        await pilot.click("#login-go")
-        await settle(app, pilot)
+        await sign_in(app, pilot, "clerk")
         assert app.backend.user.name == "clerk"
         assert "finance" in app.offered and "entry" not in app.offered
         assert app.current_mode == "ledger"
@@ -369,10 +365,7 @@ async def test_user_data_with_brackets_in_selects_and_titles(ledger, rules_dir):
     app = make_app(rules=rules_dir, ledger=ledger, today=TODAY)  # the sign-in list shows the name as typed
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        names = [u.name for u, _ in app.screen.users]
-        app.screen.query_one("#login-users").highlighted = names.index("[b]med")
-        await pilot.click("#login-go")
-        await settle(app, pilot)
+        await sign_in(app, pilot, "[b]med")
         assert app.backend.user.name == "[b]med" and app.is_running
         assert "[/x]村[b]" in app.screen.sub_title
 

@@ -23,7 +23,7 @@ from tiaojie.store.messages import StoreUnavailable  # noqa: E402
 from tui.app import make_app  # noqa: E402
 from tui.widgets import MessageDialog  # noqa: E402
 
-from .conftest import fill, settle  # noqa: E402
+from .conftest import fill, settle, sign_in  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -109,12 +109,8 @@ async def test_signing_in_from_a_list_read_at_a_glance(store):
     assert not app.backend.ledger_ready
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
-        assert type(app.screen).__name__ == "LoginDialog"
-        names = [u.name for u, _ in app.screen.users]
-        assert names == ["admin", "med01"]
-        app.screen.query_one("#login-users").highlighted = names.index("med01")
-        await pilot.click("#login-go")
-        await settle(app, pilot)
+        assert [u.name for u, _ in app.screen.users] == ["admin", "med01"]
+        await sign_in(app, pilot, "med01")
         assert type(app.screen).__name__ == "EntryScreen" and "新建村" in app.screen.sub_title
         _fill_major_settled(app.screen, "GL-0003")
         await settle(app, pilot)
@@ -207,9 +203,6 @@ async def test_after_signing_in_the_form_uses_the_kept_labels_too(store):
     assert app.backend.early_labels is not None
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
-        names = [u.name for u, _ in app.screen.users]
-        app.screen.query_one("#login-users").highlighted = names.index("med01")
-        await pilot.click("#login-go")
-        await settle(app, pilot)
+        await sign_in(app, pilot, "med01")
         assert type(app.screen).__name__ == "EntryScreen"
         assert _severity_labels(app) == ["简易", "一般", "疑难", "重大"]
