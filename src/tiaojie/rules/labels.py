@@ -9,6 +9,7 @@ imported; an edited file has another hash, and its labels are taken afresh once 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -107,6 +108,7 @@ def keep_labels(path: Path | None, vocabulary: Vocabulary) -> None:
     loads the rules first, as without one."""
     if path is None or path.is_file():
         return
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # written beside, then renamed: a reader never sees half a file
@@ -115,7 +117,6 @@ def keep_labels(path: Path | None, vocabulary: Vocabulary) -> None:
             out.write(VocabularyLabels.of(vocabulary).to_json())
         os.replace(tmp, path)
     except OSError:
-        try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
