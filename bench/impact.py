@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from sqlalchemy import text  # noqa: E402
 
 from tiaojie.ledger.context import Ledger  # noqa: E402
-from tiaojie.ledger.policy_changes import impact  # noqa: E402
+from tiaojie.ledger.impact import impact  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
 from tiaojie.store.db import make_engine, upgrade  # noqa: E402
 

@@ -91,7 +91,7 @@ def make_org(ledger: Ledger, villages: int) -> list[tuple[int, str]]:
         access.add_unit(ledger, admin, f"T{t:02d}", f"乡镇{t:02d}", "township", "C")
     with ledger.uow() as uow:
         towns = {u.code: u.id for u in uow.units.list()}
-        from tiaojie.ledger.models import Unit
+        from tiaojie.models import Unit
 
         for v in range(villages):
             unit = uow.units.add(Unit(code=f"T{v % 16:02d}-V{v:03d}", name=f"村{v:03d}", level="village", parent_id=towns[f"T{v % 16:02d}"]))

@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from impact import insert_cases, insert_county  # noqa: E402  (bench/ is on sys.path when run as a script)
 from tiaojie.ledger import cases as case_service  # noqa: E402
+from tiaojie.ledger import views  # noqa: E402
 from tiaojie.ledger.context import Ledger  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
 from tiaojie.store.db import make_engine, upgrade  # noqa: E402
@@ -150,7 +151,7 @@ def main() -> None:
         r = args.repeat
 
         def page(**kw):  # noqa: ANN003, ANN202
-            return case_service.page_cases(ledger, as_of=TODAY, size=PAGE, **kw)
+            return views.page_cases(ledger, as_of=TODAY, size=PAGE, **kw)
 
         rows = []
         b, _ = best(lambda: bare_page(engine, "received_on, id", 0), r)
@@ -202,7 +203,7 @@ def main() -> None:
 
         if args.whole_list:
             def whole() -> list:
-                found = case_service.list_cases(ledger, as_of=TODAY)
+                found = views.list_cases(ledger, as_of=TODAY)
                 found.sort(key=lambda c: c.category)
                 return found[:PAGE]
 
@@ -218,7 +219,7 @@ def main() -> None:
                        if case_service.overdue_days(ledger, uow, c, TODAY) > 0}
             took = time.perf_counter() - t
             t = time.perf_counter()
-            new = {c.id for c in case_service.list_cases(ledger, overdue=True, as_of=TODAY)}
+            new = {c.id for c in views.list_cases(ledger, overdue=True, as_of=TODAY)}
             print(f"overdue, case by case (old): {took:.2f} s; list_cases(overdue=True) now: "
                   f"{time.perf_counter() - t:.2f} s; same cases: {old == new} ({len(old):,})")
         engine.dispose()

@@ -62,6 +62,7 @@ class TiaojieApp(App[None]):
         self.backend = backend
         self.start = start
         self.offered: list[str] = []
+        self._user_line: str | None = None  # the subtitle, made when first shown
         self.title = tr("app_title", backend.lang)
         self._bindings.bind("ctrl+q", "quit", description=tr("quit", backend.lang), priority=True)
         self._bindings.bind("f12", "save_screenshot", description=tr("screenshot", backend.lang), show=False)
@@ -96,7 +97,7 @@ class TiaojieApp(App[None]):
         backend = self.backend
         if not backend.has_ledger or backend.user is None:
             return self.t("app_sub_rules_only")
-        if getattr(self, "_user_line", None) is None:
+        if self._user_line is None:
             if backend.unit_name is None:
                 from . import ledger_api
 
@@ -174,7 +175,7 @@ class TiaojieApp(App[None]):
             self.exit()
             return
         try:
-            self.backend.active  # loaded while the dialog was open; a broken set says why, and the app ends
+            _ = self.backend.active  # loaded while the dialog was open; a broken set says why, and the app ends
         except Exception as exc:  # noqa: BLE001 - RuleSetError with file and line, or a file that cannot be read
             self.push_screen(MessageDialog(self.t("error_title"), describe_error(exc, self.lang), self.lang),
                              lambda _: self.exit())
@@ -294,7 +295,7 @@ def _app_at_a_glance(rules: Any, store: str, user: str | None, lang: Lang, today
 
     def open_in_full() -> tuple[Any, Any]:
         from tiaojie.ledger.access import resolve_user
-        from tiaojie.ledger.context import open_ledger
+        from tiaojie.ledger.bootstrap import open_ledger
         from tiaojie.rules.service import open_rules
 
         active = backend.active
@@ -325,7 +326,7 @@ def run(ctx: Any, db: str | None = None, user: str | None = None) -> None:
     from tiaojie.rules.errors import RuleSetError
 
     settings = ctx.find_root().obj if ctx is not None else None
-    lang = getattr(settings, "lang", "zh")
+    lang: Lang = "en" if getattr(settings, "lang", "zh") == "en" else "zh"
     user = user or getattr(settings, "user", None)
     try:
         store = db or getattr(settings, "db", None) or _default_store()

@@ -139,7 +139,7 @@ class Backend:
         self.lang: Lang = lang
         self._ledger = ledger  # tiaojie.ledger.context.Ledger
         self._opening: LedgerOpening | None = None
-        self.user = user  # tiaojie.ledger.models.User (or, until the ledger is open, its glance)
+        self.user = user  # tiaojie.models.User (or, until the ledger is open, its glance)
         self.unit_name: str | None = None  # the user's unit, when already known
         self.sign_in_choices: list[tuple[Any, str]] | None = None  # (user, unit name), read at a glance
         self.today = today

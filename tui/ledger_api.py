@@ -8,7 +8,7 @@ Every function runs in a worker thread and returns plain data (dataclasses, mode
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,9 @@ from tiaojie.ledger import cases as case_service
 from tiaojie.ledger import dividends as dividend_service
 from tiaojie.ledger import periods as period_service
 from tiaojie.ledger import stats as stats_service
+from tiaojie.ledger import views
 from tiaojie.ledger.context import Ledger
 from tiaojie.money import format_yuan
-from tiaojie.rules.errors import EvaluationError
 
 from .strings import tr
 
@@ -34,7 +34,7 @@ def open_store(store: Any, rules: Any, today: dt.date | None = None) -> Ledger:
     None for the set last activated in that ledger (else ./rules or the bundled set)."""
     if isinstance(store, Ledger):
         return store
-    from tiaojie.ledger.context import open_ledger
+    from tiaojie.ledger.bootstrap import open_ledger
     from tiaojie.rules.service import Rules
     from tiaojie.store.db import open_database, resolve_url
 
@@ -93,14 +93,6 @@ def _user_unit(backend: Any, unit: Any) -> Any:
 
 
 # --- cases ---------------------------------------------------------------------------------------
-def _reward_of(outcomes: list[Any], ledger: Ledger) -> Decimal | None:
-    rewards = set(ledger.reward_policies())
-    for outcome in outcomes:
-        if outcome.policy_id in rewards and "amount" in outcome.outputs:
-            return Decimal(str(outcome.outputs["amount"]))
-    return None
-
-
 def save_case(backend: Any, values: dict[str, Any], unit: Any, editing: Any) -> tuple[Any, str]:
     """Store the form: a new case (with its outcomes), or the changes to an existing one —
     settling it when its status becomes settled. Returns (case, reward text)."""
@@ -109,23 +101,32 @@ def save_case(backend: Any, values: dict[str, Any], unit: Any, editing: Any) -> 
     ledger, user = backend.ledger, backend.user
     data = {k: v for k, v in values.items() if v not in (None, "")}
     data["parties"] = split_names(values.get("parties") or "")
-    for flag in ("needs_verification", "agreement_fulfilled", "follow_up_done", "file_complete"):
-        data[flag] = bool(values.get(flag))
+    for name, value in values.items():  # a yes/no field left unticked is a "no"
+        fdef = ledger.vocabulary.fields.get(name)
+        if fdef is not None and fdef.type == "bool":
+            data[name] = bool(value)
     if editing is None:
         result = case_service.add_case(ledger, user, _user_unit(backend, unit), **data)
-        case, outcomes = result.case, result.outcomes
     else:
         data.pop("number", None)
-        if data.get("status") == "settled" and editing.status in case_service.OPEN_STATUSES:
-            settled_on, settled_by = data.pop("settled_on"), data.pop("settled_by")
+        if data.get("status") == "settled" and editing.status in ledger.open_statuses():
+            settled_on, settled_by = data.pop("settled_on", None), data.pop("settled_by", None)
             data.pop("status")
             result = case_service.settle_case(ledger, user, editing.id, settled_on=settled_on, settled_by=settled_by, **data)
-            case, outcomes = result.case, result.outcomes
         else:
-            case = case_service.edit_case(ledger, user, editing.id, **data)
-            outcomes = case_service.case_outcomes(ledger, case.id)
-    amount = _reward_of(list(reversed(outcomes)) if editing is not None else outcomes, ledger)
-    return case, format_yuan(amount if amount is not None else ZERO)
+            if editing.extra:  # an extra field emptied in the form is removed from the case
+                data.setdefault("extra", {}).update({k: None for k in editing.extra if k not in data})
+            result = case_service.edit_case(ledger, user, editing.id, **data)
+    amount = _reward_of(result.outcomes, ledger)
+    return result.case, format_yuan(amount if amount is not None else ZERO)
+
+
+def _reward_of(outcomes: list[Any], ledger: Ledger) -> Decimal | None:
+    rewards = set(ledger.reward_policies())
+    for outcome in outcomes:
+        if outcome.policy_id in rewards and "amount" in outcome.outputs:
+            return Decimal(str(outcome.outputs["amount"]))
+    return None
 
 
 @dataclass
@@ -137,125 +138,31 @@ class CaseFilters:
     overdue: bool = False
 
 
-@dataclass
-class CaseRow:
-    case: Any
-    unit: str
-    overdue: int
-    reward: Decimal | None
-
-
-@dataclass
-class CasePage:
-    rows: list[CaseRow]
-    total: int
-    page: int
-    pages: int
-    ids: list[int] = field(default_factory=list)  # every matching case id, in the order shown
-
-
 def case_page(backend: Any, filters: CaseFilters, sort: str = "received", reverse: bool = False,
-              page: int = 1, size: int = 100, memo: dict | None = None) -> CasePage:
-    """One page of the ledger screen straight from the store: the database filters, counts,
-    orders and cuts the page (the overdue filter judges the open cases in bulk); overdue days
-    and rewards are computed for the shown rows only. A mediator sees the cases of their unit.
-    `memo` (kept by the screen) spares re-judging the open cases on each page under the overdue
-    filter; the screen empties it when cases change."""
-    ledger = backend.ledger
-    unit = None
-    user = backend.user
-    if user is not None and user.role == "mediator" and user.unit_id is not None:
-        unit = user.unit_id
-    shown, total = case_service.page_cases(
-        ledger, unit=unit, status=filters.status, category=filters.category, severity=filters.severity,
-        period=filters.period, overdue=filters.overdue, as_of=backend.date(), sort=sort, descending=reverse,
-        page=page, size=size, memo=memo,
+              page: int = 1, size: int = 100, memo: dict | None = None) -> Any:
+    """One page of the ledger screen (`ledger.views.case_page`): the rows the user may see, each
+    with the level, overdue days and reward every view shows. `memo` (kept by the screen) spares
+    re-judging the open cases on each page under the overdue filter."""
+    return views.case_page(
+        backend.ledger, backend.user, as_of=backend.date(), size=size, page=page, status=filters.status,
+        category=filters.category, severity=filters.severity, period=filters.period, overdue=filters.overdue,
+        sort=sort, descending=reverse, memo=memo,
     )
-    pages = max(1, -(-total // size))
-    return _rows(backend, shown, total, min(max(1, page), pages), pages)
 
 
-def _rows(backend: Any, shown: list[Any], total: int, page: int, pages: int) -> CasePage:
-    """One page of cases with what the table shows beside them: overdue days and the reward."""
-    ledger = backend.ledger
-    units = unit_names(ledger)
-    rows = []
-    day = backend.date()
-    with ledger.uow() as uow:
-        overdue = case_service.overdue_days_many(ledger, uow, shown, day)
-        stored = [_reward_of(list(reversed(uow.outcomes.for_case(case.id))), ledger) for case in shown]
-        # Imported cases have no stored outcome until their period is computed: show what it will pay.
-        unjudged = [i for i, reward in enumerate(stored) if reward is None]
-        for i, reward in zip(unjudged, case_service.rewards_many(ledger, uow, [shown[i] for i in unjudged], day)):
-            stored[i] = reward
-        for case, late, reward in zip(shown, overdue, stored):
-            unit = units.get(case.unit_id)
-            rows.append(CaseRow(case, unit.name if unit else "", late, reward))
-    return CasePage(rows, total, page, pages)
+def case_detail(backend: Any, case_id: int) -> Any:
+    return views.case_detail(backend.ledger, case_id, backend.date())
 
 
-def _unit_code(ledger: Ledger, unit_id: Any) -> str | None:  # noqa: D103
+def get_case(backend: Any, case_id: int) -> Any:
+    return views.case_detail(backend.ledger, case_id, backend.date()).case
+
+
+def _unit_code(ledger: Ledger, unit_id: Any) -> str | None:
     if unit_id is None:
         return None
     unit = unit_names(ledger).get(unit_id)
     return unit.code if unit else None
-
-
-@dataclass
-class CaseDetail:
-    case: Any
-    unit: str
-    outcomes: list[Any]
-    payouts: list[tuple[str, Decimal, str | None]]  # (period key, amount, capped by)
-    adjustments: list[tuple[str, Decimal, str]]
-    path: list[dict]
-    overdue: int
-    computed: frozenset[str] = frozenset()  # policies with no stored outcome, judged now
-
-
-def case_detail(backend: Any, case_id: int) -> CaseDetail:
-    ledger = backend.ledger
-    day = backend.date()
-    with ledger.uow() as uow:
-        case = uow.cases.get(case_id)
-        if case is None:
-            from tiaojie.store.messages import NotFound
-
-            raise NotFound("unknown_case", case=case_id)
-        unit = uow.units.get(case.unit_id)
-        outcomes = uow.outcomes.for_case(case_id)
-        periods = {p.id: p.key for p in uow.periods.list()}
-        payouts = [(periods.get(p.period_id, "?"), p.amount, p.capped_by) for p in uow.payouts.for_case(case_id)]
-        adjustments = [(periods.get(a.period_id, "?"), a.amount, a.reason) for a in uow.adjustments.for_case(case_id)]
-        data = case_service.evaluation_input(ledger, uow, case)
-        # A case added in bulk (imported) has no stored outcome until its period is computed:
-        # show what the rules in force say of it now, marked as such.
-        stored = {o.policy_id for o in outcomes}
-        computed = set()
-        for policy_id in ledger.reward_policies() + ledger.escalation_policies():
-            if policy_id in stored:
-                continue
-            try:
-                outcome = ledger.rules.evaluate(policy_id, data, day)
-            except EvaluationError:
-                continue
-            outcomes.append(case_service.outcome_model(case.id, outcome))
-            computed.add(policy_id)
-        path: list[dict] = []
-        for policy_id in ledger.escalation_policies():
-            try:
-                outcome = ledger.rules.evaluate(policy_id, data, day)
-            except EvaluationError:
-                continue
-            path = list(outcome.details.get("path") or [])
-            break
-        overdue = case_service.overdue_days(ledger, uow, case, day)
-    return CaseDetail(case, unit.name if unit else "", outcomes, payouts, adjustments, path, overdue, frozenset(computed))
-
-
-def get_case(backend: Any, case_id: int) -> Any:
-    with backend.ledger.uow() as uow:
-        return uow.cases.get(case_id)
 
 
 # --- periods -------------------------------------------------------------------------------------
@@ -287,8 +194,7 @@ def export_statement(backend: Any, key: str, path: str) -> Path:
 
 
 def case_numbers(backend: Any, ids: set[int]) -> dict[int, Any]:
-    with backend.ledger.uow() as uow:
-        return {cid: uow.cases.get(cid) for cid in ids}
+    return {cid: views.case_detail(backend.ledger, cid, backend.date()).case for cid in ids}
 
 
 # --- dividends -----------------------------------------------------------------------------------
@@ -334,11 +240,9 @@ def recent_banquets(backend: Any, limit: int = 30) -> list[tuple[str, str, str, 
 # --- statistics ----------------------------------------------------------------------------------
 def statistics(backend: Any, by: str, period: str | None) -> tuple[list[Any], list[Any]]:
     """(rows grouped as asked, rows by month for the chart)."""
-    unit = None
-    if backend.user is not None and backend.user.role == "mediator":
-        unit = _unit_code(backend.ledger, backend.user.unit_id)
-    rows = stats_service.compute_stats(backend.ledger, by=by, period=period or None, unit=unit)  # type: ignore[arg-type]
-    monthly = rows if by == "month" else stats_service.compute_stats(backend.ledger, by="month", period=period or None, unit=unit)
+    user = backend.user
+    rows = stats_service.compute_stats(backend.ledger, by=by, period=period or None, user=user)  # type: ignore[arg-type]
+    monthly = rows if by == "month" else stats_service.compute_stats(backend.ledger, by="month", period=period or None, user=user)
     return rows, [r for r in monthly if r.key != "total"]
 
 
@@ -346,7 +250,7 @@ def statistics(backend: Any, by: str, period: str | None) -> tuple[list[Any], li
 def impact_report(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
     """What the rule files on disk would change in the stored ledger (the core's impact report:
     per policy, unit and payee; closed periods reported, never changed)."""
-    from tiaojie.ledger.policy_changes import impact
+    from tiaojie.ledger.impact import impact
     from tiaojie.rules.errors import RuleSetError
     from tiaojie.rules.impact import render_table
 

@@ -122,6 +122,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "detail_history": ("层级变更", "Escalation history"),
     "detail_outcomes": ("计算结果", "Outcomes"),
     "detail_computed_now": ("（未存结果，按现行规则计算）", "(none stored: judged now by the rules in force)"),
+    "detail_replaced": ("此前的结果（已被替换）", "Earlier outcomes (replaced)"),
     "detail_path": ("处理路径", "Escalation path"),
     "detail_none": ("无", "none"),
     "close": ("关闭", "Close"),

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from tiaojie.ledger import access
-from tiaojie.ledger.context import open_ledger
+from tiaojie.ledger.bootstrap import open_ledger
 from tiaojie.ledger.glance import glance, postgres_conninfo, sqlite_file
 from tiaojie.ledger.policy_changes import activate, rules_in_force_dir
 

@@ -12,9 +12,13 @@ from decimal import Decimal
 import pytest
 
 from tiaojie.ledger import cases
-from tiaojie.ledger.models import Case, Escalation
+from tiaojie.ledger import views  # noqa: E402
+from tiaojie.models import Case, Escalation
 from tiaojie.store.messages import InvalidInput
-from tiaojie.store.repository import SEVERITY_ORDER, CaseFilter
+from tiaojie.ledger import overdue
+from tiaojie.store.repository import CaseFilter
+
+SEVERITY_ORDER = ("simple", "ordinary", "difficult", "major")  # fields.toml's order
 
 N = 2500
 AS_OF = dt.date(2026, 6, 15)
@@ -44,7 +48,7 @@ def many(ledger, org):  # noqa: ANN001, ANN201
         assert uow.cases.add_many(made) == N
         uow.commit()
     with ledger.uow() as uow:  # a few cases with a history: pages carry it
-        for case in uow.cases.list(CaseFilter(open_only=True), limit=15):
+        for case in uow.cases.list(CaseFilter(statuses=ledger.open_statuses()), limit=15):
             uow.cases.add_escalation(case.id, Escalation(escalated_on=case.received_on, from_level="village",
                                                          to_level="township", reason="test", by_user="admin"))
         uow.commit()
@@ -67,7 +71,7 @@ def _python_order(found: list[Case], sort: str, descending: bool) -> list[int]:
 def _all_pages(ledger, size: int, **kw) -> tuple[list[Case], int]:  # noqa: ANN001
     shown, total, page = [], None, 1
     while True:
-        rows, total = cases.page_cases(ledger, as_of=AS_OF, page=page, size=size, **kw)
+        rows, total = views.page_cases(ledger, as_of=AS_OF, page=page, size=size, **kw)
         shown += rows
         if page * size >= total:
             return shown, total
@@ -75,7 +79,7 @@ def _all_pages(ledger, size: int, **kw) -> tuple[list[Case], int]:  # noqa: ANN0
 
 
 def test_pages_joined_are_the_whole_ledger_in_every_order(many):
-    everything = cases.list_cases(many)
+    everything = views.list_cases(many)
     assert len(everything) == N
     for sort in ("number", "received", "settled", "category", "severity", "status", "level"):
         for descending in (False, True):
@@ -87,37 +91,38 @@ def test_pages_joined_are_the_whole_ledger_in_every_order(many):
 
 
 def test_filters_and_page_bounds(many, org):
-    everything = cases.list_cases(many)
+    everything = views.list_cases(many)
     expect = [c for c in everything if c.severity == "major" and c.status == "received"
               and c.unit_id in (org.v1.id, org.v2.id)]
     shown, total = _all_pages(many, 37, unit="C-T1-V1", severity="重大", status="received", sort="settled")
     assert total == len([c for c in expect if c.unit_id == org.v1.id])
     shown, total = _all_pages(many, 37, severity="major", status="received", category=None)
     assert {c.id for c in shown} == {c.id for c in everything if c.severity == "major" and c.status == "received"}
-    in_may = {c.id for c in cases.list_cases(many, period="2026-05")}
+    in_may = {c.id for c in views.list_cases(many, period="2026-05")}
     assert {c.id for c in _all_pages(many, 100, period="2026-05")[0]} == in_may
-    last, total = cases.page_cases(many, page=10_000, size=100)  # past the end: the last page
+    last, total = views.page_cases(many, page=10_000, size=100)  # past the end: the last page
     assert total == N and len(last) == N - (N - 1) // 100 * 100
-    assert cases.page_cases(many, status="withdrawn", category="environment", severity="simple", page=3)[0] is not None
+    assert views.page_cases(many, status="withdrawn", category="environment", severity="simple", page=3)[0] is not None
     with pytest.raises(InvalidInput):
-        cases.page_cases(many, sort="summary")
+        views.page_cases(many, sort="summary")
 
 
 def test_overdue_filter_agrees_with_the_per_case_definition(many):
+    codes = views.unit_codes(many)
     with many.uow() as uow:
-        per_case = [c for c in uow.cases.list(CaseFilter(open_only=True))
-                    if cases.overdue_days(many, uow, c, AS_OF) > 0]
-        days = {c.id: cases.overdue_days(many, uow, c, AS_OF) for c in per_case}
-        scanned = {row[0]: d for row, d in cases.overdue_scan(many, uow, CaseFilter(), AS_OF) if d > 0}
-        page = uow.cases.page(CaseFilter(open_only=True), sort="received", limit=300)
-        assert cases.overdue_days_many(many, uow, page, AS_OF) == [cases.overdue_days(many, uow, c, AS_OF) for c in page]
+        per_case = [c for c in uow.cases.list(CaseFilter(statuses=many.open_statuses()))
+                    if overdue.overdue_days(many, c, codes.get(c.unit_id), AS_OF) > 0]
+        days = {c.id: overdue.overdue_days(many, c, codes.get(c.unit_id), AS_OF) for c in per_case}
+        scanned = {row[0]: d for row, d in overdue.overdue_scan(many, uow, CaseFilter(), AS_OF) if d > 0}
+        page = uow.cases.page(CaseFilter(statuses=many.open_statuses()), sort="received", limit=300)
+        assert overdue.overdue_days_many(many, page, codes, AS_OF) == [overdue.overdue_days(many, c, codes.get(c.unit_id), AS_OF) for c in page]
     assert 0 < len(per_case) < N
     assert scanned == days
-    listed = cases.list_cases(many, overdue=True, as_of=AS_OF)
+    listed = views.list_cases(many, overdue=True, as_of=AS_OF)
     assert [c.id for c in listed] == [c.id for c in per_case]  # the same cases, in order of receipt
-    assert [c.id for c in cases.list_cases(many, overdue=True, as_of=AS_OF, limit=7)] == [c.id for c in per_case[:7]]
-    in_q2 = [c.id for c in cases.list_cases(many, period="2026Q2") if c.id in days]
-    assert [c.id for c in cases.list_cases(many, overdue=True, as_of=AS_OF, period="2026Q2")] == in_q2
+    assert [c.id for c in views.list_cases(many, overdue=True, as_of=AS_OF, limit=7)] == [c.id for c in per_case[:7]]
+    in_q2 = [c.id for c in views.list_cases(many, period="2026Q2") if c.id in days]
+    assert [c.id for c in views.list_cases(many, overdue=True, as_of=AS_OF, period="2026Q2")] == in_q2
     memo: dict = {}
     for sort in ("received", "severity", "settled", "number"):
         for descending in (False, True):
@@ -131,8 +136,9 @@ def test_overdue_filter_agrees_with_the_per_case_definition(many):
 def test_statistics_count_the_same_overdue_cases(many):
     from tiaojie.ledger.stats import compute_stats
 
+    codes = views.unit_codes(many)
     with many.uow() as uow:
-        per_case = {c.id for c in uow.cases.list(CaseFilter(open_only=True)) if cases.overdue_days(many, uow, c, AS_OF) > 0}
+        per_case = {c.id for c in uow.cases.list(CaseFilter(statuses=many.open_statuses())) if overdue.overdue_days(many, c, codes.get(c.unit_id), AS_OF) > 0}
     assert compute_stats(many, as_of=AS_OF)[-1].overdue == len(per_case)
     by_unit = compute_stats(many, by="unit", as_of=AS_OF)
     assert sum(r.overdue for r in by_unit[:-1]) == len(per_case)

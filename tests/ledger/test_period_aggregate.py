@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from tiaojie.ledger import periods
 from tiaojie.ledger.context import Ledger
-from tiaojie.ledger.models import Case
+from tiaojie.models import Case
 from tiaojie.store.schema import CaseRow
 
 from reward_versions import reward_split_in_may

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tiaojie.ledger import banquets, cases, dividends, periods, stats, statements
+from tiaojie.ledger import views  # noqa: E402
 from tiaojie.store.messages import PermissionDenied
 
 
@@ -21,7 +22,7 @@ def test_statement_balances_and_has_chinese_headers(ledger, org, tmp_path):
     _settled(ledger, org, "C-T1-V2", "S3")
     periods.compute(ledger, org.clerk, "2026-05")
     periods.close(ledger, org.clerk, "2026-05")
-    case = cases.get_case(ledger, "C-T1-V2", "S3")
+    case = views.get_case(ledger, "C-T1-V2", "S3")
     periods.adjust(ledger, org.clerk, "2026-06", case.id, Decimal("-0.01"), "多发一分，追回")
     periods.compute(ledger, org.clerk, "2026-06")
 

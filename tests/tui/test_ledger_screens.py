@@ -12,8 +12,9 @@ pytest.importorskip("tiaojie.ledger", reason="the ledger is not installed here")
 pytest.importorskip("sqlalchemy")
 
 from tiaojie.ledger import cases as case_service  # noqa: E402
+from tiaojie.ledger import views  # noqa: E402
 from tiaojie.ledger import periods as period_service  # noqa: E402
-from tiaojie.ledger.context import open_ledger  # noqa: E402
+from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
 from tiaojie.ledger.demo import build_demo  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
@@ -53,7 +54,7 @@ async def test_a_settled_major_case_saved_from_the_form_appears_in_the_ledger(le
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "TUI-0001" in notes(app) and "500.00" in notes(app)
-        stored = case_service.get_case(ledger, ledger_unit(ledger, "med01"), "TUI-0001")
+        stored = views.get_case(ledger, ledger_unit(ledger, "med01"), "TUI-0001")
         assert stored.parties == ["[/x]", "王五"] and stored.status == "settled"
 
         await pilot.press("f2")
@@ -88,10 +89,10 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
         assert app.current_mode == "ledger"
         line = text(app, "#page-line")
         total = int(line.split("共")[1].split("件")[0].strip())
-        assert total == len(case_service.list_cases(ledger))
+        assert total == len(views.list_cases(ledger))
         first_page = [str(table_row[0]) for table_row in
                       (app.screen.query_one("#cases", DataTable).get_row_at(i) for i in range(3))]
-        oldest = [c.number for c in sorted(case_service.list_cases(ledger), key=lambda c: (c.received_on, c.id))[:3]]
+        oldest = [c.number for c in sorted(views.list_cases(ledger), key=lambda c: (c.received_on, c.id))[:3]]
         assert first_page == oldest  # the ledger reads in order of receipt
         await pilot.press("n")
         await settle(app, pilot)
@@ -103,12 +104,12 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
         app.screen.query_one("#flt-status", Select).value = "failed"
         await settle(app, pilot)
         table = app.screen.query_one("#cases", DataTable)
-        assert table.row_count == len(case_service.list_cases(ledger, status="failed"))
+        assert table.row_count == len(views.list_cases(ledger, status="failed"))
         assert all(str(table.get_row_at(i)[5]) == "调解不成" for i in range(table.row_count))
         # settled cases added in bulk have no stored outcome: the table shows what the rules pay
         app.screen.query_one("#flt-status", Select).value = "settled"
         await settle(app, pilot)
-        settled = {c.number: c for c in case_service.list_cases(ledger, status="settled")}
+        settled = {c.number: c for c in views.list_cases(ledger, status="settled")}
         shown = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
         assert shown and all(row[7] for row in shown)
         for row in shown:
@@ -126,7 +127,7 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
         app.screen.query_one("#flt-status", Select).clear()
         app.screen.query_one("#flt-overdue", Checkbox).value = True
         await settle(app, pilot)
-        overdue = case_service.list_cases(ledger, overdue=True, as_of=TODAY)
+        overdue = views.list_cases(ledger, overdue=True, as_of=TODAY)
         assert table.row_count == min(100, len(overdue))
         assert overdue, "the demo ledger has overdue cases"
         first = table.get_row_at(0)
@@ -151,7 +152,7 @@ async def test_closing_a_period_then_editing_one_of_its_cases_is_refused(ledger,
         assert period_service.show(ledger, "2026-03").period.status == "closed"
 
         # a case settled in March: open it from the ledger for editing and try to save a change
-        march = next(c for c in case_service.list_cases(ledger, period="2026-03") if c.settled_on
+        march = next(c for c in views.list_cases(ledger, period="2026-03") if c.settled_on
                      and c.settled_on.month == 3 and c.status == "settled")
         await pilot.press("f1")
         await settle(app, pilot)
@@ -162,7 +163,7 @@ async def test_closing_a_period_then_editing_one_of_its_cases_is_refused(ledger,
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "已关闭" in notes(app) or "closed" in notes(app)
-        assert case_service.get_case(ledger, march.unit_id, march.number).summary == march.summary
+        assert views.get_case(ledger, march.unit_id, march.number).summary == march.summary
         assert app.is_running
 
 
@@ -279,7 +280,7 @@ async def test_dividend_run_is_stored_and_allocations_sum_to_the_pool(ledger, ru
 
 async def test_rules_impact_before_reload_then_activation(ledger, rules_dir):
     from tiaojie.ledger.audit import recent
-    from tiaojie.ledger.policy_changes import impact
+    from tiaojie.ledger.impact import impact
     from tiaojie.rules.service import open_rules
 
     app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="rules")
@@ -383,8 +384,8 @@ async def test_the_live_panel_shows_what_saving_stores(ledger, rules_dir):
         live = text(app, "#live-why")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-    stored = case_service.get_case(ledger, ledger_unit(ledger, "med01"), "TUI-LIVE")
-    outcomes = case_service.case_outcomes(ledger, stored.id)
+    stored = views.get_case(ledger, ledger_unit(ledger, "med01"), "TUI-LIVE")
+    outcomes = views.case_detail(ledger, stored.id).outcomes
     lines = [line["zh"] for outcome in outcomes for line in outcome.explanation]
     assert any("需核实情况为否" in line for line in lines)
     missing = [line for line in lines if line not in live]

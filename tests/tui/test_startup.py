@@ -15,8 +15,9 @@ from textual.widgets import Static
 pytest.importorskip("sqlalchemy")
 
 from tiaojie.ledger import access  # noqa: E402
+from tiaojie.ledger import views  # noqa: E402
 from tiaojie.ledger import cases as case_service  # noqa: E402
-from tiaojie.ledger.context import open_ledger  # noqa: E402
+from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
 from tiaojie.ledger.policy_changes import activate  # noqa: E402
 from tiaojie.store.messages import StoreUnavailable  # noqa: E402
 
@@ -66,7 +67,7 @@ async def test_the_first_screen_comes_from_a_glance_and_saving_uses_the_ledger_o
     ledger = open_ledger(store, None)
     try:
         unit = access.resolve_user(ledger, "med01").unit_id
-        stored = case_service.get_case(ledger, unit, "GL-0001")
+        stored = views.get_case(ledger, unit, "GL-0001")
         assert stored.status == "settled"
     finally:
         ledger.close()
@@ -119,7 +120,7 @@ async def test_signing_in_from_a_list_read_at_a_glance(store):
         assert type(app.backend.user).__name__ == "User" and app.backend.user.name == "med01"
     ledger = open_ledger(store, None)
     try:
-        stored = case_service.get_case(ledger, access.resolve_user(ledger, "med01").unit_id, "GL-0003")
+        stored = views.get_case(ledger, access.resolve_user(ledger, "med01").unit_id, "GL-0003")
         assert stored.status == "settled"
     finally:
         ledger.close()
@@ -180,7 +181,7 @@ async def test_a_form_drawn_from_kept_labels_computes_and_saves_once_the_rules_l
         await settle(app, pilot)
     ledger = open_ledger(store, None)
     try:
-        assert case_service.get_case(ledger, access.resolve_user(ledger, "med01").unit_id, "GL-0101").status == "settled"
+        assert views.get_case(ledger, access.resolve_user(ledger, "med01").unit_id, "GL-0101").status == "settled"
     finally:
         ledger.close()
 

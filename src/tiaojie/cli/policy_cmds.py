@@ -30,7 +30,7 @@ def impact(
     db: str = DB_OPTION,
 ) -> None:
     """草稿规则对已存案件的影响（按政策、单位、领取人，精确到分）/ what a draft would change."""
-    from ..ledger.policy_changes import impact as compute_impact
+    from ..ledger.impact import impact as compute_impact
     from ..rules.impact import render_table
     from ..rules.service import open_rules
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..store.messages import Conflict, InvalidInput, NotFound, PermissionDenied, did_you_mean
 from .context import Ledger
-from .models import Role, Unit, User
+from ..models import Role, Unit, User
 
 # Who may do what. Mediators keep cases; clerks keep money; policy staff keep the rules.
 PERMISSIONS: dict[str, set[Role]] = {

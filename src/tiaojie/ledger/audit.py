@@ -11,7 +11,7 @@ from ..store.mapping import from_row
 from ..store.messages import Message
 from ..store.schema import AuditRow
 from .context import Ledger
-from .models import AuditEntry
+from ..models import AuditEntry
 
 
 @dataclass

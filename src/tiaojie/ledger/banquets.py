@@ -11,9 +11,9 @@ from typing import Any
 from ..rules.errors import EvaluationError
 from ..store.messages import InvalidInput, NotFound, did_you_mean
 from .access import check
-from .cases import _unit_id
+from .cases import unit_id
 from .context import Ledger
-from .models import BanquetFiling, User
+from ..models import BanquetFiling, User
 
 
 @dataclass
@@ -86,6 +86,6 @@ def file_banquet(ledger: Ledger, by: User, filing: BanquetFiling, policy_id: str
 
 def list_filings(ledger: Ledger, *, unit: str | None = None, year: int | None = None) -> list[BanquetFiling]:
     with ledger.uow() as uow:
-        unit_ids = uow.units.subtree_ids(_unit_id(ledger, uow, unit)) if unit else None
+        unit_ids = uow.units.subtree_ids(unit_id(uow, unit)) if unit else None
         between = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else None
         return uow.banquets.list(unit_ids=unit_ids, between=between)

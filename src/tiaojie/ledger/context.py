@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from ..store.db import open_database
 from ..store.messages import InvalidInput, Message, did_you_mean
 from ..store.uow import SqlUnitOfWork
 from ..vocabulary import FieldDef, InvalidValue, Vocabulary
 
 if TYPE_CHECKING:
     from ..rules.service import Rules
+    from .projection import Projection
 
 
 @dataclass
@@ -25,7 +24,7 @@ class Ledger:
     engine: Engine
     rules: "Rules"
     today: dt.date | None = None  # fixed in tests and the demo; None means the real date
-    _vocab: Vocabulary | None = field(default=None, repr=False)
+    _projection: "Projection | None" = field(default=None, repr=False)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
@@ -36,6 +35,17 @@ class Ledger:
     @property
     def vocabulary(self) -> Vocabulary:
         return self.rules.book.vocabulary
+
+    @property
+    def projection(self) -> "Projection":
+        """How a stored case becomes each policy's input, for the vocabulary of the rules in force
+        (rebuilt when the rules are swapped for a set with another vocabulary)."""
+        from .projection import Projection
+
+        kept = self._projection
+        if kept is None or kept.vocabulary is not self.vocabulary:
+            kept = self._projection = Projection(self.vocabulary)
+        return kept
 
     def field(self, name: str) -> FieldDef:
         fdef = self.vocabulary.fields.get(name)
@@ -49,13 +59,26 @@ class Ledger:
 
     def coerce(self, field_name: str, value: object):
         """A user's value for a vocabulary field (id or Chinese label) → its typed value."""
+        fdef = self.field(field_name)
         try:
-            return self.field(field_name).coerce(value)
+            return fdef.coerce(value)
         except InvalidValue as err:
-            raise InvalidInput("value_invalid", detail=err.detail) from None  # the detail names the field
+            raise InvalidInput("value_invalid", detail=_titled(err.detail, fdef)) from None
 
     def label(self, field_name: str, value: object, lang: str = "zh") -> str:
         return self.field(field_name).show(value, lang)  # type: ignore[arg-type]
+
+    def open_statuses(self) -> tuple[str, ...]:
+        """The statuses of a case still being handled: every status the escalation policy in
+        force does not call closed (fields.toml and the rule files decide, not the code)."""
+        closed: set[str] = set()
+        for policy_id in self.escalation_policies():
+            section = self.rules.book.versions(policy_id)[-1].escalation
+            if section is not None:
+                closed |= set(section.closed_statuses)
+        if not closed:
+            closed = {"settled", "failed", "withdrawn"}
+        return tuple(s for s in self.enum_ids("status") if s not in closed)
 
     def reward_policies(self) -> list[str]:
         return [pid for pid in self.rules.book.ids() if self.rules.book.versions(pid)[-1].kind == "reward"]
@@ -70,24 +93,15 @@ class Ledger:
         self.engine.dispose()
 
 
-def open_ledger(
-    db_url: str | None = None,
-    rules_dir: Path | str | None = None,
-    *,
-    today: dt.date | None = None,
-    load_rules: "Callable[[Path], Rules] | None" = None,
-) -> Ledger:
-    """The ledger at `db_url` with the rules of `rules_dir`, else the set in force in it.
-    `load_rules` opens a directory of rules (default `open_rules`); a caller that already holds
-    the set it expects passes one that returns it for that directory."""
-    from ..rules.service import open_rules
-    from .policy_changes import keep_rules, rules_in_force_dir
+def _titled(detail: object, fdef: FieldDef) -> object:
+    """The vocabulary's message about a value, naming the field by its title, not its id."""
+    from ..i18n import Localized
 
-    engine = open_database(db_url)
-    directory = Path(rules_dir) if rules_dir is not None else rules_in_force_dir(engine)
-    ledger = Ledger(engine=engine, rules=(load_rules or open_rules)(directory), today=today)
-    keep_rules(ledger, directory)  # outcomes computed now stay explainable after later changes
-    return ledger
+    if not isinstance(detail, Localized):
+        return detail
+    title = Localized("label", zh=fdef.title, en=fdef.title_en or fdef.name)
+    params = {k: (title if k in ("field", "key") and v == fdef.name else v) for k, v in detail.params.items()}
+    return Localized(detail.key, **params)
 
 
-__all__ = ["Ledger", "open_ledger", "Message", "did_you_mean"]
+__all__ = ["Ledger", "Message", "did_you_mean"]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..store.messages import Conflict
 from . import access, banquets, dividends, periods
 from .context import Ledger
-from .models import Case
+from ..models import Case
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌海燕春林云飞德福"
@@ -128,7 +128,7 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
     from .cases import escalate_case
 
     with ledger.uow() as uow:
-        open_cases = uow.cases.list(CaseFilter(open_only=True))
+        open_cases = uow.cases.list(CaseFilter(statuses=ledger.open_statuses()))
     unit_codes = {v: k for k, v in unit_ids.items()}
     for case in [c for c in open_cases if c.level != "county"][:: max(1, len(open_cases) // 12)][:12]:
         escalate_case(ledger, mediators[unit_codes[case.unit_id]], case.id, on=min(end, case.received_on + dt.timedelta(days=8)),

@@ -16,9 +16,9 @@ from typing import Any
 from ..rules.errors import EvaluationError
 from ..store.messages import Conflict, InvalidInput, NotFound
 from .access import check
-from .cases import _unit_id
+from .cases import unit_id
 from .context import Ledger
-from .models import Allocation, Collective, DistributionRun, FiscalInvestment, Holding, Member, ShareClass, User
+from ..models import Allocation, Collective, DistributionRun, FiscalInvestment, Holding, Member, ShareClass, User
 
 
 def add_collective(ledger: Ledger, by: User, code: str, name: str, unit: str | None = None) -> Collective:
@@ -26,8 +26,8 @@ def add_collective(ledger: Ledger, by: User, code: str, name: str, unit: str | N
     with ledger.uow() as uow:
         if uow.collectives.by_code(code):
             raise Conflict("unit_exists", code=code)
-        unit_id = _unit_id(ledger, uow, unit) if unit else None
-        collective = uow.collectives.add(Collective(code=code, name=name, unit_id=unit_id))
+        holder = unit_id(uow, unit) if unit else None
+        collective = uow.collectives.add(Collective(code=code, name=name, unit_id=holder))
         uow.audit(by.name, "collective.add", "collective", collective.id, None, collective)
         uow.commit()
         return collective

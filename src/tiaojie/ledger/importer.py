@@ -30,7 +30,7 @@ from ..vocabulary import InvalidValue
 from .access import check
 from .context import Ledger
 from .cases import check_dates
-from .models import AGREEMENT_LABELS, SOURCE_LABELS, URGENCY_LABELS, Case, User
+from ..models import AGREEMENT_LABELS, SOURCE_LABELS, URGENCY_LABELS, Case, User
 from .periods import guard_new_cases
 
 # canonical field → accepted header spellings (compared after _norm)
@@ -254,6 +254,7 @@ class _Validator:
     def __init__(self, ledger: Ledger, units: dict[str, int], present: Iterable[str]):
         self.ledger = ledger
         self.units = units
+        self.extra: list[tuple[str, Callable[[Any], Any]]] = []
         fixed = {
             "source": {**{v: k for k, v in SOURCE_LABELS.items()}, **{k: k for k in SOURCE_LABELS}},
             "urgency": {**{v: k for k, v in URGENCY_LABELS.items()}, **{k: k for k in URGENCY_LABELS}},
@@ -277,6 +278,27 @@ class _Validator:
                 self.converters.append((name, _names))
             elif name == "summary":
                 self.converters.append((name, _text))
+            elif ledger.projection.is_extra(name):
+                self.extra.append((name, self._extra(name)))
+
+    def _extra(self, name: str) -> Callable[[Any], Any]:
+        """A vocabulary field kept in `extra`: typed by the vocabulary, kept in its stored form."""
+        fdef = self.ledger.vocabulary.fields[name]
+        projection = self.ledger.projection
+
+        def convert(value: Any) -> Any:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                return None
+            if fdef.type == "date":
+                value = _date(value)
+            elif fdef.type == "bool" and not isinstance(value, bool):
+                value = _bool(value)
+            try:
+                return projection.encode_extra(name, fdef.coerce(value.strip() if isinstance(value, str) else value))
+            except InvalidValue as err:
+                raise ValueError(err.detail) from None
+
+        return convert
 
     def _enum(self, name: str, fixed: dict[str, str] | None) -> Callable[[Any], str | None]:
         vocab_name = "agreement" if name == "agreement_kind" else name
@@ -333,6 +355,14 @@ class _Validator:
                 continue
             if result is not None:
                 values[name] = result
+        for name, convert in self.extra:
+            try:
+                result = convert(cells[name])
+            except ValueError as err:
+                errors.append((name, err.args[0]))
+                continue
+            if result is not None:
+                values.setdefault("extra", {})[name] = result
         return values, errors
 
 
@@ -374,8 +404,9 @@ def import_file(
 
     columns: dict[int, str] = {}
     seen: dict[str, int] = {}
+    lookup = _header_lookup(ledger)
     for index, header in enumerate(sheet.header):
-        name = _LOOKUP.get(_norm(header))
+        name = lookup.get(_norm(header))
         if name is None:
             if _norm(header):
                 result.ignored_columns.append(str(header))
@@ -401,9 +432,13 @@ def import_file(
 
     with ledger.uow() as uow:
         units: dict[str, int] = {}
+        codes: dict[int, str] = {}
         for unit in uow.units.list():
-            units[unit.code] = unit.id  # type: ignore[assignment]
-            units.setdefault(unit.name, unit.id)  # type: ignore[arg-type]
+            if unit.id is None:
+                continue
+            codes[unit.id] = unit.code
+            units[unit.code] = unit.id
+            units.setdefault(unit.name, unit.id)
         validator = _Validator(ledger, units, columns.values())
 
         good: list[tuple[int, Case, list[Any]]] = []
@@ -463,7 +498,8 @@ def import_file(
         if result.problems:
             result.bad_file = _write_bad(Path(bad_path) if bad_path else path.with_suffix(".bad.csv"), sheet.header, bad_rows, result.problems)
 
-        result.added = uow.cases.add_many([c for _, c, _ in fresh], progress=progress)
+        adding = start_levels(ledger, [c for _, c, _ in fresh], codes)
+        result.added = uow.cases.add_many(adding, progress=progress)
         result.existing += len(fresh) - result.added  # a concurrent import added them first
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         uow.audit(by.name, "import", "cases", path.name, None, {
@@ -473,6 +509,50 @@ def import_file(
         uow.commit()
         result.written = True
         return result
+
+
+def _header_lookup(ledger: Ledger) -> dict[str, str]:
+    """Accepted headers → field: the fixed columns, and every extra case field of the vocabulary
+    by its id, Chinese title or English title."""
+    lookup = dict(_LOOKUP)
+    for fdef in ledger.projection.extra_fields():
+        for alias in (fdef.name, fdef.title, fdef.title_en):
+            if alias:
+                lookup.setdefault(_norm(alias), fdef.name)
+    return lookup
+
+
+def start_levels(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str]) -> list[Case]:
+    """The cases at the level the escalation policy starts each at (raised, never lowered, by a
+    level the file gives), as a case added alone would be — judged in bulk, each distinct
+    reading once."""
+    projection = ledger.projection
+    levels: dict[int, str] = {}
+    pending = list(range(len(cases)))
+    for policy_id in ledger.escalation_policies():
+        if not pending:
+            break
+        inputs = [projection.case_input(cases[i], unit_codes.get(cases[i].unit_id), "escalation") for i in pending]
+        still = []
+        for i, outcome in zip(pending, ledger.rules.evaluate_batch(policy_id, inputs, ledger.date())):
+            start = None if isinstance(outcome, Exception) else outcome.details.get("start_level")
+            if start is None:
+                still.append(i)
+            else:
+                levels[i] = start
+        pending = still
+    order = ledger.enum_ids("level")
+
+    def higher(start: str | None, given: str) -> str:
+        if start is None or (given in order and start in order and order.index(given) > order.index(start)):
+            return given
+        return start
+
+    out = []
+    for i, case in enumerate(cases):
+        level = higher(levels.get(i), case.level)
+        out.append(case if level == case.level else case.model_copy(update={"level": level}))
+    return out
 
 
 def _write_bad(target: Path, header: list[str], rows: dict[int, list[Any]], problems: Iterable[Problem]) -> Path:

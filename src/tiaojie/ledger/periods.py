@@ -22,7 +22,7 @@ from ..store.messages import InvalidInput, NotFound, PeriodClosed
 from ..store.uow import SqlUnitOfWork
 from .access import check
 from .context import Ledger
-from .models import Adjustment, Case, PayoutLine, Period, User
+from ..models import Adjustment, Case, PayoutLine, Period, User
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
@@ -159,13 +159,11 @@ def _window(kind: str, day: dt.date) -> str:
 
 
 class _Inputs:
-    """The case columns a policy reads, as SQL expressions, and how to turn each back into the
-    value the evaluator expects."""
+    """What a reward policy reads of a case, through the projection: each field's SQL expression
+    and how to turn its value back into the one the evaluator expects."""
 
     def __init__(self, ledger: Ledger, policy_id: str):
-        from sqlalchemy import func, select
-
-        from ..store.schema import CaseRow, EscalationRow, UnitRow
+        from ..store.case_inputs import sql_expr
 
         versions = ledger.rules.book.versions(policy_id)
         self.date_field = versions[-1].date_field or "settled_on"
@@ -176,21 +174,14 @@ class _Inputs:
         # The date that picks the version is grouped by itself only when the result depends on it.
         self.by_date = any(plan.key_needs_on for plan in plans) or any(self.date_field in plan.key_names for plan in plans)
         names.discard(self.date_field)
-        columns = CaseRow.__table__.c
-        self.exprs: list[tuple[str, Any, Any]] = []
-        for name in sorted(names):
-            if name == "agreement":
-                self.exprs.append((name, columns.agreement_kind, None))
-            elif name == "amount_involved":
-                self.exprs.append((name, columns.amount_involved_fen, from_fen))
-            elif name == "unit":
-                self.exprs.append((name, select(UnitRow.code).where(UnitRow.id == columns.unit_id).scalar_subquery(), None))
-            elif name == "sessions":
-                sessions = select(func.count()).where(EscalationRow.case_id == columns.id).scalar_subquery() + 1
-                self.exprs.append((name, sessions, None))
-            elif name in columns:
-                self.exprs.append((name, columns[name], None))
-            # a field cases do not have (a banquet's) stays missing, as for any case without it
+        kind = versions[-1].kind
+        sources = ledger.projection.sources_for(sorted(names), kind)
+        # a field cases do not have (a banquet's) stays missing, as for any case without it
+        self.exprs: list[tuple[str, Any, Any]] = [
+            (name, sql_expr(source), convert)
+            for (name, source), convert in zip(sources, ledger.projection.decoders(sources))
+        ]
+        self.columns = {name: getattr(source, "name", None) for name, source in sources}
         self.versions = versions
 
     def row_to_case(self, values: Sequence[Any], on: dt.date) -> dict[str, Any]:

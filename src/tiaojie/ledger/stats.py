@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from sqlalchemy import func, select
-
+from ..models import User
 from ..store.repository import CaseFilter
-from ..store.schema import AdjustmentRow, PayoutLineRow
-from .cases import OPEN_STATUSES, overdue_scan, rewards_many
+from .overdue import overdue_scan
 from .context import Ledger
 from .periods import parse_period
+from .views import rewards_many, visible_units
 
 GroupBy = Literal["unit", "category", "month", "none"]
 
@@ -44,22 +43,18 @@ class StatRow:
         return (Decimal(self.settled) * 100 / Decimal(self.received)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def compute_stats(ledger: Ledger, *, by: GroupBy = "none", period: str | None = None, unit: str | None = None, as_of: dt.date | None = None) -> list[StatRow]:
-    """Cases received in the period (all cases without one), grouped; the last row is the total."""
+def compute_stats(ledger: Ledger, *, by: GroupBy = "none", period: str | None = None, unit: str | None = None,
+                  as_of: dt.date | None = None, user: User | None = None) -> list[StatRow]:
+    """Cases received in the period (all cases without one) that `user` may see, grouped; the
+    last row is the total."""
     as_of = as_of or ledger.date()
+    open_statuses = set(ledger.open_statuses())
     with ledger.uow() as uow:
         units = {u.id: u for u in uow.units.list()}
-        flt = CaseFilter()
+        flt = CaseFilter(unit_ids=visible_units(ledger, uow, user, unit))
         if period:
             p = parse_period(period)
             flt.received_between = (p.starts_on, p.ends_on)
-        if unit:
-            found = uow.units.find(unit)
-            if found is None:
-                from ..store.messages import NotFound
-
-                raise NotFound("unknown_unit", unit=unit, hint="")
-            flt.unit_ids = uow.units.subtree_ids(found.id)  # type: ignore[arg-type]
         cases = uow.cases.list(flt)
         late = {row[0] for row, days in overdue_scan(ledger, uow, flt, as_of) if days > 0}  # in bulk
         rows: dict[str, StatRow] = {}
@@ -74,15 +69,15 @@ def compute_stats(ledger: Ledger, *, by: GroupBy = "none", period: str | None = 
             else:
                 key, label = "all", "全部"
             row = rows.setdefault(key, StatRow(key, label))
-            is_overdue = case.status in OPEN_STATUSES and case.id in late
+            is_overdue = case.status in open_statuses and case.id in late
             for target in (row, total):
                 target.received += 1
                 target.settled += case.status == "settled"
                 target.failed += case.status == "failed"
                 target.escalated += bool(case.escalations) or case.status == "escalated"
                 target.overdue += is_overdue
-                target.case_ids.append(case.id)  # type: ignore[arg-type]
-        paid, has_lines = _paid(uow, [c.id for c in cases])
+                target.case_ids.append(case.id or 0)
+        paid, has_lines = uow.payouts.paid_per_case([c.id for c in cases if c.id is not None])
         unpaid = [c for c in cases if c.status == "settled" and c.id not in has_lines]
         earned = dict(zip((c.id for c in unpaid), rewards_many(ledger, uow, unpaid, as_of)))
         for row in [*rows.values(), total]:
@@ -90,19 +85,3 @@ def compute_stats(ledger: Ledger, *, by: GroupBy = "none", period: str | None = 
             row.due = sum((earned.get(cid) or Decimal(0) for cid in row.case_ids), Decimal("0.00"))
     ordered = [rows[k] for k in sorted(rows)]
     return ordered + [total] if by != "none" else [total]
-
-
-def _paid(uow, case_ids: list[int]) -> tuple[dict[int, int], set[int]]:  # noqa: ANN001
-    """Fen paid per case (payout lines plus adjustments), and the cases that have payout lines."""
-    out: dict[int, int] = {}
-    lined: set[int] = set()
-    for start in range(0, len(case_ids), 1000):
-        part = case_ids[start : start + 1000]
-        for table in (PayoutLineRow, AdjustmentRow):
-            for case_id, fen in uow.session.execute(
-                select(table.case_id, func.sum(table.amount_fen)).where(table.case_id.in_(part)).group_by(table.case_id)
-            ):
-                out[case_id] = out.get(case_id, 0) + int(fen)
-                if table is PayoutLineRow:
-                    lined.add(case_id)
-    return out, lined

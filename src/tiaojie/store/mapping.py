@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from ..ledger import models as m
+from .. import models as m
 from ..money import from_fen, to_fen
 from . import schema as s
 
@@ -144,7 +144,7 @@ CASE_INSERT_COLUMNS = (
     "unit_id", "number", "source", "category", "severity", "urgency", "summary", "parties", "persons_involved",
     "amount_involved_fen", "received_on", "accepted_on", "settled_on", "closed_on", "status", "settled_by", "mediators",
     "agreement_kind", "agreement_fulfilled", "follow_up_done", "file_complete", "needs_verification", "level",
-    "created_at", "updated_at",
+    "extra", "created_at", "updated_at",
 )
 
 
@@ -169,6 +169,7 @@ def case_insert_params(cases, now: dt.datetime, dialect: str) -> list[tuple]:  #
             json.dumps(c.parties, ensure_ascii=False), c.persons_involved, to_fen(c.amount_involved),
             day(c.received_on), day(c.accepted_on), day(c.settled_on), day(c.closed_on), c.status, c.settled_by,
             json.dumps(c.mediators, ensure_ascii=False), c.agreement_kind, c.agreement_fulfilled, c.follow_up_done,
-            c.file_complete, c.needs_verification, c.level, stamp_value, stamp_value,
+            c.file_complete, c.needs_verification, c.level, json.dumps(c.extra, ensure_ascii=False),
+            stamp_value, stamp_value,
         ))
     return out

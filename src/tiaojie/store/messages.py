@@ -83,10 +83,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_case": ("案件「{case}」不存在", "no case '{case}'"),
     "case_field": ("字段「{field}」：{detail}", "field '{field}': {detail}"),
     "value_invalid": ("{detail}", "{detail}"),
+    "case_unknown_field": (
+        "案件没有字段「{field}」{hint}；新字段请在 rules/fields.toml 中声明",
+        "cases have no field '{field}'{hint}; declare a new field in rules/fields.toml",
+    ),
+    "case_computed_field": ("「{field}」由台账根据案件计算，不能填写", "'{field}' is computed by the ledger from the case; it cannot be set"),
     "case_dates": ("{later_zh}（{later_date}）早于{earlier_zh}（{earlier_date}）", "{later} ({later_date}) is before {earlier} ({earlier_date})"),
     "case_not_open": ("案件状态为「{status}」，不能再{action}", "the case is '{status}'; it cannot be {action} again"),
     "case_top_level": ("案件已在最高层级「{level}」", "the case is already at the top level '{level}'"),
     "verb_settle": ("调结", "settled"),
+    "cli_due": ("答复期限 {due}", "answer by {due}"),
+    "cli_overdue": ("已超期 {days} 天", "{days} days overdue"),
+    "cli_judged_now": ("按现行规则即时计算，未存", "judged now under the rules in force, not stored"),
+    "cli_history": ("此前的结果（已被替换）：", "earlier outcomes (replaced):"),
     "verb_escalate": ("升级", "escalated"),
     # --- periods -------------------------------------------------------------------------------
     "bad_period": (

@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from ..ledger import models as m
+from .. import models as m
+from .case_inputs import Source, sql_expr
 from .mapping import from_row, row_values, utc
 from .schema import (
     PolicyFileRow,
@@ -129,14 +130,14 @@ class CaseFilter:
         category: str | None = None,
         settled_between: tuple[dt.date, dt.date] | None = None,
         received_between: tuple[dt.date, dt.date] | None = None,
-        open_only: bool = False,
+        statuses: Sequence[str] | None = None,
     ):
         self.unit_ids = unit_ids
         self.status = status
         self.category = category
         self.settled_between = settled_between
         self.received_between = received_between
-        self.open_only = open_only
+        self.statuses = tuple(statuses) if statuses is not None else None
 
     def clauses(self) -> list[Any]:
         out: list[Any] = []
@@ -150,8 +151,8 @@ class CaseFilter:
             out.append(CaseRow.settled_on.between(*self.settled_between))
         if self.received_between:
             out.append(CaseRow.received_on.between(*self.received_between))
-        if self.open_only:
-            out.append(CaseRow.status.in_(("received", "mediating", "escalated")))
+        if self.statuses is not None:  # e.g. the open statuses, which the rules decide
+            out.append(CaseRow.status.in_(self.statuses))
         return out
 
 
@@ -262,13 +263,13 @@ class CaseRepository(_Repo):
 
     def page(
         self, flt: CaseFilter | None = None, *, sort: str = "received", descending: bool = False,
-        offset: int = 0, limit: int = 100,
+        offset: int = 0, limit: int = 100, ranks: Sequence[str] = (),
     ) -> list[m.Case]:
         """One page of cases, ordered in SQL by a whitelisted column (see ``PAGE_SORTS``), ties
         in order of receipt then id — so consecutive pages never repeat or skip a case."""
         stmt = (
             select(CaseRow).where(*(flt.clauses() if flt else []))
-            .order_by(*page_order(sort, descending, self.session.get_bind().dialect.name))
+            .order_by(*page_order(sort, descending, self.session.get_bind().dialect.name, ranks))
             .offset(max(0, offset)).limit(max(0, limit))
         )
         return self._with_escalations(self.session.execute(stmt).scalars().all())
@@ -292,37 +293,24 @@ class CaseRepository(_Repo):
                 escalations.setdefault(esc.case_id, []).append(from_row(esc))
         return [from_row(r, escalations=escalations.get(r.id, [])) for r in rows]
 
-    # The columns the policies read, as plain rows: a rule change's impact scans every stored case,
-    # and building a model per row would cost more than the scan itself.
-    EVALUATION_COLUMNS = (
-        "id", "number", "unit_id", "source", "category", "severity", "urgency", "persons_involved",
-        "amount_involved_fen", "received_on", "accepted_on", "settled_on", "closed_on", "status",
-        "settled_by", "agreement_kind", "agreement_fulfilled", "follow_up_done", "file_complete",
-        "needs_verification", "level",
-    )
-
-    def evaluation_rows(self, flt: CaseFilter | None = None, *, chunk: int = 20_000):
-        """Stream (columns above…, unit code, unit name) tuples, in id order."""
-        columns = [getattr(CaseRow, name) for name in self.EVALUATION_COLUMNS]
-        stmt = (
-            select(*columns, UnitRow.code, UnitRow.name)
-            .join(UnitRow, UnitRow.id == CaseRow.unit_id)
-            .where(*(flt.clauses() if flt else []))
-            .order_by(CaseRow.id)
-            .execution_options(yield_per=chunk)
-        )
-        yield from self.session.execute(stmt)
-
-    def projection_rows(self, columns: Sequence[str], flt: CaseFilter | None = None, *, chunk: int = 50_000):
-        """Stream (id, unit_id, number, received_on, settled_on, *columns) as plain tuples: only
-        what the policies read, for scans over every stored case."""
+    def input_rows(self, sources: Sequence[Source], flt: CaseFilter | None = None, *, chunk: int = 50_000):
+        """Stream (id, unit_id, number, received_on, settled_on, *sources) as plain tuples, in id
+        order: what the policies read (see `case_inputs`), for scans over every stored case."""
         picked = [CaseRow.id, CaseRow.unit_id, CaseRow.number, CaseRow.received_on, CaseRow.settled_on]
-        picked += [getattr(CaseRow, name) for name in columns]
+        picked += [sql_expr(source) for source in sources]
         stmt = select(*picked).where(*(flt.clauses() if flt else [])).order_by(CaseRow.id)
         # Core, not the ORM: no per-row entity loading, rows index like tuples.
         result = self.session.connection().execute(stmt.execution_options(yield_per=chunk))
         for part in result.partitions():
             yield from part
+
+    def extra_keys(self) -> dict[str, int]:
+        """Each key kept in `cases.extra`, with how many cases hold it."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            sql = "SELECT key, count(*) FROM cases, json_object_keys(cases.extra) AS key GROUP BY key"
+        else:
+            sql = "SELECT each.key, count(*) FROM cases, json_each(cases.extra) AS each GROUP BY each.key"
+        return {key: int(count) for key, count in self.session.execute(text(sql)).all()}
 
     def escalation_counts(self) -> dict[int, int]:
         return dict(self.session.execute(
@@ -334,16 +322,37 @@ class OutcomeRepository(_Repo):
     def add(self, outcome: m.Outcome) -> m.Outcome:
         return from_row(self._insert(OutcomeRow, outcome))
 
-    def latest(self, case_id: int, policy_id: str) -> m.Outcome | None:
-        row = self.session.execute(
-            select(OutcomeRow)
-            .where(OutcomeRow.case_id == case_id, OutcomeRow.policy_id == policy_id)
-            .order_by(OutcomeRow.id.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        return from_row(row) if row else None
+    def current(self, case_id: int) -> list[m.Outcome]:
+        """The outcomes that stand: one per policy that judges the case."""
+        rows = self.session.execute(
+            select(OutcomeRow).where(OutcomeRow.case_id == case_id, OutcomeRow.replaced_at.is_(None))
+            .order_by(OutcomeRow.id)
+        )
+        return [from_row(r) for r in rows.scalars()]
+
+    def current_many(self, case_ids: Sequence[int]) -> dict[int, list[m.Outcome]]:
+        found: dict[int, list[m.Outcome]] = {}
+        ids = list(case_ids)
+        for start in range(0, len(ids), 1000):
+            rows = self.session.execute(
+                select(OutcomeRow).where(OutcomeRow.case_id.in_(ids[start : start + 1000]),
+                                         OutcomeRow.replaced_at.is_(None)).order_by(OutcomeRow.id)
+            )
+            for row in rows.scalars():
+                found.setdefault(row.case_id, []).append(from_row(row))
+        return found
+
+    def replace(self, outcome: m.Outcome, *, at: dt.datetime, by: str, reason: str) -> None:
+        """Mark a current outcome as history: a later one took its place (or none stands now)."""
+        assert outcome.id is not None
+        self.session.execute(
+            update(OutcomeRow).where(OutcomeRow.id == outcome.id)
+            .values(replaced_at=at, replaced_by=by, replaced_reason=reason),
+            execution_options={"synchronize_session": False},
+        )
 
     def for_case(self, case_id: int) -> list[m.Outcome]:
+        """Every outcome the case ever had, current and replaced, oldest first."""
         rows = self.session.execute(select(OutcomeRow).where(OutcomeRow.case_id == case_id).order_by(OutcomeRow.id))
         return [from_row(r) for r in rows.scalars()]
 
@@ -409,6 +418,22 @@ class PayoutRepository(_Repo):
     def for_case(self, case_id: int) -> list[m.PayoutLine]:
         rows = self.session.execute(select(PayoutLineRow).where(PayoutLineRow.case_id == case_id))
         return [from_row(r) for r in rows.scalars()]
+
+    def paid_per_case(self, case_ids: Sequence[int]) -> tuple[dict[int, int], set[int]]:
+        """Fen paid per case (payout lines plus adjustments), and the cases that have payout lines."""
+        out: dict[int, int] = {}
+        lined: set[int] = set()
+        ids = list(case_ids)
+        for start in range(0, len(ids), 1000):
+            part = ids[start : start + 1000]
+            for table in (PayoutLineRow, AdjustmentRow):
+                for case_id, fen in self.session.execute(
+                    select(table.case_id, func.sum(table.amount_fen)).where(table.case_id.in_(part)).group_by(table.case_id)
+                ):
+                    out[case_id] = out.get(case_id, 0) + int(fen)
+                    if table is PayoutLineRow:
+                        lined.add(case_id)
+        return out, lined
 
     def periods_of_case(self, case_id: int) -> list[int]:
         return list(self.session.execute(select(PayoutLineRow.period_id).where(PayoutLineRow.case_id == case_id)).scalars())
@@ -614,8 +639,6 @@ class PageFilter(CaseFilter):
         return out
 
 
-# Severity in its order of weight (an unknown value last), as the ledger screen sorts it.
-SEVERITY_ORDER = ("simple", "ordinary", "difficult", "major")
 # sort name → the column it orders by; text columns compare by code point on every database.
 PAGE_SORTS = {
     "number": "number", "received": "received_on", "settled": "settled_on", "category": "category",
@@ -623,15 +646,16 @@ PAGE_SORTS = {
 }
 
 
-def page_order(sort: str, descending: bool, dialect: str) -> list[Any]:
+def page_order(sort: str, descending: bool, dialect: str, ranks: Sequence[str] = ()) -> list[Any]:
     """ORDER BY for a page: the sort column (ascending: no settlement date first), then the
-    order of receipt, then id. Raises KeyError for a sort not in ``PAGE_SORTS``."""
+    order of receipt, then id. `ranks` orders severity by weight (the vocabulary's order; an
+    unknown value last). Raises KeyError for a sort not in ``PAGE_SORTS``."""
     from sqlalchemy import case as sql_case
 
     name = PAGE_SORTS[sort]
     column: Any = getattr(CaseRow, name)
     if name == "severity":
-        column = sql_case(*((CaseRow.severity == s, i) for i, s in enumerate(SEVERITY_ORDER)), else_=len(SEVERITY_ORDER))
+        column = sql_case(*((CaseRow.severity == s, i) for i, s in enumerate(ranks)), else_=len(ranks)) if ranks else column
     elif name in ("number", "category", "status", "level") and dialect == "postgresql":
         column = column.collate("C")  # the same order as Python's (and SQLite's) string compare
     if name == "settled_on":

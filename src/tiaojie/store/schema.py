@@ -116,6 +116,10 @@ class CaseRow(Base):
     file_complete: Mapped[bool] = mapped_column(Boolean)
     needs_verification: Mapped[bool] = mapped_column(Boolean)
     level: Mapped[str] = mapped_column(String(16))
+    # Vocabulary fields with no column of their own (fields.toml decides which), by field id,
+    # in their stored form: money in fen, decimals as strings, dates as ISO strings. JSON on both
+    # databases, so either can select and filter on one key.
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
 
@@ -133,6 +137,9 @@ class EscalationRow(Base):
 
 
 class OutcomeRow(Base):
+    """What a policy said about a case. The current outcome of a (case, policy) is the one not
+    replaced; earlier ones stay as the case's history, with when, by whom and why they went."""
+
     __tablename__ = "outcomes"
     __table_args__ = (Index("ix_outcomes_case_policy", "case_id", "policy_id"),)
 
@@ -146,6 +153,10 @@ class OutcomeRow(Base):
     fired: Mapped[list[Any]] = mapped_column(JSON)
     explanation: Mapped[list[Any]] = mapped_column(JSON)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    computed_by: Mapped[str | None] = mapped_column(String(64))
+    replaced_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    replaced_by: Mapped[str | None] = mapped_column(String(64))
+    replaced_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class PeriodRow(Base):

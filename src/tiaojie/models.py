@@ -2,6 +2,7 @@
 
 Enumerations that policy staff may extend (category, severity, status, settled_by, level) are
 plain ids checked against ``rules/fields.toml`` by the services; the fixed ones are ``Literal``.
+These models sit below the ledger's services and the store, so both can speak them.
 """
 
 from __future__ import annotations
@@ -95,6 +96,11 @@ class Case(_Model):
     file_complete: bool = Field(default=False, description="卷宗齐全")
     needs_verification: bool = Field(default=False, description="facts must be checked (answer within a week)")
     level: str = Field(default="village", description="current level: village | township | county")
+    extra: dict[str, Any] = Field(
+        default_factory=dict,
+        description="vocabulary fields with no column of their own, by field id, in stored form "
+        "(money in fen, decimals as strings, dates as ISO strings); `ledger.projection` reads them typed",
+    )
     escalations: list[Escalation] = Field(default_factory=list, description="history, oldest first")
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
@@ -102,16 +108,6 @@ class Case(_Model):
     def booking_date(self) -> dt.date:
         """The date that places the case in a period: settled if settled, else received."""
         return self.settled_on or self.received_on
-
-    def evaluation_input(self) -> dict[str, Any]:
-        """The case as the rules engine reads it: field ids → plain values (Decimal money)."""
-        data = self.model_dump(
-            exclude={"id", "unit_id", "escalations", "created_at", "updated_at", "parties", "mediators", "summary"}
-        )
-        data["parties_count"] = len(self.parties)
-        data["mediators_count"] = len(self.mediators)
-        data["escalation_count"] = len(self.escalations)
-        return {k: v for k, v in data.items() if v is not None}
 
 
 class Outcome(_Model):
@@ -127,6 +123,14 @@ class Outcome(_Model):
     fired: list[Any] = Field(default_factory=list, description="ids of the rules that fired")
     explanation: list[Any] = Field(default_factory=list, description="plain-language lines")
     computed_at: dt.datetime | None = None
+    computed_by: str | None = Field(default=None, description="who made the write that computed it")
+    replaced_at: dt.datetime | None = Field(default=None, description="when a later outcome took its place; None while current")
+    replaced_by: str | None = Field(default=None, description="who made the write that replaced it")
+    replaced_reason: str | None = Field(default=None, description="why: the write and the fields it changed")
+
+    @property
+    def current(self) -> bool:
+        return self.replaced_at is None
 
 
 class Period(_Model):

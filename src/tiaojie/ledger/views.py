@@ -1,0 +1,335 @@
+"""Read models of the case ledger: one case, its history, a page of the ledger, the overdue list.
+
+The command line and the terminal UI read cases here and nowhere else, so a case shows the same
+level, due date, overdue days and reward wherever it is looked at: the stored level (which every
+write keeps in step with the escalation policy), the deadline at that level and the days past it
+as of the day asked, and the reward its current outcome gives (or, for a case imported without
+outcomes, what the rules in force give). Who may see which units is decided here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..models import Case, Outcome, User
+from ..rules.errors import EvaluationError
+from ..store.messages import InvalidInput, NotFound
+from ..store.repository import PAGE_SORTS, CaseFilter, PageFilter
+from ..store.uow import SqlUnitOfWork
+from .cases import unit_id
+from .context import Ledger
+from .overdue import days_from_outcome, overdue_scan
+from .periods import parse_period
+from .verdicts import outcome_model
+
+
+# --- who sees what ---------------------------------------------------------------------------------
+def visible_units(ledger: Ledger, uow: SqlUnitOfWork, user: User | None, unit: str | int | None = None) -> set[int] | None:
+    """The unit ids a reader may see (None: all), narrowed to `unit` and the units under it. A
+    mediator sees their own unit's part of the tree; clerks, policy staff and admins see it all."""
+    asked = uow.units.subtree_ids(unit_id(uow, unit)) if unit not in (None, "") else None
+    if user is None or user.role != "mediator" or user.unit_id is None:
+        return asked
+    own = uow.units.subtree_ids(user.unit_id)
+    return own if asked is None else asked & own
+
+
+# --- one case ----------------------------------------------------------------------------------------
+@dataclass
+class CaseState:
+    """What every view shows of a case at a moment."""
+
+    level: str
+    due_on: dt.date | None
+    overdue: int
+    reward: Decimal | None
+    path: list[dict] = field(default_factory=list)  # the escalation policy's steps as of the day asked
+    reward_judged_now: bool = False  # no stored reward outcome (an imported case): the rules in force say
+
+
+def _codes(uow: SqlUnitOfWork) -> dict[int, str]:
+    return {u.id: u.code for u in uow.units.list() if u.id is not None}
+
+
+def unit_codes(ledger: Ledger) -> dict[int, str]:
+    """Unit id → code, for listing cases."""
+    with ledger.uow() as uow:
+        return _codes(uow)
+
+
+def _reward(ledger: Ledger, outcomes: list[Outcome]) -> Decimal | None:
+    rewards = set(ledger.reward_policies())
+    for outcome in outcomes:
+        if outcome.policy_id in rewards and outcome.current and "amount" in outcome.outputs:
+            return Decimal(str(outcome.outputs["amount"]))
+    return None
+
+
+def case_states(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: dt.date) -> list[CaseState]:
+    """Level, due date, overdue days and reward of each case, as of `as_of`, through the batch path."""
+    codes = _codes(uow)
+    projection = ledger.projection
+    stored = uow.outcomes.current_many([c.id for c in cases if c.id is not None])
+    open_statuses = set(ledger.open_statuses())
+    paths: dict[int, list[dict]] = {}
+    late: dict[int, int] = {}
+    pending = list(range(len(cases)))
+    for policy_id in ledger.escalation_policies():
+        inputs = [projection.case_input(cases[i], codes.get(cases[i].unit_id), "escalation") for i in pending]
+        still = []
+        for i, outcome in zip(pending, ledger.rules.evaluate_batch(policy_id, inputs, as_of)):
+            if isinstance(outcome, EvaluationError) or "start_level" not in outcome.details:
+                still.append(i)
+                continue
+            paths[i] = list(outcome.details.get("path") or [])
+            if cases[i].status in open_statuses:
+                late[i] = days_from_outcome(outcome, cases[i].level, as_of)
+        pending = still
+    unjudged = [i for i, c in enumerate(cases) if _reward(ledger, stored.get(c.id or 0, [])) is None and c.settled_on]
+    computed = rewards_many(ledger, uow, [cases[i] for i in unjudged], as_of)
+    live = dict(zip(unjudged, computed))
+    states = []
+    for i, case in enumerate(cases):
+        path = paths.get(i, [])
+        due = next((dt.date.fromisoformat(s["due_on"]) for s in reversed(path) if s["level"] == case.level), None)
+        reward = _reward(ledger, stored.get(case.id or 0, []))
+        states.append(CaseState(
+            level=case.level, due_on=due, overdue=late.get(i, 0), reward=reward if reward is not None else live.get(i),
+            path=path, reward_judged_now=reward is None and live.get(i) is not None,
+        ))
+    return states
+
+
+def rewards_many(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: dt.date) -> list[Decimal | None]:
+    """The reward each case earns under the rules in force — what computing its period will pay
+    before ceilings — from the first reward policy that can judge it; None where none can."""
+    codes = _codes(uow) if cases else {}
+    projection = ledger.projection
+    found: dict[int, Decimal] = {}
+    pending = list(range(len(cases)))
+    for policy_id in ledger.reward_policies():
+        if not pending:
+            break
+        inputs = [projection.case_input(cases[i], codes.get(cases[i].unit_id), "reward") for i in pending]
+        still = []
+        for i, outcome in zip(pending, ledger.rules.evaluate_batch(policy_id, inputs, as_of)):
+            if isinstance(outcome, EvaluationError) or "amount" not in outcome.outputs:
+                still.append(i)
+            else:
+                found[i] = Decimal(outcome.outputs["amount"])
+        pending = still
+    return [found.get(i) for i in range(len(cases))]
+
+
+def get_case(ledger: Ledger, unit: str | int, number: str) -> Case:
+    with ledger.uow() as uow:
+        case = uow.cases.by_number(unit_id(uow, unit), number)
+        if case is None:
+            raise NotFound("unknown_case", case=f"{unit}/{number}")
+        return case
+
+
+def find_case(ledger: Ledger, ref: str, unit: str | None = None) -> Case:
+    """A case by UNIT/NUMBER, by number within `unit`, or by its id."""
+    if unit:
+        return get_case(ledger, unit, ref)
+    if "/" in ref:
+        unit_ref, number = ref.split("/", 1)
+        return get_case(ledger, unit_ref, number)
+    if ref.isdigit():
+        with ledger.uow() as uow:
+            case = uow.cases.get(int(ref))
+        if case is not None:
+            return case
+    raise NotFound("unknown_case", case=ref)
+
+
+@dataclass
+class HistoryEntry:
+    """An outcome the case once had, and what replaced it."""
+
+    outcome: Outcome
+    action: str
+    changed: dict[str, list[Any]]
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    unit_code: str
+    unit: str
+    state: CaseState
+    outcomes: list[Outcome]  # current: stored, or judged now for a case imported without them
+    judged_now: frozenset[str]  # policies of `outcomes` with no stored outcome, judged now
+    history: list[HistoryEntry]
+    extra: dict[str, Any]  # the case's extra fields, typed
+    payouts: list[tuple[str, Decimal, str | None]]  # (period key, amount, capped by)
+    adjustments: list[tuple[str, Decimal, str]]
+
+
+def case_detail(ledger: Ledger, case_id: int, as_of: dt.date | None = None) -> CaseDetail:
+    """One case with its state, current outcomes, the history of replaced ones, and its payments."""
+    day = as_of or ledger.date()
+    with ledger.uow() as uow:
+        case = uow.cases.get(case_id)
+        if case is None:
+            raise NotFound("unknown_case", case=case_id)
+        unit = uow.units.get(case.unit_id)
+        every = uow.outcomes.for_case(case_id)
+        current = [o for o in every if o.current]
+        state = case_states(ledger, uow, [case], day)[0]
+        stored = {o.policy_id for o in current}
+        judged_now: set[str] = set()
+        codes = _codes(uow)
+        for policy_id in [*ledger.reward_policies(), *ledger.escalation_policies()]:
+            if policy_id in stored or (policy_id in ledger.reward_policies() and case.settled_on is None):
+                continue
+            kind = "escalation" if policy_id in ledger.escalation_policies() else "reward"
+            data = ledger.projection.case_input(case, codes.get(case.unit_id), kind)
+            as_of_policy = case.received_on if kind == "escalation" else (case.settled_on or day)
+            try:
+                outcome = ledger.rules.evaluate(policy_id, data, as_of_policy)
+            except EvaluationError:
+                continue
+            current.append(outcome_model(case_id, outcome))
+            judged_now.add(policy_id)
+        periods = {p.id: p.key for p in uow.periods.list()}
+        payouts = [(periods.get(p.period_id, "?"), p.amount, p.capped_by) for p in uow.payouts.for_case(case_id)]
+        adjustments = [(periods.get(a.period_id, "?"), a.amount, a.reason) for a in uow.adjustments.for_case(case_id)]
+    history = [HistoryEntry(o, *_reason(o.replaced_reason)) for o in every if not o.current]
+    return CaseDetail(case, unit.code if unit else "", unit.name if unit else "", state, current,
+                      frozenset(judged_now), history, ledger.projection.extra_values(case), payouts, adjustments)
+
+
+def _reason(text: str | None) -> tuple[str, dict[str, list[Any]]]:
+    try:
+        data = json.loads(text or "")
+    except ValueError:
+        return (text or "", {})
+    return str(data.get("action", "")), dict(data.get("changed") or {})
+
+
+# --- many cases ----------------------------------------------------------------------------------
+def _case_filter(ledger: Ledger, uow: SqlUnitOfWork, *, user: User | None, unit: str | int | None, status: str | None,
+                 category: str | None, severity: str | None = None, period: str | None = None,
+                 open_only: bool = False) -> PageFilter:
+    p = parse_period(period) if period else None
+    return PageFilter(
+        unit_ids=visible_units(ledger, uow, user, unit),
+        status=ledger.coerce("status", status) if status else None,
+        category=ledger.coerce("category", category) if category else None,
+        severity=ledger.coerce("severity", severity) if severity else None,
+        received_or_settled_between=(p.starts_on, p.ends_on) if p else None,
+        statuses=ledger.open_statuses() if open_only else None,
+    )
+
+
+def list_cases(ledger: Ledger, *, user: User | None = None, unit: str | None = None, status: str | None = None,
+               category: str | None = None, period: str | None = None, overdue: bool = False,
+               as_of: dt.date | None = None, limit: int | None = None) -> list[Case]:
+    """Cases by unit (and the units under it), status, category, period (received in it, or
+    settled in it) and overdue (open past the escalation policy's deadline as of the day), in
+    order of receipt."""
+    with ledger.uow() as uow:
+        flt = _case_filter(ledger, uow, user=user, unit=unit, status=status, category=category, period=period,
+                           open_only=overdue)
+        if overdue:  # judged in bulk: each distinct reading once, not each case
+            late = sorted((row[3], row[0]) for row, days in overdue_scan(ledger, uow, flt, as_of or ledger.date()) if days > 0)
+            ids = [case_id for _, case_id in late]
+            return uow.cases.get_many(ids[:limit] if limit else ids)
+        return uow.cases.list(flt, limit=limit)
+
+
+def page_cases(ledger: Ledger, *, user: User | None = None, unit: str | int | None = None, status: str | None = None,
+               category: str | None = None, severity: str | None = None, period: str | None = None,
+               overdue: bool = False, as_of: dt.date | None = None, sort: str = "received", descending: bool = False,
+               page: int = 1, size: int = 100, memo: dict[str, Any] | None = None) -> tuple[list[Case], int]:
+    """One page of the ledger and how many cases match: (cases on the page, total).
+
+    `sort` is one of `PAGE_SORTS`, ties in order of receipt then id. A page past the last gives
+    the last. Without `overdue` the database counts, orders and cuts the page; with it, the open
+    cases are judged in bulk and ordered by the same key in Python. A caller turning pages under
+    the same filters may pass the same `memo` dict: the judgement of the open cases is kept in it
+    (keyed by the filters, the date and the rule set); drop it when cases change."""
+    if sort not in PAGE_SORTS:
+        raise InvalidInput("case_field", field="sort", detail=f"{sort} ∉ {', '.join(PAGE_SORTS)}")
+    size = max(1, size)
+    ranks = ledger.enum_ids("severity")
+    with ledger.uow() as uow:
+        flt = _case_filter(ledger, uow, user=user, unit=unit, status=status, category=category, severity=severity,
+                           period=period, open_only=overdue)
+        if not overdue:
+            total = uow.cases.count(flt)
+            page = min(max(1, page), max(1, -(-total // size)))
+            return uow.cases.page(flt, sort=sort, descending=descending, offset=(page - 1) * size, limit=size,
+                                  ranks=ranks), total
+        columns = tuple(dict.fromkeys(PAGE_SORTS.values()))
+        at = 7 + columns.index(PAGE_SORTS[sort])
+        day = as_of or ledger.date()
+        key = (user.name if user else None, unit, status, category, severity, period, day, id(ledger.rules))
+        kept = memo.get("overdue") if memo is not None else None  # one (key, rows) pair: swapped whole
+        if kept is not None and kept[0] == key:
+            late = list(kept[1])
+        else:
+            late = [row for row, days in overdue_scan(ledger, uow, flt, day, columns) if days > 0]
+            if memo is not None:
+                memo["overdue"] = (key, tuple(late))
+        total = len(late)
+        page = min(max(1, page), max(1, -(-total // size)))
+        _sort_rows(late, sort, at, descending, ranks)
+        shown = [row[0] for row in late[(page - 1) * size : page * size]]
+        return uow.cases.get_many(shown), total
+
+
+def _sort_rows(rows: list[Any], sort: str, at: int, descending: bool, ranks: list[str]) -> None:
+    """Order scan rows as `page_order` orders them in SQL."""
+    rows.sort(key=lambda row: (row[3], row[0]))  # ties: order of receipt, then id
+    if sort == "received":
+        if descending:
+            rows.sort(key=lambda row: row[3], reverse=True)  # stable: ties keep ascending id
+        return
+    if sort == "settled":  # no settlement date first going up, last going down
+        rows.sort(key=lambda row: (row[at] is not None, row[at] or dt.date.min), reverse=descending)
+    elif sort == "severity":
+        rank = {s: i for i, s in enumerate(ranks)}
+        rows.sort(key=lambda row: rank.get(row[at], len(ranks)), reverse=descending)
+    else:
+        rows.sort(key=lambda row: row[at], reverse=descending)  # stable: ties keep the order of receipt
+
+
+@dataclass
+class PageRow:
+    case: Case
+    unit: str
+    state: CaseState
+
+
+@dataclass
+class CasePage:
+    rows: list[PageRow]
+    total: int
+    page: int
+    pages: int
+
+
+def case_page(ledger: Ledger, user: User | None, *, as_of: dt.date | None = None, size: int = 100, page: int = 1,
+              **filters: Any) -> CasePage:
+    """One page of the ledger screen, each case with its state."""
+    day = as_of or ledger.date()
+    shown, total = page_cases(ledger, user=user, as_of=day, size=size, page=page, **filters)
+    pages = max(1, -(-total // max(1, size)))
+    with ledger.uow() as uow:
+        names = {u.id: u.name for u in uow.units.list()}
+        states = case_states(ledger, uow, shown, day)
+    rows = [PageRow(case, names.get(case.unit_id, ""), state) for case, state in zip(shown, states)]
+    return CasePage(rows, total, min(max(1, page), pages), pages)
+
+
+__all__ = [
+    "unit_codes", "CaseState", "CaseDetail", "HistoryEntry", "CasePage", "PageRow", "visible_units", "case_states", "rewards_many",
+    "get_case", "find_case", "case_detail", "list_cases", "page_cases", "case_page", "CaseFilter",
+]
