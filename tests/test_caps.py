@@ -28,7 +28,7 @@ def test_period_keys():
 def test_the_case_that_crosses_the_ceiling_gets_the_remainder_and_later_ones_nothing():
     cases = [case(i, "村委会A", dt.date(2026, 5, 1 + i), "500") for i in range(4)]
     lines = apply_caps(cases, [MONTHLY])
-    assert [l.paid for l in lines] == [Decimal(500), Decimal(500), Decimal(0), Decimal(0)]
+    assert [line.paid for line in lines] == [Decimal(500), Decimal(500), Decimal(0), Decimal(0)]
     assert lines[2].capped_by == ["monthly"]
     assert "已付 1000.00 元" in lines[2].notes[0].render("zh")
 
@@ -40,8 +40,8 @@ def test_payees_and_months_are_capped_separately_and_order_of_input_does_not_mat
         case(3, "A", dt.date(2026, 5, 9), "800"),
         case(4, "A", dt.date(2026, 6, 1), "800"),
     ]
-    forward = {l.case_id: l.paid for l in apply_caps(cases, [MONTHLY])}
-    backward = {l.case_id: l.paid for l in apply_caps(list(reversed(cases)), [MONTHLY])}
+    forward = {line.case_id: line.paid for line in apply_caps(cases, [MONTHLY])}
+    backward = {line.case_id: line.paid for line in apply_caps(list(reversed(cases)), [MONTHLY])}
     assert forward == backward == {"c0001": Decimal(800), "c0002": Decimal(800), "c0003": Decimal(200), "c0004": Decimal(800)}
 
 
@@ -50,9 +50,9 @@ def test_count_cap_and_unit_cap_apply_one_after_another():
     unit_year = Cap(id="unit", title="每单位每年", period="year", per="unit", max=Decimal(700))
     cases = [case(i, "A", dt.date(2026, 1, 1 + i), "200") for i in range(5)]
     lines = apply_caps(cases, [per_case_count, unit_year])
-    assert [l.paid for l in lines] == [Decimal(200), Decimal(200), Decimal(200), Decimal(0), Decimal(0)]
+    assert [line.paid for line in lines] == [Decimal(200), Decimal(200), Decimal(200), Decimal(0), Decimal(0)]
     lines = apply_caps(cases, [unit_year])
-    assert [l.paid for l in lines] == [Decimal(200), Decimal(200), Decimal(200), Decimal(100), Decimal(0)]
+    assert [line.paid for line in lines] == [Decimal(200), Decimal(200), Decimal(200), Decimal(100), Decimal(0)]
 
 
 amounts = st.decimals(min_value=0, max_value=2000, places=2, allow_nan=False, allow_infinity=False)
@@ -72,4 +72,4 @@ def test_no_payee_ever_exceeds_the_cap_and_paid_plus_reduction_is_computed(rows,
         key = (line.payee, period_key(line.on, "month"))
         totals[key] = totals.get(key, Decimal(0)) + line.paid
     assert all(total <= ceiling for total in totals.values())
-    assert sum((l.paid + l.reduction for l in lines), Decimal(0)) == sum((c.amount for c in cases), Decimal(0))
+    assert sum((line.paid + line.reduction for line in lines), Decimal(0)) == sum((c.amount for c in cases), Decimal(0))

@@ -39,7 +39,7 @@ def test_check_reports_file_and_line_and_exits_1(rules_copy: Path):
     path = rules_copy / "mediation-reward-2026.toml"
     text = path.read_text(encoding="utf-8").replace('when = { status = "settled", severity = "major"', 'when = { status = "settled", severity = "majr"')
     path.write_text(text, encoding="utf-8")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if '"majr"' in l)
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if '"majr"' in text_line)
     result = run("--rules", str(rules_copy), "rules", "check")
     assert result.exit_code == 1
     assert f"mediation-reward-2026.toml:{line}:" in result.output
@@ -171,7 +171,7 @@ def test_batch_keeps_order_and_reports_bad_lines(tmp_path: Path):
     file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run("--rules", str(RULES), "evaluate", "mediation-reward", "--batch", str(file))
     assert result.exit_code == 1  # some lines failed
-    out = [json.loads(l) for l in result.output.splitlines()]
+    out = [json.loads(row) for row in result.output.splitlines()]
     assert len(out) == 6  # the blank line gives nothing
     assert out[0]["outputs"]["amount"] == "500.00"
     assert out[1]["line"] == 2 and "JSON" in out[1]["error"]

@@ -45,9 +45,9 @@ def test_rows_added_removed_reordered_and_conditions_changed(tmp_path):
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     _edit(path, ', fired = ["outside-worker"]', "")
     lines = [c.render("zh") for c in diff_books(load_rules(REPO / "rules"), load_rules(new))]
-    assert any("「80 岁以上老人」条件：年龄不少于 80 → 年龄不少于 85" in l for l in lines)
-    assert any(l.startswith("canteen-meal: 新增规则「90 岁以上老人」：年龄不少于 90 →") for l in lines)
-    assert any("删除规则「外来务工人员」" in l for l in lines)
+    assert any("「80 岁以上老人」条件：年龄不少于 80 → 年龄不少于 85" in line for line in lines)
+    assert any(line.startswith("canteen-meal: 新增规则「90 岁以上老人」：年龄不少于 90 →") for line in lines)
+    assert any("删除规则「外来务工人员」" in line for line in lines)
 
 
 def test_a_new_version_is_compared_with_the_latest_old_one_and_identical_sets_say_so(tmp_path):
@@ -60,7 +60,7 @@ def test_a_new_version_is_compared_with_the_latest_old_one_and_identical_sets_sa
     _edit(new / "mediation-reward-2026.toml", 'source = "', 'effective_until = 2026-12-31\nsource = "')
     lines = [c.render("zh") for c in diff_books(load_rules(REPO / "rules"), load_rules(new))]
     assert "mediation-reward: 版本 2026.1（2026-01-01 ~ …）→ 2027.1（2027-01-01 ~ …）" in lines
-    assert any("奖励金额 200.00 → 250.00" in l for l in lines)
+    assert any("奖励金额 200.00 → 250.00" in line for line in lines)
     runner = CliRunner()
     same = runner.invoke(app, ["rules", "diff", str(REPO / "rules"), str(REPO / "rules")])
     assert same.exit_code == 0 and "两套规则没有差别" in same.output

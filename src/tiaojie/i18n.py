@@ -247,7 +247,9 @@ class Localized:
 def tr(key: str, lang: Lang = DEFAULT_LANG, /, **params: object) -> str:
     if key == "joined":
         sep = "，" if lang != "en" else ", "
-        return sep.join(p.render(lang) if isinstance(p, Localized) else str(p) for p in params["items"])  # type: ignore[union-attr]
+        items = params["items"]
+        assert isinstance(items, tuple), "a joined message's items are a tuple"
+        return sep.join(p.render(lang) if isinstance(p, Localized) else str(p) for p in items)
     zh, en = MESSAGES[key]
     template = en if lang == "en" else zh
     # Anything that renders itself (a nested message, a rule-set error) renders in this language.

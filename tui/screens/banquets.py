@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +17,10 @@ from ..messages import Loaded
 from ..widgets import plain
 from .base import BaseScreen
 
-# (name, kind, label key, vocabulary field)
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+# (name, kind, label key or None for the vocabulary field's title, vocabulary field or None for free text)
 BANQUET_FORM = (
     ("household", "text", "b_household", None),
     ("occasion", "enum", "b_occasion", "occasion"),
@@ -38,7 +41,7 @@ class BanquetScreen(BaseScreen):
         super().__init__()
         self._seq = 0
         self._shown = -1
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
@@ -46,10 +49,15 @@ class BanquetScreen(BaseScreen):
         with Horizontal(id="banquet"):
             with VerticalScroll(id="banquet-form"):
                 for name, kind, key, vocab in BANQUET_FORM:
-                    label = self.t(key) if key else self.backend.field_title(vocab)
+                    if key:
+                        label = self.t(key)
+                    else:
+                        assert vocab is not None, f"{name}: a row without a label key takes its field's title"
+                        label = self.backend.field_title(vocab)
                     with Horizontal(classes="field-row"):
                         yield Label(plain(label), classes="field-label")
                         if kind == "enum":
+                            assert vocab is not None, f"{name}: a choice lists its field's values"
                             yield Select(self.backend.choices(vocab), prompt=self.t("choose"), id=f"b-{name}",
                                          compact=True)
                         else:
@@ -78,12 +86,12 @@ class BanquetScreen(BaseScreen):
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
         for name, kind, _, vocab in BANQUET_FORM:
-            widget = self.query_one(f"#b-{name}")
-            if isinstance(widget, Select):
-                values[name] = None if widget.is_blank() else widget.value
+            if kind == "enum":
+                select = self.query_one(f"#b-{name}", Select)
+                values[name] = None if select.is_blank() else select.value
                 continue
-            text = widget.value.strip()  # type: ignore[attr-defined]
-            if kind == "text" or not text:
+            text = self.query_one(f"#b-{name}", Input).value.strip()
+            if vocab is None or not text:  # free text, or nothing entered
                 values[name] = text or None
                 continue
             try:

@@ -3,25 +3,22 @@ for workers (an error is a notification or a dialog, never a traceback)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import events, on
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from ..backend import Backend, describe_error
+from ..host import ScreenHost, host_of
 from ..messages import ServiceFailed
-from ..strings import tr
+from ..strings import Lang, tr
 from ..widgets import MessageDialog
-
-if TYPE_CHECKING:
-    from ..app import TiaojieApp
 
 
 class BaseScreen(Screen):
     SCREEN_ID = ""
     KEYS: list[tuple[str, str, str]] = []  # (keys, action, string key) shown in the footer
+    _host: ScreenHost | None = None
 
     def __init__(self) -> None:
         super().__init__(id=f"screen-{self.SCREEN_ID}")
@@ -46,16 +43,20 @@ class BaseScreen(Screen):
         self._styles_may_be_stale = False
 
     @property
-    def tapp(self) -> "TiaojieApp":
-        return self.app  # type: ignore[return-value]
+    def tapp(self) -> ScreenHost:
+        """The app showing this screen, as far as screens may use it (checked once per screen)."""
+        host = self._host
+        if host is None:
+            host = self._host = host_of(self.app)
+        return host
 
     @property
     def backend(self) -> Backend:
         return self.tapp.backend
 
     @property
-    def lang(self):  # noqa: ANN201
-        return self.app.backend.lang  # type: ignore[attr-defined]
+    def lang(self) -> Lang:
+        return self.tapp.backend.lang
 
     def t(self, key: str, /, **params: object) -> str:
         return tr(key, self.lang, **params)

@@ -75,19 +75,21 @@ class DividendScreen(BaseScreen):
 
         try:
             if what == "collectives":
-                data = ledger_api.collectives(self.backend)
-            elif what == "runs":
-                code, year = args
-                runs = ledger_api.dividend_runs(self.backend, code, year)
-                data = runs[-1] if runs else None
-            else:  # run
-                code, year, income, costs = args
-                data = ledger_api.run_dividend(self.backend, code, year, income, costs)
-            names = ledger_api.members(self.backend, data.collective_id) if what != "collectives" and data else {}
+                loaded = Loaded(what, ledger_api.collectives(self.backend))
+            else:
+                if what == "runs":
+                    code, year = args
+                    runs = ledger_api.dividend_runs(self.backend, code, year)
+                    run = runs[-1] if runs else None
+                else:  # run
+                    code, year, income, costs = args
+                    run = ledger_api.run_dividend(self.backend, code, year, income, costs)
+                names = ledger_api.members(self.backend, run.collective_id) if run else {}
+                loaded = Loaded(what, run, {"members": names})
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
             return
-        self.post_message(Loaded(what, data, {"members": names}))
+        self.post_message(loaded)
 
     def on_loaded(self, message: Loaded) -> None:
         if message.what == "collectives":

@@ -170,15 +170,17 @@ class FinanceScreen(BaseScreen):
             f"{self.t('total_row')} {format_yuan(report.total)}"))
         table = self.query_one("#fin-payees", DataTable)
         table.clear()
-        sums = [0, ZERO, ZERO, ZERO, ZERO]
+        cases = 0
+        sums = [ZERO, ZERO, ZERO, ZERO]  # gross, capped, adjustments, total
         for p in report.payees:
             capped = p.gross - p.paid
             table.add_row(plain(p.payee), plain(str(p.cases)), plain(format_yuan(p.gross)), plain(format_yuan(capped)),
                           plain(format_yuan(p.adjustments)), plain(format_yuan(p.total), "bold"), key=p.payee)
-            for i, v in enumerate((p.cases, p.gross, capped, p.adjustments, p.total)):
+            cases += p.cases
+            for i, v in enumerate((p.gross, capped, p.adjustments, p.total)):
                 sums[i] += v
-        table.add_row(plain(self.t("total_row"), "bold"), plain(str(sums[0]), "bold"),
-                      *(plain(format_yuan(v), "bold") for v in sums[1:]), key="__total__")
+        table.add_row(plain(self.t("total_row"), "bold"), plain(str(cases), "bold"),
+                      *(plain(format_yuan(v), "bold") for v in sums), key="__total__")
         self.show_lines(report.payees[0].payee if report.payees else None)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..host import host_of
 from ..strings import tr
 from ..widgets import plain
 
@@ -21,6 +22,7 @@ class LoginDialog(ModalScreen[Any]):
     def __init__(self, backend: Any):
         super().__init__(classes="dialog")
         self.backend = backend
+        self.problem: str | None = None
         try:
             choices = backend.sign_in_choices
             if choices is None:
@@ -33,8 +35,6 @@ class LoginDialog(ModalScreen[Any]):
 
             self.users = []
             self.problem = describe_error(exc, backend.lang)
-        else:
-            self.problem = None
 
     def t(self, key: str, /, **params: object) -> str:
         return tr(key, self.backend.lang, **params)
@@ -55,7 +55,7 @@ class LoginDialog(ModalScreen[Any]):
         users = self.query_one("#login-users", OptionList)
         users.highlighted = 0 if self.users else None
         users.focus()
-        self.app.open_ledger_after_paint(self)  # type: ignore[attr-defined]
+        host_of(self.app).open_ledger_after_paint(self)
 
     def _choose(self) -> None:
         index = self.query_one("#login-users", OptionList).highlighted

@@ -25,7 +25,7 @@ def root(
     lang: str = typer.Option(None, "--lang", envvar="TIAOJIE_LANG", help="zh | en"),
 ) -> None:
     chosen = "en" if (lang or "").lower().startswith("en") else ("zh" if lang else _env_lang())
-    ctx.obj = Settings(rules_dir=rules or default_rules_dir(), lang=chosen, rules_explicit=rules is not None)  # type: ignore[arg-type]
+    ctx.obj = Settings(rules_dir=rules or default_rules_dir(), lang=chosen, rules_explicit=rules is not None)
 
 
 app.add_typer(rules_app, name="rules")
@@ -34,8 +34,8 @@ app.command("evaluate")(evaluate)
 try:  # the ledger's commands, when that part of tiaojie is installed
     from .ledger_cmds import register as _register_ledger
 except ImportError:  # pragma: no cover - present once the ledger lands
-    _register_ledger = None
-if _register_ledger is not None:
+    pass
+else:
     _register_ledger(app)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from decimal import Decimal
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import TextIO
 
@@ -71,7 +71,7 @@ def evaluate(
 
 
 _DECODER = json.JSONDecoder(parse_float=Decimal)
-_SCAN = _DECODER.scan_once  # what `decode` runs on a line with no leading whitespace
+_SCAN = _DECODER.raw_decode  # what `decode` runs on a line with no leading whitespace
 _CHUNK = 8192  # lines read, evaluated and written at a time (1 when typing at a terminal)
 
 
@@ -79,8 +79,8 @@ def _parse(line: str) -> object:
     """`json.loads(line, parse_float=Decimal)`, with one decoder for every line: the value,
     or raises JSONDecodeError with the same message."""
     try:
-        value, end = _SCAN(line, 0)
-    except (StopIteration, ValueError):  # leading whitespace, a BOM, bad JSON: the long way
+        value, end = _SCAN(line)
+    except ValueError:  # leading whitespace, a BOM, bad JSON: the long way
         return json.loads(line, parse_float=Decimal)
     if end != len(line) and line[end:].strip(" \t\n\r"):  # extra data after the value
         return json.loads(line, parse_float=Decimal)
@@ -124,17 +124,18 @@ def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang) -> int:
             if bad:  # only the parsed cases go to the batch; the bad lines keep their place
                 good = [c for i, c in enumerate(cases) if i not in bad]
                 results = iter(evaluate_many(good))
-                chunk_results: list[object] = [None if i in bad else next(results) for i in range(len(cases))]
+                chunk_results: list[Outcome | EvaluationError | None] = [
+                    None if i in bad else next(results) for i in range(len(cases))]
             else:
                 chunk_results = evaluate_many(cases)
-            texts = list(map(rendered.get, map(id, chunk_results)))
-            if None in texts:  # errors, bad lines, outcomes not written yet
+            texts = list(map(rendered.get, map(id, chunk_results), repeat("")))  # "": not written yet
+            if "" in texts:  # errors, bad lines, outcomes not written yet
                 for i, text in enumerate(texts):
-                    if text is not None:
+                    if text:
                         continue
                     result = chunk_results[i]
                     number = numbers[i]
-                    if i in bad:
+                    if result is None:  # the line was not JSON
                         failures += 1
                         error = tr("bad_json", lang, line=number, detail=bad[i])
                         texts[i] = dumps({"line": number, "error": error}, ensure_ascii=False) + "\n"

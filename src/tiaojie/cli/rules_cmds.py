@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import typer
-
-from pathlib import Path
 
 from ..i18n import tr
 from ..rules.errors import RuleSetError
@@ -28,7 +27,7 @@ def check(ctx: typer.Context) -> None:
         rules = open_rules(cfg.rules_dir)
     except RuleSetError as err:
         for error in err.errors:
-            typer.echo(replace(error, path=relative(error.path)).render(cfg.lang))
+            typer.echo(replace(error, path=Path(relative(error.path))).render(cfg.lang))
         typer.echo(tr("check_failed", cfg.lang, count=len(err.errors)), err=True)
         raise typer.Exit(1) from None
     policies = list(rules.book.all())
@@ -107,10 +106,10 @@ def show(ctx: typer.Context, policy: str = typer.Argument(None, help="政策编�
             typer.echo(f"{p.title(lang)}  {p.version}  ({p.range_text()})")
             typer.echo(f"  {'source' if lang == 'en' else '出处'}: {p.header.source}")
             typer.echo(f"  {'reads' if lang == 'en' else '读取字段'}: {', '.join(p.fields)}")
-            for row in p.rows:
-                outputs = ", ".join(f"{k} = {getattr(v, 'source', v)}" for k, v in row.then.items())
-                typer.echo(f"  [{row.id}] {row.label(lang)}")
-                typer.echo(f"      {'when' if lang == 'en' else '条件'}: {row.condition.describe(lang)}")
+            for rule in p.rows:
+                outputs = ", ".join(f"{k} = {getattr(v, 'source', v)}" for k, v in rule.then.items())
+                typer.echo(f"  [{rule.id}] {rule.label(lang)}")
+                typer.echo(f"      {'when' if lang == 'en' else '条件'}: {rule.condition.describe(lang)}")
                 if outputs:
                     typer.echo(f"      {'then' if lang == 'en' else '结果'}: {outputs}")
 
