@@ -295,7 +295,7 @@ def _app_at_a_glance(rules: Any, store: str, user: str | None, lang: Lang, today
 
     def open_in_full() -> tuple[Any, Any]:
         from tiaojie.ledger.access import resolve_user
-        from tiaojie.ledger.context import open_ledger
+        from tiaojie.ledger.bootstrap import open_ledger
         from tiaojie.rules.service import open_rules
 
         active = backend.active

@@ -154,14 +154,15 @@ class LedgerScreen(BaseScreen):
         lab = self.backend.label
         for row in page.rows:
             case = row.case
-            style = "bold red" if row.overdue > 0 else ""
+            state = row.state
+            style = "bold red" if state.overdue > 0 else ""
             cells = [
                 case.number, row.unit, short_parties(case.parties, self.lang), lab("category", case.category),
                 lab("severity", case.severity), lab("status", case.status),
-                self.t("days_unit", days=row.overdue) if row.overdue > 0 else "",
-                format_yuan(row.reward) if row.reward is not None else "",
+                self.t("days_unit", days=state.overdue) if state.overdue > 0 else "",
+                format_yuan(state.reward) if state.reward is not None else "",
                 case.received_on.isoformat(), case.settled_on.isoformat() if case.settled_on else "",
-                lab("level", case.level),
+                lab("level", state.level),
             ]
             table.add_row(*(plain(cell, style) for cell in cells), key=str(case.id))
             self.row_ids.append(case.id)
@@ -264,14 +265,22 @@ class CaseDetailScreen(ModalScreen[None]):
             (self.t("col_category"), lab("category", case.category)), (self.t("col_severity"), lab("severity", case.severity)),
             (self.t("col_status"), lab("status", case.status)), (self.t("col_received"), case.received_on.isoformat()),
             (self.t("col_settled"), case.settled_on.isoformat() if case.settled_on else "—"),
-            (self.t("col_level"), lab("level", case.level)),
+            (self.t("col_level"), lab("level", d.state.level)),
             (self.t("f_summary"), case.summary or "—"),
         ]
+        fields = self.backend.ledger.vocabulary.fields
+        for name, value in d.extra.items():
+            fdef = fields.get(name)
+            rows.append((fdef.label(self.backend.lang) if fdef else name,
+                         fdef.show(value, self.backend.lang) if fdef else str(value)))
         for name, value in rows:
             out.append(f"{name}：", style="dim")
             out.append(str(value) + "\n")
-        if d.overdue > 0:
-            out.append(self.t("live_overdue", days=d.overdue) + "\n", style="bold red")
+        if d.state.due_on is not None:
+            out.append(f"{self.t('live_due')}：", style="dim")
+            out.append(d.state.due_on.isoformat() + "\n")
+        if d.state.overdue > 0:
+            out.append(self.t("live_overdue", days=d.state.overdue) + "\n", style="bold red")
         out.append("\n" + self.t("detail_history") + "\n", style="bold")
         if not case.escalations:
             out.append("  " + self.t("detail_none") + "\n")
@@ -279,15 +288,24 @@ class CaseDetailScreen(ModalScreen[None]):
             out.append(f"  {step.escalated_on}  {lab('level', step.from_level)} → {lab('level', step.to_level)}  "
                        f"{step.reason}  ({step.by_user})\n")
         out.append("\n" + self.t("detail_path") + "\n", style="bold")
-        for step in d.path:
+        for step in d.state.path:
             out.append(f"  {lab('level', step.get('level'))}  {step.get('from', '')} → {step.get('due_on', '')}\n")
         out.append("\n" + self.t("detail_outcomes") + "\n", style="bold")
         for outcome in d.outcomes:
-            now = f"  {self.t('detail_computed_now')}" if outcome.policy_id in d.computed else ""
+            now = f"  {self.t('detail_computed_now')}" if outcome.policy_id in d.judged_now else ""
             out.append(f"  {self.backend.policy_title(outcome.policy_id, outcome.hash)} {outcome.version} ({outcome.as_of}){now}\n", style="cyan")
             for line in outcome.explanation:
                 text = line.get(self.backend.lang) if isinstance(line, dict) else line
                 out.append(f"    ·{text}\n")
+        if d.history:
+            out.append("\n" + self.t("detail_replaced") + "\n", style="bold")
+        for entry in d.history:
+            old = entry.outcome
+            at = old.replaced_at.strftime("%Y-%m-%d %H:%M") if old.replaced_at else "?"
+            changed = "、".join(self._field(name) for name in entry.changed) or "—"
+            shown = "  ".join(f"{k}={v}" for k, v in old.outputs.items() if not k.startswith("_"))
+            out.append(f"  {at}  {old.replaced_by or '?'}  {entry.action}（{changed}）\n", style="dim")
+            out.append(f"    {self.backend.policy_title(old.policy_id, old.hash)} {old.version}：{shown}\n")
         if d.payouts or d.adjustments:
             out.append("\n" + self.t("col_reward") + "\n", style="bold")
             for key, amount, capped in d.payouts:
@@ -299,6 +317,10 @@ class CaseDetailScreen(ModalScreen[None]):
                 yield Static(out, id="detail-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.t("close"), variant="primary", id="detail-close")
+
+    def _field(self, name: str) -> str:
+        fdef = self.backend.ledger.vocabulary.fields.get({"agreement_kind": "agreement"}.get(name, name))
+        return fdef.label(self.backend.lang) if fdef else name
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -61,7 +61,7 @@ def _lang_of(args: tuple, kwargs: dict) -> Lang:
 def _ledger(ctx: typer.Context, db: str | None):
     """The ledger with the rules in force: `--rules DIR` when given, else the set last activated
     in this ledger, else ./rules or the bundled set."""
-    from ..ledger.context import open_ledger
+    from ..ledger.bootstrap import open_ledger
 
     cfg = settings(ctx)
     return open_ledger(db, cfg.rules_dir if cfg.rules_explicit else None)
@@ -211,38 +211,51 @@ case_app = typer.Typer(help="案件登记、调结、升级与查询 / cases", n
 
 
 def _show_case(ledger, case, lang: Lang, outcomes=None) -> None:  # noqa: ANN001
-    from ..ledger.cases import case_outcomes
+    """A case as every view shows it: state, extra fields, current outcomes, and their history."""
+    from ..ledger.views import case_detail
 
+    detail = case_detail(ledger, case.id)
+    case, state = detail.case, detail.state
     f = ledger.label
-    with ledger.uow() as uow:
-        unit = uow.units.get(case.unit_id)
-    typer.echo(f"{unit.code if unit else case.unit_id}/{case.number}  {f('category', case.category, lang)} · "
-               f"{f('severity', case.severity, lang)} · {f('status', case.status, lang)} · {f('level', case.level, lang)}")
+    typer.echo(f"{detail.unit_code}/{case.number}  {f('category', case.category, lang)} · "
+               f"{f('severity', case.severity, lang)} · {f('status', case.status, lang)} · {f('level', state.level, lang)}"
+               + (f" · {tr('cli_due', lang, due=state.due_on)}" if state.due_on else "")
+               + (f" · {tr('cli_overdue', lang, days=state.overdue)}" if state.overdue else ""))
     typer.echo(f"  {case.received_on} → {case.settled_on or '…'}  {f('settled_by', case.settled_by, lang) if case.settled_by else ''}"
                f"  {'、'.join(case.parties)}  {case.amount_involved:.2f}")
+    for name, value in detail.extra.items():
+        fdef = ledger.vocabulary.fields.get(name)
+        typer.echo(f"  {fdef.label(lang) if fdef else name}: {fdef.show(value, lang) if fdef else value}")
     for esc in case.escalations:
         typer.echo(f"  ↑ {esc.escalated_on} {esc.from_level} → {esc.to_level} {esc.reason} ({esc.by_user})")
-    for outcome in outcomes if outcomes is not None else case_outcomes(ledger, case.id):
-        typer.echo(f"  [{outcome.policy_id} {outcome.version}] {json.dumps(outcome.outputs, ensure_ascii=False)}")
+    for outcome in detail.outcomes:
+        now = f" ({tr('cli_judged_now', lang)})" if outcome.policy_id in detail.judged_now else ""
+        typer.echo(f"  [{outcome.policy_id} {outcome.version}]{now} {json.dumps(_shown(outcome.outputs), ensure_ascii=False)}")
         for line in outcome.explanation:
             typer.echo(f"    {line.get(lang, line.get('zh'))}")
+    if detail.history:
+        typer.echo(f"  {tr('cli_history', lang)}")
+    for entry in detail.history:
+        old = entry.outcome
+        changed = "、".join(_field_label(ledger, name, lang) for name in entry.changed) or "—"
+        at = old.replaced_at.strftime("%Y-%m-%d %H:%M") if old.replaced_at else "?"
+        typer.echo(f"    {at} {old.replaced_by or '?'} {entry.action} ({changed}): "
+                   f"[{old.policy_id} {old.version}] {json.dumps(_shown(old.outputs), ensure_ascii=False)}")
+
+
+def _shown(outputs: dict) -> dict:  # noqa: ANN001
+    return {k: v for k, v in outputs.items() if not k.startswith("_")}
+
+
+def _field_label(ledger, name: str, lang: Lang) -> str:  # noqa: ANN001
+    fdef = ledger.vocabulary.fields.get({"agreement_kind": "agreement"}.get(name, name))
+    return fdef.label(lang) if fdef else name
 
 
 def _find_case(ledger, ref: str, unit: str | None):  # noqa: ANN001, ANN202
-    from ..ledger.cases import get_case
-    from ..store.messages import NotFound
+    from ..ledger.views import find_case
 
-    if unit:
-        return get_case(ledger, unit, ref)
-    if "/" in ref:
-        unit_ref, number = ref.split("/", 1)
-        return get_case(ledger, unit_ref, number)
-    if ref.isdigit():
-        with ledger.uow() as uow:
-            case = uow.cases.get(int(ref))
-        if case:
-            return case
-    raise NotFound("unknown_case", case=ref)
+    return find_case(ledger, ref, unit)
 
 
 @case_app.command("add")
@@ -283,8 +296,8 @@ def case_edit(
 
     ledger = _ledger(ctx, db)
     by = _user(ledger, user)
-    case = edit_case(ledger, by, _find_case(ledger, ref, unit).id, **_parse_kv(fields))
-    _show_case(ledger, case, _lang(ctx))
+    result = edit_case(ledger, by, _find_case(ledger, ref, unit).id, **_parse_kv(fields))
+    _show_case(ledger, result.case, _lang(ctx))
 
 
 @case_app.command("show")
@@ -350,13 +363,12 @@ def case_list(
     limit: int = typer.Option(200, "--limit"),
     db: str = DB_OPTION,
 ) -> None:
-    from ..ledger.cases import list_cases
+    from ..ledger.views import list_cases, unit_codes
 
     ledger = _ledger(ctx, db)
     lang = _lang(ctx)
     found = list_cases(ledger, unit=unit, status=status, category=category, period=period, overdue=overdue, limit=limit)
-    with ledger.uow() as uow:
-        codes = {u.id: u.code for u in uow.units.list()}
+    codes = unit_codes(ledger)
     f = ledger.label
     typer.echo(_table(
         ["th_unit", "th_number", "th_category", "th_severity", "th_status", "th_level", "th_received", "th_settled_on"],
