@@ -11,9 +11,8 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static
 pytest.importorskip("tiaojie.ledger", reason="the ledger is not installed here")
 pytest.importorskip("sqlalchemy")
 
-from tiaojie.ledger import cases as case_service  # noqa: E402
-from tiaojie.ledger import views  # noqa: E402
 from tiaojie.ledger import periods as period_service  # noqa: E402
+from tiaojie.ledger import views  # noqa: E402
 from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
 from tiaojie.ledger.demo import build_demo  # noqa: E402
 

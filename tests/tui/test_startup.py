@@ -14,9 +14,7 @@ from textual.widgets import Static
 
 pytest.importorskip("sqlalchemy")
 
-from tiaojie.ledger import access  # noqa: E402
-from tiaojie.ledger import views  # noqa: E402
-from tiaojie.ledger import cases as case_service  # noqa: E402
+from tiaojie.ledger import access, views  # noqa: E402
 from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
 from tiaojie.ledger.policy_changes import activate  # noqa: E402
 from tiaojie.store.messages import StoreUnavailable  # noqa: E402
