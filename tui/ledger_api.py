@@ -87,7 +87,7 @@ def _user_unit(backend: Any, unit: Any) -> Any:
         return unit
     if backend.user is not None and backend.user.unit_id is not None:
         return backend.user.unit_id
-    from tiaojie.store.messages import InvalidInput
+    from tiaojie.ledger.errors import InvalidInput
 
     raise InvalidInput("case_field", field="unit", detail=tr("v_required", backend.lang))
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from tiaojie.ledger import access, audit, cases, periods
 from tiaojie.ledger import views  # noqa: E402
-from tiaojie.store.messages import Conflict, InvalidInput, PeriodClosed, PermissionDenied
+from tiaojie.store.messages import Conflict
+from tiaojie.ledger.errors import InvalidInput, PeriodClosed, PermissionDenied
 from tiaojie.store.schema import AuditRow, CaseRow, OutcomeRow, PayoutLineRow
 
 

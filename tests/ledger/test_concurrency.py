@@ -51,7 +51,7 @@ def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules
         from tiaojie.ledger import access, periods
         from tiaojie.rules.service import open_rules
         from tiaojie.store.db import open_database
-        from tiaojie.store.messages import PeriodClosed
+        from tiaojie.ledger.errors import PeriodClosed
         worker = int(sys.argv[1])
         import datetime
         # a day after all three periods are over: each may be closed

@@ -14,7 +14,7 @@ import pytest
 from tiaojie.ledger import cases
 from tiaojie.ledger import views  # noqa: E402
 from tiaojie.models import Case, Escalation
-from tiaojie.store.messages import InvalidInput
+from tiaojie.ledger.errors import InvalidInput
 from tiaojie.ledger import overdue
 from tiaojie.store.repository import CaseFilter
 

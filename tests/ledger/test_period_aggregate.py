@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from tiaojie.ledger import periods
+from tiaojie.ledger import period_rewards, periods
 from tiaojie.ledger.context import Ledger
 from tiaojie.models import Case
 from tiaojie.store.schema import CaseRow
@@ -38,10 +38,11 @@ def _two_versions(ledger: Ledger, tmp_path: Path) -> Ledger:
 
 def _spec(ledger: Ledger, ledger_key: str):  # noqa: ANN202
     period = periods.parse_period(ledger_key)
-    spec = periods._Inputs(ledger, "mediation-reward")
-    segments = periods._segments(period, spec.versions)
-    c = CaseRow.__table__.c
-    return periods._value_classes(ledger, "mediation-reward", period, spec, segments, keep=[c.unit_id, c.settled_by]), segments
+    spec = period_rewards._Inputs(ledger, "mediation-reward")
+    segments = period_rewards._segments(period, spec.versions)
+    classes, unpaid = period_rewards._value_classes(ledger, "mediation-reward", period, spec, segments)
+    by_name = {spec.names[i]: found for i, found in classes.items()}, {spec.names[i]: found for i, found in unpaid.items()}
+    return by_name, segments
 
 
 def test_value_classes_of_the_reward_policy(ledger):

@@ -21,7 +21,7 @@ from tiaojie.ledger.policy_changes import (
     rules_in_force_dir,
 )
 from tiaojie.rules.service import open_rules
-from tiaojie.store.messages import PermissionDenied
+from tiaojie.ledger.errors import PermissionDenied
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 MAJOR = {"status": "settled", "severity": "major", "settled_by": "village_committee", "settled_on": "2026-05-02"}

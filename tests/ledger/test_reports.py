@@ -8,7 +8,7 @@ import pytest
 
 from tiaojie.ledger import banquets, cases, dividends, periods, stats, statements
 from tiaojie.ledger import views  # noqa: E402
-from tiaojie.store.messages import PermissionDenied
+from tiaojie.ledger.errors import PermissionDenied
 
 
 def _settled(ledger, org, unit, number, severity="ordinary", settled_by="village_committee", day=10):

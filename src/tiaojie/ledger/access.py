@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..store.messages import Conflict, InvalidInput, NotFound, PermissionDenied, did_you_mean
+from ..store.messages import Conflict, did_you_mean
+
+from .errors import InvalidInput, NotFound, PermissionDenied
 from .context import Ledger
 from ..models import Role, Unit, User
 

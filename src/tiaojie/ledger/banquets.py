@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..rules.errors import EvaluationError
-from ..store.messages import InvalidInput, NotFound, did_you_mean
+from ..store.messages import did_you_mean
+from .errors import InvalidInput, NotFound
 from .access import check
 from .cases import unit_id
 from .context import Ledger

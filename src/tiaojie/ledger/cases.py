@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..models import Case, Escalation, Outcome, User
-from ..store.messages import Conflict, InvalidInput, Message, NotFound, did_you_mean
+from ..store.messages import Conflict, Message, did_you_mean
+from .errors import InvalidInput, NotFound
 from ..store.uow import SqlUnitOfWork
 from .access import check
 from .context import Ledger

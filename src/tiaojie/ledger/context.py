@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from ..store.messages import InvalidInput, Message, did_you_mean
+from ..store.messages import Message, did_you_mean
+
+from .errors import InvalidInput
 from ..store.uow import SqlUnitOfWork
 from ..vocabulary import FieldDef, InvalidValue, Vocabulary
 

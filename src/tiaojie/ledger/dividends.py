@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..rules.errors import EvaluationError
-from ..store.messages import Conflict, InvalidInput, NotFound
+from ..store.messages import Conflict
+from .errors import InvalidInput, NotFound
 from .access import check
 from .cases import unit_id
 from .context import Ledger

@@ -22,7 +22,8 @@ from ..rules.service import Rules
 from ..store.case_inputs import Column
 from ..store.repository import PageFilter
 from .context import Ledger
-from .periods import parse_period, payee_name
+from .period_rewards import payee_name
+from .periods import parse_period
 from .views import visible_units
 
 LEAD = 6  # id, unit_id, number, received_on, settled_on, settled_by come first in every row

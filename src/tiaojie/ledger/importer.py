@@ -25,7 +25,8 @@ from typing import Any, Callable, Iterable
 from pydantic import ValidationError
 
 from ..money import MoneyError, exact_fen, parse_yuan
-from ..store.messages import InvalidInput, Message, did_you_mean
+from ..store.messages import Message, did_you_mean
+from .errors import InvalidInput
 from ..vocabulary import InvalidValue
 from .access import check
 from .context import Ledger

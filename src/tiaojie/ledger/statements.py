@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..store.messages import InvalidInput
+from .errors import InvalidInput
 from .context import Ledger
 from .periods import PeriodReport, show
 

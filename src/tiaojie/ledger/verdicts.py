@@ -17,7 +17,7 @@ from typing import Any
 from ..models import Case, Outcome
 from ..rules.errors import EvaluationError
 from ..rules.outcome import Outcome as RuleOutcome
-from ..store.messages import InvalidInput
+from .errors import InvalidInput
 from ..store.uow import SqlUnitOfWork
 from .context import Ledger
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..models import Case, Outcome, User
 from ..rules.errors import EvaluationError
-from ..store.messages import InvalidInput, NotFound
+from .errors import InvalidInput, NotFound
 from ..store.repository import PAGE_SORTS, CaseFilter, PageFilter
 from ..store.uow import SqlUnitOfWork
 from .cases import unit_id

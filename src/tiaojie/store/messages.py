@@ -212,24 +212,8 @@ class SchemaMismatch(LedgerError):
     """The database's schema version is not this program's."""
 
 
-class PermissionDenied(LedgerError):
-    """The acting user's role does not allow the action."""
-
-
-class NotFound(LedgerError):
-    pass
-
-
 class Conflict(LedgerError):
     """A uniqueness rule: a case number taken, a user name taken."""
-
-
-class PeriodClosed(LedgerError):
-    """A write that would touch a locked period."""
-
-
-class InvalidInput(LedgerError):
-    pass
 
 
 def did_you_mean(word: object, choices) -> Message | str:
