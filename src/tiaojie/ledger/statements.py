@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import InvalidInput
+from ..vocabulary import FieldDef
 from .context import Ledger
 from .periods import PeriodReport, show
 
@@ -47,12 +48,16 @@ def statement_tables(ledger: Ledger, report: PeriodReport) -> list[Table]:
         unit = units.get(unit_id)
         by_unit.rows.append([unit.code if unit else "", unit.name if unit else "", *per_unit[unit_id]])
 
-    lines = Table("明细", ["卷号", "单位", "领取人", "调处日期", "纠纷程度", "政策", "版本", "应发", "实发", "封顶规则"], [], {7, 8})
+    read = _extra_fields_read(ledger, report)
+    lines = Table("明细", ["卷号", "单位", "领取人", "调处日期", "纠纷程度", *(f.title for f in read), "政策", "版本", "应发",
+                         "实发", "封顶规则"], [], {7 + len(read), 8 + len(read)})
     for line in report.lines:
         case = cases[line.case_id]
+        extra = ledger.projection.extra_values(case) if read else {}
         lines.rows.append([
             case.number, units[line.unit_id].name, line.payee, case.settled_on.isoformat() if case.settled_on else "",
-            ledger.label("severity", case.severity), line.policy_id, line.version, line.gross, line.amount, line.capped_by or "",
+            ledger.label("severity", case.severity), *(f.show(extra[f.name]) if f.name in extra else "" for f in read),
+            line.policy_id, line.version, line.gross, line.amount, line.capped_by or "",
         ])
     adjustments = Table("调整", ["卷号", "领取人", "金额", "原期间", "原因", "登记人"], [], {2})
     for adj in report.adjustments:
@@ -70,9 +75,22 @@ def statement_tables(ledger: Ledger, report: PeriodReport) -> list[Table]:
         raise AssertionError(f"statement does not balance: {payee_total} {unit_total} {total_lines + total_adj}")
     by_payee.rows.append(["合计", "", "", sum(r[3] for r in by_payee.rows), sum((r[4] for r in by_payee.rows), ZERO), total_lines, total_adj, payee_total])
     by_unit.rows.append(["合计", "", sum(r[2] for r in by_unit.rows), total_lines, total_adj, unit_total])
-    lines.rows.append(["合计", "", "", "", "", "", "", sum((line.gross for line in report.lines), ZERO), total_lines, ""])
+    lines.rows.append(["合计", "", "", "", "", *([""] * len(read)), "", "", sum((line.gross for line in report.lines), ZERO),
+                       total_lines, ""])
     adjustments.rows.append(["合计", "", total_adj, "", "", ""])
     return [by_payee, by_unit, lines, adjustments, versions]
+
+
+def _extra_fields_read(ledger: Ledger, report: PeriodReport) -> list[FieldDef]:
+    """The case fields kept outside the fixed columns that a paying policy version reads: the
+    detail shows the values the money was decided on."""
+    names: dict[str, None] = {}
+    for policy_id, _version, content_hash in report.versions:
+        policy = ledger.rules.book.by_hash(policy_id, content_hash)
+        for name in policy.fields if policy is not None else ():
+            if ledger.projection.is_extra(name):
+                names.setdefault(name, None)
+    return [ledger.vocabulary.fields[name] for name in names]
 
 
 def export_statement(ledger: Ledger, key: str, path: Path | str, fmt: str | None = None) -> Path:
