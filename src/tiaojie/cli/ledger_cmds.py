@@ -13,12 +13,16 @@ import functools
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeGuard, get_args
 
 import typer
 
 from ..i18n import Lang, tr
 from .context import _env_lang, settings
+
+if TYPE_CHECKING:
+    from ..ledger.stats import GroupBy
+    from ..models import Role
 
 DB_OPTION = typer.Option(None, "--db", envvar="TIAOJIE_DB", help="数据库地址或 SQLite 文件 / database URL or SQLite file")
 USER_OPTION = typer.Option(None, "--user", envvar="TIAOJIE_USER", help="操作人 / acting user")
@@ -27,6 +31,18 @@ USER_OPTION = typer.Option(None, "--user", envvar="TIAOJIE_USER", help="操作�
 def _fail(text: str, code: int = 1) -> None:
     typer.echo(text, err=True)
     raise typer.Exit(code)
+
+
+def _is_role(value: str) -> TypeGuard[Role]:
+    from ..models import Role
+
+    return value in get_args(Role)
+
+
+def _is_grouping(value: str) -> TypeGuard[GroupBy]:
+    from ..ledger.stats import GroupBy
+
+    return value in get_args(GroupBy)
 
 
 def handled(fn: Callable) -> Callable:
@@ -164,7 +180,9 @@ def user_add(
     with ledger.uow() as uow:
         empty = uow.users.count() == 0
     by = None if empty else _user(ledger, user)
-    created = access.add_user(ledger, by, name, role, unit)  # type: ignore[arg-type]
+    if not _is_role(role):
+        raise typer.BadParameter(role, param_hint="--role")
+    created = access.add_user(ledger, by, name, role, unit)
     typer.echo(f"{created.name} ({created.role})")
 
 
@@ -662,10 +680,10 @@ def stats_cmd(
     """受理、调成、不成、升级、超期件数，调成率由案件计算 / counts and rates computed from cases."""
     from ..ledger.stats import compute_stats
 
-    if by not in ("none", "unit", "category", "month"):
-        raise typer.BadParameter(by)
+    if not _is_grouping(by):
+        raise typer.BadParameter(by, param_hint="--by")
     ledger = _ledger(ctx, db)
-    rows = compute_stats(ledger, by=by, period=period, unit=unit)  # type: ignore[arg-type]
+    rows = compute_stats(ledger, by=by, period=period, unit=unit)
     typer.echo(_table(
         ["th_group", "th_received", "th_settled", "th_failed", "th_escalated", "th_overdue", "th_rate", "th_paid_yuan", "th_due_yuan"],
         [[tr("th_total", _lang(ctx)) if r.key == "total" else r.label, r.received, r.settled, r.failed, r.escalated,

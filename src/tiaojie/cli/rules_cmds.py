@@ -45,7 +45,7 @@ def test(ctx: typer.Context, coverage: bool = typer.Option(False, "--coverage", 
     report = run_examples(rules, coverage=coverage)
     for result in report.results:
         if not result.passed:
-            result.policy.path = relative(result.policy.path)  # type: ignore[assignment]
+            result.policy.path = Path(relative(result.policy.path))
             typer.echo(result.render(cfg.lang))
     for policy, rule_id, line in report.unreached_rows:
         typer.echo(tr("test_unreached", cfg.lang, path=relative(policy.path), line=line or 1, rule=rule_id))
@@ -65,7 +65,7 @@ def lint(ctx: typer.Context, strict: bool = typer.Option(False, "--strict", help
     rules = cfg.open_rules()
     findings = lint_rules(rules)
     for finding in findings:
-        finding.policy.path = relative(finding.policy.path)  # type: ignore[assignment]
+        finding.policy.path = Path(relative(finding.policy.path))
         typer.echo(finding.render(cfg.lang))
     if not findings:
         typer.echo(tr("lint_clean", cfg.lang))
