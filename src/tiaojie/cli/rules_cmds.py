@@ -18,7 +18,11 @@ rules_app = typer.Typer(help="检查、测试、审查与查看规则文件 / ch
 
 
 @rules_app.command("check")
-def check(ctx: typer.Context) -> None:
+def check(
+    ctx: typer.Context,
+    db: str = typer.Option(None, "--db", help="也列出台账中仍保存、但 fields.toml 已不再声明的字段 / also name stored fields "
+                                             "fields.toml no longer declares"),
+) -> None:
     """校验全部规则文件；错误以 `文件:行: 说明` 列出 / validate every rule file."""
     from ..rules.service import open_rules
 
@@ -30,7 +34,14 @@ def check(ctx: typer.Context) -> None:
             typer.echo(replace(error, path=Path(relative(error.path))).render(cfg.lang))
         typer.echo(tr("check_failed", cfg.lang, count=len(err.errors)), err=True)
         raise typer.Exit(1) from None
+    for notice in rules.book.notices:  # information only: the check still passes
+        typer.echo(replace(notice, path=Path(relative(notice.path))).render(cfg.lang))
     policies = list(rules.book.all())
+    if db:
+        from ..ledger.views import undeclared_stored_fields
+
+        for name, count in undeclared_stored_fields(db, rules.book.vocabulary):
+            typer.echo(tr("check_undeclared_stored", cfg.lang, field=name, cases=count))
     typer.echo(tr("check_ok", cfg.lang, files=len(policies), rows=sum(len(p.rows) for p in policies),
                   dir=relative(cfg.rules_dir)))
 

@@ -417,6 +417,7 @@ def import_file(
             continue
         seen[name] = index
         columns[index] = name
+    header_of = {name: str(sheet.header[index]) for index, name in columns.items()}  # as the file spells it
     missing = [name for name in REQUIRED if name not in seen]
     for name in missing:
         result.problems.append(Problem(1, COLUMN_LABEL[name], Message("imp_missing_column", names="、".join(HEADERS[name]))))
@@ -474,7 +475,7 @@ def import_file(
                     first_row_of[key] = row_number
             if errors:
                 for column, reason in errors:
-                    result.problems.append(Problem(row_number, COLUMN_LABEL.get(column, column), reason))
+                    result.problems.append(Problem(row_number, header_of.get(column) or COLUMN_LABEL.get(column, column), reason))
                 bad_rows[row_number] = cells
             else:
                 good.append((row_number, case, cells))  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ computes them from their inputs, which this projection supplies.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable
 
 from ..models import Case
 from ..money import to_fen
@@ -180,9 +180,4 @@ class Projection:
         return out
 
 
-def undeclared_keys(vocabulary: Vocabulary, stored: Mapping[str, int]) -> list[tuple[str, int]]:
-    """(field id, cases holding it) for stored extra fields fields.toml no longer declares."""
-    return sorted((name, count) for name, count in stored.items() if name not in vocabulary.fields)
-
-
-__all__ = ["Projection", "BUILT_IN", "PER_KIND", "MODEL_ONLY", "undeclared_keys"]
+__all__ = ["Projection", "BUILT_IN", "PER_KIND", "MODEL_ONLY"]

@@ -20,6 +20,7 @@ from ..rules.errors import EvaluationError
 from .errors import InvalidInput, NotFound
 from ..store.repository import PAGE_SORTS, CaseFilter, PageFilter
 from ..store.uow import SqlUnitOfWork
+from ..vocabulary import Vocabulary
 from .cases import unit_id
 from .context import Ledger
 from .overdue import days_from_outcome, overdue_scan
@@ -213,6 +214,20 @@ def _reason(text: str | None) -> tuple[str, dict[str, list[Any]]]:
     return str(data.get("action", "")), dict(data.get("changed") or {})
 
 
+def undeclared_stored_fields(db_url: str, vocabulary: Vocabulary) -> list[tuple[str, int]]:
+    """(field id, cases holding it) for values kept with cases whose field fields.toml no longer
+    declares: kept, shown as stored, read by no policy until declared again."""
+    from ..store.db import open_database, resolve_url
+
+    engine = open_database(resolve_url(db_url))
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            stored = uow.cases.extra_keys()
+    finally:
+        engine.dispose()
+    return sorted((name, count) for name, count in stored.items() if name not in vocabulary.fields)
+
+
 # --- many cases ----------------------------------------------------------------------------------
 def _case_filter(ledger: Ledger, uow: SqlUnitOfWork, *, user: User | None, unit: str | int | None, status: str | None,
                  category: str | None, severity: str | None = None, period: str | None = None,
@@ -330,6 +345,6 @@ def case_page(ledger: Ledger, user: User | None, *, as_of: dt.date | None = None
 
 
 __all__ = [
-    "unit_codes", "CaseState", "CaseDetail", "HistoryEntry", "CasePage", "PageRow", "visible_units", "case_states", "rewards_many",
+    "unit_codes", "undeclared_stored_fields", "CaseState", "CaseDetail", "HistoryEntry", "CasePage", "PageRow", "visible_units", "case_states", "rewards_many",
     "get_case", "find_case", "case_detail", "list_cases", "page_cases", "case_page", "CaseFilter",
 ]

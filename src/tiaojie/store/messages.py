@@ -92,6 +92,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_not_open": ("案件状态为「{status}」，不能再{action}", "the case is '{status}'; it cannot be {action} again"),
     "case_top_level": ("案件已在最高层级「{level}」", "the case is already at the top level '{level}'"),
     "verb_settle": ("调结", "settled"),
+    "check_undeclared_stored": (
+        "信息：台账中有 {cases} 件案件保存了字段「{field}」，但 fields.toml 已不再声明它；值仍保留，规则读不到，重新声明即可恢复",
+        "info: {cases} cases keep a value of '{field}', which fields.toml no longer declares; the values are kept but no "
+        "rule reads them until it is declared again",
+    ),
     "cli_due": ("答复期限 {due}", "answer by {due}"),
     "cli_overdue": ("已超期 {days} 天", "{days} days overdue"),
     "cli_judged_now": ("按现行规则即时计算，未存", "judged now under the rules in force, not stored"),

@@ -1,0 +1,201 @@
+"""Every write re-evaluates the case: its stored level, outcomes and explanation follow at once,
+and the outcome it replaced is kept as history (when, by whom, why). A field declared only in
+fields.toml is kept with the case, set on the command line, imported by its Chinese title, and
+read by every path — on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tiaojie.cli import app
+from tiaojie.ledger import cases, periods, views
+from tiaojie.ledger.context import Ledger
+from tiaojie.ledger.errors import InvalidInput, PeriodClosed
+from tiaojie.ledger.impact import impact
+from tiaojie.rules.service import open_rules
+
+RULES = Path(__file__).resolve().parents[2] / "rules"
+runner = CliRunner()
+
+ONLINE_FIELD = """
+[fields.online_mediation]
+type = "bool"
+title = "线上调解"
+title_en = "mediated online"
+"""
+
+ONLINE_RULE = """
+[[rule]]
+id = "online"
+title = "线上成功调解"
+when = { status = "settled", online_mediation = true, settled_by = ["village_committee", "village_group", "mediation_committee"] }
+then = { amount = 300 }
+"""
+
+
+def online_rules(tmp_path: Path, *, with_rule: bool = True, with_field: bool = True) -> Path:
+    """The shipped rules plus a field declared only in fields.toml, read by a reward rule."""
+    target = tmp_path / f"rules-{with_rule}-{with_field}"
+    shutil.copytree(RULES, target)
+    if with_field:
+        with (target / "fields.toml").open("a", encoding="utf-8") as fh:
+            fh.write(ONLINE_FIELD)
+    if with_rule:
+        reward = target / "mediation-reward-2026.toml"
+        text = reward.read_text(encoding="utf-8")
+        text = text.replace('inputs = ["status", ', 'inputs = ["online_mediation", "status", ')
+        head, sep, rest = text.partition("[[rule]]")
+        reward.write_text(head + ONLINE_RULE.lstrip() + "\n" + sep + rest, encoding="utf-8")
+    return target
+
+
+def _reward(result) -> str:  # noqa: ANN001
+    return next(o.outputs["amount"] for o in result.outcomes if o.policy_id == "mediation-reward")
+
+
+def _settled(ledger: Ledger, org, number: str, **values):  # noqa: ANN001, ANN202
+    added = cases.add_case(ledger, org.mediator, "C-T1-V1", number=number, category="neighbour",
+                           received_on="2026-05-02", **values).case
+    return cases.settle_case(ledger, org.mediator, added.id, settled_on="2026-05-20", settled_by="村委会")
+
+
+def test_editing_severity_moves_reward_level_and_explanation_with_history(ledger, org):
+    settled = _settled(ledger, org, "ST-1", severity="一般")
+    assert _reward(settled) == "200.00" and settled.case.level == "village"
+    edited = cases.edit_case(ledger, org.mediator, settled.case.id, severity="重大")
+    assert _reward(edited) == "500.00"
+    assert edited.case.level == "county"  # the escalation policy sends a major matter to the county
+    detail = views.case_detail(ledger, settled.case.id)
+    assert detail.case.level == "county" and detail.state.level == "county"
+    explanation = " ".join(line["zh"] for o in detail.outcomes for line in o.explanation)
+    assert "重大" in explanation and "纠纷程度为一般" not in explanation
+    replaced = [h for h in detail.history if h.action == "case.edit"]
+    assert {h.outcome.policy_id for h in replaced} == {"mediation-reward", "escalation"}
+    old_reward = next(h for h in replaced if h.outcome.policy_id == "mediation-reward")
+    assert old_reward.outcome.outputs["amount"] == "200.00"
+    assert old_reward.outcome.replaced_by == org.mediator.name and old_reward.outcome.replaced_at is not None
+    assert old_reward.changed["severity"] == ["ordinary", "major"]
+    # and back: the level follows the rules down again (nobody escalated it by hand)
+    back = cases.edit_case(ledger, org.mediator, settled.case.id, severity="一般")
+    assert back.case.level == "village" and _reward(back) == "200.00"
+    # the period pays what the case shows
+    report = periods.show(ledger, "2026-05")
+    assert [line.gross for line in report.lines] == [Decimal("200.00")]
+
+
+@pytest.mark.parametrize("change, before, after", [
+    ({"settled_by": "乡镇"}, "200.00", "0.00"),
+    ({"severity": "major"}, "200.00", "500.00"),
+    ({"status": "failed"}, "200.00", "0.00"),
+    ({"settled_on": "2026-05-25"}, "200.00", "200.00"),
+])
+def test_every_reward_input_edit_restores_the_truth_at_once(ledger, org, change, before, after):
+    settled = _settled(ledger, org, "ED-1")
+    assert _reward(settled) == before
+    edited = cases.edit_case(ledger, org.mediator, settled.case.id, **change)
+    assert _reward(edited) == after
+    stored = {o.policy_id: o for o in views.case_detail(ledger, settled.case.id).outcomes}
+    assert stored["mediation-reward"].outputs["amount"] == after
+    assert stored["mediation-reward"].as_of == edited.case.settled_on
+
+
+def test_an_escalation_by_hand_holds_the_level_when_severity_drops(ledger, org):
+    added = cases.add_case(ledger, org.mediator, "C-T1-V1", number="HL-1", category="contract",
+                           received_on="2026-06-01").case
+    up = cases.escalate_case(ledger, org.mediator, added.id, on="2026-06-02", to_level="township")
+    assert up.case.level == "township"
+    major = cases.edit_case(ledger, org.mediator, added.id, severity="重大")
+    assert major.case.level == "county"
+    down = cases.edit_case(ledger, org.mediator, added.id, severity="一般")
+    assert down.case.level == "township"  # the rules start it at the village; a person sent it higher
+
+
+def test_writes_to_a_closed_period_stay_refused(ledger, org):
+    settled = _settled(ledger, org, "CL-1")
+    periods.close(ledger, org.clerk, "2026-05")
+    with pytest.raises(PeriodClosed):
+        cases.edit_case(ledger, org.mediator, settled.case.id, severity="重大")
+    assert _reward(type("R", (), {"outcomes": views.case_detail(ledger, settled.case.id).outcomes})) == "200.00"
+
+
+def test_a_field_declared_only_in_fields_toml_works_end_to_end(engine, make_org, tmp_path):
+    rules = open_rules(online_rules(tmp_path))
+    try:
+        ledger = Ledger(engine=engine, rules=rules, today=dt.date(2026, 6, 15))
+        org = make_org(ledger)
+        online = _settled(ledger, org, "ON-1", online_mediation="是")
+        assert online.case.extra == {"online_mediation": True}
+        assert _reward(online) == "300.00"
+        offline = _settled(ledger, org, "ON-2", **{"线上调解": "否"})  # by its Chinese title too
+        assert _reward(offline) == "200.00"
+        detail = views.case_detail(ledger, online.case.id)
+        assert detail.extra == {"online_mediation": True}
+        report = periods.show(ledger, "2026-05")
+        assert sorted(line.gross for line in report.lines) == [Decimal("200.00"), Decimal("300.00")]
+        totals = periods.compute(ledger, org.clerk, "2026-05", with_lines=False)
+        assert totals.total == Decimal("500.00")
+        # taking the field away in a draft: the impact scan sees the 100 yuan it was worth
+        draft = open_rules(online_rules(tmp_path, with_rule=False))
+        try:
+            change = impact(ledger, draft)
+        finally:
+            draft.close()
+        assert [(c.case_id, c.old, c.new) for c in change.changes] == [("C-T1-V1/ON-1", Decimal("300.00"), Decimal("200.00"))]
+        # a wrong value names the field by its title; an unknown field says where to declare one
+        with pytest.raises(InvalidInput) as wrong:
+            cases.edit_case(ledger, org.mediator, online.case.id, online_mediation="也许")
+        assert "线上调解" in wrong.value.message("zh")
+        with pytest.raises(InvalidInput) as unknown:
+            cases.edit_case(ledger, org.mediator, online.case.id, online_mediaton="是")
+        assert "online_mediation" in unknown.value.message("zh") and "fields.toml" in unknown.value.message("zh")
+    finally:
+        rules.close()
+
+
+def test_command_line_import_and_removal_of_a_declared_field(db_url, tmp_path):
+    rules_dir = online_rules(tmp_path)
+
+    def run(*args: str, rules: Path = rules_dir):  # noqa: ANN202
+        return runner.invoke(app, ["--rules", str(rules), *args], env={"TIAOJIE_DB": db_url, "TIAOJIE_USER": "admin"})
+
+    assert run("user", "add", "admin", "--role", "admin").exit_code == 0
+    assert run("unit", "add", "V1", "沙坪村", "--level", "village").exit_code == 0
+    added = run("case", "add", "V1", "ON-9", "--category", "邻里", "--received", "2026-05-02", "--set", "online_mediation=true")
+    assert added.exit_code == 0, added.output
+    assert "线上调解: 是" in added.output
+    settled = run("case", "settle", "V1/ON-9", "--by", "村委会", "--on", "2026-05-03")
+    assert settled.exit_code == 0 and '"amount": "300.00"' in settled.output
+    sheet = tmp_path / "old.csv"
+    sheet.write_text("卷号,单位,纠纷类型,受理日期,调处日期,案件状态,调处主体,线上调解\n"
+                     "IM-1,V1,邻里,2026-05-04,2026-05-06,调解成功,村委会,是\n"
+                     "IM-2,V1,邻里,2026-05-04,2026-05-06,调解成功,村委会,也许\n", encoding="utf-8")
+    refused = run("import", str(sheet))
+    assert refused.exit_code != 0 and "第 3 行" in refused.output and "线上调解" in refused.output
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("也许", "否"), encoding="utf-8")
+    imported = run("import", str(sheet))
+    assert imported.exit_code == 0, imported.output
+    shown = run("case", "show", "V1/IM-1")
+    assert "线上调解: 是" in shown.output and '"amount": "300.00"' in shown.output
+    period = run("period", "show", "2026-05", "--lines")
+    assert "800.00" in period.output  # 300 + 300 + 200
+    # the field leaves fields.toml: nothing stored is lost, and `rules check` names it
+    without = online_rules(tmp_path, with_rule=False, with_field=False)
+    still = run("case", "show", "V1/ON-9", rules=without)
+    assert still.exit_code == 0 and "online_mediation: True" in still.output
+    checked = run("rules", "check", "--db", db_url, rules=without)
+    assert "online_mediation" in checked.output and "2" in checked.output
+
+
+def test_history_reason_is_kept_as_json(ledger, org):
+    settled = _settled(ledger, org, "HJ-1")
+    cases.edit_case(ledger, org.mediator, settled.case.id, severity="重大")
+    with ledger.uow() as uow:
+        old = [o for o in uow.outcomes.for_case(settled.case.id) if not o.current]
+    assert all(json.loads(o.replaced_reason or "{}").get("action") for o in old)
