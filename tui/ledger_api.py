@@ -13,13 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tiaojie.ledger import access
+from tiaojie.ledger import access, views
 from tiaojie.ledger import banquets as banquet_service
 from tiaojie.ledger import cases as case_service
 from tiaojie.ledger import dividends as dividend_service
 from tiaojie.ledger import periods as period_service
 from tiaojie.ledger import stats as stats_service
-from tiaojie.ledger import views
 from tiaojie.ledger.context import Ledger
 from tiaojie.money import format_yuan
 
@@ -95,16 +94,25 @@ def _user_unit(backend: Any, unit: Any) -> Any:
 # --- cases ---------------------------------------------------------------------------------------
 def save_case(backend: Any, values: dict[str, Any], unit: Any, editing: Any) -> tuple[Any, str]:
     """Store the form: a new case (with its outcomes), or the changes to an existing one —
-    settling it when its status becomes settled. Returns (case, reward text)."""
-    from .screens.entry import split_names
+    settling it when its status becomes settled. `values` are by vocabulary field id (and the
+    case's own `parties` and `summary`); the core's services route each field to its column or
+    to the case's `extra`. An emptied field is cleared (an extra field removed), an unticked box
+    is a "no". Returns (case, reward text)."""
+    from .backend import split_names
 
     ledger, user = backend.ledger, backend.user
-    data = {k: v for k, v in values.items() if v not in (None, "")}
-    data["parties"] = split_names(values.get("parties") or "")
-    for name, value in values.items():  # a yes/no field left unticked is a "no"
-        fdef = ledger.vocabulary.fields.get(name)
-        if fdef is not None and fdef.type == "bool":
+    fields = ledger.vocabulary.fields
+    data: dict[str, Any] = {}
+    for name, value in values.items():
+        fdef = fields.get(name)
+        if name == "parties":
+            data[name] = split_names(value or "")
+        elif name == "summary":
+            data[name] = value or ""
+        elif fdef is not None and fdef.type == "bool":
             data[name] = bool(value)
+        else:
+            data[name] = None if value == "" else value
     if editing is None:
         result = case_service.add_case(ledger, user, _user_unit(backend, unit), **data)
     else:
@@ -114,8 +122,6 @@ def save_case(backend: Any, values: dict[str, Any], unit: Any, editing: Any) -> 
             data.pop("status")
             result = case_service.settle_case(ledger, user, editing.id, settled_on=settled_on, settled_by=settled_by, **data)
         else:
-            if editing.extra:  # an extra field emptied in the form is removed from the case
-                data.setdefault("extra", {}).update({k: None for k in editing.extra if k not in data})
             result = case_service.edit_case(ledger, user, editing.id, **data)
     amount = _reward_of(result.outcomes, ledger)
     return result.case, format_yuan(amount if amount is not None else ZERO)

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from tiaojie.ledger import access, audit, cases, periods
-from tiaojie.ledger import views  # noqa: E402
-from tiaojie.store.messages import Conflict
+from tiaojie.ledger import (
+    access,
+    audit,
+    cases,
+    periods,
+    views,  # noqa: E402
+)
 from tiaojie.ledger.errors import InvalidInput, PeriodClosed, PermissionDenied
+from tiaojie.store.messages import Conflict
 from tiaojie.store.schema import AuditRow, CaseRow, OutcomeRow, PayoutLineRow
 
 

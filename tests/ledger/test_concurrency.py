@@ -77,7 +77,7 @@ def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules
         for i in range(WORKERS)
     ]
     outputs = [p.communicate(timeout=600) for p in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (_out, err) in zip(procs, outputs):
         assert proc.returncode == 0, err[-3000:]
     # each of the three periods is closed exactly once; the other attempts are refused
     assert sorted(out.split()[0] for out, _ in outputs) == ["CLOSED"] * 3 + ["REFUSED"] * 5

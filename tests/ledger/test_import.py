@@ -55,8 +55,9 @@ def test_import_chinese_headers_then_again_adds_nothing(ledger, org, tmp_path):
 
 
 def test_import_english_headers_xlsx(ledger, org, tmp_path):
-    from openpyxl import Workbook
     import datetime as dt
+
+    from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active

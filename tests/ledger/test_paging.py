@@ -11,11 +11,12 @@ from decimal import Decimal
 
 import pytest
 
-from tiaojie.ledger import cases
-from tiaojie.ledger import views  # noqa: E402
-from tiaojie.models import Case, Escalation
+from tiaojie.ledger import (
+    overdue,
+    views,  # noqa: E402
+)
 from tiaojie.ledger.errors import InvalidInput
-from tiaojie.ledger import overdue
+from tiaojie.models import Case, Escalation
 from tiaojie.store.repository import CaseFilter
 
 SEVERITY_ORDER = ("simple", "ordinary", "difficult", "major")  # fields.toml's order

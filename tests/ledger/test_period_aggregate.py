@@ -8,14 +8,13 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from reward_versions import reward_split_in_may
 from sqlalchemy import update
 
 from tiaojie.ledger import period_rewards, periods
 from tiaojie.ledger.context import Ledger
 from tiaojie.models import Case
 from tiaojie.store.schema import CaseRow
-
-from reward_versions import reward_split_in_may
 
 VILLAGE = ["village_committee", "village_group", "mediation_committee"]
 

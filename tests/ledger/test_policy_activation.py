@@ -11,17 +11,17 @@ import pytest
 from tiaojie.ledger import audit as audit_service
 from tiaojie.ledger import cases as case_service
 from tiaojie.ledger.context import Ledger
+from tiaojie.ledger.errors import PermissionDenied
 from tiaojie.ledger.policy_changes import (
     ActivationRefused,
     activate,
     history,
-    kept_version,
     keep_rules,
+    kept_version,
     rule_files,
     rules_in_force_dir,
 )
 from tiaojie.rules.service import open_rules
-from tiaojie.ledger.errors import PermissionDenied
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 MAJOR = {"status": "settled", "severity": "major", "settled_by": "village_committee", "settled_on": "2026-05-02"}

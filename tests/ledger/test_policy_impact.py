@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from tiaojie.ledger import cases as case_service
-from tiaojie.ledger import views  # noqa: E402
 from tiaojie.ledger.demo import build_demo
 from tiaojie.ledger.impact import impact, stored_cases
 from tiaojie.rules.service import open_rules

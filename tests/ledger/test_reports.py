@@ -6,8 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from tiaojie.ledger import banquets, cases, dividends, periods, stats, statements
-from tiaojie.ledger import views  # noqa: E402
+from tiaojie.ledger import (
+    banquets,
+    cases,
+    dividends,
+    periods,
+    statements,
+    stats,
+    views,  # noqa: E402
+)
 from tiaojie.ledger.errors import PermissionDenied
 
 

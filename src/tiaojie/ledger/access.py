@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ..store.messages import Conflict, did_you_mean
-
-from .errors import InvalidInput, NotFound, PermissionDenied
-from .context import Ledger
 from ..models import Role, Unit, User
+from ..store.messages import Conflict, did_you_mean
+from .context import Ledger
+from .errors import InvalidInput, NotFound, PermissionDenied
 
 # Who may do what. Mediators keep cases; clerks keep money; policy staff keep the rules.
 PERMISSIONS: dict[str, set[Role]] = {

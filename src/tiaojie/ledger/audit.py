@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..models import AuditEntry
 from ..store import audit as chain
 from ..store.mapping import from_row
 from ..store.messages import Message
 from ..store.schema import AuditRow
 from .context import Ledger
-from ..models import AuditEntry
 
 
 @dataclass

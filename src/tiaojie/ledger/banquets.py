@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..models import BanquetFiling, User
 from ..rules.errors import EvaluationError
 from ..store.messages import did_you_mean
-from .errors import InvalidInput, NotFound
 from .access import check
 from .cases import unit_id
 from .context import Ledger
-from ..models import BanquetFiling, User
+from .errors import InvalidInput, NotFound
 
 
 @dataclass

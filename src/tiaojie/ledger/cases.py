@@ -16,10 +16,10 @@ from pydantic import ValidationError
 
 from ..models import Case, Escalation, Outcome, User
 from ..store.messages import Conflict, Message, did_you_mean
-from .errors import InvalidInput, NotFound
 from ..store.uow import SqlUnitOfWork
 from .access import check
 from .context import Ledger
+from .errors import InvalidInput, NotFound
 from .periods import guard_case_write
 from .projection import MODEL_ONLY
 from .verdicts import change_reason, judge, store_verdicts

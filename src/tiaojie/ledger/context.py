@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from ..store.messages import Message, did_you_mean
-
-from .errors import InvalidInput
 from ..store.uow import SqlUnitOfWork
 from ..vocabulary import FieldDef, InvalidValue, Vocabulary
+from .errors import InvalidInput
 
 if TYPE_CHECKING:
     from ..rules.service import Rules

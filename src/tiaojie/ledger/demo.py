@@ -12,10 +12,10 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..models import Case
 from ..store.messages import Conflict
 from . import access, banquets, dividends, periods
 from .context import Ledger
-from ..models import Case
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌海燕春林云飞德福"

@@ -13,13 +13,13 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from ..models import Allocation, Collective, DistributionRun, FiscalInvestment, Holding, Member, ShareClass, User
 from ..rules.errors import EvaluationError
 from ..store.messages import Conflict
-from .errors import InvalidInput, NotFound
 from .access import check
 from .cases import unit_id
 from .context import Ledger
-from ..models import Allocation, Collective, DistributionRun, FiscalInvestment, Holding, Member, ShareClass, User
+from .errors import InvalidInput, NotFound
 
 
 def add_collective(ledger: Ledger, by: User, code: str, name: str, unit: str | None = None) -> Collective:

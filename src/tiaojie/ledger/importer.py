@@ -24,14 +24,14 @@ from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
+from ..models import AGREEMENT_LABELS, SOURCE_LABELS, URGENCY_LABELS, Case, User
 from ..money import MoneyError, exact_fen, parse_yuan
 from ..store.messages import Message, did_you_mean
-from .errors import InvalidInput
 from ..vocabulary import InvalidValue
 from .access import check
-from .context import Ledger
 from .cases import check_dates
-from ..models import AGREEMENT_LABELS, SOURCE_LABELS, URGENCY_LABELS, Case, User
+from .context import Ledger
+from .errors import InvalidInput
 from .periods import guard_new_cases
 
 # canonical field → accepted header spellings (compared after _norm)
@@ -528,13 +528,17 @@ def start_levels(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str]) 
     """The cases at the level the escalation policy starts each at (raised, never lowered, by a
     level the file gives), as a case added alone would be — judged in bulk, each distinct
     reading once."""
+    from .overdue import escalation_fields
+
     projection = ledger.projection
+    read = escalation_fields(ledger)  # only what the escalation policies read: a hundred thousand rows add up
     levels: dict[int, str] = {}
     pending = list(range(len(cases)))
     for policy_id in ledger.escalation_policies():
         if not pending:
             break
-        inputs = [projection.case_input(cases[i], unit_codes.get(cases[i].unit_id), "escalation") for i in pending]
+        inputs = [projection.case_input(cases[i], unit_codes.get(cases[i].unit_id), "escalation", read)
+                  for i in pending]
         still = []
         for i, outcome in zip(pending, ledger.rules.evaluate_batch(policy_id, inputs, ledger.date())):
             start = None if isinstance(outcome, Exception) else outcome.details.get("start_level")

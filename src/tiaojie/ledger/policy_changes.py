@@ -20,9 +20,9 @@ from ..rules.lint import Finding, lint_rules
 from ..rules.loader import VOCABULARY_FILE
 from ..rules.service import Rules, default_rules_dir, open_rules
 from ..store.messages import LedgerError
-from .errors import NotFound
 from .access import check
 from .context import Ledger
+from .errors import NotFound
 from .rule_cache import cache_dir, is_whole, kept_set_dir
 
 # --- keeping versions, activating drafts -----------------------------------------------------

@@ -83,6 +83,7 @@ class Projection:
 
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
+        self._readers: dict[tuple, Callable[[Case, str | None], dict[str, Any]]] = {}
         self.sources: dict[str, Source] = {}
         for name, fdef in vocabulary.fields.items():
             if name in BUILT_IN:
@@ -123,13 +124,32 @@ class Projection:
                    names: Iterable[str] | None = None) -> dict[str, Any]:
         """The case as a policy of `kind` reads it: field id → typed value (Decimal money); missing
         values left out. `names` narrows it to the fields a caller needs."""
-        wanted = self.sources_for(names if names is not None else self.sources, kind)
-        data: dict[str, Any] = {}
-        for name, source in wanted:
-            value = self.read(source, case, unit_code)
-            if value is not None:
-                data[name] = value
-        return data
+        return self.reader(kind, tuple(names) if names is not None else None)(case, unit_code)
+
+    def reader(self, kind: str | None = None, names: tuple[str, ...] | None = None) -> Callable[[Case, str | None], dict[str, Any]]:
+        """`case_input` for one kind and set of names, prepared once: bulk paths call it per case."""
+        key = (kind, names)
+        found = self._readers.get(key)
+        if found is None:
+            wanted = self.sources_for(names if names is not None else self.sources, kind)
+            getters = [(name, self._getter(source)) for name, source in wanted]
+
+            def found(case: Case, unit_code: str | None) -> dict[str, Any]:
+                data: dict[str, Any] = {}
+                for name, get in getters:
+                    value = get(case, unit_code)
+                    if value is not None:
+                        data[name] = value
+                return data
+
+            self._readers[key] = found
+        return found
+
+    def _getter(self, source: Source) -> Callable[[Case, str | None], Any]:
+        if isinstance(source, Column):
+            attr = source.attr
+            return lambda case, _unit: getattr(case, attr)
+        return lambda case, unit: self.read(source, case, unit)
 
     def read(self, source: Source, case: Case, unit_code: str | None) -> Any:
         if isinstance(source, Column):

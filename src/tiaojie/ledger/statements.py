@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import InvalidInput
 from ..vocabulary import FieldDef
 from .context import Ledger
+from .errors import InvalidInput
 from .periods import PeriodReport, show
 
 ZERO = Decimal("0.00")

@@ -14,8 +14,8 @@ from typing import Literal
 
 from ..models import User
 from ..store.repository import CaseFilter
-from .overdue import overdue_scan
 from .context import Ledger
+from .overdue import overdue_scan
 from .periods import parse_period
 from .views import rewards_many, visible_units
 

@@ -17,9 +17,9 @@ from typing import Any
 from ..models import Case, Outcome
 from ..rules.errors import EvaluationError
 from ..rules.outcome import Outcome as RuleOutcome
-from .errors import InvalidInput
 from ..store.uow import SqlUnitOfWork
 from .context import Ledger
+from .errors import InvalidInput
 
 
 def outcome_model(case_id: int, outcome: RuleOutcome, by: str | None = None) -> Outcome:

@@ -17,12 +17,12 @@ from typing import Any
 
 from ..models import Case, Outcome, User
 from ..rules.errors import EvaluationError
-from .errors import InvalidInput, NotFound
 from ..store.repository import PAGE_SORTS, CaseFilter, PageFilter
 from ..store.uow import SqlUnitOfWork
 from ..vocabulary import Vocabulary
 from .cases import unit_id
 from .context import Ledger
+from .errors import InvalidInput, NotFound
 from .overdue import days_from_outcome, overdue_scan
 from .periods import parse_period
 from .verdicts import outcome_model

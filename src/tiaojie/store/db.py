@@ -14,9 +14,10 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from .messages import SchemaMismatch, StoreUnavailable
 from .location import ENV_VAR, default_url
+from .messages import SchemaMismatch, StoreUnavailable
 from .revisions import MIGRATIONS, file_head_revision
+
 # One key for PostgreSQL's advisory lock so that two first uses of an empty database do not both
 # try to create the schema.
 _MIGRATION_LOCK = 0x7469616F6A6965  # "tiaojie"

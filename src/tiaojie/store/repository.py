@@ -17,8 +17,6 @@ from .. import models as m
 from .case_inputs import Source, sql_expr
 from .mapping import from_row, row_values, utc
 from .schema import (
-    PolicyFileRow,
-    RuleSetRow,
     AdjustmentRow,
     AllocationRow,
     BanquetFilingRow,
@@ -32,6 +30,8 @@ from .schema import (
     OutcomeRow,
     PayoutLineRow,
     PeriodRow,
+    PolicyFileRow,
+    RuleSetRow,
     ShareClassRow,
     UnitRow,
     UserRow,

@@ -27,10 +27,10 @@ from .repository import (
     CaseRepository,
     CollectiveRepository,
     DistributionRepository,
-    RuleSetRepository,
     OutcomeRepository,
     PayoutRepository,
     PeriodRepository,
+    RuleSetRepository,
     UnitRepository,
     UserRepository,
 )
