@@ -7,6 +7,7 @@ worker threads, and get typed results back (see `tui.messages`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from tiaojie.rules.errors import EvaluationError, RuleSetError
 from tiaojie.rules.labels import VocabularyLabels
 
 if TYPE_CHECKING:
+    from tiaojie.ledger.projection import Projection
+    from tiaojie.models import Case
     from tiaojie.rules.outcome import Outcome
     from tiaojie.rules.service import ActiveRules, Rules
 
@@ -33,6 +36,21 @@ ROLE_SCREENS: dict[str, set[str]] = {
     "policy": {"rules", "entry", "ledger", "stats"},
     "admin": set(SCREEN_ORDER),
 }
+
+
+# Case fields the ledger fills in itself (the unit, the level it holds the case at, the counts it
+# takes of the case's lists): never typed into the form, and a write refuses them.
+LEDGER_COMPUTED = frozenset({"unit", "level", "sessions", "escalation_count", "parties_count", "mediators_count"})
+# The case-entry form's fields that are the case model's own, not vocabulary fields.
+MODEL_ONLY = ("parties", "summary")
+# Vocabulary fields whose model attribute has another name.
+ATTRIBUTE = {"agreement": "agreement_kind"}
+_SPLIT = re.compile(r"[、,，;；]+")
+
+
+def split_names(text: str) -> list[str]:
+    """Party names as typed in one box, separated by 、 or commas."""
+    return [name.strip() for name in _SPLIT.split(text or "") if name.strip()]
 
 
 def describe_error(exc: BaseException, lang: Lang = "zh") -> str:
@@ -72,9 +90,22 @@ class PolicyResult:
 
 
 @dataclass(frozen=True)
+class HeldAt:
+    """Where the case on the form would be held — what the ledger shows once it is saved
+    (`ledger.views.CaseState`): the level the escalation policy starts it at (raised by any
+    escalation by hand), the deadline at that level, and the days past it as of today."""
+
+    level: str
+    due_on: dt.date | None
+    overdue: int
+
+
+@dataclass(frozen=True)
 class LiveResult:
     rewards: list[PolicyResult]
     escalations: list[PolicyResult]
+    held: HeldAt | None = None
+    derived: tuple[tuple[str, str], ...] = ()  # (field name, value as shown) of the derived case fields
 
 
 class LedgerOpening:
@@ -147,6 +178,8 @@ class Backend:
         self.early_labels: VocabularyLabels | None = None  # see `labels`
         self._labels: VocabularyLabels | None = None
         self._labels_of: Any = None  # the vocabulary `_labels` were taken from
+        self._projection: Projection | None = None
+        self._unit_codes: tuple[Any, dict[int, str]] | None = None  # (ledger, unit id → code)
 
     @property
     def active(self) -> ActiveRules:
@@ -273,12 +306,139 @@ class Backend:
         policy = rules.book.by_hash(policy_id, outcome.hash) or latest
         return PolicyResult(policy_id, policy.title(self.lang), outcome.version, outcome=outcome)
 
-    def live(self, case: dict[str, Any], as_of: dt.date | None = None) -> LiveResult:
-        """The reward and escalation verdicts for a case as it stands on the form."""
+    def projection(self) -> Projection:
+        """How a case becomes each policy's input (`tiaojie.ledger.projection`), for the
+        vocabulary in force — the one road saving takes too."""
+        from tiaojie.ledger.projection import Projection
+
+        vocabulary = self.rules.book.vocabulary
+        kept = self._projection
+        if kept is None or kept.vocabulary is not vocabulary:
+            kept = self._projection = Projection(vocabulary)
+        return kept
+
+    def open_statuses(self) -> set[str]:
+        """The statuses of a case still being handled: those no escalation policy calls closed
+        (as `Ledger.open_statuses`, which needs a ledger)."""
+        book = self.rules.book
+        closed: set[str] = set()
+        for policy_id in self.policies_of("escalation"):
+            section = book.versions(policy_id)[-1].escalation
+            if section is not None:
+                closed |= set(section.closed_statuses)
+        statuses = book.vocabulary.enums.get("status")
+        ids = list(statuses.labels) if statuses is not None else []
+        return {s for s in ids if s not in (closed or {"settled", "failed", "withdrawn"})}
+
+    def unit_code(self, unit: Any = None, editing: Any | None = None) -> str | None:
+        """The code of the unit a case on the form belongs to: the stored case's, the unit chosen
+        on the form (its select holds codes), else the user's own. None without a ledger."""
+        if editing is None and isinstance(unit, str) and unit:
+            return unit
+        unit_id = getattr(editing, "unit_id", None) if editing is not None else getattr(self.user, "unit_id", None)
+        if unit_id is None or not self.has_ledger:
+            return None
+        try:
+            ledger = self.ledger
+            if self._unit_codes is None or self._unit_codes[0] is not ledger:
+                from tiaojie.ledger.views import unit_codes
+
+                self._unit_codes = (ledger, unit_codes(ledger))
+        except Exception:  # noqa: BLE001 - a ledger that failed to open is reported elsewhere
+            return None
+        return self._unit_codes[1].get(unit_id)
+
+    def form_case(self, values: dict[str, Any], editing: Any | None = None) -> Case:
+        """The form's typed values (vocabulary field ids, and `parties` / `summary`) as the case
+        saving would store: merged into the stored case when editing one (its escalations,
+        mediators and extra fields kept), an emptied field at the model's default, extra fields
+        in their stored form. Not validated: a form still being filled in is incomplete."""
+        from tiaojie.models import Case
+
+        projection = self.projection()
+        changes: dict[str, Any] = {}
+        extra = dict(editing.extra) if editing is not None else {}
+        for name, value in values.items():
+            if value == "":
+                value = None
+            if name == "parties":
+                changes["parties"] = split_names(value or "")
+            elif name == "summary":
+                changes["summary"] = value or ""
+            elif projection.is_extra(name):
+                extra[name] = None if value is None else projection.encode_extra(name, value)
+            else:
+                attr = ATTRIBUTE.get(name, name)
+                model_field = Case.model_fields.get(attr)
+                if model_field is None:
+                    continue
+                if value is None and not model_field.is_required():
+                    value = model_field.get_default(call_default_factory=True)
+                changes[attr] = value
+        changes["extra"] = {k: v for k, v in extra.items() if v is not None}
+        if editing is not None:
+            return editing.model_copy(update=changes)
+        mediators = [self.user.name] if self.role == "mediator" and getattr(self.user, "name", None) else []
+        blank = {"unit_id": None, "number": "", "category": None, "received_on": None, "mediators": mediators}
+        return Case.model_construct(**{**blank, **changes})
+
+    def live(self, case: Case, unit_code: str | None = None, as_of: dt.date | None = None) -> LiveResult:
+        """The reward and escalation verdicts for a case as it stands on the form, each policy
+        reading it through the projection as it reads the saved case; the level, deadline and
+        overdue days it would be held at; the derived fields' values."""
+        projection = self.projection()
         day = as_of or self.date()
-        rewards = [self.evaluate(pid, case, day) for pid in self.policies_of("reward")]
-        escalations = [self.evaluate(pid, case, day) for pid in self.policies_of("escalation")]
-        return LiveResult(rewards, escalations)
+        escalations: list[PolicyResult] = []
+        held: HeldAt | None = None
+        data = projection.case_input(case, unit_code, "escalation")
+        for pid in self.policies_of("escalation"):
+            result = self.evaluate(pid, data, day)
+            escalations.append(result)
+            if held is None and result.outcome is not None and result.outcome.details.get("start_level"):
+                held = self._held(result.outcome, case.status, day)
+        if held is not None and held.level != case.level:  # as a write stores it, before the rewards read it
+            case = case.model_copy(update={"level": held.level})
+        data = projection.case_input(case, unit_code, "reward")
+        rewards = [self.evaluate(pid, data, case.settled_on or day) for pid in self.policies_of("reward")]
+        return LiveResult(rewards, escalations, held, self._derived(projection.case_input(case, unit_code)))
+
+    def _held(self, outcome: Outcome, status: str | None, as_of: dt.date) -> HeldAt:
+        """As `ledger.views.case_states` reads an escalation outcome: the start level, the due
+        date of that level's step, the days past it while the case is open."""
+        level = outcome.details["start_level"]
+        due: dt.date | None = None
+        for step in outcome.details.get("path") or []:
+            if step["level"] == level:
+                due = dt.date.fromisoformat(step["due_on"])
+        overdue = 0
+        if status in self.open_statuses():
+            if due is not None and as_of > due:
+                overdue = (as_of - due).days
+            else:
+                overdue = int(outcome.outputs.get("days_overdue") or 0)
+        return HeldAt(level, due, overdue)
+
+    def _derived(self, typed: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        """The derived case fields' values computed from the case (left out when an input is
+        missing or the formula cannot be computed)."""
+        try:
+            from tiaojie.rules.derived import compute, derivation_order, show_number
+        except ImportError:  # a rules core without derived fields
+            return ()
+        fields = {n: f for n, f in self.rules.book.vocabulary.fields.items()
+                  if getattr(f, "subject", "case") == "case"}
+        shown = []
+        for fdef in derivation_order(fields):
+            if fdef.expression is None:
+                continue
+            try:
+                value = compute([fdef], dict(typed)).get(fdef.name)
+            except Exception:  # noqa: BLE001 - e.g. a division by zero: nothing to show yet
+                continue
+            if value is not None:
+                typed[fdef.name] = value
+                shown.append((fdef.name, show_number(fdef, value, self.lang)))
+        return tuple(shown)
 
     def check_disk(self) -> Rules:
         """Open the rules on disk beside the ones in force (raises RuleSetError); nothing swaps."""

@@ -4,10 +4,9 @@ mediator types — the reward the case would earn, its escalation level and due 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -18,50 +17,69 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tiaojie.money import format_yuan
 
-from ..backend import LiveResult, describe_error
+from ..backend import ATTRIBUTE, LEDGER_COMPUTED, LiveResult, describe_error, split_names  # noqa: F401 - split_names: ledger_api
 from ..messages import LiveComputed, Loaded
+from ..strings import Lang
 from ..widgets import plain
 from .base import BaseScreen
+
+if TYPE_CHECKING:
+    from tiaojie.rules.labels import VocabularyLabels
 
 
 @dataclass(frozen=True)
 class FormField:
-    name: str  # the case field (vocabulary name where there is one)
-    kind: str  # text | enum | date | int | money | bool
+    name: str  # the vocabulary's case field, or one of the model's own (parties, summary)
+    kind: str  # the field's type: text | enum | date | int | money | decimal | bool
+    enum: str | None = None  # the enumeration of an enum field
     label_key: str | None = None  # UI catalog key; None: the vocabulary's title
-    enum: str | None = None
-    vocab: str | None = None  # vocabulary field to coerce through
     placeholder_key: str | None = None
 
 
-FORM: tuple[FormField, ...] = (
-    FormField("number", "text", "f_number"),
-    FormField("parties", "text", "f_parties", placeholder_key="f_parties_hint"),
-    FormField("category", "enum", enum="category", vocab="category"),
-    FormField("severity", "enum", enum="severity", vocab="severity"),
-    FormField("status", "enum", enum="status", vocab="status"),
-    FormField("settled_by", "enum", enum="settled_by", vocab="settled_by"),
-    FormField("received_on", "date", "f_received_on", vocab="received_on", placeholder_key="f_date_hint"),
-    FormField("settled_on", "date", "f_settled_on", vocab="settled_on", placeholder_key="f_date_hint"),
-    FormField("urgency", "enum", enum="urgency", vocab="urgency"),
-    FormField("source", "enum", enum="source", vocab="source"),
-    FormField("persons_involved", "int", "f_persons", vocab="persons_involved"),
-    FormField("amount_involved", "money", "f_amount", vocab="amount_involved", placeholder_key="f_amount_hint"),
-    FormField("needs_verification", "bool", "f_needs_verification"),
-    FormField("agreement_kind", "enum", enum="agreement", vocab="agreement"),
-    FormField("agreement_fulfilled", "bool", "f_agreement_fulfilled"),
-    FormField("follow_up_done", "bool", "f_follow_up"),
-    FormField("file_complete", "bool", "f_file_complete"),
-    FormField("summary", "text", "f_summary"),
-)
+@dataclass(frozen=True)
+class FormGroup:
+    title: str  # "" for a vocabulary that declares no groups: no header
+    fields: tuple[FormField, ...]
+
+
+# The case's own fields beside the vocabulary's: who the parties are and what the dispute is about.
+PARTIES = FormField("parties", "text", label_key="f_parties", placeholder_key="f_parties_hint")
+SUMMARY = FormField("summary", "text", label_key="f_summary")
+HINTS = {"date": "f_date_hint", "money": "f_amount_hint", "decimal": "f_decimal_hint"}
+TYPED = ("date", "int", "money", "decimal")  # typed in as text, checked by the vocabulary's type
 PRIMARY = 8  # the fields shown first; the others mount right after the first paint
 REQUIRED = ("number", "category", "received_on")
 DEFAULTS = {"severity": "ordinary", "status": "received", "urgency": "normal", "source": "application"}
-_SPLIT = re.compile(r"[、,，;；]+")
 
 
-def split_names(text: str) -> list[str]:
-    return [name.strip() for name in _SPLIT.split(text or "") if name.strip()]
+def form_groups(labels: VocabularyLabels, lang: Lang) -> list[FormGroup]:
+    """The case-entry form from the vocabulary (`[[form]]` groups of fields.toml, then 其他 with
+    the case fields no group lists): each entered case field with its type, the parties after
+    the case number and the summary at the end of that group. Derived fields and those the
+    ledger fills in itself are not entered."""
+    skip = set(labels.derived) | LEDGER_COMPUTED | {PARTIES.name, SUMMARY.name}
+    seen: set[str] = set()
+    groups: list[tuple[str, list[FormField]]] = []
+    for title, names in labels.form_groups(lang):
+        specs: list[FormField] = []
+        for name in names:
+            kind = labels.kinds.get(name)
+            if kind is None or name in skip or name in seen:
+                continue
+            seen.add(name)
+            specs.append(FormField(name, kind[0], kind[1] or None, placeholder_key=HINTS.get(kind[0])))
+            if name == "number":
+                specs.append(PARTIES)
+        if specs:
+            groups.append((title, specs))
+    if not groups:
+        groups.append(("", []))
+    home = next((g for g in groups if PARTIES in g[1]), None)
+    if home is None:
+        home = groups[0]
+        home[1].insert(0, PARTIES)
+    home[1].append(SUMMARY)
+    return [FormGroup(title, tuple(specs)) for title, specs in groups]
 
 
 class EntryScreen(BaseScreen):
@@ -81,9 +99,27 @@ class EntryScreen(BaseScreen):
         self._errors_shown: dict[str, str] = {}
         self._widgets: dict[str, Any] = {}
         self._error_boxes: dict[str, Static] = {}
+        self.groups: list[FormGroup] = []  # the form, from the vocabulary (see compose)
+        self.specs: list[FormField] = []
 
     # --- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # Drawn from the vocabulary's labels: those kept from an earlier start when the rules
+        # are not loaded yet, so the form is on the terminal before the rules core is imported.
+        self.groups = form_groups(self.backend.labels(), self.lang)
+        self.specs = [spec for group in self.groups for spec in group.fields]
+        rows: list[FormField | str] = []  # a group's title, then its fields
+        for group in self.groups:
+            if group.title:
+                rows.append(group.title)
+            rows.extend(group.fields)
+        fields_seen, cut = 0, len(rows)
+        for at, row in enumerate(rows):
+            if isinstance(row, FormField):
+                fields_seen += 1
+                if fields_seen == PRIMARY:
+                    cut = at + 1
+                    break
         header, footer = self.header_footer()
         yield header
         with Horizontal(id="entry"):
@@ -93,13 +129,11 @@ class EntryScreen(BaseScreen):
                     with Horizontal(classes="field-row"):
                         yield Label(plain(self.t("f_unit")), classes="field-label")
                         yield Select(self.tapp.unit_choices(), prompt=self.t("choose"), id="f-unit", compact=True)
-                for spec in FORM[:PRIMARY]:
-                    yield from self._field(spec)
+                yield from self._rows(rows[:cut])
                 # The rest of the form mounts right after the first paint, so the screen is there
                 # at once; the fields above are what a mediator fills first.
                 with Lazy(Vertical(id="entry-more")):
-                    for spec in FORM[PRIMARY:]:
-                        yield from self._field(spec)
+                    yield from self._rows(rows[cut:])
                     with Horizontal(classes="buttons"):
                         yield Button(self.t("save"), variant="primary", id="entry-save")
                         yield Button(self.t("new_case"), id="entry-new")
@@ -108,15 +142,31 @@ class EntryScreen(BaseScreen):
                 yield Static(plain(self.t("live_waiting"), "dim"), id="live-reward")
                 yield Static("", id="live-level")
                 yield Static("", id="live-due")
+                yield Static("", id="live-derived")
                 yield Static(plain(self.t("live_why"), "bold"), classes="panel-title")
                 with VerticalScroll(id="live-why-box"):
                     yield Static("", id="live-why")
         yield footer
 
+    def _rows(self, rows: list[FormField | str]) -> ComposeResult:
+        for row in rows:
+            if isinstance(row, FormField):
+                yield from self._field(row)
+            else:
+                yield Static(plain(row, "bold"), classes="form-group")
+
     def _label(self, spec: FormField) -> str:
         if spec.label_key:
             return self.t(spec.label_key)
-        return self.backend.field_title(spec.vocab or spec.name)
+        return self.backend.field_title(spec.name)
+
+    def _default(self, spec: FormField) -> Any:
+        """What a field holds on a new case."""
+        if spec.kind == "bool":
+            return False
+        if spec.kind == "enum":
+            return DEFAULTS.get(spec.name, Select.NULL)
+        return self.backend.date().isoformat() if spec.name == "received_on" else ""
 
     def _field(self, spec: FormField) -> ComposeResult:
         """One row: label, the widget, and the validation message beside it (shown when set)."""
@@ -129,11 +179,10 @@ class EntryScreen(BaseScreen):
                 yield Label(plain(self._label(spec)), classes="field-label")
                 if spec.kind == "enum":
                     widget = Select(self.backend.choices(spec.enum or spec.name), prompt=self.t("choose"), id=wid,
-                                    compact=True, value=DEFAULTS.get(spec.name, Select.NULL))
+                                    compact=True, value=self._default(spec))
                 else:
-                    value = self.backend.date().isoformat() if spec.name == "received_on" else ""
                     placeholder = self.t(spec.placeholder_key) if spec.placeholder_key else ""
-                    widget = Input(value=value, placeholder=placeholder, id=wid, compact=True)
+                    widget = Input(value=self._default(spec), placeholder=placeholder, id=wid, compact=True)
             yield widget
             error = Static("", id=f"e-{spec.name}", classes="field-error")
             yield error
@@ -141,16 +190,20 @@ class EntryScreen(BaseScreen):
         self._error_boxes[spec.name] = error
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.query_one("#f-number", Input).focus)
+        first = self._widgets.get("number") or next(
+            (w for w in self._widgets.values() if isinstance(w, Input)), None)
+        if first is not None:
+            self.call_after_refresh(first.focus)
         self._schedule()
 
     # --- reading and checking the form ---------------------------------------------------------
     def raw(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for spec in FORM:
+        for spec in self.specs:
             widget = self._widgets.get(spec.name)
             if widget is None or not widget.is_mounted:  # the lazy part of the form: its default
-                out[spec.name] = False if spec.kind == "bool" else DEFAULTS.get(spec.name, "")
+                default = self._default(spec)
+                out[spec.name] = None if default is Select.NULL else default
                 continue
             if isinstance(widget, Select):
                 out[spec.name] = None if widget.is_blank() else widget.value
@@ -161,47 +214,50 @@ class EntryScreen(BaseScreen):
         return out
 
     def read(self, final: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
-        """Typed values and the problems found, by field. `final` adds the required checks."""
+        """Typed values by vocabulary field id (and `parties`, `summary`), and the problems found,
+        by field, each naming the field. `final` adds the required checks."""
         from tiaojie.value_errors import InvalidValue
         raw = self.raw()
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        for spec in FORM:
+        for spec in self.specs:
             value = raw[spec.name]
-            if spec.kind in ("date", "int", "money"):
+            if spec.kind in TYPED:
                 text = (value or "").strip()
                 if not text:
                     values[spec.name] = None
                     continue
+                fdef = self.backend.field(spec.name)
                 try:
-                    typed = self.backend.field(spec.vocab).coerce(text) if self.backend.field(spec.vocab or "") \
-                        else text
+                    typed = fdef.coerce(text) if fdef is not None else text
                 except InvalidValue:
-                    errors[spec.name] = self.t({"date": "v_date", "int": "v_int", "money": "v_money"}[spec.kind])
+                    errors[spec.name] = self.t(f"v_{spec.kind}_of", field=self._label(spec))
                     continue
                 if spec.kind in ("int", "money") and typed < 0:
-                    errors[spec.name] = self.t("v_int" if spec.kind == "int" else "v_money")
+                    errors[spec.name] = self.t(f"v_{spec.kind}_of", field=self._label(spec))
                     continue
                 values[spec.name] = typed
             elif spec.kind == "text":
                 values[spec.name] = (value or "").strip()
+            elif spec.kind == "bool":
+                values[spec.name] = bool(value)
             else:
                 values[spec.name] = value
         if values.get("status") == "settled":
             for name in ("settled_on", "settled_by"):
-                if not values.get(name) and name not in errors:
+                if name in values and not values.get(name) and name not in errors:
                     errors[name] = self.t("v_settled_needs")
         received, settled = values.get("received_on"), values.get("settled_on")
         if received and settled and settled < received and "settled_on" not in errors:
             errors["settled_on"] = self.t("v_settled_before")
         if final:
             for name in REQUIRED:
-                if not values.get(name) and name not in errors:
+                if name in values and not values.get(name) and name not in errors:
                     errors[name] = self.t("v_required")
         return values, errors
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for spec in FORM:
+        for spec in self.specs:
             text = errors.get(spec.name, "")
             if self._errors_shown.get(spec.name, "") == text:
                 continue
@@ -213,21 +269,12 @@ class EntryScreen(BaseScreen):
             box.update(plain(text))
             box.set_class(bool(text), "shown")
 
-    def case_input(self, values: dict[str, Any]) -> dict[str, Any]:
-        """The form's values as the rules will read the saved case (`Case.evaluation_input`):
-        vocabulary names, typed, empty fields left out, an unchecked box read as no — so the
-        panel shows what saving stores."""
-        case = {k: v for k, v in values.items() if v not in (None, "") and k not in ("number", "parties", "summary")}
-        if "agreement_kind" in case:
-            case["agreement"] = case.pop("agreement_kind")
-        editing = self.editing
-        case["parties_count"] = len(split_names(values.get("parties") or ""))
-        case["mediators_count"] = len(getattr(editing, "mediators", None) or ())
-        case["escalation_count"] = len(getattr(editing, "escalations", None) or ())
-        case["sessions"] = case["escalation_count"] + 1
-        if getattr(editing, "level", None):
-            case["level"] = editing.level
-        return case
+    def unit(self) -> Any:
+        """The unit chosen on the form (a code), for users who choose one."""
+        if self.query("#f-unit"):
+            select = self.query_one("#f-unit", Select)
+            return None if select.is_blank() else select.value
+        return None
 
     # --- live panel ----------------------------------------------------------------------------
     @on(Input.Changed)
@@ -246,12 +293,14 @@ class EntryScreen(BaseScreen):
         values, errors = self.read()
         self.show_errors(errors)
         self._seq += 1
-        case = self.case_input({k: v for k, v in values.items() if k not in errors})
-        self.compute_live(self._seq, case)
+        self.compute_live(self._seq, {k: v for k, v in values.items() if k not in errors}, self.unit(), self.editing)
 
     @work(thread=True, exit_on_error=False, group="live")
-    def compute_live(self, seq: int, case: dict[str, Any]) -> None:
-        self.post_message(LiveComputed(seq, self.backend.live(case)))
+    def compute_live(self, seq: int, values: dict[str, Any], unit: Any, editing: Any) -> None:
+        """The case as saving would store it, read by each policy through the projection."""
+        backend = self.backend
+        case = backend.form_case(values, editing)
+        self.post_message(LiveComputed(seq, backend.live(case, backend.unit_code(unit, editing))))
 
     def on_live_computed(self, message: LiveComputed) -> None:
         if message.seq < self._shown:
@@ -280,24 +329,29 @@ class EntryScreen(BaseScreen):
         for res in result.escalations[:1]:
             level.append(self.t("live_level") + "  ", style="bold")
             due.append(self.t("live_due") + "  ", style="bold")
-            if res.outcome is not None:
-                out = res.outcome.outputs
-                level.append(self.backend.label("level", out.get("level")))
-                due_on = out.get("due_on")
-                due.append(due_on.isoformat() if isinstance(due_on, dt.date) else str(due_on or self.t("none")))
-                days = int(out.get("days_overdue") or 0)
+            held = result.held
+            if res.outcome is not None and held is not None:
+                # the level the case is held at, its deadline there and the days past it: what
+                # the ledger and the case's detail show once it is saved
+                level.append(self.backend.label("level", held.level))
+                due.append(held.due_on.isoformat() if held.due_on else self.t("none"))
                 due.append("  ")
-                if days > 0:
-                    due.append(self.t("live_overdue", days=days), style="bold red")
+                if held.overdue > 0:
+                    due.append(self.t("live_overdue", days=held.overdue), style="bold red")
                 else:
                     due.append(self.t("live_not_overdue"), style="green")
             else:
                 level.append(self.t("none"))
                 due.append(self.t("live_cannot", detail=res.error or ""), style="yellow")
             self._why(why, res)
+        derived = Text()
+        for name, shown in result.derived:
+            derived.append(("\n" if derived else "") + self.backend.field_title(name) + "  ", style="bold")
+            derived.append(shown)
         self.query_one("#live-reward", Static).update(reward)
         self.query_one("#live-level", Static).update(level)
         self.query_one("#live-due", Static).update(due)
+        self.query_one("#live-derived", Static).update(derived)
         self.query_one("#live-why", Static).update(why)
 
     def _why(self, why: Text, res) -> None:  # noqa: ANN001
@@ -318,17 +372,13 @@ class EntryScreen(BaseScreen):
         self.show_errors(errors)
         if errors:
             self.notify(self.t("v_fix_first", count=len(errors)), severity="warning", markup=False)
-            first = next(spec.name for spec in FORM if spec.name in errors)
+            first = next(spec.name for spec in self.specs if spec.name in errors)
             self.query_one(f"#f-{first}").focus()
             return
         if not self.backend.has_ledger:
             self.notify(self.t("saved_local"), severity="warning", markup=False)
             return
-        unit = None
-        if self.query("#f-unit"):
-            select = self.query_one("#f-unit", Select)
-            unit = None if select.is_blank() else select.value
-        self.save_case(values, unit, self.editing)
+        self.save_case(values, self.unit(), self.editing)
 
     @work(thread=True, exit_on_error=False, group="save")
     def save_case(self, values: dict[str, Any], unit: Any, editing: Any) -> None:
@@ -353,44 +403,59 @@ class EntryScreen(BaseScreen):
     def action_new_case(self) -> None:
         self.editing = None
         self.query_one("#entry-title", Static).update(plain(self.t("new_case"), "bold"))
-        for spec in FORM:
+        for spec in self.specs:
             widget = self.query_one(f"#f-{spec.name}")
+            default = self._default(spec)
             if isinstance(widget, Select):
-                if spec.name in DEFAULTS:
-                    widget.value = DEFAULTS[spec.name]
-                else:
+                if default is Select.NULL:
                     widget.clear()
-            elif isinstance(widget, Checkbox):
-                widget.value = False
+                else:
+                    widget.value = default
             else:
-                widget.value = self.backend.date().isoformat() if spec.name == "received_on" else ""  # type: ignore[attr-defined]
+                widget.value = default  # type: ignore[attr-defined]
         self.query_one("#f-number", Input).disabled = False
         self.query_one("#f-number", Input).focus()
 
     def load_case(self, case: Any) -> None:
-        """Fill the form from a stored case (ledger model) to edit it."""
+        """Fill the form from a stored case (ledger model) to edit it: its columns, and the
+        vocabulary fields kept in `case.extra`, typed by the projection."""
         self.editing = case
         self.query_one("#entry-title", Static).update(plain(self.t("editing", number=case.number), "bold"))
-        for spec in FORM:
+        projection = self.backend.projection()
+        extra = projection.extra_values(case)
+        for spec in self.specs:
             widget = self.query_one(f"#f-{spec.name}")
-            value = getattr(case, spec.name, None)
+            kept_apart = projection.is_extra(spec.name)
+            value = extra.get(spec.name) if kept_apart else getattr(case, ATTRIBUTE.get(spec.name, spec.name), None)
             if isinstance(widget, Select):
-                if value is None:
+                try:
+                    if value is None:
+                        widget.clear()
+                    else:
+                        widget.value = value
+                except Exception:  # noqa: BLE001 - a stored id the enumeration no longer has
                     widget.clear()
-                else:
-                    widget.value = value
             elif isinstance(widget, Checkbox):
                 widget.value = bool(value)
-            elif spec.name == "parties":
-                widget.value = "、".join(value or [])  # type: ignore[attr-defined]
-            elif isinstance(value, dt.date):
-                widget.value = value.isoformat()  # type: ignore[attr-defined]
-            elif isinstance(value, Decimal):
-                widget.value = format_yuan(value) if value else ""  # type: ignore[attr-defined]
             else:
-                widget.value = "" if value in (None, 0) else str(value)  # type: ignore[attr-defined]
+                widget.value = self._shown_value(spec, value, kept_apart)  # type: ignore[attr-defined]
         self.query_one("#f-number", Input).disabled = True
         self._schedule()
+
+    @staticmethod
+    def _shown_value(spec: FormField, value: Any, kept_apart: bool) -> str:
+        """A stored value as typed into its box (a column's 0 — its default — left empty)."""
+        if value is None or (value == 0 and not kept_apart and spec.kind in TYPED):
+            return ""
+        if spec.name == "parties":
+            return "、".join(value or [])
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if spec.kind == "money" and isinstance(value, Decimal):
+            return format_yuan(value)
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return str(value)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "entry-save":

@@ -1,5 +1,7 @@
 """What a form shows of the vocabulary — each field's title and each enumeration's labels in
-display order, in both languages — as plain data, readable without the schema models.
+display order, in both languages, and the case-entry form itself (its groups of case fields, each
+field's type and enumeration, which fields are derived) — as plain data, readable without the
+schema models.
 
 The labels are always taken from a loaded `Vocabulary` (`VocabularyLabels.of`), never read from
 `fields.toml` by a second parser. A copy is kept in the user's cache under the hash of the
@@ -14,7 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +27,8 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 LANGS = ("zh", "en")
-FORMAT = 1  # bumped when the file's shape changes: older copies are then ignored
+FORMAT = 2  # bumped when the file's shape changes: older copies are then ignored
+CASE = "case"  # the subject of a dispute case's fields (vocabulary.CASE, without importing it)
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,12 @@ class VocabularyLabels:
     titles: dict[str, tuple[str, ...]]
     # enumeration name → [(value id, label per language…)] in display order
     enums: dict[str, list[tuple[str, ...]]]
+    # case field name → (type, enumeration name or "")
+    kinds: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the case-entry form: (group title per language, the group's field names in order)
+    form: list[tuple[tuple[str, ...], list[str]]] = field(default_factory=list)
+    # case fields computed by a formula, never entered
+    derived: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, vocabulary: Vocabulary) -> VocabularyLabels:
@@ -42,7 +51,15 @@ class VocabularyLabels:
             name: [(value_id, *(e.label(value_id, lang) for lang in LANGS)) for value_id in e.labels]
             for name, e in vocabulary.enums.items()
         }
-        return cls(titles, enums)
+        case = {name: f for name, f in vocabulary.fields.items() if getattr(f, "subject", CASE) == CASE}
+        kinds = {name: (f.type, f.enum or "") for name, f in case.items()}
+        derived = [name for name, f in case.items() if getattr(f, "formula", None)]
+        groups = getattr(vocabulary, "form_groups", None)
+        if groups is not None:
+            form = [(tuple(g.label(lang) for lang in LANGS), list(g.fields)) for g in groups()]
+        else:  # a vocabulary without declared groups: every case field entered, in declaration order
+            form = [(("",) * len(LANGS), [name for name in case if name not in derived])]
+        return cls(titles, enums, kinds, form, derived)
 
     def title(self, field: str, lang: Lang) -> str | None:
         titles = self.titles.get(field)
@@ -60,8 +77,14 @@ class VocabularyLabels:
                 return row[at]
         return value_id
 
+    def form_groups(self, lang: Lang) -> list[tuple[str, list[str]]]:
+        """(group title, case field names) of the case-entry form, in order."""
+        at = LANGS.index(lang)
+        return [(titles[at], list(names)) for titles, names in self.form]
+
     def to_json(self) -> str:
-        return json.dumps({"format": FORMAT, "titles": self.titles, "enums": self.enums}, ensure_ascii=False)
+        return json.dumps({"format": FORMAT, "titles": self.titles, "enums": self.enums, "kinds": self.kinds,
+                           "form": self.form, "derived": self.derived}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> VocabularyLabels | None:
@@ -72,13 +95,19 @@ class VocabularyLabels:
                 return None
             titles = {str(k): tuple(map(str, v)) for k, v in data["titles"].items()}
             enums = {str(k): [tuple(map(str, row)) for row in rows] for k, rows in data["enums"].items()}
+            kinds = {str(k): tuple(map(str, v)) for k, v in data["kinds"].items()}
+            form = [(tuple(map(str, titles)), [str(n) for n in names]) for titles, names in data["form"]]
+            derived = [str(n) for n in data["derived"]]
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
-        if any(len(t) != len(LANGS) for t in titles.values()) or any(
-            len(row) != 1 + len(LANGS) for rows in enums.values() for row in rows
+        if (
+            any(len(t) != len(LANGS) for t in titles.values())
+            or any(len(row) != 1 + len(LANGS) for rows in enums.values() for row in rows)
+            or any(len(k) != 2 for k in kinds.values())
+            or any(len(t) != len(LANGS) for t, _ in form)
         ):
             return None
-        return cls(titles, enums)
+        return cls(titles, enums, kinds, form, derived)  # type: ignore[arg-type]
 
 
 def labels_copy(rules_dir: Path, cache: Path | None = None) -> Path | None:
