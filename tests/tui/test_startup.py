@@ -92,7 +92,7 @@ async def test_a_ledger_that_fails_to_open_after_the_first_paint_is_reported_not
     def unreachable(url):  # noqa: ANN001, ANN202
         raise StoreUnavailable("db_unreachable", url=str(url), detail="connection refused")
 
-    monkeypatch.setattr("tiaojie.ledger.context.open_database", unreachable)
+    monkeypatch.setattr("tiaojie.ledger.bootstrap.open_database", unreachable)
     app = make_app(store=store, user="med01", today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
