@@ -216,6 +216,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "th_time": ("时间", "time"),
     "th_action": ("操作", "action"),
     "th_object": ("对象", "object"),
+    # derived fields, the case-entry form, versions that supersede
+    "derived_type": ("字段「{field}」是{type}类型，不能写公式；派生字段应为整数、数值或金额", "field '{field}' is of type {type} and cannot have a formula; a derived field is an integer, a number or an amount"),
+    "derived_cycle": ("派生字段的公式互相引用，形成循环：{cycle}", "derived fields' formulas refer to each other in a cycle: {cycle}"),
+    "derived_local": ("字段「{field}」：公式（派生字段）只能写在 fields.toml 中", "field '{field}': a formula (a derived field) belongs in fields.toml"),
+    "derived_div_zero": ("{where}: 派生字段「{title}」（{field}）的公式「{formula}」除以零", "{where}: derived field '{title}' ({field}): formula '{formula}' divides by zero"),
+    "derived_given": ("示例直接给出了派生字段「{field}」；它由公式「{formula}」计算，请给出 {inputs}", "the example gives derived field '{field}' directly; it is computed by '{formula}': give {inputs} instead"),
+    "explain_derived": ("{field} = {value}（{formula}）", "{field} = {value} ({formula})"),
+    "form_unknown_field": ("表单分组「{group}」中的字段「{field}」未定义{hint}", "form group '{group}': unknown field '{field}'{hint}"),
+    "form_not_case": ("表单分组「{group}」中的字段「{field}」描述的是「{subject}」，不是案件", "form group '{group}': field '{field}' describes '{subject}', not a case"),
+    "form_derived": ("表单分组「{group}」中的字段「{field}」是派生字段（{formula}），由系统计算，不能填写", "form group '{group}': field '{field}' is derived ({formula}); it is computed, not entered"),
+    "form_duplicate": ("字段「{field}」在表单中出现两次（已在分组「{other}」中）", "field '{field}' is on the form twice (already in group '{other}')"),
+    "version_superseded": ("信息：{policy} {version} 自 {start} 起由 {new_version} 取代（{version} 适用至 {until}）", "info: {policy} {version} is superseded by {new_version} from {start} ({version} applies until {until})"),
 }
 
 

@@ -2,15 +2,19 @@
 
 Every value a user types — on the command line, in a rule file, later in the UI — passes through
 `FieldDef.coerce`, which accepts an enumeration's id or its Chinese (or English) label.
+
+A field says what it describes (`subject`: "case" for a dispute case, else e.g. "banquet"), and
+may be derived: `formula = "dissatisfied / respondents"` computes it from other fields, so nobody
+enters it. `[[form]]` tables lay out the case-entry form's groups in order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .i18n import Lang, Localized, did_you_mean, pick
 from .value_errors import InvalidValue
@@ -21,6 +25,10 @@ NUMERIC_TYPES = ("int", "decimal", "money")
 ORDERED_TYPES = ("int", "decimal", "money", "date")
 DECIMAL_SCALE = 10**6  # decimals reach the engine as integers in millionths
 RESERVED_FIELDS = {"_t", "sid", "id", "c", "_on"}
+CASE = "case"  # the subject of a dispute case's fields
+DERIVABLE_TYPES = ("int", "decimal", "money")  # the types a formula may give
+LEDGER_SET_FIELDS = ("unit", "level")  # case fields the ledger fills in itself, never on the form
+SUBJECT_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 TYPE_NAMES: dict[str, tuple[str, str]] = {
     "enum": ("枚举", "enumeration"),
@@ -71,10 +79,39 @@ class FieldDef(BaseModel):
     title_en: str | None = Field(default=None, description="English name")
     enum: str | None = Field(default=None, description="the enumeration, for type = enum")
     description: str | None = None
+    subject: str = Field(
+        default=CASE, pattern=SUBJECT_PATTERN,
+        description='what the field describes: "case" (a dispute case), or e.g. "banquet", "canteen", "review"',
+    )
+    formula: str | None = Field(
+        default=None,
+        description='derived: computed from other fields, e.g. "dissatisfied / respondents" or '
+                    '"settled_on - received_on" (days); type int | decimal | money',
+    )
 
     # Filled in when the vocabulary is resolved; not part of the file format.
     name: str = Field(default="", exclude=True)
     enum_def: EnumDef | None = Field(default=None, exclude=True)
+    # A derived field's parsed formula and where it is written (`fields.toml:LINE`), set when the
+    # vocabulary file is read and checked.
+    _expression: Any = PrivateAttr(default=None)
+    _where: str = PrivateAttr(default="")
+
+    @property
+    def derived(self) -> bool:
+        """Computed by its formula, never entered."""
+        return self.formula is not None
+
+    @property
+    def expression(self) -> Any:
+        """The parsed formula (a `tiaojie.rules.expressions.Expression`) of a checked derived
+        field; None otherwise."""
+        return self._expression
+
+    @property
+    def where(self) -> str:
+        """`fields.toml:LINE` of a derived field's formula, for messages about it."""
+        return self._where
 
     def label(self, lang: Lang = "zh") -> str:
         return pick(self.title, self.title_en, lang)
@@ -181,13 +218,30 @@ class FieldDef(BaseModel):
         return str(value)
 
 
+class FormGroup(BaseModel):
+    """`[[form]]`: one group of the case-entry form — a title and its fields in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, description="中文标题")
+    title_en: str | None = Field(default=None, description="English title")
+    fields: list[str] = Field(description="case fields, in the order the form shows them")
+
+    def label(self, lang: Lang = "zh") -> str:
+        return pick(self.title, self.title_en, lang)
+
+
+OTHER_GROUP = ("其他", "Other")
+
+
 class Vocabulary(BaseModel):
-    """`fields.toml`: the enumerations and the case fields."""
+    """`fields.toml`: the enumerations, the fields, and the case-entry form's groups."""
 
     model_config = ConfigDict(extra="forbid")
 
     enums: dict[str, EnumDef] = Field(default_factory=dict)
     fields: dict[str, FieldDef] = Field(default_factory=dict)
+    form: list[FormGroup] = Field(default_factory=list, description="[[form]]: the case-entry form's groups")
 
     def resolved(self) -> "Vocabulary":
         for name, field in self.fields.items():
@@ -195,6 +249,23 @@ class Vocabulary(BaseModel):
             if field.type == "enum" and field.enum in self.enums:
                 field.enum_def = self.enums[field.enum]
         return self
+
+    def case_fields(self) -> list[FieldDef]:
+        """The fields of a dispute case (subject "case"), in declaration order."""
+        return [f for f in self.fields.values() if f.subject == CASE]
+
+    def form_groups(self) -> list[FormGroup]:
+        """The declared form groups, then 其他 / Other with every case field that is entered (not
+        derived, not set by the ledger) and that no group lists; 其他 is left out when empty."""
+        groups = list(self.form)
+        listed = {name for group in groups for name in group.fields}
+        rest = [
+            f.name for f in self.case_fields()
+            if not f.derived and f.name not in listed and f.name not in LEDGER_SET_FIELDS
+        ]
+        if rest:
+            groups.append(FormGroup(title=OTHER_GROUP[0], title_en=OTHER_GROUP[1], fields=rest))
+        return groups
 
 
 def decimal_or_none(value: object) -> Decimal | None:

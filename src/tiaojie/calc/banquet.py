@@ -8,6 +8,7 @@ from typing import Any
 
 from ..i18n import Lang, Localized
 from ..money import format_yuan
+from ..rules.derived import derived_lines
 from ..rules.outcome import Outcome
 from ..rules.policy import CompiledRow, Policy
 from .common import Decision, row_title
@@ -37,7 +38,7 @@ def violation_message(row: CompiledRow, policy: Policy, typed: dict[str, Any]) -
 def decide(d: Decision) -> Outcome:
     policy = d.policy
     violations = []
-    explanation = []
+    explanation = derived_lines(policy.fields, d.typed)
     for row in d.matched:
         message = violation_message(row, policy, d.typed)
         violations.append({"rule": row.id, "title": row_title(row), "message": message})

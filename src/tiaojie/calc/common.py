@@ -10,6 +10,7 @@ from typing import Any
 from ..i18n import Localized
 from ..money import format_yuan, round_fen
 from ..rules.conditions import Atom, Group
+from ..rules.derived import show_number
 from ..rules.errors import EvaluationError
 from ..rules.expressions import DivideByZero, Expression, MissingInput
 from ..rules.policy import CompiledRow, OutputValue, Policy
@@ -94,12 +95,19 @@ def near_misses(
             "explain_near",
             title=Localized("label", zh=row.title, en=row.title_en or row.title),
             field=Localized("label", zh=fdef.title, en=fdef.title_en or fdef.title),
-            actual=Localized("shown_value", zh=fdef.show(typed.get(fdef.name), "zh"), en=fdef.show(typed.get(fdef.name), "en")),
+            actual=Localized("shown_value", zh=_shown(fdef, typed.get(fdef.name), "zh"), en=_shown(fdef, typed.get(fdef.name), "en")),
             requirement=Localized("label", zh=atom.describe("zh"), en=atom.describe("en")),
         ))
         if len(found) >= limit:
             break
     return tuple(found)
+
+
+def _shown(fdef, value: Any, lang) -> str:  # noqa: ANN001
+    """A field's value in words; a derived number without its padding zeros (0.4, not 0.400000)."""
+    if fdef.derived and value is not None:
+        return show_number(fdef, value, lang)
+    return fdef.show(value, lang)
 
 
 def row_title(row: CompiledRow) -> Localized:

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from ..i18n import Localized
+from ..rules.derived import derived_lines
 from ..rules.errors import EvaluationError
 from ..rules.outcome import Outcome
 from .common import Decision, near_misses, row_title
@@ -95,7 +96,8 @@ def decide(d: Decision) -> Outcome:
     closed = status in section.closed_statuses
     steps = track(section, start, answer_days, received, d.as_of, closed)
 
-    explanation = [Localized("explain_fired_plain", title=row_title(r)) for r in fired]
+    explanation = derived_lines(policy.fields, d.typed)
+    explanation += [Localized("explain_fired_plain", title=row_title(r)) for r in fired]
     deadline = Localized("on_the_spot") if answer_days == 0 else Localized("within_days", days=answer_days)
     explanation.append(Localized("esc_start", level=level_label(start), deadline=deadline, due=steps[0].due.isoformat()))
     if closed:

@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from ..i18n import Localized
+from ..rules.derived import derived_lines
 from ..rules.errors import EvaluationError
 from ..rules.outcome import Outcome
 from .common import Decision, effect_text, near_misses, output_value, row_title
@@ -56,7 +57,7 @@ def decide(d: Decision) -> Outcome:
         fired=tuple(r.id for r in fired),
         # the explanation and the near misses are worked out when first read: batch callers that
         # read only the outputs never pay for them
-        explanation=partial(_explanation, policy, tuple(fired_outputs), None if fired else outputs),
+        explanation=partial(_explanation, policy, tuple(fired_outputs), None if fired else outputs, d.typed),
         near_misses=(
             partial(near_misses, policy, d.typed, d.matched, on=d.on, all_matched=d.all_matched)
             if not fired or hit == "first" else ()
@@ -65,10 +66,13 @@ def decide(d: Decision) -> Outcome:
 
 
 def _explanation(
-    policy, fired_outputs: tuple[tuple[Any, dict[str, Any]], ...], defaults: dict[str, Any] | None
+    policy, fired_outputs: tuple[tuple[Any, dict[str, Any]], ...], defaults: dict[str, Any] | None,
+    typed: dict[str, Any] | None = None,
 ) -> tuple[Localized, ...]:
-    """A line per fired row with what it set; when none fired (`defaults` given), what applied."""
-    lines = [
+    """The derived values read (each with its formula), then a line per fired row with what it
+    set; when none fired (`defaults` given), what applied."""
+    lines = derived_lines(policy.fields, typed) if typed else []
+    lines += [
         Localized("explain_fired", title=row_title(row), effect=effect_text(policy, row_outputs))
         for row, row_outputs in fired_outputs
     ]

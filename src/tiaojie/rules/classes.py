@@ -21,8 +21,11 @@ ORDERED_OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", 
 
 
 def _read_by_outputs(versions: Iterable[Policy]) -> set[str]:
+    """Fields read by a formula: an output's, or a derived field's (whose value is compared, not
+    its inputs)."""
     names: set[str] = set()
     for policy in versions:
+        names |= policy.derived_inputs()
         for values in [policy.default, *(row.then for row in policy.rows)]:
             for value in values.values():
                 if isinstance(value, Expression):
@@ -73,6 +76,8 @@ def date_classes(versions: list[Policy]) -> Callable[[dt.date | None], Any] | No
     cuts: set[dt.date] = set()
     for policy in versions:
         if any(atom.field.name == date_field for row in policy.rows for atom in row.condition.atoms()):
+            return None
+        if date_field in policy.formula_reads():  # read by a formula (days between two dates)
             return None
         spans = [(policy.effective_from, policy.effective_until)]
         spans += [(row.effective_from, row.effective_until) for row in policy.rows]

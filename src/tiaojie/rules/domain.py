@@ -67,7 +67,7 @@ def _pattern_samples(patterns: list[str]) -> list[str]:
 def domain_cases(policy: Policy, names: list[str] | None = None, include_missing: bool = True,
                  limit: int = 200_000, seed: int = 7) -> Iterator[dict[str, Any]]:
     """Every combination of the fields' domains; a seeded sample when there are too many."""
-    names = names if names is not None else policy.condition_fields()
+    names = names if names is not None else policy.condition_reads()
     domains = [field_domain(policy, policy.fields[n], include_missing) for n in names]
     total = 1
     for d in domains:

@@ -20,6 +20,7 @@ from ..calc import banquet, dividend, escalation, table
 from ..calc.common import Decision
 from ..vocabulary import FieldDef, InvalidValue
 from .conditions import fact_key
+from .derived import compute as compute_derived, derivation_order
 from .engine import RulesEngine
 from .errors import EvaluationError
 from .loader import RuleBook
@@ -59,36 +60,45 @@ class _Plan:
     def __init__(self, policy: Policy):
         self.policy = policy
         self.calculator = CALCULATORS[policy.kind]
-        self.names = tuple(policy.fields)
+        # The fields a case gives (`names`); derived fields are computed from them (`derived`,
+        # in an order where a formula's inputs come first), whatever the case says for them.
+        self.names = tuple(n for n, f in policy.fields.items() if not f.derived)
+        self.derived = derivation_order(policy.fields)
         self.dotted = any("." in n for n in self.names)
-        self.engine_fields = [(n, fact_key(n), policy.fields[n]) for n in policy.condition_fields()]
+        self.engine_fields = [(n, fact_key(n), policy.fields[n]) for n in policy.condition_reads()]
         self.rows = {row.id: row for row in policy.rows}
         model_fields: dict[str, Any] = {}
-        for i, (name, fdef) in enumerate(policy.fields.items()):
+        for i, name in enumerate(self.names):
+            fdef = policy.fields[name]
             annotation = Annotated[Optional[_PY_TYPES[fdef.type]], BeforeValidator(_coercer(fdef))]
             model_fields[f"f{i}"] = (annotation, Field(default=None, alias=name))
         self.model = create_model(
             f"Input_{policy.id.replace('-', '_')}", __config__=ConfigDict(extra="ignore"), **model_fields
         )
-        self.aliases = {f"f{i}": name for i, name in enumerate(policy.fields)}
+        self.aliases = {f"f{i}": name for i, name in enumerate(self.names)}
         self.field_attr = {name: attr for attr, name in self.aliases.items()}
-        # The version-picking date matters to the result only when rows are dated or it is read.
+        # The version-picking date matters to the result only when rows are dated or it is read
+        # (by a condition, or by a formula: an output's, or a derived field's).
         date_field = policy.date_field
         read_elsewhere = date_field is not None and (
             policy.kind == "escalation" or policy.date_sensitive or date_field in policy.condition_fields()
+            or date_field in policy.formula_reads()
         )
+        # The batch caches key by the fields a case gives: a derived field is a function of them.
         self.key_names = tuple(n for n in self.names if n != date_field or read_elsewhere)
         self.key_needs_on = policy.date_sensitive
         # Only the first matching row decides a first-hit table: ask the engine for that one.
         self.first_only = policy.kind in ("reward", "table") and policy.header.hit == "first"
 
     def field_value(self, name: str, raw: Any) -> Any:
-        """One field's typed value, validated by the input model as `typed` would; raises
-        ValidationError. Fields do not depend on each other, so this equals typed(case)[name]."""
+        """One given field's typed value, validated by the input model as `typed` would; raises
+        ValidationError. Given fields do not depend on each other, so this equals
+        typed(case)[name]."""
         model = self.model.model_validate({name: raw})
         return model.__dict__[self.field_attr[name]]
 
     def typed(self, case: dict[str, Any]) -> dict[str, Any]:
+        """The case's typed values, derived fields computed; raises EvaluationError."""
         flat = {name: _lookup(case, name) for name in self.names}
         try:
             model = self.model.model_validate(flat)
@@ -98,7 +108,16 @@ class _Plan:
             cause = (first.get("ctx") or {}).get("error")
             detail = cause.detail if isinstance(cause, InvalidValue) else first["msg"]
             raise EvaluationError("input_invalid", field=name, detail=detail) from None
-        return {self.aliases[k]: v for k, v in model.__dict__.items()}
+        typed = {self.aliases[k]: v for k, v in model.__dict__.items()}
+        if self.derived:
+            compute_derived(self.derived, typed)
+        return typed
+
+    def derive(self, typed: dict[str, Any]) -> dict[str, Any]:
+        """Fill in the derived fields of typed values given for `names`; raises EvaluationError."""
+        if self.derived:
+            compute_derived(self.derived, typed)
+        return typed
 
 
 class Evaluator:
@@ -149,6 +168,7 @@ class Evaluator:
         policy = plan.policy
         if policy.kind == "dividend":
             typed, context = dividend.prepare(policy, case)
+            plan.derive(typed)
         else:
             typed, context = plan.typed(case), {}
         return self._evaluate_typed(plan, typed, context, as_of, on, match)
@@ -220,8 +240,8 @@ class BatchSession:
         self._batch = batch = _Batch(evaluator, policy_id, as_of)
         versions = evaluator.book.versions(policy_id)
         names: list[str] = [batch.date_field] if batch.date_field else []
-        for policy in versions:
-            names += [n for n in policy.fields if n not in names]
+        for policy in versions:  # the fields a case gives: derived ones are computed from them
+            names += [n for n in evaluator.plan(policy).names if n not in names]
         self.whole: dict[Any, Outcome | EvaluationError] | None = None
         if not any(p.kind == "dividend" for p in versions) and not any("." in n for n in names):
             self.whole = {}
@@ -571,6 +591,7 @@ class _Batch:
                 return self.evaluator._safe(plan, case, self.as_of, pick.on, self._matcher(plan))
             typed[name] = value[1]
         try:
+            plan.derive(typed)
             return self.evaluator._evaluate_typed(plan, typed, {}, self.as_of, pick.on, self._matcher(plan))
         except EvaluationError as err:
             return err

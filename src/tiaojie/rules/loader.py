@@ -11,7 +11,7 @@ import hashlib
 import re
 import tomllib
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,10 +19,11 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from ..i18n import Localized, did_you_mean
-from ..vocabulary import NUMERIC_TYPES, RESERVED_FIELDS, FieldDef, InvalidValue, Vocabulary
+from ..vocabulary import CASE, DERIVABLE_TYPES, NUMERIC_TYPES, RESERVED_FIELDS, FieldDef, InvalidValue, Vocabulary
 from .conditions import ConditionParser
 from .errors import EvaluationError, RuleError, RuleSetError
-from .expressions import ExpressionError, parse_expression
+from .derived import formula_inputs, with_inputs
+from .expressions import Expression, ExpressionError, parse_expression
 from .locations import VOCABULARY_FILE
 from .locate import key_lines, line_of
 from .policy import CompiledRow, LocatedExample, OutputValue, Policy
@@ -59,6 +60,9 @@ class RuleBook:
     directory: Path
     vocabulary: Vocabulary
     policies: dict[str, list[Policy]]  # id → versions by effective_from
+    # Information for whoever checks the set, neither warnings nor errors: e.g. a newer version
+    # that ends an open-ended earlier one (`version_superseded`), located at the newer file.
+    notices: list[RuleError] = field(default_factory=list)
 
     def ids(self) -> list[str]:
         return sorted(self.policies)
@@ -215,7 +219,102 @@ def read_vocabulary(path: Path, display: Path | None = None) -> tuple[Vocabulary
             reader.error(("fields", name, "enum"), "unknown_enum", field=name, enum=fdef.enum)
     if reader.errors:
         return None, reader.errors
-    return vocab.resolved(), []
+    vocab.resolved()
+    _check_formulas(vocab, reader)
+    _check_form(vocab, reader)
+    if reader.errors:
+        return None, sorted(reader.errors, key=lambda e: e.line or 0)
+    return vocab, []
+
+
+def _check_formulas(vocab: Vocabulary, reader: _FileReader) -> None:
+    """Every derived field's formula: its type, syntax, inputs (dates only subtracted), and no
+    cycles between derived fields. A checked formula is kept, parsed, on its field."""
+    fields = vocab.fields
+    dates = [n for n, f in fields.items() if f.type == "date"]
+    parsed: dict[str, Expression] = {}
+    for name, fdef in fields.items():
+        if fdef.formula is None:
+            continue
+        loc = ("fields", name, "formula")
+        if fdef.type not in DERIVABLE_TYPES:
+            reader.error(loc, "derived_type", field=name, type=Localized("type_" + fdef.type))
+            continue
+        try:
+            expr = parse_expression(fdef.formula)
+        except ExpressionError as err:
+            reader.error(loc, "expr_syntax", expr=fdef.formula, detail=Localized("label", zh=err.zh, en=err.en))
+            continue
+        ok = True
+        for ref in sorted(expr.names):
+            other = fields.get(ref)
+            if other is None:
+                reader.error(loc, "unknown_field", field=ref, hint=did_you_mean(ref, fields))
+                ok = False
+            elif other.type not in NUMERIC_TYPES + ("bool", "date"):
+                reader.error(loc, "expr_type", field=ref)
+                ok = False
+        if not ok:
+            continue
+        try:
+            expr = parse_expression(fdef.formula, dates=[n for n in dates if n in expr.names])
+        except ExpressionError as err:
+            reader.error(loc, "expr_syntax", expr=fdef.formula, detail=Localized("label", zh=err.zh, en=err.en))
+            continue
+        parsed[name] = expr
+    for cycle in _cycles({n: [r for r in sorted(e.names) if fields[r].derived] for n, e in parsed.items()}):
+        reader.error(("fields", cycle[0], "formula"), "derived_cycle", cycle=" → ".join(cycle + [cycle[0]]))
+        for name in cycle:
+            parsed.pop(name, None)
+    for name, expr in parsed.items():
+        fdef = fields[name]
+        fdef._expression = expr
+        fdef._where = f"{VOCABULARY_FILE}:{line_of(reader.lines, ('fields', name, 'formula')) or 1}"
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """The cycles of a graph (each reported once, from its first node in the graph's order)."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in graph.get(node, []):
+            if nxt not in graph:
+                continue
+            if state.get(nxt) == 1:
+                found.append(path[path.index(nxt):])
+            elif nxt not in state:
+                visit(nxt)
+        path.pop()
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node)
+    return found
+
+
+def _check_form(vocab: Vocabulary, reader: _FileReader) -> None:
+    """`[[form]]`: every name a declared case field that is entered (not derived), listed once."""
+    seen: dict[str, str] = {}
+    for g, group in enumerate(vocab.form):
+        for i, name in enumerate(group.fields):
+            loc = ("form", g, "fields", i)
+            fdef = vocab.fields.get(name)
+            if fdef is None:
+                reader.error(loc, "form_unknown_field", group=group.title, field=name,
+                             hint=did_you_mean(name, [f.name for f in vocab.case_fields()]))
+            elif fdef.subject != CASE:
+                reader.error(loc, "form_not_case", group=group.title, field=name, subject=fdef.subject)
+            elif fdef.derived:
+                reader.error(loc, "form_derived", group=group.title, field=name, formula=fdef.formula)
+            elif name in seen:
+                reader.error(loc, "form_duplicate", field=name, other=seen[name])
+            else:
+                seen[name] = group.title
 
 
 # --- one policy file ---------------------------------------------------------------------------
@@ -261,6 +360,9 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
             continue
         fdef = fdef.model_copy()
         fdef.name = name
+        if fdef.formula is not None:
+            reader.error(("fields", name, "formula"), "derived_local", field=name)
+            continue
         if fdef.type == "enum":
             if fdef.enum not in vocab.enums:
                 reader.error(("fields", name, "enum"), "unknown_enum", field=name, enum=fdef.enum)
@@ -313,16 +415,25 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
                     reader.error(loc, "expr_syntax", expr=value, detail=Localized("label", zh=err.zh, en=err.en))
                     return None
                 ok = True
+                dates = []
                 for ref in sorted(expr.names):
                     fdef = resolve(ref)
                     if fdef is None:
                         missing_field(loc, ref)
                         ok = False
-                    elif fdef.type not in NUMERIC_TYPES + ("bool",):
+                    elif fdef.type not in NUMERIC_TYPES + ("bool", "date"):
                         reader.error(loc, "expr_type", field=ref)
                         ok = False
                     else:
                         used.add(ref)
+                        if fdef.type == "date":
+                            dates.append(ref)
+                if ok and dates:  # dates may only be subtracted from one another
+                    try:
+                        expr = parse_expression(value, dates=dates)
+                    except ExpressionError as err:
+                        reader.error(loc, "expr_syntax", expr=value, detail=Localized("label", zh=err.zh, en=err.en))
+                        return None
                 return expr if ok else None
             if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
                 reader.error(loc, "output_value", output=name, value=repr(value), type=Localized("type_" + out.type))
@@ -431,6 +542,12 @@ def _build(spec: PolicyFile, reader: _FileReader, vocab: Vocabulary) -> tuple[Po
         reads = [n for n in declared if n in available]
     else:
         reads = [n for n in available if n in used]
+    # A derived field is computed from its formula's inputs: the policy reads those too.
+    closure = with_inputs(reads, available)
+    if declared is None:
+        reads = [n for n in available if n in closure]  # vocabulary order
+    else:
+        reads += [n for n in available if n in closure and n not in reads]
     fields = {name: available[name] for name in reads}
 
     examples = _check_examples(spec, reader, outputs, fields, {r.id for r in rows}, kind)
@@ -519,6 +636,11 @@ def _check_examples(spec, reader, outputs, fields, row_ids, kind) -> list[Locate
                     reader.error(loc + ("given", key), "unknown_field", field=key, hint=did_you_mean(key, givable))
                 continue
             fdef = fields.get(key)
+            if fdef is not None and fdef.derived:
+                inputs = sorted(formula_inputs(fdef))
+                reader.error(loc + ("given", key), "derived_given", field=key, formula=fdef.formula,
+                             inputs=Localized("label", zh="、".join(inputs), en=", ".join(inputs)))
+                continue
             if fdef is not None:
                 try:
                     fdef.coerce(value)
@@ -550,15 +672,39 @@ def load_rules(directory: Path | str) -> RuleBook:
         errors.extend(file_errors)
         if policy is not None:
             policies.setdefault(policy.id, []).append(policy)
+    notices = _supersede(policies)
     errors.extend(_check_versions(policies))
     if errors:
         raise RuleSetError(sorted(errors, key=lambda e: (str(e.path), e.line or 0)))
     for versions in policies.values():
         versions.sort(key=lambda p: p.effective_from)
-    return RuleBook(directory=directory, vocabulary=vocab, policies=policies)
+    return RuleBook(directory=directory, vocabulary=vocab, policies=policies, notices=notices)
+
+
+def _supersede(policies: dict[str, list[Policy]]) -> list[RuleError]:
+    """A version with a later `effective_from` ends an open-ended earlier version of the same
+    policy the day before it starts (in the loaded policy; the file is not rewritten). Each such
+    ending is returned as a notice located at the later version's `effective_from`."""
+    notices = []
+    for policy_id, versions in policies.items():
+        ordered = sorted(versions, key=lambda p: p.effective_from)
+        for i, earlier in enumerate(ordered):
+            if earlier.effective_until is not None:
+                continue
+            later = next((p for p in ordered[i + 1:] if p.effective_from > earlier.effective_from), None)
+            if later is None or later.version == earlier.version:
+                continue
+            until = later.effective_from - dt.timedelta(days=1)
+            earlier.header = earlier.header.model_copy(update={"effective_until": until})
+            notices.append(RuleError(later.path, line_of(later.lines, ("policy", "effective_from")), "version_superseded", {
+                "policy": policy_id, "version": earlier.version, "new_version": later.version,
+                "start": later.effective_from.isoformat(), "until": until.isoformat()}))
+    return sorted(notices, key=lambda e: (str(e.path), e.line or 0))
 
 
 def _check_versions(policies: dict[str, list[Policy]]) -> list[RuleError]:
+    """Versions of one policy: distinct version names, one kind, and ranges that do not overlap
+    (an open-ended version ended by a later one, see `_supersede`, no longer overlaps it)."""
     errors = []
     for policy_id, versions in policies.items():
         for i, a in enumerate(versions):

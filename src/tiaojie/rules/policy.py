@@ -117,8 +117,36 @@ class Policy:
         return next((r for r in self.rows if r.id == row_id), None)
 
     def condition_fields(self) -> list[str]:
-        """Fields the rows' conditions read, in vocabulary order — the engine projection."""
+        """Fields the rows' conditions read, in vocabulary order — with, for a derived field, the
+        inputs its formula reads (transitively): what a condition's verdict depends on."""
+        from .derived import with_inputs
+
+        names = with_inputs(self.condition_reads(), self.fields)
+        return [n for n in self.fields if n in names]
+
+    def condition_reads(self) -> list[str]:
+        """Fields the rows' conditions compare, in vocabulary order — the engine projection (a
+        derived field by its computed value, not its inputs)."""
         names: set[str] = set()
         for row in self.rows:
             names |= row.condition.fields()
         return [n for n in self.fields if n in names]
+
+    def formula_reads(self) -> set[str]:
+        """Fields a formula reads: an output's (default or row), or a derived field's."""
+        out = self.derived_inputs()
+        for values in [self.default, *(row.then for row in self.rows)]:
+            for value in values.values():
+                if isinstance(value, Expression):
+                    out |= value.names
+        return out
+
+    def derived_inputs(self) -> set[str]:
+        """The fields read only to compute a derived field (and read, maybe, elsewhere too)."""
+        from .derived import formula_inputs
+
+        out: set[str] = set()
+        for fdef in self.fields.values():
+            if fdef.derived:
+                out |= formula_inputs(fdef)
+        return out
