@@ -27,7 +27,10 @@ DECIMAL_SCALE = 10**6  # decimals reach the engine as integers in millionths
 RESERVED_FIELDS = {"_t", "sid", "id", "c", "_on"}
 CASE = "case"  # the subject of a dispute case's fields
 DERIVABLE_TYPES = ("int", "decimal", "money")  # the types a formula may give
-LEDGER_SET_FIELDS = ("unit", "level")  # case fields the ledger fills in itself, never on the form
+# Case fields the ledger fills in itself, never on the form: the unit that holds the case, its level
+# (the escalation policy's), and what the ledger counts from it (see `ledger.projection.BUILT_IN`).
+LEDGER_SET_FIELDS = ("unit", "level", "sessions", "escalation_count", "parties_count", "mediators_count")
+LEDGER_COUNTED_FIELDS = LEDGER_SET_FIELDS[2:]
 SUBJECT_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 TYPE_NAMES: dict[str, tuple[str, str]] = {

@@ -23,12 +23,14 @@ from .errors import InvalidInput, NotFound
 from .periods import guard_case_write
 from .projection import MODEL_ONLY
 from .verdicts import change_reason, judge, store_verdicts
+from ..vocabulary import LEDGER_COUNTED_FIELDS
 
 # Vocabulary fields whose model attribute has another name.
 _ATTRIBUTE = {"agreement": "agreement_kind"}
 _FIELD = {attr: name for name, attr in _ATTRIBUTE.items()}
-# Fields the ledger computes from the case: never typed in.
-_COMPUTED = ("unit", "sessions", "escalation_count", "parties_count", "mediators_count")
+# Fields the ledger computes from the case: never typed in (the level follows the escalation
+# policy too, but an edit may still name it: the policy then decides).
+_COMPUTED = ("unit", *LEDGER_COUNTED_FIELDS)
 
 
 def _field_name(ledger: Ledger, key: str) -> str:
