@@ -12,9 +12,8 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 pytest.importorskip("sqlalchemy")
 
-from tiaojie.ledger import access  # noqa: E402
+from tiaojie.ledger import access, views  # noqa: E402
 from tiaojie.ledger import cases as case_service  # noqa: E402
-from tiaojie.ledger import views  # noqa: E402
 from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
 from tiaojie.ledger.projection import BUILT_IN  # noqa: E402
 from tiaojie.store.case_inputs import Column  # noqa: E402
@@ -212,3 +211,32 @@ def test_the_form_leaves_out_every_field_the_ledger_computes():
     computed = {name for name, source in BUILT_IN.items() if not isinstance(source, Column)}
     assert computed | {"level"} <= LEDGER_COMPUTED
     assert not set(case_service._COMPUTED) - LEDGER_COMPUTED
+
+
+async def test_rules_reloaded_with_a_new_field_redraw_the_form_keeping_what_was_typed(rules_dir, online_rules):
+    fields = rules_dir / "fields.toml"
+    with_field = fields.read_text(encoding="utf-8")
+    reward = rules_dir / "mediation-reward-2026.toml"
+    with_rule = reward.read_text(encoding="utf-8")
+    fields.write_text(with_field.replace(NEW_FIELDS, ""), encoding="utf-8")  # start without them
+    reward.write_text(with_rule.replace(ONLINE_RULE, "").replace(', "online_mediation"]', "]"), encoding="utf-8")
+    app = make_app(rules=rules_dir, today=TODAY)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert not screen.query("#f-online_mediation")
+        fill(screen, number="RL-001", category="neighbour", received_on="2026-11-02", status="settled",
+             settled_by="village_committee", settled_on="2026-11-18")
+        await settle(app, pilot)
+        assert "200.00" in text_of(app, "#live-reward")
+
+        fields.write_text(with_field, encoding="utf-8")
+        reward.write_text(with_rule, encoding="utf-8")
+        app.backend.reload()
+        app.rules_changed()
+        await settle(app, pilot)
+        assert screen.query_one("#f-number", Input).value == "RL-001"
+        assert screen.query_one("#f-settled_by", Select).value == "village_committee"
+        fill(screen, online_mediation=True)
+        await settle(app, pilot)
+        assert "300.00" in text_of(app, "#live-reward")

@@ -101,6 +101,7 @@ class EntryScreen(BaseScreen):
         self._error_boxes: dict[str, Static] = {}
         self.groups: list[FormGroup] = []  # the form, from the vocabulary (see compose)
         self.specs: list[FormField] = []
+        self._carry: dict[str, Any] = {}  # what the form held when it is rebuilt for another vocabulary
 
     # --- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -124,7 +125,7 @@ class EntryScreen(BaseScreen):
         yield header
         with Horizontal(id="entry"):
             with VerticalScroll(id="entry-form"):
-                yield Static(plain(self.t("new_case"), "bold"), id="entry-title")
+                yield Static(self._title(), id="entry-title")
                 if self.backend.has_ledger and self.backend.role != "mediator":
                     with Horizontal(classes="field-row"):
                         yield Label(plain(self.t("f_unit")), classes="field-label")
@@ -155,6 +156,11 @@ class EntryScreen(BaseScreen):
             else:
                 yield Static(plain(row, "bold"), classes="form-group")
 
+    def _title(self) -> Text:
+        if self.editing is not None:
+            return plain(self.t("editing", number=self.editing.number), "bold")
+        return plain(self.t("new_case"), "bold")
+
     def _label(self, spec: FormField) -> str:
         if spec.label_key:
             return self.t(spec.label_key)
@@ -168,21 +174,34 @@ class EntryScreen(BaseScreen):
             return DEFAULTS.get(spec.name, Select.NULL)
         return self.backend.date().isoformat() if spec.name == "received_on" else ""
 
+    def _initial(self, spec: FormField) -> Any:
+        """What a field holds when drawn: what it held before the form was rebuilt, else its default."""
+        if spec.name not in self._carry:
+            return self._default(spec)
+        value = self._carry[spec.name]
+        if spec.kind == "enum":
+            return Select.NULL if value is None else value
+        return bool(value) if spec.kind == "bool" else (value or "")
+
     def _field(self, spec: FormField) -> ComposeResult:
         """One row: label, the widget, and the validation message beside it (shown when set)."""
         wid = f"f-{spec.name}"
+        value = self._initial(spec)
         with Horizontal(classes="field-row"):
             widget: Any
             if spec.kind == "bool":
-                widget = Checkbox(self._label(spec), id=wid, compact=True, classes="field-check")
+                widget = Checkbox(self._label(spec), value=value, id=wid, compact=True, classes="field-check")
             else:
                 yield Label(plain(self._label(spec)), classes="field-label")
                 if spec.kind == "enum":
-                    widget = Select(self.backend.choices(spec.enum or spec.name), prompt=self.t("choose"), id=wid,
-                                    compact=True, value=self._default(spec))
+                    choices = self.backend.choices(spec.enum or spec.name)
+                    if value not in [value_id for _, value_id in choices]:
+                        value = Select.NULL  # an id the enumeration no longer has
+                    widget = Select(choices, prompt=self.t("choose"), id=wid, compact=True, value=value)
                 else:
                     placeholder = self.t(spec.placeholder_key) if spec.placeholder_key else ""
-                    widget = Input(value=self._default(spec), placeholder=placeholder, id=wid, compact=True)
+                    widget = Input(value=value, placeholder=placeholder, id=wid, compact=True,
+                                   disabled=spec.name == "number" and self.editing is not None)
             yield widget
             error = Static("", id=f"e-{spec.name}", classes="field-error")
             yield error
@@ -290,10 +309,27 @@ class EntryScreen(BaseScreen):
 
     def _recompute(self) -> None:
         self._timer = None
+        if form_groups(self.backend.labels(), self.lang) != self.groups:
+            self.run_worker(self._rebuild(), group="rebuild", exclusive=True)
+            return
         values, errors = self.read()
         self.show_errors(errors)
         self._seq += 1
         self.compute_live(self._seq, {k: v for k, v in values.items() if k not in errors}, self.unit(), self.editing)
+
+    async def _rebuild(self) -> None:
+        """The rules now in force have another vocabulary (reloaded, or activated in the ledger
+        since the form was drawn from the labels kept from an earlier start): draw the form
+        anew from it, keeping what was typed in the fields both forms have."""
+        self._carry = self.raw()
+        self._widgets.clear()
+        self._error_boxes.clear()
+        self._errors_shown.clear()
+        try:
+            await self.recompose()
+        finally:
+            self._carry = {}
+        self._schedule()
 
     @work(thread=True, exit_on_error=False, group="live")
     def compute_live(self, seq: int, values: dict[str, Any], unit: Any, editing: Any) -> None:
@@ -395,14 +431,14 @@ class EntryScreen(BaseScreen):
         if message.what == "saved":
             case, amount = message.data
             self.editing = case
-            self.query_one("#entry-title", Static).update(plain(self.t("editing", number=case.number), "bold"))
+            self.query_one("#entry-title", Static).update(self._title())
             self.query_one("#f-number", Input).disabled = True  # stored: further saves edit this case
             self.notify(self.t("saved", number=case.number, amount=amount), markup=False)
             self.tapp.case_changed()
 
     def action_new_case(self) -> None:
         self.editing = None
-        self.query_one("#entry-title", Static).update(plain(self.t("new_case"), "bold"))
+        self.query_one("#entry-title", Static).update(self._title())
         for spec in self.specs:
             widget = self.query_one(f"#f-{spec.name}")
             default = self._default(spec)
@@ -420,7 +456,7 @@ class EntryScreen(BaseScreen):
         """Fill the form from a stored case (ledger model) to edit it: its columns, and the
         vocabulary fields kept in `case.extra`, typed by the projection."""
         self.editing = case
-        self.query_one("#entry-title", Static).update(plain(self.t("editing", number=case.number), "bold"))
+        self.query_one("#entry-title", Static).update(self._title())
         projection = self.backend.projection()
         extra = projection.extra_values(case)
         for spec in self.specs:
