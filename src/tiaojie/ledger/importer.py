@@ -526,26 +526,47 @@ def _header_lookup(ledger: Ledger) -> dict[str, str]:
 
 def start_levels(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str]) -> list[Case]:
     """The cases at the level the escalation policy starts each at (raised, never lowered, by a
-    level the file gives), as a case added alone would be — judged in bulk, each distinct
-    reading once."""
+    level the file gives), as a case added alone would be. Judged in bulk: cases the policy
+    cannot tell apart (amounts on the same side of every value its conditions compare with,
+    dates under the same version) share one evaluation."""
+    from ..rules.classes import date_classes, number_classes
     from .overdue import escalation_fields
 
-    projection = ledger.projection
-    read = escalation_fields(ledger)  # only what the escalation policies read: a hundred thousand rows add up
+    read = tuple(escalation_fields(ledger))  # a hundred thousand rows: only what the policies read
+    reader = ledger.projection.reader("escalation", read)
+    inputs = [reader(case, unit_codes.get(case.unit_id)) for case in cases]
     levels: dict[int, str] = {}
     pending = list(range(len(cases)))
     for policy_id in ledger.escalation_policies():
         if not pending:
             break
-        inputs = [projection.case_input(cases[i], unit_codes.get(cases[i].unit_id), "escalation", read)
-                  for i in pending]
+        versions = ledger.rules.book.versions(policy_id)
+        numeric = {name for name in read if (f := ledger.vocabulary.fields.get(name)) and f.type in ("int", "decimal", "money")}
+        classify = {name: number_classes(versions, name) for name in numeric}
+        if versions and versions[-1].date_field:
+            classify[versions[-1].date_field] = date_classes(versions)
+
+        def key(data: dict[str, Any]) -> tuple:
+            return tuple((name, f(value) if (f := classify.get(name)) else value) for name, value in data.items())
+
+        index_of: dict[tuple, int] = {}
+        readings: list[dict[str, Any]] = []
+        picks = []
+        for i in pending:
+            k = key(inputs[i])
+            found = index_of.get(k)
+            if found is None:
+                found = index_of[k] = len(readings)
+                readings.append(inputs[i])
+            picks.append(found)
+        starts = [None if isinstance(outcome, Exception) else outcome.details.get("start_level")
+                  for outcome in ledger.rules.evaluate_batch(policy_id, readings, ledger.date())]
         still = []
-        for i, outcome in zip(pending, ledger.rules.evaluate_batch(policy_id, inputs, ledger.date())):
-            start = None if isinstance(outcome, Exception) else outcome.details.get("start_level")
-            if start is None:
+        for i, found in zip(pending, picks):
+            if starts[found] is None:
                 still.append(i)
             else:
-                levels[i] = start
+                levels[i] = starts[found]
         pending = still
     order = ledger.enum_ids("level")
 

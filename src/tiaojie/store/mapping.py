@@ -169,7 +169,7 @@ def case_insert_params(cases, now: dt.datetime, dialect: str) -> list[tuple]:  #
             json.dumps(c.parties, ensure_ascii=False), c.persons_involved, to_fen(c.amount_involved),
             day(c.received_on), day(c.accepted_on), day(c.settled_on), day(c.closed_on), c.status, c.settled_by,
             json.dumps(c.mediators, ensure_ascii=False), c.agreement_kind, c.agreement_fulfilled, c.follow_up_done,
-            c.file_complete, c.needs_verification, c.level, json.dumps(c.extra, ensure_ascii=False),
+            c.file_complete, c.needs_verification, c.level, json.dumps(c.extra, ensure_ascii=False) if c.extra else "{}",
             stamp_value, stamp_value,
         ))
     return out
