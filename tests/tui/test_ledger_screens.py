@@ -109,11 +109,13 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
         app.screen.query_one("#flt-status", Select).value = "settled"
         await settle(app, pilot)
         settled = {c.number: c for c in views.list_cases(ledger, status="settled")}
+        codes = views.unit_codes(ledger)
         shown = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
         assert shown and all(row[7] for row in shown)
         for row in shown:
             case = settled[row[0]]
-            expect = ledger.rules.evaluate("mediation-reward", case.evaluation_input(), TODAY).outputs["amount"]
+            data = ledger.projection.case_input(case, codes.get(case.unit_id), "reward")
+            expect = ledger.rules.evaluate("mediation-reward", data, TODAY).outputs["amount"]
             assert row[7] == f"{expect:.2f}", row
         assert {"200.00", "500.00"} <= {row[7] for row in shown}
         table.move_cursor(row=[row[7] for row in shown].index("200.00"))
