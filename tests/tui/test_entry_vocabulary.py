@@ -17,6 +17,7 @@ from tiaojie.ledger import cases as case_service  # noqa: E402
 from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
 from tiaojie.ledger.projection import BUILT_IN  # noqa: E402
 from tiaojie.store.case_inputs import Column  # noqa: E402
+from tiaojie.vocabulary import LEDGER_SET_FIELDS  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
 from tui.backend import LEDGER_COMPUTED  # noqa: E402
@@ -211,6 +212,7 @@ def test_the_form_leaves_out_every_field_the_ledger_computes():
     computed = {name for name, source in BUILT_IN.items() if not isinstance(source, Column)}
     assert computed | {"level"} <= LEDGER_COMPUTED
     assert not set(case_service._COMPUTED) - LEDGER_COMPUTED
+    assert set(LEDGER_SET_FIELDS) == LEDGER_COMPUTED  # the vocabulary's list, kept light for the first paint
 
 
 async def test_rules_reloaded_with_a_new_field_redraw_the_form_keeping_what_was_typed(rules_dir, online_rules):
