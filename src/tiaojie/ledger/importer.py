@@ -13,83 +13,21 @@ imported settled cases are evaluated when their period is computed, not row by r
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
-import io
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
-from ..models import AGREEMENT_LABELS, SOURCE_LABELS, URGENCY_LABELS, Case, User
-from ..money import MoneyError, exact_fen, parse_yuan
+from ..models import Case, User
 from ..store.messages import Message, did_you_mean
-from ..vocabulary import InvalidValue
 from .access import check
 from .cases import check_dates
 from .context import Ledger
 from .errors import InvalidInput
+from .import_sheet import COLUMN_LABEL, HEADERS, LOOKUP, REQUIRED, Problem, Sheet, Validator, norm, read_sheet
 from .periods import guard_new_cases
-
-# canonical field → accepted header spellings (compared after _norm)
-HEADERS: dict[str, tuple[str, ...]] = {
-    "unit": ("单位", "所属单位", "单位代码", "调解组织", "unit", "unit_code"),
-    "number": ("卷号", "案件编号", "案卷号", "number", "case_number", "case_no"),
-    "source": ("来源", "案件来源", "source"),
-    "category": ("纠纷类型", "纠纷类别", "类别", "category"),
-    "severity": ("纠纷程度", "难易程度", "严重程度", "severity"),
-    "urgency": ("紧急程度", "urgency"),
-    "summary": ("简要案情", "案情摘要", "摘要", "summary"),
-    "parties": ("当事人", "parties"),
-    "persons_involved": ("涉及人数", "persons_involved", "persons"),
-    "amount_involved": ("涉及金额", "涉及金额(元)", "amount_involved", "amount"),
-    "received_on": ("受理日期", "登记日期", "received_on", "received"),
-    "accepted_on": ("立案日期", "accepted_on", "accepted"),
-    "settled_on": ("调处日期", "调处成功日期", "调结日期", "settled_on", "settled"),
-    "closed_on": ("结案日期", "closed_on", "closed"),
-    "status": ("状态", "案件状态", "调解结果", "status"),
-    "settled_by": ("调处主体", "settled_by"),
-    "mediators": ("调解员", "mediators"),
-    "agreement_kind": ("协议形式", "agreement", "agreement_kind"),
-    "agreement_fulfilled": ("协议已履行", "协议履行", "agreement_fulfilled"),
-    "follow_up_done": ("已回访", "回访", "follow_up_done", "follow_up"),
-    "file_complete": ("卷宗齐全", "file_complete"),
-    "needs_verification": ("需核实", "需核实情况", "needs_verification"),
-    "level": ("当前层级", "处理层级", "层级", "level"),
-}
-REQUIRED = ("unit", "number", "category", "received_on")
-COLUMN_LABEL = {name: names[0] for name, names in HEADERS.items()}
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-_SPLIT = re.compile(r"[、,，;；/]+")
-_TRUE = {"是", "有", "已", "√", "y", "yes", "true", "1"}
-_FALSE = {"否", "无", "未", "×", "n", "no", "false", "0", ""}
-
-
-def _norm(header: str) -> str:
-    return (
-        str(header).strip().lstrip("\ufeff").lower().replace("（", "(").replace("）", ")").replace(" ", "").replace("_", "_")
-    )
-
-
-_LOOKUP = {_norm(alias): name for name, aliases in HEADERS.items() for alias in aliases}
-
-
-@dataclass
-class Problem:
-    """One bad row (or the file as a whole when ``row`` is None)."""
-
-    row: int | None
-    column: str
-    reason: Message
-
-    def render(self, lang: str = "zh") -> str:
-        if self.row is None:
-            return Message("import_file", reason=self.reason).render(lang)  # type: ignore[arg-type]
-        return Message("import_row", row=self.row, column=self.column, reason=self.reason).render(lang)  # type: ignore[arg-type]
-
 
 @dataclass
 class ImportResult:
@@ -120,271 +58,6 @@ class ImportRefused(InvalidInput):
 # --- reading ---------------------------------------------------------------------------------
 
 
-@dataclass
-class _Sheet:
-    header: list[str]
-    rows: list[tuple[int, list[Any]]]  # (row number as the user sees it, cells)
-    problems: list[Problem]
-
-
-def _read_csv(path: Path, encoding: str | None) -> _Sheet:
-    data = path.read_bytes()
-    problems: list[Problem] = []
-    try:
-        text = data.decode(encoding or "utf-8-sig")
-    except (UnicodeDecodeError, LookupError):
-        # Find each undecodable line so the user can see where the file is not UTF-8.
-        for number, raw_line in enumerate(data.split(b"\n"), start=1):
-            try:
-                raw_line.decode(encoding or "utf-8")
-            except (UnicodeDecodeError, LookupError):
-                problems.append(Problem(number, "—", Message("imp_encoding")))
-        return _Sheet([], [], problems or [Problem(None, "—", Message("imp_encoding"))])
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return _Sheet([], [], [Problem(None, "—", Message("imp_empty"))])
-    rows = []
-    for index, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        rows.append((index, cells))
-    return _Sheet(header, rows, problems)
-
-
-def _read_xlsx(path: Path) -> _Sheet:
-    try:
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — openpyxl raises many types for a broken file
-        return _Sheet([], [], [Problem(None, "—", Message("imp_xlsx", detail=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))])
-    sheet = book.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    try:
-        header = ["" if c is None else str(c) for c in next(iterator)]
-    except StopIteration:
-        book.close()
-        return _Sheet([], [], [Problem(None, "—", Message("imp_empty"))])
-    rows = []
-    for index, cells in enumerate(iterator, start=2):
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        rows.append((index, list(cells)))
-    book.close()
-    return _Sheet(header, rows, [])
-
-
-def read_sheet(path: Path, encoding: str | None = None) -> _Sheet:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path, encoding)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    return _Sheet([], [], [Problem(None, "—", Message("imp_format", suffix=suffix or path.name))])
-
-
-# --- validating ------------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    if type(value) is str:
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    m = _DATE.match(text)
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
-    raise ValueError(Message("imp_bad_date", value=text))
-
-
-def _amount(value: Any) -> Decimal:
-    text = _text(value).replace("元", "").replace("¥", "").replace("￥", "")
-    if not text:
-        return Decimal("0")
-    try:
-        amount = parse_yuan(value if isinstance(value, (int, Decimal)) else text)
-    except MoneyError:
-        raise ValueError(Message("imp_bad_amount", value=_text(value))) from None
-    if amount < 0:
-        raise ValueError(Message("imp_negative", value=_text(value)))
-    if exact_fen(amount) is None:
-        raise ValueError(Message("imp_bad_amount", value=_text(value)))
-    return amount
-
-
-def _int(value: Any) -> int:
-    text = _text(value)
-    if not text:
-        return 0
-    if not text.isdigit():
-        raise ValueError(Message("imp_bad_int", value=text))
-    return int(text)
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(Message("imp_bad_bool", value=_text(value)))
-
-
-class _Validator:
-    """Converters for the columns present, built once per import: the per-row work is a loop of
-    dictionary lookups, not a walk over every possible field."""
-
-    def __init__(self, ledger: Ledger, units: dict[str, int], present: Iterable[str]):
-        self.ledger = ledger
-        self.units = units
-        self.extra: list[tuple[str, Callable[[Any], Any]]] = []
-        fixed = {
-            "source": {**{v: k for k, v in SOURCE_LABELS.items()}, **{k: k for k in SOURCE_LABELS}},
-            "urgency": {**{v: k for k, v in URGENCY_LABELS.items()}, **{k: k for k in URGENCY_LABELS}},
-            "agreement_kind": {**{v: k for k, v in AGREEMENT_LABELS.items()}, **{k: k for k in AGREEMENT_LABELS}, "口头": "oral", "书面": "written"},
-        }
-        self.converters: list[tuple[str, Callable[[Any], Any]]] = []
-        for name in present:
-            if name in ("unit", "number"):
-                continue
-            if name in ("source", "category", "severity", "urgency", "status", "settled_by", "level", "agreement_kind"):
-                self.converters.append((name, self._enum(name, fixed.get(name))))
-            elif name in ("received_on", "accepted_on", "settled_on", "closed_on"):
-                self.converters.append((name, _date_or_none))
-            elif name == "amount_involved":
-                self.converters.append((name, _amount))
-            elif name == "persons_involved":
-                self.converters.append((name, _int))
-            elif name in ("agreement_fulfilled", "follow_up_done", "file_complete", "needs_verification"):
-                self.converters.append((name, _bool))
-            elif name in ("parties", "mediators"):
-                self.converters.append((name, _names))
-            elif name == "summary":
-                self.converters.append((name, _text))
-            elif ledger.projection.is_extra(name):
-                self.extra.append((name, self._extra(name)))
-
-    def _extra(self, name: str) -> Callable[[Any], Any]:
-        """A vocabulary field kept in `extra`: typed by the vocabulary, kept in its stored form."""
-        fdef = self.ledger.vocabulary.fields[name]
-        projection = self.ledger.projection
-
-        def convert(value: Any) -> Any:
-            if value is None or (isinstance(value, str) and not value.strip()):
-                return None
-            if fdef.type == "date":
-                value = _date(value)
-            elif fdef.type == "bool" and not isinstance(value, bool):
-                value = _bool(value)
-            try:
-                return projection.encode_extra(name, fdef.coerce(value.strip() if isinstance(value, str) else value))
-            except InvalidValue as err:
-                raise ValueError(err.detail) from None
-
-        return convert
-
-    def _enum(self, name: str, fixed: dict[str, str] | None) -> Callable[[Any], str | None]:
-        vocab_name = "agreement" if name == "agreement_kind" else name
-        fdef = self.ledger.vocabulary.fields.get(vocab_name)
-        if fdef is not None and fdef.enum_def is not None:
-            table = fdef.enum_def.lookup()
-
-            def convert(value: Any) -> str | None:
-                text = _text(value)
-                if not text:
-                    return None
-                found = table.get(text) or table.get(text.lower())
-                if found:
-                    return found
-                try:
-                    return fdef.coerce(text)
-                except InvalidValue as err:
-                    raise ValueError(err.detail) from None
-
-            return convert
-        table = fixed or {}
-
-        def convert_fixed(value: Any) -> str | None:
-            text = _text(value)
-            if not text:
-                return None
-            if text in table:
-                return table[text]
-            raise ValueError(Message("imp_bad_enum", value=text, field=name, hint=did_you_mean(text, table), choices="、".join(table)))
-
-        return convert_fixed
-
-    def row(self, cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, Message]]]:
-        values: dict[str, Any] = {}
-        errors: list[tuple[str, Any]] = []
-        for name in REQUIRED:
-            if name in cells and not _text(cells[name]):
-                errors.append((name, Message("imp_required")))
-        unit_ref = _text(cells.get("unit"))
-        if unit_ref:
-            unit_id = self.units.get(unit_ref)
-            if unit_id is None:
-                errors.append(("unit", Message("imp_unknown_unit", value=unit_ref, hint=did_you_mean(unit_ref, self.units))))
-            else:
-                values["unit_id"] = unit_id
-        number = _text(cells.get("number"))
-        if number:
-            values["number"] = number
-        for name, convert in self.converters:
-            try:
-                result = convert(cells[name])
-            except ValueError as err:
-                errors.append((name, err.args[0]))
-                continue
-            if result is not None:
-                values[name] = result
-        for name, convert in self.extra:
-            try:
-                result = convert(cells[name])
-            except ValueError as err:
-                errors.append((name, err.args[0]))
-                continue
-            if result is not None:
-                values.setdefault("extra", {})[name] = result
-        return values, errors
-
-
-def _date_or_none(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date) or (value is not None and str(value).strip()):
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        return _date(value)
-    return None
-
-
-def _names(value: Any) -> list[str]:
-    return [p.strip() for p in _SPLIT.split(_text(value)) if p.strip()]
-
-
-# --- the import ------------------------------------------------------------------------------
-
-
 def import_file(
     ledger: Ledger,
     by: User,
@@ -402,83 +75,11 @@ def import_file(
     result.problems.extend(sheet.problems)
     if sheet.problems and not sheet.header:
         raise ImportRefused(result)
-
-    columns: dict[int, str] = {}
-    seen: dict[str, int] = {}
-    lookup = _header_lookup(ledger)
-    for index, header in enumerate(sheet.header):
-        name = lookup.get(_norm(header))
-        if name is None:
-            if _norm(header):
-                result.ignored_columns.append(str(header))
-            continue
-        if name in seen:
-            result.problems.append(Problem(1, str(header), Message("imp_duplicate_column", name=header)))
-            continue
-        seen[name] = index
-        columns[index] = name
-    header_of = {name: str(sheet.header[index]) for index, name in columns.items()}  # as the file spells it
-    missing = [name for name in REQUIRED if name not in seen]
-    for name in missing:
-        result.problems.append(Problem(1, COLUMN_LABEL[name], Message("imp_missing_column", names="、".join(HEADERS[name]))))
-    wanted = [alias for name in missing for alias in HEADERS[name]]
-    for header in result.ignored_columns:
-        hint = did_you_mean(header, wanted)
-        if hint:
-            result.problems.append(Problem(1, header, Message("imp_unknown_column", name=header, hint=hint)))
-    if any(p.row in (None, 1) for p in result.problems):
-        raise ImportRefused(result)
-    if not sheet.rows:
-        result.problems.append(Problem(None, "—", Message("imp_empty")))
-        raise ImportRefused(result)
-
+    columns = _map_columns(ledger, sheet, result)
     with ledger.uow() as uow:
-        units: dict[str, int] = {}
-        codes: dict[int, str] = {}
-        for unit in uow.units.list():
-            if unit.id is None:
-                continue
-            codes[unit.id] = unit.code
-            units[unit.code] = unit.id
-            units.setdefault(unit.name, unit.id)
-        validator = _Validator(ledger, units, columns.values())
-
-        good: list[tuple[int, Case, list[Any]]] = []
-        bad_rows: dict[int, list[Any]] = {}
-        first_row_of: dict[tuple[int, str], int] = {}
-        is_csv = path.suffix.lower() == ".csv"
-        for row_number, cells in sheet.rows:
-            if is_csv and len(cells) != len(sheet.header):
-                result.problems.append(Problem(row_number, "—", Message("imp_columns_count", actual=len(cells), expected=len(sheet.header))))
-                bad_rows[row_number] = cells
-                continue
-            named = {columns[i]: cells[i] for i in columns if i < len(cells)}
-            values, errors = validator.row(named)
-            case = None
-            if not errors:
-                try:
-                    case = Case(**values)
-                    check_dates(case)
-                except ValidationError as exc:  # report the first field pydantic refused
-                    first = exc.errors()[0]
-                    column = str(first["loc"][0]) if first["loc"] else "—"
-                    errors.append((column, Message("case_field", field=column, detail=first["msg"])))
-                    case = None
-                except InvalidInput as exc:  # dates out of order
-                    errors.append((exc.msg.params.get("later", "—"), exc.msg))  # type: ignore[arg-type]
-                    case = None
-            if case is not None:
-                key = (case.unit_id, case.number)
-                if key in first_row_of:
-                    errors.append(("number", Message("imp_duplicate_in_file", other=first_row_of[key])))
-                else:
-                    first_row_of[key] = row_number
-            if errors:
-                for column, reason in errors:
-                    result.problems.append(Problem(row_number, header_of.get(column) or COLUMN_LABEL.get(column, column), reason))
-                bad_rows[row_number] = cells
-            else:
-                good.append((row_number, case, cells))  # type: ignore[arg-type]
+        codes = {u.id: u.code for u in uow.units.list() if u.id is not None}
+        units = {**{u.name: u.id for u in uow.units.list() if u.id is not None}, **{c: i for i, c in codes.items()}}
+        good, bad_rows = _validate(ledger, path, sheet, columns, Validator(ledger, units, columns.values()), result)
         result.rows = len(sheet.rows)
 
         # Rows already in the ledger are not new: the same file twice adds nothing.
@@ -513,14 +114,93 @@ def import_file(
         return result
 
 
+def _map_columns(ledger: Ledger, sheet: Sheet, result: ImportResult) -> dict[int, str]:
+    """Column index → field, from the headers; refused (nothing read further) when a required
+    column is missing, named twice, or a header looks like a misspelt one."""
+    columns: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    lookup = _header_lookup(ledger)
+    for index, header in enumerate(sheet.header):
+        name = lookup.get(norm(header))
+        if name is None:
+            if norm(header):
+                result.ignored_columns.append(str(header))
+            continue
+        if name in seen:
+            result.problems.append(Problem(1, str(header), Message("imp_duplicate_column", name=header)))
+            continue
+        seen[name] = index
+        columns[index] = name
+    missing = [name for name in REQUIRED if name not in seen]
+    for name in missing:
+        result.problems.append(Problem(1, COLUMN_LABEL[name], Message("imp_missing_column", names="、".join(HEADERS[name]))))
+    wanted = [alias for name in missing for alias in HEADERS[name]]
+    for header in result.ignored_columns:
+        hint = did_you_mean(header, wanted)
+        if hint:
+            result.problems.append(Problem(1, header, Message("imp_unknown_column", name=header, hint=hint)))
+    if any(p.row in (None, 1) for p in result.problems):
+        raise ImportRefused(result)
+    if not sheet.rows:
+        result.problems.append(Problem(None, "—", Message("imp_empty")))
+        raise ImportRefused(result)
+    return columns
+
+
+def _validate(ledger: Ledger, path: Path, sheet: Sheet, columns: dict[int, str], validator: Validator,
+              result: ImportResult) -> tuple[list[tuple[int, Case, list[Any]]], dict[int, list[Any]]]:
+    """(good rows as cases, bad rows' cells by row number); each bad cell a problem in `result`,
+    named by the column as the file spells it."""
+    header_of = {name: str(sheet.header[index]) for index, name in columns.items()}
+    good: list[tuple[int, Case, list[Any]]] = []
+    bad_rows: dict[int, list[Any]] = {}
+    first_row_of: dict[tuple[int, str], int] = {}
+    is_csv = path.suffix.lower() == ".csv"
+    for row_number, cells in sheet.rows:
+        if is_csv and len(cells) != len(sheet.header):
+            result.problems.append(Problem(row_number, "—", Message("imp_columns_count", actual=len(cells), expected=len(sheet.header))))
+            bad_rows[row_number] = cells
+            continue
+        values, errors = validator.row({columns[i]: cells[i] for i in columns if i < len(cells)})
+        case = _case_of(values, errors) if not errors else None
+        if case is not None:
+            key = (case.unit_id, case.number)
+            if key in first_row_of:
+                errors.append(("number", Message("imp_duplicate_in_file", other=first_row_of[key])))
+            else:
+                first_row_of[key] = row_number
+        if errors or case is None:
+            for column, reason in errors:
+                result.problems.append(Problem(row_number, header_of.get(column) or COLUMN_LABEL.get(column, column), reason))
+            bad_rows[row_number] = cells
+        else:
+            good.append((row_number, case, cells))
+    return good, bad_rows
+
+
+def _case_of(values: dict[str, Any], errors: list[tuple[str, Message]]) -> Case | None:
+    """The row's case, or None with the reason added to `errors`."""
+    try:
+        case = Case(**values)
+        check_dates(case)
+        return case
+    except ValidationError as exc:  # report the first field pydantic refused
+        first = exc.errors()[0]
+        column = str(first["loc"][0]) if first["loc"] else "—"
+        errors.append((column, Message("case_field", field=column, detail=first["msg"])))
+    except InvalidInput as exc:  # dates out of order
+        errors.append((str(exc.msg.params.get("later", "—")), exc.msg))
+    return None
+
+
 def _header_lookup(ledger: Ledger) -> dict[str, str]:
     """Accepted headers → field: the fixed columns, and every extra case field of the vocabulary
     by its id, Chinese title or English title."""
-    lookup = dict(_LOOKUP)
+    lookup = dict(LOOKUP)
     for fdef in ledger.projection.extra_fields():
         for alias in (fdef.name, fdef.title, fdef.title_en):
             if alias:
-                lookup.setdefault(_norm(alias), fdef.name)
+                lookup.setdefault(norm(alias), fdef.name)
     return lookup
 
 
