@@ -11,8 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from rich.text import Text
+
+from tiaojie.i18n import Lang
 from tiaojie.ledger import access, views
 from tiaojie.ledger import banquets as banquet_service
 from tiaojie.ledger import cases as case_service
@@ -20,11 +23,57 @@ from tiaojie.ledger import dividends as dividend_service
 from tiaojie.ledger import periods as period_service
 from tiaojie.ledger import stats as stats_service
 from tiaojie.ledger.context import Ledger
+from tiaojie.models import User
 from tiaojie.money import format_yuan
 
 from .strings import tr
 
+if TYPE_CHECKING:
+    from tiaojie.rules.service import Rules
+
 ZERO = Decimal("0.00")
+
+
+class RulesInUse(Protocol):
+    @property
+    def directory(self) -> Path: ...
+
+
+class Session(Protocol):
+    """What the screens hand these functions (the app's backend): who is working, in which
+    language, on which ledger and rules."""
+
+    user: User | None
+    lang: Lang
+
+    @property
+    def ledger(self) -> Ledger | None: ...
+
+    @property
+    def active(self) -> RulesInUse: ...
+
+    def date(self) -> dt.date: ...
+
+    def label(self, enum: str, value_id: str | None) -> str: ...
+
+    def policies_of(self, kind: str) -> list[str]: ...
+
+    def check_disk(self) -> "Rules": ...
+
+    def reload(self) -> "Rules": ...
+
+
+def _ledger(session: Session) -> Ledger:
+    """The open ledger: these functions run only once the app has one."""
+    if session.ledger is None:
+        raise RuntimeError("the ledger is not open")
+    return session.ledger
+
+
+def _user(session: Session) -> User:
+    if session.user is None:
+        raise RuntimeError("nobody is signed in")
+    return session.user
 
 
 # --- opening -------------------------------------------------------------------------------------
@@ -58,30 +107,28 @@ def list_users(ledger: Ledger) -> list[tuple[Any, str]]:
         return [(u, units[u.unit_id].name if u.unit_id in units else "") for u in uow.users.list()]
 
 
-def unit_name(backend: Any) -> str:
+def unit_name(backend: Session) -> str:
     """The name of the acting user's unit ("" for none)."""
     user = backend.user
-    if user.unit_id is None:
+    if user is None or user.unit_id is None:
         return ""
-    with backend.ledger.uow() as uow:
+    with _ledger(backend).uow() as uow:
         found = uow.units.get(user.unit_id)
         return found.name if found else ""
 
 
-def unit_choices(backend: Any) -> list[tuple[str, Any]]:
-    with backend.ledger.uow() as uow:
+def unit_choices(backend: Session) -> list[tuple[Text, str]]:
+    with _ledger(backend).uow() as uow:
         units = uow.units.list()
-    from rich.text import Text
-
     return [(Text(f"{u.name}（{u.code}）"), u.code) for u in units]
 
 
 def unit_names(ledger: Ledger) -> dict[int, Any]:
     with ledger.uow() as uow:
-        return {u.id: u for u in uow.units.list()}
+        return {u.id: u for u in uow.units.list() if u.id is not None}
 
 
-def _user_unit(backend: Any, unit: Any) -> Any:
+def _user_unit(backend: Session, unit: Any) -> Any:
     if unit not in (None, ""):
         return unit
     if backend.user is not None and backend.user.unit_id is not None:
@@ -92,7 +139,7 @@ def _user_unit(backend: Any, unit: Any) -> Any:
 
 
 # --- cases ---------------------------------------------------------------------------------------
-def save_case(backend: Any, values: dict[str, Any], unit: Any, editing: Any) -> tuple[Any, str]:
+def save_case(backend: Session, values: dict[str, Any], unit: Any, editing: Any) -> tuple[Any, str]:
     """Store the form: a new case (with its outcomes), or the changes to an existing one —
     settling it when its status becomes settled. `values` are by vocabulary field id (and the
     case's own `parties` and `summary`); the core's services route each field to its column or
@@ -100,7 +147,7 @@ def save_case(backend: Any, values: dict[str, Any], unit: Any, editing: Any) -> 
     is a "no". Returns (case, reward text)."""
     from .backend import split_names
 
-    ledger, user = backend.ledger, backend.user
+    ledger, user = _ledger(backend), _user(backend)
     fields = ledger.vocabulary.fields
     data: dict[str, Any] = {}
     for name, value in values.items():
@@ -144,24 +191,24 @@ class CaseFilters:
     overdue: bool = False
 
 
-def case_page(backend: Any, filters: CaseFilters, sort: str = "received", reverse: bool = False,
+def case_page(backend: Session, filters: CaseFilters, sort: str = "received", reverse: bool = False,
               page: int = 1, size: int = 100, memo: dict | None = None) -> Any:
     """One page of the ledger screen (`ledger.views.case_page`): the rows the user may see, each
     with the level, overdue days and reward every view shows. `memo` (kept by the screen) spares
     re-judging the open cases on each page under the overdue filter."""
     return views.case_page(
-        backend.ledger, backend.user, as_of=backend.date(), size=size, page=page, status=filters.status,
+        _ledger(backend), backend.user, as_of=backend.date(), size=size, page=page, status=filters.status,
         category=filters.category, severity=filters.severity, period=filters.period, overdue=filters.overdue,
         sort=sort, descending=reverse, memo=memo,
     )
 
 
-def case_detail(backend: Any, case_id: int) -> Any:
-    return views.case_detail(backend.ledger, case_id, backend.date())
+def case_detail(backend: Session, case_id: int) -> Any:
+    return views.case_detail(_ledger(backend), case_id, backend.date())
 
 
-def get_case(backend: Any, case_id: int) -> Any:
-    return views.case_detail(backend.ledger, case_id, backend.date()).case
+def get_case(backend: Session, case_id: int) -> Any:
+    return views.case_detail(_ledger(backend), case_id, backend.date()).case
 
 
 def _unit_code(ledger: Ledger, unit_id: Any) -> str | None:
@@ -172,88 +219,88 @@ def _unit_code(ledger: Ledger, unit_id: Any) -> str | None:
 
 
 # --- periods -------------------------------------------------------------------------------------
-def period_keys(backend: Any) -> list[tuple[str, str]]:
-    with backend.ledger.uow() as uow:
+def period_keys(backend: Session) -> list[tuple[str, str]]:
+    with _ledger(backend).uow() as uow:
         return [(p.key, p.status) for p in uow.periods.list()]
 
 
-def compute_period(backend: Any, key: str) -> Any:
-    return period_service.compute(backend.ledger, backend.user, key)
+def compute_period(backend: Session, key: str) -> Any:
+    return period_service.compute(_ledger(backend), _user(backend), key)
 
 
-def show_period(backend: Any, key: str) -> Any:
-    return period_service.show(backend.ledger, key)
+def show_period(backend: Session, key: str) -> Any:
+    return period_service.show(_ledger(backend), key)
 
 
-def close_period(backend: Any, key: str) -> Any:
-    return period_service.close(backend.ledger, backend.user, key)
+def close_period(backend: Session, key: str) -> Any:
+    return period_service.close(_ledger(backend), _user(backend), key)
 
 
-def adjust(backend: Any, key: str, case_id: int, amount: Decimal, reason: str) -> Any:
-    return period_service.adjust(backend.ledger, backend.user, key, case_id, amount, reason)
+def adjust(backend: Session, key: str, case_id: int, amount: Decimal, reason: str) -> Any:
+    return period_service.adjust(_ledger(backend), _user(backend), key, case_id, amount, reason)
 
 
-def export_statement(backend: Any, key: str, path: str) -> Path:
+def export_statement(backend: Session, key: str, path: str) -> Path:
     from tiaojie.ledger.statements import export_statement as export
 
-    return export(backend.ledger, key, Path(path).expanduser())
+    return export(_ledger(backend), key, Path(path).expanduser())
 
 
-def case_numbers(backend: Any, ids: set[int]) -> dict[int, Any]:
-    return {cid: views.case_detail(backend.ledger, cid, backend.date()).case for cid in ids}
+def case_numbers(backend: Session, ids: set[int]) -> dict[int, Any]:
+    return {cid: views.case_detail(_ledger(backend), cid, backend.date()).case for cid in ids}
 
 
 # --- dividends -----------------------------------------------------------------------------------
-def collectives(backend: Any) -> list[Any]:
-    with backend.ledger.uow() as uow:
+def collectives(backend: Session) -> list[Any]:
+    with _ledger(backend).uow() as uow:
         return uow.collectives.list()
 
 
-def dividend_runs(backend: Any, code: str | None, year: int | None) -> list[Any]:
-    return dividend_service.list_runs(backend.ledger, code, year)
+def dividend_runs(backend: Session, code: str | None, year: int | None) -> list[Any]:
+    return dividend_service.list_runs(_ledger(backend), code, year)
 
 
-def run_dividend(backend: Any, code: str, year: int, income: Decimal, costs: Decimal) -> Any:
+def run_dividend(backend: Session, code: str, year: int, income: Decimal, costs: Decimal) -> Any:
     policy = next(iter(backend.policies_of("dividend")), "collective-dividend")
-    return dividend_service.run_dividend(backend.ledger, backend.user, code, year, policy_id=policy,
+    return dividend_service.run_dividend(_ledger(backend), _user(backend), code, year, policy_id=policy,
                                          income=income, costs=costs)
 
 
-def members(backend: Any, collective_id: int) -> dict[int, Any]:
-    return dividend_service.members_by_id(backend.ledger, collective_id)
+def members(backend: Session, collective_id: int) -> dict[int, Any]:
+    return dividend_service.members_by_id(_ledger(backend), collective_id)
 
 
 # --- banquets ------------------------------------------------------------------------------------
-def file_banquet(backend: Any, values: dict[str, Any]) -> int:
-    ledger = backend.ledger
+def file_banquet(backend: Session, values: dict[str, Any]) -> int:
+    ledger = _ledger(backend)
     unit = _unit_code(ledger, backend.user.unit_id) if backend.user is not None else None
     filing = banquet_service.build_filing(
         ledger, unit=unit, household=values["household"], occasion=values["occasion"], held_on=values["date"],
         days=values.get("days") or 1, tables=values.get("tables") or 0, gift=values.get("gift") or 0,
         filed_on=values.get("filed_on"), host_age=values.get("host_age"),
     )
-    result = banquet_service.file_banquet(ledger, backend.user, filing)
+    result = banquet_service.file_banquet(ledger, _user(backend), filing)
     return len(result.filing.violations)
 
 
-def recent_banquets(backend: Any, limit: int = 30) -> list[tuple[str, str, str, str]]:
-    filings = banquet_service.list_filings(backend.ledger)
+def recent_banquets(backend: Session, limit: int = 30) -> list[tuple[str, str, str, str]]:
+    filings = banquet_service.list_filings(_ledger(backend))
     filings.sort(key=lambda f: (f.held_on, f.id or 0), reverse=True)
     return [(f.household, backend.label("occasion", f.occasion), f.held_on.isoformat(), str(len(f.violations)))
             for f in filings[:limit]]
 
 
 # --- statistics ----------------------------------------------------------------------------------
-def statistics(backend: Any, by: str, period: str | None) -> tuple[list[Any], list[Any]]:
+def statistics(backend: Session, by: str, period: str | None) -> tuple[list[Any], list[Any]]:
     """(rows grouped as asked, rows by month for the chart)."""
     user = backend.user
-    rows = stats_service.compute_stats(backend.ledger, by=by, period=period or None, user=user)  # type: ignore[arg-type]
-    monthly = rows if by == "month" else stats_service.compute_stats(backend.ledger, by="month", period=period or None, user=user)
+    rows = stats_service.compute_stats(_ledger(backend), by=by, period=period or None, user=user)  # type: ignore[arg-type]
+    monthly = rows if by == "month" else stats_service.compute_stats(_ledger(backend), by="month", period=period or None, user=user)
     return rows, [r for r in monthly if r.key != "total"]
 
 
 # --- rules impact and activation ---------------------------------------------------------------
-def impact_report(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
+def impact_report(backend: Session, lang: Lang, located) -> Any:  # noqa: ANN001
     """What the rule files on disk would change in the stored ledger (the core's impact report:
     per policy, unit and payee; closed periods reported, never changed)."""
     from tiaojie.ledger.impact import impact
@@ -267,7 +314,7 @@ def impact_report(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
     except RuleSetError as err:
         return RulesReport("impact", False, located(err), tr("r_check_failed", lang, count=len(err.errors)))
     try:
-        report = impact(backend.ledger, draft)
+        report = impact(_ledger(backend), draft)
     finally:
         draft.close()
     lines = [(line, "bold" if not line.startswith("    ") else "") for line in render_table(report, lang)]
@@ -276,7 +323,7 @@ def impact_report(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
     return RulesReport("impact", True, lines, tr("r_impact_title", lang))
 
 
-def activate(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
+def activate(backend: Session, lang: Lang, located) -> Any:  # noqa: ANN001
     """Put the rule files on disk into force in this ledger: refused unless check, test and lint
     pass; recorded in the audit log with the files' hashes and the impact."""
     from tiaojie.ledger.policy_changes import activate as activate_rules
@@ -284,9 +331,9 @@ def activate(backend: Any, lang: str, located) -> Any:  # noqa: ANN001
 
     from .messages import RulesReport
 
-    done = activate_rules(backend.ledger, backend.user, backend.active.directory)
+    done = activate_rules(_ledger(backend), _user(backend), backend.active.directory)
     fresh = backend.reload()  # the screens' rule set follows the ledger's
-    backend.ledger.rules = fresh
+    _ledger(backend).rules = fresh
     lines = [(f"#{done.rule_set_id}  " + "  ".join(f"{name} {h.split(':')[-1][:12]}" for name, h in sorted(done.files.items())), "dim")]
     lines += [(line, "") for line in render_table(done.impact, lang)]
     return RulesReport("activate", True, lines, tr("r_activated", lang, id=done.rule_set_id))

@@ -75,7 +75,7 @@ def add_unit(ledger: Ledger, by: User, code: str, name: str, level: str, parent:
         expected = PARENT_LEVEL.get(level)
         if parent_unit and parent_unit.level != expected:
             raise InvalidInput("unit_parent_level", level=level, expected=expected, actual=parent_unit.level)
-        unit = uow.units.add(Unit(code=code, name=name, level=level, parent_id=parent_unit.id if parent_unit else None))  # type: ignore[arg-type]
+        unit = uow.units.add(Unit(code=code, name=name, level=level, parent_id=parent_unit.id if parent_unit else None))
         uow.audit(by.name, "unit.add", "unit", unit.id, None, unit)
         uow.commit()
         return unit

@@ -17,13 +17,13 @@ from pydantic import ValidationError
 from ..models import Case, Escalation, Outcome, User
 from ..store.messages import Conflict, Message, did_you_mean
 from ..store.uow import SqlUnitOfWork
+from ..vocabulary import LEDGER_COUNTED_FIELDS
 from .access import check
 from .context import Ledger
 from .errors import InvalidInput, NotFound
 from .periods import guard_case_write
 from .projection import MODEL_ONLY
 from .verdicts import change_reason, judge, store_verdicts
-from ..vocabulary import LEDGER_COUNTED_FIELDS
 
 # Vocabulary fields whose model attribute has another name.
 _ATTRIBUTE = {"agreement": "agreement_kind"}

@@ -87,8 +87,9 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
             severity = _pick(rng, SEVERITY_WEIGHTS)
             age = (end - received).days
             roll = rng.random()
-            settled_on = received + dt.timedelta(days=rng.randint(0, 20))
-            if settled_on > end or (age < 30 and roll < 0.35):
+            settles = received + dt.timedelta(days=rng.randint(0, 20))
+            settled_on: dt.date | None = settles
+            if settles > end or (age < 30 and roll < 0.35):
                 status, settled_on = rng.choice(["received", "mediating"]), None
             elif roll < 0.08:
                 status = "failed"
@@ -131,6 +132,8 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
         open_cases = uow.cases.list(CaseFilter(statuses=ledger.open_statuses()))
     unit_codes = {v: k for k, v in unit_ids.items()}
     for case in [c for c in open_cases if c.level != "county"][:: max(1, len(open_cases) // 12)][:12]:
+        if case.id is None:
+            continue
         escalate_case(ledger, mediators[unit_codes[case.unit_id]], case.id, on=min(end, case.received_on + dt.timedelta(days=8)),
                       reason="村级未能按期答复，报乡镇群众工作办")
     months = sorted({c.settled_on.strftime("%Y-%m") for c in cases if c.settled_on})

@@ -14,6 +14,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ..store.revisions import file_head_revision
@@ -94,9 +95,10 @@ def glance(store: str, user_name: str | None, cache: Path | None = None) -> Glan
             if [r for (r,) in connection.execute("SELECT version_num FROM alembic_version")] != [head]:
                 return None
             query = "SELECT u.id, u.name, u.role, u.unit_id, n.name FROM users u LEFT JOIN units n ON n.id = u.unit_id"
+            rows: list[Any] = []
+            row: Any = None
             if user_name is None:
                 rows = connection.execute(query + " ORDER BY u.name").fetchall()
-                row = None
             else:
                 row = connection.execute(query + f" WHERE u.name = {mark}", (user_name,)).fetchone()
             latest = connection.execute("SELECT files FROM rule_sets ORDER BY id DESC LIMIT 1").fetchone()

@@ -158,7 +158,7 @@ class _PolicyScan:
 
     def verdict_index(self, row: Any) -> int:
         day = None
-        if self.date_matters:
+        if self.date_matters or self.date_at is None:
             key: Any = self.values_of(row)
         else:
             day = row[LEAD + self.date_at]  # the case's own date picks the versions

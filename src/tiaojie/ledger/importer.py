@@ -29,6 +29,7 @@ from .errors import InvalidInput
 from .import_sheet import COLUMN_LABEL, HEADERS, LOOKUP, REQUIRED, Problem, Sheet, Validator, norm, read_sheet
 from .periods import guard_new_cases
 
+
 @dataclass
 class ImportResult:
     rows: int = 0
@@ -226,14 +227,11 @@ def start_levels(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str]) 
         if versions and versions[-1].date_field:
             classify[versions[-1].date_field] = date_classes(versions)
 
-        def key(data: dict[str, Any]) -> tuple:
-            return tuple((name, f(value) if (f := classify.get(name)) else value) for name, value in data.items())
-
         index_of: dict[tuple, int] = {}
         readings: list[dict[str, Any]] = []
         picks = []
         for i in pending:
-            k = key(inputs[i])
+            k = _class_key(inputs[i], classify)
             found = index_of.get(k)
             if found is None:
                 found = index_of[k] = len(readings)
@@ -243,10 +241,11 @@ def start_levels(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str]) 
                   for outcome in ledger.rules.evaluate_batch(policy_id, readings, ledger.date())]
         still = []
         for i, found in zip(pending, picks):
-            if starts[found] is None:
+            start = starts[found]
+            if start is None:
                 still.append(i)
             else:
-                levels[i] = starts[found]
+                levels[i] = start
         pending = still
     order = ledger.enum_ids("level")
 
@@ -260,6 +259,15 @@ def start_levels(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str]) 
         level = higher(levels.get(i), case.level)
         out.append(case if level == case.level else case.model_copy(update={"level": level}))
     return out
+
+
+def _class_key(data: dict[str, Any], classify: dict[str, Any]) -> tuple:
+    """A reading as the policy can tell it apart: each classified value by its class."""
+    out = []
+    for name, value in data.items():
+        of = classify.get(name)
+        out.append((name, of(value) if of is not None else value))
+    return tuple(out)
 
 
 def _write_bad(target: Path, header: list[str], rows: dict[int, list[Any]], problems: Iterable[Problem]) -> Path:

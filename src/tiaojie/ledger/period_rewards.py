@@ -121,7 +121,7 @@ def _prior_paid(uow: SqlUnitOfWork, policy_id: str, period: Period, caps: list) 
     if not caps:
         return {}
     used: dict[tuple, int] = defaultdict(int)
-    for _case_id, payee, unit_id, fen, on in reward_queries.paid_in_year(uow.session, policy_id, period.starts_on,
+    for _case_id, payee, unit_id, fen, on in reward_queries.paid_in_year(uow, policy_id, period.starts_on,
                                                                           period.ends_on):
         for cap in caps:
             used[(cap.id, payee if cap.per == "payee" else unit_id, _window(cap.period, on))] += int(fen)
@@ -147,7 +147,7 @@ def aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period
     # settlement, a failed case) is left out in SQL: fewer rows and groups for the same totals.
     classes, unpaid = ({}, {}) if spec.by_date else _value_classes(ledger, policy_id, period, spec, segments)
     rows, select_inputs = reward_queries.grouped_candidates(
-        uow.session, policy_id, period.starts_on, period.ends_on, inputs=spec.sources, classes=classes,
+        uow, policy_id, period.starts_on, period.ends_on, inputs=spec.sources, classes=classes,
         unpaid=unpaid, by_date=spec.by_date, segments=[day for day, _ in segments],
     )
     # Groups differ by payee and month too; the policy sees only its inputs (and the version in
@@ -304,10 +304,10 @@ def _value_classes(ledger: Ledger, policy_id: str, period: Period, spec: _Inputs
         return {}, {}
     combos = list(itertools.product(*domains))
     cases = [{spec.date_field: day, **dict(zip(names, combo))} for day in days for combo in combos]
-    results = []
+    results: list[tuple[int | None, str, str]] = []  # (fen, hash, version), or (None, the error, "")
     for outcome in ledger.rules.evaluate_batch(policy_id, cases, period.ends_on):
         if isinstance(outcome, EvaluationError):
-            results.append(("error", outcome.message("zh")))
+            results.append((None, outcome.message("zh"), ""))
         else:
             results.append((to_fen(Decimal(outcome.outputs.get("amount", 0))), outcome.hash, outcome.version))
     classes: dict[int, list[list[str]]] = {}
@@ -323,7 +323,7 @@ def _value_classes(ledger: Ledger, policy_id: str, period: Period, spec: _Inputs
                 results[d * len(combos) + i]
                 for d in range(len(days)) for i, combo in enumerate(combos) if combo[place] == value
             )
-            if all(r[0] != "error" and r[0] <= 0 for r in signature):
+            if all(r[0] is not None and r[0] <= 0 for r in signature):
                 zero.append(value)
             elif value is not None:
                 by_signature[signature].append(value)
@@ -341,7 +341,7 @@ def case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
     """Per-case lines: every candidate case evaluated, ceilings applied by ``calc.caps.apply_caps``
     in settlement order, after what closed periods already paid into the same windows."""
     spec = _Inputs(ledger, policy_id)
-    rows = reward_queries.candidate_rows(uow.session, policy_id, period.starts_on, period.ends_on, spec.sources)
+    rows = reward_queries.candidate_rows(uow, policy_id, period.starts_on, period.ends_on, spec.sources)
     cases_in = [spec.row_to_case(row[4:], row[3]) for row in rows]
     by_version: dict[str, list] = defaultdict(list)
     meta: dict[str, tuple] = {}
@@ -361,7 +361,7 @@ def case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
         meta[key] = (case_id, unit_id, outcome)
     # "!" sorts before the zero-padded ids of this period's cases settled the same day.
     prior = [PayableCase(f"!{case_id}", payee, on, from_fen(fen), unit=str(unit_id))
-             for case_id, payee, unit_id, fen, on in reward_queries.paid_in_year(uow.session, policy_id,
+             for case_id, payee, unit_id, fen, on in reward_queries.paid_in_year(uow, policy_id,
                                                                                  period.starts_on, period.ends_on)]
     lines: list[PayoutLine] = []
     # One pass over every version's cases: a ceiling is a window of money that versions share.

@@ -99,7 +99,7 @@ def guard_new_cases(uow: SqlUnitOfWork, cases: Iterable[Case]) -> dict[int, Peri
 
 
 def _build_report(ledger: Ledger, uow: SqlUnitOfWork, period: Period, *, with_lines: bool) -> PeriodReport:
-    units = {u.id: u for u in uow.units.list()}
+    units = {u.id: u for u in uow.units.list() if u.id is not None}
     totals: dict[str, PayeeTotal] = {}
     versions: set[tuple[str, str, str]] = set()
     skipped: list[tuple[int, str]] = []
@@ -115,7 +115,7 @@ def _build_report(ledger: Ledger, uow: SqlUnitOfWork, period: Period, *, with_li
                 totals_from_lines(policy_lines, totals)
                 versions |= {(line.policy_id, line.version, line.hash) for line in policy_lines}
                 lines.extend(policy_lines)
-    adjustments = uow.adjustments.for_period(period.id) if period.id else []  # type: ignore[arg-type]
+    adjustments = uow.adjustments.for_period(period.id) if period.id else []
     for adj in adjustments:
         case = uow.cases.get(adj.case_id)
         t = totals.setdefault(adj.payee, PayeeTotal(payee=adj.payee, unit_id=case.unit_id if case else 0))
@@ -161,7 +161,7 @@ def close(ledger: Ledger, by: User, key: str) -> Period:
         period = uow.periods.add(wanted)
         if period.status == "closed":
             raise _refuse(period)
-        units = {u.id: u for u in uow.units.list()}
+        units = {u.id: u for u in uow.units.list() if u.id is not None}
         skipped: list[tuple[int, str]] = []
         lines: list[PayoutLine] = []
         for policy_id in ledger.reward_policies():
@@ -200,10 +200,10 @@ def adjust(ledger: Ledger, by: User, key: str, case_id: int, amount: Decimal, re
         if original is None and case.settled_on:
             covering = uow.periods.closed_covering([case.settled_on])
             original = covering[0] if covering else None
-        units = {u.id: u for u in uow.units.list()}
+        units = {u.id: u for u in uow.units.list() if u.id is not None}
         adj = uow.adjustments.add(
             Adjustment(
-                period_id=period.id, case_id=case_id, original_period_id=original.id if original else None,  # type: ignore[arg-type]
+                period_id=period.id, case_id=case_id, original_period_id=original.id if original else None,
                 payee=payee_for(ledger, units[case.unit_id].name, case), amount=amount, reason=reason.strip(),
                 by_user=by.name,
             )

@@ -28,7 +28,7 @@ def statement_tables(ledger: Ledger, report: PeriodReport) -> list[Table]:
     with ledger.uow() as uow:
         units = {u.id: u for u in uow.units.list()}
         case_ids = {line.case_id for line in report.lines} | {a.case_id for a in report.adjustments}
-        cases = {cid: uow.cases.get(cid) for cid in sorted(case_ids)}
+        cases = {case.id: case for case in uow.cases.get_many(sorted(case_ids))}
         periods = {p.id: p.key for p in uow.periods.list()}
 
     by_payee = Table("按领取人", ["领取人", "单位代码", "单位", "案件数", "应发（封顶前）", "实发", "调整", "合计"], [], {4, 5, 6, 7})
@@ -36,7 +36,7 @@ def statement_tables(ledger: Ledger, report: PeriodReport) -> list[Table]:
         unit = units.get(p.unit_id)
         by_payee.rows.append([p.payee, unit.code if unit else "", unit.name if unit else "", p.cases, p.gross, p.paid, p.adjustments, p.total])
 
-    per_unit: dict[int, list] = {}
+    per_unit: dict[int, list] = {}  # unit id → [cases, paid, adjustments, total]
     for p in report.payees:
         row = per_unit.setdefault(p.unit_id, [0, ZERO, ZERO, ZERO])
         row[0] += p.cases
@@ -68,13 +68,15 @@ def statement_tables(ledger: Ledger, report: PeriodReport) -> list[Table]:
 
     total_lines = sum((line.amount for line in report.lines), ZERO)
     total_adj = sum((a.amount for a in report.adjustments), ZERO)
-    payee_total = sum((r[7] for r in by_payee.rows), ZERO)
-    unit_total = sum((r[5] for r in by_unit.rows), ZERO)
+    payee_total = sum((p.total for p in report.payees), ZERO)
+    unit_total = sum((row[3] for row in per_unit.values()), ZERO)
     # The three ways of adding up must agree to the fen, or the statement is not issued.
     if not (payee_total == unit_total == total_lines + total_adj):
         raise AssertionError(f"statement does not balance: {payee_total} {unit_total} {total_lines + total_adj}")
-    by_payee.rows.append(["合计", "", "", sum(r[3] for r in by_payee.rows), sum((r[4] for r in by_payee.rows), ZERO), total_lines, total_adj, payee_total])
-    by_unit.rows.append(["合计", "", sum(r[2] for r in by_unit.rows), total_lines, total_adj, unit_total])
+    cases_counted = sum(p.cases for p in report.payees)
+    by_payee.rows.append(["合计", "", "", cases_counted, sum((p.gross for p in report.payees), ZERO), total_lines, total_adj,
+                          payee_total])
+    by_unit.rows.append(["合计", "", cases_counted, total_lines, total_adj, unit_total])
     lines.rows.append(["合计", "", "", "", "", *([""] * len(read)), "", "", sum((line.gross for line in report.lines), ZERO),
                        total_lines, ""])
     adjustments.rows.append(["合计", "", total_adj, "", "", ""])

@@ -16,12 +16,20 @@ from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
+from .uow import SqlUnitOfWork
+
 from .case_inputs import Source, sql_expr
 from .schema import CaseRow, PayoutLineRow
 
 # Tens of thousands of groups (payee × month × inputs) outgrow PostgreSQL's default 4MB work_mem:
 # it then sorts on disk instead of hashing in memory. Raised for the aggregate's transaction only.
 AGGREGATE_WORK_MEM = "64MB"
+
+
+def _session(uow: SqlUnitOfWork) -> Session:
+    if uow.session is None:
+        raise RuntimeError("a unit of work is used outside its `with` block")
+    return uow.session
 
 
 def _candidates(session: Session, policy_id: str, starts_on: dt.date, ends_on: dt.date) -> list[Any]:
@@ -49,7 +57,7 @@ def _segment_expr(segments: Sequence[dt.date]) -> Any:
 
 
 def grouped_candidates(
-    session: Session, policy_id: str, starts_on: dt.date, ends_on: dt.date, *, inputs: Sequence[Source],
+    uow: SqlUnitOfWork, policy_id: str, starts_on: dt.date, ends_on: dt.date, *, inputs: Sequence[Source],
     classes: dict[int, list[list[str]]], unpaid: dict[int, tuple[list[str], bool]], by_date: bool,
     segments: Sequence[dt.date],
 ) -> tuple[list[Any], list[int]]:
@@ -72,6 +80,7 @@ def grouped_candidates(
             columns.append(expr)
             same = len(columns) - 1
         places.append(same)
+    session = _session(uow)
     where = _candidates(session, policy_id, starts_on, ends_on)
     for i, (codes, missing_too) in unpaid.items():
         expr = sql_expr(inputs[i])
@@ -83,10 +92,11 @@ def grouped_candidates(
     return list(conn.execute(stmt).all()), places
 
 
-def candidate_rows(session: Session, policy_id: str, starts_on: dt.date, ends_on: dt.date,
+def candidate_rows(uow: SqlUnitOfWork, policy_id: str, starts_on: dt.date, ends_on: dt.date,
                    inputs: Sequence[Source]) -> list[Any]:
     """(id, unit_id, settled_by, settled_on, *inputs) of every candidate, in settlement order."""
     c = CaseRow.__table__.c
+    session = _session(uow)
     return list(session.execute(
         select(c.id, c.unit_id, c.settled_by, c.settled_on, *(sql_expr(s) for s in inputs))
         .where(*_candidates(session, policy_id, starts_on, ends_on))
@@ -94,11 +104,11 @@ def candidate_rows(session: Session, policy_id: str, starts_on: dt.date, ends_on
     ).all())
 
 
-def paid_in_year(session: Session, policy_id: str, starts_on: dt.date, ends_on: dt.date) -> list[Any]:
+def paid_in_year(uow: SqlUnitOfWork, policy_id: str, starts_on: dt.date, ends_on: dt.date) -> list[Any]:
     """(case id, payee, unit id, fen, settled on) of every payout line under the policy for cases
     settled in the calendar years the period touches: what ceilings count against."""
     start, end = dt.date(starts_on.year, 1, 1), dt.date(ends_on.year, 12, 31)
-    return list(session.execute(
+    return list(_session(uow).execute(
         select(PayoutLineRow.case_id, PayoutLineRow.payee, PayoutLineRow.unit_id, PayoutLineRow.amount_fen,
                CaseRow.settled_on)
         .join(CaseRow, CaseRow.id == PayoutLineRow.case_id)
