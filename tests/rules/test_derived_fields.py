@@ -16,7 +16,7 @@ from tiaojie.rules.expressions import ExpressionError, parse_expression
 from tiaojie.rules.lint import lint_policy
 from tiaojie.rules.loader import load_rules, read_vocabulary
 from tiaojie.rules.service import open_rules
-from tiaojie.vocabulary import FormGroup
+from tiaojie.vocabulary import LEDGER_SET_FIELDS, FormGroup
 
 FIELDS_TEXT = (RULES_DIR / "fields.toml").read_text(encoding="utf-8")
 
@@ -82,13 +82,14 @@ def test_shipped_vocabulary_declares_subjects_formulas_and_form(rules):
     assert vocab.form[1].fields == ["status", "settled_by", "settled_on", "closed_on", "agreement",
                                     "agreement_fulfilled", "follow_up_done", "file_complete", "needs_verification"]
     groups = vocab.form_groups()
-    assert [(g.title, g.title_en) for g in groups] == [("案件", "Case"), ("调处", "Mediation"), ("其他", "Other")]
-    # every entered case field but the ledger's own (unit, level) is on the form exactly once
-    other = groups[-1].fields
-    assert other[0] == "sessions"
-    assert not {"unit", "level", "days_to_settle"} & set(other)
+    assert [(g.title, g.title_en) for g in groups[:2]] == [("案件", "Case"), ("调处", "Mediation")]
+    # every entered case field but those the ledger sets itself is on the form exactly once; the
+    # ones no group lists follow in 其他 / Other (left out when there are none)
+    assert [(g.title, g.title_en) for g in groups[2:]] in ([], [("其他", "Other")])
+    ledger_set = set(LEDGER_SET_FIELDS)
+    assert {"unit", "level"} <= ledger_set
     listed = [n for g in groups for n in g.fields]
-    assert sorted(listed) == sorted(n for n in case_names if n not in ("unit", "level", "days_to_settle"))
+    assert sorted(listed) == sorted(n for n in case_names if n not in ledger_set and n != "days_to_settle")
     assert isinstance(groups[0], FormGroup) and groups[0].label("en") == "Case"
 
 
@@ -100,7 +101,8 @@ def test_form_groups_without_form_or_leftovers(tmp_path):
         encoding="utf-8")
     vocab, errors = read_vocabulary(path)
     assert errors == []
-    assert [g.fields for g in vocab.form_groups()] == [["a"]]  # b is derived, unit the ledger's, x no case field
+    groups = vocab.form_groups()
+    assert [(g.title, g.title_en, g.fields) for g in groups] == [("其他", "Other", ["a"])]  # b is derived, unit the ledger's, x no case field
     path.write_text(path.read_text(encoding="utf-8") + '\n[[form]]\ntitle = "全部"\nfields = ["a"]\n', encoding="utf-8")
     vocab, errors = read_vocabulary(path)
     assert errors == [] and [g.title for g in vocab.form_groups()] == ["全部"]  # no empty 其他
