@@ -213,7 +213,7 @@ def main() -> None:
         if args.per_case:
             t = time.perf_counter()
             with ledger.uow() as uow:
-                from tiaojie.store.repository import CaseFilter
+                from tiaojie.store.case_repository import CaseFilter
 
                 old = {c.id for c in uow.cases.list(CaseFilter(open_only=True))
                        if case_service.overdue_days(ledger, uow, c, TODAY) > 0}

@@ -17,7 +17,7 @@ from tiaojie.ledger import (
 )
 from tiaojie.ledger.errors import InvalidInput
 from tiaojie.models import Case, Escalation
-from tiaojie.store.repository import CaseFilter
+from tiaojie.store.case_repository import CaseFilter
 
 SEVERITY_ORDER = ("simple", "ordinary", "difficult", "major")  # fields.toml's order
 

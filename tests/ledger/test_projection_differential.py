@@ -24,7 +24,7 @@ from tiaojie.ledger.overdue import overdue_scan
 from tiaojie.models import Case, Escalation
 from tiaojie.rules.errors import EvaluationError
 from tiaojie.rules.service import open_rules
-from tiaojie.store.repository import CaseFilter
+from tiaojie.store.case_repository import CaseFilter
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 TODAY = dt.date(2026, 12, 20)

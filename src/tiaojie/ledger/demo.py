@@ -125,7 +125,7 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
         uow.commit()
 
     # Some open matters the villages could not answer in time went up a level.
-    from ..store.repository import CaseFilter
+    from ..store.case_repository import CaseFilter
     from .cases import escalate_case
 
     with ledger.uow() as uow:

@@ -20,7 +20,7 @@ from ..rules.errors import EvaluationError
 from ..rules.impact import CaseChange, ImpactCase, ImpactReport, PolicyImpact, money_total
 from ..rules.service import Rules
 from ..store.case_inputs import Column
-from ..store.repository import PageFilter
+from ..store.case_repository import PageFilter
 from .context import Ledger
 from .period_rewards import payee_name
 from .periods import parse_period

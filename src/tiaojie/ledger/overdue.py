@@ -13,7 +13,7 @@ from ..models import Case
 from ..rules.classes import date_classes, number_classes
 from ..rules.errors import EvaluationError
 from ..store.case_inputs import Column, Source
-from ..store.repository import CaseFilter
+from ..store.case_repository import CaseFilter
 from ..store.uow import SqlUnitOfWork
 from .context import Ledger
 

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from ..models import User
-from ..store.repository import CaseFilter
+from ..store.case_repository import CaseFilter
 from .context import Ledger
 from .overdue import overdue_scan
 from .periods import parse_period

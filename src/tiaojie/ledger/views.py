@@ -17,7 +17,7 @@ from typing import Any
 
 from ..models import Case, Outcome, User
 from ..rules.errors import EvaluationError
-from ..store.repository import PAGE_SORTS, CaseFilter, PageFilter
+from ..store.case_repository import PAGE_SORTS, CaseFilter, PageFilter
 from ..store.uow import SqlUnitOfWork
 from ..vocabulary import Vocabulary
 from .cases import unit_id

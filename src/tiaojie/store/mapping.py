@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 
@@ -41,7 +42,7 @@ _CHILDREN: dict[type, set[str]] = {
     s.DistributionRunRow: {"allocations"},
 }
 
-ROW_FOR: dict[type, type] = {
+ROW_FOR: dict[type[BaseModel], type[s.Base]] = {
     m.Unit: s.UnitRow,
     m.User: s.UserRow,
     m.Case: s.CaseRow,
@@ -71,6 +72,14 @@ def to_ppm(value: Decimal) -> int:
 
 def from_ppm(value: int) -> Decimal:
     return (Decimal(value) / PPM).normalize()
+
+
+@overload
+def utc(value: dt.datetime) -> dt.datetime: ...
+
+
+@overload
+def utc(value: None) -> None: ...
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -108,14 +117,15 @@ def row_values(model: BaseModel, *, include_id: bool = True) -> dict[str, Any]:
     return values
 
 
-def to_row(model: BaseModel):  # noqa: ANN201
+def to_row(model: BaseModel) -> s.Base:
     return ROW_FOR[type(model)](**row_values(model))
 
 
 def from_row(row: Any, model_cls: type[M] | None = None, **extra: Any) -> M:
     """A row (ORM object or Core Row mapping) → its model."""
-    row_cls = type(row) if model_cls is None else ROW_FOR[model_cls]
-    model_cls = model_cls or MODEL_FOR[row_cls]
+    row_cls: type[s.Base] = type(row) if model_cls is None else ROW_FOR[model_cls]
+    # Without `model_cls` the row's class names the model, which the caller's type states.
+    made: type[Any] = model_cls or MODEL_FOR[row_cls]
     mapping = row._mapping if hasattr(row, "_mapping") else None
     money = {col: name for name, col in _MONEY.get(row_cls, {}).items()}
     ppm = {col: name for name, col in _PPM.get(row_cls, {}).items()}
@@ -132,7 +142,7 @@ def from_row(row: Any, model_cls: type[M] | None = None, **extra: Any) -> M:
         else:
             data[key] = value
     data.update(extra)
-    return model_cls(**data)
+    return made(**data)
 
 
 # --- the bulk path ---------------------------------------------------------------------------
@@ -148,7 +158,7 @@ CASE_INSERT_COLUMNS = (
 )
 
 
-def case_insert_params(cases, now: dt.datetime, dialect: str) -> list[tuple]:  # noqa: ANN001
+def case_insert_params(cases: Sequence[m.Case], now: dt.datetime, dialect: str) -> list[tuple[Any, ...]]:
     """Cases → driver parameters for CASE_INSERT_COLUMNS. JSON as text; on SQLite, dates and
     timestamps as the strings SQLAlchemy itself writes and reads back there."""
     import json
@@ -157,7 +167,7 @@ def case_insert_params(cases, now: dt.datetime, dialect: str) -> list[tuple]:  #
     stamp = utc(now)
     stamp_value: Any = stamp.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else stamp
 
-    def day(value: dt.date | None):  # noqa: ANN202
+    def day(value: dt.date | None) -> dt.date | str | None:
         if value is None:
             return None
         return value.isoformat() if sqlite else value

@@ -19,12 +19,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import audit as audit_chain
+from .case_repository import CaseRepository
 from .db import safe_url
 from .messages import Conflict, LedgerError, StoreUnavailable
 from .repository import (
     AdjustmentRepository,
     BanquetRepository,
-    CaseRepository,
     CollectiveRepository,
     DistributionRepository,
     OutcomeRepository,
