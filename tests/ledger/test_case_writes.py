@@ -141,6 +141,13 @@ def test_a_field_declared_only_in_fields_toml_works_end_to_end(engine, make_org,
         assert sorted(line.gross for line in report.lines) == [Decimal("200.00"), Decimal("300.00")]
         totals = periods.compute(ledger, org.clerk, "2026-05", with_lines=False)
         assert totals.total == Decimal("500.00")
+        # the statement's detail shows the value the money was decided on
+        from tiaojie.ledger.statements import statement_tables
+
+        detail_sheet = next(t for t in statement_tables(ledger, report) if t.title == "明细")
+        column = detail_sheet.header.index("线上调解")
+        shown = {row[0]: row[column] for row in detail_sheet.rows[:-1]}
+        assert shown == {"ON-1": "是", "ON-2": "否"}
         # taking the field away in a draft: the impact scan sees the 100 yuan it was worth
         draft = open_rules(online_rules(tmp_path, with_rule=False))
         try:

@@ -135,6 +135,27 @@ def aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period
     spec = _Inputs(ledger, policy_id)
     if not _simple_caps(spec.versions):
         return False
+    rows, group_reading, group_day, readings = _grouped(ledger, uow, policy_id, period, spec)
+    results = _judge(ledger, policy_id, period, readings, versions_used)
+    per_group, group_window = _sum_groups(rows, group_reading, group_day, results, units, skipped)
+    payees = {key: payee_name(ledger, units[key[0]].name, key[1]) for key in per_group}
+    cut = _ceiling_cuts(uow, policy_id, period, spec, payees, group_window)
+    for (unit_id, settled_by), (count, gross) in per_group.items():
+        payee = payees[(unit_id, settled_by)]
+        t = totals.setdefault(payee, PayeeTotal(payee=payee, unit_id=unit_id))
+        t.cases += count
+        t.gross += from_fen(gross)
+        t.paid += from_fen(gross)
+    for (payee, _unit_id), fen in cut.items():
+        totals[payee].paid -= from_fen(fen)
+    return True
+
+
+def _grouped(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period,
+             spec: _Inputs) -> tuple[list[Any], list[int], list[dt.date], list[dict[str, Any]]]:
+    """The candidates grouped in SQL: (rows, each row's reading, each row's day, the distinct
+    readings). Groups differ by payee and month too; the policy sees only its inputs (and the
+    version in force), so each distinct reading is evaluated once."""
     segments: list[tuple[dt.date, int]] = []
     if not spec.by_date:
         # A month is the finest ceiling window, and no group may straddle a version boundary:
@@ -150,8 +171,6 @@ def aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period
         uow, policy_id, period.starts_on, period.ends_on, inputs=spec.sources, classes=classes,
         unpaid=unpaid, by_date=spec.by_date, segments=[day for day, _ in segments],
     )
-    # Groups differ by payee and month too; the policy sees only its inputs (and the version in
-    # force), so evaluate each distinct reading once.
     distinct: dict[tuple, int] = {}
     readings: list[dict[str, Any]] = []
     group_reading: list[int] = []
@@ -170,7 +189,12 @@ def aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period
             readings.append(spec.row_to_case(key[0], day))
         group_reading.append(index)
         group_day.append(day)
-    # Per reading, once: None (pays nothing), the error, or (fen, the ceilings it counts toward).
+    return rows, group_reading, group_day, readings
+
+
+def _judge(ledger: Ledger, policy_id: str, period: Period, readings: list[dict[str, Any]],
+           versions_used: set) -> list[Any]:
+    """Per reading, once: None (pays nothing), the error, or (fen, the ceilings it counts toward)."""
     results: list[Any] = []
     for outcome in ledger.rules.evaluate_batch(policy_id, readings, period.ends_on):
         if isinstance(outcome, EvaluationError):
@@ -183,7 +207,12 @@ def aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period
         versions_used.add((outcome.policy, outcome.version, outcome.hash))
         policy = ledger.rules.book.by_hash(policy_id, outcome.hash)
         results.append((fen, [(cap.id, cap.period) for cap in policy.caps] if policy else []))
-    # The hot loop: integer fen per (unit, settling body) and per ceiling window; names later.
+    return results
+
+
+def _sum_groups(rows: list[Any], group_reading: list[int], group_day: list[dt.date], results: list[Any],
+                units: dict[int, Any], skipped: list) -> tuple[dict[tuple[int, str | None], list[int]], dict[tuple, int]]:
+    """The hot loop: (cases, fen) per (unit, settling body), and fen per ceiling window."""
     per_group: dict[tuple[int, str | None], list[int]] = {}
     group_window: dict[tuple, int] = defaultdict(int)
     windows: dict[tuple[str, dt.date], str] = {}
@@ -208,17 +237,17 @@ def aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period
             if window is None:
                 window = windows[(cap_period, day)] = _window(cap_period, day)
             group_window[(cap_id, payee_key, window)] += amount
-    payees = {key: payee_name(ledger, units[key[0]].name, key[1]) for key in per_group}
-    per_payee: dict[tuple[str, int], list] = {}
-    for (unit_id, settled_by), (count, gross) in per_group.items():
-        entry = per_payee.setdefault((payees[(unit_id, settled_by)], unit_id), [0, 0])
-        entry[0] += count
-        entry[1] += gross
+    return per_group, group_window
+
+
+def _ceiling_cuts(uow: SqlUnitOfWork, policy_id: str, period: Period, spec: _Inputs,
+                  payees: dict[tuple[int, str | None], str], group_window: dict[tuple, int]) -> dict[tuple[str, int], int]:
+    """Fen each (payee, unit) loses to ceilings: a per-payee window pays min(room left after
+    closed periods, its gross)."""
     window_gross: dict[tuple, int] = defaultdict(int)
     for (cap_id, payee_key, window), gross in group_window.items():
         payee = payees[payee_key]
         window_gross[(cap_id, payee, window, payee, payee_key[0])] += gross
-    # Ceilings: a per-payee window pays min(room left after closed periods, its gross).
     prior = _prior_paid(uow, policy_id, period, [cap for p in spec.versions for cap in p.caps])
     cut: dict[tuple[str, int], int] = defaultdict(int)
     by_window: dict[tuple, list] = defaultdict(list)
@@ -231,12 +260,7 @@ def aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period
             pay = min(gross, room)
             room -= pay
             cut[(payee, unit_id)] += gross - pay
-    for (payee, unit_id), (count, gross) in per_payee.items():
-        t = totals.setdefault(payee, PayeeTotal(payee=payee, unit_id=unit_id))
-        t.cases += count
-        t.gross += from_fen(gross)
-        t.paid += from_fen(gross - cut.get((payee, unit_id), 0))
-    return True
+    return cut
 
 
 def _getter(places: list[int]):  # noqa: ANN202
