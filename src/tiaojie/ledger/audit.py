@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from ..models import AuditEntry
-from ..store import audit as chain
-from ..store.mapping import from_row
 from ..store.messages import Message
-from ..store.schema import AuditRow
 from .context import Ledger
 
 
@@ -31,11 +26,10 @@ class AuditReport:
 
 def verify(ledger: Ledger) -> AuditReport:
     with ledger.uow() as uow:
-        count, problems = chain.verify(uow.session)  # type: ignore[arg-type]
+        count, problems = uow.verify_audit()
         return AuditReport(count, problems)
 
 
 def recent(ledger: Ledger, limit: int = 50) -> list[AuditEntry]:
     with ledger.uow() as uow:
-        rows = uow.session.execute(select(AuditRow).order_by(AuditRow.seq.desc()).limit(limit)).scalars()  # type: ignore[union-attr]
-        return [from_row(r) for r in rows][::-1]
+        return uow.audit_entries(limit)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from ..models import AuditEntry
 from .mapping import utc
 from .messages import Message
 from .schema import AuditHeadRow, AuditRow
@@ -136,3 +137,14 @@ def verify(session: Session) -> tuple[int, list[Message]]:
         problems.append(Message("audit_head", expected=head_seq, hash=head_hash[:12], actual=count))
     return count, problems
 
+
+
+def recent(session: Session, limit: int) -> list[AuditEntry]:
+    """The newest `limit` entries, oldest first."""
+    from sqlalchemy import select
+
+    from .mapping import from_row
+    from .schema import AuditRow
+
+    rows = session.execute(select(AuditRow).order_by(AuditRow.seq.desc()).limit(limit)).scalars()
+    return [from_row(r, AuditEntry) for r in rows][::-1]

@@ -18,10 +18,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..models import AuditEntry
 from . import audit as audit_chain
 from .case_repository import CaseRepository
 from .db import safe_url
-from .messages import Conflict, LedgerError, StoreUnavailable
+from .messages import Conflict, LedgerError, Message, StoreUnavailable
 from .repository import (
     AdjustmentRepository,
     BanquetRepository,
@@ -98,6 +99,16 @@ class SqlUnitOfWork:
                 "after": _dump(after),
             }
         )
+
+    def verify_audit(self) -> tuple[int, list[Message]]:
+        """(entries checked, problems): every row against its hash, the chain and its head."""
+        assert self.session is not None
+        return audit_chain.verify(self.session)
+
+    def audit_entries(self, limit: int) -> list[AuditEntry]:
+        """The newest `limit` entries of the audit log, oldest first."""
+        assert self.session is not None
+        return audit_chain.recent(self.session, limit)
 
     def lock_periods(self, *, exclusive: bool) -> None:
         """Closing a period and writing into one must not interleave. On PostgreSQL writers take
