@@ -10,7 +10,7 @@ import typer
 
 from ..i18n import tr
 from .context import settings
-from .ledger_cmds import DB_OPTION, USER_OPTION, _ledger, _user, handled
+from .ledger_common import DB_OPTION, USER_OPTION, acting_user, handled, ledger_for
 
 
 def register(rules_app: typer.Typer) -> None:
@@ -35,7 +35,7 @@ def impact(
     from ..rules.service import open_rules
 
     cfg = settings(ctx)
-    ledger = _ledger(ctx, db)
+    ledger = ledger_for(ctx, db)
     draft_rules = open_rules(draft)
     report = compute_impact(ledger, draft_rules, period=period, unit=unit)
     if fmt == "json":
@@ -63,8 +63,8 @@ def activate(
     from ..rules.impact import render_table
 
     cfg = settings(ctx)
-    ledger = _ledger(ctx, db)
-    who = _user(ledger, user)
+    ledger = ledger_for(ctx, db)
+    who = acting_user(ledger, user)
     done = do_activate(ledger, who, draft, accept_warnings=accept_warnings)
     for line in render_table(done.impact, cfg.lang):
         typer.echo(line)
@@ -77,7 +77,7 @@ def history(ctx: typer.Context, db: str = DB_OPTION) -> None:
     from ..ledger.policy_changes import history as list_history
 
     cfg = settings(ctx)
-    ledger = _ledger(ctx, db)
+    ledger = ledger_for(ctx, db)
     rows = list_history(ledger)
     if not rows:
         typer.echo(tr("history_empty", cfg.lang))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..models import Case, Outcome, User
+from ..models import Case, Outcome, Unit, User
 from ..rules.errors import EvaluationError
 from ..store.case_repository import PAGE_SORTS, CaseFilter, PageFilter
 from ..store.uow import SqlUnitOfWork
@@ -344,7 +344,35 @@ def case_page(ledger: Ledger, user: User | None, *, as_of: dt.date | None = None
     return CasePage(rows, total, min(max(1, page), pages), pages)
 
 
+# --- the ledger's set-up -----------------------------------------------------------------------------
+def units(ledger: Ledger) -> list[Unit]:
+    """Every unit, by code."""
+    with ledger.uow() as uow:
+        return uow.units.list()
+
+
+def users(ledger: Ledger) -> list[User]:
+    """Every user, by name."""
+    with ledger.uow() as uow:
+        return uow.users.list()
+
+
+def find_case_id(ledger: Ledger, ref: str, unit: str | None = None) -> int:
+    """The id of a case found as `find_case` finds it."""
+    case = find_case(ledger, ref, unit)
+    if case.id is None:  # a stored case always has one
+        raise NotFound("unknown_case", case=ref)
+    return case.id
+
+
+def case_numbers(ledger: Ledger, case_ids: list[int]) -> dict[int, str]:
+    """Case id → the case's number, for the cases that exist."""
+    with ledger.uow() as uow:
+        return {case.id: case.number for case in uow.cases.get_many(case_ids) if case.id is not None}
+
+
 __all__ = [
+    "units", "users", "find_case_id", "case_numbers",
     "unit_codes", "undeclared_stored_fields", "CaseState", "CaseDetail", "HistoryEntry", "CasePage", "PageRow", "visible_units", "case_states", "rewards_many",
     "get_case", "find_case", "case_detail", "list_cases", "page_cases", "case_page", "CaseFilter",
 ]

@@ -1,0 +1,89 @@
+"""`tiaojie dividend …`: a collective's yearly dividend computed, shown and exported."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from ..i18n import Lang, tr
+from .ledger_common import DB_OPTION, USER_OPTION, acting_user, chosen_lang, handled, ledger_for, text_table
+
+if TYPE_CHECKING:
+    from ..ledger.context import Ledger
+    from ..models import DistributionRun
+
+dividend_app = typer.Typer(help="集体经济组织分红 / collective dividends", no_args_is_help=True)
+
+
+@dividend_app.command("run")
+@handled
+def dividend_run(
+    ctx: typer.Context,
+    collective: str = typer.Argument(...),
+    year: int = typer.Argument(...),
+    policy: str = typer.Option("collective-dividend", "--policy"),
+    income: str = typer.Option("0", "--income", help="其他收入（元）"),
+    costs: str = typer.Option("0", "--costs", help="成本（元）"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    from ..ledger import dividends
+    from ..money import parse_yuan
+
+    ledger = ledger_for(ctx, db)
+    run = dividends.run_dividend(ledger, acting_user(ledger, user), collective, year, policy_id=policy, income=parse_yuan(income), costs=parse_yuan(costs))
+    _print_run(ledger, run, chosen_lang(ctx))
+
+
+def _print_run(ledger: Ledger, run: DistributionRun, lang: Lang) -> None:
+    from ..ledger.dividends import members_by_id
+
+    members = members_by_id(ledger, run.collective_id)
+    typer.echo(tr("cli_dividend_run", lang, year=run.year, run=run.run_no, policy=run.policy_id, version=run.version,
+                  income=f"{run.income:.2f}", retained=f"{run.retained:.2f}", pool=f"{run.pool:.2f}",
+                  leftover=f"{run.leftover:.2f}"))
+    for line in run.detail.get("explanation", []):
+        typer.echo(f"  {line.get(lang, line.get('zh'))}")
+    typer.echo(text_table(["th_member", "th_person", "th_shares", "th_dividend"],
+                          [[members[a.member_id].member_no, members[a.member_id].name, a.weighted_shares, f"{a.amount:.2f}"] for a in run.allocations]
+                          + [[tr("th_total", lang), "", "", f"{sum((a.amount for a in run.allocations), Decimal(0)):.2f}"]], lang=lang))
+
+
+@dividend_app.command("show")
+@handled
+def dividend_show(
+    ctx: typer.Context,
+    collective: str = typer.Argument(None),
+    year: int = typer.Option(None, "--year"),
+    out: Path = typer.Option(None, "-o", "--output", help="导出 .xlsx 或 .csv"),
+    db: str = DB_OPTION,
+) -> None:
+    from ..ledger import dividends
+
+    ledger = ledger_for(ctx, db)
+    runs = dividends.list_runs(ledger, collective, year)
+    for run in runs:
+        _print_run(ledger, run, chosen_lang(ctx))
+    if out and runs:
+        _export_run(ledger, runs[-1], out)
+        typer.echo(str(out))
+
+
+def _export_run(ledger: Ledger, run: DistributionRun, out: Path) -> None:
+    from ..ledger.dividends import members_by_id
+    from ..ledger.statements import Table, _write_csv, _write_xlsx
+
+    members = members_by_id(ledger, run.collective_id)
+    total = sum((a.amount for a in run.allocations), Decimal(0))
+    tables = [
+        Table("分红明细", ["成员号", "姓名", "户", "加权股", "分红"],
+              [[members[a.member_id].member_no, members[a.member_id].name, members[a.member_id].household or "", str(a.weighted_shares), a.amount]
+               for a in run.allocations] + [["合计", "", "", "", total]], {4}),
+        Table("汇总", ["项目", "金额"], [["收入", run.income], ["提取", run.retained], ["可分配", run.pool], ["未分配", run.leftover]], {1}),
+        Table("政策版本", ["政策", "版本", "内容哈希"], [[run.policy_id, run.version, run.hash]], set()),
+    ]
+    title = f"{run.year} 年分红（第 {run.run_no} 次计算）"
+    (_write_csv if out.suffix.lower() == ".csv" else _write_xlsx)(out, title, tables)

@@ -1,0 +1,97 @@
+"""What every ledger command shares: the ``--db`` and ``--user`` options, opening the ledger with
+the rules in force, the acting user, expected failures as messages, and aligned tables.
+
+Every command takes ``--db URL`` (or ``TIAOJIE_DB``; default a SQLite file in the user's data
+directory); every command that writes takes ``--user NAME`` (or ``TIAOJIE_USER``) and checks the
+user's role. Expected failures print a message in the chosen language (`--lang`, Chinese by
+default) naming what went wrong, and exit 1 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+
+from ..i18n import Lang, tr
+from .context import _env_lang, settings
+
+if TYPE_CHECKING:
+    from ..ledger.context import Ledger
+    from ..models import User
+
+DB_OPTION = typer.Option(None, "--db", envvar="TIAOJIE_DB", help="数据库地址或 SQLite 文件 / database URL or SQLite file")
+USER_OPTION = typer.Option(None, "--user", envvar="TIAOJIE_USER", help="操作人 / acting user")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(text: str, code: int = 1) -> NoReturn:
+    typer.echo(text, err=True)
+    raise typer.Exit(code)
+
+
+def handled(fn: Callable[P, R]) -> Callable[P, R]:
+    """Expected failures → a message in the chosen language on stderr and exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from ..rules.errors import EvaluationError, RuleSetError
+        from ..store.messages import LedgerError
+
+        try:
+            return fn(*args, **kwargs)
+        except LedgerError as err:
+            lang = _lang_of(args, kwargs)
+            for p in getattr(getattr(err, "result", None), "problems", None) or ():
+                typer.echo(p.render(lang), err=True)
+            fail(err.message(lang))
+        except RuleSetError as err:
+            fail(err.render(_lang_of(args, kwargs)))
+        except EvaluationError as err:
+            fail(err.message(_lang_of(args, kwargs)))
+
+    return wrapper
+
+
+def _lang_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Lang:
+    """The `--lang` of the command being run (from its context), else TIAOJIE_LANG."""
+    ctx = next((a for a in (*args, *kwargs.values()) if hasattr(a, "find_root")), None)
+    return settings(ctx).lang if ctx is not None else _env_lang()
+
+
+def ledger_for(ctx: typer.Context, db: str | None) -> Ledger:
+    """The ledger with the rules in force: `--rules DIR` when given, else the set last activated
+    in this ledger, else ./rules or the bundled set."""
+    from ..ledger.bootstrap import open_ledger
+
+    cfg = settings(ctx)
+    return open_ledger(db, cfg.rules_dir if cfg.rules_explicit else None)
+
+
+def acting_user(ledger: Ledger, name: str | None) -> User:
+    from ..ledger.access import resolve_user
+
+    return resolve_user(ledger, name)
+
+
+def chosen_lang(ctx: typer.Context) -> Lang:
+    return settings(ctx).lang
+
+
+def text_table(header: list[str], rows: list[list[Any]], lang: Lang = "zh") -> str:
+    """Rows under `header` (catalog keys of column headings), columns aligned for Chinese text."""
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    cells = [[tr(key, lang) if key.startswith("th_") else key for key in header]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(header))]
+    lines = []
+    for index, row in enumerate(cells):
+        lines.append("  ".join(c + " " * (widths[i] - width(c)) for i, c in enumerate(row)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
