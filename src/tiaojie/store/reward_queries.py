@@ -16,10 +16,9 @@ from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
-from .uow import SqlUnitOfWork
-
 from .case_inputs import Source, sql_expr
 from .schema import CaseRow, PayoutLineRow
+from .uow import SqlUnitOfWork
 
 # Tens of thousands of groups (payee × month × inputs) outgrow PostgreSQL's default 4MB work_mem:
 # it then sorts on disk instead of hashing in memory. Raised for the aggregate's transaction only.
