@@ -124,7 +124,8 @@ class _PolicyScan:
         self.date_field = versions[-1].date_field if versions else None
         self.date_at = names.index(self.date_field) if self.date_field in names else None
         self.date_matters = self.date_at is None or any(
-            v.date_sensitive or self.date_field in v.condition_fields() or v.kind == "escalation" for v in versions
+            v.date_sensitive or self.date_field in v.condition_fields() or self.date_field in v.formula_reads()
+            or v.kind == "escalation" for v in versions
         )
         positions = [LEAD + i for i in range(len(names))]
         if not self.date_matters and self.date_at is not None:
