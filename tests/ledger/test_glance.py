@@ -14,8 +14,9 @@ from sqlalchemy import text
 
 from tiaojie.ledger import access
 from tiaojie.ledger.bootstrap import open_ledger
-from tiaojie.ledger.glance import glance, postgres_conninfo, sqlite_file
+from tiaojie.ledger.glance import glance
 from tiaojie.ledger.policy_changes import activate, rules_in_force_dir
+from tiaojie.store.quick_read import postgres_conninfo, sqlite_file
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 
