@@ -12,10 +12,11 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..models import Case
+from ..models import Case, User
 from ..store.messages import Conflict
 from . import access, banquets, dividends, periods
 from .context import Ledger
+from .importer import start_levels
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌海燕春林云飞德福"
@@ -59,6 +60,39 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
     with ledger.uow() as uow:
         if uow.users.count():
             raise Conflict("user_exists", user=uow.users.list()[0].name)
+    admin, clerk, mediators, villages = _organisation(ledger)
+    end = min(ledger.date(), dt.date(year, 12, 31))
+    if end < dt.date(year, 3, 1):
+        end = dt.date(year, 12, 31)
+    with ledger.uow() as uow:
+        unit_ids = {u.code: u.id for u in uow.units.list() if u.id is not None}
+    cases = _cases(rng, year, end, villages, unit_ids, mediators)
+    # Each case starts at the level the escalation policy gives it, as one added alone would.
+    cases = start_levels(ledger, cases, {v: k for k, v in unit_ids.items()})
+    with ledger.uow() as uow:
+        uow.cases.add_many(cases)
+        uow.audit(admin.name, "demo", "cases", None, None, {"cases": len(cases), "seed": seed, "year": year})
+        uow.commit()
+    _escalate_some(ledger, end, mediators, {v: k for k, v in unit_ids.items()})
+    months = sorted({c.settled_on.strftime("%Y-%m") for c in cases if c.settled_on})
+    closed = months[0] if months else f"{year}-01"
+    if periods.parse_period(closed).ends_on < ledger.date():  # a month still running cannot be closed
+        periods.close(ledger, clerk, closed)
+    else:
+        closed = "—"
+    for key in months[1:]:
+        periods.compute(ledger, clerk, key, with_lines=False)  # the months the clerk has looked at
+    _collectives(ledger, clerk, rng, year)
+    filings = _banquets(ledger, rng, year, end, villages, mediators)
+    with ledger.uow() as uow:
+        users = len(uow.users.list())
+        units = len(uow.units.list())
+    return DemoSummary(units, users, len(cases), closed, months, 2, filings)
+
+
+def _organisation(ledger: Ledger) -> tuple[User, User, dict[str, User], list[tuple[str, str]]]:
+    """The county, its townships and village stations, and a user per role: (admin, clerk,
+    mediator by village code, villages as (code, name))."""
     admin = access.add_user(ledger, None, "admin", "admin")
     access.add_unit(ledger, admin, "LSJ", "冷水江市", "county")
     villages: list[tuple[str, str]] = []
@@ -73,78 +107,74 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
     mediators = {}
     for n, (vcode, _) in enumerate(villages, start=1):
         mediators[vcode] = access.add_user(ledger, admin, f"med{n:02d}", "mediator", vcode)
+    return admin, clerk, mediators, villages
 
-    end = min(ledger.date(), dt.date(year, 12, 31))
-    if end < dt.date(year, 3, 1):
-        end = dt.date(year, 12, 31)
+
+def _cases(rng: random.Random, year: int, end: dt.date, villages: list[tuple[str, str]], unit_ids: dict[str, int],
+           mediators: dict[str, User]) -> list[Case]:
+    """A year of cases per village station, up to `end`."""
     span = (end - dt.date(year, 1, 1)).days
     cases: list[Case] = []
-    with ledger.uow() as uow:
-        unit_ids = {u.code: u.id for u in uow.units.list()}
     for vcode, _ in villages:
         for n in range(rng.randint(30, 55)):
-            received = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span))
-            severity = _pick(rng, SEVERITY_WEIGHTS)
-            age = (end - received).days
-            roll = rng.random()
-            settles = received + dt.timedelta(days=rng.randint(0, 20))
-            settled_on: dt.date | None = settles
-            if settles > end or (age < 30 and roll < 0.35):
-                status, settled_on = rng.choice(["received", "mediating"]), None
-            elif roll < 0.08:
-                status = "failed"
-            elif roll < 0.10:
-                status = "withdrawn"
-            else:
-                status = "settled"
-            settled_by = _pick(rng, SETTLED_BY_WEIGHTS) if status in ("settled", "failed") else None
-            if severity in ("difficult", "major") and settled_by and rng.random() < 0.4:
-                settled_by = "township"
-            parties = [_name(rng) for _ in range(rng.choice((2, 2, 2, 3, 4)))]
-            cases.append(Case(
-                unit_id=unit_ids[vcode], number=f"{received.year}-{vcode[-5:]}-{n + 1:03d}",
-                source=rng.choice(["application"] * 6 + ["initiative"] * 3 + ["transfer", "entrusted", "assigned"]),
-                category=_pick(rng, CATEGORY_WEIGHTS), severity=severity,
-                urgency="urgent" if rng.random() < 0.07 else "normal",
-                parties=parties, persons_involved=len(parties) + rng.choice((0, 0, 1, 3)),
-                amount_involved=Decimal(rng.choice((0, 0, 500, 1200, 3000, 8000, 20000, 56000))),
-                received_on=received, accepted_on=received, settled_on=settled_on,
-                closed_on=settled_on + dt.timedelta(days=rng.randint(0, 10)) if settled_on and status != "settled" or (settled_on and rng.random() < 0.7) else None,
-                status=status, settled_by=settled_by, mediators=[mediators[vcode].name],
-                agreement_kind=(rng.choice(["oral", "written", "written"]) if status == "settled" else None),
-                agreement_fulfilled=status == "settled" and rng.random() < 0.9,
-                follow_up_done=status == "settled" and rng.random() < 0.7,
-                file_complete=status in ("settled", "failed") and rng.random() < 0.85,
-                needs_verification=rng.random() < 0.2,
-                level="county" if severity == "major" else ("township" if severity == "difficult" else "village"),
-            ))
-    cases = [c.model_copy(update={"closed_on": None}) if c.closed_on and c.closed_on > end else c for c in cases]
-    with ledger.uow() as uow:
-        uow.cases.add_many(cases)
-        uow.audit(admin.name, "demo", "cases", None, None, {"cases": len(cases), "seed": seed, "year": year})
-        uow.commit()
+            cases.append(_case(rng, year, end, span, unit_ids[vcode], vcode, n, mediators[vcode].name))
+    return [c.model_copy(update={"closed_on": None}) if c.closed_on and c.closed_on > end else c for c in cases]
 
-    # Some open matters the villages could not answer in time went up a level.
+
+def _case(rng: random.Random, year: int, end: dt.date, span: int, unit_id: int, vcode: str, n: int,
+          mediator: str) -> Case:
+    received = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span))
+    severity = _pick(rng, SEVERITY_WEIGHTS)
+    age = (end - received).days
+    roll = rng.random()
+    settles = received + dt.timedelta(days=rng.randint(0, 20))
+    settled_on: dt.date | None = settles
+    if settles > end or (age < 30 and roll < 0.35):
+        status, settled_on = rng.choice(["received", "mediating"]), None
+    elif roll < 0.08:
+        status = "failed"
+    elif roll < 0.10:
+        status = "withdrawn"
+    else:
+        status = "settled"
+    settled_by = _pick(rng, SETTLED_BY_WEIGHTS) if status in ("settled", "failed") else None
+    if severity in ("difficult", "major") and settled_by and rng.random() < 0.4:
+        settled_by = "township"
+    parties = [_name(rng) for _ in range(rng.choice((2, 2, 2, 3, 4)))]
+    return Case(
+        unit_id=unit_id, number=f"{received.year}-{vcode[-5:]}-{n + 1:03d}",
+        source=rng.choice(["application"] * 6 + ["initiative"] * 3 + ["transfer", "entrusted", "assigned"]),
+        category=_pick(rng, CATEGORY_WEIGHTS), severity=severity,
+        urgency="urgent" if rng.random() < 0.07 else "normal",
+        parties=parties, persons_involved=len(parties) + rng.choice((0, 0, 1, 3)),
+        amount_involved=Decimal(rng.choice((0, 0, 500, 1200, 3000, 8000, 20000, 56000))),
+        received_on=received, accepted_on=received, settled_on=settled_on,
+        closed_on=settled_on + dt.timedelta(days=rng.randint(0, 10)) if settled_on and status != "settled" or (settled_on and rng.random() < 0.7) else None,
+        status=status, settled_by=settled_by, mediators=[mediator],
+        agreement_kind=(rng.choice(["oral", "written", "written"]) if status == "settled" else None),
+        agreement_fulfilled=status == "settled" and rng.random() < 0.9,
+        follow_up_done=status == "settled" and rng.random() < 0.7,
+        file_complete=status in ("settled", "failed") and rng.random() < 0.85,
+        needs_verification=rng.random() < 0.2,
+    )
+
+
+def _escalate_some(ledger: Ledger, end: dt.date, mediators: dict[str, User], unit_codes: dict[int, str]) -> None:
+    """Some open matters the villages could not answer in time went up a level."""
     from ..store.case_repository import CaseFilter
     from .cases import escalate_case
 
     with ledger.uow() as uow:
         open_cases = uow.cases.list(CaseFilter(statuses=ledger.open_statuses()))
-    unit_codes = {v: k for k, v in unit_ids.items()}
     for case in [c for c in open_cases if c.level != "county"][:: max(1, len(open_cases) // 12)][:12]:
         if case.id is None:
             continue
         escalate_case(ledger, mediators[unit_codes[case.unit_id]], case.id, on=min(end, case.received_on + dt.timedelta(days=8)),
                       reason="村级未能按期答复，报乡镇群众工作办")
-    months = sorted({c.settled_on.strftime("%Y-%m") for c in cases if c.settled_on})
-    closed = months[0] if months else f"{year}-01"
-    if periods.parse_period(closed).ends_on < ledger.date():  # a month still running cannot be closed
-        periods.close(ledger, clerk, closed)
-    else:
-        closed = "—"
-    for key in months[1:]:
-        periods.compute(ledger, clerk, key, with_lines=False)  # the months the clerk has looked at
 
+
+def _collectives(ledger: Ledger, clerk: User, rng: random.Random, year: int) -> None:
+    """禹王 (fixed 4% on invested subsidies) and 金胜 (revenue share), each with a year's run."""
     dividends.add_collective(ledger, clerk, "YW", "禹王社区股份经济合作社", "LSJ-01-02")
     dividends.setup_collective(
         ledger, clerk, "YW",
@@ -164,6 +194,11 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
     dividends.run_dividend(ledger, clerk, "YW", year)
     dividends.run_dividend(ledger, clerk, "JS", year, policy_id="revenue-share", income=Decimal("200000"))
 
+
+def _banquets(ledger: Ledger, rng: random.Random, year: int, end: dt.date, villages: list[tuple[str, str]],
+              mediators: dict[str, User]) -> int:
+    """Banquet filings of six villages, checked against the banquet policy; how many."""
+    span = (end - dt.date(year, 1, 1)).days
     filings = 0
     for vcode, _ in villages[:6]:
         for _ in range(rng.randint(3, 6)):
@@ -177,7 +212,4 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
             )
             banquets.file_banquet(ledger, mediators[vcode], filing)
             filings += 1
-    with ledger.uow() as uow:
-        users = len(uow.users.list())
-        units = len(uow.units.list())
-    return DemoSummary(units, users, len(cases), closed, months, 2, filings)
+    return filings
