@@ -54,18 +54,18 @@ def setup_collective(
         for spec in share_classes:
             if spec["code"] not in classes:
                 classes[spec["code"]] = uow.collectives.add_share_class(
-                    ShareClass(collective_id=collective.id, code=spec["code"], name=spec["name"], weight=Decimal(str(spec["weight"])))  # type: ignore[arg-type]
+                    ShareClass(collective_id=collective.id, code=spec["code"], name=spec["name"], weight=Decimal(str(spec["weight"])))
                 )
         for spec in members:
             member = uow.collectives.add_member(
-                Member(collective_id=collective.id, member_no=spec["member_no"], name=spec["name"], household=spec.get("household"))  # type: ignore[arg-type]
+                Member(collective_id=collective.id, member_no=spec["member_no"], name=spec["name"], household=spec.get("household"))
             )
             for class_code, shares in spec.get("holdings", {}).items():
                 if class_code not in classes:
                     raise InvalidInput("case_field", field="share_class", detail=class_code)
-                uow.collectives.add_holding(Holding(member_id=member.id, share_class_id=classes[class_code].id, shares=shares))  # type: ignore[arg-type]
+                uow.collectives.add_holding(Holding(member_id=member.id, share_class_id=classes[class_code].id, shares=shares))
         for spec in investments:
-            uow.collectives.add_investment(FiscalInvestment(collective_id=collective.id, **spec))  # type: ignore[arg-type]
+            uow.collectives.add_investment(FiscalInvestment(collective_id=collective.id, **spec))
         uow.audit(by.name, "collective.setup", "collective", collective.id, None, {
             "share_classes": share_classes, "members": len(members), "investments": list(investments)})
         uow.commit()
@@ -122,7 +122,7 @@ def run_dividend(
             target[1] += alloc["amount"].amount
         zh, en = outcome.to_json("zh"), outcome.to_json("en")
         run = DistributionRun(
-            collective_id=collective.id, year=year, policy_id=outcome.policy, version=outcome.version, hash=outcome.hash,  # type: ignore[arg-type]
+            collective_id=collective.id, year=year, policy_id=outcome.policy, version=outcome.version, hash=outcome.hash,
             income=Decimal(out.get("fixed_return", 0)) + income, retained=out["retained"], pool=out["pool"], leftover=out["leftover"],
             detail={
                 "inputs": data, "outputs": zh["outputs"], "fired": zh["fired"],

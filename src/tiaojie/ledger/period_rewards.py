@@ -255,7 +255,10 @@ def _ceiling_cuts(uow: SqlUnitOfWork, policy_id: str, period: Period, spec: _Inp
         by_window[(cap_id, holder, window)].append((payee, unit_id, gross))
     caps = {cap.id: cap for p in spec.versions for cap in p.caps}
     for key, members in by_window.items():
-        room = max(to_fen(caps[key[0]].max) - prior.get(key, 0), 0)
+        ceiling = caps[key[0]].max
+        if ceiling is None:  # a ceiling on the number of cases only: the per-case path applies it
+            continue
+        room = max(to_fen(ceiling) - prior.get(key, 0), 0)
         for payee, unit_id, gross in sorted(members):
             pay = min(gross, room)
             room -= pay
