@@ -1,7 +1,7 @@
 """The ledger services as the screens need them.
 
-Everything here calls `tiaojie.ledger` (the core's service layer) and its unit of work; nothing
-here writes SQL. Imported lazily: without the ledger installed the app runs on the rules alone.
+Everything here calls the ledger's services (writes) and read models (`tiaojie.ledger.views`);
+nothing here opens a unit of work or writes SQL. Imported lazily: without the ledger installed the app runs on the rules alone.
 Every function runs in a worker thread and returns plain data (dataclasses, models) to the UI.
 """
 
@@ -102,9 +102,8 @@ def resolve_user(ledger: Ledger, user: Any) -> Any:
 
 def list_users(ledger: Ledger) -> list[tuple[Any, str]]:
     """(user, unit name) for the sign-in list."""
-    with ledger.uow() as uow:
-        units = {u.id: u for u in uow.units.list()}
-        return [(u, units[u.unit_id].name if u.unit_id in units else "") for u in uow.users.list()]
+    names = {u.id: u.name for u in views.units(ledger)}
+    return [(u, names.get(u.unit_id, "") if u.unit_id is not None else "") for u in views.users(ledger)]
 
 
 def unit_name(backend: Session) -> str:
@@ -112,20 +111,16 @@ def unit_name(backend: Session) -> str:
     user = backend.user
     if user is None or user.unit_id is None:
         return ""
-    with _ledger(backend).uow() as uow:
-        found = uow.units.get(user.unit_id)
-        return found.name if found else ""
+    found = unit_names(_ledger(backend)).get(user.unit_id)
+    return found.name if found else ""
 
 
 def unit_choices(backend: Session) -> list[tuple[Text, str]]:
-    with _ledger(backend).uow() as uow:
-        units = uow.units.list()
-    return [(Text(f"{u.name}（{u.code}）"), u.code) for u in units]
+    return [(Text(f"{u.name}（{u.code}）"), u.code) for u in views.units(_ledger(backend))]
 
 
 def unit_names(ledger: Ledger) -> dict[int, Any]:
-    with ledger.uow() as uow:
-        return {u.id: u for u in uow.units.list() if u.id is not None}
+    return {u.id: u for u in views.units(ledger) if u.id is not None}
 
 
 def _user_unit(backend: Session, unit: Any) -> Any:
@@ -220,8 +215,7 @@ def _unit_code(ledger: Ledger, unit_id: Any) -> str | None:
 
 # --- periods -------------------------------------------------------------------------------------
 def period_keys(backend: Session) -> list[tuple[str, str]]:
-    with _ledger(backend).uow() as uow:
-        return [(p.key, p.status) for p in uow.periods.list()]
+    return [(p.key, p.status) for p in views.periods(_ledger(backend))]
 
 
 def compute_period(backend: Session, key: str) -> Any:
@@ -252,8 +246,7 @@ def case_numbers(backend: Session, ids: set[int]) -> dict[int, Any]:
 
 # --- dividends -----------------------------------------------------------------------------------
 def collectives(backend: Session) -> list[Any]:
-    with _ledger(backend).uow() as uow:
-        return uow.collectives.list()
+    return dividend_service.collectives(_ledger(backend))
 
 
 def dividend_runs(backend: Session, code: str | None, year: int | None) -> list[Any]:

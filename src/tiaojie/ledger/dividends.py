@@ -142,6 +142,12 @@ def run_dividend(
         return stored
 
 
+def collectives(ledger: Ledger) -> list[Collective]:
+    """Every collective economic organisation in the ledger."""
+    with ledger.uow() as uow:
+        return uow.collectives.list()
+
+
 def list_runs(ledger: Ledger, collective_code: str | None = None, year: int | None = None) -> list[DistributionRun]:
     with ledger.uow() as uow:
         cid = None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..models import Case, Outcome, Unit, User
+from ..models import Case, Outcome, Period, Unit, User
 from ..rules.errors import EvaluationError
 from ..store.case_repository import PAGE_SORTS, CaseFilter, PageFilter
 from ..store.uow import SqlUnitOfWork
@@ -357,6 +357,12 @@ def users(ledger: Ledger) -> list[User]:
         return uow.users.list()
 
 
+def periods(ledger: Ledger) -> list[Period]:
+    """Every period the ledger knows, with its status."""
+    with ledger.uow() as uow:
+        return uow.periods.list()
+
+
 def find_case_id(ledger: Ledger, ref: str, unit: str | None = None) -> int:
     """The id of a case found as `find_case` finds it."""
     case = find_case(ledger, ref, unit)
@@ -372,7 +378,7 @@ def case_numbers(ledger: Ledger, case_ids: list[int]) -> dict[int, str]:
 
 
 __all__ = [
-    "units", "users", "find_case_id", "case_numbers",
+    "units", "users", "periods", "find_case_id", "case_numbers",
     "unit_codes", "undeclared_stored_fields", "CaseState", "CaseDetail", "HistoryEntry", "CasePage", "PageRow", "visible_units", "case_states", "rewards_many",
     "get_case", "find_case", "case_detail", "list_cases", "page_cases", "case_page", "CaseFilter",
 ]
