@@ -26,7 +26,7 @@ from .period_rewards import payee_name
 from .periods import parse_period
 from .views import visible_units
 
-LEAD = 6  # id, unit_id, number, received_on, settled_on, settled_by come first in every row
+LEAD = 5  # id, unit_id, number, received_on, settled_on come first in every row, then what the policy reads
 
 
 def _reward_policies(ledger: Ledger, draft: Rules) -> list[str]:
@@ -86,7 +86,10 @@ def impact(ledger: Ledger, draft: Rules, period: str | None = None, unit: str | 
             versions = [v for rules in (ledger.rules, draft) for v in rules.book.policies.get(policy_id, [])]
             kind = versions[-1].kind if versions else "reward"
             inputs = projection.sources_for(_read_fields(ledger.rules, draft, policy_id), kind)
-            rows = uow.cases.input_rows([Column("settled_by", "settled_by"), *(s for _, s in inputs)], flt)
+            sources = [s for _, s in inputs]
+            if "settled_by" not in (name for name, _ in inputs):  # the payee needs it all the same
+                sources.append(Column("settled_by", "settled_by"))
+            rows = uow.cases.input_rows(sources, flt)
             _PolicyScan(scan, report, policy_id, ledger.rules, draft, as_of, [n for n, _ in inputs],
                         projection.decoders(inputs)).run(rows)
     return report
@@ -127,6 +130,8 @@ class _PolicyScan:
             v.date_sensitive or self.date_field in v.condition_fields() or self.date_field in v.formula_reads()
             or v.kind == "escalation" for v in versions
         )
+        # the settling body: read by the policy, or last in the row for the payee alone
+        self.payee_at = LEAD + names.index("settled_by") if "settled_by" in names else LEAD + len(names)
         positions = [LEAD + i for i in range(len(names))]
         if not self.date_matters and self.date_at is not None:
             positions.remove(LEAD + self.date_at)
@@ -186,7 +191,7 @@ class _PolicyScan:
                 continue
             old_amount, new_amount, _, old_fired, new_fired, old_version, new_version, cause = verdict
             unit_row = scan.units[row[1]]
-            payee = payee_name(scan.ledger, unit_row.name, row[5])
+            payee = payee_name(scan.ledger, unit_row.name, row[self.payee_at])
             change = CaseChange(f"{unit_row.code}/{row[2]}", self.policy_id, unit_row.code, payee, closed, old_amount,
                                 new_amount, old_fired, new_fired, old_version, new_version, cause)
             report.changes.append(change)
