@@ -102,10 +102,12 @@ class BanquetScreen(BaseScreen):
 
     @staticmethod
     def case_input(values: dict[str, Any]) -> dict[str, Any]:
-        case = {k: v for k, v in values.items() if v is not None and k not in ("household", "filed_on")}
-        if values.get("date") and values.get("filed_on"):
-            case["filed_days_before"] = (values["date"] - values["filed_on"]).days
-        return case
+        """The form as the banquet policy will read the filing once stored (the ledger's one mapping)."""
+        from tiaojie.ledger.banquets import filing_input
+
+        return filing_input(occasion=values.get("occasion"), held_on=values.get("date"), days=values.get("days"),
+                            tables=values.get("tables"), gift=values.get("gift"), filed_on=values.get("filed_on"),
+                            host_age=values.get("host_age"))
 
     @on(Input.Changed)
     @on(Select.Changed)

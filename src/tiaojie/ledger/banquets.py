@@ -24,14 +24,21 @@ class BanquetCheck:
     explanation: list[dict[str, str]]
 
 
+def filing_input(*, occasion: str | None = None, held_on: dt.date | None = None, days: int | None = None,
+                 tables: int | None = None, gift: Decimal | None = None, filed_on: dt.date | None = None,
+                 host_age: int | None = None) -> dict[str, Any]:
+    """A banquet filing — stored, or still being typed (parts missing) — as the banquet policy
+    reads it. The one place a filing becomes a policy input."""
+    data: dict[str, Any] = {"occasion": occasion, "date": held_on, "days": days, "tables": tables, "gift": gift,
+                            "host_age": host_age}
+    if held_on is not None and filed_on is not None:
+        data["filed_days_before"] = (held_on - filed_on).days
+    return {k: v for k, v in data.items() if v is not None}
+
+
 def _inputs(filing: BanquetFiling) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "occasion": filing.occasion, "date": filing.held_on, "days": filing.days, "tables": filing.tables,
-        "gift": filing.gift, "filed_days_before": (filing.held_on - filing.filed_on).days,
-    }
-    if filing.host_age is not None:
-        data["host_age"] = filing.host_age
-    return data
+    return filing_input(occasion=filing.occasion, held_on=filing.held_on, days=filing.days, tables=filing.tables,
+                        gift=filing.gift, filed_on=filing.filed_on, host_age=filing.host_age)
 
 
 def evaluate_filing(ledger: Ledger, filing: BanquetFiling, policy_id: str | None = None) -> BanquetCheck:
