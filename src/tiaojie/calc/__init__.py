@@ -1,5 +1,6 @@
-"""Calculators: what each kind of policy does with the rows the engine matched.
+"""Calculators: the arithmetic the engine should not do — Decimal money to the fen, reward ceilings,
+allocation by largest remainder, dividend returns and retentions, escalation deadlines.
 
-The engine decides which rows hold; Python keeps the arithmetic the engine should not do —
-Decimal money, hit policies, caps, allocation to the fen and deadlines.
+Nothing here knows rule files or policies: each kind of policy (`tiaojie.rules.kinds`) reads its
+case and its matched rows and calls on these.
 """

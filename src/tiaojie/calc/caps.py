@@ -15,11 +15,36 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Protocol, Sequence
 
 from ..i18n import Localized
 from ..money import format_yuan
-from ..rules.schema import Cap
+
+
+class Cap(Protocol):
+    """A ceiling (a policy's `[[cap]]`): at most `max` yuan and `max_cases` paid cases per payee —
+    or per unit — per month, quarter or year."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def title_en(self) -> str | None: ...
+
+    @property
+    def period(self) -> str: ...
+
+    @property
+    def per(self) -> str: ...
+
+    @property
+    def max(self) -> Decimal | None: ...
+
+    @property
+    def max_cases(self) -> int | None: ...
 
 
 def period_key(on: dt.date, period: str) -> str:
@@ -59,7 +84,7 @@ class PayoutLine:
         return self.computed - self.paid
 
 
-def apply_caps(cases: Iterable[PayableCase], caps: list[Cap] | None = None) -> list[PayoutLine]:
+def apply_caps(cases: Iterable[PayableCase], caps: Sequence[Cap] | None = None) -> list[PayoutLine]:
     """Payout lines in settlement order; `paid` never exceeds `computed` nor any ceiling.
 
     Each case passes through its own version's caps (`PayableCase.caps`), else `caps`; running

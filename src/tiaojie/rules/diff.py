@@ -10,8 +10,8 @@ from typing import Any
 
 from ..i18n import Lang, Localized
 from ..money import format_yuan
+from .book import RuleBook
 from .expressions import Expression
-from .loader import RuleBook
 from .policy import CompiledRow, Policy
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from ..i18n import Lang, Localized
 from .domain import domain_cases
+from .kinds import KINDS
+from .kinds.base import PolicyKind
 from .policy import Policy
 from .service import Rules
 
@@ -34,13 +36,16 @@ def show_case(policy: Policy, case: dict[str, Any], lang: Lang = "zh") -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def lint_policy(policy: Policy) -> list[Finding]:
+def lint_policy(policy: Policy, kind: PolicyKind | None = None) -> list[Finding]:
+    """What lint finds in one policy, read as its kind (by default, the built-in kind of its name)."""
+    kind = kind or KINDS[policy.kind]
     findings: list[Finding] = []
     cases = list(domain_cases(policy))
     rows = policy.rows
     matches = {row.id: [row.condition.holds(case) for case in cases] for row in rows}
-    first_hit = policy.kind in ("reward", "table") and policy.header.hit == "first"
-    per_output = policy.kind == "escalation"
+    shadowing = kind.shadowing(policy)
+    first_hit = shadowing == "first"
+    per_output = shadowing == "per_output"
 
     for j, row in enumerate(rows):
         hits = [i for i, ok in enumerate(matches[row.id]) if ok]
@@ -69,19 +74,18 @@ def lint_policy(policy: Policy) -> list[Finding]:
             findings.append(Finding(policy, row.line, Localized(
                 "lint_shadowed", rule=row.id, by=", ".join(covering), example=show_case(policy, cases[hits[0]]))))
 
-    if policy.kind == "table" and policy.header.hit == "unique":
+    if kind.overlaps_matter(policy):
         reported = set()
         for i, case in enumerate(cases):
-            hit = [r.id for r in rows if matches[r.id][i]]
+            hit = [r for r in rows if matches[r.id][i]]
             for a_index, a in enumerate(hit):
                 for b in hit[a_index + 1:]:
-                    if (a, b) not in reported:
-                        reported.add((a, b))
-                        line = policy.row(b).line  # type: ignore[union-attr]
-                        findings.append(Finding(policy, line, Localized(
-                            "lint_overlap", a=a, b=b, example=show_case(policy, case))))
+                    if (a.id, b.id) not in reported:
+                        reported.add((a.id, b.id))
+                        findings.append(Finding(policy, b.line, Localized(
+                            "lint_overlap", a=a.id, b=b.id, example=show_case(policy, case))))
 
-    if policy.kind == "table" and not policy.default:
+    if kind.gaps_matter(policy):
         gaps = [case for i, case in enumerate(cases) if not any(matches[r.id][i] for r in rows)]
         if gaps:
             findings.append(Finding(policy, policy.lines.get(("policy",), 1), Localized(
@@ -92,5 +96,5 @@ def lint_policy(policy: Policy) -> list[Finding]:
 def lint_rules(rules: Rules) -> list[Finding]:
     findings: list[Finding] = []
     for policy in rules.book.all():
-        findings.extend(lint_policy(policy))
+        findings.extend(lint_policy(policy, rules.book.kind(policy)))
     return findings

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from ..i18n import Lang, Localized
 from ..money import format_yuan
+
+Lines = tuple[Localized, ...]
 
 
 class _Lazy:
@@ -21,16 +23,16 @@ class _Lazy:
     def __set_name__(self, owner: type, name: str) -> None:
         self.slot = f"_{name}"
 
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+    def __get__(self, obj: object, owner: type | None = None) -> Lines:
         if obj is None:
             return ()  # the dataclass default
-        value = obj.__dict__[self.slot]
+        value: Lines | Callable[[], Lines] = obj.__dict__[self.slot]
         if callable(value):
             value = value()
             obj.__dict__[self.slot] = value
         return value
 
-    def __set__(self, obj: Any, value: Any) -> None:
+    def __set__(self, obj: object, value: Lines | Callable[[], Lines]) -> None:
         obj.__dict__[self.slot] = value
 
 
@@ -49,8 +51,8 @@ class Outcome:
     outputs: dict[str, Any]  # typed: Decimal money, ints, dates, enum ids
     money_outputs: frozenset[str]
     fired: tuple[str, ...]
-    explanation: tuple[Localized, ...] = _Lazy()  # a tuple, or a callable that returns it
-    near_misses: tuple[Localized, ...] = _Lazy()  # a tuple, or a callable that returns it
+    explanation: _Lazy = _Lazy()  # reads as a tuple of lines; given as one, or a callable that returns it
+    near_misses: _Lazy = _Lazy()  # as `explanation`
     details: dict[str, Any] = field(default_factory=dict)  # violations / allocations / path
 
     def amount(self, name: str = "amount") -> Decimal:

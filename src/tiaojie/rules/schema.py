@@ -135,19 +135,3 @@ class PolicyFile(_Strict):
     escalation: EscalationSection | None = None
     example: list[Example] = Field(default_factory=list)
 
-
-# The outputs that the built-in kinds give their rows, so that a reward row says `amount = 500`
-# without declaring it. A table declares its own under [outputs].
-KIND_OUTPUTS: dict[str, dict[str, OutputDef]] = {
-    "reward": {"amount": OutputDef(type="money", title="奖励金额", title_en="reward")},
-    "banquet": {},
-    "dividend": {
-        "retain_rate": OutputDef(type="decimal", title="提取比例", title_en="retention rate"),
-        "retain": OutputDef(type="money", title="提取金额", title_en="retention"),
-    },
-    "escalation": {
-        "level": OutputDef(type="enum", title="处理层级", title_en="level", enum="level"),
-        "answer_days": OutputDef(type="int", title="答复期限（天）", title_en="days to answer"),
-        "emergency_days": OutputDef(type="int", title="紧急会议期限（天）", title_en="days to emergency meeting"),
-    },
-}

@@ -10,13 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from .batch import BatchSession
+from .book import RuleBook
 from .engine import EngineRefused, RulesEngine
 from .errors import EvaluationError, RuleError, RuleSetError
-from .evaluate import BATCH_CHUNK, BatchSession, Evaluator
-from .loader import RuleBook, load_rules
-from .locations import BUNDLED_RULES, default_rules_dir  # noqa: F401 - part of this module's interface
+from .evaluate import BATCH_CHUNK, Evaluator
+from .kinds import KINDS, KindTable
+from .loader import load_rules
 from .locate import line_of
+from .locations import BUNDLED_RULES, default_rules_dir  # noqa: F401 - part of this module's interface
 from .outcome import Outcome
+
 
 @dataclass
 class Rules:
@@ -42,9 +46,10 @@ class Rules:
         self.engine.close()
 
 
-def open_rules(directory: Path | str | None = None) -> Rules:
-    """Load, check and compile a rules directory. Raises RuleSetError naming file and line."""
-    book = load_rules(directory or default_rules_dir())
+def open_rules(directory: Path | str | None = None, kinds: KindTable = KINDS) -> Rules:
+    """Load, check and compile a rules directory, each policy checked and decided by its kind.
+    Raises RuleSetError naming file and line."""
+    book = load_rules(directory or default_rules_dir(), kinds)
     try:
         engine = RulesEngine(book.all())
     except EngineRefused as refused:
