@@ -74,7 +74,7 @@ def dividend_show(
 
 def _export_run(ledger: Ledger, run: DistributionRun, out: Path) -> None:
     from ..ledger.dividends import members_by_id
-    from ..ledger.statements import Table, _write_csv, _write_xlsx
+    from ..ledger.statements import Table, write_tables_csv, write_tables_xlsx
 
     members = members_by_id(ledger, run.collective_id)
     total = sum((a.amount for a in run.allocations), Decimal(0))
@@ -86,4 +86,4 @@ def _export_run(ledger: Ledger, run: DistributionRun, out: Path) -> None:
         Table("政策版本", ["政策", "版本", "内容哈希"], [[run.policy_id, run.version, run.hash]], set()),
     ]
     title = f"{run.year} 年分红（第 {run.run_no} 次计算）"
-    (_write_csv if out.suffix.lower() == ".csv" else _write_xlsx)(out, title, tables)
+    (write_tables_csv if out.suffix.lower() == ".csv" else write_tables_xlsx)(out, title, tables)

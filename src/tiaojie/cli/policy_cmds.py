@@ -92,29 +92,29 @@ def history(ctx: typer.Context, db: str = DB_OPTION) -> None:
 
 
 def write_xlsx(report, path: Path) -> None:  # noqa: ANN001
+    from decimal import Decimal
+
     from openpyxl import Workbook
+
+    from ..ledger.exports import append_row
 
     data = report.to_json(sample=500)
     book = Workbook()
     sheet = book.active
+    assert sheet is not None
     sheet.title = "政策"
-    sheet.append(["政策", "求值件数", "变化件数", "原合计", "新合计", "变化", "已关闭期间变化件数", "已关闭期间变化（不予改动）"])
+    append_row(sheet, ["政策", "求值件数", "变化件数", "原合计", "新合计", "变化", "已关闭期间变化件数", "已关闭期间变化（不予改动）"])
     for policy_id, p in data["policies"].items():
-        sheet.append([policy_id, p["evaluated"], p["changed"], float(p["old_total"]), float(p["new_total"]),
-                      float(p["delta"]), p["changed_in_closed_periods"], float(p["closed_delta_not_applied"])])
+        append_row(sheet, [policy_id, p["evaluated"], p["changed"], Decimal(p["old_total"]), Decimal(p["new_total"]),
+                           Decimal(p["delta"]), p["changed_in_closed_periods"], Decimal(p["closed_delta_not_applied"])])
     for title, key in (("单位", "by_unit"), ("领取人", "by_payee")):
         ws = book.create_sheet(title)
-        ws.append([title, "变化"])
+        append_row(ws, [title, "变化"])
         for name, delta in data[key].items():
-            ws.append([name, float(delta)])
+            append_row(ws, [name, Decimal(delta)])
     ws = book.create_sheet("变化示例")
-    ws.append(["案件", "政策", "单位", "领取人", "原金额", "新金额", "变化", "原命中", "新命中", "起因"])
+    append_row(ws, ["案件", "政策", "单位", "领取人", "原金额", "新金额", "变化", "原命中", "新命中", "起因"])
     for c in data["sample"]:
-        ws.append([c["case"], c["policy"], c["unit"], c["payee"], float(c["old"]), float(c["new"]), float(c["delta"]),
-                   "/".join(c["old_fired"]), "/".join(c["new_fired"]), c["cause"]])
-    for ws in book.worksheets:
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, float):
-                    cell.number_format = "0.00"
+        append_row(ws, [c["case"], c["policy"], c["unit"], c["payee"], Decimal(c["old"]), Decimal(c["new"]),
+                        Decimal(c["delta"]), "/".join(c["old_fired"]), "/".join(c["new_fired"]), c["cause"]])
     book.save(path)

@@ -146,7 +146,11 @@ def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
 
 def _text(value: Any) -> str:
     if type(value) is str:
-        return value.strip()
+        text = value.strip()
+        # a cell our own exports defused ('=…): read back as typed, so a corrected bad-rows file imports
+        if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+            return text[1:]
+        return text
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -12,7 +12,6 @@ imported settled cases are evaluated when their period is computed, not row by r
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from .access import check
 from .cases import check_dates
 from .context import Ledger
 from .errors import InvalidInput
+from .exports import open_csv, write_csv_rows
 from .import_sheet import COLUMN_LABEL, HEADERS, LOOKUP, REQUIRED, Problem, Sheet, Validator, norm, read_sheet
 from .periods import guard_new_cases
 
@@ -275,9 +275,9 @@ def _write_bad(target: Path, header: list[str], rows: dict[int, list[Any]], prob
     for p in problems:
         if p.row is not None:
             reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason.render('zh')}")
-    with target.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["原行号", *header, "错误"])
-        for number in sorted(rows):
-            writer.writerow([number, *["" if c is None else c for c in rows[number]], "；".join(reasons.get(number, []))])
+    fh, writer = open_csv(target)
+    with fh:
+        write_csv_rows(writer, [["原行号", *header, "错误"]])
+        write_csv_rows(writer, ([number, *["" if c is None else c for c in rows[number]], "；".join(reasons.get(number, []))]
+                                for number in sorted(rows)))
     return target

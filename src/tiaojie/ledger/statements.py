@@ -3,7 +3,6 @@ policy versions used; Chinese headers; totals that balance to the fen. XLSX or C
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from ..vocabulary import FieldDef
 from .context import Ledger
 from .errors import InvalidInput
+from .exports import append_row, open_csv, write_csv_rows
 from .periods import PeriodReport, show
 
 ZERO = Decimal("0.00")
@@ -102,48 +102,39 @@ def export_statement(ledger: Ledger, key: str, path: Path | str, fmt: str | None
     tables = statement_tables(ledger, report)
     title = f"{report.period.key} 奖补发放表（{'已关闭' if report.period.status == 'closed' else '未关闭'}）"
     if fmt == "xlsx":
-        _write_xlsx(path, title, tables)
+        write_tables_xlsx(path, title, tables)
     elif fmt == "csv":
-        _write_csv(path, title, tables)
+        write_tables_csv(path, title, tables)
     else:
         raise InvalidInput("imp_format", suffix=fmt)
     return path
 
 
-def _cell(value: object) -> object:
-    return format(value, "f") if isinstance(value, Decimal) else value
-
-
-def _write_csv(path: Path, title: str, tables: list[Table]) -> None:
+def write_tables_csv(path: Path, title: str, tables: list[Table]) -> None:
     # One file, one table after another, each under its title row; utf-8-sig so Excel reads Chinese.
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([title])
+    fh, writer = open_csv(path)
+    with fh:
+        write_csv_rows(writer, [[title]])
         for table in tables:
-            writer.writerow([])
-            writer.writerow([f"【{table.title}】"])
-            writer.writerow(table.header)
-            for row in table.rows:
-                writer.writerow([_cell(c) for c in row])
+            write_csv_rows(writer, [[], [f"【{table.title}】"], table.header, *table.rows])
 
 
-def _write_xlsx(path: Path, title: str, tables: list[Table]) -> None:
+def write_tables_xlsx(path: Path, title: str, tables: list[Table]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
-    book.remove(book.active)
+    if book.active is not None:
+        book.remove(book.active)
     for table in tables:
         sheet = book.create_sheet(table.title)
-        sheet.append([title])
+        append_row(sheet, [title])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(table.header)
+        append_row(sheet, table.header)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(list(row))
-            for index in table.money_columns:
-                sheet.cell(row=sheet.max_row, column=index + 1).number_format = "0.00"
+            append_row(sheet, row, table.money_columns)
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column[1:]) if len(column) > 1 else 10
             sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 60)
