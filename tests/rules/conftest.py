@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from rules_helpers import RULES_DIR, write_rules
+
 from tiaojie.rules.service import open_rules
 
 

@@ -77,7 +77,7 @@ def test_the_batch_takes_a_chunk_and_yields_its_results_in_order(rules):
             yield {"age": 60 + i}
 
     seen = []
-    for result in rules.evaluate_batch("canteen-meal", cases(), AS_OF, chunk=4):
+    for _ in rules.evaluate_batch("canteen-meal", cases(), AS_OF, chunk=4):
         seen.append(len(taken))
     # a chunk is taken whole before its results are yielded, never more than one chunk ahead
     assert seen == [4, 4, 4, 4, 8, 8, 8, 8, 10, 10]

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from rules_helpers import RULES_DIR, write_rules
 
 from tiaojie.rules.errors import RuleError, RuleSetError
 from tiaojie.rules.loader import load_rules
 from tiaojie.rules.service import ActiveRules, open_rules
-
-from rules_helpers import RULES_DIR, write_rules
 
 HEADER = """\
 [policy]
@@ -212,6 +211,8 @@ CASES = [
            "kind_section", "t.toml", "kind =", contains=("[outputs]",)),
     Broken("exists with a non-boolean", {"p.toml": sub(GOOD, 'severity = "major"', 'number = { exists = "yes" }')},
            "exists_bool", "p.toml", "when =", contains=("true or false",)),
+    Broken("matches with a non-string", {"p.toml": sub(GOOD, 'severity = "major"', "number = { matches = 5 }")},
+           "wrong_type", "p.toml", "when =", contains=("matches", "5")),
     Broken("any with a non-list", {"p.toml": sub(GOOD, 'severity = "major"', 'any = { severity = "major" }')},
            "any_list", "p.toml", "when =", contains=("list of conditions",)),
     Broken("empty in-list", {"p.toml": sub(GOOD, 'severity = "major"', "severity = { in = [] }")},
@@ -356,7 +357,7 @@ def test_broken_file_never_replaces_the_working_set(tmp_path):
         active.reload()
     err = caught.value.errors[0]
     assert err.key == "unknown_output" and err.path == path
-    assert err.line == next(i for i, l in enumerate(broken.splitlines(), 1) if "bonus = 1" in l)
+    assert err.line == next(i for i, line in enumerate(broken.splitlines(), 1) if "bonus = 1" in line)
     assert active.current is before
     assert active.current.evaluate("mediation-reward", MAJOR_CASE).to_json()["outputs"]["amount"] == "500.00"
 

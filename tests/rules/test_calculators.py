@@ -8,8 +8,8 @@ import hashlib
 from decimal import Decimal
 
 import pytest
-
 from rules_helpers import FIXTURES, RULES_DIR
+
 from tiaojie.rules.errors import EvaluationError
 from tiaojie.rules.examples import run_examples
 from tiaojie.rules.service import open_rules

@@ -7,7 +7,6 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-
 from tiaojie.rules.classes import date_classes, number_classes
 from tiaojie.rules.service import open_rules
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
 from rules_helpers import write_rules
+
 from tiaojie.rules.conditions import Atom
 from tiaojie.rules.errors import EvaluationError
 from tiaojie.rules.service import open_rules

@@ -7,8 +7,8 @@ import datetime as dt
 import re
 
 import pytest
-
 from rules_helpers import write_rules
+
 from tiaojie.rules import regex
 from tiaojie.rules.errors import RuleSetError
 from tiaojie.rules.loader import load_rules

@@ -79,7 +79,7 @@ def date_classes(versions: list[Policy]) -> Callable[[dt.date | None], Any] | No
             return None
         if date_field in policy.formula_reads():  # read by a formula (days between two dates)
             return None
-        spans = [(policy.effective_from, policy.effective_until)]
+        spans: list[tuple[dt.date | None, dt.date | None]] = [(policy.effective_from, policy.effective_until)]
         spans += [(row.effective_from, row.effective_until) for row in policy.rows]
         for start, until in spans:
             if start is not None:

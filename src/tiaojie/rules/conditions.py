@@ -10,9 +10,10 @@ A missing field makes every comparison false, except `exists = false`; the engin
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from ..i18n import Lang, Localized, did_you_mean
@@ -95,7 +96,7 @@ class Atom(Condition):
     pattern: str | None = None  # matches: the Python pattern as written
     engine_pattern: str | None = None
     compiled: re.Pattern[str] | None = None
-    _test: Callable[[Any], bool] | None = field(default=None, repr=False)
+    _test: Callable[[Any], bool] | None = dataclasses.field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._test = self._make_test()
@@ -254,7 +255,8 @@ class ConditionParser:
         self.known = known
         self.problems: list[Problem] = []
 
-    def problem(self, loc: Loc, key: str, **params: object) -> None:
+    def problem(self, loc: Loc, key: str, /, **params: object) -> None:
+        # positional-only: some messages have a parameter named `key` (the offending key)
         self.problems.append(Problem(loc, key, params))
 
     def parse(self, when: object, loc: Loc) -> Condition:
@@ -287,7 +289,7 @@ class ConditionParser:
         if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
             self.problem(loc, "any_list")
             return ALWAYS
-        children = [Group("all", self._table(v, loc + (i,), prefix="")) for i, v in enumerate(value)]
+        children: list[Condition] = [Group("all", self._table(v, loc + (i,), prefix="")) for i, v in enumerate(value)]
         return Group(kind, children)
 
     def _field(self, fdef: FieldDef, value: object, loc: Loc) -> list[Condition]:

@@ -22,7 +22,7 @@ _STEP = {"int": 1, "money": Decimal("0.01"), "decimal": Decimal("0.000001"), "da
 def field_domain(policy: Policy, fdef: FieldDef, include_missing: bool = True) -> list[Any]:
     values: list[Any] = []
     constants: list[Any] = []
-    patterns = []
+    patterns: list[str] = []
     for row in policy.rows:
         for atom in row.condition.atoms():
             if atom.field.name != fdef.name:
@@ -32,7 +32,8 @@ def field_domain(policy: Policy, fdef: FieldDef, include_missing: bool = True) -
             elif atom.op == "between":
                 constants.extend(atom.value)
             elif atom.op == "matches":
-                patterns.append(atom.pattern)
+                if atom.pattern is not None:
+                    patterns.append(atom.pattern)
             elif atom.op != "exists":
                 constants.append(atom.value)
     kind = fdef.type

@@ -100,8 +100,9 @@ class _Parser:
         if not self.tokens:
             raise ExpressionError("表达式为空 / empty expression")
         node, kind = self.sum()
-        if self.peek() is not None:
-            raise ExpressionError(f"多余的 '{self.peek()[1]}' / unexpected '{self.peek()[1]}'")
+        extra = self.peek()
+        if extra is not None:
+            raise ExpressionError(f"多余的 '{extra[1]}' / unexpected '{extra[1]}'")
         if kind == DATE:
             raise ExpressionError("公式的结果不能是日期；两个日期相减得到天数 / the result cannot be a date; "
                                   "subtract two dates to get days")

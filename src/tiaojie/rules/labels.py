@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..i18n import Lang
     from ..vocabulary import Vocabulary
 
-LANGS = ("zh", "en")
+LANGS: tuple[Lang, ...] = ("zh", "en")
 FORMAT = 2  # bumped when the file's shape changes: older copies are then ignored
 CASE = "case"  # the subject of a dispute case's fields (vocabulary.CASE, without importing it)
 
@@ -52,7 +52,7 @@ class VocabularyLabels:
             for name, e in vocabulary.enums.items()
         }
         case = {name: f for name, f in vocabulary.fields.items() if getattr(f, "subject", CASE) == CASE}
-        kinds = {name: (f.type, f.enum or "") for name, f in case.items()}
+        kinds: dict[str, tuple[str, str]] = {name: (f.type, f.enum or "") for name, f in case.items()}
         derived = [name for name, f in case.items() if getattr(f, "formula", None)]
         groups = getattr(vocabulary, "form_groups", None)
         if groups is not None:

@@ -113,11 +113,11 @@ class _Scanner:
                 self.record(self.table, start_line)
                 self.skip_line()
                 continue
-            key = self.read_key()
-            if not key:
+            names = self.read_key()
+            if not names:
                 self.skip_line()
                 continue
-            path = self.table + tuple(key)
+            path = self.table + tuple(names)
             self.record(path, start_line)
             self.skip_space()
             if self.peek() == "=":
