@@ -137,6 +137,8 @@ def compute(ledger: Ledger, by: User, key: str, *, with_lines: bool = True) -> P
         if period.status == "closed":
             raise _refuse(period)
         report = _build_report(ledger, uow, period, with_lines=with_lines)
+        if report.skipped:
+            _refuse_unjudged(ledger, uow, period, report.skipped)
         uow.commit()
         return report
 
@@ -166,6 +168,8 @@ def close(ledger: Ledger, by: User, key: str) -> Period:
         lines: list[PayoutLine] = []
         for policy_id in ledger.reward_policies():
             lines.extend(case_lines(ledger, uow, policy_id, period, units, skipped))
+        if skipped:  # money is never paid around a case that cannot be judged
+            _refuse_unjudged(ledger, uow, period, skipped)
         uow.payouts.add_many(lines)
         now = dt.datetime.now(dt.timezone.utc)
         uow.periods.close(period.id, by.name, now)  # type: ignore[arg-type]
@@ -177,6 +181,23 @@ def close(ledger: Ledger, by: User, key: str) -> Period:
         })
         uow.commit()
         return after  # type: ignore[return-value]
+
+
+def _refuse_unjudged(ledger: Ledger, uow: SqlUnitOfWork, period: Period, skipped: list[tuple[int, str]]) -> None:
+    """Refuse to compute or pay a period while a case in it cannot be judged, naming each case
+    and why — a payment that left it out would lock it out unpaid. The aggregate path knows only
+    how many cases of a unit failed; the per-case path names them."""
+    if any(case_id == 0 for case_id, _ in skipped):
+        units = {u.id: u for u in uow.units.list() if u.id is not None}
+        skipped = []
+        for policy_id in ledger.reward_policies():
+            case_lines(ledger, uow, policy_id, period, units, skipped)
+    codes = {u.id: u.code for u in uow.units.list()}
+    found = {c.id: c for c in uow.cases.get_many(sorted({case_id for case_id, _ in skipped}))}
+    named = [f"{codes.get(found[cid].unit_id, '?')}/{found[cid].number}：{reason}" if cid in found else f"#{cid}：{reason}"
+             for cid, reason in skipped]
+    shown = named[:20] + ([f"… (+{len(named) - 20})"] if len(named) > 20 else [])
+    raise InvalidInput("period_unjudged", period=period.key, count=len(named), cases="\n  ".join(shown))
 
 
 def adjust(ledger: Ledger, by: User, key: str, case_id: int, amount: Decimal, reason: str) -> Adjustment:

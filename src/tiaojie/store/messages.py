@@ -92,6 +92,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_not_open": ("案件状态为「{status}」，不能再{action}", "the case is '{status}'; it cannot be {action} again"),
     "case_top_level": ("案件已在最高层级「{level}」", "the case is already at the top level '{level}'"),
     "verb_settle": ("调结", "settled"),
+    "period_unjudged": (
+        "期间 {period} 有 {count} 件案件无法按现行规则求值，不能计算或发放（否则这些案件将被锁定而未获奖补）。请先修正规则或案件：\n  {cases}",
+        "period {period}: {count} cases cannot be evaluated under the rules in force; the period cannot be computed or "
+        "paid (they would be locked out unpaid). Fix the rules or the cases first:\n  {cases}",
+    ),
     "check_undeclared_stored": (
         "信息：台账中有 {cases} 件案件保存了字段「{field}」，但 fields.toml 已不再声明它；值仍保留，规则读不到，重新声明即可恢复",
         "info: {cases} cases keep a value of '{field}', which fields.toml no longer declares; the values are kept but no "
