@@ -120,6 +120,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input_invalid": ("输入字段「{field}」：{detail}", "input field '{field}': {detail}"),
     "input_not_object": ("输入应为 JSON 对象", "input must be a JSON object"),
     "bad_json": ("第 {line} 行不是有效的 JSON：{detail}", "line {line} is not valid JSON: {detail}"),
+    "unknown_input_field": (
+        "输入中有未定义的字段「{field}」{hint}（字段见 rules/fields.toml；脚本可用 --allow-unknown 忽略未知字段）",
+        "the input has a field '{field}' the vocabulary does not define{hint} (see rules/fields.toml; scripts may "
+        "pass --allow-unknown to ignore unknown fields)",
+    ),
     "not_unique": ("唯一命中表同时命中多条规则：{rules}", "unique table matched several rules: {rules}"),
     "expr_div_zero": ("表达式「{expr}」除以零", "expression '{expr}' divides by zero"),
     "engine_sid_mismatch": ("规则引擎返回了其他会话的状态（期望 {expected}，得到 {got}）", "the rules engine returned another session's state (expected {expected}, got {got})"),

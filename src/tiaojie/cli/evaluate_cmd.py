@@ -39,6 +39,9 @@ def evaluate(
     file: str = typer.Argument(None, help="一个案件的 JSON 文件，- 为标准输入 / a JSON object; - for stdin"),
     as_of: str = typer.Option(None, "--as-of", help="按此日期计算 / evaluate as of this date (YYYY-MM-DD)"),
     batch: str = typer.Option(None, "--batch", help="JSONL 文件，每行一个案件；- 为标准输入 / one case per line"),
+    allow_unknown: bool = typer.Option(False, "--allow-unknown",
+                                       help="忽略词汇表中没有的字段（默认视为错误，以免拼错的字段被悄悄忽略） / "
+                                            "ignore fields the vocabulary does not define (an error by default)"),
 ) -> None:
     """对案件求值，输出 JSON 结果 / evaluate cases and print outcomes as JSON."""
     cfg = settings(ctx)
@@ -51,8 +54,9 @@ def evaluate(
         typer.echo(err.message(lang), err=True)
         raise typer.Exit(2) from None
 
+    known = None if allow_unknown else _known_keys(rules)
     if batch is not None:
-        failures = _run_batch(rules, policy, batch, on, lang)
+        failures = _run_batch(rules, policy, batch, on, lang, known)
         raise typer.Exit(1 if failures else 0)
 
     source = _open(file or "-")
@@ -61,6 +65,10 @@ def evaluate(
         case = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as err:
         typer.echo(json.dumps({"error": tr("bad_json", lang, line=err.lineno, detail=err.msg)}, ensure_ascii=False))
+        raise typer.Exit(1) from None
+    unknown = _unknown(case, known, lang)
+    if unknown:
+        typer.echo(json.dumps({"error": unknown}, ensure_ascii=False))
         raise typer.Exit(1) from None
     try:
         outcome = rules.evaluate(policy, case, on)
@@ -87,7 +95,23 @@ def _parse(line: str) -> object:
     return value
 
 
-def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang) -> int:
+def _known_keys(rules) -> frozenset[str]:  # noqa: ANN001
+    """The top-level keys a case may have: the vocabulary's field ids (the first part of dotted ones)."""
+    return frozenset(name.split(".")[0] for name in rules.book.vocabulary.fields)
+
+
+def _unknown(case: object, known: frozenset[str] | None, lang) -> str | None:  # noqa: ANN001
+    """The message for the first key the vocabulary does not define (a typo would otherwise be
+    silently ignored and the case judged without it); None when all are known or not checked."""
+    if known is None or not isinstance(case, dict) or known.issuperset(case):
+        return None
+    from ..i18n import did_you_mean
+
+    field = next(str(k) for k in case if k not in known)
+    return tr("unknown_input_field", lang, field=field, hint=did_you_mean(field, sorted(known)))
+
+
+def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang, known: frozenset[str] | None = None) -> int:
     """Write one JSON line per non-blank input line, in order; return how many lines failed.
 
     Lines are taken a chunk at a time: the chunk's cases go to the batch session together, and
@@ -117,8 +141,12 @@ def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang) -> int:
                 except json.JSONDecodeError as err:
                     if not line.strip():
                         continue
-                    bad[len(numbers)] = err.msg
+                    bad[len(numbers)] = tr("bad_json", lang, line=number, detail=err.msg)
                     case = None
+                else:
+                    if known is not None and type(case) is dict and not known.issuperset(case):
+                        bad[len(numbers)] = _unknown(case, known, lang) or ""
+                        case = None
                 numbers.append(number)
                 cases.append(case)
             if bad:  # only the parsed cases go to the batch; the bad lines keep their place
@@ -135,10 +163,9 @@ def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang) -> int:
                         continue
                     result = chunk_results[i]
                     number = numbers[i]
-                    if result is None:  # the line was not JSON
+                    if result is None:  # the line was not JSON, or named a field nobody defined
                         failures += 1
-                        error = tr("bad_json", lang, line=number, detail=bad[i])
-                        texts[i] = dumps({"line": number, "error": error}, ensure_ascii=False) + "\n"
+                        texts[i] = dumps({"line": number, "error": bad[i]}, ensure_ascii=False) + "\n"
                     elif isinstance(result, EvaluationError):
                         failures += 1
                         texts[i] = dumps({"line": number, "error": result.message(lang)}, ensure_ascii=False) + "\n"
