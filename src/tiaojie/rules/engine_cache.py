@@ -19,7 +19,7 @@ class EngineCache:
     conditions is shown to the cache as the truth of each of those conditions (`category` is
     read as "is it land_acquisition, is it one of labour/consumer" rather than as which of 15
     ids it is), so cases the engine cannot tell apart share one engine run. Every other value
-    keys by itself and its type. The calculator still runs per distinct typed projection."""
+    keys by itself and its type. The kind still decides per distinct typed projection."""
 
     ENUM_OPS = frozenset({"eq", "ne", "in", "not_in", "exists"})
 
