@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
+# The largest amount the ledger takes anywhere money enters (rule files, forms, imports, commands):
+# one hundred billion yuan — far above any county's figures, and far inside the 64-bit fen columns.
+MAX_YUAN = Decimal("100000000000")
 
 
 class MoneyError(ValueError):
@@ -31,6 +34,8 @@ def parse_yuan(value: object) -> Decimal:
         raise MoneyError(f"not an amount: {value!r}")
     if not amount.is_finite():
         raise MoneyError(f"not an amount: {value!r}")
+    if abs(amount) > MAX_YUAN:
+        raise MoneyError(f"beyond the ledger's range (at most {MAX_YUAN} yuan): {value!r}")
     return amount
 
 

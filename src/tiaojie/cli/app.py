@@ -60,4 +60,31 @@ def main() -> None:
     parts = register_plugins()
     if len(sys.argv) == 1 and "tui" in parts:
         sys.argv.append("tui")  # plain `tiaojie` opens the terminal UI
-    app()
+    try:
+        app(standalone_mode=True)
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line on screen, the traceback in a log
+        sys.exit(_internal_error(exc))
+
+
+def _internal_error(exc: BaseException) -> int:
+    """Write the traceback to the user's log directory and say where, in one line."""
+    import datetime as dt
+    import os
+    import sys
+    import traceback
+
+    from ..i18n import Lang, tr
+
+    lang: Lang = "en" if os.environ.get("TIAOJIE_LANG", "").lower().startswith("en") else "zh"
+    try:
+        from platformdirs import user_log_dir
+
+        folder = user_log_dir("tiaojie", appauthor=False)
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"error-{dt.datetime.now():%Y%m%d-%H%M%S}.log")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        path = "—"
+    print(tr("internal_error", lang, path=path), file=sys.stderr)
+    return 70

@@ -39,11 +39,25 @@ def handled(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from decimal import InvalidOperation
+
+        from pydantic import ValidationError
+
+        from ..money import MoneyError
         from ..rules.errors import EvaluationError, RuleSetError
         from ..store.messages import LedgerError
 
         try:
             return fn(*args, **kwargs)
+        except ValidationError as err:  # a value a model refused: named by its title, in the user's language
+            from ..validation_messages import describe
+
+            fail(describe(err.errors()).render(_lang_of(args, kwargs)))
+        except (MoneyError, InvalidOperation):
+            from ..i18n import tr
+            from ..money import MAX_YUAN
+
+            fail(tr("money_invalid", _lang_of(args, kwargs), max=MAX_YUAN))
         except LedgerError as err:
             lang = _lang_of(args, kwargs)
             for p in getattr(getattr(err, "result", None), "problems", None) or ():

@@ -3,6 +3,7 @@ corrected by adjustments; a period's statement exported."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,7 +95,7 @@ def period_adjust(
 
     ledger = ledger_for(ctx, db)
     by = acting_user(ledger, user)
-    adj = periods.adjust(ledger, by, period, find_case_id(ledger, case, None), ledger.coerce("amount_involved", amount.lstrip("-")) * (-1 if amount.startswith("-") else 1), reason)
+    adj = periods.adjust(ledger, by, period, find_case_id(ledger, case, None), _adjustment_amount(amount), reason)
     typer.echo(f"{period}: {adj.payee} {adj.amount:.2f} — {adj.reason}")
 
 
@@ -111,3 +112,14 @@ def statement_cmd(
 
     ledger = ledger_for(ctx, db)
     typer.echo(str(export_statement(ledger, period, out, fmt)))
+
+
+def _adjustment_amount(text: str) -> Decimal:
+    """The correction as typed, in yuan to the fen; negative claws back."""
+    from ..ledger.errors import InvalidInput
+    from ..money import exact_fen, parse_yuan
+
+    amount = parse_yuan(text)  # MoneyError (not a number, beyond the ledger's range) is reported by `handled`
+    if exact_fen(amount) is None:
+        raise InvalidInput("adjust_places", amount=text)
+    return amount

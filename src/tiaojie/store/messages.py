@@ -92,6 +92,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_not_open": ("案件状态为「{status}」，不能再{action}", "the case is '{status}'; it cannot be {action} again"),
     "case_top_level": ("案件已在最高层级「{level}」", "the case is already at the top level '{level}'"),
     "verb_settle": ("调结", "settled"),
+    "adjust_places": ("调整金额「{amount}」最多两位小数（到分）", "the adjustment '{amount}' has more than two decimals (fen)"),
     "period_unjudged": (
         "期间 {period} 有 {count} 件案件无法按现行规则求值，不能计算或发放（否则这些案件将被锁定而未获奖补）。请先修正规则或案件：\n  {cases}",
         "period {period}: {count} cases cannot be evaluated under the rules in force; the period cannot be computed or "
