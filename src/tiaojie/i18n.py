@@ -120,6 +120,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input_invalid": ("输入字段「{field}」：{detail}", "input field '{field}': {detail}"),
     "input_not_object": ("输入应为 JSON 对象", "input must be a JSON object"),
     "bad_json": ("第 {line} 行不是有效的 JSON：{detail}", "line {line} is not valid JSON: {detail}"),
+    "money_range": ("超出台账范围（绝对值最多 {max} 元）", "beyond the ledger's range (at most {max} yuan)"),
     "money_invalid": ("金额无效或超出台账范围（绝对值最多 {max} 元）", "not an amount, or beyond the ledger's range (at most {max} yuan)"),
     "internal_error": ("内部错误，已记录到 {path}；请把该文件交给维护人员", "internal error, recorded in {path}; please pass that file to your maintainer"),
     "unknown_input_field": (

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from ..i18n import Localized, did_you_mean
+from ..money import MAX_YUAN, exact_fen
 from ..vocabulary import NUMERIC_TYPES, FieldDef, InvalidValue, Vocabulary
 from .errors import Loc, RuleError
 from .expressions import Expression, ExpressionError, parse_expression
@@ -100,6 +101,12 @@ class OutputReader:
             return None
         if out.type == "money" and number < 0 and self.non_negative_money:
             reader.error(loc, "negative", key=name, value=value)
+            return None
+        if out.type == "money" and abs(number) > MAX_YUAN:
+            reader.error(loc, "bad_value", key=name, detail=Localized("money_range", max=MAX_YUAN))
+            return None
+        if out.type == "money" and exact_fen(number) is None:  # never rounded silently
+            reader.error(loc, "bad_value", key=name, detail=Localized("money_places"))
             return None
         return int(number) if out.type == "int" else number
 
