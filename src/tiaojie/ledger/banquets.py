@@ -87,6 +87,7 @@ def file_banquet(ledger: Ledger, by: User, filing: BanquetFiling, policy_id: str
     result = evaluate_filing(ledger, filing, policy_id)
     with ledger.uow() as uow:
         stored = uow.banquets.add(result.filing)
+        ledger.keep_rules_in(uow)
         uow.audit(by.name, "banquet.file", "banquet", stored.id, None, stored)
         uow.commit()
     return BanquetCheck(stored, result.compliant, result.explanation)

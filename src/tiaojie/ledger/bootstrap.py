@@ -27,12 +27,14 @@ def open_ledger(
     `load_rules` opens a directory of rules (default `open_rules`); a caller that already holds
     the set it expects passes one that returns it for that directory."""
     from ..rules.service import open_rules
-    from .policy_changes import keep_rules, rules_in_force_dir
+    from .policy_changes import rules_in_force_dir
 
     engine = open_database(db_url)
     directory = Path(rules_dir) if rules_dir is not None else rules_in_force_dir(engine)
     ledger = Ledger(engine=engine, rules=(load_rules or open_rules)(directory), today=today)
-    keep_rules(ledger, directory)  # outcomes computed now stay explainable after later changes
+    ledger.rule_files()  # the files as just opened, read (not written) now
+    # Nothing is written on opening: the files of the rules in force are kept by the writes that
+    # store what they decide (`Ledger.keep_rules_in`), so a read or a refused command writes nothing.
     return ledger
 
 

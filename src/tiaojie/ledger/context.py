@@ -26,6 +26,7 @@ class Ledger:
     rules: "Rules"
     today: dt.date | None = None  # fixed in tests and the demo; None means the real date
     _projection: "Projection | None" = field(default=None, repr=False)
+    _files: "tuple[Rules, list[dict]] | None" = field(default=None, repr=False)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
@@ -68,6 +69,25 @@ class Ledger:
 
     def label(self, field_name: str, value: object, lang: str = "zh") -> str:
         return self.field(field_name).show(value, lang)  # type: ignore[arg-type]
+
+    def keep_rules_in(self, uow: SqlUnitOfWork) -> None:
+        """Keep the files of the rules in force in the ledger, within a write that stores what they
+        decided (outcomes, payouts, filings, dividend runs), so it stays explainable after later
+        changes. Only writes keep files: opening the ledger, or a refused command, writes nothing."""
+        uow.rule_sets.keep_files(self.rule_files())
+
+    def rule_files(self) -> list[dict]:
+        """The files of the rules in force as read when they were opened (or first asked for):
+        kept by content hash, so a file edited on disk since is never passed off as the one that
+        decided."""
+        from pathlib import Path
+
+        from .policy_changes import rule_files
+
+        kept = self._files
+        if kept is None or kept[0] is not self.rules:
+            kept = self._files = (self.rules, rule_files(Path(self.rules.book.directory)))
+        return kept[1]
 
     def open_statuses(self) -> tuple[str, ...]:
         """The statuses of a case still being handled: every status the escalation policy in

@@ -135,6 +135,7 @@ def run_dividend(
         stored = uow.distributions.add(run)
         # The allocations must add up to the pool less what could not be allocated, to the fen.
         assert sum((a.amount for a in stored.allocations), Decimal(0)) == stored.pool - stored.leftover
+        ledger.keep_rules_in(uow)
         uow.audit(by.name, "dividend.run", "distribution", stored.id, None, {
             "collective": collective_code, "year": year, "run_no": stored.run_no, "pool": str(stored.pool),
             "version": stored.version, "hash": stored.hash})

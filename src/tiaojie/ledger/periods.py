@@ -170,6 +170,7 @@ def close(ledger: Ledger, by: User, key: str) -> Period:
             lines.extend(case_lines(ledger, uow, policy_id, period, units, skipped))
         if skipped:  # money is never paid around a case that cannot be judged
             _refuse_unjudged(ledger, uow, period, skipped)
+        ledger.keep_rules_in(uow)
         uow.payouts.add_many(lines)
         now = dt.datetime.now(dt.timezone.utc)
         uow.periods.close(period.id, by.name, now)  # type: ignore[arg-type]

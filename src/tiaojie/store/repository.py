@@ -382,11 +382,9 @@ class RuleSetRepository(Repo):
         existing row never needs updating."""
         hashes = [f["hash"] for f in files]
         known = set(self.session.execute(select(PolicyFileRow.hash).where(PolicyFileRow.hash.in_(hashes))).scalars())
-        fresh = [f for f in files if f["hash"] not in known]
-        for f in fresh:
-            self.session.add(PolicyFileRow(**f))
-        self.session.flush()
-        return len(fresh)
+        fresh = [{**f, "first_seen": dt.datetime.now(dt.timezone.utc)} for f in files if f["hash"] not in known]
+        # two writers keeping the same new file at once: the database keeps one, neither fails
+        return _insert_ignoring_duplicates(self.session, PolicyFileRow, fresh, ["hash"])
 
     def file(self, content_hash: str) -> PolicyFileRow | None:
         return self.session.get(PolicyFileRow, content_hash)
