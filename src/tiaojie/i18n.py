@@ -109,6 +109,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "impact_policy": ("  {policy}: 求值 {evaluated} 件，变化 {changed} 件，合计 {old} → {new} 元（{delta} 元）", "  {policy}: {evaluated} evaluated, {changed} change, total {old} → {new} ({delta})"),
     "impact_closed": ("    已关闭期间 {count} 件会变化（{delta} 元），不予改动", "    {count} cases in closed periods would change ({delta}); left as paid"),
     "impact_errors": ("    {count} 件无法求值", "    {count} cases could not be evaluated"),
+    "impact_unjudged": ("新规则下无法求值的未关闭期间案件 {count} 件（启用将被拒绝）：", "{count} cases of open periods the draft cannot evaluate (activation is refused):"),
     "impact_by_unit": ("  按单位：", "  by unit:"),
     "impact_by_payee": ("  按领取人：", "  by payee:"),
     "impact_sample": ("  变化示例：", "  sample of changes:"),
@@ -236,6 +237,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form_derived": ("表单分组「{group}」中的字段「{field}」是派生字段（{formula}），由系统计算，不能填写", "form group '{group}': field '{field}' is derived ({formula}); it is computed, not entered"),
     "form_duplicate": ("字段「{field}」在表单中出现两次（已在分组「{other}」中）", "field '{field}' is on the form twice (already in group '{other}')"),
     "version_superseded": ("信息：{policy} {version} 自 {start} 起由 {new_version} 取代（{version} 适用至 {until}）", "info: {policy} {version} is superseded by {new_version} from {start} ({version} applies until {until})"),
+    # what a check can tell without a case: formulas that always fail, empty policies, gaps between versions
+    "expr_fails": ("公式「{expr}」对任何案件都无法计算：{detail}", "formula '{expr}' cannot be computed for any case: {detail}"),
+    "expr_constant": ("输出「{output}」的公式「{expr}」结果总是 {value}：{detail}", "output '{output}': formula '{expr}' always gives {value}: {detail}"),
+    "derived_fails": ("派生字段「{field}」的公式「{formula}」对任何案件都无法计算：{detail}", "derived field '{field}': formula '{formula}' cannot be computed for any case: {detail}"),
+    "derived_constant": ("派生字段「{field}」的公式「{formula}」结果总是 {value}：{detail}", "derived field '{field}': formula '{formula}' always gives {value}: {detail}"),
+    "not_negative": ("不能为负数", "cannot be negative"),
+    "not_whole": ("应为整数", "should be a whole number"),
+    "no_rules": ("政策「{policy}」（{kind}）没有任何规则：没有 [[rule]]，也没有决定结果的 [default]", "policy '{policy}' ({kind}) has no rules: no [[rule]] and no [default] that decides anything"),
+    "version_gap": ("政策「{policy}」的版本之间有空档：{version} 适用至 {until}，{next_version} 自 {start} 起生效，{gap_from} 至 {gap_until} 没有生效的版本，这些日期的案件无法求值", "policy '{policy}' has a gap between versions: {version} applies until {until}, {next_version} starts on {start}; no version is in force from {gap_from} to {gap_until}, so cases on those dates cannot be evaluated"),
 }
 
 

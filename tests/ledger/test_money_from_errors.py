@@ -80,3 +80,37 @@ def test_a_case_that_cannot_be_evaluated_stops_compute_and_close(engine, make_or
         assert paid == [Decimal("200.00"), Decimal("300.00")]
     finally:
         rules.close()
+
+
+ENVIRONMENT = """
+[[rule]]
+id = "environment"
+title = "环境污染纠纷按听证次数补贴"
+when = { status = "settled", category = "environment" }
+then = { amount = "100 * hearing_count" }
+"""
+
+
+def test_a_draft_that_cannot_judge_a_stored_case_of_an_open_period_is_not_activated(ledger, org, tmp_path):
+    from tiaojie.ledger.impact import impact
+    from tiaojie.ledger.policy_changes import ActivationRefused, activate, history
+
+    added = cases.add_case(ledger, org.mediator, "C-T1-V1", number="ENV-1", category="environment",
+                           received_on="2026-05-02").case
+    cases.settle_case(ledger, org.mediator, added.id, settled_on="2026-05-03", settled_by="村委会")
+    draft_dir = _rules(tmp_path)
+    reward = draft_dir / "mediation-reward-2026.toml"
+    text = reward.read_text(encoding="utf-8").replace('inputs = ["hearing_count", ', 'inputs = ["category", "hearing_count", ')
+    head, sep, rest = text.partition("[[rule]]")
+    reward.write_text(head + ENVIRONMENT.lstrip() + "\n" + sep + rest, encoding="utf-8")
+    draft = open_rules(draft_dir)
+    try:
+        report = impact(ledger, draft)
+    finally:
+        draft.close()
+    assert report.unjudged_count == 1 and report.unjudged[0][0] == "C-T1-V1/ENV-1"
+    before = ledger.rules
+    with pytest.raises(ActivationRefused) as refused:
+        activate(ledger, org.policy, draft_dir, accept_warnings=True)
+    assert "C-T1-V1/ENV-1" in refused.value.message("zh") and "hearing_count" in refused.value.message("zh")
+    assert ledger.rules is before and history(ledger) == []

@@ -153,8 +153,10 @@ class _PolicyScan:
             data[self.date_field] = day
         old = next(iter(self.current.evaluate_batch(self.policy_id, [data], self.as_of))) if self.has_old else None
         new = next(iter(self.draft.evaluate_batch(self.policy_id, [data], self.as_of))) if self.has_new else None
-        if isinstance(old, Exception) or isinstance(new, Exception):
-            return (None,)
+        if isinstance(new, Exception):  # the draft cannot judge the case
+            return (None, new.message("zh") if isinstance(new, EvaluationError) else str(new), "draft")
+        if isinstance(old, Exception):
+            return (None, old.message("zh") if isinstance(old, EvaluationError) else str(old), "in force")
         old_amount = money_total(old) if old is not None else Decimal("0.00")
         new_amount = money_total(new) if new is not None else Decimal("0.00")
         old_fired = old.fired if old is not None else ()
@@ -187,7 +189,11 @@ class _PolicyScan:
             closed = scan.closed(row[4] or row[3])
             tally_key = (index, closed)
             self.tally[tally_key] = self.tally.get(tally_key, 0) + 1
-            if verdict[0] is None or not verdict[2]:
+            if verdict[0] is None:
+                if verdict[2] == "draft" and not closed:
+                    report.add_unjudged(f"{scan.units[row[1]].code}/{row[2]}", self.policy_id, verdict[1])
+                continue
+            if not verdict[2]:
                 continue
             old_amount, new_amount, _, old_fired, new_fired, old_version, new_version, cause = verdict
             unit_row = scan.units[row[1]]

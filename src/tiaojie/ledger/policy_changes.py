@@ -119,6 +119,9 @@ def activate(ledger: Ledger, by: User, draft_dir: Path, accept_warnings: bool = 
     from .impact import impact
 
     report = impact(ledger, draft)
+    if report.unjudged_count:  # it would leave these cases unpaid: money is never paid around an error
+        shown = [f"{case}  {policy}: {reason}" for case, policy, reason in report.unjudged[:20]]
+        raise ActivationRefused("activation_refused_unjudged", count=report.unjudged_count, detail="\n".join(shown))
     files = rule_files(draft_dir)
     listing = {f["filename"]: f["hash"] for f in files}
     with ledger.uow() as uow:

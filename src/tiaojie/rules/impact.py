@@ -74,6 +74,15 @@ class ImpactReport:
     by_unit: dict[str, Decimal] = field(default_factory=dict)
     by_payee: dict[str, Decimal] = field(default_factory=dict)
     changes: list[CaseChange] = field(default_factory=list)
+    # Cases of open periods the draft cannot evaluate: (case, policy, why), the first thousand,
+    # and how many in all. A set that cannot judge a case would leave it unpaid: not activated.
+    unjudged: list[tuple[str, str, str]] = field(default_factory=list)
+    unjudged_count: int = 0
+
+    def add_unjudged(self, case_id: str, policy: str, reason: str) -> None:
+        self.unjudged_count += 1
+        if len(self.unjudged) < 1000:
+            self.unjudged.append((case_id, policy, reason))
 
     @property
     def changed_cases(self) -> int:
@@ -98,6 +107,7 @@ class ImpactReport:
                     "old_total": format_yuan(p.old_total), "new_total": format_yuan(p.new_total),
                     "delta": format_yuan(p.delta), "closed_delta_not_applied": format_yuan(p.closed_delta),
                     "errors": p.errors,
+                    "unjudged_by_draft": sum(1 for _, policy, _ in self.unjudged if policy == p.policy),
                 }
                 for p in self.policies.values()
             },
@@ -190,6 +200,9 @@ def render_table(report: ImpactReport, lang: Lang = "zh", sample: int = 10) -> l
         if shown:
             lines.append(tr(heading, lang))
             lines.extend(f"    {name}: {_signed(delta)}" for name, delta in shown)
+    if report.unjudged_count:
+        lines.append(tr("impact_unjudged", lang, count=report.unjudged_count))
+        lines.extend(f"    {case}  {policy}: {reason}" for case, policy, reason in report.unjudged[:sample])
     changes = report.sample(sample)
     if changes:
         lines.append(tr("impact_sample", lang))

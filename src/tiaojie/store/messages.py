@@ -93,6 +93,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_top_level": ("案件已在最高层级「{level}」", "the case is already at the top level '{level}'"),
     "verb_settle": ("调结", "settled"),
     "adjust_places": ("调整金额「{amount}」最多两位小数（到分）", "the adjustment '{amount}' has more than two decimals (fen)"),
+    "activation_refused_unjudged": (
+        "未启用：新规则下有 {count} 件未关闭期间的案件无法求值，启用后这些案件将无法发放：\n{detail}",
+        "not activated: under the draft {count} cases of open periods cannot be evaluated and could not be paid:\n{detail}",
+    ),
     "period_unjudged": (
         "期间 {period} 有 {count} 件案件无法按现行规则求值，不能计算或发放（否则这些案件将被锁定而未获奖补）。请先修正规则或案件：\n  {cases}",
         "period {period}: {count} cases cannot be evaluated under the rules in force; the period cannot be computed or "
