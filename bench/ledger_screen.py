@@ -43,10 +43,11 @@ sys.path.insert(0, str(ROOT))
 
 
 from impact import insert_cases, insert_county  # noqa: E402  (bench/ is on sys.path when run as a script)
-from tiaojie.ledger import cases as case_service  # noqa: E402
+from tiaojie.ledger import overdue  # noqa: E402
 from tiaojie.ledger import views  # noqa: E402
 from tiaojie.ledger.context import Ledger  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
+from tiaojie.store.case_repository import CaseFilter  # noqa: E402
 from tiaojie.store.db import make_engine, upgrade  # noqa: E402
 
 RULES = ROOT / "rules"
@@ -173,9 +174,8 @@ def main() -> None:
         rules.evaluate_batch = lambda policy_id, cases, *a, **k: real_batch(policy_id, evaluated.extend(cases) or cases, *a, **k)
         try:
             with ledger.uow() as uow:
-                distinct = len({tuple(row[5:]) for row, _ in case_service.overdue_scan(
-                    ledger, uow, case_service._case_filter(ledger, uow, unit=None, status=None, category=None, open_only=True),
-                    TODAY)})
+                distinct = len({tuple(row[7:]) for row, _ in overdue.overdue_scan(
+                    ledger, uow, CaseFilter(statuses=ledger.open_statuses()), TODAY)})
         finally:
             del rules.evaluate_batch
         rows.append(("overdue filter", o, b, f"{late:,} overdue of {scanned:,} open; {distinct:,} distinct readings, "
@@ -212,11 +212,10 @@ def main() -> None:
             print(f"old screen (list every case, sort in Python): {time.perf_counter() - t:.2f} s")
         if args.per_case:
             t = time.perf_counter()
+            codes = views.unit_codes(ledger)
             with ledger.uow() as uow:
-                from tiaojie.store.case_repository import CaseFilter
-
-                old = {c.id for c in uow.cases.list(CaseFilter(open_only=True))
-                       if case_service.overdue_days(ledger, uow, c, TODAY) > 0}
+                old = {c.id for c in uow.cases.list(CaseFilter(statuses=ledger.open_statuses()))
+                       if overdue.overdue_days(ledger, c, codes.get(c.unit_id), TODAY) > 0}
             took = time.perf_counter() - t
             t = time.perf_counter()
             new = {c.id for c in views.list_cases(ledger, overdue=True, as_of=TODAY)}

@@ -174,27 +174,19 @@ def _open_only(ledger: Ledger, flt: CaseFilter) -> CaseFilter:
 
 def overdue_days(ledger: Ledger, case: Case, unit_code: str | None, as_of: dt.date) -> int:
     """One case's days past its deadline at the level that holds it (0 when closed)."""
-    return overdue_days_many(ledger, [case], {case.unit_id: unit_code}, as_of)[0]
+    return overdue_days_many(ledger, [case], {case.unit_id: unit_code} if unit_code else {}, as_of)[0]
 
 
-def overdue_days_many(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str | None], as_of: dt.date) -> list[int]:
+def overdue_days_many(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str], as_of: dt.date) -> list[int]:
     """`overdue_days` for each of `cases` (a page of them), through the batch path."""
+    from .verdicts import first_judged
+
     open_statuses = set(ledger.open_statuses())
-    projection = ledger.projection
-    pending = [i for i, c in enumerate(cases) if c.status in open_statuses]
-    found: dict[int, int] = {}
-    for policy_id in ledger.escalation_policies():
-        if not pending:
-            break
-        inputs = [projection.case_input(cases[i], unit_codes.get(cases[i].unit_id), "escalation") for i in pending]
-        still = []
-        for i, outcome in zip(pending, ledger.rules.evaluate_batch(policy_id, inputs, as_of)):
-            if isinstance(outcome, EvaluationError) or "start_level" not in outcome.details:
-                still.append(i)
-            else:
-                found[i] = days_from_outcome(outcome, cases[i].level, as_of)
-        pending = still
-    return [found.get(i, 0) for i in range(len(cases))]
+    open_cases = [c for c in cases if c.status in open_statuses]
+    judged = first_judged(ledger, ledger.escalation_policies(), "escalation", open_cases, unit_codes, as_of,
+                          lambda outcome: "start_level" in outcome.details)
+    late = {id(open_cases[i]): days_from_outcome(outcome, open_cases[i].level, as_of) for i, outcome in judged.items()}
+    return [late.get(id(case), 0) for case in cases]
 
 
 __all__ = ["overdue_scan", "overdue_days", "overdue_days_many", "escalation_fields", "days_from_outcome"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ..models import Case, Outcome
 from ..rules.errors import EvaluationError
@@ -126,4 +126,26 @@ def store_verdicts(uow: SqlUnitOfWork, case: Case, verdicts: Verdicts, *, by: st
     return kept
 
 
-__all__ = ["Verdicts", "judge", "store_verdicts", "outcome_model", "change_reason"]
+def first_judged(ledger: Ledger, policy_ids: list[str], kind: str, cases: list[Case], unit_codes: dict[int, str],
+                 as_of: dt.date, judged: Callable[[RuleOutcome], bool]) -> dict[int, RuleOutcome]:
+    """For each case (by its place in `cases`), the outcome of the first policy, in order, that
+    judges it — evaluates without error and `judged(outcome)` — through the batch path; cases no
+    policy judges are left out."""
+    projection = ledger.projection
+    found: dict[int, RuleOutcome] = {}
+    pending = list(range(len(cases)))
+    for policy_id in policy_ids:
+        if not pending:
+            break
+        inputs = [projection.case_input(cases[i], unit_codes.get(cases[i].unit_id), kind) for i in pending]
+        still = []
+        for i, outcome in zip(pending, ledger.rules.evaluate_batch(policy_id, inputs, as_of)):
+            if isinstance(outcome, EvaluationError) or not judged(outcome):
+                still.append(i)
+            else:
+                found[i] = outcome
+        pending = still
+    return found
+
+
+__all__ = ["Verdicts", "judge", "store_verdicts", "outcome_model", "change_reason", "first_judged"]

@@ -25,7 +25,7 @@ from .context import Ledger
 from .errors import InvalidInput, NotFound
 from .overdue import days_from_outcome, overdue_scan
 from .periods import parse_period
-from .verdicts import outcome_model
+from .verdicts import first_judged, outcome_model
 
 
 # --- who sees what ---------------------------------------------------------------------------------
@@ -73,23 +73,13 @@ def _reward(ledger: Ledger, outcomes: list[Outcome]) -> Decimal | None:
 def case_states(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: dt.date) -> list[CaseState]:
     """Level, due date, overdue days and reward of each case, as of `as_of`, through the batch path."""
     codes = _codes(uow)
-    projection = ledger.projection
     stored = uow.outcomes.current_many([c.id for c in cases if c.id is not None])
     open_statuses = set(ledger.open_statuses())
-    paths: dict[int, list[dict]] = {}
-    late: dict[int, int] = {}
-    pending = list(range(len(cases)))
-    for policy_id in ledger.escalation_policies():
-        inputs = [projection.case_input(cases[i], codes.get(cases[i].unit_id), "escalation") for i in pending]
-        still = []
-        for i, outcome in zip(pending, ledger.rules.evaluate_batch(policy_id, inputs, as_of)):
-            if isinstance(outcome, EvaluationError) or "start_level" not in outcome.details:
-                still.append(i)
-                continue
-            paths[i] = list(outcome.details.get("path") or [])
-            if cases[i].status in open_statuses:
-                late[i] = days_from_outcome(outcome, cases[i].level, as_of)
-        pending = still
+    judged = first_judged(ledger, ledger.escalation_policies(), "escalation", cases, codes, as_of,
+                          lambda outcome: "start_level" in outcome.details)
+    paths = {i: list(outcome.details.get("path") or []) for i, outcome in judged.items()}
+    late = {i: days_from_outcome(outcome, cases[i].level, as_of) for i, outcome in judged.items()
+            if cases[i].status in open_statuses}
     unjudged = [i for i, c in enumerate(cases) if _reward(ledger, stored.get(c.id or 0, [])) is None and c.settled_on]
     computed = rewards_many(ledger, uow, [cases[i] for i in unjudged], as_of)
     live = dict(zip(unjudged, computed))
@@ -109,21 +99,9 @@ def rewards_many(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: d
     """The reward each case earns under the rules in force — what computing its period will pay
     before ceilings — from the first reward policy that can judge it; None where none can."""
     codes = _codes(uow) if cases else {}
-    projection = ledger.projection
-    found: dict[int, Decimal] = {}
-    pending = list(range(len(cases)))
-    for policy_id in ledger.reward_policies():
-        if not pending:
-            break
-        inputs = [projection.case_input(cases[i], codes.get(cases[i].unit_id), "reward") for i in pending]
-        still = []
-        for i, outcome in zip(pending, ledger.rules.evaluate_batch(policy_id, inputs, as_of)):
-            if isinstance(outcome, EvaluationError) or "amount" not in outcome.outputs:
-                still.append(i)
-            else:
-                found[i] = Decimal(outcome.outputs["amount"])
-        pending = still
-    return [found.get(i) for i in range(len(cases))]
+    judged = first_judged(ledger, ledger.reward_policies(), "reward", cases, codes, as_of,
+                          lambda outcome: "amount" in outcome.outputs)
+    return [Decimal(judged[i].outputs["amount"]) if i in judged else None for i in range(len(cases))]
 
 
 def get_case(ledger: Ledger, unit: str | int, number: str) -> Case:
