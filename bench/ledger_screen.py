@@ -43,8 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 
 from impact import insert_cases, insert_county  # noqa: E402  (bench/ is on sys.path when run as a script)
-from tiaojie.ledger import overdue  # noqa: E402
-from tiaojie.ledger import views  # noqa: E402
+from tiaojie.ledger import overdue, views  # noqa: E402
 from tiaojie.ledger.context import Ledger  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
 from tiaojie.store.case_repository import CaseFilter  # noqa: E402
