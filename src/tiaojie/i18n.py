@@ -243,6 +243,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "derived_fails": ("派生字段「{field}」的公式「{formula}」对任何案件都无法计算：{detail}", "derived field '{field}': formula '{formula}' cannot be computed for any case: {detail}"),
     "derived_constant": ("派生字段「{field}」的公式「{formula}」结果总是 {value}：{detail}", "derived field '{field}': formula '{formula}' always gives {value}: {detail}"),
     "not_negative": ("不能为负数", "cannot be negative"),
+    "output_out_of_range": ("输出「{output}」的公式「{expr}」得出 {value}，超出台账范围（绝对值最多 {max} 元）", "output '{output}': formula '{expr}' gives {value}, beyond the ledger's range (at most {max} yuan)"),
     "not_whole": ("应为整数", "should be a whole number"),
     "no_rules": ("政策「{policy}」（{kind}）没有任何规则：没有 [[rule]]，也没有决定结果的 [default]", "policy '{policy}' ({kind}) has no rules: no [[rule]] and no [default] that decides anything"),
     "version_gap": ("政策「{policy}」的版本之间有空档：{version} 适用至 {until}，{next_version} 自 {start} 起生效，{gap_from} 至 {gap_until} 没有生效的版本，这些日期的案件无法求值", "policy '{policy}' has a gap between versions: {version} applies until {until}, {next_version} starts on {start}; no version is in force from {gap_from} to {gap_until}, so cases on those dates cannot be evaluated"),

@@ -7,6 +7,11 @@ Dates: names given as `dates` hold dates, and the only thing a formula may do wi
 subtract another date from it, which gives whole days (`settled_on - received_on`). A date added
 to a number, multiplied, negated, passed to a function or left as the result is refused when the
 formula is parsed.
+
+What can be known without a case is worked out when the formula is parsed: a part that reads no
+input is computed then (`constant` holds the whole formula's value when it reads none), and a part
+that must fail whatever the case — a division by a divisor that is always zero, a constant part
+that cannot be computed — is kept in `problems`, for the rule file's check to report at its line.
 """
 
 from __future__ import annotations
@@ -37,11 +42,21 @@ class DivideByZero(ArithmeticError):
 
 
 @dataclass(frozen=True)
+class StaticProblem:
+    """A part of a formula that fails whatever the case, in Chinese and in English."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Expression:
     source: str
     names: frozenset[str]
     _eval: Callable[[dict[str, Any]], Decimal]
     dates: frozenset[str] = frozenset()  # the names read as dates
+    constant: Decimal | None = None  # the value, when the formula reads no input and computes
+    problems: tuple[StaticProblem, ...] = ()  # parts that fail whatever the case
 
     def render(self, labels: Callable[[str], str]) -> str:
         """The formula as written, each input name replaced by `labels(name)` (e.g. its title)."""
@@ -56,8 +71,20 @@ class Expression:
 
 NUM, DATE = "num", "date"
 _DATE_ONLY_SUBTRACTED = "日期只能与日期相减（得到天数） / a date can only be subtracted from another date (giving days)"
+ROUND_PLACES = 16  # `round(x, places)`: places between -16 and 16, so any amount the ledger takes fits
 
-Node = tuple[Callable, str]  # (evaluator, NUM | DATE)
+
+@dataclass(frozen=True)
+class Node:
+    """A parsed part of a formula: how to compute it, whether it is a number or a date, the tokens
+    it spans, and what is known of it without a case."""
+
+    fn: Callable
+    kind: str  # NUM | DATE
+    start: int  # its first token
+    end: int  # one past its last token
+    constant: Decimal | None = None  # its value, when it reads no input and computes
+    zero: bool = False  # always zero whenever it computes (`0`, `x * 0`, `x - x`)
 
 
 class _Parser:
@@ -65,6 +92,7 @@ class _Parser:
         self.source = source
         self.dates = dates
         self.tokens: list[tuple[str, str]] = []
+        self.spans: list[tuple[int, int]] = []  # each token's place in the source
         for m in _TOKEN.finditer(source):
             number, name, other = m.groups()
             if number:
@@ -75,9 +103,13 @@ class _Parser:
                 if other not in "+-*/(),":
                     raise ExpressionError(f"不认识的符号 / unexpected '{other}'")
                 self.tokens.append(("op", other))
+            else:
+                continue
+            self.spans.append((m.end() - len(number or name or other), m.end()))
         self.pos = 0
         self.names: set[str] = set()
         self.depth = 0
+        self.problems: list[StaticProblem] = []
 
     def nest(self) -> None:
         self.depth += 1
@@ -96,14 +128,18 @@ class _Parser:
         self.pos += 1
         return tok
 
-    def parse(self) -> Callable:
+    def text(self, start: int, end: int) -> str:
+        """The source of tokens `start` to `end` (exclusive), as written."""
+        return self.source[self.spans[start][0]:self.spans[end - 1][1]]
+
+    def parse(self) -> Node:
         if not self.tokens:
             raise ExpressionError("表达式为空 / empty expression")
-        node, kind = self.sum()
+        node = self.sum()
         extra = self.peek()
         if extra is not None:
             raise ExpressionError(f"多余的 '{extra[1]}' / unexpected '{extra[1]}'")
-        if kind == DATE:
+        if node.kind == DATE:
             raise ExpressionError("公式的结果不能是日期；两个日期相减得到天数 / the result cannot be a date; "
                                   "subtract two dates to get days")
         return node
@@ -113,7 +149,7 @@ class _Parser:
         while (tok := self.peek()) and tok[1] in "+-" and tok[0] == "op":
             self.take()
             right = self.product()
-            left = _binary(tok[1], left, right)
+            left = self.binary(tok[1], left, right)
         return left
 
     def product(self) -> Node:
@@ -121,45 +157,48 @@ class _Parser:
         while (tok := self.peek()) and tok[1] in "*/" and tok[0] == "op":
             self.take()
             right = self.unary()
-            left = _binary(tok[1], left, right)
+            left = self.binary(tok[1], left, right)
         return left
 
     def unary(self) -> Node:
         tok = self.peek()
         if tok and tok == ("op", "-"):
+            start = self.pos
             self.take()
             self.nest()
-            inner, kind = self.unary()
+            inner = self.unary()
             self.depth -= 1
-            if kind == DATE:
+            if inner.kind == DATE:
                 raise ExpressionError(_DATE_ONLY_SUBTRACTED)
-            return (lambda v: -inner(v)), NUM
+            fn = inner.fn
+            return self.fold(lambda v: -fn(v), start, [inner], zero=inner.zero)
         return self.atom()
 
     def atom(self) -> Node:
+        start = self.pos
         kind, text = self.take()
         if kind == "num":
             constant = Decimal(text)
-            return (lambda v: constant), NUM
+            return Node(lambda v: constant, NUM, start, self.pos, constant, constant == 0)
         if kind == "name":
             nxt = self.peek()
             if nxt == ("op", "("):
-                return self.call(text)
+                return self.call(text, start)
             if text in FUNCTIONS:
                 raise ExpressionError(f"函数 {text} 需要括号 / {text} needs parentheses")
             self.names.add(text)
             if text in self.dates:
-                return (lambda v, name=text: _day_number(v, name)), DATE
-            return (lambda v, name=text: _number(v, name)), NUM
+                return Node(lambda v, name=text: _day_number(v, name), DATE, start, self.pos)
+            return Node(lambda v, name=text: _number(v, name), NUM, start, self.pos)
         if text == "(":
             self.nest()
             inner = self.sum()
             self.take(")")
             self.depth -= 1
-            return inner
+            return Node(inner.fn, inner.kind, start, self.pos, inner.constant, inner.zero)
         raise ExpressionError(f"此处不应出现 '{text}' / unexpected '{text}'")
 
-    def call(self, name: str) -> Node:
+    def call(self, name: str, start: int) -> Node:
         if name not in FUNCTIONS:
             raise ExpressionError(f"未知函数 {name}（可用 min, max, round）/ unknown function {name}")
         self.take("(")
@@ -170,11 +209,62 @@ class _Parser:
             nodes.append(self.sum())
         self.take(")")
         self.depth -= 1
-        if any(kind == DATE for _, kind in nodes):
+        if any(node.kind == DATE for node in nodes):
             raise ExpressionError(f"日期不能直接用于函数 {name}，请先相减得到天数 / a date cannot be passed to {name}; "
                                   "subtract two dates to get days")
-        args = [fn for fn, _ in nodes]
-        return self._call(name, args), NUM
+        args = [node.fn for node in nodes]
+        fn = self._call(name, args)
+        if name == "round" and len(nodes) == 2 and not self.places_ok(nodes[1]):
+            return Node(fn, NUM, start, self.pos)
+        return self.fold(fn, start, nodes)
+
+    def places_ok(self, places: Node) -> bool:
+        """`round`'s places, when written as a constant: a whole number within ±ROUND_PLACES
+        (else a problem is kept)."""
+        value = places.constant
+        if value is None:
+            return True
+        if value != value.to_integral_value() or abs(value) > ROUND_PLACES:
+            sub = self.text(places.start, places.end)
+            self.problems.append(StaticProblem(
+                f"round 的位数「{sub}」应为 -{ROUND_PLACES} 到 {ROUND_PLACES} 之间的整数",
+                f"round's places '{sub}' should be a whole number from -{ROUND_PLACES} to {ROUND_PLACES}"))
+            return False
+        return True
+
+    def binary(self, op: str, left: Node, right: Node) -> Node:
+        if DATE in (left.kind, right.kind):
+            if op == "-" and left.kind == right.kind == DATE:
+                return self.fold(_arithmetic("-", left.fn, right.fn), left.start, [left, right],
+                                 zero=self.same(left, right))
+            raise ExpressionError(_DATE_ONLY_SUBTRACTED)
+        if op == "/" and right.zero:
+            sub = self.text(right.start, right.end)
+            self.problems.append(StaticProblem(f"除数「{sub}」总是零", f"the divisor '{sub}' is always zero"))
+        zero = (op == "*" and (left.zero or right.zero)) or (op == "/" and left.zero and not right.zero) \
+            or (op == "-" and self.same(left, right)) or (op in "+-" and left.zero and right.zero)
+        return self.fold(_arithmetic(op, left.fn, right.fn), left.start, [left, right], zero=zero)
+
+    def same(self, left: Node, right: Node) -> bool:
+        """Whether two parts are written alike (so their difference is zero)."""
+        return self.tokens[left.start:left.end] == self.tokens[right.start:right.end]
+
+    def fold(self, fn: Callable, start: int, parts: list[Node], zero: bool = False) -> Node:
+        """A part made of `parts`: computed now when they all are constants (a failure is kept as
+        a problem), else left to the case."""
+        node = Node(fn, NUM, start, self.pos, None, zero)
+        if not parts or any(part.constant is None for part in parts):
+            return node
+        try:
+            value = fn({})
+        except (DivisionByZero, ZeroDivisionError):
+            return node  # the divisor was reported when its division was read
+        except ArithmeticError:
+            sub = self.text(start, self.pos)
+            self.problems.append(StaticProblem(f"「{sub}」无法计算（数值超出范围）",
+                                               f"'{sub}' cannot be computed (out of range)"))
+            return node
+        return Node(fn, NUM, start, self.pos, value, zero or value == 0)
 
     @staticmethod
     def _call(name: str, args: list[Callable]) -> Callable:
@@ -210,15 +300,6 @@ class MissingInput(LookupError):
     """A formula read an input the case did not give."""
 
 
-def _binary(op: str, left_node: Node, right_node: Node) -> Node:
-    (left, left_kind), (right, right_kind) = left_node, right_node
-    if DATE in (left_kind, right_kind):
-        if op == "-" and left_kind == right_kind == DATE:
-            return (lambda v: left(v) - right(v)), NUM
-        raise ExpressionError(_DATE_ONLY_SUBTRACTED)
-    return _arithmetic(op, left, right), NUM
-
-
 def _arithmetic(op: str, left: Callable, right: Callable) -> Callable:
     if op == "+":
         return lambda v: left(v) + right(v)
@@ -243,11 +324,12 @@ def parse_expression(source: str, dates: Iterable[str] = ()) -> Expression:
         raise ExpressionError(f"表达式过长（最多 {MAX_LENGTH} 个字符）/ expression longer than {MAX_LENGTH} characters")
     parser = _Parser(source, frozenset(dates))
     try:
-        fn = parser.parse()
+        node = parser.parse()
     except RecursionError:  # deeply nested parentheses or signs: refuse, never crash the loader
         raise ExpressionError("表达式嵌套过深 / expression nested too deeply") from None
     names = frozenset(parser.names)
-    return Expression(source, names, fn, frozenset(parser.dates & names))
+    return Expression(source, names, node.fn, frozenset(parser.dates & names), node.constant,
+                      tuple(dict.fromkeys(parser.problems)))
 
 
 def render_formula(source: str, labels: Callable[[str], str]) -> str:

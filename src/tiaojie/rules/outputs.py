@@ -1,5 +1,10 @@
 """A row's outputs (`then`) and the policy's `[default]`, read against the types of the policy's
-outputs: constants checked and converted, formulas parsed and their fields resolved."""
+outputs: constants checked and converted, formulas parsed and their fields resolved.
+
+A formula is also checked for what fails whatever the case: a part that cannot be computed (a
+divisor that is always zero …), and, when it reads no input, a value its output cannot take (an
+amount beyond the ledger's range or past the fen, a negative reward, a fraction for a whole
+number) — each refused at its line, as the same value written as a constant would be."""
 
 from __future__ import annotations
 
@@ -44,7 +49,10 @@ class OutputReader:
             return None
         if out.type in ("money", "decimal", "int"):
             if isinstance(value, str):
-                return self._formula(value, loc)
+                expr = self._formula(value, loc)
+                if expr is not None and expr.constant is not None and not self._constant_fits(name, out, expr, loc):
+                    return None
+                return expr
             return self._number(name, out, value, loc)
         if out.type == "text":
             if not isinstance(value, str):
@@ -88,7 +96,29 @@ class OutputReader:
             except ExpressionError as err:
                 reader.error(loc, "expr_syntax", expr=source, detail=Localized("label", zh=err.zh, en=err.en))
                 return None
+        if ok:
+            for problem in expr.problems:
+                reader.error(loc, "expr_fails", expr=source, detail=Localized("label", zh=problem.zh, en=problem.en))
+            ok = not expr.problems
         return expr if ok else None
+
+    def _constant_fits(self, name: str, out: OutputDef, expr: Expression, loc: Loc) -> bool:
+        """Whether the value of a formula that reads no input is one its output may take."""
+        value = expr.constant
+        assert value is not None
+        detail: Localized | None = None
+        if out.type == "money" and value < 0 and self.non_negative_money:
+            detail = Localized("not_negative")
+        elif out.type == "money" and abs(value) > MAX_YUAN:
+            detail = Localized("money_range", max=MAX_YUAN)
+        elif out.type == "money" and exact_fen(value) is None:  # never rounded silently
+            detail = Localized("money_places")
+        elif out.type == "int" and value != value.to_integral_value():
+            detail = Localized("not_whole")
+        if detail is None:
+            return True
+        self.reader.error(loc, "expr_constant", output=name, expr=expr.source, value=value, detail=detail)
+        return False
 
     def _number(self, name: str, out: OutputDef, value: object, loc: Loc) -> OutputValue | None:
         reader = self.reader

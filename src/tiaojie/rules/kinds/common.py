@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ...i18n import Lang, Localized
-from ...money import format_yuan, round_fen
+from ...money import MAX_YUAN, format_yuan, round_fen
 from ...vocabulary import FieldDef
 from ..conditions import Atom, Group
 from ..derived import show_number
@@ -30,6 +30,8 @@ def output_value(policy: Policy, name: str, value: OutputValue, typed: dict[str,
         result = value
     out = policy.outputs.get(name)
     if out is not None and out.type == "money":
+        if isinstance(value, Expression) and abs(Decimal(result)) > MAX_YUAN:  # never paid, never a traceback
+            raise EvaluationError("output_out_of_range", output=name, expr=value.source, value=result, max=MAX_YUAN)
         return round_fen(Decimal(result))
     if out is not None and out.type == "int" and isinstance(result, Decimal):
         return int(result.to_integral_value(rounding=ROUND_HALF_UP))  # 四舍五入, as for money
