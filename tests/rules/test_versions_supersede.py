@@ -87,9 +87,9 @@ def test_a_chain_of_versions(make_rules):
 
 
 def test_an_explicit_end_is_kept(make_rules):
-    ended = SHIPPED.replace("effective_from = 2026-01-01", "effective_from = 2026-01-01\neffective_until = 2026-06-30")
+    ended = SHIPPED.replace("effective_from = 2026-01-01", "effective_from = 2026-01-01\neffective_until = 2026-12-31")
     book = load_rules(make_rules({"a.toml": ended, "b.toml": NEWER}))
-    assert book.versions("mediation-reward")[0].effective_until == dt.date(2026, 6, 30)
+    assert book.versions("mediation-reward")[0].effective_until == dt.date(2026, 12, 31)
     assert book.notices == []
     assert load_rules(make_rules({"a.toml": SHIPPED})).notices == []
 

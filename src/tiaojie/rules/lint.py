@@ -1,4 +1,4 @@
-"""Lint beyond syntax: rows that can never fire, overlaps in `unique` tables, gaps in tables.
+"""Lint beyond syntax: rows that can never fire, overlaps in `unique` policies of any kind, gaps in tables.
 
 Each finding carries an example case that shows it.
 """

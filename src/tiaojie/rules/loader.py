@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .book import RuleBook
+from .book import RuleBook, check_book
 from .errors import RuleError, RuleSetError
 from .kinds import KINDS, KindTable
 from .locate import line_of
@@ -44,6 +44,7 @@ def load_rules(directory: Path | str, kinds: KindTable = KINDS) -> RuleBook:
             policies.setdefault(policy.id, []).append(policy)
     notices = _supersede(policies)
     errors.extend(_check_versions(policies))
+    errors.extend(check_book(vocab, vocab_path, policies, kinds))
     if errors:
         raise RuleSetError(sorted(errors, key=lambda e: (str(e.path), e.line or 0)))
     for versions in policies.values():

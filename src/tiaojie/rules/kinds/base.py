@@ -49,6 +49,7 @@ class PolicyKind:
     date_field: str | None = None  # the field whose date picks the version, unless the file says
     required_inputs: tuple[str, ...] = ()  # fields it reads whatever the rows say
     non_negative_money: bool = False  # whether a money output may not be negative
+    takes_hit: bool = False  # whether the header's `hit` (first | unique | collect-sum) decides
     example_keys: frozenset[str] = frozenset({"fired"})  # what an example may expect besides outputs
     given_keys: frozenset[str] = frozenset()  # what an example may give besides the fields
 
@@ -63,6 +64,11 @@ class PolicyKind:
 
     def check_section(self, spec: PolicyFile, reader: FileReader, vocab: Vocabulary) -> None:
         """The checks of this kind's own `section`, run whenever a file has one."""
+
+    def decides_without_rows(self, policy: Policy) -> bool:
+        """Whether a policy of this kind with no `[[rule]]` still decides something (its
+        `[default]`, its own section); one that does not is an error."""
+        return False
 
     # --- evaluation ------------------------------------------------------------------------------
     # True when a case is a document the kind reads itself (`prepare`), not a flat projection of
@@ -90,8 +96,9 @@ class PolicyKind:
         return "first" if self.first_hit_only(policy) else None
 
     def overlaps_matter(self, policy: Policy) -> bool:
-        """Whether two rows holding for one case is an error (a `unique` table)."""
-        return False
+        """Whether two rows holding for one case is an error: a `unique` policy, of any kind that
+        takes `hit`."""
+        return self.takes_hit and policy.header.hit == "unique"
 
     def gaps_matter(self, policy: Policy) -> bool:
         """Whether a case no row holds for is a gap (a table without a default)."""

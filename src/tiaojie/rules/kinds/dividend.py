@@ -47,6 +47,10 @@ class DividendKind(PolicyKind):
     given_keys = frozenset({"investments", "members", "year", "income", "costs"})
     reads_own_input = True
 
+    def decides_without_rows(self, policy: Policy) -> bool:
+        """The distribution itself decides: with no row, nothing is retained and the pool is shared."""
+        return True
+
     def check_section(self, spec: PolicyFile, reader: FileReader, vocab: Vocabulary) -> None:
         """Rates between 0 and 1, share classes named once with weights not negative, a default
         class that exists."""

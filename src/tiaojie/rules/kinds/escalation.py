@@ -36,6 +36,10 @@ class EscalationKind(PolicyKind):
     example_keys = frozenset({"fired", "level", "due_on", "days_overdue", "overdue", "meeting_by", "start_level"})
     decides_by_date = True
 
+    def decides_without_rows(self, policy: Policy) -> bool:
+        """The ladder itself decides: with no row, a matter starts on the first level with its deadline."""
+        return True
+
     def check_section(self, spec: PolicyFile, reader: FileReader, vocab: Vocabulary) -> None:
         """Levels and statuses the vocabulary knows, a deadline for every level, rows that start a
         matter on one of the ladder's levels."""

@@ -14,6 +14,7 @@ from ...i18n import Localized
 from ...vocabulary import Vocabulary
 from ..derived import derived_lines
 from ..errors import EvaluationError
+from ..expressions import Expression
 from ..outcome import Outcome
 from ..policy import CompiledRow, Policy
 from ..reader import FileReader
@@ -27,6 +28,7 @@ class TableKind(PolicyKind):
 
     name = "table"
     declares_outputs = True
+    takes_hit = True
     example_keys = frozenset({"fired", "error"})
 
     def output_defs(self, spec: PolicyFile, reader: FileReader, vocab: Vocabulary) -> dict[str, OutputDef]:
@@ -41,8 +43,8 @@ class TableKind(PolicyKind):
     def first_hit_only(self, policy: Policy) -> bool:
         return policy.header.hit == "first"
 
-    def overlaps_matter(self, policy: Policy) -> bool:
-        return policy.header.hit == "unique"
+    def decides_without_rows(self, policy: Policy) -> bool:
+        return bool(policy.default)
 
     def gaps_matter(self, policy: Policy) -> bool:
         return not policy.default
@@ -59,9 +61,14 @@ class RewardKind(PolicyKind):
     outputs = {"amount": OutputDef(type="money", title="奖励金额", title_en="reward")}
     date_field = "settled_on"
     non_negative_money = True
+    takes_hit = True
 
     def first_hit_only(self, policy: Policy) -> bool:
         return policy.header.hit == "first"
+
+    def decides_without_rows(self, policy: Policy) -> bool:
+        """A default amount other than nothing (zero is what no row pays anyway)."""
+        return any(isinstance(v, Expression) or v != 0 for v in policy.default.values())
 
     def decide(self, d: Decision) -> Outcome:
         return decide_table(d, {"amount": Decimal("0.00")})
