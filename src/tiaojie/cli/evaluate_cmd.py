@@ -1,27 +1,95 @@
-"""`tiaojie evaluate POLICY [FILE|-] [--batch FILE.jsonl|-]`: outcomes as JSON."""
+"""`tiaojie evaluate POLICY [FILE|-] [--batch FILE.jsonl|-]`: outcomes as JSON.
+
+Whatever a line holds — bytes that are not in the file's encoding, a number of 1e300, a date of
+9999-12-31, objects nested a hundred thousand deep — it is that line's error, in its place; every
+other line is evaluated and written in order.
+"""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import functools
+import io
 import json
+import re
 import sys
 from decimal import Decimal
-from itertools import islice, repeat
+from itertools import count, repeat
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, Callable, Iterator, ParamSpec, Sequence, TypeVar
 
 import typer
 
-from ..i18n import tr
+from ..i18n import Lang, Localized, tr
 from ..rules.errors import EvaluationError
 from ..rules.outcome import Outcome
 from .context import settings
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def _open(path: str) -> TextIO:
+
+def utf8_args(fn: Callable[P, R]) -> Callable[P, R]:
+    """Refuse a command-line value holding bytes that were not UTF-8 (Python reads them as lone
+    surrogates, which neither a database nor a terminal takes), naming the option; exit 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        for key, value in kwargs.items():
+            for item in value if isinstance(value, (list, tuple)) else (value,):
+                if isinstance(item, str) and not _utf8(item):
+                    ctx: Any = next((a for a in (*args, *kwargs.values()) if hasattr(a, "find_root")), None)
+                    name = key
+                    for param in getattr(getattr(ctx, "command", None), "params", ()):
+                        if param.name == key:  # as the help shows it: --unit, HOUSEHOLD
+                            option = getattr(param, "param_type_name", "") == "option" and param.opts
+                            name = param.opts[0] if option else str(param.human_readable_name).upper()
+                    lang: Lang = settings(ctx).lang if ctx is not None else "zh"
+                    typer.echo(tr("arg_not_utf8", lang, name=name), err=True)
+                    raise typer.Exit(2)
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _codec(encoding: str | None, lang: Lang) -> str:
+    """The name of an encoding that reads a file line by line (newlines and JSON's punctuation as
+    in ASCII: utf-8, gb18030, gbk…); else a message and exit 2."""
+    name = encoding or "utf-8"
+    sample = b'\n{}[]":, 0123456789'
+    try:
+        codecs.lookup(name)
+        readable = sample.decode(name) == sample.decode("ascii")
+    except (LookupError, ValueError):  # an unknown name; an encoding that is not ASCII-compatible
+        readable = False
+    if not readable:
+        typer.echo(tr("unknown_encoding", lang, encoding=name if _utf8(name) else repr(name)), err=True)
+        raise typer.Exit(2)
+    return name
+
+
+def _open(path: str, lang: Lang) -> IO[bytes]:
+    """The input's bytes (standard input for `-`); a file that cannot be read is a message, exit 2."""
     if path == "-":
-        return sys.stdin
-    return open(Path(path), encoding="utf-8")
+        stdin = sys.stdin
+        raw = getattr(stdin, "buffer", None)
+        if raw is not None:
+            return raw
+        return io.BytesIO(stdin.read().encode("utf-8", "surrogateescape"))
+    try:
+        return open(Path(path), "rb")
+    except OSError:
+        typer.echo(tr("file_unreadable", lang, detail=path), err=True)
+        raise typer.Exit(2) from None
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -33,6 +101,75 @@ def _parse_date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"{value} (YYYY-MM-DD)") from None
 
 
+_JSON_MESSAGES = (  # the start of what the json module says → the catalog's key
+    ("Expecting value", "json_value"),
+    ("Expecting property name", "json_name"),
+    ("Expecting ':'", "json_colon"),
+    ("Expecting ','", "json_comma"),
+    ("Unterminated string", "json_unterminated"),
+    ("Invalid control character", "json_control"),
+    ("Invalid \\", "json_escape"),
+    ("Extra data", "json_extra"),
+    ("Unexpected UTF-8 BOM", "json_bom"),
+    ("Illegal trailing comma", "json_trailing_comma"),
+)
+
+
+def _json_error(err: BaseException, line: int) -> Localized:
+    """What was wrong with the JSON of one line, as the catalog says it."""
+    if isinstance(err, json.JSONDecodeError):
+        detail = next((Localized(key, column=err.colno) for start, key in _JSON_MESSAGES if err.msg.startswith(start)),
+                      Localized("json_other", column=err.colno, detail=err.msg))
+    elif isinstance(err, RecursionError):
+        detail = Localized("json_too_deep")
+    elif isinstance(err, ValueError) and "digits" in str(err):  # an integer longer than Python reads
+        detail = Localized("json_long_int")
+    else:
+        return Localized("input_failed", detail=type(err).__name__)
+    return Localized("bad_json", line=line, detail=detail)
+
+
+def _uncomputable(err: BaseException, case: Any) -> EvaluationError:
+    """The error of a case whose evaluation raised something other than an EvaluationError."""
+    from ..rules.plan import BEYOND, beyond
+
+    if isinstance(err, RecursionError):
+        return EvaluationError("input_failed", detail=Localized("json_too_deep"))
+    if isinstance(err, BEYOND) and isinstance(case, dict):
+        return beyond(case)
+    return EvaluationError("input_failed", detail=type(err).__name__)
+
+
+_UNWRITABLE = re.compile(r"[^\x00-\x7f]")
+
+
+def _escaped(text: str, encoding: str) -> str:
+    """JSON text with each character the output cannot take written as a \\u escape (a lone
+    surrogate from a `\\ud800` in the input, a character a GBK console lacks)."""
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        try:
+            char.encode(encoding)
+            return char
+        except UnicodeEncodeError:
+            code = ord(char)
+            if code > 0xFFFF:
+                code -= 0x10000
+                return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+            return f"\\u{code:04x}"
+
+    return _UNWRITABLE.sub(escape, text)
+
+
+def _write(text: str) -> None:
+    """Write JSON text to standard output, escaping what its encoding cannot take."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        sys.stdout.write(_escaped(text, getattr(sys.stdout, "encoding", None) or "utf-8"))
+
+
+@utf8_args
 def evaluate(
     ctx: typer.Context,
     policy: str = typer.Argument(..., help="政策编号 / policy id, e.g. mediation-reward"),
@@ -42,11 +179,13 @@ def evaluate(
     allow_unknown: bool = typer.Option(False, "--allow-unknown",
                                        help="忽略词汇表中没有的字段（默认视为错误，以免拼错的字段被悄悄忽略） / "
                                             "ignore fields the vocabulary does not define (an error by default)"),
+    encoding: str = typer.Option(None, "--encoding", help="输入的编码，如 gb18030（默认 UTF-8） / the input's encoding"),
 ) -> None:
     """对案件求值，输出 JSON 结果 / evaluate cases and print outcomes as JSON."""
     cfg = settings(ctx)
     lang = cfg.lang
     on = _parse_date(as_of)
+    codec = _codec(encoding, lang)
     rules = cfg.open_rules()
     try:
         rules.book.versions(policy)
@@ -56,31 +195,45 @@ def evaluate(
 
     known = None if allow_unknown else _known_keys(rules)
     if batch is not None:
-        failures = _run_batch(rules, policy, batch, on, lang, known)
+        failures = _run_batch(rules, policy, batch, on, lang, known, codec)
         raise typer.Exit(1 if failures else 0)
 
-    source = _open(file or "-")
-    text = source.read()
+    with _open(file or "-", lang) as source:
+        data = source.read()
+    outcome = _evaluate_one(rules, policy, data, codec, on, lang, known)
+    if isinstance(outcome, Outcome):
+        _write(json.dumps(outcome.to_json(lang), ensure_ascii=False, indent=2) + "\n")
+        return
+    _write(json.dumps({"error": outcome}, ensure_ascii=False) + "\n")
+    raise typer.Exit(1)
+
+
+def _evaluate_one(rules, policy: str, data: bytes, codec: str, on: dt.date | None, lang: Lang,  # noqa: ANN001
+                  known: frozenset[str] | None) -> Outcome | str:
+    """The outcome of one case given as the bytes of a JSON object, or what was wrong with it."""
     try:
-        case = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as err:
-        typer.echo(json.dumps({"error": tr("bad_json", lang, line=err.lineno, detail=err.msg)}, ensure_ascii=False))
-        raise typer.Exit(1) from None
+        text = data.decode(codec)
+    except UnicodeDecodeError as err:
+        start = data.rfind(b"\n", 0, err.start) + 1
+        return tr("line_not_decodable", lang, line=data.count(b"\n", 0, err.start) + 1, encoding=codec,
+                  column=err.start - start + 1)
+    try:
+        case = json.loads(text.removeprefix("\ufeff").rstrip(), parse_float=Decimal)
+    except (ValueError, RecursionError) as err:
+        return _json_error(err, err.lineno if isinstance(err, json.JSONDecodeError) else 1).render(lang)
     unknown = _unknown(case, known, lang)
     if unknown:
-        typer.echo(json.dumps({"error": unknown}, ensure_ascii=False))
-        raise typer.Exit(1) from None
+        return unknown
     try:
-        outcome = rules.evaluate(policy, case, on)
+        return rules.evaluate(policy, case, on)
     except EvaluationError as err:
-        typer.echo(json.dumps({"error": err.message(lang)}, ensure_ascii=False))
-        raise typer.Exit(1) from None
-    typer.echo(json.dumps(outcome.to_json(lang), ensure_ascii=False, indent=2))
+        return err.message(lang)
+    except (ArithmeticError, ValueError, RecursionError) as err:  # a value nothing could calculate with
+        return _uncomputable(err, case).message(lang)
 
 
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 _SCAN = _DECODER.raw_decode  # what `decode` runs on a line with no leading whitespace
-_CHUNK = 8192  # lines read, evaluated and written at a time (1 when typing at a terminal)
 
 
 def _parse(line: str) -> object:
@@ -111,12 +264,75 @@ def _unknown(case: object, known: frozenset[str] | None, lang) -> str | None:  #
     return tr("unknown_input_field", lang, field=field, hint=did_you_mean(field, sorted(known)))
 
 
-def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang, known: frozenset[str] | None = None) -> int:
+_UNDECODED = "\x00"  # in place of a line whose bytes did not decode: never JSON, never blank
+_BLOCK = 1 << 20  # bytes read at a time: some thousands of lines (one line at a time from a terminal)
+
+
+def _chunks(stream: IO[bytes], codec: str, lang: Lang) -> Iterator[tuple[int, list[str], dict[int, str]]]:
+    """The input's lines, a block at a time: (the number of the block's first line, the text of
+    each line, line number → what was wrong with the bytes of a line that did not decode). A
+    byte order mark at the start, as Notepad saves, is dropped."""
+    read = stream.readline if stream.isatty() else functools.partial(stream.read, _BLOCK)
+    first = 1
+    held: list[bytes] = []  # the start of a line longer than what was read so far
+    while True:
+        block = read()
+        if not block:
+            break
+        cut = block.rfind(b"\n") + 1
+        if not cut:
+            held.append(block)
+            continue
+        data = block[:cut]
+        if held:
+            data = b"".join([*held, data])
+            held.clear()
+        if cut < len(block):
+            held.append(block[cut:])
+        lines, undecodable = _decode(data, codec, first, lang)
+        if first == 1 and lines and lines[0].startswith("\ufeff"):
+            lines[0] = lines[0][1:]
+        yield first, lines, undecodable
+        first += len(lines)
+    if held:  # the last line, with no newline after it
+        lines, undecodable = _decode(b"".join(held) + b"\n", codec, first, lang)
+        if first == 1 and lines[0].startswith("\ufeff"):
+            lines[0] = lines[0][1:]
+        yield first, lines, undecodable
+
+
+def _decode(data: bytes, codec: str, first: int, lang: Lang) -> tuple[list[str], dict[int, str]]:
+    """Whole lines (each ending in a newline) decoded at once: (the text of each line without its
+    newline, `_UNDECODED` where it did not decode; line number → what was wrong with its bytes).
+    Line by line only when some line does not decode."""
+    try:
+        lines = data.decode(codec).split("\n")
+    except UnicodeDecodeError:
+        pass
+    else:
+        lines.pop()  # the empty text after the last newline
+        if len(lines) == data.count(b"\n"):
+            return lines, {}
+    texts: list[str] = []
+    undecodable: dict[int, str] = {}
+    raws = data.split(b"\n")
+    raws.pop()
+    for number, raw in enumerate(raws, start=first):
+        try:
+            texts.append(raw.decode(codec))
+        except UnicodeDecodeError as err:
+            texts.append(_UNDECODED)
+            undecodable[number] = tr("line_not_decodable", lang, line=number, encoding=codec, column=err.start + 1)
+    return texts, undecodable
+
+
+def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang: Lang,  # noqa: ANN001
+               known: frozenset[str] | None = None, codec: str = "utf-8") -> int:
     """Write one JSON line per non-blank input line, in order; return how many lines failed.
 
     Lines are taken a chunk at a time: the chunk's cases go to the batch session together, and
-    each result is written beside the line it came from."""
-    write = sys.stdout.write
+    each result is written beside the line it came from. A line whose bytes do not decode, whose
+    JSON does not parse or whose case cannot be evaluated is that line's error alone."""
     dumps = json.dumps
     session = rules.batch_session(policy, on)
     evaluate_many = session.evaluate_many
@@ -125,23 +341,20 @@ def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang, known: f
     rendered: dict[int, str] = {}
     kept: list[Outcome] = []
     failures = 0
-    with _open(path) as stream:
-        size = 1 if stream.isatty() else _CHUNK
-        numbered = enumerate(stream, start=1)
-        while True:
-            lines = list(islice(numbered, size))
-            if not lines:
-                break
+    with _open(path, lang) as stream:
+        interactive = stream.isatty()
+        for first, lines, undecodable in _chunks(stream, codec, lang):
             numbers: list[int] = []
             cases: list[object] = []
-            bad: dict[int, str] = {}  # position in the chunk → what was wrong with the JSON
-            for number, line in lines:
+            bad: dict[int, str] = {}  # position in the chunk → what was wrong with the line
+            for number, line in zip(count(first), lines):
                 try:
                     case = _parse(line)
-                except json.JSONDecodeError as err:
+                except Exception as err:  # noqa: BLE001 - whatever the line holds, it is this line's error
                     if not line.strip():
                         continue
-                    bad[len(numbers)] = tr("bad_json", lang, line=number, detail=err.msg)
+                    bad[len(numbers)] = (undecodable.get(number) if undecodable else None) or _json_error(
+                        err, number).render(lang)
                     case = None
                 else:
                     if known is not None and type(case) is dict and not known.issuperset(case):
@@ -149,13 +362,17 @@ def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang, known: f
                         case = None
                 numbers.append(number)
                 cases.append(case)
-            if bad:  # only the parsed cases go to the batch; the bad lines keep their place
-                good = [c for i, c in enumerate(cases) if i not in bad]
-                results = iter(evaluate_many(good))
-                chunk_results: list[Outcome | EvaluationError | None] = [
-                    None if i in bad else next(results) for i in range(len(cases))]
+            good = [c for i, c in enumerate(cases) if i not in bad] if bad else cases
+            try:
+                results: list[Outcome | EvaluationError] = evaluate_many(good)
+            except Exception:  # noqa: BLE001 - a case nothing foresaw: find it, alone
+                results = [_evaluated_alone(evaluate_many, case) for case in good]
+            if bad:  # only the parsed cases went to the batch; the bad lines keep their place
+                found = iter(results)
+                chunk_results: Sequence[Outcome | EvaluationError | None] = [
+                    None if i in bad else next(found) for i in range(len(cases))]
             else:
-                chunk_results = evaluate_many(cases)
+                chunk_results = results
             texts = list(map(rendered.get, map(id, chunk_results), repeat("")))  # "": not written yet
             if "" in texts:  # errors, bad lines, outcomes not written yet
                 for i, text in enumerate(texts):
@@ -163,21 +380,38 @@ def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang, known: f
                         continue
                     result = chunk_results[i]
                     number = numbers[i]
-                    if result is None:  # the line was not JSON, or named a field nobody defined
+                    if result is None:  # the line did not read, or named a field nobody defined
                         failures += 1
                         texts[i] = dumps({"line": number, "error": bad[i]}, ensure_ascii=False) + "\n"
-                    elif isinstance(result, EvaluationError):
+                        continue
+                    try:
+                        if isinstance(result, EvaluationError):
+                            failures += 1
+                            texts[i] = dumps({"line": number, "error": result.message(lang)}, ensure_ascii=False) + "\n"
+                            continue
+                        text = dumps(result.to_json(lang), ensure_ascii=False) + "\n"
+                    except Exception as err:  # noqa: BLE001 - an outcome or message that does not render
                         failures += 1
-                        texts[i] = dumps({"line": number, "error": result.message(lang)}, ensure_ascii=False) + "\n"
-                    else:
-                        if len(kept) > 100_000:
-                            rendered.clear()
-                            kept.clear()
-                        text = texts[i] = dumps(result.to_json(lang), ensure_ascii=False) + "\n"
-                        rendered[id(result)] = text
-                        kept.append(result)
-            write("".join(texts))
-            if size == 1:
+                        message = _uncomputable(err, None).message(lang)
+                        texts[i] = dumps({"line": number, "error": message}, ensure_ascii=False) + "\n"
+                        continue
+                    if len(kept) > 100_000:
+                        rendered.clear()
+                        kept.clear()
+                    texts[i] = text
+                    rendered[id(result)] = text
+                    kept.append(result)
+            _write("".join(texts))
+            if interactive:
                 sys.stdout.flush()
     sys.stdout.flush()
     return failures
+
+
+def _evaluated_alone(evaluate_many: Callable[[list[Any]], list[Outcome | EvaluationError]],
+                     case: Any) -> Outcome | EvaluationError:
+    """One case through the batch, its failure its result."""
+    try:
+        return evaluate_many([case])[0]
+    except Exception as err:  # noqa: BLE001 - whatever it was, it is this case's error
+        return _uncomputable(err, case)

@@ -22,6 +22,12 @@ from .policy import Policy
 # The engine's match: (policy, encoded case, date ordinal, first hit only) → matching row ids.
 Match = Callable[[Policy, dict[str, Any], int, bool], list[str]]
 
+# What a value beyond the calendar or the arithmetic raises on its way through a policy
+# (9999-12-31 plus a deadline, an amount of 1e300 in a formula, a value nested too deep to read).
+BEYOND = (ArithmeticError, ValueError, RecursionError)
+# A number this large, or a date this near either end of the calendar, is the likely culprit.
+_HUGE = Decimal(10) ** 15
+
 _PY_TYPES: dict[str, type] = {
     "enum": str, "text": str, "int": int, "decimal": Decimal, "money": Decimal, "bool": bool, "date": dt.date,
 }
@@ -106,21 +112,29 @@ class Plan:
             cause = (first.get("ctx") or {}).get("error")
             detail = cause.detail if isinstance(cause, InvalidValue) else first["msg"]
             raise EvaluationError("input_invalid", field=name, detail=detail) from None
+        except BEYOND:
+            raise beyond(flat) from None
         typed = {self.aliases[k]: v for k, v in model.__dict__.items()}
-        if self.derived:
-            compute_derived(self.derived, typed)
-        return typed
+        return self.derive(typed)
 
     def derive(self, typed: dict[str, Any]) -> dict[str, Any]:
         """Fill in the derived fields of typed values given for `names`; raises EvaluationError."""
         if self.derived:
-            compute_derived(self.derived, typed)
+            try:
+                compute_derived(self.derived, typed)
+            except BEYOND:
+                raise beyond(typed) from None
         return typed
 
     def read(self, case: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """(typed values, the kind's context) of a case; raises EvaluationError."""
         if self.kind.reads_own_input:
-            typed, context = self.kind.prepare(self.policy, case)
+            try:
+                typed, context = self.kind.prepare(self.policy, case)
+            except ValidationError:
+                raise
+            except BEYOND:
+                raise beyond(case) from None
             return self.derive(typed), context
         return self.typed(case), {}
 
@@ -138,12 +152,44 @@ class Plan:
 
     def decide(self, typed: dict[str, Any], context: dict[str, Any], as_of: dt.date, on: dt.date,
                match: Match) -> Outcome:
-        """Typed values → the rows the engine matches → the kind's outcome."""
+        """Typed values → the rows the engine matches → the kind's outcome; a value beyond what
+        can be calculated is an EvaluationError naming it."""
         policy = self.policy
-        encoded = {
-            key: fdef.encode(typed[name]) for name, key, fdef in self.engine_fields if typed.get(name) is not None
-        }
-        first = self.first_only
-        matched_ids = match(policy, encoded, on.toordinal(), first)
-        matched = [self.rows[i] for i in matched_ids]
-        return self.kind.decide(Decision(policy, typed, matched, as_of, on, context, all_matched=not first))
+        try:
+            encoded = {
+                key: fdef.encode(typed[name]) for name, key, fdef in self.engine_fields if typed.get(name) is not None
+            }
+            first = self.first_only
+            matched_ids = match(policy, encoded, on.toordinal(), first)
+            matched = [self.rows[i] for i in matched_ids]
+            return self.kind.decide(Decision(policy, typed, matched, as_of, on, context, all_matched=not first))
+        except BEYOND:
+            raise beyond(typed) from None
+
+
+def beyond(values: dict[str, Any]) -> EvaluationError:
+    """The error for a case whose dates or numbers cannot be calculated with: naming the first
+    value near an end of the calendar or beyond 10^15 (or text no encoding can hold: a lone
+    surrogate from a `\\ud800` in JSON), when there is one."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return EvaluationError("input_bad_char", field=name)
+            continue
+        if isinstance(value, dt.date) and not 2 <= value.year <= 9000:
+            return EvaluationError("input_out_of_range", field=name, value=value.isoformat())
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            number = value if isinstance(value, Decimal) else Decimal(value)
+            if number.is_nan() or number.copy_abs() >= _HUGE:
+                return EvaluationError("input_out_of_range", field=name, value=_short(value))
+    return EvaluationError("input_uncomputable")
+
+
+def _short(value: int | Decimal) -> str:
+    """A number as a message shows it: its digits, or its magnitude when it has too many."""
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"{'-' if value < 0 else ''}10^{int(value.bit_length() * 0.30103)}"
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:20]}…"
