@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from ..i18n import Lang
+from .evaluate_cmd import utf8_args
 from .ledger_common import DB_OPTION, USER_OPTION, acting_user, chosen_lang, handled, ledger_for, text_table
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ def _print_check(result: BanquetCheck, lang: Lang) -> None:
 
 def _banquet_command(store: bool) -> Callable[..., None]:
     @handled
+    @utf8_args
     def command(
         ctx: typer.Context,
         household: str = typer.Argument(..., help="户主 / household"),

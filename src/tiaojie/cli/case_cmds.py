@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, get_args
 import typer
 
 from ..i18n import Lang, tr
+from .evaluate_cmd import utf8_args
 from .ledger_common import DB_OPTION, USER_OPTION, acting_user, chosen_lang, handled, ledger_for, text_table
 
 if TYPE_CHECKING:
@@ -20,7 +21,11 @@ if TYPE_CHECKING:
 case_app = typer.Typer(help="案件登记、调结、升级与查询 / cases", no_args_is_help=True)
 
 
-def _parse_kv(pairs: list[str]) -> dict[str, Any]:
+# The largest count the ledger's integer columns hold on every database (PostgreSQL's INTEGER).
+MAX_COUNT = 2**31 - 1
+
+
+def _parse_kv(pairs: list[str], lang: Lang) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for pair in pairs or []:
         if "=" not in pair:
@@ -32,10 +37,25 @@ def _parse_kv(pairs: list[str]) -> dict[str, Any]:
         elif key in ("agreement_fulfilled", "follow_up_done", "file_complete", "needs_verification"):
             out[key] = value.strip().lower() in ("1", "true", "yes", "是", "y")
         elif key == "persons_involved":
-            out[key] = int(value)
+            out[key] = _count(key, value, lang)
         else:
             out[key] = value
     return out
+
+
+def _count(key: str, value: str, lang: Lang) -> int | str:
+    """A count typed on the command line (full-width digits too); text that is not a whole number
+    goes on as it is, for the case's own check to name."""
+    from ..i18n import Localized
+    from .ledger_common import fail
+
+    text = value.strip()
+    if not text.isdecimal():
+        return text
+    if len(text) > 10 or int(text) > MAX_COUNT:
+        shown = text if len(text) <= 20 else f"{text[:20]}…"
+        fail(tr("input_invalid", lang, field=key, detail=Localized("count_too_large", value=shown, max=MAX_COUNT)))
+    return int(text)
 
 
 def _show_case(ledger: Ledger, case: Case, lang: Lang) -> None:
@@ -95,6 +115,7 @@ def _case_id(ledger: Ledger, ref: str, unit: str | None) -> int:
 
 @case_app.command("add")
 @handled
+@utf8_args
 def case_add(
     ctx: typer.Context,
     unit: str = typer.Argument(..., help="单位代码或名称 / unit code or name"),
@@ -112,13 +133,14 @@ def case_add(
     ledger = ledger_for(ctx, db)
     by = acting_user(ledger, user)
     values = {"number": number, "category": category, "severity": severity,
-              "received_on": received_on or ledger.date().isoformat(), **_parse_kv(fields)}
+              "received_on": received_on or ledger.date().isoformat(), **_parse_kv(fields, chosen_lang(ctx))}
     result = add_case(ledger, by, unit, **values)
     _show_case(ledger, result.case, chosen_lang(ctx))
 
 
 @case_app.command("edit")
 @handled
+@utf8_args
 def case_edit(
     ctx: typer.Context,
     ref: str = typer.Argument(..., help="UNIT/NUMBER or id"),
@@ -131,7 +153,7 @@ def case_edit(
 
     ledger = ledger_for(ctx, db)
     by = acting_user(ledger, user)
-    result = edit_case(ledger, by, _case_id(ledger, ref, unit), **_parse_kv(fields))
+    result = edit_case(ledger, by, _case_id(ledger, ref, unit), **_parse_kv(fields, chosen_lang(ctx)))
     _show_case(ledger, result.case, chosen_lang(ctx))
 
 
@@ -144,6 +166,7 @@ def case_show(ctx: typer.Context, ref: str = typer.Argument(...), unit: str = ty
 
 @case_app.command("settle")
 @handled
+@utf8_args
 def case_settle(
     ctx: typer.Context,
     ref: str = typer.Argument(...),
@@ -162,7 +185,7 @@ def case_settle(
     by = acting_user(ledger, user)
     case_id = _case_id(ledger, ref, unit)
     result = settle_case(ledger, by, case_id, settled_on=on or ledger.date().isoformat(), settled_by=settled_by,
-                         status="failed" if failed else "settled", **_parse_kv(fields))
+                         status="failed" if failed else "settled", **_parse_kv(fields, chosen_lang(ctx)))
     _show_case(ledger, result.case, chosen_lang(ctx))
 
 
@@ -216,6 +239,7 @@ def case_list(
 
 
 @handled
+@utf8_args
 def import_cmd(
     ctx: typer.Context,
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV 或 XLSX"),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from ..i18n import Lang, tr
+from .evaluate_cmd import utf8_args
 from .ledger_common import DB_OPTION, USER_OPTION, acting_user, chosen_lang, handled, ledger_for, text_table
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ dividend_app = typer.Typer(help="集体经济组织分红 / collective dividends
 
 @dividend_app.command("run")
 @handled
+@utf8_args
 def dividend_run(
     ctx: typer.Context,
     collective: str = typer.Argument(...),

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 
 from ..models import AGREEMENT_LABELS, SOURCE_LABELS, URGENCY_LABELS
 from ..money import MoneyError, exact_fen, parse_yuan
+from ..i18n import Localized
 from ..store.messages import Message, did_you_mean
 from ..vocabulary import InvalidValue
 from .context import Ledger
@@ -68,7 +69,7 @@ class Problem:
 
     row: int | None
     column: str
-    reason: Message
+    reason: Localized  # a Message of the ledger, or one of the core catalog
 
     def render(self, lang: str = "zh") -> str:
         if self.row is None:
@@ -88,7 +89,9 @@ def _read_csv(path: Path, encoding: str | None) -> Sheet:
     problems: list[Problem] = []
     try:
         text = data.decode(encoding or "utf-8-sig")
-    except (UnicodeDecodeError, LookupError):
+    except LookupError:  # an encoding nobody knows
+        return Sheet([], [], [Problem(None, "—", Localized("unknown_encoding", encoding=encoding))])
+    except UnicodeDecodeError:
         # Find each undecodable line so the user can see where the file is not UTF-8.
         for number, raw_line in enumerate(data.split(b"\n"), start=1):
             try:
@@ -188,13 +191,24 @@ def _amount(value: Any) -> Decimal:
     return amount
 
 
+# The largest count the ledger's integer columns hold on every database (PostgreSQL's INTEGER).
+MAX_COUNT = 2**31 - 1
+
+
 def _int(value: Any) -> int:
     text = _text(value)
     if not text:
         return 0
-    if not text.isdigit():
-        raise ValueError(Message("imp_bad_int", value=text))
+    if not text.isdecimal():  # digits only (full-width too), not ² or ½
+        raise ValueError(Message("imp_bad_int", value=_shown(text)))
+    if len(text) > 10 or int(text) > MAX_COUNT:
+        raise ValueError(Localized("count_too_large", value=_shown(text), max=MAX_COUNT))
     return int(text)
+
+
+def _shown(text: str) -> str:
+    """A cell's text as a message quotes it: at most 40 characters."""
+    return text if len(text) <= 40 else f"{text[:40]}…"
 
 
 def _bool(value: Any) -> bool:
