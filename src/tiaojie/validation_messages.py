@@ -8,6 +8,7 @@ generic sentence in the user's language, never pydantic's English.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,7 +42,25 @@ TYPES: dict[str, tuple[str, str]] = {
     "list_type": ("「{field}」应为列表", "'{field}' should be a list"),
     "dict_type": ("「{field}」应为表", "'{field}' should be a table"),
     "model_type": ("「{field}」应为表", "'{field}' should be a table"),
+    "model_attributes_type": ("「{field}」应为表", "'{field}' should be a table"),
     "value_error": ("「{field}」的值无效：{error}", "'{field}' is not valid: {error}"),
+    "too_short": ("「{field}」至少要有 {min_length} 项", "'{field}' needs at least {min_length} items"),
+    "too_long": ("「{field}」最多 {max_length} 项", "'{field}' has at most {max_length} items"),
+    "string_pattern_mismatch": ("「{field}」的写法不符合要求", "'{field}' is not written as required"),
+    "date_from_datetime_inexact": ("「{field}」应为日期 YYYY-MM-DD，不带时间", "'{field}' should be a date YYYY-MM-DD, without a time"),
+    "date_future": ("「{field}」应为将来的日期", "'{field}' should be a date in the future"),
+    "date_past": ("「{field}」应为过去的日期", "'{field}' should be a date in the past"),
+    "float_parsing": ("「{field}」应为数字", "'{field}' should be a number"),
+    "float_type": ("「{field}」应为数字", "'{field}' should be a number"),
+    "int_parsing_size": ("「{field}」的数太大", "'{field}' is too large a number"),
+    "decimal_whole_digits": ("「{field}」整数位太多", "'{field}' has too many digits before the point"),
+    "multiple_of": ("「{field}」应为 {multiple_of} 的倍数", "'{field}' should be a multiple of {multiple_of}"),
+    "enum": ("「{field}」只能是：{expected}", "'{field}' must be one of: {expected}"),
+    "string_unicode": ("「{field}」应为文字", "'{field}' should be text"),
+    "bytes_type": ("「{field}」应为文字", "'{field}' should be text"),
+    "none_required": ("「{field}」不应填写", "'{field}' should be left empty"),
+    "frozen_field": ("「{field}」不能修改", "'{field}' cannot be changed"),
+    "is_instance_of": ("「{field}」的类型不对", "'{field}' is of the wrong type"),
 }
 GENERIC = ("「{field}」的值无效", "'{field}' is not valid")
 
@@ -67,17 +86,25 @@ def _fits(key: str, params: Mapping[str, object]) -> bool:
     return all(name in params for text in (zh, en) for _, name, _, _ in string.Formatter().parse(text) if name)
 
 
-def describe(errors: list[Any], titles: Mapping[str, str] | None = None) -> Localized:
-    """The first error of a pydantic ValidationError's `errors()` as one message; `titles` maps
-    field names to the titles users know them by."""
-    first: Mapping[str, Any] = errors[0] if errors else {"type": "generic", "loc": (), "ctx": {}}
-    name = ".".join(str(part) for part in first.get("loc") or ()) or "?"
-    field = (titles or {}).get(name) or MODEL_TITLES.get(name, name)
-    kind = first.get("type", "generic")
+def _choices(expected: object) -> str:
+    """pydantic's "'a', 'b' or 'c'" as "a | b | c" (its "or" is English)."""
+    found = re.findall(r"'([^']*)'", str(expected))
+    return " | ".join(found) if found else str(expected)
+
+
+def explain(error: Mapping[str, Any], field: object, patterns: Mapping[str, str] | None = None) -> Localized:
+    """One pydantic error (an item of `ValidationError.errors()`) as one message naming `field` (a
+    title, a rule file's key, or a message that renders itself). `patterns` maps a regex a field
+    must match to the message key that says it in words. Never pydantic's English."""
+    kind = str(error.get("type", "generic"))
     params: dict[str, object] = {"field": field}
-    ctx = first.get("ctx")
+    ctx = error.get("ctx")
     if isinstance(ctx, Mapping):
         params.update(ctx)
+    if "expected" in params:
+        params["expected"] = _choices(params["expected"])
+    if kind == "string_pattern_mismatch" and str(params.get("pattern")) in (patterns or {}):
+        return Localized((patterns or {})[str(params["pattern"])], field=field)
     params.setdefault("error", "")
     key = f"pyd_{kind}" if kind in TYPES else "pyd_generic"
     if not _fits(key, params):
@@ -85,4 +112,13 @@ def describe(errors: list[Any], titles: Mapping[str, str] | None = None) -> Loca
     return Localized(key, **params)
 
 
-__all__ = ["describe", "TYPES"]
+def describe(errors: list[Any], titles: Mapping[str, str] | None = None) -> Localized:
+    """The first error of a pydantic ValidationError's `errors()` as one message; `titles` maps
+    field names to the titles users know them by."""
+    first: Mapping[str, Any] = errors[0] if errors else {"type": "generic", "loc": (), "ctx": {}}
+    name = ".".join(str(part) for part in first.get("loc") or ()) or "?"
+    field = (titles or {}).get(name) or MODEL_TITLES.get(name, name)
+    return explain(first, field)
+
+
+__all__ = ["describe", "explain", "TYPES"]

@@ -17,11 +17,16 @@ class RuleError:
 
     path: Path
     line: int | None
-    key: str
+    key: str  # what kind of problem it is (`toml_syntax`, `wrong_type`, …): stable for tests and tools
     params: dict = field(default_factory=dict, hash=False, compare=False)
     loc: Loc = ()
+    # The words, when they are not the key's own message with `params` (a TOML syntax error said
+    # with its hint, a schema error said through the validation table).
+    text: Localized | None = field(default=None, hash=False, compare=False)
 
     def message(self, lang: Lang = "zh") -> str:
+        if self.text is not None:
+            return self.text.render(lang)
         return tr(self.key, lang, **self.params)
 
     def render(self, lang: Lang = "zh") -> str:

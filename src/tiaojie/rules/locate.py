@@ -195,3 +195,103 @@ def line_of(lines: dict[Path_, int], loc: Path_) -> int | None:
         if line is not None:
             return line
     return None
+
+
+# --- reading around a syntax error --------------------------------------------------------------
+
+# What a line looks like when it starts a new statement: `key =` or a table header.
+_STATEMENT = re.compile(r"^\s*(?:[A-Za-z0-9_\-]+\s*=|\[\[?\s*[A-Za-z0-9_\-\"'])")
+
+
+def code_spans(line: str) -> list[tuple[int, str]]:
+    """The characters of one line that are TOML syntax, not string content or comment, with their
+    0-based columns. Only straight quotes open a string: curly quotes are not TOML's."""
+    out: list[tuple[int, str]] = []
+    quote = ""
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote:
+            if quote == '"' and c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "#":
+            break
+        else:
+            out.append((i, c))
+        i += 1
+    return out
+
+
+def open_brackets(text: str, pos: int) -> list[tuple[str, int]]:
+    """The arrays `[`, inline tables `{` and multi-line strings still open at `pos`, innermost last,
+    each with the line it opened on. Table headers (`[name]` at the start of a line) are not arrays."""
+    return _scan_open(text, pos)[0]
+
+
+def open_quote_line(text: str, pos: int) -> int | None:
+    """The first line before `pos` whose one-line text runs to the end of the line unclosed."""
+    return _scan_open(text, pos)[1]
+
+
+def _scan_open(text: str, pos: int) -> tuple[list[tuple[str, int]], int | None]:
+    stack: list[tuple[str, int]] = []
+    unclosed: int | None = None
+    i, line, start_of_line = 0, 1, True
+    end = min(pos, len(text))
+    while i < end:
+        c = text[i]
+        if c == "\n":
+            line += 1
+            start_of_line = True
+            i += 1
+            continue
+        if c in " \t\r":
+            i += 1
+            continue
+        if c == "#":
+            while i < end and text[i] != "\n":
+                i += 1
+            continue
+        if c in "\"'":
+            triple = text.startswith(c * 3, i)
+            close = c * 3 if triple else c
+            j = i + len(close)
+            while j < len(text):
+                if c == '"' and text[j] == "\\":
+                    j += 2
+                    continue
+                if text.startswith(close, j) or (not triple and text[j] == "\n"):
+                    break
+                j += 1
+            closed = j < len(text) and text.startswith(close, j)
+            if triple and (not closed or j >= end):
+                stack.append((close, line))
+                return stack, unclosed
+            if not closed and unclosed is None:
+                unclosed = line
+            line += text.count("\n", i, min(j, end)) if triple else 0
+            i = j + (len(close) if closed else 0)
+            start_of_line = False
+            continue
+        if start_of_line and c == "[" and not stack:
+            while i < end and text[i] != "\n":  # a table header
+                i += 1
+            continue
+        start_of_line = False
+        if c in "[{":
+            stack.append((c, line))
+        elif c in "]}" and stack and stack[-1][0] == {"]": "[", "}": "{"}[c]:
+            stack.pop()
+        i += 1
+    return stack, unclosed
+
+
+def starts_statement(line: str) -> bool:
+    """Whether a line reads as a new `key = …` or `[table]` — a sign that what came before it was
+    left open."""
+    return bool(_STATEMENT.match(line))

@@ -22,7 +22,7 @@ from .kinds.base import PolicyKind
 from .locate import line_of
 from .outputs import OutputReader
 from .policy import CompiledRow, LocatedExample, Policy
-from .reader import FileReader
+from .reader import FileReader, shown
 from .schema import OutputDef, PolicyFile
 from .scope import FieldScope
 
@@ -30,7 +30,7 @@ from .scope import FieldScope
 def read_policy(path: Path, vocab: Vocabulary, kinds: Mapping[str, PolicyKind],
                 display: Path | None = None) -> tuple[Policy | None, list[RuleError]]:
     """The policy a file holds, or None and every problem found, located."""
-    reader = FileReader(path, display)
+    reader = FileReader(path, display, _titles(vocab, kinds))
     data = reader.read()
     if data is None:
         return None, reader.errors
@@ -41,6 +41,15 @@ def read_policy(path: Path, vocab: Vocabulary, kinds: Mapping[str, PolicyKind],
         return None, reader.errors
     policy = build_policy(spec, reader, vocab, kinds)
     return (policy, []) if policy is not None else (None, reader.errors)
+
+
+def _titles(vocab: Vocabulary, kinds: Mapping[str, PolicyKind]) -> list[tuple[str, str, str]]:
+    """The titles of the fields and outputs a file may name, for a key written in Chinese."""
+    titles = [("field", f.title, name) for name, f in vocab.fields.items()]
+    for kind in kinds.values():
+        titles += [("field", f.title, name) for name, f in kind.fields.items()]
+        titles += [("output", o.title, name) for name, o in kind.outputs.items()]
+    return titles
 
 
 def build_policy(spec: PolicyFile, reader: FileReader, vocab: Vocabulary,
@@ -153,6 +162,13 @@ def _date_field(spec: PolicyFile, kind: PolicyKind, scope: FieldScope) -> str | 
     return date_field
 
 
+def _as_written(detail: object, value: object) -> object:
+    """A refusal that quotes the value, quoting it as the file writes it (`1.5`, not `Decimal('1.5')`)."""
+    if isinstance(detail, Localized) and "actual" in detail.params:
+        return Localized(detail.key, **{**detail.params, "actual": shown(value)})
+    return detail
+
+
 def _check_examples(spec: PolicyFile, reader: FileReader, outputs: Mapping[str, OutputDef],
                     fields: Mapping[str, FieldDef], row_ids: set[str], kind: PolicyKind) -> list[LocatedExample]:
     """Each example expects only outputs (or what its kind reports), names rows that exist and
@@ -187,6 +203,6 @@ def _check_examples(spec: PolicyFile, reader: FileReader, outputs: Mapping[str, 
                 try:
                     fdef.coerce(value)
                 except InvalidValue as err:
-                    reader.error(loc + ("given", key), "example_bad_input", detail=err.detail)
+                    reader.error(loc + ("given", key), "example_bad_input", detail=_as_written(err.detail, value))
         located.append(LocatedExample(example, index, line_of(reader.lines, loc)))
     return located

@@ -17,16 +17,42 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
-from ..vocabulary import FieldDef
+from ..vocabulary import SUBJECT_PATTERN, FieldDef
 
 Kind = Literal["reward", "banquet", "dividend", "escalation", "table"]
 Hit = Literal["first", "unique", "collect-sum"]
 OutputType = Literal["money", "decimal", "int", "text", "bool", "enum"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
+
+# The patterns ids must match, each with the message (in the catalog) that says it in words.
+PATTERNS = {ID_PATTERN: "pattern_id", SUBJECT_PATTERN: "pattern_subject"}
+
+# What policy staff may call the file's keys in Chinese, for "did you mean" when a key is written
+# in Chinese (the fields' and outputs' own titles come from the vocabulary and the kinds).
+KEY_TITLES: dict[str, tuple[str, ...]] = {
+    "id": ("编号", "代码"), "kind": ("类型", "种类", "政策类型"), "title": ("标题", "名称", "说明"),
+    "version": ("版本", "版本号"), "effective_from": ("生效日期", "生效日", "开始日期", "起始日期"),
+    "effective_until": ("失效日期", "截止日期", "结束日期"), "source": ("出处", "来源", "依据", "政策出处"),
+    "hit": ("命中方式",), "inputs": ("输入字段",), "date_field": ("日期字段",), "when": ("条件",),
+    "then": ("结果", "输出"), "message": ("提示", "违规提示"), "priority": ("优先级",), "note": ("备注",),
+    "given": ("输入", "给定"), "expect": ("期望", "预期"), "description": ("描述",), "levels": ("层级",),
+    "deadlines": ("期限", "答复期限"), "period": ("周期", "期间"), "max": ("上限", "封顶"),
+}
+
+
+def _no_number_for_a_date(value: object) -> object:
+    """A TOML number is never a date (pydantic would read 0 as 1970-01-01)."""
+    if isinstance(value, (int, float, Decimal)):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_no_number_for_a_date)]
 
 
 class _Strict(BaseModel):
@@ -41,8 +67,8 @@ class PolicyHeader(_Strict):
     title: str = Field(min_length=1, description="中文标题")
     title_en: str | None = Field(default=None, description="English title")
     version: str = Field(min_length=1, description="版本号, e.g. 2026.1")
-    effective_from: dt.date = Field(description="生效日期 (inclusive)")
-    effective_until: dt.date | None = Field(default=None, description="失效日期 (inclusive); open-ended if absent")
+    effective_from: Date = Field(description="生效日期 (inclusive)")
+    effective_until: Date | None = Field(default=None, description="失效日期 (inclusive); open-ended if absent")
     source: str = Field(min_length=1, description="政策出处: the report or circular, with the place")
     hit: Hit = Field(default="first", description="table/reward: first | unique | collect-sum")
     date_field: str | None = Field(default=None, description="the case field whose date picks the version in force")
@@ -70,8 +96,8 @@ class Row(_Strict):
     message: str | None = Field(default=None, description="banquet: violation text, may use {field}")
     message_en: str | None = None
     priority: int | None = Field(default=None, description="lower fires first; file order otherwise")
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None
+    effective_from: Date | None = None
+    effective_until: Date | None = None
     note: str | None = None
 
 
@@ -119,7 +145,7 @@ class Example(_Strict):
     title: str | None = None
     given: dict[str, Any] = Field(default_factory=dict)
     expect: dict[str, Any] = Field(default_factory=dict)
-    as_of: dt.date | None = None
+    as_of: Date | None = None
 
 
 class PolicyFile(_Strict):
