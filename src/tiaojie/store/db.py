@@ -34,7 +34,7 @@ def resolve_url(cli_value: str | None = None) -> str:
 def normalise_url(raw: str) -> str:
     try:
         url = make_url(raw)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # e.g. a port that is not a number
         raise StoreUnavailable("db_bad_url", url=raw, detail=str(exc)) from None
     backend = url.get_backend_name()
     if backend == "postgresql":
@@ -154,13 +154,23 @@ def upgrade(engine: Engine, revision: str = "head", *, only_if_fresh: bool = Fal
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
-            if only_if_fresh and MigrationContext.configure(conn).get_current_revision() is None:
+            current = MigrationContext.configure(conn).get_current_revision()
+            if only_if_fresh and current is None:
                 if [t for t in inspect(conn).get_table_names() if t != "alembic_version"]:
                     raise SchemaMismatch("db_not_ledger")
+            if current is not None and current not in _known_revisions():
+                # written by a newer tiaojie: upgrading cannot go back, and must not pretend to
+                raise SchemaMismatch("db_ahead", current=current, head=head_revision())
             command.upgrade(alembic_config(conn), revision)
     except (DBAPIError, OSError) as exc:
         raise StoreUnavailable("db_unreachable", url=safe_url(str(engine.url)), detail=_first_line(exc)) from None
     return current_revision(engine) or ""
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
 def stored_revisions(engine: Engine) -> list[str] | None:
