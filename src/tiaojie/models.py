@@ -184,7 +184,7 @@ class BanquetFiling(_Model):
 
     id: int | None = None
     unit_id: int | None = None
-    household: str = Field(min_length=1)
+    household: str = Field(min_length=1, max_length=100)
     occasion: str = Field(description="occasion id (fields.toml)")
     held_on: dt.date
     days: int = Field(ge=0)
@@ -202,17 +202,17 @@ class Collective(_Model):
     """A collective economic organisation (村集体经济组织)."""
 
     id: int | None = None
-    code: str
-    name: str
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=100)
     unit_id: int | None = None
 
 
 class Member(_Model):
     id: int | None = None
     collective_id: int
-    member_no: str
-    name: str
-    household: str | None = None
+    member_no: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=64)
+    household: str | None = Field(default=None, max_length=100)
 
 
 class ShareClass(_Model):
@@ -220,8 +220,8 @@ class ShareClass(_Model):
 
     id: int | None = None
     collective_id: int
-    code: str
-    name: str
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=64)
     weight: Decimal = Field(ge=0, description="dividend weight, up to six decimals")
 
 

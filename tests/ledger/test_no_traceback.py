@@ -62,3 +62,10 @@ def test_an_unforeseen_failure_is_one_line_and_a_log_file(monkeypatch, tmp_path,
     assert err.startswith("内部错误") and "\n" not in err and "Traceback" not in err
     logs = list(tmp_path.rglob("error-*.log"))
     assert len(logs) == 1 and "something nobody foresaw" in logs[0].read_text(encoding="utf-8")
+
+
+def test_a_household_longer_than_the_ledger_keeps_is_named_on_both_databases(demo_db):
+    done = _run(demo_db, "banquet", "file", "户" * 10_000, "--occasion", "婚嫁", "--date", "2026-12-20", "--tables", "5",
+                "--gift", "100")
+    assert done.exit_code != 0 and "户主" in done.output and "100" in done.output, done.output
+    assert "Traceback" not in done.output
