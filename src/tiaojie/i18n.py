@@ -146,6 +146,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "toml_hint_digits": ("第 {column} 列「{char}」是全角数字，应为半角「{ascii}」", "column {column} '{char}' is full-width digits; use '{ascii}'"),
     "toml_hint_space": ("第 {column} 列是全角空格，应为半角空格", "column {column} is a full-width space; use an ASCII space"),
     "toml_hint_letters": ("第 {column} 列「{char}」是全角字母，应为半角「{ascii}」", "column {column} '{char}' is full-width letters; use '{ascii}'"),
+    "toml_hint_invisible": ("第 {column} 列有看不见的字符 {char}（常见于从网页、文档或微信复制的文字），请删除", "column {column} holds an invisible character {char} (often pasted from a web page, Word or WeChat); delete it"),
     "toml_hint_fixed": ("改为：{line}", "write: {line}"),
     "toml_hint_quote": ("文字要加引号：{fixed}", "text needs quotes: {fixed}"),
     "toml_hint_bool": ("是/否写作小写的 true 或 false：{fixed}", "yes/no is written true or false, in lower case: {fixed}"),

@@ -163,9 +163,15 @@ SYNTAX = [
     Case("nesting deeper than the parser goes", M, MAJOR_WHEN, deep(300), message=("嵌套太深",)),
     Case("any nested 200 deep", M, MAJOR_WHEN, deep(200), message=("嵌套太深",)),
     Case("all nested 40 deep", M, MAJOR_WHEN, deep(40, "all"), message=("嵌套太深",)),
+    # characters that cannot be seen
+    Case("no-break space before a key", M, 'kind = "reward"', '\u00a0kind = "reward"', message=("U+00A0", 'kind = "reward"')),
+    Case("zero-width space after a key", M, 'kind = "reward"', 'kind\u200b = "reward"', message=("U+200B",)),
+    Case("byte order mark inside the file", M, "[default]", "\ufeff[default]", message=("U+FEFF",)),
+    Case("no-break space inside an inline table", M, "then = { amount = 500 }", "then = {\u00a0amount = 500 }", message=("U+00A0",)),
     # encodings
     Case("GBK file (Notepad's ANSI)", M, START, "", at="金平县（云南）", message=("GBK",)),
     Case("UTF-16 file", M, START, "", at="金平县（云南）", message=("UTF-16",)),
+    Case("Chinese key in fields.toml", F, 'type = "enum"\nenum = "status"', '类型 = "enum"\nenum = "status"', message=("「类型」的编号是 type",)),
     Case("full-width equals in fields.toml", F, 'type = "enum"\nenum = "status"', 'type ＝ "enum"\nenum = "status"', message=("全角「＝」",)),
     Case("unquoted value in fields.toml", F, 'title = "案件状态"\ntitle_en = "status"\n\n[fields', 'title = 案件状态\ntitle_en = "status"\n\n[fields', message=('title = "案件状态"',)),
 ]
@@ -242,6 +248,14 @@ INPUT_NUMBER = ('inputs = ["status"', 'inputs = ["number", "status"')
 
 MEANING = [
     # conditions
+    Case("regular expression with nothing to repeat", M, 'severity = "major", settled_by', "number = { matches = '*\\d' }, settled_by", at="when =", also=(INPUT_NUMBER,), message=("没有可重复的内容",)),
+    Case("regular expression with an extra parenthesis", M, 'severity = "major", settled_by', "number = { matches = '\\d+)' }, settled_by", at="when =", also=(INPUT_NUMBER,), message=("「)」",)),
+    Case("regular expression with a bad escape", M, 'severity = "major", settled_by', "number = { matches = '\\q' }, settled_by", at="when =", also=(INPUT_NUMBER,), message=("反斜杠",)),
+    Case("regular expression with a backwards range", M, 'severity = "major", settled_by', "number = { matches = '[z-a]' }, settled_by", at="when =", also=(INPUT_NUMBER,), message=("前大后小",)),
+    Case("inputs naming an unknown field", M, 'inputs = ["status", "severity"', 'inputs = ["status", "severty"', message=("severity",)),
+    Case("hit on an escalation policy", E, 'date_field = "received_on"', 'date_field = "received_on"\nhit = "unique"', at="hit ="),
+    Case("priority with decimals", M, 'title = "成功调处重大矛盾纠纷"', 'title = "成功调处重大矛盾纠纷"\npriority = 1.5', at="priority", message=("应为整数",)),
+    Case("a cap's maximum of cases negative", M, "max = 10000", "max_cases = -1", message=("不能小于 0",)),
     Case("unknown field in a condition", M, 'severity = "major", settled_by', 'severty = "major", settled_by', at="when =", message=("是否想写「severity」",)),
     Case("unknown enum value", M, 'severity = "major", settled_by', 'severity = "majr", settled_by', at="when =", message=("是否想写「major」",)),
     Case("unknown operator", E, "persons_involved = { gte = 30 }", "persons_involved = { gtt = 30 }", at="when =", message=("gt",)),
@@ -372,7 +386,7 @@ def _words_of_the_files(directory: Path) -> set[str]:
 def english_fragments(output: str, directory: Path) -> list[str]:
     """Runs of three or more ASCII letters in the Chinese output that neither the rule files nor
     the format names account for: pydantic's, tomllib's or Python's English leaking through."""
-    text = output.replace(str(directory), "")
+    text = re.sub(r"U\+[0-9A-F]{4,6}", "", output.replace(str(directory), ""))  # a character named by its code
     allowed = _words_of_the_files(directory) | ALLOWED_WORDS | SCHEMA_WORDS
     return [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in allowed]
 

@@ -22,8 +22,8 @@ from .kinds.base import PolicyKind
 from .locate import line_of
 from .outputs import OutputReader
 from .policy import CompiledRow, LocatedExample, Policy
-from .reader import FileReader, shown
-from .schema import OutputDef, PolicyFile
+from .reader import FileReader, key_titles, shown
+from .schema import KEY_TITLES, OutputDef, PolicyFile
 from .scope import FieldScope
 
 
@@ -45,7 +45,7 @@ def read_policy(path: Path, vocab: Vocabulary, kinds: Mapping[str, PolicyKind],
 
 def _titles(vocab: Vocabulary, kinds: Mapping[str, PolicyKind]) -> list[tuple[str, str, str]]:
     """The titles of the fields and outputs a file may name, for a key written in Chinese."""
-    titles = [("field", f.title, name) for name, f in vocab.fields.items()]
+    titles = key_titles(KEY_TITLES) + [("field", f.title, name) for name, f in vocab.fields.items()]
     for kind in kinds.values():
         titles += [("field", f.title, name) for name, f in kind.fields.items()]
         titles += [("output", o.title, name) for name, o in kind.outputs.items()]

@@ -28,13 +28,18 @@ from ..i18n import Localized, did_you_mean
 from ..validation_messages import explain
 from .errors import Loc, RuleError
 from .locate import code_spans, key_lines, line_of, open_brackets, open_quote_line, starts_statement
-from .schema import KEY_TITLES, PATTERNS
+from .schema import PATTERNS
 
 MAX_DEPTH = 32  # tables and lists inside each other; `any`/`all` a few levels deep is plenty
 
-# A title policy staff know a key by → the key, grouped by what the key names ("output": what a
-# row yields; "field": what a condition reads; "key": the file's own keys).
+# (group, title, key): a title policy staff know a key by, grouped by what the key names ("output":
+# what a row yields; "field": what a condition reads; "key": the file's own keys).
 Titles = Sequence[tuple[str, str, str]]
+
+
+def key_titles(table: dict[str, tuple[str, ...]]) -> list[tuple[str, str, str]]:
+    """A file's own keys by their Chinese names, as `Titles`."""
+    return [("key", title, key) for key, names in table.items() for title in names]
 
 
 class FileReader:
@@ -48,7 +53,7 @@ class FileReader:
         self.lines: dict[Loc, int] = {}
         self.data: dict[str, Any] | None = None
         self.hash = ""
-        self.titles = list(titles) + [("key", title, key) for key, names in KEY_TITLES.items() for title in names]
+        self.titles = list(titles)
 
     def error(self, loc: Loc, key: str, /, **params: object) -> None:
         # positional-only: many messages have a parameter named `key` (the offending key)
@@ -324,6 +329,10 @@ FULL_WIDTH.update({chr(0xFF10 + i): str(i) for i in range(10)})
 FULL_WIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
 FULL_WIDTH.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
 _QUOTES = "“”„＂‘’＇"
+# Characters that look like nothing or like a space: a no-break space, zero-width ones, a byte
+# order mark inside the file — each becomes a space or goes.
+INVISIBLE = {"\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "", "\u200c": "", "\u200d": "",
+             "\u2060": "", "\ufeff": ""}
 _BOOLS = {"True": "true", "False": "false", "TRUE": "true", "FALSE": "false", "Yes": "true", "No": "false",
           "yes": "true", "no": "false", "是": "true", "否": "false", "真": "true", "假": "false", "对": "true", "错": "false"}
 _ARRAY_TABLES = ("rule", "example", "cap", "form")
@@ -436,6 +445,14 @@ def _line_hints(lines: list[str], line_no: int, line: str, what_key: str, column
     """What the offending line shows about the slip."""
     hints: list[Localized] = []
     code = code_spans(line)
+    hidden = [(i, c) for i, c in code if c in INVISIBLE]
+    if hidden:
+        i, c = hidden[0]
+        hints.append(Localized("toml_hint_invisible", column=i + 1, char=_codepoint(c)))
+        fixed = "".join(INVISIBLE.get(c, c) if (i, c) in hidden else c for i, c in enumerate(line))
+        if _parses(fixed):
+            hints.append(Localized("toml_hint_fixed", line=fixed.strip()))
+        return hints
     wide = [(i, c) for i, c in code if c in FULL_WIDTH]
     if wide:
         hints.append(_wide_hint(line, wide))
@@ -702,4 +719,4 @@ def _unwrap(annotation: Any) -> Any:
         return annotation
 
 
-__all__ = ["FileReader", "Titles", "explain_toml", "shown", "MAX_DEPTH"]
+__all__ = ["FileReader", "Titles", "explain_toml", "key_titles", "shown", "MAX_DEPTH"]

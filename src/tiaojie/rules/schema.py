@@ -44,6 +44,12 @@ KEY_TITLES: dict[str, tuple[str, ...]] = {
     "deadlines": ("期限", "答复期限"), "period": ("周期", "期间"), "max": ("上限", "封顶"),
 }
 
+# The same for fields.toml, the vocabulary.
+VOCABULARY_KEY_TITLES: dict[str, tuple[str, ...]] = {
+    "type": ("类型", "字段类型"), "title": ("标题", "名称", "中文名"), "enum": ("枚举",), "subject": ("对象", "主体"),
+    "formula": ("公式",), "description": ("说明", "描述"), "labels": ("标签", "取值"), "fields": ("字段",),
+}
+
 
 def _no_number_for_a_date(value: object) -> object:
     """A TOML number is never a date (pydantic would read 0 as 1970-01-01)."""

@@ -14,11 +14,12 @@ from .errors import RuleError
 from .expressions import Expression, ExpressionError, parse_expression
 from .locate import line_of
 from .locations import VOCABULARY_FILE
-from .reader import FileReader
+from .reader import FileReader, key_titles
+from .schema import VOCABULARY_KEY_TITLES
 
 
 def read_vocabulary(path: Path, display: Path | None = None) -> tuple[Vocabulary | None, list[RuleError]]:
-    reader = FileReader(path, display)
+    reader = FileReader(path, display, key_titles(VOCABULARY_KEY_TITLES))
     data = reader.read()
     if data is None:
         return None, reader.errors
