@@ -214,6 +214,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "pass --allow-unknown to ignore unknown fields)",
     ),
     "not_unique": ("唯一命中表同时命中多条规则：{rules}", "unique table matched several rules: {rules}"),
+    "year_out_of_range": ("年份 {value} 应在 {low} 到 {high} 之间", "the year {value} should be between {low} and {high}"),
     "input_out_of_range": ("输入字段「{field}」的值 {value} 超出可计算的范围", "input field '{field}': {value} is beyond what can be calculated"),
     "input_bad_char": ("输入字段「{field}」含有无效的字符（单独的代理码位，如 \\ud800）", "input field '{field}' holds an invalid character (a lone surrogate such as \\ud800)"),
     "input_uncomputable": ("案件中的日期或数值超出可计算的范围", "a date or number in the case is beyond what can be calculated"),

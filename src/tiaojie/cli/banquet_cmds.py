@@ -44,6 +44,7 @@ def _banquet_command(store: bool) -> Callable[..., None]:
     ) -> None:
         from ..ledger import banquets
 
+        _counts_in_range(chosen_lang(ctx), {"--days": days, "--tables": tables, "--host-age": host_age})
         ledger = ledger_for(ctx, db)
         filing = banquets.build_filing(ledger, unit=unit, household=household, occasion=occasion, held_on=date, days=days,
                                        tables=tables, gift=gift, filed_on=filed_on, host_age=host_age)
@@ -57,6 +58,18 @@ def _banquet_command(store: bool) -> Callable[..., None]:
 
     command.__doc__ = "登记酒席报备并检查、保存违规项 / file a banquet" if store else "只检查，不保存 / check without storing"
     return command
+
+
+def _counts_in_range(lang: Lang, counts: dict[str, int | None]) -> None:
+    """A count beyond what the ledger's integer columns hold is refused by its option."""
+    from ..i18n import Localized, tr
+    from ..ledger.import_sheet import MAX_COUNT
+    from .ledger_common import fail
+
+    for option, value in counts.items():
+        if value is not None and abs(value) > MAX_COUNT:
+            shown = str(value) if len(str(value)) <= 20 else f"{str(value)[:20]}…"
+            fail(tr("input_invalid", lang, field=option, detail=Localized("count_too_large", value=shown, max=MAX_COUNT)))
 
 
 banquet_app.command("file")(_banquet_command(True))

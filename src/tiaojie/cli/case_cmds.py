@@ -21,10 +21,6 @@ if TYPE_CHECKING:
 case_app = typer.Typer(help="案件登记、调结、升级与查询 / cases", no_args_is_help=True)
 
 
-# The largest count the ledger's integer columns hold on every database (PostgreSQL's INTEGER).
-MAX_COUNT = 2**31 - 1
-
-
 def _parse_kv(pairs: list[str], lang: Lang) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for pair in pairs or []:
@@ -47,6 +43,7 @@ def _count(key: str, value: str, lang: Lang) -> int | str:
     """A count typed on the command line (full-width digits too); text that is not a whole number
     goes on as it is, for the case's own check to name."""
     from ..i18n import Localized
+    from ..ledger.import_sheet import MAX_COUNT
     from .ledger_common import fail
 
     text = value.strip()

@@ -32,9 +32,15 @@ def dividend_run(
     db: str = DB_OPTION,
     user: str = USER_OPTION,
 ) -> None:
+    import datetime as dt
+
     from ..ledger import dividends
     from ..money import parse_yuan
+    from .ledger_common import fail
 
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        shown = str(year) if len(str(year)) <= 20 else f"{str(year)[:20]}…"
+        fail(tr("year_out_of_range", chosen_lang(ctx), value=shown, low=dt.MINYEAR, high=dt.MAXYEAR))
     ledger = ledger_for(ctx, db)
     run = dividends.run_dividend(ledger, acting_user(ledger, user), collective, year, policy_id=policy, income=parse_yuan(income), costs=parse_yuan(costs))
     _print_run(ledger, run, chosen_lang(ctx))
