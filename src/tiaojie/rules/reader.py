@@ -467,7 +467,7 @@ def _line_hints(lines: list[str], line_no: int, line: str, what_key: str, column
     if what_key in ("toml_invalid_value", "toml_extra_after_value", "toml_expected_equals", "toml_bad_date",
                     "toml_unclosed_inline"):
         value_hint = _value_hint(line, column)
-        if value_hint is not None:
+        if value_hint is not None and (what_key != "toml_expected_equals" or value_hint.key == "toml_hint_number"):
             return [value_hint]
     if what_key == "toml_expected_equals":
         m = re.match(r"(\s*[A-Za-z0-9_\-.]+)\s+(\S.*)$", line)
@@ -610,21 +610,22 @@ def _suggest(key: str, line: str, lines: list[str], line_no: int, titles: Titles
     else:
         header = next((lines[n - 1] for n in range(line_no - 1, 0, -1) if re.match(r"\s*\[", lines[n - 1])), "")
         place = re.sub(r"[\[\]\s]", "", header)
-    first = {"then": "output", "default": "output", "expect": "output", "when": "field", "given": "field"}.get(place, "key")
-    order = [first] + [g for g in ("output", "field", "key") if g != first]
-    for group in order:
-        exact = sorted({i for g, title, i in titles if g == group and title == key})
+    tiers = {"then": [("output",), ("field",), ("key",)], "default": [("output",), ("field",), ("key",)],
+             "expect": [("output",), ("field",), ("key",)], "when": [("field",), ("output",), ("key",)],
+             "given": [("field",), ("output",), ("key",)]}.get(place, [("key",), ("output", "field")])
+    for tier in tiers:
+        exact = sorted({i for g, title, i in titles if g in tier and title == key})
         if exact:
             return Localized("toml_hint_key_is", title=key, id=exact[0])
-    for group in order:
-        close = {}
+    for tier in tiers:
+        close: dict[str, str] = {}
         for g, title, i in titles:
-            if g == group and (key in title or title in key) and i not in close:
+            if g in tier and (key in title or title in key) and i not in close:
                 close[i] = title
+        if len(close) == 1:
+            ((i, title),) = close.items()
+            return Localized("toml_hint_key_is", title=title, id=i)
         if close:
-            if len(close) == 1:
-                ((i, title),) = close.items()
-                return Localized("toml_hint_key_is", title=title, id=i)
             choices = "、".join(f"{i}（{t}）" for i, t in list(close.items())[:4])
             return Localized("toml_hint_key_maybe", choices=choices)
     return ""
@@ -657,7 +658,7 @@ def _value_hint(line: str, column: int) -> Localized | None:
         return Localized("toml_hint_double_equals", fixed=f"{key} = {value}")
     if raw in _BOOLS:
         return Localized("toml_hint_bool", fixed=f"{key} = {_BOOLS[raw]}")
-    date = _DATE.fullmatch(raw.strip("\"'"))
+    date = _DATE.fullmatch(raw)
     if date:
         year, month, day = (int(g) for g in date.groups())
         try:
@@ -667,6 +668,8 @@ def _value_hint(line: str, column: int) -> Localized | None:
         return Localized("toml_hint_date", fixed=f"{key} = {fixed}")
     number = re.match(r"[+-]?\d[\d,，_]*(\.\d+)?", raw)
     after = raw[number.end():].strip() if number else ""
+    if inline and re.match(r"[A-Za-z0-9_\-]+\s*=", after):  # the next item, with no comma before it
+        return None
     if number and (re.search(r"[,，]", number.group(0)) or after and not re.match(r"[*/+\-()A-Za-z_]", after)):
         digits = re.sub(r"[,，_]", "", number.group(0))
         if _is_number(digits):
