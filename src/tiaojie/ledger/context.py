@@ -82,7 +82,7 @@ class Ledger:
         decided."""
         from pathlib import Path
 
-        from .policy_changes import rule_files
+        from .rule_cache import rule_files
 
         kept = self._files
         if kept is None or kept[0] is not self.rules:

@@ -13,9 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ..i18n import Localized
 from ..models import AGREEMENT_LABELS, SOURCE_LABELS, URGENCY_LABELS
 from ..money import MoneyError, exact_fen, parse_yuan
-from ..i18n import Localized
 from ..store.messages import Message, did_you_mean
 from ..vocabulary import InvalidValue
 from .context import Ledger

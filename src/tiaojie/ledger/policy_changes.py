@@ -4,10 +4,8 @@ stored ledger (`ledger.impact`) recorded beside who activated them."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,30 +21,12 @@ from ..store.messages import LedgerError
 from .access import check
 from .context import Ledger
 from .errors import NotFound
-from .rule_cache import cache_dir, is_whole, kept_set_dir
+from .rule_cache import cache_dir, is_whole, kept_set_dir, rule_files
 
 # --- keeping versions, activating drafts -----------------------------------------------------
 
 class ActivationRefused(LedgerError):
     """A draft that did not pass check, test or lint; the rules in force are untouched."""
-
-
-def rule_files(directory: Path) -> list[dict[str, Any]]:
-    """Every TOML file of a rules directory with its content hash (the loader's hash)."""
-    files = []
-    for path in sorted(Path(directory).glob("*.toml")):
-        raw = path.read_bytes()
-        policy_id = version = None
-        if path.name != VOCABULARY_FILE:
-            try:
-                header = tomllib.loads(raw.decode("utf-8")).get("policy", {})
-                policy_id, version = header.get("id"), header.get("version")
-            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-                pass
-        files.append({"hash": "sha256:" + hashlib.sha256(raw).hexdigest(), "filename": path.name,
-                      "policy_id": policy_id, "version": None if version is None else str(version),
-                      "text": raw.decode("utf-8", errors="replace")})
-    return files
 
 
 def keep_rules(ledger: Ledger, directory: Path) -> int:

@@ -5,7 +5,9 @@ the policy-change services so that a glance at the ledger can find a set without
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from ..rules.locations import VOCABULARY_FILE, cache_root
 
@@ -23,3 +25,21 @@ def kept_set_dir(files: dict[str, str], cache: Path | None = None) -> Path:
 
 def is_whole(directory: Path) -> bool:
     return (directory / VOCABULARY_FILE).is_file()
+
+
+def rule_files(directory: Path) -> list[dict[str, Any]]:
+    """Every TOML file of a rules directory with its content hash (the loader's hash)."""
+    files = []
+    for path in sorted(Path(directory).glob("*.toml")):
+        raw = path.read_bytes()
+        policy_id = version = None
+        if path.name != VOCABULARY_FILE:
+            try:
+                header = tomllib.loads(raw.decode("utf-8")).get("policy", {})
+                policy_id, version = header.get("id"), header.get("version")
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+                pass
+        files.append({"hash": "sha256:" + hashlib.sha256(raw).hexdigest(), "filename": path.name,
+                      "policy_id": policy_id, "version": None if version is None else str(version),
+                      "text": raw.decode("utf-8", errors="replace")})
+    return files
