@@ -276,8 +276,7 @@ MEANING = [
     Case("unknown date_field", M, 'date_field = "settled_on"', 'date_field = "settled_at"', message=("settled_on",)),
     # outputs
     Case("unknown output", M, "then = { amount = 500 }", "then = { amout = 500 }", message=("是否想写「amount」",)),
-    Case("output of the wrong type", M, "then = { amount = 500 }", "then = { amount = true }",
-         xfail="rules/outputs.py quotes the value with Python's repr (True, not true)"),
+    Case("output of the wrong type", M, "then = { amount = 500 }", "then = { amount = true }"),
     Case("negative reward", M, "then = { amount = 500 }", "then = { amount = -5 }"),
     Case("amount with three decimals", M, "then = { amount = 500 }", "then = { amount = 500.125 }"),
     Case("amount beyond the ledger", M, "then = { amount = 500 }", "then = { amount = 1e30 }"),

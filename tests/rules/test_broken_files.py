@@ -174,7 +174,7 @@ CASES = [
     Broken("unknown output name", {"p.toml": sub(GOOD, "amount = 500", "amout = 500")},
            "unknown_output", "p.toml", "then =", contains=("amout", "did you mean 'amount'")),
     Broken("output of the wrong type", {"p.toml": sub(GOOD, "amount = 500", "amount = true")},
-           "output_value", "p.toml", "then =", contains=("amount", "True")),
+           "output_value", "p.toml", "then =", contains=("amount", "true")),
     Broken("negative reward", {"p.toml": sub(GOOD, "amount = 500", "amount = -5")},
            "negative", "p.toml", "then ="),
     Broken("duplicate rule id", {"p.toml": GOOD + ROW},

@@ -56,12 +56,12 @@ class OutputReader:
             return self._number(name, out, value, loc)
         if out.type == "text":
             if not isinstance(value, str):
-                self.reader.error(loc, "output_value", output=name, value=repr(value), type=Localized("type_text"))
+                self.reader.error(loc, "output_value", output=name, value=_as_written(value), type=Localized("type_text"))
                 return None
             return value
         if out.type == "bool":
             if not isinstance(value, bool):
-                self.reader.error(loc, "output_value", output=name, value=repr(value), type=Localized("type_bool"))
+                self.reader.error(loc, "output_value", output=name, value=_as_written(value), type=Localized("type_bool"))
                 return None
             return value
         if out.type == "enum":
@@ -123,11 +123,11 @@ class OutputReader:
     def _number(self, name: str, out: OutputDef, value: object, loc: Loc) -> OutputValue | None:
         reader = self.reader
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            reader.error(loc, "output_value", output=name, value=repr(value), type=Localized("type_" + out.type))
+            reader.error(loc, "output_value", output=name, value=_as_written(value), type=Localized("type_" + out.type))
             return None
         number = Decimal(value)
         if out.type == "int" and number != number.to_integral_value():
-            reader.error(loc, "output_value", output=name, value=repr(value), type=Localized("type_int"))
+            reader.error(loc, "output_value", output=name, value=_as_written(value), type=Localized("type_int"))
             return None
         if out.type == "money" and number < 0 and self.non_negative_money:
             reader.error(loc, "negative", key=name, value=value)
@@ -151,6 +151,19 @@ class OutputReader:
         except InvalidValue as err:
             reader = self.reader
             reader.errors.append(RuleError(reader.display, line_of(reader.lines, loc) or 1, "bad_literal", {
-                "field": name, "type": Localized("type_enum"), "value": repr(value), "detail": err.detail}, loc))
+                "field": name, "type": Localized("type_enum"), "value": _as_written(value), "detail": err.detail}, loc))
             return None
         return coerced
+
+
+def _as_written(value: object) -> str:
+    """A value as a rule file spells it (true, "text", 2026-05-01), not as Python prints it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "{ … }"
+    if isinstance(value, list):
+        return "[ … ]"
+    return str(value)
