@@ -173,3 +173,15 @@ def test_one_case_with_odd_values_is_one_message(data: bytes, words: str | None)
         return
     assert done.exit_code == 1
     assert words in json.loads(done.stdout)["error"], done.stdout
+
+
+def test_undecodable_lines_first_last_and_side_by_side(tmp_path: Path):
+    good = json.dumps(GOOD[0]).encode()
+    bad = BAD_LINES["not UTF-8"]
+    file = tmp_path / "cases.jsonl"
+    file.write_bytes(b"\n".join([bad, good, bad, bad, b"\xff", good, b"", bad]))  # no newline after the last
+    done = _evaluate(POLICY, "--batch", str(file), "--as-of", AS_OF)
+    out = [json.loads(row) for row in done.stdout.splitlines()]
+    assert [row.get("line") for row in out] == [1, None, 3, 4, 5, None, 8]
+    assert out[1] == out[5] == _expected(POLICY, GOOD[:1])[0]
+    assert "第 44 个字节" in out[0]["error"] and "第 1 个字节" in out[4]["error"]

@@ -72,7 +72,7 @@ def _codec(encoding: str | None, lang: Lang) -> str:
     except (LookupError, ValueError):  # an unknown name; an encoding that is not ASCII-compatible
         readable = False
     if not readable:
-        typer.echo(tr("unknown_encoding", lang, encoding=name if _utf8(name) else repr(name)), err=True)
+        typer.echo(tr("unknown_encoding", lang, encoding=name), err=True)
         raise typer.Exit(2)
     return name
 
@@ -302,17 +302,37 @@ def _chunks(stream: IO[bytes], codec: str, lang: Lang) -> Iterator[tuple[int, li
 
 
 def _decode(data: bytes, codec: str, first: int, lang: Lang) -> tuple[list[str], dict[int, str]]:
-    """Whole lines (each ending in a newline) decoded at once: (the text of each line without its
+    """Whole lines (each ending in a newline) decoded: (the text of each line without its
     newline, `_UNDECODED` where it did not decode; line number → what was wrong with its bytes).
-    Line by line only when some line does not decode."""
-    try:
-        lines = data.decode(codec).split("\n")
-    except UnicodeDecodeError:
-        pass
-    else:
+    The lines between two that do not decode are decoded at once."""
+    view = memoryview(data)
+    texts: list[str] = []
+    undecodable: dict[int, str] = {}
+    start = 0  # where the lines not decoded yet begin
+    while True:
+        try:
+            lines = str(view[start:], codec).split("\n")
+        except UnicodeDecodeError as err:
+            at = start + err.start  # the first byte that does not decode, and the line it is on
+            begins = data.rfind(b"\n", start, at) + 1 or start
+            ends = data.index(b"\n", at) + 1
+            if begins > start:
+                texts += str(view[start:begins], codec).split("\n")
+                texts.pop()
+            undecodable[first + len(texts)] = tr("line_not_decodable", lang, line=first + len(texts), encoding=codec,
+                                                 column=at - begins + 1)
+            texts.append(_UNDECODED)
+            start = ends
+            continue
         lines.pop()  # the empty text after the last newline
-        if len(lines) == data.count(b"\n"):
-            return lines, {}
+        texts += lines
+        if len(texts) != data.count(b"\n"):  # a codec that makes newlines of other bytes: line by line
+            return _decode_each(data, codec, first, lang)
+        return texts, undecodable
+
+
+def _decode_each(data: bytes, codec: str, first: int, lang: Lang) -> tuple[list[str], dict[int, str]]:
+    """`_decode`, one line at a time."""
     texts: list[str] = []
     undecodable: dict[int, str] = {}
     raws = data.split(b"\n")
@@ -357,22 +377,22 @@ def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang: Lang,  #
                         err, number).render(lang)
                     case = None
                 else:
-                    if known is not None and type(case) is dict and not known.issuperset(case):
+                    if type(case) is not dict:  # kept out of the batch, whose chunks are then all objects
+                        bad[len(numbers)] = tr("input_not_object", lang)
+                        case = None
+                    elif known is not None and not known.issuperset(case):
                         bad[len(numbers)] = _unknown(case, known, lang) or ""
                         case = None
                 numbers.append(number)
                 cases.append(case)
-            good = [c for i, c in enumerate(cases) if i not in bad] if bad else cases
+            places = sorted(bad)
+            good = _without(cases, places)
             try:
                 results: list[Outcome | EvaluationError] = evaluate_many(good)
             except Exception:  # noqa: BLE001 - a case nothing foresaw: find it, alone
                 results = [_evaluated_alone(evaluate_many, case) for case in good]
-            if bad:  # only the parsed cases went to the batch; the bad lines keep their place
-                found = iter(results)
-                chunk_results: Sequence[Outcome | EvaluationError | None] = [
-                    None if i in bad else next(found) for i in range(len(cases))]
-            else:
-                chunk_results = results
+            # only the cases that read went to the batch; the bad lines keep their place
+            chunk_results: Sequence[Outcome | EvaluationError | None] = _with_gaps(results, places)
             texts = list(map(rendered.get, map(id, chunk_results), repeat("")))  # "": not written yet
             if "" in texts:  # errors, bad lines, outcomes not written yet
                 for i, text in enumerate(texts):
@@ -406,6 +426,34 @@ def _run_batch(rules, policy: str, path: str, on: dt.date | None, lang: Lang,  #
                 sys.stdout.flush()
     sys.stdout.flush()
     return failures
+
+
+def _without(items: list[Any], places: list[int]) -> list[Any]:
+    """`items` without those at `places` (in order), copied a run at a time."""
+    if not places:
+        return items
+    kept: list[Any] = []
+    begin = 0
+    for place in places:
+        kept += items[begin:place]
+        begin = place + 1
+    kept += items[begin:]
+    return kept
+
+
+def _with_gaps(results: list[Any], places: list[int]) -> list[Any]:
+    """`results` with a None put back at each of `places` (in order)."""
+    if not places:
+        return results
+    out: list[Any] = []
+    taken = 0
+    for place in places:
+        run = place - len(out)
+        out += results[taken:taken + run]
+        out.append(None)
+        taken += run
+    out += results[taken:]
+    return out
 
 
 def _evaluated_alone(evaluate_many: Callable[[list[Any]], list[Outcome | EvaluationError]],

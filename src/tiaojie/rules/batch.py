@@ -65,6 +65,7 @@ class BatchSession:
         self.whole: dict[Any, Result] = {}
         self.names = tuple(names)
         self.key_of, self.key_of_missing = key_functions(self.names)
+        self.blank: dict[str, None] = dict.fromkeys(self.names)  # `blank | case`: the case, None where it lacks a field
         # a version's names → their places in `names`
         self._projections: dict[tuple[str, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]]] = {}
 
@@ -82,15 +83,20 @@ class BatchSession:
                 return list(map(whole.__getitem__, map(key_of, cases)))
             except (KeyError, TypeError):  # a projection not seen yet, a missing field, a list…
                 pass
-            # The same pass, leaving a None where the cache has nothing yet; reading a missing
-            # field as None when some case lacks one.
-            for key_fn in (key_of, self.key_of_missing):
+            # The same pass, leaving a None where the cache has nothing yet; when some case lacks
+            # a field, over each case laid on a dict of Nones (still at C level), so a missing
+            # field reads as None.
+            found: list[Result | None] | None
+            try:
+                found = list(map(whole.get, map(key_of, cases)))
+            except KeyError:
                 try:
-                    found = list(map(whole.get, map(key_fn, cases)))
-                except KeyError:
-                    continue
+                    found = list(map(whole.get, map(key_of, map(self.blank.__or__, cases))))
                 except TypeError:
-                    break
+                    found = None
+            except TypeError:  # a list or an object among the values
+                found = None
+            if found is not None:
                 return [result if result is not None else one(case) for result, case in zip(found, cases)]
         results: list[Result] = []
         append = results.append
