@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rules_helpers import RULES_DIR
 
-from tiaojie.rules.reader import FileReader, explain_toml
+from tiaojie.rules.reader import FileReader
+from tiaojie.rules.toml_syntax import explain_toml
 
 SHIPPED = sorted(RULES_DIR.glob("*.toml"))
 SLIPS = list("＝，：“”‘’【】（）［］｛｝０５。、　\u00a0\ufeff\"'[]{}=,.#\n \t\\重大金额") + ["[[", "]]", '"""', "'''", "==", "\r\n"]
