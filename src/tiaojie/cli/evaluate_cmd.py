@@ -258,9 +258,13 @@ def _unknown(case: object, known: frozenset[str] | None, lang) -> str | None:  #
     silently ignored and the case judged without it); None when all are known or not checked."""
     if known is None or not isinstance(case, dict) or known.issuperset(case):
         return None
+    return _unknown_field(next(str(k) for k in case if k not in known), known, lang)
+
+
+@functools.lru_cache(maxsize=1024)  # a batch repeats its typos: each is looked up once
+def _unknown_field(field: str, known: frozenset[str], lang: Lang) -> str:
     from ..i18n import did_you_mean
 
-    field = next(str(k) for k in case if k not in known)
     return tr("unknown_input_field", lang, field=field, hint=did_you_mean(field, sorted(known)))
 
 
@@ -301,34 +305,37 @@ def _chunks(stream: IO[bytes], codec: str, lang: Lang) -> Iterator[tuple[int, li
         yield first, lines, undecodable
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")  # what the surrogateescape handler makes of a byte that does not decode
+
+
 def _decode(data: bytes, codec: str, first: int, lang: Lang) -> tuple[list[str], dict[int, str]]:
-    """Whole lines (each ending in a newline) decoded: (the text of each line without its
-    newline, `_UNDECODED` where it did not decode; line number → what was wrong with its bytes).
-    The lines between two that do not decode are decoded at once."""
-    view = memoryview(data)
-    texts: list[str] = []
-    undecodable: dict[int, str] = {}
-    start = 0  # where the lines not decoded yet begin
-    while True:
-        try:
-            lines = str(view[start:], codec).split("\n")
-        except UnicodeDecodeError as err:
-            at = start + err.start  # the first byte that does not decode, and the line it is on
-            begins = data.rfind(b"\n", start, at) + 1 or start
-            ends = data.index(b"\n", at) + 1
-            if begins > start:
-                texts += str(view[start:begins], codec).split("\n")
-                texts.pop()
-            undecodable[first + len(texts)] = tr("line_not_decodable", lang, line=first + len(texts), encoding=codec,
-                                                 column=at - begins + 1)
-            texts.append(_UNDECODED)
-            start = ends
-            continue
-        lines.pop()  # the empty text after the last newline
-        texts += lines
-        if len(texts) != data.count(b"\n"):  # a codec that makes newlines of other bytes: line by line
-            return _decode_each(data, codec, first, lang)
-        return texts, undecodable
+    """Whole lines (each ending in a newline) decoded at once: (the text of each line without its
+    newline, `_UNDECODED` where it did not decode; line number → what was wrong with its bytes)."""
+    try:
+        lines = data.decode(codec).split("\n")
+    except UnicodeDecodeError:  # again, each byte that does not decode kept as a lone surrogate
+        text = data.decode(codec, "surrogateescape")
+        lines = text.split("\n")
+        undecodable: dict[int, str] = {}
+        index = counted = 0  # the line of the text up to `counted`
+        marked = -1  # the last line found
+        for match in _ESCAPED.finditer(text):
+            at = match.start()
+            index += text.count("\n", counted, at)
+            counted = at
+            if index == marked:  # another byte of a line already found
+                continue
+            marked = index
+            begins = text.rfind("\n", 0, at) + 1
+            column = len(text[begins:at].encode(codec, "surrogateescape")) + 1
+            undecodable[first + index] = tr("line_not_decodable", lang, line=first + index, encoding=codec, column=column)
+            lines[index] = _UNDECODED
+    else:
+        undecodable = {}
+    lines.pop()  # the empty text after the last newline
+    if len(lines) != data.count(b"\n"):  # a codec that makes newlines of other bytes: line by line
+        return _decode_each(data, codec, first, lang)
+    return lines, undecodable
 
 
 def _decode_each(data: bytes, codec: str, first: int, lang: Lang) -> tuple[list[str], dict[int, str]]:

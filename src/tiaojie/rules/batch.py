@@ -14,7 +14,7 @@ from .engine import RulesEngine
 from .engine_cache import EngineCache
 from .errors import EvaluationError
 from .outcome import Outcome
-from .plan import Match, Plan
+from .plan import Match, Plan, detached
 from .policy import Policy
 
 Result = Outcome | EvaluationError
@@ -196,7 +196,7 @@ class _Batch:
         try:
             policy, on = evaluator.version_for(self.policy_id, case, self.as_of)
         except EvaluationError as err:
-            picked = err
+            picked = detached(err)
         else:
             plan = evaluator.plan(policy)
             slot = (id(plan), on if plan.key_needs_on else None)
@@ -388,7 +388,7 @@ class _Batch:
             plan.derive(typed)
             return plan.decide(typed, {}, self.as_of, pick.on, self._matcher(plan))
         except EvaluationError as err:
-            return err
+            return detached(err)
 
     def _matcher(self, plan: Plan) -> EngineCache:
         matcher = self._matchers.get(id(plan))

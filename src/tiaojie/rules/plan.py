@@ -148,7 +148,7 @@ class Plan:
         try:
             return self.evaluate(case, as_of, on, match)
         except EvaluationError as err:
-            return err
+            return detached(err)
 
     def decide(self, typed: dict[str, Any], context: dict[str, Any], as_of: dt.date, on: dt.date,
                match: Match) -> Outcome:
@@ -165,6 +165,14 @@ class Plan:
             return self.kind.decide(Decision(policy, typed, matched, as_of, on, context, all_matched=not first))
         except BEYOND:
             raise beyond(typed) from None
+
+
+def detached(err: EvaluationError) -> EvaluationError:
+    """An error kept as a result, without its traceback and the exceptions it was raised while
+    handling: their frames would keep a whole batch of cases alive, in reference cycles that only
+    the garbage collector frees."""
+    err.__traceback__ = err.__context__ = err.__cause__ = None
+    return err
 
 
 def beyond(values: dict[str, Any]) -> EvaluationError:
