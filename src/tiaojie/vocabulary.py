@@ -146,16 +146,16 @@ class FieldDef(BaseModel):
         if kind == "text":
             if isinstance(value, str):
                 return value
-            raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=repr(value)))
+            raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=_as_typed(value)))
         if kind == "bool":
             if isinstance(value, bool):
                 return value
             if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
                 return value.strip().lower() in _TRUE
-            raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=repr(value)))
+            raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=_as_typed(value)))
         if kind == "int":
             if isinstance(value, bool):
-                raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=repr(value)))
+                raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=_as_typed(value)))
             if isinstance(value, int):
                 return value
             try:
@@ -164,13 +164,13 @@ class FieldDef(BaseModel):
                 number = None
             if number is not None and number == number.to_integral_value():
                 return int(number)
-            raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=repr(value)))
+            raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=_as_typed(value)))
         if kind in ("decimal", "money"):
             try:
                 number = parse_yuan(value)
             except MoneyError:
                 raise InvalidValue(
-                    Localized("wrong_type", key=self.name, expected=self.type_name(), actual=repr(value))
+                    Localized("wrong_type", key=self.name, expected=self.type_name(), actual=_as_typed(value))
                 ) from None
             if kind == "money" and exact_fen(number) is None:
                 raise InvalidValue(Localized("bad_value", key=self.name, detail=Localized("money_places")))
@@ -276,3 +276,10 @@ def decimal_or_none(value: object) -> Decimal | None:
         return parse_yuan(value)
     except (MoneyError, InvalidOperation):
         return None
+
+
+def _as_typed(value: object) -> str:
+    """A refused value as the user typed it: numbers plainly, text quoted."""
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return str(value)
+    return repr(value)

@@ -69,3 +69,8 @@ def test_a_household_longer_than_the_ledger_keeps_is_named_on_both_databases(dem
                 "--gift", "100")
     assert done.exit_code != 0 and "户主" in done.output and "100" in done.output, done.output
     assert "Traceback" not in done.output
+
+
+def test_a_negative_amount_involved_is_said_in_chinese(demo_db):
+    done = _run(demo_db, "case", "add", "LSJ-01-01", "NEG-1", "--category", "邻里", "--set", "amount_involved=-1")
+    assert done.exit_code != 0 and "「涉及金额」不能小于 0" in done.output and "Input should" not in done.output

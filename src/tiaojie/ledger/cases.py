@@ -85,11 +85,16 @@ def _build(values: dict[str, Any]) -> Case:
         values["extra"] = {k: v for k, v in values["extra"].items() if v is not None}
     try:
         case = Case(**values)
-    except ValidationError as err:
-        first = err.errors()[0]
-        raise InvalidInput("case_field", field=".".join(map(str, first["loc"])), detail=first["msg"]) from None
+    except ValidationError as err:  # said in the user's language, the field by its title
+        from ..validation_messages import describe
+
+        raise InvalidInput("value_invalid", detail=describe(err.errors(), _TITLES)) from None
     check_dates(case)
     return case
+
+
+# Model attributes as users know them, where the vocabulary's title is not the attribute's name.
+_TITLES = {"amount_involved": "涉及金额", "persons_involved": "涉及人数", "agreement_kind": "协议形式", "number": "卷号"}
 
 
 # Model attributes with a default and no "missing": an emptied form field means the default.
