@@ -322,22 +322,18 @@ class Validator:
         number = _text(cells.get("number"))
         if number:
             values["number"] = number
-        for name, convert in self.converters:
-            try:
-                result = convert(cells[name])
-            except ValueError as err:
-                errors.append((name, err.args[0]))
-                continue
-            if result is not None:
-                values[name] = result
-        for name, convert in self.extra:
-            try:
-                result = convert(cells[name])
-            except ValueError as err:
-                errors.append((name, err.args[0]))
-                continue
-            if result is not None:
-                values.setdefault("extra", {})[name] = result
+        extra: dict[str, Any] = {}
+        for into, converters in ((values, self.converters), (extra, self.extra)):
+            for name, convert in converters:
+                try:
+                    result = convert(cells[name])
+                except ValueError as err:
+                    errors.append((name, err.args[0]))
+                    continue
+                if result is not None:
+                    into[name] = result
+        if extra:
+            values["extra"] = extra
         return values, errors
 
 
