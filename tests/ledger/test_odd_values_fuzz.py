@@ -18,11 +18,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from table_counts import table_counts
 from typer.testing import CliRunner
 
 from tiaojie.cli import app
-from tiaojie.store.db import open_database
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 AS_OF = "2026-06-30"
@@ -131,12 +130,7 @@ def _ended_well(done, *, one_line: bool = True) -> None:  # noqa: ANN001
 
 
 def _counts(db_url: str) -> dict[str, int]:
-    engine = open_database(db_url)
-    try:
-        with engine.connect() as conn:
-            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
-    finally:
-        engine.dispose()
+    return table_counts(db_url, TABLES)
 
 
 def _refused_writes_nothing(db_url: str, done, before: dict[str, int]) -> None:  # noqa: ANN001

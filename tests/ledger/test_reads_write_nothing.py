@@ -7,11 +7,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sqlalchemy import text
+from table_counts import table_counts
 from typer.testing import CliRunner
 
 from tiaojie.cli import app
-from tiaojie.store.db import open_database
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 TABLES = ("policy_files", "rule_sets", "audit_log", "periods", "outcomes", "cases", "payout_lines")
@@ -19,12 +18,7 @@ runner = CliRunner()
 
 
 def _counts(db_url: str) -> dict[str, int]:
-    engine = open_database(db_url)
-    try:
-        with engine.connect() as conn:
-            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
-    finally:
-        engine.dispose()
+    return table_counts(db_url, TABLES)
 
 
 def test_reads_and_refusals_leave_the_ledger_as_it_was(db_url, tmp_path):
