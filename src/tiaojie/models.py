@@ -55,6 +55,7 @@ class User(_Model):
     name: str = Field(min_length=1, max_length=64, description="unique login name")
     unit_id: int | None = Field(default=None, description="the unit the user works for")
     role: Role = Field(description="mediator | clerk | policy | admin")
+    active: bool = Field(default=True, description="a disabled user can no longer sign in")
 
 
 class Escalation(_Model):

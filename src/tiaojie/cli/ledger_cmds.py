@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import typer
 
-from .audit_db_cmds import audit_app, db_app, demo_cmd
+from .audit_cmds import audit_app
 from .banquet_cmds import banquet_app
 from .case_cmds import case_app, import_cmd, stats_cmd
+from .db_cmds import db_app, demo_cmd
 from .dividend_cmds import dividend_app
 from .org_cmds import unit_app, user_app
 from .period_cmds import period_app, statement_cmd

@@ -121,6 +121,14 @@ def to_row(model: BaseModel) -> s.Base:
     return ROW_FOR[type(model)](**row_values(model))
 
 
+# Columns that stay in the store: a password hash never reaches a model (so never an audit entry,
+# an export or a screen); sign-in bookkeeping is read by the store's own queries.
+_STORE_ONLY: dict[type[s.Base], frozenset[str]] = {
+    s.UserRow: frozenset({"password_hash", "failed_sign_ins", "last_failed_at"}),
+    s.AuditRow: frozenset({"hmac"}),
+}
+
+
 def from_row(row: Any, model_cls: type[M] | None = None, **extra: Any) -> M:
     """A row (ORM object or Core Row mapping) → its model."""
     row_cls: type[s.Base] = type(row) if model_cls is None else ROW_FOR[model_cls]
@@ -130,8 +138,11 @@ def from_row(row: Any, model_cls: type[M] | None = None, **extra: Any) -> M:
     money = {col: name for name, col in _MONEY.get(row_cls, {}).items()}
     ppm = {col: name for name, col in _PPM.get(row_cls, {}).items()}
     data: dict[str, Any] = {}
+    hidden = _STORE_ONLY.get(row_cls, frozenset())
     for column in row_cls.__table__.columns:
         key = column.key
+        if key in hidden:
+            continue
         value = mapping[key] if mapping is not None else getattr(row, key)
         if key in money:
             data[money[key]] = from_fen(value)

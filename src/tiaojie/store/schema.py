@@ -76,6 +76,24 @@ class UserRow(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     role: Mapped[str] = mapped_column(String(16))
+    # argon2id, in the library's own encoded form (parameters and salt travel with the hash);
+    # None on PostgreSQL, where the database's own roles hold the passwords.
+    password_hash: Mapped[str | None] = mapped_column(String(200), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class SignInTokenRow(Base):
+    """A short-lived proof that a user signed in, kept by the command line between commands.
+    Only the token's SHA-256 is stored: the token itself lives in the user's config directory."""
+
+    __tablename__ = "sign_in_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class CaseRow(Base):
@@ -334,6 +352,9 @@ class AuditRow(Base):
     # unique: two writers that read the same head cannot both link to it; the chain cannot fork.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC-SHA256 of the hash under a key kept outside the database, where the county keeps one:
+    # whoever can write the table but lacks the key cannot forge a chain that verifies.
+    hmac: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class AuditHeadRow(Base):

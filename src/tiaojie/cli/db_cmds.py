@@ -1,12 +1,12 @@
-"""`tiaojie db …`, `tiaojie audit …` and `tiaojie demo`: the ledger's database (its schema and where
-it is), its hash-chained audit log, and a demo ledger to try the rest on."""
+"""`tiaojie db …` and `tiaojie demo`: the ledger's database (its schema and where it is), and a demo
+ledger to try the rest on."""
 
 from __future__ import annotations
 
 import typer
 
 from ..i18n import tr
-from .ledger_common import DB_OPTION, chosen_lang, handled, ledger_for, text_table
+from .ledger_common import DB_OPTION, chosen_lang, handled, ledger_for
 
 db_app = typer.Typer(help="数据库：升级结构、查看位置 / database: upgrade the schema, show where it is", no_args_is_help=True)
 
@@ -36,31 +36,6 @@ def db_where(db: str = DB_OPTION) -> None:
     typer.echo(f"{safe_url(url)}  schema {current_revision(engine) or '-'} (head {head_revision()})")
     engine.dispose()
 
-
-audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
-
-
-@audit_app.command("verify")
-@handled
-def audit_verify(ctx: typer.Context, db: str = DB_OPTION) -> None:
-    """校验哈希链：发现被修改或删除的记录 / verify the hash chain."""
-    from ..ledger.audit import verify
-
-    ledger = ledger_for(ctx, db)
-    report = verify(ledger)
-    typer.echo(report.render(chosen_lang(ctx)))
-    if not report.ok:
-        raise typer.Exit(1)
-
-
-@audit_app.command("log")
-@handled
-def audit_log(ctx: typer.Context, limit: int = typer.Option(30, "--limit"), db: str = DB_OPTION) -> None:
-    from ..ledger.audit import recent
-
-    ledger = ledger_for(ctx, db)
-    typer.echo(text_table(["#", "th_time", "th_user", "th_action", "th_object"],
-                          [[e.seq, f"{e.at:%Y-%m-%d %H:%M:%S}", e.user_name, e.action, f"{e.entity} {e.entity_id or ''}"] for e in recent(ledger, limit)], lang=chosen_lang(ctx)))
 
 
 @handled

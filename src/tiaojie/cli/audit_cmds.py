@@ -1,0 +1,32 @@
+"""`tiaojie audit …`: the ledger's hash-chained audit log — verify it, read its newest entries."""
+
+from __future__ import annotations
+
+import typer
+
+from .ledger_common import DB_OPTION, chosen_lang, handled, ledger_for, text_table
+
+audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+@handled
+def audit_verify(ctx: typer.Context, db: str = DB_OPTION) -> None:
+    """校验哈希链：发现被修改或删除的记录 / verify the hash chain."""
+    from ..ledger.audit import verify
+
+    ledger = ledger_for(ctx, db)
+    report = verify(ledger)
+    typer.echo(report.render(chosen_lang(ctx)))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("log")
+@handled
+def audit_log(ctx: typer.Context, limit: int = typer.Option(30, "--limit"), db: str = DB_OPTION) -> None:
+    from ..ledger.audit import recent
+
+    ledger = ledger_for(ctx, db)
+    typer.echo(text_table(["#", "th_time", "th_user", "th_action", "th_object"],
+                          [[e.seq, f"{e.at:%Y-%m-%d %H:%M:%S}", e.user_name, e.action, f"{e.entity} {e.entity_id or ''}"] for e in recent(ledger, limit)], lang=chosen_lang(ctx)))
