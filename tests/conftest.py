@@ -86,3 +86,17 @@ def db_url(request, tmp_path):
         yield request.getfixturevalue("pg_schema_url")
 
 
+
+
+# --- passwords (auth) ---------------------------------------------------------------------------
+# Test users have this password (the demo's documented one, so demo ledgers made in tests sign in
+# too); the command line reads it from TIAOJIE_PASSWORD, as a script would.
+TEST_PASSWORD = "tiaojie-demo"
+
+
+@pytest.fixture(autouse=True)
+def _test_password(monkeypatch, tmp_path_factory):
+    monkeypatch.setenv("TIAOJIE_PASSWORD", TEST_PASSWORD)
+    monkeypatch.setenv("TIAOJIE_NEW_PASSWORD", TEST_PASSWORD)
+    # sessions of `tiaojie login` go to a directory of the test run, never the user's own
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "config"))

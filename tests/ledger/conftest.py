@@ -36,7 +36,12 @@ def rules():
 def ledger(engine, rules):
     from tiaojie.ledger.context import Ledger
 
-    return Ledger(engine=engine, rules=rules, today=dt.date(2026, 6, 15))
+    from activated_rules import activated
+
+    return activated(Ledger(engine=engine, rules=rules, today=dt.date(2026, 6, 15)))
+
+
+TEST_PASSWORD = "tiaojie-demo"  # every test user's password (tests/conftest.py sets it for the command line)
 
 
 class Org:
@@ -45,7 +50,7 @@ class Org:
     def __init__(self, ledger):
         from tiaojie.ledger import access
 
-        self.admin = access.add_user(ledger, None, "admin", "admin")
+        self.admin = access.add_user(ledger, None, "admin", "admin", password=TEST_PASSWORD)
         self.county = access.add_unit(ledger, self.admin, "C", "冷水江市", "county")
         self.town = access.add_unit(ledger, self.admin, "C-T1", "沙坪乡", "township", "C")
         self.v1 = access.add_unit(ledger, self.admin, "C-T1-V1", "沙坪村", "village", "C-T1")

@@ -1,5 +1,6 @@
 """The ledger's commands: case, import, period, statement, dividend, banquet, stats, audit, db,
-demo (and user / unit to set a ledger up). ``register(app)`` adds them to the root command.
+demo (and user / unit to set a ledger up, login / logout / passwd to sign in). ``register(app)``
+adds them to the root command.
 
 What they share (``--db``, ``--user``, expected failures as messages) is in `ledger_common`; each
 group of commands lives in a module of its own.
@@ -14,6 +15,7 @@ from .banquet_cmds import banquet_app
 from .case_cmds import case_app, import_cmd, stats_cmd
 from .db_cmds import db_app, demo_cmd
 from .dividend_cmds import dividend_app
+from .login_cmds import login_cmd, logout_cmd, passwd_cmd
 from .org_cmds import unit_app, user_app
 from .period_cmds import period_app, statement_cmd
 
@@ -21,6 +23,9 @@ from .period_cmds import period_app, statement_cmd
 def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
     app.add_typer(user_app, name="user")
+    app.command("login")(login_cmd)
+    app.command("logout")(logout_cmd)
+    app.command("passwd")(passwd_cmd)
     app.add_typer(unit_app, name="unit")
     app.add_typer(case_app, name="case")
     app.command("import")(import_cmd)

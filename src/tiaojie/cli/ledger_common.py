@@ -2,9 +2,11 @@
 the rules in force, the acting user, expected failures as messages, and aligned tables.
 
 Every command takes ``--db URL`` (or ``TIAOJIE_DB``; default a SQLite file in the user's data
-directory); every command that writes takes ``--user NAME`` (or ``TIAOJIE_USER``) and checks the
-user's role. Expected failures print a message in the chosen language (`--lang`, Chinese by
-default) naming what went wrong, and exit 1 — never a traceback.
+directory); every command that writes takes ``--user NAME`` (or ``TIAOJIE_USER``), proves who
+that is (`acting_user`: a session from `tiaojie login`, ``TIAOJIE_PASSWORD`` for scripts, or the
+password asked for on a terminal) and checks the user's role. Expected failures print a message
+in the chosen language (`--lang`, Chinese by default) naming what went wrong, and exit 1 — never
+a traceback.
 """
 
 from __future__ import annotations
@@ -87,9 +89,73 @@ def ledger_for(ctx: typer.Context, db: str | None) -> Ledger:
 
 
 def acting_user(ledger: Ledger, name: str | None) -> User:
-    from ..ledger.access import resolve_user
+    """Who is acting, proven. On SQLite, in this order: the password in ``TIAOJIE_PASSWORD``
+    for the named user (for scripts); else the session `tiaojie login` kept for this ledger (a
+    ``--user`` naming someone else is refused); else, on a terminal, the password asked for;
+    else a refusal saying how to sign in. On PostgreSQL the database's own sign-in (libpq's
+    PGPASSWORD, .pgpass, service files) proved who the connection is (`auth.connection_user`)."""
+    import os
 
-    return resolve_user(ledger, name)
+    from ..ledger import auth
+    from ..ledger.errors import PermissionDenied
+    from .sessions import read_session
+
+    if auth.on_postgresql(ledger):
+        return auth.connection_user(ledger, name)
+    password = os.environ.get("TIAOJIE_PASSWORD")
+    if name and password is not None:
+        return auth.sign_in(ledger, name, password)
+    session = read_session(ledger_url(ledger))
+    if session is not None:
+        if name and name != session.user:
+            raise PermissionDenied("session_other_user", signed=session.user, user=name)
+        try:
+            return auth.user_for_token(ledger, session.token)
+        except PermissionDenied:
+            if not (name and _on_terminal()):
+                raise
+    if not name:
+        raise PermissionDenied("no_user")
+    if _on_terminal():
+        return auth.sign_in(ledger, name, ask_password("prompt_password", user=name))
+    raise PermissionDenied("no_credentials", user=name)
+
+
+def ledger_url(ledger: Ledger) -> str:
+    return ledger.engine.url.render_as_string(hide_password=True)
+
+
+def _on_terminal() -> bool:
+    import sys
+
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def ask_password(key: str, *, twice: bool = False, **params: object) -> str:
+    """A password typed on the terminal, not echoed (`twice`: typed again to confirm)."""
+    from ..ledger.errors import InvalidInput
+    from ..store.messages import Message
+
+    lang = _env_lang()
+    typed = typer.prompt(tr(key, lang, **params), hide_input=True)
+    if twice and typer.prompt(tr("prompt_new_password_again", lang), hide_input=True) != typed:
+        raise InvalidInput("passwords_differ", field=Message("password_field_new"))
+    return str(typed)
+
+
+def new_password() -> str:
+    """A new password for a user being added or reset: typed twice on a terminal, else
+    ``TIAOJIE_NEW_PASSWORD`` (for scripts); never a default."""
+    import os
+
+    from ..ledger.errors import InvalidInput
+
+    if _on_terminal():
+        return ask_password("prompt_new_password", twice=True)
+    given = os.environ.get("TIAOJIE_NEW_PASSWORD")
+    if given is None:
+        raise InvalidInput("no_new_password")
+    return given
 
 
 def chosen_lang(ctx: typer.Context) -> Lang:

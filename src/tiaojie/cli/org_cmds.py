@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, TypeGuard, get_args
 
 import typer
 
-from .ledger_common import DB_OPTION, USER_OPTION, acting_user, chosen_lang, handled, ledger_for, text_table
+from .ledger_common import (
+    DB_OPTION,
+    USER_OPTION,
+    acting_user,
+    chosen_lang,
+    handled,
+    ledger_for,
+    new_password,
+    text_table,
+)
 
 if TYPE_CHECKING:
     from ..models import Role
@@ -31,7 +40,8 @@ def user_add(
     db: str = DB_OPTION,
     user: str = USER_OPTION,
 ) -> None:
-    """添加用户；空台账的第一个用户须为 admin，无需 --user / add a user (the first must be an admin)."""
+    """添加用户并设密码（终端中输入两次，脚本用 TIAOJIE_NEW_PASSWORD）；空台账的第一个用户须为 admin，无需 --user /
+    add a user with a password (typed twice, or TIAOJIE_NEW_PASSWORD); the first must be an admin."""
     from ..ledger import access
     from ..ledger.views import users
 
@@ -39,19 +49,59 @@ def user_add(
     by = acting_user(ledger, user) if users(ledger) else None
     if not _is_role(role):
         raise typer.BadParameter(role, param_hint="--role")
-    created = access.add_user(ledger, by, name, role, unit)
+    created = access.add_user(ledger, by, name, role, unit, password=new_password())
     typer.echo(f"{created.name} ({created.role})")
 
 
 @user_app.command("list")
 @handled
 def user_list(ctx: typer.Context, db: str = DB_OPTION) -> None:
+    from ..i18n import tr
     from ..ledger.views import units, users
 
     ledger = ledger_for(ctx, db)
+    lang = chosen_lang(ctx)
     codes = {u.id: u.code for u in units(ledger)}
-    typer.echo(text_table(["th_user", "th_role", "th_unit"], [[u.name, u.role, codes.get(u.unit_id, "")] for u in users(ledger)],
-                          lang=chosen_lang(ctx)))
+    rows = [[u.name, u.role, codes.get(u.unit_id, ""), tr("user_state_active" if u.active else "user_state_disabled", lang)]
+            for u in users(ledger)]
+    typer.echo(text_table(["th_user", "th_role", "th_unit", "th_user_state"], rows, lang=lang))
+
+
+@user_app.command("disable")
+@handled
+def user_disable(ctx: typer.Context, name: str = typer.Argument(...), db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """停用用户（不能再登录，已有登录会话失效） / disable a user: no more sign-ins, sessions end."""
+    _set_active(ctx, name, db, user, active=False)
+
+
+@user_app.command("enable")
+@handled
+def user_enable(ctx: typer.Context, name: str = typer.Argument(...), db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """重新启用用户 / enable a disabled user again."""
+    _set_active(ctx, name, db, user, active=True)
+
+
+def _set_active(ctx: typer.Context, name: str, db: str | None, user: str | None, *, active: bool) -> None:
+    from ..ledger import auth
+    from ..store.messages import Message
+
+    ledger = ledger_for(ctx, db)
+    changed = auth.set_active(ledger, acting_user(ledger, user), name, active)
+    typer.echo(Message("user_enabled_done" if active else "user_disabled_done", user=changed.name).render(chosen_lang(ctx)))
+
+
+@user_app.command("reset-password")
+@handled
+def user_reset_password(ctx: typer.Context, name: str = typer.Argument(...), db: str = DB_OPTION,
+                        user: str = USER_OPTION) -> None:
+    """管理员重设用户密码（终端中输入两次，脚本用 TIAOJIE_NEW_PASSWORD） / an admin sets a user's password."""
+    from ..ledger import auth
+    from ..store.messages import Message
+
+    ledger = ledger_for(ctx, db)
+    by = acting_user(ledger, user)
+    changed = auth.reset_password(ledger, by, name, new_password())
+    typer.echo(Message("password_reset_done", user=changed.name).render(chosen_lang(ctx)))
 
 
 @unit_app.command("add")

@@ -45,8 +45,14 @@ def resolve_user(ledger: Ledger, name: str | None) -> User:
         return user
 
 
-def add_user(ledger: Ledger, by: User | None, name: str, role: Role, unit: str | None = None) -> User:
-    """Admins add users. The very first user of an empty ledger must be an admin, added by nobody."""
+def add_user(ledger: Ledger, by: User | None, name: str, role: Role, unit: str | None = None, *,
+             password: str) -> User:
+    """Admins add users, each with a password. The very first user of an empty ledger must be an
+    admin, added by nobody. On SQLite the ledger keeps the password's argon2id hash; on PostgreSQL
+    the user becomes a login role of the database with that password, and the ledger keeps none."""
+    from . import passwords
+
+    passwords.check_new(password)
     with ledger.uow() as uow:
         if by is None:
             if uow.users.count() > 0:
@@ -60,7 +66,11 @@ def add_user(ledger: Ledger, by: User | None, name: str, role: Role, unit: str |
         if uow.users.by_name(name):
             raise Conflict("user_exists", user=name)
         unit_id = _unit(uow, unit).id if unit else None
-        user = uow.users.add(User(name=name, role=role, unit_id=unit_id))
+        if uow.users.on_postgresql:
+            user = uow.users.add(User(name=name, role=role, unit_id=unit_id))
+            uow.users.create_login(name, role, password)
+        else:
+            user = uow.users.add(User(name=name, role=role, unit_id=unit_id), passwords.hash_password(password))
         uow.audit(actor, "user.add", "user", user.id, None, user)
         uow.commit()
         return user

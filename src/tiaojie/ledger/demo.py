@@ -33,6 +33,9 @@ CATEGORY_WEIGHTS = {
 SEVERITY_WEIGHTS = {"simple": 35, "ordinary": 45, "difficult": 15, "major": 5}
 SETTLED_BY_WEIGHTS = {"village_committee": 50, "mediation_committee": 25, "village_group": 15, "township": 10}
 OCCASIONS = ["wedding", "funeral", "longevity", "birth", "school", "housewarming", "birthday"]
+# Every demo user signs in with this one password (the README and the demo's output say it). Only
+# the demo uses it: a real ledger's users are given their own.
+DEMO_PASSWORD = "tiaojie-demo"
 
 
 @dataclass
@@ -93,7 +96,7 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
 def _organisation(ledger: Ledger) -> tuple[User, User, dict[str, User], list[tuple[str, str]]]:
     """The county, its townships and village stations, and a user per role: (admin, clerk,
     mediator by village code, villages as (code, name))."""
-    admin = access.add_user(ledger, None, "admin", "admin")
+    admin = access.add_user(ledger, None, "admin", "admin", password=DEMO_PASSWORD)
     access.add_unit(ledger, admin, "LSJ", "冷水江市", "county")
     villages: list[tuple[str, str]] = []
     for code, (name, village_names) in TOWNSHIPS.items():
@@ -102,11 +105,11 @@ def _organisation(ledger: Ledger) -> tuple[User, User, dict[str, User], list[tup
             vcode = f"{code}-{i:02d}"
             access.add_unit(ledger, admin, vcode, village, "village", code)
             villages.append((vcode, village))
-    clerk = access.add_user(ledger, admin, "clerk", "clerk", "LSJ")
-    access.add_user(ledger, admin, "policy", "policy", "LSJ")
+    clerk = access.add_user(ledger, admin, "clerk", "clerk", "LSJ", password=DEMO_PASSWORD)
+    access.add_user(ledger, admin, "policy", "policy", "LSJ", password=DEMO_PASSWORD)
     mediators = {}
     for n, (vcode, _) in enumerate(villages, start=1):
-        mediators[vcode] = access.add_user(ledger, admin, f"med{n:02d}", "mediator", vcode)
+        mediators[vcode] = access.add_user(ledger, admin, f"med{n:02d}", "mediator", vcode, password=DEMO_PASSWORD)
     return admin, clerk, mediators, villages
 
 
