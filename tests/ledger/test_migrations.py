@@ -101,5 +101,5 @@ def test_unwritable_sqlite_location_gives_message(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(StoreUnavailable) as err:
-        store_db.open_database(f"sqlite:///{blocker / 'sub' / 'db.sqlite'}")
+        store_db.open_database(f"sqlite:///{blocker / 'sub' / 'db.sqlite'}", create=True)
     assert err.value.key == "db_unreachable"

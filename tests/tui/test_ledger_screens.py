@@ -25,6 +25,7 @@ TODAY = dt.date(2026, 11, 20)
 
 @pytest.fixture
 def ledger(tmp_path, rules_dir):  # noqa: ANN001, ANN201
+    (tmp_path / "ledger.sqlite").touch()  # a named ledger file must exist
     led = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}", rules_dir, today=TODAY)
     build_demo(led)
     yield led

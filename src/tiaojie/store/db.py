@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from .location import ENV_VAR, default_url
+from .location import ENV_VAR, default_file, default_url
 from .messages import SchemaMismatch, StoreUnavailable
 from .revisions import MIGRATIONS, file_head_revision
 
@@ -54,6 +54,25 @@ def safe_url(url: str) -> str:
         return url
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database or one in memory. A SQLite URI
+    (``sqlite:///file:PATH?mode=ro&uri=true``) names the PATH part."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if parsed.query.get("uri") == "true" and database.startswith("file:"):
+        if parsed.query.get("mode") == "memory":
+            return None
+        database = database[len("file:"):]
+    return Path(database).expanduser()
+
+
+def _is_default(url: str) -> bool:
+    """The default location: created on first run, unlike a file somebody names."""
+    return sqlite_file(url) == default_file().expanduser()
+
+
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001
@@ -73,16 +92,19 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, *, check: bool = True) -> Engine:
-    """An engine for the URL; with ``check``, proves the server answers."""
+def make_engine(url: str, *, check: bool = True, create: bool = True) -> Engine:
+    """An engine for the URL; with ``check``, proves the server answers. Without ``create`` a
+    SQLite file that does not exist is refused rather than made empty."""
     url = normalise_url(url)
     parsed = make_url(url)
     kwargs: dict = {}
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:":
+        path = sqlite_file(url)
+        if path is not None and not create and not path.exists():
+            raise StoreUnavailable("db_missing", path=str(path), default=str(default_file()))
+        if path is not None:
             try:
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreUnavailable("db_unreachable", url=safe_url(url), detail=str(exc)) from None
         kwargs["connect_args"] = {"timeout": 30}
@@ -207,9 +229,14 @@ def ensure_schema(engine: Engine) -> None:
     raise SchemaMismatch("db_behind", current=current, head=head)
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Engine:
-    """Resolve the URL, connect, and make sure the schema is at head."""
-    engine = make_engine(resolve_url(url))
+def open_database(url: str | None = None, *, migrate: bool = True, create: bool = False) -> Engine:
+    """Resolve the URL, connect, and make sure the schema is at head.
+
+    A SQLite file somebody names must exist unless ``create`` (`db init`, the demo): a mistyped
+    or deleted path must not quietly become an empty ledger. The default location is the
+    exception — it is made on first run."""
+    resolved = resolve_url(url)
+    engine = make_engine(resolved, create=create or _is_default(resolved))
     if migrate:
         try:
             ensure_schema(engine)

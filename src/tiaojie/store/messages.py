@@ -12,6 +12,24 @@ from ..i18n import Lang, Localized
 from ..i18n import tr as core_tr
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # --- PostgreSQL login roles (store/pg_roles.py) ------------------------------------------
+    "pg_role_name_too_long": (
+        "用户名「{role}」不能作为 PostgreSQL 角色名：不能为空，且不超过 {limit} 字节（约 21 个汉字）",
+        "the user name '{role}' cannot be a PostgreSQL role name: it must not be empty, and at most {limit} bytes",
+    ),
+    "pg_role_not_tiaojie": (
+        "PostgreSQL 已有名为「{role}」的角色，但它不是 tiaojie 用户的登录角色；tiaojie 不接管它。请换一个用户名，或请数据库管理员处理",
+        "PostgreSQL already has a role named '{role}' that is not a tiaojie user's login role; tiaojie does not take "
+        "it over. Choose another user name, or ask the database administrator",
+    ),
+    "pg_role_missing": (
+        "PostgreSQL 中没有用户「{role}」的登录角色；请管理员用 tiaojie user add 重新添加",
+        "PostgreSQL has no login role for user '{role}'; an admin can add it again with tiaojie user add",
+    ),
+    "pg_role_refused": (
+        "数据库拒绝了对登录角色「{role}」的修改：{detail}",
+        "the database refused the change to login role '{role}': {detail}",
+    ),
     # --- database ------------------------------------------------------------------------------
     "db_unreachable": (
         "无法连接数据库 {url}：{detail}。请检查数据库服务是否运行，或用 --db / TIAOJIE_DB 指定其他数据库。",
