@@ -51,6 +51,7 @@ class FinanceScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one("#fin-progress").display = False
+        self.query_one("#fin-status").styles.height = "auto"  # a second line for the chain head after a close
         payees = self.query_one("#fin-payees", DataTable)
         for key in ("col_payee", "col_cases", "col_computed", "col_capped", "col_adjust", "col_total"):
             payees.add_column(self.t(key), key=key)
@@ -95,12 +96,14 @@ class FinanceScreen(BaseScreen):
         from .. import ledger_api
 
         self.app.call_from_thread(self._busy, True, self.t("computing", period=key) if action == "compute" else self.t("busy"))
+        head = None
         try:
             if action == "compute":
                 report = ledger_api.compute_period(self.backend, key)
             elif action == "close":
                 ledger_api.close_period(self.backend, key)
                 report = ledger_api.show_period(self.backend, key)
+                head = _chain_head(self.backend, self.lang)
             elif action == "adjust":
                 book_in, case_id, amount, reason = args
                 ledger_api.adjust(self.backend, book_in, case_id, amount, reason)
@@ -118,7 +121,7 @@ class FinanceScreen(BaseScreen):
             return
         finally:
             self.app.call_from_thread(self._busy, False, None)
-        extra = {"action": action, "cases": cases}
+        extra = {"action": action, "cases": cases, "head": head}
         if action == "adjust":
             extra["amount"] = format_yuan(args[2])
         self.post_message(Loaded("report", report, extra))
@@ -145,7 +148,7 @@ class FinanceScreen(BaseScreen):
                 select.value = (open_keys or keys)[-1]  # the latest open period: what a clerk works on
         elif message.what == "report":
             self.cases = message.extra["cases"]
-            self.show_report(message.data)
+            self.show_report(message.data, message.extra.get("head"))
             action = message.extra["action"]
             if action == "compute":
                 r = message.data
@@ -154,7 +157,8 @@ class FinanceScreen(BaseScreen):
                 self.load_periods(select=r.period.key)
                 self.query_one("#fin-new", Input).value = ""
             elif action == "close":
-                self.notify(self.t("closed_ok", period=message.data.period.key), markup=False)
+                head = message.extra.get("head") or ""
+                self.notify(f"{self.t('closed_ok', period=message.data.period.key)}\n{head}".strip(), markup=False)
                 self.load_periods(select=message.data.period.key)
             elif action == "adjust":
                 self.notify(self.t("adjusted", amount=message.extra.get("amount", "")), markup=False)
@@ -162,12 +166,14 @@ class FinanceScreen(BaseScreen):
         elif message.what == "exported":
             self.notify(self.t("exported", path=message.data), markup=False)
 
-    def show_report(self, report: Any) -> None:
+    def show_report(self, report: Any, head: str | None = None) -> None:
         self.report = report
         state = self.t("state_closed") if report.period.status == "closed" else self.t("state_open")
+        # After a close the chain head stays on screen, not only in a toast: the clerk copies it
+        # outside the ledger.
         self.query_one("#fin-status", Static).update(plain(
             f"{report.period.key}  {self.t('period_state', state=state)}  · "
-            f"{self.t('total_row')} {format_yuan(report.total)}"))
+            f"{self.t('total_row')} {format_yuan(report.total)}" + (f"\n{head}" if head else "")))
         table = self.query_one("#fin-payees", DataTable)
         table.clear()
         cases = 0
@@ -272,3 +278,10 @@ class FinanceScreen(BaseScreen):
                    "fin-close": self.action_close_period, "fin-export": self.action_export}
         if event.button.id in actions:
             actions[event.button.id]()
+
+
+def _chain_head(backend: Any, lang: Any) -> str:
+    """The audit chain's head after a close, in the words `tiaojie period close` prints."""
+    from tiaojie.ledger.audit import head_line
+
+    return head_line(backend.ledger, lang)

@@ -72,10 +72,12 @@ def period_show(ctx: typer.Context, period: str = typer.Argument(...), lines: bo
 def period_close(ctx: typer.Context, period: str = typer.Argument(...), db: str = DB_OPTION, user: str = USER_OPTION) -> None:
     """发放并锁定：写入逐案发放明细，之后案件与发放不能再改 / pay and lock the period."""
     from ..ledger import periods
+    from ..ledger.audit import head_line
 
     ledger = ledger_for(ctx, db)
     closed = periods.close(ledger, acting_user(ledger, user), period)
     typer.echo(tr("cli_closed_by", chosen_lang(ctx), period=closed.key, by=closed.closed_by, at=f"{closed.closed_at:%Y-%m-%d %H:%M}"))
+    typer.echo(head_line(ledger, chosen_lang(ctx)))  # read after the close's commit: it covers the close's own entry
 
 
 @period_app.command("adjust")
@@ -108,10 +110,12 @@ def statement_cmd(
     db: str = DB_OPTION,
 ) -> None:
     """导出发放表：按领取人、按单位、明细、调整、政策版本 / export a period statement."""
+    from ..ledger.audit import head_line
     from ..ledger.statements import export_statement
 
     ledger = ledger_for(ctx, db)
     typer.echo(str(export_statement(ledger, period, out, fmt)))
+    typer.echo(head_line(ledger, chosen_lang(ctx)))
 
 
 def _adjustment_amount(text: str) -> Decimal:

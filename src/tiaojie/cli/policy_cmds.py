@@ -69,6 +69,8 @@ def activate(
     for line in render_table(done.impact, cfg.lang):
         typer.echo(line)
     typer.echo(tr("activated", cfg.lang, id=done.rule_set_id, files=len(done.files), user=who.name))
+    from ..ledger.audit import head_line  # the chain head after the activation's entry, to keep on paper
+    typer.echo(head_line(ledger, cfg.lang))
 
 
 @handled

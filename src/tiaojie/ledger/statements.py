@@ -8,12 +8,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..vocabulary import FieldDef
+from .audit import head as audit_head
 from .context import Ledger
 from .errors import InvalidInput
 from .exports import append_row, open_csv, write_csv_rows
 from .periods import PeriodReport, show
 
 ZERO = Decimal("0.00")
+HEAD_LABEL = "审计链头"
 
 
 @dataclass
@@ -100,6 +102,10 @@ def export_statement(ledger: Ledger, key: str, path: Path | str, fmt: str | None
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
     tables = statement_tables(ledger, report)
+    # With the content hashes of the policy versions: whoever holds the sheet holds the chain head
+    # as of its export, and can check the ledger's audit log against it (`audit verify --head`).
+    # Read after the figures, so it covers every entry behind them.
+    tables[-1].rows.append([HEAD_LABEL, "导出时", audit_head(ledger).text()])
     title = f"{report.period.key} 奖补发放表（{'已关闭' if report.period.status == 'closed' else '未关闭'}）"
     if fmt == "xlsx":
         write_tables_xlsx(path, title, tables)
