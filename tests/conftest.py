@@ -79,8 +79,11 @@ def pg_schema_url():
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
-    """An empty database of each kind; nothing created yet."""
+    """An empty database of each kind; no schema yet."""
     if request.param == "sqlite":
+        # An empty file, as the PostgreSQL variant is an empty schema: a SQLite file that a
+        # caller names must exist (store/db.py); an empty one is a database without tables.
+        (tmp_path / "ledger.sqlite").touch()
         yield f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     else:
         yield request.getfixturevalue("pg_schema_url")

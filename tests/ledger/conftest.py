@@ -10,7 +10,7 @@ import pytest
 def engine(db_url):
     from tiaojie.store.db import open_database
 
-    eng = open_database(db_url)
+    eng = open_database(db_url, create=True)
     yield eng
     eng.dispose()
 
