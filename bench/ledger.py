@@ -40,6 +40,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from tiaojie.ledger import access, importer, periods  # noqa: E402
 from tiaojie.ledger.context import Ledger  # noqa: E402
+from tiaojie.ledger.demo import DEMO_PASSWORD  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
 from tiaojie.store.db import make_engine, upgrade  # noqa: E402
 
@@ -83,9 +84,9 @@ class Database:
 
 
 def make_org(ledger: Ledger, villages: int) -> list[tuple[int, str]]:
-    admin = access.add_user(ledger, None, "admin", "admin")
+    admin = access.add_user(ledger, None, "admin", "admin", password=DEMO_PASSWORD)
     access.add_unit(ledger, admin, "C", "冷水江市", "county")
-    access.add_user(ledger, admin, "clerk", "clerk", "C")
+    access.add_user(ledger, admin, "clerk", "clerk", "C", password=DEMO_PASSWORD)
     out = []
     for t in range(16):
         access.add_unit(ledger, admin, f"T{t:02d}", f"乡镇{t:02d}", "township", "C")

@@ -143,7 +143,7 @@ class TiaojieApp(App[None]):
         if not self.offered and self.backend.has_ledger:
             from .screens.login import LoginDialog
 
-            self.push_screen(LoginDialog(self.backend), self._signed_in)
+            self.push_screen(LoginDialog(self.backend, self.backend.sign_in_name), self._signed_in)
             return
         self._open_first()
 
@@ -227,10 +227,13 @@ def make_app(
     lang: Lang = "zh",
     today: dt.date | None = None,
     start: str | None = None,
+    sign_in_as: str | None = None,
 ) -> TiaojieApp:
     """Build the app from its dependencies: a rules directory or an open rule set; optionally a
     ledger (`ledger=` an open `tiaojie.ledger` Ledger, or `store=` a database URL) and the user
-    acting (a name or a user record). Tests pass their own temporary rules and database.
+    acting (a name or a user record), already proven by the caller. Tests pass their own
+    temporary rules and database. Without a user, the app starts with the sign-in dialog, its
+    name filled in with `sign_in_as` (the password is always asked for).
 
     With a database and no rules directory, the rules in force are the set last activated in
     that ledger (else ./rules or the bundled set) — as for the ledger's commands."""
@@ -238,6 +241,7 @@ def make_app(
     if ledger is None and isinstance(store, (str, Path)) and (user is None or isinstance(user, str)):
         app = _app_at_a_glance(rules, str(store), user, lang, today, start)
         if app is not None:
+            app.backend.sign_in_name = sign_in_as
             return app
     from tiaojie.rules.service import ActiveRules, Rules
 
@@ -250,6 +254,7 @@ def make_app(
         rules = ledger.rules if ledger is not None else None
     active = as_active(rules)
     backend = Backend(active=active, lang=lang, today=today)
+    backend.sign_in_name = sign_in_as
     if ledger is not None:
         from . import ledger_api
 
@@ -320,7 +325,8 @@ def _app_at_a_glance(rules: Any, store: str, user: str | None, lang: Lang, today
 
 def run(ctx: Any, db: str | None = None, user: str | None = None) -> None:
     """`tiaojie tui`: the CLI's settings (`--rules`, `--lang`) and the ledger's `--db` / `--user`
-    (or TIAOJIE_DB / TIAOJIE_USER) → the app. Without a database the app runs on the rules alone."""
+    (or TIAOJIE_DB / TIAOJIE_USER) → the app. Without a database the app runs on the rules alone.
+    `--user` only fills in the sign-in dialog's name: the password is still asked for."""
     import sys
 
     from tiaojie.rules.errors import RuleSetError
@@ -333,7 +339,7 @@ def run(ctx: Any, db: str | None = None, user: str | None = None) -> None:
         # --rules wins when given; otherwise a ledger brings the set last activated in it
         explicit = getattr(settings, "rules_explicit", True)
         rules_dir = getattr(settings, "rules_dir", None) if explicit or store is None else None
-        app = make_app(rules=rules_dir, store=store, user=user, lang=lang)
+        app = make_app(rules=rules_dir, store=store, lang=lang, sign_in_as=user)
     except RuleSetError as err:
         print(err.render(lang), file=sys.stderr)
         raise SystemExit(1) from None

@@ -174,6 +174,7 @@ class Backend:
         self.user = user  # tiaojie.models.User (or, until the ledger is open, its glance)
         self.unit_name: str | None = None  # the user's unit, when already known
         self.sign_in_choices: list[tuple[Any, str]] | None = None  # (user, unit name), read at a glance
+        self.sign_in_name: str | None = None  # the name the sign-in dialog starts with (`tiaojie tui --user`)
         self.today = today
         self.loaded_at = dt.datetime.now()
         self.early_labels: VocabularyLabels | None = None  # see `labels`
@@ -230,6 +231,16 @@ class Backend:
         return self._opening is None or self._opening.done
 
     # --- who, what -----------------------------------------------------------------------------
+    def sign_in(self, name: str, password: str) -> Any:
+        """The user `name`, proven by `password` (the ledger's own sign-in, from a worker: it waits
+        for the ledger to open and hashes); raises the ledger's refusal."""
+        from tiaojie.ledger import auth
+
+        ledger = self.ledger
+        if ledger is None:
+            raise RuntimeError("no ledger to sign in to")
+        return auth.sign_in(ledger, name, password)
+
     @property
     def rules(self) -> Rules:
         return self.active.current

@@ -29,9 +29,9 @@ def private_cache(tmp_path, monkeypatch):
 @pytest.fixture
 def store(db_url) -> str:
     ledger = open_ledger(db_url, RULES_DIR, today=dt.date(2026, 5, 1))
-    admin = access.add_user(ledger, None, "admin", "admin")
+    admin = access.add_user(ledger, None, "admin", "admin", password="tiaojie-demo")
     access.add_unit(ledger, admin, "XJC", "新建村", "village")
-    access.add_user(ledger, admin, "med01", "mediator", "XJC")
+    access.add_user(ledger, admin, "med01", "mediator", "XJC", password="tiaojie-demo")
     ledger.close()
     return db_url
 

@@ -145,7 +145,7 @@ def generated(engine, tmp_path):
 
     rules = open_rules(_rules_dir(tmp_path))
     ledger = Ledger(engine=engine, rules=rules, today=TODAY)
-    admin = access.add_user(ledger, None, "admin", "admin")
+    admin = access.add_user(ledger, None, "admin", "admin", password="tiaojie-demo")
     access.add_unit(ledger, admin, "D", "某县", "county")
     villages = []
     for t in (1, 2):

@@ -29,13 +29,25 @@ def fill(screen, prefix: str = "f-", **values: object) -> None:  # noqa: ANN001
         screen.query_one(f"#{prefix}{name}").value = value
 
 
-async def sign_in(app, pilot, name: str) -> None:  # noqa: ANN001
-    """Pick `name` in the sign-in dialog and press its button, as a person does."""
+DEMO_PASSWORD = "tiaojie-demo"  # every demo user's password (tiaojie.ledger.demo.DEMO_PASSWORD)
+
+
+async def sign_in(app, pilot, name: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001
+    """Type `name` and `password` into the sign-in dialog and press Enter, as a person does."""
     assert type(app.screen).__name__ == "LoginDialog"
-    names = [u.name for u, _ in app.screen.users]
-    app.screen.query_one("#login-users").highlighted = names.index(name)
-    await pilot.click("#login-go")
+    await type_into(app, pilot, "#login-name", name)
+    await type_into(app, pilot, "#login-password", password)
+    await pilot.press("enter")
     await settle(app, pilot)
+
+
+async def type_into(app, pilot, selector: str, text: str) -> None:  # noqa: ANN001
+    """Focus a field, clear it and type `text` key by key (Pilot's `press` takes one character a key)."""
+    field = app.screen.query_one(selector)
+    field.focus()
+    field.value = ""
+    await pilot.pause()
+    await pilot.press(*text)
 
 
 async def settle(app, pilot, delay: float = 0.15) -> None:  # noqa: ANN001

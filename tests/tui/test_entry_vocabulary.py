@@ -74,9 +74,9 @@ def online_rules(rules_dir: Path) -> Path:
 @pytest.fixture
 def store(db_url: str, online_rules: Path) -> str:
     ledger = open_ledger(db_url, online_rules, today=TODAY)
-    admin = access.add_user(ledger, None, "admin", "admin")
+    admin = access.add_user(ledger, None, "admin", "admin", password="tiaojie-demo")
     access.add_unit(ledger, admin, "XJC", "新建村", "village")
-    access.add_user(ledger, admin, "med01", "mediator", "XJC")
+    access.add_user(ledger, admin, "med01", "mediator", "XJC", password="tiaojie-demo")
     ledger.close()
     return db_url
 

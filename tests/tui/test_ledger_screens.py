@@ -357,7 +357,7 @@ async def test_user_data_with_brackets_in_selects_and_titles(ledger, rules_dir):
 
     admin = access.resolve_user(ledger, "admin")
     access.add_unit(ledger, admin, "X-01", "[/x]村[b]", "village", "LSJ-01")
-    access.add_user(ledger, admin, "[b]med", "mediator", "X-01")
+    access.add_user(ledger, admin, "[b]med", "mediator", "X-01", password="tiaojie-demo")
     app = make_app(rules=rules_dir, ledger=ledger, user="admin", today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -365,7 +365,7 @@ async def test_user_data_with_brackets_in_selects_and_titles(ledger, rules_dir):
         unit.value = "X-01"
         await settle(app, pilot)
         assert app.is_running
-    app = make_app(rules=rules_dir, ledger=ledger, today=TODAY)  # the sign-in list shows the name as typed
+    app = make_app(rules=rules_dir, ledger=ledger, today=TODAY)  # the name is taken as typed
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await sign_in(app, pilot, "[b]med")
