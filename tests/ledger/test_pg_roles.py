@@ -218,6 +218,44 @@ def test_services_work_as_the_mediators_own_connection_and_are_confined(ledger, 
         own_engine.dispose()
 
 
+def test_a_clerks_and_a_mediators_day_on_their_own_connections(ledger, org, engine, db_url, village_mediator):
+    """Closing, paying and adjusting a period (clerk of the township) and filing a banquet (mediator)
+    need no more than their grants; the clerk's payout lines cover their township only."""
+    from decimal import Decimal
+
+    from tiaojie.ledger import banquets, periods
+
+    mediator_name, mine, theirs = village_mediator
+    cases.settle_case(ledger, org.admin, mine.id, settled_on="2026-05-20", settled_by="村委会")
+    cases.settle_case(ledger, org.admin, theirs.id, settled_on="2026-05-21", settled_by="村委会")
+    clerk_name = f"财务_{uuid.uuid4().hex[:8]}"
+    _add_login_user(ledger, clerk_name, "clerk", org.town.id)
+    engines = {n: open_database(pg_roles.url_as(db_url, n, None)) for n in (clerk_name, mediator_name)}
+    try:
+        as_clerk = dataclasses.replace(ledger, engine=engines[clerk_name])
+        as_mediator = dataclasses.replace(ledger, engine=engines[mediator_name])
+        with as_clerk.uow() as uow:
+            clerk = uow.users.by_name(clerk_name)
+        with as_mediator.uow() as uow:
+            mediator = uow.users.by_name(mediator_name)
+        periods.compute(as_clerk, clerk, "2026-05")
+        periods.close(as_clerk, clerk, "2026-05")
+        periods.adjust(as_clerk, clerk, "2026-06", mine.id, Decimal("-20"), "更正")
+        banquets.file_banquet(as_mediator, mediator, banquets.build_filing(
+            as_mediator, unit="C-T1-V1", household="李家", occasion="wedding", held_on="2026-06-10", days=1,
+            tables=12, gift=100, filed_on="2026-06-03"))
+        with engines[mediator_name].connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM banquet_filings")).scalar_one() == 1
+            assert set(conn.execute(text("SELECT case_id FROM payout_lines")).scalars()) == {mine.id}
+    finally:
+        for own in engines.values():
+            own.dispose()
+        _drop_role(engine, clerk_name)
+    with engine.connect() as owner:
+        assert set(owner.execute(text("SELECT case_id FROM payout_lines")).scalars()) == {mine.id, theirs.id}
+        assert owner.execute(text("SELECT status FROM periods WHERE key = '2026-05'")).scalar_one() == "closed"
+
+
 def test_login_roles_refuse_names_that_are_not_theirs_and_long_names(ledger, org, engine):
     with ledger.uow() as uow:
         with pytest.raises(Conflict) as taken:
@@ -231,6 +269,26 @@ def test_login_roles_refuse_names_that_are_not_theirs_and_long_names(ledger, org
         with pytest.raises(LedgerError) as missing:
             pg_roles.set_role_password(uow.session, f"nobody_{uuid.uuid4().hex[:8]}", PASSWORD)
         assert missing.value.key == "pg_role_missing"
+
+
+def test_a_password_reset_gives_a_user_without_a_login_role_one(ledger, org, engine):
+    """Users of a ledger upgraded to login roles have none yet: an admin's reset makes it."""
+    name = f"旧用户_{uuid.uuid4().hex[:8]}"
+    with ledger.uow() as uow:
+        uow.users.add(User(name=name, role="clerk", unit_id=org.town.id))
+        uow.commit()
+    try:
+        with ledger.uow() as uow:
+            pg_roles.set_role_password(uow.session, name, PASSWORD)
+            uow.commit()
+        with engine.connect() as conn:
+            found = conn.execute(text(
+                "SELECT r.rolcanlogin, r.rolpassword LIKE 'SCRAM-SHA-256$%', g.rolname FROM pg_authid r"
+                " JOIN pg_auth_members m ON m.member = r.oid JOIN pg_roles g ON g.oid = m.roleid"
+                " WHERE r.rolname = :n"), {"n": name}).all()
+        assert found == [(True, True, "tiaojie_clerk")]
+    finally:
+        _drop_role(engine, name)
 
 
 def test_url_as_changes_only_the_user_and_password():

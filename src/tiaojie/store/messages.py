@@ -23,8 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "it over. Choose another user name, or ask the database administrator",
     ),
     "pg_role_missing": (
-        "PostgreSQL 中没有用户「{role}」的登录角色；请管理员用 tiaojie user add 重新添加",
-        "PostgreSQL has no login role for user '{role}'; an admin can add it again with tiaojie user add",
+        "PostgreSQL 中没有「{role}」的登录角色，台账里也没有这个用户；请管理员用 tiaojie user add 添加",
+        "PostgreSQL has no login role '{role}' and the ledger has no such user; an admin can add one with tiaojie user add",
     ),
     "pg_role_refused": (
         "数据库拒绝了对登录角色「{role}」的修改：{detail}",

@@ -296,14 +296,24 @@ def create_login_role(session: Session, name: str, tiaojie_role: str, password: 
 
 
 def set_role_password(session: Session, name: str, password: str) -> None:
-    """A new password for a tiaojie user's login role (an admin's reset, or the user's own)."""
+    """A new password for a tiaojie user's login role (an admin's reset, or the user's own).
+
+    A user of the ledger without a login role — added before the ledger had them (revision 0005),
+    or whose role a database administrator dropped — gets one: an admin's reset brings them in."""
     from psycopg import sql
 
     _check_name(name)
     raw = _driver(session)
     with _refusals(name):
+        facts = _role_facts(raw, name)
+        if facts is None:
+            with raw.cursor() as cur:
+                found = cur.execute("SELECT role FROM users WHERE name = %s", (name,)).fetchone()
+            if found is not None:
+                create_login_role(session, name, str(found[0]), password)
+                return
         verifier = sql.Literal(_scram(raw, name, password))
-        _require_tiaojie_role(name, _role_facts(raw, name))
+        _require_tiaojie_role(name, facts)
         _execute(raw, sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), verifier))
 
 
