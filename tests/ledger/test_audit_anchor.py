@@ -85,6 +85,7 @@ def test_rows_deleted_from_the_end_pass_the_chain_but_not_a_published_head(ledge
 
     plain = audit_service.verify(ledger)
     assert plain.ok, plain.render("en")  # the chain alone cannot tell: this is what the head is for
+    assert "--head" in plain.render("en") and "prove they were not rewritten" in plain.render("en")
     report = audit_service.verify(ledger, [published])
     assert _keys(report) == ["audit_anchor_short"]
     n = published.count
@@ -139,7 +140,7 @@ def test_with_a_key_the_forger_cannot_recompute_the_hmacs(ledger, org, engine, m
     assert all(m.hmac is None for m in macs[:before_key])
     assert all(m.hmac and len(m.hmac) == 64 for m in macs[before_key:])
     intact = audit_service.verify(ledger)
-    assert intact.ok and {n.key for n in intact.notes} == {"audit_hmac_predate", "audit_hmac_ok"}
+    assert intact.ok and {n.key for n in intact.notes} == {"audit_hmac_predate", "audit_hmac_ok", "audit_no_anchor"}
     assert f"{before_key} entries predate the key" in intact.render("en")
 
     target = before_key + 2
@@ -223,6 +224,18 @@ def test_the_head_printed_by_period_close_verifies_an_untouched_ledger(db_url, t
     assert caught.exit_code == 1 and f"entries {match.group(1)}, covered by the published head" in caught.output
 
 
+def test_activation_prints_the_head(db_url, tmp_path):
+    import shutil
+
+    assert run(db_url, "demo").exit_code == 0
+    draft = tmp_path / "rules"
+    shutil.copytree(RULES, draft)
+    activated = run(db_url, "rules", "activate", str(draft), user="policy")
+    assert activated.exit_code == 0, activated.output
+    printed = HEAD.search(activated.output)
+    assert printed and printed.group(0) == run(db_url, "audit", "head").output.strip()
+
+
 def test_head_text_is_parsed_strictly():
     head = audit_service.parse_head(" 57:" + "AB" * 32 + " ")
     assert head.count == 57 and head.hash == "ab" * 32 and head.text() == "57:" + "ab" * 32
@@ -245,6 +258,17 @@ def test_a_missing_key_file_is_a_message_and_writes_nothing(ledger, org, engine,
         assert conn.execute(text("SELECT count(*) FROM units WHERE code = 'C-T1-V3'")).scalar_one() == 0
     monkeypatch.delenv(ENV_KEY_FILE)
     assert audit_service.head(ledger) == before
+
+
+def test_the_key_file_is_read_once_per_process(tmp_path, monkeypatch):
+    from tiaojie.store.audit_key import audit_key
+
+    key_file = tmp_path / "audit.key"
+    key_file.write_text("read me once\n")
+    monkeypatch.setenv(ENV_KEY_FILE, str(key_file))
+    assert audit_key() == b"read me once"
+    key_file.unlink()  # later appends neither read nor need the file again
+    assert audit_key() == b"read me once"
 
 
 def test_key_file_messages_on_the_command_line(db_url, tmp_path):
