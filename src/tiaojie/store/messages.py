@@ -307,59 +307,6 @@ class Conflict(LedgerError):
     """A uniqueness rule: a case number taken, a user name taken."""
 
 
-    # --- audit: published heads and the key kept outside the database (store/audit.py, audit_key.py)
-    "audit_head_now": (
-        "审计链头 {head}（请在台账之外留存，日后用 tiaojie audit verify --head 核对）",
-        "audit chain head {head} (keep it outside the ledger; check it later with tiaojie audit verify --head)",
-    ),
-    "audit_head_bad": (
-        "链头「{text}」格式不对：应为 条数:哈希（哈希至少 12 位十六进制），例如 {example}",
-        "head '{text}' is not N:HASH (a count, a colon and at least 12 hex digits of the hash), e.g. {example}",
-    ),
-    "audit_anchor_ok": (
-        "前 {count} 条审计记录与公布的链头 {head} 一致：公布后未被改动",
-        "the first {count} audit entries match the published head {head}: unchanged since it was published",
-    ),
-    "audit_anchor_changed": (
-        "审计记录与公布的链头 {head} 不符：第 {span} 条中有记录在链头公布后被改动或替换（按现有内容重算，链的末条哈希为 {actual}…）",
-        "the audit log does not match the published head {head}: entries {span} include one changed or replaced "
-        "since it was published (recomputed from their content, the chain ends in {actual}…)",
-    ),
-    "audit_anchor_missing": (
-        "公布的链头 {head} 所含的第 {span} 条审计记录缺失（已被删除）",
-        "audit entries {span}, covered by the published head {head}, are missing (deleted)",
-    ),
-    "audit_anchor_short": (
-        "审计日志现在只到第 {actual} 条：公布的链头 {head} 所含的第 {span} 条已被删除",
-        "the audit log now ends at entry {actual}: entries {span}, covered by the published head {head}, were deleted",
-    ),
-    "audit_hmac_bad": (
-        "第 {span} 条审计记录的 HMAC 不符：内容或哈希被没有密钥的人改动，或所用密钥不对",
-        "audit entries {span}: the HMAC does not match — content or hash changed by someone without the key, or the wrong key",
-    ),
-    "audit_hmac_missing": (
-        "第 {span} 条审计记录没有 HMAC，而此前已有带 HMAC 的记录：被改写，或在没有密钥时写入",
-        "audit entries {span} carry no HMAC although earlier entries do: rewritten, or written without the key",
-    ),
-    "audit_hmac_predate": (
-        "{count} 条审计记录早于密钥启用（第 {first} 条之前），没有 HMAC",
-        "{count} entries predate the key (before entry {first}) and carry no HMAC",
-    ),
-    "audit_hmac_none": (
-        "全部 {count} 条审计记录都没有 HMAC（均早于密钥启用）",
-        "none of the {count} entries carries an HMAC (all predate the key)",
-    ),
-    "audit_hmac_ok": ("{count} 条审计记录的 HMAC 已用密钥核对无误", "{count} entries' HMACs verified with the key"),
-    "audit_hmac_unchecked": (
-        "{count} 条审计记录带有 HMAC，但未设置密钥（TIAOJIE_AUDIT_KEY 或 TIAOJIE_AUDIT_KEY_FILE），HMAC 未核对",
-        "{count} entries carry an HMAC but no key is set (TIAOJIE_AUDIT_KEY or TIAOJIE_AUDIT_KEY_FILE): the HMACs were not checked",
-    ),
-    "audit_key_unreadable": (
-        "无法读取审计密钥文件 {path}（TIAOJIE_AUDIT_KEY_FILE）：{detail}。请检查路径和读取权限。",
-        "cannot read the audit key file {path} (TIAOJIE_AUDIT_KEY_FILE): {detail}. Check the path and its permissions.",
-    ),
-    "audit_key_empty": ("审计密钥为空：{where}", "the audit key is empty: {where}"),
-    "audit_key_both": ("{env} 和 {file_env} 只能设置其中一个", "set only one of {env} and {file_env}"),
 def did_you_mean(word: object, choices) -> Message | str:
     import difflib
 
