@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
+from .ledger_file import LedgerFile, driver_trouble, watch
 from .location import ENV_VAR, default_file, default_url
 from .messages import SchemaMismatch, StoreUnavailable
 from .revisions import MIGRATIONS, file_head_revision
@@ -73,7 +74,7 @@ def _is_default(url: str) -> bool:
     return sqlite_file(url) == default_file().expanduser()
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, url: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001
         # Let SQLAlchemy issue BEGIN itself (below) rather than pysqlite's deferred guess.
@@ -83,7 +84,15 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # No memory-mapped reads of the database file (SQLite's default, said here so that it
+        # stays so): a mapped file changed underneath ends the process with SIGBUS.
+        cur.execute("PRAGMA mmap_size=0")
         cur.close()
+
+    path = sqlite_file(url)
+    if path is not None:
+        # after the PRAGMAs above (the WAL index exists), before BEGIN below (which touches it)
+        watch(engine, LedgerFile(path, read_only=make_url(url).query.get("mode") == "ro"))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
@@ -116,14 +125,15 @@ def make_engine(url: str, *, check: bool = True, create: bool = True) -> Engine:
     except (NoSuchModuleError, ArgumentError) as exc:
         raise StoreUnavailable("db_bad_url", url=safe_url(url), detail=str(exc)) from None
     if parsed.get_backend_name() == "sqlite":
-        _sqlite_setup(engine)
+        _sqlite_setup(engine, url)
     if check:
         try:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except (DBAPIError, SQLAlchemyError, OSError) as exc:
             engine.dispose()
-            raise StoreUnavailable("db_unreachable", url=safe_url(url), detail=_first_line(exc)) from None
+            key = driver_trouble(exc) or "db_unreachable"
+            raise StoreUnavailable(key, url=safe_url(url), detail=_first_line(exc)) from None
     return engine
 
 
@@ -241,7 +251,8 @@ def open_database(url: str | None = None, *, migrate: bool = True, create: bool 
         try:
             ensure_schema(engine)
         except (DBAPIError, OSError) as exc:
+            engine.dispose()
             raise StoreUnavailable(
-                "db_unreachable", url=safe_url(str(engine.url)), detail=_first_line(exc)
+                driver_trouble(exc) or "db_unreachable", url=safe_url(str(engine.url)), detail=_first_line(exc)
             ) from None
     return engine

@@ -56,6 +56,89 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "db_upgraded": ("数据库已升级到 {head}", "database upgraded to {head}"),
     "db_error": ("数据库错误：{detail}", "database error: {detail}"),
     "db_busy": ("数据库繁忙，请稍后重试：{detail}", "the database is busy, try again: {detail}"),
+    # --- the ledger file: missing, gone, replaced, read-only, full (store/db.py, store/uow.py) ----
+    "db_missing": (
+        "台账文件 {path} 不存在。新建台账请运行 `tiaojie db init {path}`，或用 `tiaojie demo --db {path}` "
+        "建演示台账；不指定 --db 时使用默认位置 {default}（首次运行时自动创建）。",
+        "the ledger file {path} does not exist. Create one with `tiaojie db init {path}`, or a demo ledger "
+        "with `tiaojie demo --db {path}`; without --db the default location {default} is used (created on "
+        "first run).",
+    ),
+    "db_file_deleted": (
+        "台账文件 {path} 已被删除或移走，本次未写入任何内容。请把该文件从备份放回原处后重新启动 tiaojie。",
+        "the ledger file {path} was deleted or moved away; nothing was written. Put the file back (from a "
+        "backup) and start tiaojie again.",
+    ),
+    "db_file_replaced": (
+        "台账文件 {path} 在运行中被另一个文件替换，本次未写入任何内容。请重新启动 tiaojie，以打开现在位于该路径的台账。",
+        "the ledger file {path} was replaced by another file while tiaojie ran; nothing was written. Start "
+        "tiaojie again to open the ledger now at that path.",
+    ),
+    "db_file_readonly": (
+        "台账文件 {path} 只读（以只读方式打开，或文件、其所在文件系统不可写），本次未写入任何内容。",
+        "the ledger file {path} is read-only (opened read-only, or the file or its file system cannot be "
+        "written); nothing was written.",
+    ),
+    "db_file_frozen": (
+        "台账文件 {path} 在运行中被设为不可修改（其 -shm 文件不再可写），为免程序崩溃已停止读写，本次未写入任何内容。"
+        "请恢复写权限后重新启动 tiaojie。",
+        "the ledger file {path} was made unchangeable while tiaojie ran (its -shm file is no longer "
+        "writable); reading and writing stopped rather than crash, nothing was written. Make it writable "
+        "again and start tiaojie again.",
+    ),
+    "db_full": (
+        "数据库 {url} 空间已满（磁盘已满或达到数据库大小上限）：{detail}。本次未写入，已保存的数据不受影响；请腾出空间后重试。",
+        "the database {url} is full (the disk, or the database's size limit): {detail}. Nothing was "
+        "written and what is stored is unharmed; free some space and try again.",
+    ),
+    "db_readonly": (
+        "数据库 {url} 只读，不能写入：{detail}。本次未写入任何内容。",
+        "the database {url} is read-only: {detail}. Nothing was written.",
+    ),
+    "db_io_error": (
+        "读写数据库 {url} 时发生磁盘 I/O 错误：{detail}。本次未写入；请检查磁盘和文件，必要时从备份恢复。",
+        "a disk I/O error on the database {url}: {detail}. Nothing was written; check the disk and the file, "
+        "and restore from a backup if needed.",
+    ),
+    "db_cannot_open": (
+        "无法打开台账文件 {url}：{detail}。文件或其目录可能已被删除、移走、无权访问，或在只读文件系统上"
+        "（只读介质上的台账须有其 -wal、-shm 文件才能读）。",
+        "cannot open the ledger file {url}: {detail}. The file or its directory may have been deleted, "
+        "moved, be out of reach, or be on a read-only file system (a ledger on read-only media is read "
+        "only with its -wal and -shm files beside it).",
+    ),
+    "db_corrupt": (
+        "{url} 不是有效的数据库或已损坏：{detail}。请从备份恢复（备份用 `tiaojie db backup FILE`）。",
+        "{url} is not a valid database or is damaged: {detail}. Restore it from a backup (made with "
+        "`tiaojie db backup FILE`).",
+    ),
+    "db_backup_done": (
+        "已把 {source} 备份到 {target}（{pages} 页，完整性检查通过，审计链 {entries} 条无误）",
+        "backed up {source} to {target} ({pages} pages, integrity check ok, audit chain of {entries} entries ok)",
+    ),
+    "db_backup_exists": (
+        "{target} 已存在，未覆盖；确需覆盖请加 --force",
+        "{target} already exists and was not overwritten; add --force to overwrite it",
+    ),
+    "db_backup_failed": ("备份到 {target} 失败：{detail}", "the backup to {target} failed: {detail}"),
+    "db_backup_same": (
+        "备份文件 {target} 就是台账本身，请换一个路径",
+        "the backup file {target} is the ledger itself; choose another path",
+    ),
+    "db_backup_memory": ("内存中的数据库无法备份到文件", "a database in memory cannot be backed up to a file"),
+    "db_backup_postgresql": (
+        "PostgreSQL 台账请用服务器自带的工具备份，tiaojie 不复制服务器上的数据：\n"
+        "  pg_dump --format=custom --file={target} \"{dsn}\"\n"
+        "恢复：pg_restore --dbname=<目标数据库> {target}\n"
+        "登录角色和组角色属于整个数据库集群，pg_dump 不包含它们，请另行备份：\n"
+        "  pg_dumpall --roles-only --host={host} --port={port} > roles.sql",
+        "back up a PostgreSQL ledger with the server's own tools; tiaojie does not copy server data:\n"
+        "  pg_dump --format=custom --file={target} \"{dsn}\"\n"
+        "restore: pg_restore --dbname=<target database> {target}\n"
+        "login and group roles belong to the whole cluster and pg_dump leaves them out; keep them too:\n"
+        "  pg_dumpall --roles-only --host={host} --port={port} > roles.sql",
+    ),
+    # --- end of the ledger-file block ------------------------------------------------------------
     # --- permissions / users -------------------------------------------------------------------
     "permission_denied": (
         "用户「{user}」（{role}）无权{action}",

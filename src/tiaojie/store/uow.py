@@ -22,6 +22,7 @@ from ..models import AuditEntry
 from . import audit as audit_chain
 from .case_repository import CaseRepository
 from .db import safe_url
+from .ledger_file import driver_trouble
 from .messages import Conflict, LedgerError, Message, StoreUnavailable
 from .repository import (
     AdjustmentRepository,
@@ -153,6 +154,10 @@ def translate_db_error(exc: BaseException, engine: Engine) -> LedgerError | None
     """Driver errors that users can meet in normal use → bilingual messages."""
     if isinstance(exc, IntegrityError):
         return Conflict("db_error", detail=_first_line(exc))
+    if isinstance(exc, DBAPIError):
+        kind = driver_trouble(exc)
+        if kind is not None:
+            return StoreUnavailable(kind, url=safe_url(str(engine.url)), detail=_first_line(exc))
     if isinstance(exc, OperationalError):
         detail = _first_line(exc)
         if any(word in detail for word in ("locked", "busy", "deadlock", "could not serialize")):
