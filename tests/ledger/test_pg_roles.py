@@ -219,38 +219,60 @@ def test_services_work_as_the_mediators_own_connection_and_are_confined(ledger, 
 
 
 def test_a_clerks_and_a_mediators_day_on_their_own_connections(ledger, org, engine, db_url, village_mediator):
-    """Closing, paying and adjusting a period (clerk of the township) and filing a banquet (mediator)
-    need no more than their grants; the clerk's payout lines cover their township only."""
+    """Closing, paying and adjusting a period (a county clerk) and filing a banquet (a mediator) need
+    no more than their grants. A township clerk, who does not see the whole county, cannot close a
+    period (it would pay only their part); a closed period changes no more, by anyone's SQL."""
     from decimal import Decimal
+
+    from sqlalchemy.exc import DBAPIError
 
     from tiaojie.ledger import banquets, periods
 
     mediator_name, mine, theirs = village_mediator
     cases.settle_case(ledger, org.admin, mine.id, settled_on="2026-05-20", settled_by="村委会")
     cases.settle_case(ledger, org.admin, theirs.id, settled_on="2026-05-21", settled_by="村委会")
-    clerk_name = f"财务_{uuid.uuid4().hex[:8]}"
-    _add_login_user(ledger, clerk_name, "clerk", org.town.id)
-    engines = {n: open_database(pg_roles.url_as(db_url, n, None)) for n in (clerk_name, mediator_name)}
+    suffix = uuid.uuid4().hex[:8]
+    town_clerk, county_clerk = f"乡财务_{suffix}", f"县财务_{suffix}"
+    _add_login_user(ledger, town_clerk, "clerk", org.town.id)
+    _add_login_user(ledger, county_clerk, "clerk", org.county.id)
+    names = (town_clerk, county_clerk, mediator_name)
+    engines = {n: open_database(pg_roles.url_as(db_url, n, None)) for n in names}
     try:
-        as_clerk = dataclasses.replace(ledger, engine=engines[clerk_name])
-        as_mediator = dataclasses.replace(ledger, engine=engines[mediator_name])
-        with as_clerk.uow() as uow:
-            clerk = uow.users.by_name(clerk_name)
-        with as_mediator.uow() as uow:
-            mediator = uow.users.by_name(mediator_name)
-        periods.compute(as_clerk, clerk, "2026-05")
-        periods.close(as_clerk, clerk, "2026-05")
-        periods.adjust(as_clerk, clerk, "2026-06", mine.id, Decimal("-20"), "更正")
-        banquets.file_banquet(as_mediator, mediator, banquets.build_filing(
-            as_mediator, unit="C-T1-V1", household="李家", occasion="wedding", held_on="2026-06-10", days=1,
+        own = {n: dataclasses.replace(ledger, engine=engines[n]) for n in names}
+        users = {}
+        for n in names:
+            with own[n].uow() as uow:
+                users[n] = uow.users.by_name(n)
+
+        with pytest.raises((DBAPIError, LedgerError), match="row-level security"):
+            periods.close(own[town_clerk], users[town_clerk], "2026-05")
+        with engine.connect() as owner:
+            assert owner.execute(text("SELECT count(*) FROM payout_lines")).scalar_one() == 0
+            assert owner.execute(text("SELECT count(*) FROM periods WHERE status = 'closed'")).scalar_one() == 0
+
+        periods.compute(own[county_clerk], users[county_clerk], "2026-05")
+        periods.close(own[county_clerk], users[county_clerk], "2026-05")
+        periods.adjust(own[county_clerk], users[county_clerk], "2026-06", mine.id, Decimal("-20"), "更正")
+        banquets.file_banquet(own[mediator_name], users[mediator_name], banquets.build_filing(
+            own[mediator_name], unit="C-T1-V1", household="李家", occasion="wedding", held_on="2026-06-10", days=1,
             tables=12, gift=100, filed_on="2026-06-03"))
         with engines[mediator_name].connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM banquet_filings")).scalar_one() == 1
             assert set(conn.execute(text("SELECT case_id FROM payout_lines")).scalars()) == {mine.id}
     finally:
-        for own in engines.values():
-            own.dispose()
-        _drop_role(engine, clerk_name)
+        for each in engines.values():
+            each.dispose()
+    try:
+        with _connect_as(db_url, county_clerk) as conn:
+            closed = conn.execute("SELECT id FROM periods WHERE key = '2026-05'").fetchone()[0]
+            assert conn.execute("UPDATE periods SET status = 'open' WHERE id = %s", (closed,)).rowcount == 0
+            with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
+                conn.execute(
+                    "INSERT INTO adjustments (period_id, case_id, payee, amount_fen, reason, by_user, at)"
+                    " VALUES (%s, %s, 'x', 100, 'late', %s, now())", (closed, theirs.id, county_clerk))
+    finally:
+        _drop_role(engine, town_clerk)
+        _drop_role(engine, county_clerk)
     with engine.connect() as owner:
         assert set(owner.execute(text("SELECT case_id FROM payout_lines")).scalars()) == {mine.id, theirs.id}
         assert owner.execute(text("SELECT status FROM periods WHERE key = '2026-05'")).scalar_one() == "closed"

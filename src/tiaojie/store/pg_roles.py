@@ -8,7 +8,8 @@ station's copy of tiaojie. Here the database itself draws the lines:
   (NOLOGIN) hold the grants of `TABLE_GRANTS`; each user's login role is a member of one.
 - Row-level security confines cases, banquet filings, and what hangs off a case (outcomes,
   escalations, payout lines, adjustments) to the signed-in user's unit and the units under it;
-  a user without a unit sees the whole tree. The owner (who runs migrations) is not confined:
+  a user without a unit sees the whole tree. Only a user who sees every unit closes a period,
+  a closed period never changes, and payments and corrections go into open periods only. The owner (who runs migrations) is not confined:
   RLS is enabled, not forced.
 - The audit log takes INSERT only from application roles, each entry in the connected role's own
   name; the chain's head may only move to the newest entry.
@@ -75,6 +76,9 @@ TABLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
 
 _VISIBLE = "{t}unit_id IN (SELECT tiaojie_visible_units(current_user))"
 _OF_VISIBLE_CASE = "case_id IN (SELECT id FROM cases)"  # cases' own policy confines the subquery
+_INTO_OPEN_PERIOD = "period_id IN (SELECT id FROM periods WHERE status = 'open')"
+# Closing pays every case of the period: one who sees only part of the tree would pay only that part.
+_SEES_WHOLE_TREE = "NOT EXISTS (SELECT 1 FROM units u WHERE u.id NOT IN (SELECT tiaojie_visible_units(current_user)))"
 
 # table → [(policy name, command, USING, WITH CHECK)]
 POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
@@ -90,8 +94,14 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
     ],
     "outcomes": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
     "escalations": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
-    "payout_lines": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
-    "adjustments": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
+    # payments and corrections go into open periods only: a closed period stays as it was paid
+    "payout_lines": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, f"{_OF_VISIBLE_CASE} AND {_INTO_OPEN_PERIOD}")],
+    "adjustments": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, f"{_OF_VISIBLE_CASE} AND {_INTO_OPEN_PERIOD}")],
+    "periods": [
+        ("tiaojie_period_read", "SELECT", "true", None),
+        ("tiaojie_period_open", "INSERT", None, "true"),
+        ("tiaojie_period_close", "UPDATE", "status = 'open'", _SEES_WHOLE_TREE),
+    ],
     "sign_in_tokens": [
         (
             "tiaojie_own_tokens",
