@@ -26,6 +26,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "PostgreSQL 中没有「{role}」的登录角色，台账里也没有这个用户；请管理员用 tiaojie user add 添加",
         "PostgreSQL has no login role '{role}' and the ledger has no such user; an admin can add one with tiaojie user add",
     ),
+    "db_refused_by_role": (
+        "数据库拒绝了这次操作：{detail}。PostgreSQL 台账上，每个用户只能做其角色允许、在其所辖单位范围内的事；未写入任何内容。",
+        "the database refused this: {detail}. On a PostgreSQL ledger each user may do only what their role allows, "
+        "within their units; nothing was written.",
+    ),
     "pg_role_refused": (
         "数据库拒绝了对登录角色「{role}」的修改：{detail}",
         "the database refused the change to login role '{role}': {detail}",

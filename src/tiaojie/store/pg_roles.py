@@ -272,6 +272,23 @@ def _owned_sequences(connection: Connection, schema: str) -> list[tuple[str, str
     return [(str(table), str(sequence)) for table, sequence in rows]
 
 
+class DatabaseRefused(LedgerError):
+    """PostgreSQL refused a statement to the connected role: a grant the role lacks, or a row
+    outside its units."""
+
+
+def refusal(exc: BaseException) -> LedgerError | None:
+    """A driver error that says the connected role may not do this (SQLSTATE 42501) as a message;
+    None for any other error. The unit of work rolls back first, so nothing was written."""
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) != "42501":
+        return None
+    diag = getattr(orig, "diag", None)
+    lines = str(orig).strip().splitlines()
+    detail = getattr(diag, "message_primary", None) or (lines[0] if lines else type(orig).__name__)
+    return DatabaseRefused("db_refused_by_role", detail=detail)
+
+
 # --- login roles: one per tiaojie user -----------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from .case_repository import CaseRepository
 from .db import safe_url
 from .ledger_file import driver_trouble
 from .messages import Conflict, LedgerError, Message, StoreUnavailable
+from .pg_roles import refusal as pg_refusal
 from .repository import (
     AdjustmentRepository,
     BanquetRepository,
@@ -152,6 +153,8 @@ def _dump(value: BaseModel | dict | None) -> dict | None:
 
 def translate_db_error(exc: BaseException, engine: Engine) -> LedgerError | None:
     """Driver errors that users can meet in normal use → bilingual messages."""
+    if (refused := pg_refusal(exc)) is not None:  # PostgreSQL's grants and row-level security
+        return refused
     if isinstance(exc, IntegrityError):
         return Conflict("db_error", detail=_first_line(exc))
     if isinstance(exc, DBAPIError):
