@@ -13,6 +13,7 @@ import typer
 from .audit_cmds import audit_app
 from .banquet_cmds import banquet_app
 from .case_cmds import case_app, import_cmd, stats_cmd
+from .db_backup_cmd import db_backup  # noqa: F401 - adds `db backup` to db_app
 from .db_cmds import db_app, demo_cmd
 from .dividend_cmds import dividend_app
 from .login_cmds import login_cmd, logout_cmd, passwd_cmd

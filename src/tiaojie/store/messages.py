@@ -126,6 +126,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{target} already exists and was not overwritten; add --force to overwrite it",
     ),
     "db_backup_failed": ("备份到 {target} 失败：{detail}", "the backup to {target} failed: {detail}"),
+    "db_backup_audit": (
+        "已备份到 {target}，但台账的审计链有 {count} 处问题（见上），备份与台账一样；请核查",
+        "backed up to {target}, but the ledger's audit chain has {count} problems (above), in the copy as in "
+        "the ledger; look into them",
+    ),
     "db_backup_same": (
         "备份文件 {target} 就是台账本身，请换一个路径",
         "the backup file {target} is the ledger itself; choose another path",
