@@ -357,8 +357,9 @@ def test_private_server_signs_a_mediator_in_with_scram_and_confines_them(private
 
         with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
             psycopg.connect(host="127.0.0.1", port=server.port, dbname="ledger", user=name, password="wrong").close()
-        with pytest.raises(StoreUnavailable, match="password authentication failed"):
+        with pytest.raises(StoreUnavailable, match="password authentication failed") as refused:
             open_database(pg_roles.url_as(owner_url, name, "wrong-口令"))
+        assert "wrong-口令" not in refused.value.bilingual()  # the address is shown without the password
 
         own_engine = open_database(pg_roles.url_as(owner_url, name, password))
         try:
@@ -383,17 +384,27 @@ def test_private_server_signs_a_mediator_in_with_scram_and_confines_them(private
         _reads_as(pg_roles.url_as(owner_url, name, None), name)
         monkeypatch.delenv("PGPASSFILE")
 
-        # an admin resets the password: the old one is refused; disabled, the role cannot sign in
-        new_password = "新口令-" + uuid.uuid4().hex[:6]
-        with ledger.uow() as uow:
-            pg_roles.set_role_password(uow.session, name, new_password)
-            uow.commit()
-        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
-            psycopg.connect(host="127.0.0.1", port=server.port, dbname="ledger", user=name, password=password).close()
-        _reads_as(pg_roles.url_as(owner_url, name, new_password), name)
-        with ledger.uow() as uow:
-            pg_roles.set_role_login(uow.session, name, False)
-            uow.commit()
+        # the admin, signed in with their own password, adds a user, resets a password, disables a user
+        from tiaojie.ledger import access, auth
+
+        admin_name, admin_password = "县管理员", "管理员口令-" + uuid.uuid4().hex[:6]
+        _add_login_user(ledger, admin_name, "admin", None, admin_password)
+        admin_engine = open_database(pg_roles.url_as(owner_url, admin_name, admin_password))
+        try:
+            as_admin = dataclasses.replace(ledger, engine=admin_engine)
+            admin = auth.sign_in(as_admin, admin_name, "")  # on PostgreSQL the connection is the proof
+            newcomer, newcomer_password = "白层村调解员", "新人口令-" + uuid.uuid4().hex[:6]
+            access.add_user(as_admin, admin, newcomer, "mediator", "C-T1-V2", password=newcomer_password)
+            _reads_as(pg_roles.url_as(owner_url, newcomer, newcomer_password), newcomer, ["V2-1"])
+            new_password = "新口令-" + uuid.uuid4().hex[:6]
+            auth.reset_password(as_admin, admin, name, new_password)
+            with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+                psycopg.connect(host="127.0.0.1", port=server.port, dbname="ledger", user=name,
+                                password=password).close()
+            _reads_as(pg_roles.url_as(owner_url, name, new_password), name)
+            auth.set_active(as_admin, admin, name, False)
+        finally:
+            admin_engine.dispose()
         with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
             psycopg.connect(host="127.0.0.1", port=server.port, dbname="ledger", user=name, password=new_password).close()
 
@@ -403,17 +414,18 @@ def test_private_server_signs_a_mediator_in_with_scram_and_confines_them(private
         assert stored.startswith("SCRAM-SHA-256$")
         log = server.log.read_text(encoding="utf-8", errors="replace")
         assert "CREATE ROLE" in log and "ALTER ROLE" in log  # the statements were logged...
-        for secret in (password, new_password):
+        for secret in (password, new_password, newcomer_password, admin_password):
             assert secret not in log  # ...but no password ever reached the server
     finally:
         owner_engine.dispose()
 
 
-def _reads_as(url: str, name: str) -> None:
+def _reads_as(url: str, name: str, numbers: list[str] | None = None) -> None:
     engine = open_database(url)
     try:
         with engine.connect() as conn:
             assert conn.execute(text("SELECT current_user")).scalar_one() == name
-            assert list(conn.execute(text("SELECT number FROM cases ORDER BY number")).scalars()) == ["V1-1", "V1-2"]
+            assert list(conn.execute(text("SELECT number FROM cases ORDER BY number")).scalars()) == (
+                numbers or ["V1-1", "V1-2"])
     finally:
         engine.dispose()
