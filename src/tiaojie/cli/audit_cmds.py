@@ -19,7 +19,9 @@ HEAD_OPTION = typer.Option(
 @audit_app.command("verify")
 @handled
 def audit_verify(ctx: typer.Context, head: list[str] = HEAD_OPTION, db: str = DB_OPTION) -> None:
-    """校验哈希链：发现被修改或删除的记录 / verify the hash chain."""
+    """校验哈希链：发现被修改或删除的记录；--head 核对此前公布的链头；设有 TIAOJIE_AUDIT_KEY 或
+    TIAOJIE_AUDIT_KEY_FILE（密钥保存在台账之外）时逐条核对 HMAC / verify the hash chain, published heads
+    (--head) and, with the county's key (TIAOJIE_AUDIT_KEY or TIAOJIE_AUDIT_KEY_FILE), every entry's HMAC."""
     from ..ledger.audit import parse_head, verify
 
     heads = [parse_head(text) for text in head or ()]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -118,15 +118,18 @@ def append(session: Session, entries: list[dict[str, Any]]) -> list[dict[str, An
 
 @dataclass(frozen=True)
 class Head:
-    """A chain head: how many entries (the last one's seq) and the last entry's hash, GENESIS for
-    none. Published outside the database it pins those entries; typed back in, `hash` may be a
-    prefix."""
+    """A chain head, (count, hash): how many entries (the last one's seq) and the last entry's
+    hash, GENESIS for none. Published outside the database it pins those entries; typed back in,
+    `hash` may be a prefix."""
 
     count: int
     hash: str
 
     def text(self) -> str:
         return f"{self.count}:{self.hash}"
+
+    def __iter__(self) -> Iterator[int | str]:  # `count, hash = head(session)`
+        return iter((self.count, self.hash))
 
 
 def head(session: Session) -> Head:
