@@ -215,22 +215,9 @@ class UserRepository(Repo):
 
 def _pg_roles() -> Any:
     """The PostgreSQL role functions (`store.pg_roles`), loaded only on a PostgreSQL ledger."""
-    import importlib
+    from . import pg_roles
 
-    try:
-        return importlib.import_module(f"{__package__}.pg_roles")
-    except ModuleNotFoundError as err:  # a build without the role module manages no login roles
-        if err.name != f"{__package__}.pg_roles":
-            raise
-        return _NoLoginRoles()
-
-
-class _NoLoginRoles:
-    def create_login_role(self, session: Session, name: str, tiaojie_role: str, password: str) -> None: ...
-
-    def set_role_password(self, session: Session, name: str, password: str) -> None: ...
-
-    def set_role_login(self, session: Session, name: str, enabled: bool) -> None: ...
+    return pg_roles
 
 
 class OutcomeRepository(Repo):
