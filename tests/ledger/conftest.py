@@ -34,9 +34,9 @@ def rules():
 
 @pytest.fixture
 def ledger(engine, rules):
-    from tiaojie.ledger.context import Ledger
-
     from activated_rules import activated
+
+    from tiaojie.ledger.context import Ledger
 
     return activated(Ledger(engine=engine, rules=rules, today=dt.date(2026, 6, 15)))
 
@@ -55,9 +55,9 @@ class Org:
         self.town = access.add_unit(ledger, self.admin, "C-T1", "沙坪乡", "township", "C")
         self.v1 = access.add_unit(ledger, self.admin, "C-T1-V1", "沙坪村", "village", "C-T1")
         self.v2 = access.add_unit(ledger, self.admin, "C-T1-V2", "白层村", "village", "C-T1")
-        self.mediator = access.add_user(ledger, self.admin, "李调解", "mediator", "C-T1-V1")
-        self.clerk = access.add_user(ledger, self.admin, "王财务", "clerk", "C-T1")
-        self.policy = access.add_user(ledger, self.admin, "张政策", "policy", "C")
+        self.mediator = access.add_user(ledger, self.admin, "李调解", "mediator", "C-T1-V1", password=TEST_PASSWORD)
+        self.clerk = access.add_user(ledger, self.admin, "王财务", "clerk", "C-T1", password=TEST_PASSWORD)
+        self.policy = access.add_user(ledger, self.admin, "张政策", "policy", "C", password=TEST_PASSWORD)
 
 
 @pytest.fixture

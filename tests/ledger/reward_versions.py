@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
+from activated_rules import activated
+
 from tiaojie.ledger.context import Ledger
 from tiaojie.rules.service import open_rules
 
@@ -26,4 +28,4 @@ def reward_split_in_may(ledger: Ledger, tmp_path: Path, edit: Callable[[str], st
                                                                         "effective_from = 2026-05-16")
     new = new.replace("settled_on = 2026-03-02", "settled_on = 2026-06-02")  # its examples fall in its range
     (rules_dir / "mediation-reward-2026b.toml").write_text(edit(new), encoding="utf-8")
-    return Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today)
+    return activated(Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today))

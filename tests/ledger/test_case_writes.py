@@ -128,7 +128,9 @@ def test_writes_to_a_closed_period_stay_refused(ledger, org):
 def test_a_field_declared_only_in_fields_toml_works_end_to_end(engine, make_org, tmp_path):
     rules = open_rules(online_rules(tmp_path))
     try:
-        ledger = Ledger(engine=engine, rules=rules, today=dt.date(2026, 6, 15))
+        from activated_rules import activated
+
+        ledger = activated(Ledger(engine=engine, rules=rules, today=dt.date(2026, 6, 15)))
         org = make_org(ledger)
         online = _settled(ledger, org, "ON-1", online_mediation="是")
         assert online.case.extra == {"online_mediation": True}
@@ -169,9 +171,11 @@ def test_a_field_declared_only_in_fields_toml_works_end_to_end(engine, make_org,
 def test_command_line_import_and_removal_of_a_declared_field(db_url, tmp_path):
     rules_dir = online_rules(tmp_path)
 
-    def run(*args: str, rules: Path = rules_dir):  # noqa: ANN202
-        return runner.invoke(app, ["--rules", str(rules), *args], env={"TIAOJIE_DB": db_url, "TIAOJIE_USER": "admin"})
+    def run(*args: str, rules: Path | None = None):  # noqa: ANN202
+        return runner.invoke(app, [*(["--rules", str(rules)] if rules else []), *args],
+                             env={"TIAOJIE_DB": db_url, "TIAOJIE_USER": "admin"})
 
+    assert run("db", "init", db_url, "--rules", str(rules_dir)).exit_code == 0  # the online rules, activated
     assert run("user", "add", "admin", "--role", "admin").exit_code == 0
     assert run("unit", "add", "V1", "沙坪村", "--level", "village").exit_code == 0
     added = run("case", "add", "V1", "ON-9", "--category", "邻里", "--received", "2026-05-02", "--set", "online_mediation=true")

@@ -233,7 +233,9 @@ period = "quarter"
 per = "payee"
 max = 800
 """, encoding="utf-8")
-    capped = Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today)
+    from activated_rules import activated
+
+    capped = activated(Ledger(engine=ledger.engine, rules=open_rules(rules_dir), today=ledger.today))
     try:
         a = _add(capped, org, "Q1", severity="major", received_on="2026-04-01").case
         b = _add(capped, org, "Q2", received_on="2026-04-02").case

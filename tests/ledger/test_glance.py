@@ -28,6 +28,9 @@ def private_cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def store(db_url) -> str:
+    from tiaojie.store.db import open_database
+
+    open_database(db_url, create=True).dispose()  # a ledger of an older version: nothing activated
     ledger = open_ledger(db_url, RULES_DIR, today=dt.date(2026, 5, 1))
     admin = access.add_user(ledger, None, "admin", "admin", password="tiaojie-demo")
     access.add_unit(ledger, admin, "XJC", "新建村", "village")

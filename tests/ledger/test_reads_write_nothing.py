@@ -1,6 +1,6 @@
 """A read writes nothing and a refused command writes nothing: opening a ledger with another rule
-set, `stats`, `case list`, `period show`, or an activation the user may not make leave every table
-as it was. The files of the rules in force are kept by the writes that store what they decide."""
+set, `stats`, `case list`, `period show`, an activation the user may not make, or a write under
+draft rules leave every table as it was."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_reads_and_refusals_leave_the_ledger_as_it_was(db_url, tmp_path):
     refused = run("rules", "activate", str(draft), rules=draft, user="clerk")
     assert refused.exit_code != 0
     assert _counts(db_url) == before
-    # a write under the draft keeps its files, so what it stored stays explainable
-    assert run("case", "add", "LSJ-01-01", "RW-1", "--category", "邻里", rules=draft).exit_code == 0
-    after = _counts(db_url)
-    assert after["policy_files"] == before["policy_files"] + 1  # the changed reward file
+    # a write under the draft is refused before the ledger is opened: only activated rules write
+    written = run("case", "add", "LSJ-01-01", "RW-1", "--category", "邻里", rules=draft)
+    assert written.exit_code == 1 and "tiaojie rules activate" in written.output
+    assert _counts(db_url) == before

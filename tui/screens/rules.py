@@ -1,6 +1,6 @@
 """规则 Rules: the loaded policies with versions, effective ranges and hashes; check, test and lint
 results with file and line; reload from disk — a broken edit shows its errors and the old rules
-stay in force."""
+stay in force, and a whole one is a what-if (shown, never written) until it is activated."""
 
 from __future__ import annotations
 
@@ -106,9 +106,19 @@ class RulesScreen(BaseScreen):
         if kind:
             status.append("  " + self.t(f"r_dir_{kind}"), style="yellow")
         status.append("\n")
-        status.append(self.t("r_in_force", files=count, time=self.backend.loaded_at.strftime("%H:%M:%S")))
+        if self._draft() is not None:
+            status.append(self.t("r_draft", files=count), style="bold yellow")
+        else:
+            status.append(self.t("r_in_force", files=count, time=self.backend.loaded_at.strftime("%H:%M:%S")))
         self.query_one("#rules-status", Static).update(status)
         self.show_detail(table.cursor_row)
+
+    def _draft(self) -> Path | None:
+        """The draft the ledger shows as a what-if, when it is open (never waited for here)."""
+        backend = self.backend
+        if not backend.has_ledger or not backend.ledger_ready:
+            return None
+        return getattr(backend.ledger, "draft", None)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail(event.cursor_row)
@@ -188,6 +198,12 @@ class RulesScreen(BaseScreen):
             except RuleSetError as err:
                 return RulesReport(action, False, self._located(err), self.t("r_reload_failed", count=len(err.errors)))
             files = len(list(fresh.book.all()))
+            if backend.has_ledger:  # a what-if until activated: the ledger shows it, and refuses writes
+                ledger = backend.ledger
+                assert ledger is not None
+                ledger.draft = None if ledger.is_activated_set() else Path(backend.active.directory)
+                if ledger.draft is not None:
+                    return RulesReport(action, True, [], self.t("r_reloaded_draft", files=files))
             return RulesReport(action, True, [], self.t("r_reloaded", files=files))
         if action in ("impact", "activate"):
             from .. import ledger_api

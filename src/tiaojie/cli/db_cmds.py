@@ -3,12 +3,15 @@ ledger to try the rest on."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from ..i18n import tr
-from .ledger_common import DB_OPTION, chosen_lang, handled, ledger_for
+from .context import settings
+from .ledger_common import DB_OPTION, chosen_lang, handled
 
-db_app = typer.Typer(help="数据库：升级结构、查看位置 / database: upgrade the schema, show where it is", no_args_is_help=True)
+db_app = typer.Typer(help="数据库：新建、升级结构、查看位置 / database: create, upgrade the schema, show where it is", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
@@ -38,13 +41,45 @@ def db_where(db: str = DB_OPTION) -> None:
 
 
 
+@db_app.command("init")
+@handled
+def db_init(
+    ctx: typer.Context,
+    path: str = typer.Argument(..., help="SQLite 文件或数据库地址 / SQLite file or database URL"),
+    rules: Path = typer.Option(None, "--rules", help="起始规则目录（默认随程序附带的规则）/ the starting rules (default: "
+                                                     "the bundled set)"),
+) -> None:
+    """新建台账并启用起始规则集（记入审计日志）/ create a ledger with its starting rule set activated."""
+    from ..ledger.bootstrap import create_ledger
+    from ..store.db import resolve_url, safe_url
+    from ..store.messages import Message
+
+    cfg = settings(ctx)
+    url = safe_url(resolve_url(path))
+    ledger, started = create_ledger(path, rules if rules is not None else (cfg.rules_dir if cfg.rules_explicit else None))
+    try:
+        with ledger.uow() as uow:
+            latest = uow.rule_sets.latest()
+            assert latest is not None
+            set_id, source = latest.id, latest.source
+        if started is None:
+            typer.echo(Message("db_init_exists", url=url, id=set_id).render(cfg.lang))
+            return
+        typer.echo(Message("db_init_done", url=url, id=set_id, files=len(started.files), source=source).render(cfg.lang))
+    finally:
+        ledger.close()
+
+
 @handled
 def demo_cmd(ctx: typer.Context, db: str = DB_OPTION, year: int = typer.Option(2026, "--year")) -> None:
     """创建演示台账：县、乡镇、村工作站、调解员、一年的案件、两个集体、酒席报备、一个已关闭期间 / a demo ledger."""
+    from ..ledger.bootstrap import create_ledger
     from ..ledger.demo import build_demo
     from ..store.db import resolve_url, safe_url
 
-    ledger = ledger_for(ctx, db)
+    cfg = settings(ctx)
+    # the demo makes its ledger where it is told, starting from the rules given (else the bundled set)
+    ledger, _ = create_ledger(db, cfg.rules_dir if cfg.rules_explicit else None)
     summary = build_demo(ledger, year=year)
     typer.echo(f"{safe_url(resolve_url(db))}")
     typer.echo(tr("cli_demo_made", chosen_lang(ctx), units=summary.units, users=summary.users, cases=summary.cases,

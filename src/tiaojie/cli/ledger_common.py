@@ -79,13 +79,32 @@ def _lang_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Lang:
     return settings(ctx).lang if ctx is not None else _env_lang()
 
 
+# Commands that only read, where `--rules DRAFT` shows a what-if; any other command given
+# `--rules` is refused before the ledger is opened (a write goes through the activated set only).
+WHAT_IF_COMMANDS = frozenset({
+    "period show", "period compute", "case show", "case list", "stats", "banquet check", "banquet list",
+    "dividend show", "rules impact",
+})
+
+
 def ledger_for(ctx: typer.Context, db: str | None) -> Ledger:
-    """The ledger with the rules in force: `--rules DIR` when given, else the set last activated
-    in this ledger, else ./rules or the bundled set."""
+    """The ledger on its activated rule set; with `--rules DIR`, where the command only reads, a
+    what-if ledger on those rules, labelled on stderr as a draft (it refuses every write)."""
     from ..ledger.bootstrap import open_ledger
+    from ..store.messages import Message
 
     cfg = settings(ctx)
-    return open_ledger(db, cfg.rules_dir if cfg.rules_explicit else None)
+    if cfg.rules_explicit:
+        command = " ".join(ctx.command_path.split()[1:])
+        if command not in WHAT_IF_COMMANDS:
+            from ..ledger.context import RulesNotActivated
+
+            raise RulesNotActivated("rules_cli_draft_refused", draft=str(cfg.rules_dir))
+    ledger = open_ledger(db, cfg.rules_dir if cfg.rules_explicit else None)
+    if ledger.draft is not None:
+        key = "rules_draft_notice" if cfg.rules_explicit else "rules_unactivated_notice"
+        typer.echo(Message(key, draft=str(ledger.draft), dir=str(ledger.draft)).render(cfg.lang), err=True)
+    return ledger
 
 
 def acting_user(ledger: Ledger, name: str | None) -> User:

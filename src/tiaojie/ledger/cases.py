@@ -139,8 +139,7 @@ def _judged_write(ledger: Ledger, uow: SqlUnitOfWork, by: User, action: str, bef
     after = after.model_copy(update={"level": verdicts.level})
     guard_case_write(uow, before, after)
     stored = uow.cases.add(after) if before is None else uow.cases.update(after)
-    if verdicts.outcomes:
-        ledger.keep_rules_in(uow)
+    ledger.keep_rules_in(uow)  # the level and outcomes are the activated set's, or nothing is written
     outcomes = store_verdicts(uow, stored, verdicts, by=by.name, reason=change_reason(action, before, stored))
     uow.audit(by.name, action, "case", stored.id, before, stored)
     return CaseResult(stored, outcomes)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from ..store.messages import Message, did_you_mean
+from ..store.messages import LedgerError, Message, did_you_mean
 from ..store.uow import SqlUnitOfWork
 from ..vocabulary import FieldDef, InvalidValue, Vocabulary
 from .errors import InvalidInput
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
     from .projection import Projection
 
 
+class RulesNotActivated(LedgerError):
+    """A write through rules that are not the ledger's activated set: a draft, a ledger with no
+    activated set, or files that changed since they were activated."""
+
+
 @dataclass
 class Ledger:
     """The ledger's dependencies, built once and passed to every service (tests pass their own)."""
@@ -25,6 +31,9 @@ class Ledger:
     engine: Engine
     rules: "Rules"
     today: dt.date | None = None  # fixed in tests and the demo; None means the real date
+    # A what-if ledger: opened on rules that are not its activated set (`--rules DIR`, a reloaded
+    # draft, or a ledger that has none activated yet). It reads and never writes.
+    draft: Path | None = None
     _projection: "Projection | None" = field(default=None, repr=False)
     _files: "tuple[Rules, list[dict]] | None" = field(default=None, repr=False)
 
@@ -71,17 +80,44 @@ class Ledger:
         return self.field(field_name).show(value, lang)  # type: ignore[arg-type]
 
     def keep_rules_in(self, uow: SqlUnitOfWork) -> None:
-        """Keep the files of the rules in force in the ledger, within a write that stores what they
-        decided (outcomes, payouts, filings, dividend runs), so it stays explainable after later
-        changes. Only writes keep files: opening the ledger, or a refused command, writes nothing."""
-        uow.rule_sets.keep_files(self.rule_files())
+        """Refuse, within a write that stores what the rules decide, unless the rules in memory
+        are the ledger's activated set, file for file: every write calls this, so no draft,
+        unactivated set or file edited on disk since activation ever decides a stored figure.
+        The activated files are already kept (activation keeps them); only the check is left."""
+        latest = uow.rule_sets.latest()
+        if latest is None:
+            raise RulesNotActivated("rules_none_activated", dir=str(self.rules.book.directory))
+        if self.draft is not None:
+            raise RulesNotActivated("rules_draft_write", draft=str(self.draft))
+        activated = set(latest.files.values())
+        differing = sorted({f["filename"] for f in self.rule_files() if f["hash"] not in activated}
+                           | {name for name, h in latest.files.items() if h not in self.rule_hashes()}
+                           | {Path(p.path).name for p in self.rules.book.all() if p.hash not in activated})
+        if differing:
+            raise RulesNotActivated("rules_not_activated_files", id=latest.id, files="、".join(differing),
+                                    dir=str(self.rules.book.directory))
+
+    def what_if(self) -> bool:
+        """Opened on draft rules beside an activated set: figures may be shown, never stored. (A
+        ledger with no activated set is not a what-if: it is refused until one is activated.)"""
+        if self.draft is None:
+            return False
+        with self.uow() as uow:
+            return uow.rule_sets.latest() is not None
+
+    def is_activated_set(self) -> bool:
+        """Whether the rules in memory are the ledger's activated set, file for file."""
+        with self.uow() as uow:
+            latest = uow.rule_sets.latest()
+            return latest is not None and set(latest.files.values()) == self.rule_hashes()
+
+    def rule_hashes(self) -> set[str]:
+        return {f["hash"] for f in self.rule_files()}
 
     def rule_files(self) -> list[dict]:
         """The files of the rules in force as read when they were opened (or first asked for):
         kept by content hash, so a file edited on disk since is never passed off as the one that
         decided."""
-        from pathlib import Path
-
         from .rule_cache import rule_files
 
         kept = self._files
@@ -125,4 +161,4 @@ def _titled(detail: object, fdef: FieldDef) -> object:
     return Localized(detail.key, **params)
 
 
-__all__ = ["Ledger", "Message", "did_you_mean"]
+__all__ = ["Ledger", "Message", "RulesNotActivated", "did_you_mean"]

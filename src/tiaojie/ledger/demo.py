@@ -17,6 +17,7 @@ from ..store.messages import Conflict
 from . import access, banquets, dividends, periods
 from .context import Ledger
 from .importer import start_levels
+from .policy_changes import start_rules
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌海燕春林云飞德福"
@@ -32,10 +33,10 @@ CATEGORY_WEIGHTS = {
 }
 SEVERITY_WEIGHTS = {"simple": 35, "ordinary": 45, "difficult": 15, "major": 5}
 SETTLED_BY_WEIGHTS = {"village_committee": 50, "mediation_committee": 25, "village_group": 15, "township": 10}
-OCCASIONS = ["wedding", "funeral", "longevity", "birth", "school", "housewarming", "birthday"]
 # Every demo user signs in with this one password (the README and the demo's output say it). Only
 # the demo uses it: a real ledger's users are given their own.
 DEMO_PASSWORD = "tiaojie-demo"
+OCCASIONS = ["wedding", "funeral", "longevity", "birth", "school", "housewarming", "birthday"]
 
 
 @dataclass
@@ -63,6 +64,7 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
     with ledger.uow() as uow:
         if uow.users.count():
             raise Conflict("user_exists", user=uow.users.list()[0].name)
+    start_rules(ledger)  # a new ledger starts on the set it was opened with, activated (in the audit log)
     admin, clerk, mediators, villages = _organisation(ledger)
     end = min(ledger.date(), dt.date(year, 12, 31))
     if end < dt.date(year, 3, 1):

@@ -1,7 +1,7 @@
 """What a draft rule set would change in the stored ledger.
 
-`impact` evaluates every stored case (or those of one period / unit) under the rules in force and
-under a draft, and reports the change in yuan per policy, unit and payee. Cases in closed periods
+`impact` evaluates every stored case (or those of one period / unit) under the ledger's activated
+rule set (its stored files — never the files on disk; nothing, for a ledger with none) and under a draft, and reports the change in yuan per policy, unit and payee. Cases in closed periods
 are reported and never changed. The cases are read through the projection — only what the policy
 reads, as plain rows — and each distinct reading is evaluated once per rule set, so the report
 stays close to the cost of scanning the rows.
@@ -10,7 +10,7 @@ stays close to the cost of scanning the rows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any, Callable, Iterator
@@ -36,7 +36,7 @@ def _reward_policies(ledger: Ledger, draft: Rules) -> list[str]:
     )
 
 
-def _read_fields(current: Rules, draft: Rules, policy_id: str) -> list[str]:
+def _read_fields(current: Any, draft: Rules, policy_id: str) -> list[str]:
     """Every field any version of the policy reads, in either set."""
     names: dict[str, None] = {}
     for rules in (current, draft):
@@ -71,26 +71,41 @@ def stored_cases(ledger: Ledger, period: str | None = None, unit: str | None = N
             )
 
 
+class _NoRules:
+    """What a ledger's first activation is measured against: no rule set, which paid nothing."""
+
+    class book:  # noqa: N801 - stands where `Rules.book` is read
+        policies: dict[str, list] = {}
+
+
 def impact(ledger: Ledger, draft: Rules, period: str | None = None, unit: str | None = None,
            policies: list[str] | None = None) -> ImpactReport:
-    """The change a draft would make, per policy, unit and payee; closed periods apart."""
-    chosen = policies or _reward_policies(ledger, draft)
-    as_of = ledger.date()
+    """The change a draft would make against the ledger's activated set, per policy, unit and
+    payee; closed periods apart."""
+    from .activated import activated_rules
+
+    in_force = activated_rules(ledger)
+    # the stored cases read through the activated set's vocabulary (the draft's, when none)
+    base = ledger if in_force is ledger.rules else replace(ledger, rules=in_force or draft, draft=None,
+                                                          _projection=None, _files=None)
+    current: Any = in_force if in_force is not None else _NoRules
+    chosen = policies or _reward_policies(base, draft)
+    as_of = base.date()
     report = ImpactReport(as_of=as_of)
-    projection = ledger.projection
-    with ledger.uow() as uow:
-        flt = _filter(ledger, uow, period, unit)
-        scan = _Scan(ledger, {u.id: u for u in uow.units.list()},
+    projection = base.projection
+    with base.uow() as uow:
+        flt = _filter(base, uow, period, unit)
+        scan = _Scan(base, {u.id: u for u in uow.units.list()},
                      [p for p in uow.periods.list() if p.status == "closed"])
         for policy_id in chosen:
-            versions = [v for rules in (ledger.rules, draft) for v in rules.book.policies.get(policy_id, [])]
+            versions = [v for rules in (current, draft) for v in rules.book.policies.get(policy_id, [])]
             kind = versions[-1].kind if versions else "reward"
-            inputs = projection.sources_for(_read_fields(ledger.rules, draft, policy_id), kind)
+            inputs = projection.sources_for(_read_fields(current, draft, policy_id), kind)
             sources = [s for _, s in inputs]
             if "settled_by" not in (name for name, _ in inputs):  # the payee needs it all the same
                 sources.append(Column("settled_by", "settled_by"))
             rows = uow.cases.input_rows(sources, flt)
-            _PolicyScan(scan, report, policy_id, ledger.rules, draft, as_of, [n for n, _ in inputs],
+            _PolicyScan(scan, report, policy_id, current, draft, as_of, [n for n, _ in inputs],
                         projection.decoders(inputs)).run(rows)
     return report
 
@@ -112,7 +127,7 @@ class _Scan:
 
 
 class _PolicyScan:
-    def __init__(self, scan: _Scan, report: ImpactReport, policy_id: str, current: Rules, draft: Rules,
+    def __init__(self, scan: _Scan, report: ImpactReport, policy_id: str, current: Any, draft: Rules,
                  as_of: dt.date, names: list[str], decode: list[Callable[[Any], Any] | None]):
         self.scan, self.report, self.policy_id = scan, report, policy_id
         self.current, self.draft, self.as_of = current, draft, as_of
@@ -219,8 +234,10 @@ class _PolicyScan:
             impact.new_total += (verdict[0] if closed else verdict[1]) * count
 
 
-def _version_or_none(rules: Rules, policy_id: str, on: dt.date) -> int | None:
+def _version_or_none(rules: Any, policy_id: str, on: dt.date) -> int | None:
     """Which version is in force (its identity), or None where the set has none that day."""
+    if policy_id not in rules.book.policies:
+        return None
     try:
         return id(rules.book.select(policy_id, on))
     except EvaluationError:

@@ -102,6 +102,7 @@ def import_file(
         if result.problems:
             result.bad_file = _write_bad(Path(bad_path) if bad_path else path.with_suffix(".bad.csv"), sheet.header, bad_rows, result.problems)
 
+        ledger.keep_rules_in(uow)  # the levels are the activated set's, or nothing is imported
         adding = start_levels(ledger, [c for _, c, _ in fresh], codes)
         result.added = uow.cases.add_many(adding, progress=progress)
         result.existing += len(fresh) - result.added  # a concurrent import added them first

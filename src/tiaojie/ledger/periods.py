@@ -132,6 +132,8 @@ def compute(ledger: Ledger, by: User, key: str, *, with_lines: bool = True) -> P
     ``with_lines=False`` gives the per-payee totals alone, from one aggregate query."""
     check(by, "period_compute")
     wanted = parse_period(key)
+    if ledger.what_if():  # draft rules: the figures, and nothing stored
+        return show(ledger, key, with_lines=with_lines)
     with ledger.uow() as uow:
         period = uow.periods.add(wanted)
         if period.status == "closed":
@@ -139,6 +141,7 @@ def compute(ledger: Ledger, by: User, key: str, *, with_lines: bool = True) -> P
         report = _build_report(ledger, uow, period, with_lines=with_lines)
         if report.skipped:
             _refuse_unjudged(ledger, uow, period, report.skipped)
+        ledger.keep_rules_in(uow)
         uow.commit()
         return report
 
@@ -230,6 +233,7 @@ def adjust(ledger: Ledger, by: User, key: str, case_id: int, amount: Decimal, re
                 by_user=by.name,
             )
         )
+        ledger.keep_rules_in(uow)  # the payee is named through the activated set's vocabulary
         uow.audit(by.name, "period.adjust", "adjustment", adj.id, None, adj)
         uow.commit()
         return adj

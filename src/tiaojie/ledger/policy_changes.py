@@ -4,7 +4,6 @@ stored ledger (`ledger.impact`) recorded beside who activated them."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +15,13 @@ from ..rules.examples import run_examples
 from ..rules.impact import ImpactReport
 from ..rules.lint import Finding, lint_rules
 from ..rules.loader import VOCABULARY_FILE
-from ..rules.service import Rules, default_rules_dir, open_rules
+from ..rules.service import Rules, open_rules
 from ..store.messages import LedgerError
 from .access import check
+from .activated import activated_dir, activated_rules, rules_in_force_dir
 from .context import Ledger
-from .errors import NotFound
-from .rule_cache import cache_dir, is_whole, kept_set_dir, rule_files
+from .errors import NotFound, PermissionDenied
+from .rule_cache import rule_files
 
 # --- keeping versions, activating drafts -----------------------------------------------------
 
@@ -38,39 +38,6 @@ def keep_rules(ledger: Ledger, directory: Path) -> int:
     return fresh
 
 
-def _materialise(uow, files: dict[str, str], cache: Path) -> Path:  # noqa: ANN001
-    """Write a kept set to a directory named by its content; an existing one is reused whole."""
-    target = kept_set_dir(files, cache)
-    if is_whole(target):
-        return target
-    cache.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=cache, prefix=".staging-"))
-    for name, content_hash in files.items():
-        row = uow.rule_sets.file(content_hash)
-        if row is None:
-            raise NotFound("no_such_version", policy=name, hash=content_hash)
-        (staging / name).write_text(row.text, encoding="utf-8")
-    try:
-        os.replace(staging, target)  # readers see no directory or a whole one
-    except OSError:  # another process won the race with the same content
-        for leftover in staging.iterdir():
-            leftover.unlink()
-        staging.rmdir()
-    return target
-
-
-def rules_in_force_dir(ledger_engine, fallback: Path | None = None) -> Path:  # noqa: ANN001
-    """The directory of the rule set in force for a ledger: the newest activated set, else the
-    directory given (or ./rules, or the bundled set)."""
-    from ..store.uow import SqlUnitOfWork
-
-    with SqlUnitOfWork(ledger_engine) as uow:
-        latest = uow.rule_sets.latest()
-        if latest is None:
-            return Path(fallback or default_rules_dir())
-        return _materialise(uow, latest.files, cache_dir())
-
-
 @dataclass
 class Activation:
     rule_set_id: int
@@ -79,16 +46,24 @@ class Activation:
     warnings: list[Finding] = field(default_factory=list)
 
 
-def activate(ledger: Ledger, by: User, draft_dir: Path, accept_warnings: bool = False) -> Activation:
+def activate(ledger: Ledger, by: User | None, draft_dir: Path, accept_warnings: bool = False) -> Activation:
     """Put a draft into force, only if it checks, its examples pass and lint is clean (or its
-    findings are accepted). Records who did it, the files' hashes and the impact they saw, in
-    the audit log; then swaps the ledger's rules in one reference."""
-    check(by, "rules_edit")
+    findings are accepted). Records who did it, the files' hashes and the impact measured against
+    the previously activated set (against nothing for the first), in the audit log; then swaps
+    the ledger's rules in one reference. `by` None is the ledger's creation: allowed only while
+    it has neither users nor an activated set."""
+    if by is not None:
+        check(by, "rules_edit")
     draft_dir = Path(draft_dir)
+    files = rule_files(draft_dir)  # hashed before loading: a file edited between is caught below
     try:
         draft = open_rules(draft_dir)
     except RuleSetError as err:
         raise ActivationRefused("activation_refused_check", detail=err) from None
+    listing = {f["filename"]: f["hash"] for f in files}
+    moved = sorted({Path(p.path).name for p in draft.book.all() if p.hash not in listing.values()})
+    if moved:
+        raise ActivationRefused("rules_files_changed_during", files="、".join(moved))
     tests = run_examples(draft)
     if tests.failed:
         failures = [r for r in tests.results if not r.passed]
@@ -98,23 +73,37 @@ def activate(ledger: Ledger, by: User, draft_dir: Path, accept_warnings: bool = 
         raise ActivationRefused("activation_refused_lint", count=len(findings), detail=_Lines([f.render for f in findings]))
     from .impact import impact
 
-    report = impact(ledger, draft)
+    report = impact(ledger, draft)  # against the activated set, never the files on disk
     if report.unjudged_count:  # it would leave these cases unpaid: money is never paid around an error
         shown = [f"{case}  {policy}: {reason}" for case, policy, reason in report.unjudged[:20]]
         raise ActivationRefused("activation_refused_unjudged", count=report.unjudged_count, detail="\n".join(shown))
-    files = rule_files(draft_dir)
-    listing = {f["filename"]: f["hash"] for f in files}
     with ledger.uow() as uow:
         previous = uow.rule_sets.latest()
+        if by is None and (previous is not None or uow.users.count()):
+            raise PermissionDenied("rules_start_by_nobody")
+        actor = by.name if by is not None else STARTED_BY
         uow.rule_sets.keep_files(files)
-        set_id = uow.rule_sets.add(by=by.name, source=str(draft_dir.resolve()), files=listing,
+        set_id = uow.rule_sets.add(by=actor, source=str(draft_dir.resolve()), files=listing,
                                    impact=report.summary(), warnings=[f.render("zh") for f in findings])
-        uow.audit(by.name, "rules_activate", "rule_sets", set_id,
+        uow.audit(actor, "rules_activate", "rule_sets", set_id,
                   {"files": previous.files} if previous else None,
                   {"files": listing, "impact": report.summary(), "accepted_warnings": [f.render("zh") for f in findings]})
         uow.commit()
-    ledger.rules = draft  # one reference: a reader holds the old set or the new, never half
+    # one reference: a reader holds the old set or the new, never half; the ledger writes again
+    ledger.rules, ledger.draft, ledger._files = draft, None, (draft, files)
     return Activation(set_id, listing, report, findings)
+
+
+STARTED_BY = "tiaojie"  # who the audit log names for the starting set, activated as the ledger is made
+
+
+def start_rules(ledger: Ledger, directory: Path | None = None) -> Activation | None:
+    """Activate a new ledger's starting set (`directory`, else the rules it was opened with),
+    through the same checks as any activation; None when it already has an activated set."""
+    with ledger.uow() as uow:
+        if uow.rule_sets.latest() is not None:
+            return None
+    return activate(ledger, None, Path(directory or ledger.rules.book.directory), accept_warnings=True)
 
 
 class _Lines:
@@ -155,5 +144,5 @@ def kept_version(ledger: Ledger, policy_id: str, content_hash: str) -> Rules:
     return open_rules(staging)
 
 
-__all__ = ["activate", "Activation", "ActivationRefused", "history", "keep_rules", "rules_in_force_dir", "kept_version",
-           "rule_files"]
+__all__ = ["activate", "activated_dir", "activated_rules", "Activation", "ActivationRefused", "history", "keep_rules",
+           "rules_in_force_dir", "kept_version", "rule_files", "start_rules"]

@@ -183,6 +183,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "activation_refused_check": ("规则草稿未通过检查，未启用：\n{detail}", "the draft rules do not pass the check; not activated:\n{detail}"),
     "activation_refused_tests": ("规则草稿有 {failed} 个示例未通过，未启用：\n{detail}", "{failed} examples of the draft fail; not activated:\n{detail}"),
     "activation_refused_lint": ("规则草稿有 {count} 条审查发现，未启用（确认后可加 --accept-warnings）：\n{detail}", "the draft has {count} lint findings; not activated (add --accept-warnings to accept them):\n{detail}"),
+    # --- only activated rules write (ledger/context.py, ledger/policy_changes.py, cli/db_cmds.py) --
+    "rules_draft_write": (
+        "规则草稿 {draft} 尚未启用，只能试算，不能写入台账；未写入任何内容。请先用 `tiaojie rules activate {draft}` "
+        "启用（须通过检查、示例与审查），再不带 --rules 重试。",
+        "the draft rules {draft} are not activated: they can show a what-if but not write to the ledger; nothing "
+        "was written. Activate them first with `tiaojie rules activate {draft}` (check, examples and lint must "
+        "pass), then retry without --rules.",
+    ),
+    "rules_cli_draft_refused": (
+        "--rules {draft}（或 TIAOJIE_RULES）只能用于试算（如 period show、period compute）；写入台账只用已启用的规则，"
+        "未写入任何内容。请先用 `tiaojie rules activate {draft}` 启用，再不带 --rules 重试。",
+        "--rules {draft} (or TIAOJIE_RULES) is for what-ifs only (such as period show, period compute); the ledger "
+        "is written only through its activated rules, and nothing was written. Activate them first with "
+        "`tiaojie rules activate {draft}`, then retry without --rules.",
+    ),
+    "rules_none_activated": (
+        "本台账还没有启用的规则集（由旧版本建立），不能写入；未写入任何内容。请先启用一套规则："
+        "`tiaojie rules activate {dir}`。",
+        "this ledger has no activated rule set (it was made by an older version), so it cannot be written; "
+        "nothing was written. Activate a rule set first: `tiaojie rules activate {dir}`.",
+    ),
+    "rules_not_activated_files": (
+        "内存中的规则（{dir}）与台账启用的规则集 #{id} 不一致：{files}（文件在启用后被修改，或另一工作站启用了新规则）；"
+        "未写入任何内容。请重新打开台账，或先启用修改后的规则：`tiaojie rules activate {dir}`。",
+        "the rules in memory ({dir}) are not the ledger's activated rule set #{id}: {files} (edited since "
+        "activation, or another station activated new rules); nothing was written. Reopen the ledger, or "
+        "activate the edited rules first: `tiaojie rules activate {dir}`.",
+    ),
+    "rules_draft_notice": (
+        "草稿试算：以下数字按未启用的规则 {draft} 计算，不入账。",
+        "draft what-if: the figures below are under the rules {draft}, which are not activated; nothing is stored.",
+    ),
+    "rules_unactivated_notice": (
+        "本台账还没有启用的规则集：读取按 {dir}；写入前请先 `tiaojie rules activate {dir}`。",
+        "this ledger has no activated rule set: reading with {dir}; before any write, run "
+        "`tiaojie rules activate {dir}`.",
+    ),
+    "rules_start_by_nobody": (
+        "台账已有用户或已启用规则：启用规则须由政策人员或管理员（--user）进行",
+        "the ledger already has users or activated rules: rules are activated by a policy officer or an admin (--user)",
+    ),
+    "db_init_done": (
+        "已建立台账 {url}，启用起始规则集 #{id}（{files} 个文件，来自 {source}），已记入审计日志。"
+        "下一步：`tiaojie user add 用户名 --role admin --db {url}` 添加第一位管理员。",
+        "ledger {url} created with the starting rule set #{id} ({files} files, from {source}) in force, recorded "
+        "in the audit log. Next: add the first admin with `tiaojie user add NAME --role admin --db {url}`.",
+    ),
+    "db_init_exists": (
+        "{url} 已是台账（规则集 #{id} 已启用），未改动；更换规则请用 `tiaojie rules activate 目录`。",
+        "{url} is already a ledger (rule set #{id} in force); nothing changed. To change its rules use "
+        "`tiaojie rules activate DIR`.",
+    ),
+    "rules_files_changed_during": (
+        "启用期间规则文件被修改：{files}；未启用，请重试。",
+        "rule files changed while being activated: {files}; not activated, try again.",
+    ),
+    # --- end of the activated-rules block ----------------------------------------------------------
     "no_such_version": ("台账中没有政策「{policy}」内容哈希为 {hash} 的版本", "the ledger keeps no version of policy '{policy}' with hash {hash}"),
     "action_user_admin": ("管理用户和单位", "manage users and units"),
     "action_dividend": ("进行分红计算", "run dividend distributions"),
