@@ -353,3 +353,26 @@ def test_a_frozen_ledger_is_refused_instead_of_ending_the_program(county, tmp_pa
     assert run.returncode == 0, (run.returncode, run.stdout, run.stderr)
     assert run.stdout.split("\n")[:2] == ["read db_file_frozen", "write db_file_frozen"]
     intact(f"sqlite:///{path}")
+
+
+def test_a_read_only_postgresql_transaction_is_a_message(pg_schema_url, rules, make_org):
+    """PostgreSQL's refusal to write (a standby, or default_transaction_read_only) is said too."""
+    from sqlalchemy.engine import make_url
+
+    engine = store_db.open_database(pg_schema_url)
+    ledger = Ledger(engine=engine, rules=rules, today=dt.date(2026, 6, 15))
+    org = make_org(ledger)
+    engine.dispose()
+    url = make_url(pg_schema_url)
+    options = url.query["options"] + " -cdefault_transaction_read_only=on"
+    read_only = Ledger(engine=store_db.open_database(url.update_query_dict({"options": options})
+                                                     .render_as_string(hide_password=False)),
+                       rules=rules, today=ledger.today)
+    try:
+        with read_only.uow() as uow:
+            assert "C-T1" in {u.code for u in uow.units.list()}
+        with pytest.raises(StoreUnavailable) as err:
+            add_township(read_only, org, 1)
+    finally:
+        read_only.engine.dispose()
+    assert err.value.key == "db_readonly" and "只读" in err.value.message("zh")
