@@ -277,6 +277,28 @@ def test_a_clerks_and_a_mediators_day_on_their_own_connections(ledger, org, engi
         assert owner.execute(text("SELECT status FROM periods WHERE key = '2026-05'")).scalar_one() == "closed"
 
 
+def test_only_policy_staff_who_see_the_whole_county_activate_rules(ledger, org, engine, db_url):
+    """An activation pays the whole county and records its impact over it: a township's policy
+    officer, who sees only part of the cases, cannot record one."""
+    suffix = uuid.uuid4().hex[:8]
+    town, county = f"乡政策_{suffix}", f"县政策_{suffix}"
+    _add_login_user(ledger, town, "policy", org.town.id)
+    _add_login_user(ledger, county, "policy", org.county.id)
+    insert = ("INSERT INTO rule_sets (activated_at, activated_by, source, files, impact, accepted_warnings)"
+              " VALUES (now(), %s, 'draft', '{}', '{}', '[]')")
+    try:
+        with _connect_as(db_url, town) as conn:
+            with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
+                conn.execute(insert, (town,))
+            with pytest.raises(errors.InsufficientPrivilege):
+                conn.execute("UPDATE cases SET summary = 'x'")  # and policy staff write no cases
+        with _connect_as(db_url, county) as conn, conn.transaction(force_rollback=True):
+            conn.execute(insert, (county,))
+    finally:
+        _drop_role(engine, town)
+        _drop_role(engine, county)
+
+
 def test_login_roles_refuse_names_that_are_not_theirs_and_long_names(ledger, org, engine):
     with ledger.uow() as uow:
         with pytest.raises(Conflict) as taken:

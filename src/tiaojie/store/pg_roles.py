@@ -8,8 +8,9 @@ station's copy of tiaojie. Here the database itself draws the lines:
   (NOLOGIN) hold the grants of `TABLE_GRANTS`; each user's login role is a member of one.
 - Row-level security confines cases, banquet filings, and what hangs off a case (outcomes,
   escalations, payout lines, adjustments) to the signed-in user's unit and the units under it;
-  a user without a unit sees the whole tree. Only a user who sees every unit closes a period,
-  a closed period never changes, and payments and corrections go into open periods only. The owner (who runs migrations) is not confined:
+  a user without a unit sees the whole tree. Only a user who sees every unit closes a period or
+  activates rules, a closed period never changes, and payments and corrections go into open
+  periods only. The owner (who runs migrations) is not confined:
   RLS is enabled, not forced.
 - The audit log takes INSERT only from application roles, each entry in the connected role's own
   name; the chain's head may only move to the newest entry.
@@ -101,6 +102,11 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
         ("tiaojie_period_read", "SELECT", "true", None),
         ("tiaojie_period_open", "INSERT", None, "true"),
         ("tiaojie_period_close", "UPDATE", "status = 'open'", _SEES_WHOLE_TREE),
+    ],
+    # new rules pay the whole county, and their recorded impact must be measured over all of it
+    "rule_sets": [
+        ("tiaojie_rules_read", "SELECT", "true", None),
+        ("tiaojie_rules_activate", "INSERT", None, _SEES_WHOLE_TREE),
     ],
     "sign_in_tokens": [
         (
