@@ -103,3 +103,26 @@ def _test_password(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("TIAOJIE_NEW_PASSWORD", TEST_PASSWORD)
     # sessions of `tiaojie login` go to a directory of the test run, never the user's own
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "config"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_password_hashed_once():
+    """The test password is hashed once per run, at the production parameters, and that hash is
+    given to every test user (hundreds of users at ~40 ms each otherwise); every sign-in still
+    verifies at full cost, and any other password is hashed afresh."""
+    from tiaojie.ledger import passwords
+
+    real = passwords.hash_password
+    kept: list[str] = []
+
+    def hash_test_password_once(password: str) -> str:
+        if password != TEST_PASSWORD:
+            return real(password)
+        if not kept:
+            kept.append(real(password))
+        return kept[0]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(passwords, "hash_password", hash_test_password_once)
+    yield
+    patch.undo()
