@@ -10,8 +10,7 @@ station's copy of tiaojie. Here the database itself draws the lines:
   escalations, payout lines, adjustments) to the signed-in user's unit and the units under it;
   a user without a unit sees the whole tree. Only a user who sees every unit closes a period or
   activates rules, a closed period never changes, and payments and corrections go into open
-  periods only. The owner (who runs migrations) is not confined:
-  RLS is enabled, not forced.
+  periods only. The owner (who runs migrations) is not confined: RLS is enabled, not forced.
 - The audit log takes INSERT only from application roles, each entry in the connected role's own
   name; the chain's head may only move to the newest entry.
 
@@ -134,9 +133,9 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
     ],
 }
 
-# SECURITY DEFINER: a mediator cannot read what the tree looks like through their own grants
-# alone without these running as the owner (and RLS must not recurse into itself). The
-# search_path is pinned so a caller's objects cannot stand in for units or users.
+# SECURITY DEFINER: who sees which units must not depend on what the caller may read (were users
+# or units ever confined too, a policy would recurse through them). The search_path is pinned so
+# that a caller's own objects cannot stand in for units or users.
 _FUNCTIONS = """
 CREATE OR REPLACE FUNCTION {s}.tiaojie_visible_units(who text) RETURNS SETOF integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $f$
