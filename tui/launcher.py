@@ -12,7 +12,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         db: str = typer.Option(None, "--db", envvar="TIAOJIE_DB",
                                help="数据库地址或 SQLite 文件 / database URL or SQLite file"),
-        user: str = typer.Option(None, "--user", envvar="TIAOJIE_USER", help="操作人 / acting user"),
+        user: str = typer.Option(None, "--user", envvar="TIAOJIE_USER",
+                                 help="登录名（仍需输入密码） / the name to sign in as (the password is still asked)"),
     ) -> None:
         """打开终端界面 / open the terminal UI."""
         from .app import run  # deferred: Textual loads only when the UI is opened

@@ -98,6 +98,16 @@ async def test_the_command_lines_user_fills_in_the_name_but_the_password_is_aske
         assert app.backend.user.name == "med01"
 
 
+def test_tiaojie_tui_user_only_fills_in_the_name(store, monkeypatch):
+    from tui import app as tui_app
+
+    seen: dict = {}
+    monkeypatch.setattr(tui_app.TiaojieApp, "run",
+                        lambda self: seen.update(user=self.backend.user, name=self.backend.sign_in_name))
+    tui_app.run(None, db=store, user="med01")
+    assert seen == {"user": None, "name": "med01"}
+
+
 async def test_failures_in_the_dialog_are_audited_and_slowed_down(store, monkeypatch):
     from tiaojie.ledger import auth
 
