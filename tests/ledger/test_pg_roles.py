@@ -117,6 +117,38 @@ def test_grants_at_head_are_the_declared_ones_and_reapplying_changes_nothing(eng
     assert held() == before
 
 
+def test_two_ledgers_creating_the_group_roles_at_once_both_succeed(pg_schema_url):
+    """The second of two migrations that create a missing role at once waits for the first and then
+    finds the role there, instead of failing."""
+    import threading
+
+    role = f"tiaojie_probe_{uuid.uuid4().hex[:8]}"
+    first, second = create_engine(pg_schema_url), create_engine(pg_schema_url)
+    failures: list[BaseException] = []
+
+    def create_in_second() -> None:
+        try:
+            with second.begin() as conn:
+                pg_roles.ensure_group_roles(conn, (role,))
+        except BaseException as exc:  # noqa: BLE001 — reported below
+            failures.append(exc)
+
+    try:
+        with first.begin() as conn:
+            pg_roles.ensure_group_roles(conn, (role,))  # created, not yet committed
+            racer = threading.Thread(target=create_in_second)
+            racer.start()
+            racer.join(timeout=1.0)
+            assert racer.is_alive()  # the second waits on the first's uncommitted role
+        racer.join(timeout=30)
+        assert not racer.is_alive() and failures == []
+    finally:
+        with first.begin() as conn:
+            conn.execute(text(f"DROP ROLE IF EXISTS {pg_roles.quote_ident(role)}"))
+        first.dispose()
+        second.dispose()
+
+
 def test_mediator_by_plain_sql_sees_and_changes_only_their_village(ledger, org, engine, db_url, village_mediator):
     name, mine, theirs = village_mediator
     with _connect_as(db_url, name) as conn:

@@ -184,8 +184,8 @@ def _run(connection: Connection, statements: list[str]) -> None:
     connection.exec_driver_sql(";\n".join(statements))
 
 
-def ensure_group_roles(connection: Connection) -> None:
-    _run(connection, [_CREATE_GROUP.format(lit=_quote_literal(r), ident=quote_ident(r)) for r in GROUP_ROLES.values()])
+def ensure_group_roles(connection: Connection, names: tuple[str, ...] = tuple(GROUP_ROLES.values())) -> None:
+    _run(connection, [_CREATE_GROUP.format(lit=_quote_literal(r), ident=quote_ident(r)) for r in names])
 
 
 def apply_grants(connection: Connection, schema: str) -> None:
