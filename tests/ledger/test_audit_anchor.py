@@ -128,6 +128,9 @@ def test_a_recomputed_chain_passes_alone_but_fails_the_published_head(ledger, or
     assert both.problems[0].params["span"] == f"{earlier.count + 1}–{published.count}"
     assert f"第 {earlier.count + 1}–{published.count} 条中有记录" in both.render("zh")
     assert f"the first {earlier.count} audit entries match" in both.render("en")
+    # a head for the same entries that does not match while another does was never this ledger's
+    miscopied = chain.Head(earlier.count, "0" * 12)
+    assert _keys(audit_service.verify(ledger, [miscopied, earlier])) == ["audit_anchor_foreign"]
 
 
 @pytest.mark.parametrize("hmacs", ["kept", "stripped"])
@@ -141,7 +144,7 @@ def test_with_a_key_the_forger_cannot_recompute_the_hmacs(ledger, org, engine, m
     assert all(m.hmac and len(m.hmac) == 64 for m in macs[before_key:])
     intact = audit_service.verify(ledger)
     assert intact.ok and {n.key for n in intact.notes} == {"audit_hmac_predate", "audit_hmac_ok", "audit_no_anchor"}
-    assert f"{before_key} entries predate the key" in intact.render("en")
+    assert f"predate the key (before entry {before_key + 1}) and carry no HMAC: {before_key}" in intact.render("en")
 
     target = before_key + 2
     last = before_key + 5
@@ -156,7 +159,8 @@ def test_with_a_key_the_forger_cannot_recompute_the_hmacs(ledger, org, engine, m
     # without the key the HMACs cannot be checked, and verify says so
     monkeypatch.delenv(ENV_KEY)
     unkeyed = audit_service.verify(ledger)
-    assert unkeyed.ok and "not checked" in unkeyed.render("en")
+    carrying = 5 if hmacs == "kept" else target - before_key - 1
+    assert unkeyed.ok and f"HMACs not checked: no key is set (TIAOJIE_AUDIT_KEY or TIAOJIE_AUDIT_KEY_FILE) for the entries that carry one: {carrying}" in unkeyed.render("en")
 
 
 def test_a_wrong_key_fails_every_keyed_entry(ledger, org, monkeypatch):
@@ -288,4 +292,4 @@ def test_key_file_messages_on_the_command_line(db_url, tmp_path):
     closed = run(db_url, "period", "close", "2026-02", user="clerk", env={ENV_KEY_FILE: str(key)})
     assert closed.exit_code == 0, closed.output
     checked = run(db_url, "audit", "verify", env={ENV_KEY: "county secret"}, lang="en")
-    assert checked.exit_code == 0 and "predate the key" in checked.output and "verified with the key" in checked.output
+    assert checked.exit_code == 0 and "predate the key" in checked.output and "HMACs verified with the key: 1" in checked.output

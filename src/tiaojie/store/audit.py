@@ -243,6 +243,9 @@ def _check_heads(pending: list[Head], reached: dict[Head, str | None], gaps: lis
         if derived.startswith(published.hash):
             notes.append(Message("audit_anchor_ok", head=shown, count=published.count))
             held = max(held, published.count)
+        elif any(other.count == published.count and derived.startswith(other.hash) for other in pending):
+            # another head of the same length holds: this one was never this ledger's (miscopied?)
+            problems.append(Message("audit_anchor_foreign", head=shown, count=published.count))
         else:
             problems.append(Message("audit_anchor_changed", head=shown, actual=derived[:12],
                                     span=_span(held + 1, published.count)))

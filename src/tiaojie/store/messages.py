@@ -325,6 +325,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the audit log does not match the published head {head}: entries {span} include one changed or replaced "
         "since it was published (recomputed from their content, the chain ends in {actual}…)",
     ),
+    "audit_anchor_foreign": (
+        "链头 {head} 不是本台账的：另一个同为前 {count} 条的链头与审计日志一致（是否抄错？）",
+        "the head {head} is not this ledger's: another head for the same first {count} entries matches the log (miscopied?)",
+    ),
     "audit_anchor_missing": (
         "公布的链头 {head} 所含的第 {span} 条审计记录缺失（已被删除）",
         "audit entries {span}, covered by the published head {head}, are missing (deleted)",
@@ -343,16 +347,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "audit_hmac_predate": (
         "{count} 条审计记录早于密钥启用（第 {first} 条之前），没有 HMAC",
-        "{count} entries predate the key (before entry {first}) and carry no HMAC",
+        "entries that predate the key (before entry {first}) and carry no HMAC: {count}",
     ),
     "audit_hmac_none": (
         "全部 {count} 条审计记录都没有 HMAC（均早于密钥启用）",
-        "none of the {count} entries carries an HMAC (all predate the key)",
+        "no entry carries an HMAC: all {count} predate the key",
     ),
-    "audit_hmac_ok": ("{count} 条审计记录的 HMAC 已用密钥核对无误", "{count} entries' HMACs verified with the key"),
+    "audit_hmac_ok": ("{count} 条审计记录的 HMAC 已用密钥核对无误", "HMACs verified with the key: {count}"),
     "audit_hmac_unchecked": (
         "{count} 条审计记录带有 HMAC，但未设置密钥（TIAOJIE_AUDIT_KEY 或 TIAOJIE_AUDIT_KEY_FILE），HMAC 未核对",
-        "{count} entries carry an HMAC but no key is set (TIAOJIE_AUDIT_KEY or TIAOJIE_AUDIT_KEY_FILE): the HMACs were not checked",
+        "HMACs not checked: no key is set (TIAOJIE_AUDIT_KEY or TIAOJIE_AUDIT_KEY_FILE) for the entries that carry one: {count}",
     ),
     "audit_no_anchor": (
         "未核对公布的链头：链无误只说明各条记录彼此相符；用 tiaojie audit verify --head N:HASH 核对此前公布的链头，才能证明未被整体改写",
