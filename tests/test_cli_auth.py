@@ -205,3 +205,19 @@ def test_on_postgresql_the_connection_signs_in(pg_schema_url, said, monkeypatch)
     assert logged.exit_code == 0 and "PostgreSQL" in logged.output and ".pgpass" in logged.output
     with_pg = json.loads(audit_dump(pg_schema_url))
     assert [r[:2] for r in with_pg][-1] == ["admin", "unit.add"]
+
+
+def test_a_ledger_from_before_passwords_is_opened_by_an_admins_first_password(sqlite_db, said, monkeypatch):
+    from sqlalchemy import create_engine
+
+    engine = create_engine(sqlite_db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE users SET password_hash = NULL"))
+    engine.dispose()
+    monkeypatch.delenv("TIAOJIE_PASSWORD")
+    first = said.run(sqlite_db, "user", "reset-password", "admin", TIAOJIE_NEW_PASSWORD="admin-password")
+    assert first.exit_code == 0, first.output
+    again = said.run(sqlite_db, "user", "reset-password", "clerk", TIAOJIE_NEW_PASSWORD="clerk-password-2")
+    assert again.exit_code == 1  # now it takes a signed-in admin
+    assert said.run(sqlite_db, "login", "--user", "admin", TIAOJIE_PASSWORD="admin-password").exit_code == 0
+    assert "admin-password" not in "\n".join(said.outputs) + audit_dump(sqlite_db)

@@ -265,3 +265,19 @@ def test_an_admin_resets_a_password_and_clears_the_failures(sq_ledger, sq_org, c
     assert auth.sign_in(sq_ledger, "李调解", "reset-by-admin").name == "李调解"
     assert secrets_in(sq_ledger, "reset-by-admin", "reset-by-clerk", "guess-guess") == []
     assert any(r["action"] == "user.password_reset" and r["user"] == "admin" for r in audit_rows(sq_ledger))
+
+
+def test_a_ledger_from_before_passwords_gets_an_admins_first_password_from_nobody(sq_ledger, sq_org, clock):
+    with sq_ledger.engine.begin() as conn:
+        conn.execute(text("UPDATE users SET password_hash = NULL"))
+    with pytest.raises(PermissionDenied):
+        auth.sign_in(sq_ledger, "admin", PASSWORD)  # no hash matches nothing
+    assert auth.no_passwords_yet(sq_ledger)
+    with pytest.raises(InvalidInput):
+        auth.reset_password(sq_ledger, None, "王财务", "first-password")  # an admin's first
+    auth.reset_password(sq_ledger, None, "admin", "first-password")
+    assert not auth.no_passwords_yet(sq_ledger)
+    clock.tick(minutes=1)
+    assert auth.sign_in(sq_ledger, "admin", "first-password").name == "admin"
+    with pytest.raises(PermissionDenied):  # from now on only a signed-in admin resets
+        auth.reset_password(sq_ledger, None, "王财务", "second-password")

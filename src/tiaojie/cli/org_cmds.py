@@ -94,12 +94,13 @@ def _set_active(ctx: typer.Context, name: str, db: str | None, user: str | None,
 @handled
 def user_reset_password(ctx: typer.Context, name: str = typer.Argument(...), db: str = DB_OPTION,
                         user: str = USER_OPTION) -> None:
-    """管理员重设用户密码（终端中输入两次，脚本用 TIAOJIE_NEW_PASSWORD） / an admin sets a user's password."""
+    """管理员重设用户密码（终端中输入两次，脚本用 TIAOJIE_NEW_PASSWORD）；尚无任何密码的旧台账，先为一名管理员设密码，
+    无需 --user / an admin sets a user's password (on a ledger from before passwords, an admin's first one)."""
     from ..ledger import auth
     from ..store.messages import Message
 
     ledger = ledger_for(ctx, db)
-    by = acting_user(ledger, user)
+    by = None if auth.no_passwords_yet(ledger) else acting_user(ledger, user)
     changed = auth.reset_password(ledger, by, name, new_password())
     typer.echo(Message("password_reset_done", user=changed.name).render(chosen_lang(ctx)))
 

@@ -184,17 +184,33 @@ def change_password(ledger: Ledger, user: User, old: str, new: str) -> User:
     return proven
 
 
-def reset_password(ledger: Ledger, by: User, name: str, new: str) -> User:
-    """An admin sets another user's password: their failures are cleared, their sessions end."""
-    check(by, "user_admin")
+def no_passwords_yet(ledger: Ledger) -> bool:
+    """A SQLite ledger made before users had passwords: nobody can sign in until an admin has one."""
+    if on_postgresql(ledger):
+        return False
+    with ledger.uow() as uow:
+        return uow.users.count() > 0 and uow.users.with_password() == 0
+
+
+def reset_password(ledger: Ledger, by: User | None, name: str, new: str) -> User:
+    """An admin sets another user's password: their failures are cleared, their sessions end.
+    On a ledger where nobody has a password yet (made before passwords), an admin's first one is
+    set by nobody — as the first admin of an empty ledger is added by nobody."""
     passwords.check_new(new, Message("password_field_new"))
     with ledger.uow() as uow:
         user = _named(uow, name)
         assert user.id is not None
+        if by is None:
+            if uow.users.on_postgresql or uow.users.with_password() > 0:
+                raise PermissionDenied("no_user")
+            if user.role != "admin":
+                raise InvalidInput("bootstrap_admin")
+        else:
+            check(by, "user_admin")
         _set_password(uow, user, new)
         uow.users.reset_failures(user.id)
         uow.users.drop_tokens(user.id)
-        uow.audit(by.name, "user.password_reset", "user", user.id, None, None)
+        uow.audit(by.name if by else user.name, "user.password_reset", "user", user.id, None, None)
         uow.commit()
         return user
 

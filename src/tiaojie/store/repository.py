@@ -156,6 +156,10 @@ class UserRepository(Repo):
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         self.session.execute(update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash))
 
+    def with_password(self) -> int:
+        """How many users have a password hash (none: a ledger from before passwords)."""
+        return self.session.execute(select(func.count()).select_from(UserRow).where(UserRow.password_hash.is_not(None))).scalar_one()
+
     def set_active(self, user_id: int, active: bool) -> None:
         self.session.execute(update(UserRow).where(UserRow.id == user_id).values(active=active))
 
