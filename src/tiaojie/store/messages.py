@@ -404,6 +404,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "缺少词汇表 fields.toml 中的枚举「{enum}」",
         "the enumeration '{enum}' is missing from fields.toml",
     ),
+    # --- sign-in, passwords, sessions (ledger/auth.py, ledger/passwords.py, cli/login_cmds.py) ---
+    "password_too_short": ("{field}太短：密码至少 {min} 个字符", "{field} is too short: a password has at least {min} characters"),
+    "password_too_long": ("{field}太长：密码最多 {max} 个字符", "{field} is too long: a password has at most {max} characters"),
+    "password_field": ("密码", "password"),
+    "password_field_new": ("新密码", "the new password"),
+    "sign_in_refused": ("登录失败：用户名或密码不对，或该用户已停用", "sign-in refused: wrong name or password, or the user is disabled"),
+    "sign_in_wait": (
+        "登录失败次数过多，请 {seconds} 秒后再试（管理员可重设密码）",
+        "too many failed sign-ins; try again in {seconds} s (an admin can reset the password)",
+    ),
+    "token_refused": (
+        "登录已过期或无效，请重新登录：tiaojie login --user 用户名",
+        "the session has expired or is not valid; sign in again: tiaojie login --user NAME",
+    ),
+    "no_credentials": (
+        "需要验证操作人「{user}」：先运行 tiaojie login --user {user}，或为脚本设置 TIAOJIE_PASSWORD",
+        "user '{user}' must be authenticated: run tiaojie login --user {user} first, or set TIAOJIE_PASSWORD for scripts",
+    ),
+    "session_other_user": (
+        "当前登录的是「{signed}」，不能以「{user}」操作；请先 tiaojie login --user {user}",
+        "signed in as '{signed}', not '{user}'; run tiaojie login --user {user} first",
+    ),
+    "connection_other_user": (
+        "数据库连接的用户是「{signed}」，不能以「{user}」操作",
+        "the database connection belongs to '{signed}', not '{user}'",
+    ),
+    "passwords_differ": ("两次输入的{field}不一致", "the two entries of {field} differ"),
+    "no_new_password": (
+        "请在终端中输入新用户的密码，或为脚本设置 TIAOJIE_NEW_PASSWORD",
+        "type the new user's password on a terminal, or set TIAOJIE_NEW_PASSWORD for scripts",
+    ),
+    "user_disable_self": ("不能停用自己（用户「{user}」）", "you cannot disable yourself (user '{user}')"),
+    "prompt_password": ("「{user}」的密码", "password of '{user}'"),
+    "prompt_old_password": ("当前密码", "current password"),
+    "prompt_new_password": ("新密码", "new password"),
+    "prompt_new_password_again": ("再次输入新密码", "new password again"),
+    "signed_in_until": ("已登录：{user}，有效至 {expires}", "signed in as {user} until {expires}"),
+    "signed_in_pg": (
+        "PostgreSQL 台账由数据库自身验证身份（libpq：PGPASSWORD、.pgpass、服务文件），无需 tiaojie login；当前为「{user}」",
+        "a PostgreSQL ledger is signed in by the database itself (libpq: PGPASSWORD, .pgpass, service files); "
+        "no tiaojie login needed; acting as '{user}'",
+    ),
+    "signed_out": ("已退出登录", "signed out"),
+    "not_signed_in": ("当前没有登录", "not signed in"),
+    "password_changed": ("密码已修改：{user}", "password changed: {user}"),
+    "password_reset_done": ("已重设「{user}」的密码，其登录会话已失效", "password of '{user}' reset; their sessions are revoked"),
+    "user_disabled_done": ("已停用用户「{user}」，其登录会话已失效", "user '{user}' disabled; their sessions are revoked"),
+    "user_enabled_done": ("已启用用户「{user}」", "user '{user}' enabled"),
+    "user_state_active": ("启用", "active"),
+    "user_state_disabled": ("停用", "disabled"),
+    "th_user_state": ("状态", "state"),
+    "cli_demo_password": (
+        "演示用户（admin、clerk、policy、med01…）的密码都是 {password}：tiaojie login --user clerk",
+        "every demo user (admin, clerk, policy, med01…) has the password {password}: tiaojie login --user clerk",
+    ),
 }
 
 
@@ -466,58 +521,3 @@ def did_you_mean(word: object, choices) -> Message | str:
 
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return Message("did_you_mean", suggestion=match[0]) if match else ""
-    # --- sign-in, passwords, sessions (ledger/auth.py, ledger/passwords.py, cli/login_cmds.py) ---
-    "password_too_short": ("{field}太短：密码至少 {min} 个字符", "{field} is too short: a password has at least {min} characters"),
-    "password_too_long": ("{field}太长：密码最多 {max} 个字符", "{field} is too long: a password has at most {max} characters"),
-    "password_field": ("密码", "password"),
-    "password_field_new": ("新密码", "the new password"),
-    "sign_in_refused": ("登录失败：用户名或密码不对，或该用户已停用", "sign-in refused: wrong name or password, or the user is disabled"),
-    "sign_in_wait": (
-        "登录失败次数过多，请 {seconds} 秒后再试（管理员可重设密码）",
-        "too many failed sign-ins; try again in {seconds} s (an admin can reset the password)",
-    ),
-    "token_refused": (
-        "登录已过期或无效，请重新登录：tiaojie login --user 用户名",
-        "the session has expired or is not valid; sign in again: tiaojie login --user NAME",
-    ),
-    "no_credentials": (
-        "需要验证操作人「{user}」：先运行 tiaojie login --user {user}，或为脚本设置 TIAOJIE_PASSWORD",
-        "user '{user}' must be authenticated: run tiaojie login --user {user} first, or set TIAOJIE_PASSWORD for scripts",
-    ),
-    "session_other_user": (
-        "当前登录的是「{signed}」，不能以「{user}」操作；请先 tiaojie login --user {user}",
-        "signed in as '{signed}', not '{user}'; run tiaojie login --user {user} first",
-    ),
-    "connection_other_user": (
-        "数据库连接的用户是「{signed}」，不能以「{user}」操作",
-        "the database connection belongs to '{signed}', not '{user}'",
-    ),
-    "passwords_differ": ("两次输入的{field}不一致", "the two entries of {field} differ"),
-    "no_new_password": (
-        "请在终端中输入新用户的密码，或为脚本设置 TIAOJIE_NEW_PASSWORD",
-        "type the new user's password on a terminal, or set TIAOJIE_NEW_PASSWORD for scripts",
-    ),
-    "user_disable_self": ("不能停用自己（用户「{user}」）", "you cannot disable yourself (user '{user}')"),
-    "prompt_password": ("「{user}」的密码", "password of '{user}'"),
-    "prompt_old_password": ("当前密码", "current password"),
-    "prompt_new_password": ("新密码", "new password"),
-    "prompt_new_password_again": ("再次输入新密码", "new password again"),
-    "signed_in_until": ("已登录：{user}，有效至 {expires}", "signed in as {user} until {expires}"),
-    "signed_in_pg": (
-        "PostgreSQL 台账由数据库自身验证身份（libpq：PGPASSWORD、.pgpass、服务文件），无需 tiaojie login；当前为「{user}」",
-        "a PostgreSQL ledger is signed in by the database itself (libpq: PGPASSWORD, .pgpass, service files); "
-        "no tiaojie login needed; acting as '{user}'",
-    ),
-    "signed_out": ("已退出登录", "signed out"),
-    "not_signed_in": ("当前没有登录", "not signed in"),
-    "password_changed": ("密码已修改：{user}", "password changed: {user}"),
-    "password_reset_done": ("已重设「{user}」的密码，其登录会话已失效", "password of '{user}' reset; their sessions are revoked"),
-    "user_disabled_done": ("已停用用户「{user}」，其登录会话已失效", "user '{user}' disabled; their sessions are revoked"),
-    "user_enabled_done": ("已启用用户「{user}」", "user '{user}' enabled"),
-    "user_state_active": ("启用", "active"),
-    "user_state_disabled": ("停用", "disabled"),
-    "th_user_state": ("状态", "state"),
-    "cli_demo_password": (
-        "演示用户（admin、clerk、policy、med01…）的密码都是 {password}：tiaojie login --user clerk",
-        "every demo user (admin, clerk, policy, med01…) has the password {password}: tiaojie login --user clerk",
-    ),
