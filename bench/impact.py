@@ -34,6 +34,7 @@ from sqlalchemy import text  # noqa: E402
 
 from tiaojie.ledger.context import Ledger  # noqa: E402
 from tiaojie.ledger.impact import impact  # noqa: E402
+from tiaojie.ledger.policy_changes import start_rules  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
 from tiaojie.store.db import make_engine, upgrade  # noqa: E402
 
@@ -158,6 +159,7 @@ def main() -> None:
     engine = make_engine(url)
     upgrade(engine)
     try:
+        start_rules(Ledger(engine=engine, rules=open_rules(RULES)))  # the set in force, activated on an empty ledger
         t = time.perf_counter()
         fill(engine, args.cases)
         print(f"tiaojie impact bench — {args.cases:,} stored cases in {engine.dialect.name} "

@@ -41,6 +41,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from tiaojie.ledger import access, importer, periods  # noqa: E402
 from tiaojie.ledger.context import Ledger  # noqa: E402
 from tiaojie.ledger.demo import DEMO_PASSWORD  # noqa: E402
+from tiaojie.ledger.policy_changes import start_rules  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
 from tiaojie.store.db import make_engine, upgrade  # noqa: E402
 
@@ -166,6 +167,7 @@ def bench_import(kind: str, n: int, workdir: Path, pg: str | None, rules) -> Non
     try:
         units = make_org(Ledger(base.engine, rules), 210)
         ledger = Ledger(subject.engine, rules)
+        start_rules(ledger)  # a new ledger's starting set, activated: the import writes through it
         make_org(ledger, 210)
         rows = generate(n, units)
         path = workdir / f"import-{n}.csv"
@@ -189,6 +191,7 @@ def bench_period(kind: str, n: int, workdir: Path, pg: str | None, rules) -> Non
     db = Database(kind, workdir, pg)
     try:
         ledger = Ledger(db.engine, rules)
+        start_rules(ledger)  # a new ledger's starting set, activated: periods are computed with it
         units = make_org(ledger, 210)
         t = time.perf_counter()
         tuples = typed_tuples(generate(n, units, seed=11))

@@ -308,3 +308,24 @@ def test_editing_rules_changes_no_period_show_until_activation(tmp_path, monkeyp
     assert after.stdout != before.stdout
     total = [line for line in done.stdout.splitlines() if "mediation-reward" in line]
     assert total and "+0.00" not in total[0]
+
+
+def test_the_default_location_starts_with_the_bundled_set_activated(tmp_path, monkeypatch):
+    from tiaojie.rules.locations import BUNDLED_RULES
+    from tiaojie.store.location import default_file
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("TIAOJIE_DB", raising=False)
+    assert not default_file().exists() and str(default_file()).startswith(str(tmp_path))
+    first = open_ledger(None, today=TODAY)
+    try:
+        assert default_file().exists() and first.draft is None
+        [entry] = history(first)
+        assert entry["by"] == "tiaojie" and entry["source"] == str(BUNDLED_RULES.resolve())
+    finally:
+        first.close()
+    again = open_ledger(None, today=TODAY)  # the second run finds it: no second activation
+    try:
+        assert len(history(again)) == 1
+    finally:
+        again.close()

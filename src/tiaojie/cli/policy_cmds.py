@@ -1,5 +1,6 @@
-"""`tiaojie rules impact|activate|history`: a rule change seen before it takes effect, put into
-force by a named officer, and kept on record."""
+"""`tiaojie rules impact|activate|history`: a rule change seen before it takes effect (against the
+ledger's activated set, never the files on disk), put into force by a named officer, and kept on
+record."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def impact(
     output: Path = typer.Option(None, "-o", "--output", help="xlsx 输出文件 / file for --format xlsx"),
     db: str = DB_OPTION,
 ) -> None:
-    """草稿规则对已存案件的影响（按政策、单位、领取人，精确到分）/ what a draft would change."""
+    """草稿规则相对已启用规则集对已存案件的影响（按政策、单位、领取人，精确到分）/ what a draft would change
+    against the activated set."""
     from ..ledger.impact import impact as compute_impact
     from ..rules.impact import render_table
     from ..rules.service import open_rules
