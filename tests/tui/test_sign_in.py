@@ -124,8 +124,11 @@ async def test_failures_in_the_dialog_are_audited_and_slowed_down(store, monkeyp
     try:
         from tiaojie.ledger.audit import recent
 
-        failed = [e for e in recent(ledger, 20) if e.action == "user.sign_in_failed"]
+        entries = recent(ledger, 20)
+        failed = [e for e in entries if e.action == "user.sign_in_failed"]
         assert len(failed) == 4 and all(e.user_name == "admin" for e in failed)
+        logged = "\n".join(e.model_dump_json() for e in entries)
+        assert "wrong-password" not in logged and DEMO_PASSWORD not in logged and "$argon2" not in logged
     finally:
         ledger.close()
 
