@@ -116,7 +116,7 @@ def unit_name(backend: Session) -> str:
 
 
 def unit_choices(backend: Session) -> list[tuple[Text, str]]:
-    return [(Text(f"{u.name}（{u.code}）"), u.code) for u in views.units(_ledger(backend))]
+    return [(Text(f"{u.name}（{u.code}）"), u.code) for u in views.units(_ledger(backend), backend.user)]
 
 
 def unit_names(ledger: Ledger) -> dict[int, Any]:
@@ -199,11 +199,11 @@ def case_page(backend: Session, filters: CaseFilters, sort: str = "received", re
 
 
 def case_detail(backend: Session, case_id: int) -> Any:
-    return views.case_detail(_ledger(backend), case_id, backend.date())
+    return views.case_detail(_ledger(backend), case_id, backend.date(), user=backend.user)
 
 
 def get_case(backend: Session, case_id: int) -> Any:
-    return views.case_detail(_ledger(backend), case_id, backend.date()).case
+    return views.case_detail(_ledger(backend), case_id, backend.date(), user=backend.user).case
 
 
 def _unit_code(ledger: Ledger, unit_id: Any) -> str | None:
@@ -277,7 +277,7 @@ def file_banquet(backend: Session, values: dict[str, Any]) -> int:
 
 
 def recent_banquets(backend: Session, limit: int = 30) -> list[tuple[str, str, str, str]]:
-    filings = banquet_service.list_filings(_ledger(backend))
+    filings = banquet_service.list_filings(_ledger(backend), user=backend.user)
     filings.sort(key=lambda f: (f.held_on, f.id or 0), reverse=True)
     return [(f.household, backend.label("occasion", f.occasion), f.held_on.isoformat(), str(len(f.violations)))
             for f in filings[:limit]]

@@ -49,7 +49,7 @@ def test_case_number_unique_per_unit(ledger, org):
     with pytest.raises(Conflict):
         _add(ledger, org, "N1")
     # the same number in another unit is a different case
-    cases.add_case(ledger, org.mediator, "C-T1-V2", number="N1", category="contract", received_on="2026-05-03")
+    cases.add_case(ledger, org.clerk, "C-T1-V2", number="N1", category="contract", received_on="2026-05-03")
 
 
 def test_settle_evaluates_reward_in_force_and_period_pays_once(ledger, org):
@@ -179,7 +179,7 @@ def test_escalate_and_list_filters(ledger, org):
     res = cases.escalate_case(ledger, org.mediator, a.id, on="2026-05-12", reason="一周未答复")
     assert res.case.level == "township" and res.case.status == "escalated"
     assert [(e.from_level, e.to_level) for e in res.case.escalations] == [("village", "township")]
-    cases.add_case(ledger, org.mediator, "C-T1-V2", number="E2", category="contract", received_on="2026-06-10")
+    cases.add_case(ledger, org.clerk, "C-T1-V2", number="E2", category="contract", received_on="2026-06-10")
     assert {c.number for c in views.list_cases(ledger, unit="C-T1")} == {"E1", "E2"}
     assert {c.number for c in views.list_cases(ledger, unit="C-T1-V2")} == {"E2"}
     assert {c.number for c in views.list_cases(ledger, category="合同")} == {"E2"}
@@ -188,7 +188,7 @@ def test_escalate_and_list_filters(ledger, org):
     assert {c.number for c in views.list_cases(ledger, status="escalated")} == {"E1"}
     # E1 still open at the township long after its deadlines; E2 was to be answered on the spot
     # (06-10) and is still open on 06-15; E3 arrived today and is not yet late.
-    cases.add_case(ledger, org.mediator, "C-T1-V2", number="E3", category="contract", received_on="2026-06-15")
+    cases.add_case(ledger, org.clerk, "C-T1-V2", number="E3", category="contract", received_on="2026-06-15")
     assert {c.number for c in views.list_cases(ledger, overdue=True)} == {"E1", "E2"}
     assert {c.number for c in views.list_cases(ledger, overdue=True, as_of=dt.date(2026, 6, 16))} == {"E1", "E2", "E3"}
 

@@ -43,9 +43,9 @@ def test_demo_then_every_reading_command(db_url, tmp_path):
 
     assert run(db_url, "audit", "verify").exit_code == 0
     assert run(db_url, "dividend", "show", "YW").exit_code == 0
-    listing = run(db_url, "case", "list", "--unit", "LSJ-01", "--status", "调解成功", "--limit", "5")
+    listing = run(db_url, "case", "list", "--unit", "LSJ-01", "--status", "调解成功", "--limit", "5", user="admin")
     assert listing.exit_code == 0 and "调解成功" in listing.output
-    assert "违规" in run(db_url, "banquet", "list").output
+    assert "违规" in run(db_url, "banquet", "list", user="admin").output
 
 
 def test_writes_are_refused_clearly_without_traceback(db_url):

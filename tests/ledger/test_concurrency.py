@@ -38,9 +38,10 @@ def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules
         clerk = access.resolve_user(ledger, "王财务")
         for j in range({CASES}):
             unit = "C-T1-V1" if j % 2 else "C-T1-V2"
-            res = cases.add_case(ledger, mediator, unit, number=f"P{{worker}}-{{j:04d}}", category="neighbour",
+            writer = mediator if j % 2 else clerk  # the village's mediator, or the township's clerk
+            res = cases.add_case(ledger, writer, unit, number=f"P{{worker}}-{{j:04d}}", category="neighbour",
                                  severity="major" if j % 10 == 0 else "ordinary", received_on=dt.date(2026, 5, 1 + j % 20))
-            cases.settle_case(ledger, mediator, res.case.id, settled_on=dt.date(2026, 5, 1 + j % 20 + j % 7),
+            cases.settle_case(ledger, writer, res.case.id, settled_on=dt.date(2026, 5, 1 + j % 20 + j % 7),
                               settled_by="village_committee" if j % 3 else "mediation_committee")
         print("OK", worker, flush=True)
     """))

@@ -76,7 +76,7 @@ def test_import_english_headers_xlsx(ledger, org, tmp_path):
 def test_malformed_csv_reports_every_bad_row_and_writes_nothing(ledger, org, tmp_path):
     rows = [
         _row(1),
-        _row(2, received="2026-02-30"),  # bad date
+        _row(2, received="2026-02-30"),  # a date of the right shape for a day that does not exist
         _row(3, amount="-5"),  # negative amount
         _row(4, category="邻居纠纷"),  # unknown category
         _row(5, unit="NOPE"),
@@ -92,7 +92,7 @@ def test_malformed_csv_reports_every_bad_row_and_writes_nothing(ledger, org, tmp
     got = {(p.row, p.column) for p in problems}
     assert got == {(3, "受理日期"), (4, "涉及金额"), (5, "纠纷类型"), (6, "单位"), (7, "卷号"), (8, "卷号"), (9, "调处日期")}
     text = "\n".join(p.render("zh") for p in problems)
-    assert "第 3 行，受理日期：「2026-02-30」不是有效日期" in text
+    assert "第 3 行，受理日期：没有「2026-02-30」这一天" in text
     assert "金额不能为负数" in text
     assert "第 8 行" in text and "第 2 行" in text
     assert "row 5, 纠纷类型" in problems[2].render("en")

@@ -47,11 +47,12 @@ def generated(ledger, org):
     plan += [(rng.choice(SEVERITIES), rng.choice(BODIES), rng.randint(1, 5)) for _ in range(46)]
     for n, (severity, body, month) in enumerate(plan):
         unit = "C-T1-V1" if n % 2 else "C-T1-V2"
+        by = org.mediator if n % 2 else org.clerk  # the village's mediator, or the township's clerk
         received = dt.date(2026, month, rng.randint(1, 20))
-        result = case_service.add_case(ledger, org.mediator, unit, number=f"G{n:03d}", category="neighbour",
+        result = case_service.add_case(ledger, by, unit, number=f"G{n:03d}", category="neighbour",
                                        severity=severity, received_on=received)
         if rng.random() < 0.8 or n < 2:
-            case_service.settle_case(ledger, org.mediator, result.case.id, settled_on=received + dt.timedelta(days=5),
+            case_service.settle_case(ledger, by, result.case.id, settled_on=received + dt.timedelta(days=5),
                                      settled_by=body, status="settled" if rng.random() < 0.9 or n < 2 else "failed")
     periods.compute(ledger, org.clerk, "2026-01")
     periods.close(ledger, org.clerk, "2026-01")

@@ -19,8 +19,9 @@ from tiaojie.ledger.errors import PermissionDenied
 
 
 def _settled(ledger, org, unit, number, severity="ordinary", settled_by="village_committee", day=10):
-    case = cases.add_case(ledger, org.mediator, unit, number=number, category="neighbour", severity=severity, received_on="2026-05-01").case
-    return cases.settle_case(ledger, org.mediator, case.id, settled_on=dt.date(2026, 5, day), settled_by=settled_by).case
+    by = org.mediator if unit == "C-T1-V1" else org.clerk  # the mediator keeps only their own village's cases
+    case = cases.add_case(ledger, by, unit, number=number, category="neighbour", severity=severity, received_on="2026-05-01").case
+    return cases.settle_case(ledger, by, case.id, settled_on=dt.date(2026, 5, day), settled_by=settled_by).case
 
 
 def test_statement_balances_and_has_chinese_headers(ledger, org, tmp_path):
@@ -55,9 +56,9 @@ def test_statement_balances_and_has_chinese_headers(ledger, org, tmp_path):
 def test_stats_rate_is_computed_from_cases(ledger, org):
     _settled(ledger, org, "C-T1-V1", "A1")
     _settled(ledger, org, "C-T1-V2", "A2", "major")
-    failed = cases.add_case(ledger, org.mediator, "C-T1-V2", number="A3", category="contract", received_on="2026-05-03").case
-    cases.settle_case(ledger, org.mediator, failed.id, settled_on="2026-05-20", settled_by="village_committee", status="failed")
-    cases.add_case(ledger, org.mediator, "C-T1-V2", number="A4", category="contract", received_on="2026-05-04", needs_verification=True)
+    failed = cases.add_case(ledger, org.clerk, "C-T1-V2", number="A3", category="contract", received_on="2026-05-03").case
+    cases.settle_case(ledger, org.clerk, failed.id, settled_on="2026-05-20", settled_by="village_committee", status="failed")
+    cases.add_case(ledger, org.clerk, "C-T1-V2", number="A4", category="contract", received_on="2026-05-04", needs_verification=True)
     periods.close(ledger, org.clerk, "2026-05")
     rows = stats.compute_stats(ledger, by="unit", period="2026-05")
     total = rows[-1]

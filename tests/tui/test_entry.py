@@ -32,7 +32,7 @@ async def test_settled_major_case_shows_500_in_live_panel(rules_dir):
         screen.query_one("#f-settled_by", Select).value = "village_committee"
         settled_on = screen.query_one("#f-settled_on", Input)
         settled_on.focus()
-        await pilot.press(*"2026-03-12")
+        await pilot.press(*"2026-03-10")  # today: a settlement cannot lie ahead
         await settle(app, pilot)
         reward = text_of(app, "#live-reward")
         assert "500.00" in reward
@@ -54,7 +54,7 @@ async def test_labels_come_from_the_vocabulary_and_bad_input_is_flagged(rules_di
         screen.query_one("#f-received_on", Input).value = "2026-13-01"
         await settle(app, pilot)
         assert "整数" in text_of(app, "#e-persons_involved")
-        assert "YYYY-MM-DD" in text_of(app, "#e-received_on")
+        assert "没有 2026-13-01 这一天" in text_of(app, "#e-received_on")  # the right shape, no such day
         # the escalation policy cannot run without a received date: the panel says why, no crash
         assert "暂无法计算" in text_of(app, "#live-due")
         await pilot.press("ctrl+s")

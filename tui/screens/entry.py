@@ -235,6 +235,7 @@ class EntryScreen(BaseScreen):
     def read(self, final: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
         """Typed values by vocabulary field id (and `parties`, `summary`), and the problems found,
         by field, each naming the field. `final` adds the required checks."""
+        from tiaojie.ledger import dates
         from tiaojie.value_errors import InvalidValue
         raw = self.raw()
         values: dict[str, Any] = {}
@@ -250,7 +251,9 @@ class EntryScreen(BaseScreen):
                 try:
                     typed = fdef.coerce(text) if fdef is not None else text
                 except InvalidValue:
-                    errors[spec.name] = self.t(f"v_{spec.kind}_of", field=self._label(spec))
+                    impossible = spec.kind == "date" and dates.impossible(text)
+                    errors[spec.name] = self.t("v_date_impossible_of" if impossible else f"v_{spec.kind}_of",
+                                               field=self._label(spec), value=text)
                     continue
                 if spec.kind in ("int", "money") and typed < 0:
                     errors[spec.name] = self.t(f"v_{spec.kind}_of", field=self._label(spec))
@@ -266,9 +269,13 @@ class EntryScreen(BaseScreen):
             for name in ("settled_on", "settled_by"):
                 if name in values and not values.get(name) and name not in errors:
                     errors[name] = self.t("v_settled_needs")
-        received, settled = values.get("received_on"), values.get("settled_on")
-        if received and settled and settled < received and "settled_on" not in errors:
-            errors["settled_on"] = self.t("v_settled_before")
+        # the ledger's own date rules (none after today, none before an earlier step), said at the field
+        labels = {spec.name: self._label(spec) for spec in self.specs}
+        found = dates.problems({name: values.get(name) for name in dates.ORDER}, self.backend.date(),
+                               lambda name: dates.title_of({n: (t, t) for n, t in labels.items()}, name))
+        for name, problem in found.items():
+            if name in labels and name not in errors:
+                errors[name] = problem.render(self.lang)
         if final:
             for name in REQUIRED:
                 if name in values and not values.get(name) and name not in errors:

@@ -78,11 +78,13 @@ banquet_app.command("check")(_banquet_command(False))
 
 @banquet_app.command("list")
 @handled
-def banquet_list(ctx: typer.Context, unit: str = typer.Option(None, "--unit"), year: int = typer.Option(None, "--year"), db: str = DB_OPTION) -> None:
+def banquet_list(ctx: typer.Context, unit: str = typer.Option(None, "--unit"), year: int = typer.Option(None, "--year"),
+                 db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """本人单位及下属单位的酒席报备 / the filings of the user's unit and the units under it."""
     from ..ledger.banquets import list_filings
 
     ledger = ledger_for(ctx, db)
-    rows = list_filings(ledger, unit=unit, year=year)
+    rows = list_filings(ledger, user=acting_user(ledger, user), unit=unit, year=year)
     typer.echo(text_table(["th_household", "th_occasion", "th_date", "th_days", "th_tables", "th_gift", "th_violations"],
                           [[f.household, ledger.label("occasion", f.occasion), f.held_on, f.days, f.tables, f"{f.gift:.2f}",
                             "、".join(v["title"] for v in f.violations)] for f in rows], lang=chosen_lang(ctx)))

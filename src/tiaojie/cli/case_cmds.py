@@ -16,7 +16,7 @@ from .ledger_common import DB_OPTION, USER_OPTION, acting_user, chosen_lang, han
 if TYPE_CHECKING:
     from ..ledger.context import Ledger
     from ..ledger.stats import GroupBy
-    from ..models import Case
+    from ..models import Case, User
 
 case_app = typer.Typer(help="案件登记、调结、升级与查询 / cases", no_args_is_help=True)
 
@@ -55,12 +55,12 @@ def _count(key: str, value: str, lang: Lang) -> int | str:
     return int(text)
 
 
-def _show_case(ledger: Ledger, case: Case, lang: Lang) -> None:
-    """A case as every view shows it: state, extra fields, current outcomes, and their history."""
+def _show_case(ledger: Ledger, case: Case, lang: Lang, user: User) -> None:
+    """A case as every view shows it, to `user`: state, extra fields, current outcomes, and their history."""
     from ..ledger.views import case_detail
 
     assert case.id is not None  # a stored case
-    detail = case_detail(ledger, case.id)
+    detail = case_detail(ledger, case.id, user=user)
     case, state = detail.case, detail.state
     f = ledger.label
     typer.echo(f"{detail.unit_code}/{case.number}  {f('category', case.category, lang)} · "
@@ -98,10 +98,10 @@ def _field_label(ledger: Ledger, name: str, lang: Lang) -> str:
     return fdef.label(lang) if fdef else name
 
 
-def _find_case(ledger: Ledger, ref: str, unit: str | None) -> Case:
+def _find_case(ledger: Ledger, ref: str, unit: str | None, user: User) -> Case:
     from ..ledger.views import find_case
 
-    return find_case(ledger, ref, unit)
+    return find_case(ledger, ref, unit, user)
 
 
 def _case_id(ledger: Ledger, ref: str, unit: str | None) -> int:
@@ -132,7 +132,7 @@ def case_add(
     values = {"number": number, "category": category, "severity": severity,
               "received_on": received_on or ledger.date().isoformat(), **_parse_kv(fields, chosen_lang(ctx))}
     result = add_case(ledger, by, unit, **values)
-    _show_case(ledger, result.case, chosen_lang(ctx))
+    _show_case(ledger, result.case, chosen_lang(ctx), by)
 
 
 @case_app.command("edit")
@@ -151,14 +151,17 @@ def case_edit(
     ledger = ledger_for(ctx, db)
     by = acting_user(ledger, user)
     result = edit_case(ledger, by, _case_id(ledger, ref, unit), **_parse_kv(fields, chosen_lang(ctx)))
-    _show_case(ledger, result.case, chosen_lang(ctx))
+    _show_case(ledger, result.case, chosen_lang(ctx), by)
 
 
 @case_app.command("show")
 @handled
-def case_show(ctx: typer.Context, ref: str = typer.Argument(...), unit: str = typer.Option(None, "--unit"), db: str = DB_OPTION) -> None:
+def case_show(ctx: typer.Context, ref: str = typer.Argument(...), unit: str = typer.Option(None, "--unit"), db: str = DB_OPTION,
+              user: str = USER_OPTION) -> None:
+    """一件案件的全部情况（仅限本人单位及下属单位）/ one case, if it is in the user's units."""
     ledger = ledger_for(ctx, db)
-    _show_case(ledger, _find_case(ledger, ref, unit), chosen_lang(ctx))
+    by = acting_user(ledger, user)
+    _show_case(ledger, _find_case(ledger, ref, unit, by), chosen_lang(ctx), by)
 
 
 @case_app.command("settle")
@@ -183,7 +186,7 @@ def case_settle(
     case_id = _case_id(ledger, ref, unit)
     result = settle_case(ledger, by, case_id, settled_on=on or ledger.date().isoformat(), settled_by=settled_by,
                          status="failed" if failed else "settled", **_parse_kv(fields, chosen_lang(ctx)))
-    _show_case(ledger, result.case, chosen_lang(ctx))
+    _show_case(ledger, result.case, chosen_lang(ctx), by)
 
 
 @case_app.command("escalate")
@@ -203,7 +206,7 @@ def case_escalate(
     ledger = ledger_for(ctx, db)
     by = acting_user(ledger, user)
     result = escalate_case(ledger, by, _case_id(ledger, ref, unit), on=on, reason=reason, to_level=to)
-    _show_case(ledger, result.case, chosen_lang(ctx))
+    _show_case(ledger, result.case, chosen_lang(ctx), by)
 
 
 @case_app.command("list")
@@ -217,12 +220,16 @@ def case_list(
     overdue: bool = typer.Option(False, "--overdue"),
     limit: int = typer.Option(200, "--limit"),
     db: str = DB_OPTION,
+    user: str = USER_OPTION,
 ) -> None:
+    """本人单位及下属单位的案件 / the cases of the user's unit and the units under it."""
     from ..ledger.views import list_cases, unit_codes
 
     ledger = ledger_for(ctx, db)
+    by = acting_user(ledger, user)
     lang = chosen_lang(ctx)
-    found = list_cases(ledger, unit=unit, status=status, category=category, period=period, overdue=overdue, limit=limit)
+    found = list_cases(ledger, user=by, unit=unit, status=status, category=category, period=period, overdue=overdue,
+                       limit=limit)
     codes = unit_codes(ledger)
     f = ledger.label
     typer.echo(text_table(

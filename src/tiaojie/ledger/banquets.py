@@ -15,6 +15,7 @@ from .access import check
 from .cases import unit_id
 from .context import Ledger
 from .errors import InvalidInput, NotFound
+from .scope import narrowed, require_unit
 
 
 @dataclass
@@ -83,9 +84,14 @@ def build_filing(ledger: Ledger, *, unit: str | None, household: str, occasion: 
 
 
 def file_banquet(ledger: Ledger, by: User, filing: BanquetFiling, policy_id: str | None = None) -> BanquetCheck:
+    """Check and store a filing; a filing without a unit is the filer's unit's. Refused for a unit
+    outside the filer's part of the tree."""
     check(by, "banquet")
+    if filing.unit_id is None and by.unit_id is not None:
+        filing = filing.model_copy(update={"unit_id": by.unit_id})
     result = evaluate_filing(ledger, filing, policy_id)
     with ledger.uow() as uow:
+        require_unit(uow, by, filing.unit_id)
         stored = uow.banquets.add(result.filing)
         ledger.keep_rules_in(uow)
         uow.audit(by.name, "banquet.file", "banquet", stored.id, None, stored)
@@ -93,8 +99,11 @@ def file_banquet(ledger: Ledger, by: User, filing: BanquetFiling, policy_id: str
     return BanquetCheck(stored, result.compliant, result.explanation)
 
 
-def list_filings(ledger: Ledger, *, unit: str | None = None, year: int | None = None) -> list[BanquetFiling]:
+def list_filings(ledger: Ledger, *, user: User | None = None, unit: str | None = None,
+                 year: int | None = None) -> list[BanquetFiling]:
+    """Filings of `unit` and the units under it (all without one), within `user`'s part of the
+    tree; of one year when asked."""
     with ledger.uow() as uow:
-        unit_ids = uow.units.subtree_ids(unit_id(uow, unit)) if unit else None
+        unit_ids = narrowed(uow, user, unit_id(uow, unit) if unit else None)
         between = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else None
         return uow.banquets.list(unit_ids=unit_ids, between=between)

@@ -18,11 +18,13 @@ from ..models import Case, Escalation, Outcome, User
 from ..store.messages import Conflict, Message, did_you_mean
 from ..store.uow import SqlUnitOfWork
 from ..vocabulary import LEDGER_COUNTED_FIELDS
+from . import dates
 from .access import check
 from .context import Ledger
 from .errors import InvalidInput, NotFound
 from .periods import guard_case_write
 from .projection import MODEL_ONLY
+from .scope import require_unit
 from .verdicts import change_reason, judge, store_verdicts
 
 # Vocabulary fields whose model attribute has another name.
@@ -61,6 +63,8 @@ def normalise(ledger: Ledger, values: dict[str, Any]) -> dict[str, Any]:
         if name in MODEL_ONLY or name in ("id", "created_at", "updated_at") or name not in ledger.vocabulary.fields:
             out[name] = value
             continue
+        if isinstance(value, str) and ledger.vocabulary.fields[name].type == "date" and dates.impossible(value):
+            raise InvalidInput("date_impossible", field=date_title(ledger, name), value=value.strip())
         typed = None if value in (None, "") else ledger.coerce(name, value)
         if projection.is_extra(name):
             extra[name] = projection.encode_extra(name, typed)
@@ -79,7 +83,7 @@ def _merge(before: Case, changes: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _build(values: dict[str, Any]) -> Case:
+def _build(ledger: Ledger, values: dict[str, Any]) -> Case:
     values = {k: v for k, v in values.items() if not (v is None and k in _NOT_NULL)}
     if "extra" in values:
         values["extra"] = {k: v for k, v in values["extra"].items() if v is not None}
@@ -89,7 +93,7 @@ def _build(values: dict[str, Any]) -> Case:
         from ..validation_messages import describe
 
         raise InvalidInput("value_invalid", detail=describe(err.errors(), _TITLES)) from None
-    check_dates(case)
+    check_dates(ledger, case)
     return case
 
 
@@ -102,13 +106,27 @@ _NOT_NULL = ("source", "severity", "urgency", "persons_involved", "amount_involv
              "follow_up_done", "file_complete", "needs_verification", "level")
 
 
-def check_dates(case: Case) -> None:
-    """Received ≤ accepted ≤ settled ≤ closed, where given."""
-    order = [("received_on", "受理日期"), ("accepted_on", "立案日期"), ("settled_on", "调处成功日期"), ("closed_on", "结案日期")]
-    present = [(name, label, getattr(case, name)) for name, label in order if getattr(case, name)]
-    for (n1, l1, d1), (n2, l2, d2) in zip(present, present[1:]):
-        if d2 < d1:
-            raise InvalidInput("case_dates", later=n2, later_zh=l2, later_date=d2, earlier=n1, earlier_zh=l1, earlier_date=d1)
+class DateRefused(InvalidInput):
+    """A case date that cannot be; `field` is the field's id, for an import to locate it."""
+
+    def __init__(self, field: str, message: Message):
+        super().__init__(message.key, **message.params)
+        self.field = field
+
+
+def date_title(ledger: Ledger, name: str) -> Any:
+    """A date field's title from fields.toml, in either language."""
+    fdef = ledger.vocabulary.fields.get(name)
+    return dates.title_of({name: (fdef.title, fdef.title_en)} if fdef else {}, name)
+
+
+def check_dates(ledger: Ledger, case: Case) -> None:
+    """No step after the ledger's today; received ≤ accepted ≤ settled ≤ closed, where given."""
+    found = dates.problems({name: getattr(case, name) for name in dates.ORDER}, ledger.date(),
+                           lambda name: date_title(ledger, name))
+    for name in dates.ORDER:
+        if name in found:
+            raise DateRefused(name, found[name])
 
 
 @dataclass
@@ -151,7 +169,9 @@ def add_case(ledger: Ledger, by: User, unit: str | int, **values: Any) -> CaseRe
     check(by, "case_write")
     with ledger.uow() as uow:
         uow.lock_periods(exclusive=False)
-        case = _build(normalise(ledger, {**values, "unit_id": unit_id(uow, unit)}))
+        target = unit_id(uow, unit)
+        require_unit(uow, by, target)
+        case = _build(ledger, normalise(ledger, {**values, "unit_id": target}))
         if case.mediators == [] and by.role == "mediator":
             case.mediators = [by.name]
         if uow.cases.by_number(case.unit_id, case.number):
@@ -165,9 +185,10 @@ def edit_case(ledger: Ledger, by: User, case_id: int, **changes: Any) -> CaseRes
     """Change any fields of a case; its outcomes and level follow at once."""
     check(by, "case_write")
     with ledger.uow() as uow:
-        before = _locked_case(uow, case_id)
+        before = _locked_case(uow, case_id, by=by)
         normalised = normalise(ledger, changes)
-        after = _build(_merge(before, normalised))
+        after = _build(ledger, _merge(before, normalised))
+        require_unit(uow, by, after.unit_id)
         if after.number != before.number and uow.cases.by_number(after.unit_id, after.number):
             raise Conflict("case_exists", unit=after.unit_id, number=after.number)
         result = _judged_write(ledger, uow, by, "case.edit", before, after)
@@ -175,13 +196,15 @@ def edit_case(ledger: Ledger, by: User, case_id: int, **changes: Any) -> CaseRes
         return result
 
 
-def _locked_case(uow: SqlUnitOfWork, case_id: int, *, ledger: Ledger | None = None, open_for: str | None = None) -> Case:
+def _locked_case(uow: SqlUnitOfWork, case_id: int, *, by: User, ledger: Ledger | None = None,
+                 open_for: str | None = None) -> Case:
     """The case, row-locked for writing, after the shared period lock that a close waits on;
-    with `open_for`, refused unless the case is still open."""
+    refused unless `by` acts on its unit, and, with `open_for`, unless it is still open."""
     uow.lock_periods(exclusive=False)
     before = uow.cases.get(case_id, lock=True)
     if before is None:
         raise NotFound("unknown_case", case=case_id)
+    require_unit(uow, by, before.unit_id)
     if open_for and ledger is not None and before.status not in ledger.open_statuses():
         raise InvalidInput("case_not_open", status=ledger.label("status", before.status), action=Message(open_for))
     return before
@@ -201,9 +224,10 @@ def settle_case(
     settlement date judge the case."""
     check(by, "case_write")
     with ledger.uow() as uow:
-        before = _locked_case(uow, case_id, ledger=ledger, open_for="verb_settle")
+        before = _locked_case(uow, case_id, by=by, ledger=ledger, open_for="verb_settle")
         changes = normalise(ledger, {"settled_on": settled_on, "settled_by": settled_by, "status": status, **more})
-        after = _build(_merge(before, changes))
+        after = _build(ledger, _merge(before, changes))
+        require_unit(uow, by, after.unit_id)
         result = _judged_write(ledger, uow, by, "case.settle", before, after)
         uow.commit()
         return result
@@ -214,7 +238,7 @@ def escalate_case(ledger: Ledger, by: User, case_id: int, *, on: dt.date | str |
     """Move a case one level up (or to ``to_level``), recording the step in its history."""
     check(by, "case_write")
     with ledger.uow() as uow:
-        before = _locked_case(uow, case_id, ledger=ledger, open_for="verb_escalate")
+        before = _locked_case(uow, case_id, by=by, ledger=ledger, open_for="verb_escalate")
         levels = ledger.enum_ids("level")
         if to_level:
             target = ledger.coerce("level", to_level)
@@ -233,4 +257,5 @@ def escalate_case(ledger: Ledger, by: User, case_id: int, *, on: dt.date | str |
         return result
 
 
-__all__ = ["CaseResult", "add_case", "edit_case", "settle_case", "escalate_case", "normalise", "check_dates", "unit_id"]
+__all__ = ["CaseResult", "DateRefused", "add_case", "edit_case", "settle_case", "escalate_case", "normalise", "check_dates",
+           "date_title", "unit_id"]

@@ -171,8 +171,8 @@ def _date(value: Any) -> dt.date:
     if m:
         try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
+        except ValueError:  # the shape of a date, a day that does not exist (2026-02-30)
+            raise ValueError(Message("imp_impossible_date", value=text)) from None
     raise ValueError(Message("imp_bad_date", value=text))
 
 

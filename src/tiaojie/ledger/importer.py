@@ -22,12 +22,13 @@ from pydantic import ValidationError
 from ..models import Case, User
 from ..store.messages import Message, did_you_mean
 from .access import check
-from .cases import check_dates
+from .cases import DateRefused, check_dates
 from .context import Ledger
 from .errors import InvalidInput
 from .exports import open_csv, write_csv_rows
 from .import_sheet import COLUMN_LABEL, HEADERS, LOOKUP, REQUIRED, Problem, Sheet, Validator, norm, read_sheet
 from .periods import guard_new_cases
+from .scope import own_units, refused
 
 
 @dataclass
@@ -80,7 +81,9 @@ def import_file(
     with ledger.uow() as uow:
         codes = {u.id: u.code for u in uow.units.list() if u.id is not None}
         units = {**{u.name: u.id for u in uow.units.list() if u.id is not None}, **{c: i for i, c in codes.items()}}
-        good, bad_rows = _validate(ledger, path, sheet, columns, Validator(ledger, units, columns.values()), result)
+        in_scope = _scope_check(uow, by)
+        good, bad_rows = _validate(ledger, path, sheet, columns, Validator(ledger, units, columns.values()), result,
+                                   in_scope)
         result.rows = len(sheet.rows)
 
         # Rows already in the ledger are not new: the same file twice adds nothing.
@@ -149,10 +152,27 @@ def _map_columns(ledger: Ledger, sheet: Sheet, result: ImportResult) -> dict[int
     return columns
 
 
+def _scope_check(uow: Any, by: User) -> Callable[[int], Message | None]:
+    """For a row's unit id: why `by` may not import into it (a unit outside their part of the
+    tree, by name), or None. Each unit is named once however many rows it has."""
+    own = own_units(uow, by)
+    said: dict[int, Message | None] = {}
+
+    def check_unit(unit_id: int) -> Message | None:
+        if own is None or unit_id in own:
+            return None
+        if unit_id not in said:
+            said[unit_id] = refused(uow, by, unit_id).msg
+        return said[unit_id]
+
+    return check_unit
+
+
 def _validate(ledger: Ledger, path: Path, sheet: Sheet, columns: dict[int, str], validator: Validator,
-              result: ImportResult) -> tuple[list[tuple[int, Case, list[Any]]], dict[int, list[Any]]]:
+              result: ImportResult, in_scope: Callable[[int], Message | None] = lambda _unit: None,
+              ) -> tuple[list[tuple[int, Case, list[Any]]], dict[int, list[Any]]]:
     """(good rows as cases, bad rows' cells by row number); each bad cell a problem in `result`,
-    named by the column as the file spells it."""
+    named by the column as the file spells it. A row of a unit `in_scope` refuses is bad."""
     header_of = {name: str(sheet.header[index]) for index, name in columns.items()}
     good: list[tuple[int, Case, list[Any]]] = []
     bad_rows: dict[int, list[Any]] = {}
@@ -164,7 +184,10 @@ def _validate(ledger: Ledger, path: Path, sheet: Sheet, columns: dict[int, str],
             bad_rows[row_number] = cells
             continue
         values, errors = validator.row({columns[i]: cells[i] for i in columns if i < len(cells)})
-        case = _case_of(values, errors) if not errors else None
+        outside = in_scope(values["unit_id"]) if "unit_id" in values else None
+        if outside is not None:
+            errors.append(("unit", outside))
+        case = _case_of(ledger, values, errors) if not errors else None
         if case is not None:
             key = (case.unit_id, case.number)
             if key in first_row_of:
@@ -180,18 +203,18 @@ def _validate(ledger: Ledger, path: Path, sheet: Sheet, columns: dict[int, str],
     return good, bad_rows
 
 
-def _case_of(values: dict[str, Any], errors: list[tuple[str, Message]]) -> Case | None:
+def _case_of(ledger: Ledger, values: dict[str, Any], errors: list[tuple[str, Message]]) -> Case | None:
     """The row's case, or None with the reason added to `errors`."""
     try:
         case = Case(**values)
-        check_dates(case)
+        check_dates(ledger, case)
         return case
     except ValidationError as exc:  # report the first field pydantic refused
         first = exc.errors()[0]
         column = str(first["loc"][0]) if first["loc"] else "—"
         errors.append((column, Message("case_field", field=column, detail=first["msg"])))
-    except InvalidInput as exc:  # dates out of order
-        errors.append((str(exc.msg.params.get("later", "—")), exc.msg))
+    except DateRefused as exc:  # after today, or out of order
+        errors.append((exc.field, exc.msg))
     return None
 
 

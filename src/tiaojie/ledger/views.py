@@ -4,7 +4,8 @@ The command line and the terminal UI read cases here and nowhere else, so a case
 level, due date, overdue days and reward wherever it is looked at: the stored level (which every
 write keeps in step with the escalation policy), the deadline at that level and the days past it
 as of the day asked, and the reward its current outcome gives (or, for a case imported without
-outcomes, what the rules in force give). Who may see which units is decided here too.
+outcomes, what the rules in force give). Each read takes the reader and covers only their part of
+the unit tree (`scope`): lists narrow their query, a single case outside it is refused.
 """
 
 from __future__ import annotations
@@ -25,18 +26,15 @@ from .context import Ledger
 from .errors import InvalidInput, NotFound
 from .overdue import days_from_outcome, overdue_scan
 from .periods import parse_period
+from .scope import narrowed, require_unit
 from .verdicts import first_judged, outcome_model
 
 
 # --- who sees what ---------------------------------------------------------------------------------
 def visible_units(ledger: Ledger, uow: SqlUnitOfWork, user: User | None, unit: str | int | None = None) -> set[int] | None:
-    """The unit ids a reader may see (None: all), narrowed to `unit` and the units under it. A
-    mediator sees their own unit's part of the tree; clerks, policy staff and admins see it all."""
-    asked = uow.units.subtree_ids(unit_id(uow, unit)) if unit not in (None, "") else None
-    if user is None or user.role != "mediator" or user.unit_id is None:
-        return asked
-    own = uow.units.subtree_ids(user.unit_id)
-    return own if asked is None else asked & own
+    """The unit ids a reader may see (None: all), narrowed to `unit` and the units under it: the
+    reader's unit and the units under it; a reader without a unit (county staff) the whole tree."""
+    return narrowed(uow, user, unit_id(uow, unit) if unit not in (None, "") else None)
 
 
 # --- one case ----------------------------------------------------------------------------------------
@@ -104,24 +102,30 @@ def rewards_many(ledger: Ledger, uow: SqlUnitOfWork, cases: list[Case], as_of: d
     return [Decimal(judged[i].outputs["amount"]) if i in judged else None for i in range(len(cases))]
 
 
-def get_case(ledger: Ledger, unit: str | int, number: str) -> Case:
+def get_case(ledger: Ledger, unit: str | int, number: str, user: User | None = None) -> Case:
+    """A case by unit and number; refused when outside `user`'s part of the tree."""
     with ledger.uow() as uow:
         case = uow.cases.by_number(unit_id(uow, unit), number)
         if case is None:
             raise NotFound("unknown_case", case=f"{unit}/{number}")
+        if user is not None:
+            require_unit(uow, user, case.unit_id)
         return case
 
 
-def find_case(ledger: Ledger, ref: str, unit: str | None = None) -> Case:
-    """A case by UNIT/NUMBER, by number within `unit`, or by its id."""
+def find_case(ledger: Ledger, ref: str, unit: str | None = None, user: User | None = None) -> Case:
+    """A case by UNIT/NUMBER, by number within `unit`, or by its id; refused when outside `user`'s
+    part of the tree."""
     if unit:
-        return get_case(ledger, unit, ref)
+        return get_case(ledger, unit, ref, user)
     if "/" in ref:
         unit_ref, number = ref.split("/", 1)
-        return get_case(ledger, unit_ref, number)
+        return get_case(ledger, unit_ref, number, user)
     if ref.isdigit():
         with ledger.uow() as uow:
             case = uow.cases.get(int(ref))
+            if case is not None and user is not None:
+                require_unit(uow, user, case.unit_id)
         if case is not None:
             return case
     raise NotFound("unknown_case", case=ref)
@@ -150,13 +154,16 @@ class CaseDetail:
     adjustments: list[tuple[str, Decimal, str]]
 
 
-def case_detail(ledger: Ledger, case_id: int, as_of: dt.date | None = None) -> CaseDetail:
-    """One case with its state, current outcomes, the history of replaced ones, and its payments."""
+def case_detail(ledger: Ledger, case_id: int, as_of: dt.date | None = None, user: User | None = None) -> CaseDetail:
+    """One case with its state, current outcomes, the history of replaced ones, and its payments;
+    refused when outside `user`'s part of the tree."""
     day = as_of or ledger.date()
     with ledger.uow() as uow:
         case = uow.cases.get(case_id)
         if case is None:
             raise NotFound("unknown_case", case=case_id)
+        if user is not None:
+            require_unit(uow, user, case.unit_id)
         unit = uow.units.get(case.unit_id)
         every = uow.outcomes.for_case(case_id)
         current = [o for o in every if o.current]
@@ -323,10 +330,11 @@ def case_page(ledger: Ledger, user: User | None, *, as_of: dt.date | None = None
 
 
 # --- the ledger's set-up -----------------------------------------------------------------------------
-def units(ledger: Ledger) -> list[Unit]:
-    """Every unit, by code."""
+def units(ledger: Ledger, user: User | None = None) -> list[Unit]:
+    """Every unit (that `user` acts on), by code."""
     with ledger.uow() as uow:
-        return uow.units.list()
+        own = narrowed(uow, user, None)
+        return [u for u in uow.units.list() if own is None or u.id in own]
 
 
 def users(ledger: Ledger) -> list[User]:
@@ -341,18 +349,20 @@ def periods(ledger: Ledger) -> list[Period]:
         return uow.periods.list()
 
 
-def find_case_id(ledger: Ledger, ref: str, unit: str | None = None) -> int:
+def find_case_id(ledger: Ledger, ref: str, unit: str | None = None, user: User | None = None) -> int:
     """The id of a case found as `find_case` finds it."""
-    case = find_case(ledger, ref, unit)
+    case = find_case(ledger, ref, unit, user)
     if case.id is None:  # a stored case always has one
         raise NotFound("unknown_case", case=ref)
     return case.id
 
 
-def case_numbers(ledger: Ledger, case_ids: list[int]) -> dict[int, str]:
-    """Case id → the case's number, for the cases that exist."""
+def case_numbers(ledger: Ledger, case_ids: list[int], user: User | None = None) -> dict[int, str]:
+    """Case id → the case's number, for the cases that exist (and `user` may see)."""
     with ledger.uow() as uow:
-        return {case.id: case.number for case in uow.cases.get_many(case_ids) if case.id is not None}
+        own = narrowed(uow, user, None)
+        return {case.id: case.number for case in uow.cases.get_many(case_ids)
+                if case.id is not None and (own is None or case.unit_id in own)}
 
 
 __all__ = [

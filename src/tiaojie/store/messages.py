@@ -256,7 +256,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cases have no field '{field}'{hint}; declare a new field in rules/fields.toml",
     ),
     "case_computed_field": ("「{field}」由台账根据案件计算，不能填写", "'{field}' is computed by the ledger from the case; it cannot be set"),
-    "case_dates": ("{later_zh}（{later_date}）早于{earlier_zh}（{earlier_date}）", "{later} ({later_date}) is before {earlier} ({earlier_date})"),
+    "case_dates": ("{later}（{later_date}）早于{earlier}（{earlier_date}）", "{later} ({later_date}) is before {earlier} ({earlier_date})"),
+    # --- scope and dates (ledger/scope.py, ledger/dates.py) ------------------------------------
+    "unit_out_of_scope": (
+        "用户「{user}」只能查看和处理「{scope}」及其下属单位的案件和报备；「{unit}」不在其内",
+        "user '{user}' reads and writes only cases and filings of '{scope}' and the units under it; '{unit}' is not one of them",
+    ),
+    "date_after_today": ("{field}（{date}）晚于今天（{today}）：日期不能在将来", "{field} ({date}) is after today ({today}); a date cannot be in the future"),
+    "date_impossible": ("{field}：没有 {value} 这一天", "{field}: there is no such day as {value}"),
+    "imp_impossible_date": ("没有「{value}」这一天", "there is no such day as '{value}'"),
     "case_not_open": ("案件状态为「{status}」，不能再{action}", "the case is '{status}'; it cannot be {action} again"),
     "case_top_level": ("案件已在最高层级「{level}」", "the case is already at the top level '{level}'"),
     "verb_settle": ("调结", "settled"),
