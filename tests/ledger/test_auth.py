@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 
 import pytest
 from sqlalchemy import text
@@ -138,8 +139,15 @@ def test_a_user_on_postgresql_keeps_no_hash_in_the_ledger(pg_schema_url, rules, 
         assert stored_hash(ledger, "admin") is None
         # The test suite's owner connection is no tiaojie user: the named user is taken as is …
         assert auth.connection_user(ledger, "admin").name == "admin"
-        # … and a sign-in on PostgreSQL is the database's own (no hash to check here).
-        assert auth.sign_in(ledger, "admin", "anything at all").name == "admin"
+        assert auth.sign_in(ledger, "admin", "").name == "admin"
+        # … and a password typed signs in as the user's own login role, which the ledger then
+        # works on (this server trusts every local connection: tests/tui/test_sign_in.py shows a
+        # wrong password refused by a server that checks it).
+        assert auth.sign_in(ledger, "admin", PASSWORD).name == "admin"
+        with ledger.engine.connect() as conn:
+            assert conn.execute(text("SELECT current_user")).scalar_one() == "admin"
+        with pytest.raises(PermissionDenied):  # a role that is no tiaojie user is refused
+            auth.sign_in(ledger, "nobody_" + uuid.uuid4().hex[:6], PASSWORD)
     finally:
         engine.dispose()
 

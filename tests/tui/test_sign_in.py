@@ -157,3 +157,50 @@ asyncio.run(main())
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "('LoginDialog', False) med01 True"
+
+
+@pytest.fixture(scope="module")
+def scram_server():
+    """A private PostgreSQL server that checks passwords (SCRAM), with a ledger database its owner
+    role made (tests/pg_private_server.py)."""
+    import uuid
+
+    from pg_private_server import private_server
+    from sqlalchemy import create_engine, text
+
+    with private_server() as server:
+        owner_password = "owner-" + uuid.uuid4().hex
+        admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE ROLE tiaojie_owner LOGIN CREATEROLE PASSWORD '{owner_password}'"))
+            conn.execute(text("CREATE DATABASE ledger OWNER tiaojie_owner"))
+        admin.dispose()
+        yield server.url("ledger", "tiaojie_owner", owner_password)
+
+
+async def test_on_postgresql_the_dialog_signs_in_as_the_users_own_role_checked_by_the_server(scram_server, rules_dir):
+    from sqlalchemy import text
+
+    from tiaojie.ledger.context import Ledger
+    from tiaojie.rules.service import open_rules
+    from tiaojie.store.db import open_database
+
+    owner = open_database(scram_server)
+    rules = open_rules(rules_dir)
+    try:
+        ledger = Ledger(engine=owner, rules=rules, today=TODAY)
+        admin = access.add_user(ledger, None, "县管理员", "admin", password="管理员的口令-1")
+        access.add_unit(ledger, admin, "XJC", "新建村", "village")
+        access.add_user(ledger, admin, "新建村调解员", "mediator", "XJC", password="调解员的口令-1")
+    finally:
+        owner.dispose()
+        rules.close()
+    app = make_app(store=scram_server, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await sign_in(app, pilot, "新建村调解员", "not-the-password")
+        assert app.backend.user is None and "登录失败" in message(app)
+        await sign_in(app, pilot, "新建村调解员", "调解员的口令-1")
+        assert app.backend.user.name == "新建村调解员"
+        with app.backend.ledger.engine.connect() as conn:  # the ledger works on the user's own connection
+            assert conn.execute(text("SELECT current_user")).scalar_one() == "新建村调解员"

@@ -20,6 +20,7 @@ Passwords set here go to the login roles (`store.pg_roles`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -30,7 +31,7 @@ from ..store.messages import Message, did_you_mean
 from . import passwords
 from .access import check
 from .context import Ledger
-from .errors import InvalidInput, NotFound, PermissionDenied
+from .errors import InvalidInput, LedgerError, NotFound, PermissionDenied
 
 FREE_FAILURES = 3  # failures before sign-ins are slowed down
 MAX_WAIT = dt.timedelta(minutes=15)
@@ -60,7 +61,7 @@ def sign_in(ledger: Ledger, name: str, password: str) -> User:
     """The user `name`, when `password` is theirs and they are active; else `PermissionDenied`
     (the same message whatever the reason), audited and counted before it is raised."""
     if on_postgresql(ledger):
-        return connection_user(ledger, name)
+        return _sign_in_on_postgresql(ledger, name, password)
     now = clock()
     with ledger.uow() as uow:
         record = uow.users.sign_in_record(name)
@@ -99,6 +100,35 @@ def _audit_failure(uow, name: str, user_id: int | None, outcome: str, failures: 
     # The name as typed is who claimed to act; the password (and its hash) never enters the log.
     uow.audit(name[:64], "user.sign_in_failed", "user", user_id, None,
               {"name": name[:64], "outcome": outcome, "failures": failures})
+
+
+def _sign_in_on_postgresql(ledger: Ledger, name: str, password: str) -> User:
+    """On a connection that is a tiaojie user's own (libpq signed it in), that user — the name
+    must be theirs. On any other connection (the owner's, or a station's that belongs to no
+    user), a password typed signs in as the user's own login role: the server checks it, and the
+    ledger then works on that connection, where the database's grants and row-level security
+    apply. A refusal is the same whatever the reason; the server's log records it."""
+    from ..store.sign_in import connect_as
+
+    with ledger.uow() as uow:
+        own = uow.users.by_name(uow.users.connection_role())
+    if own is not None or not password:
+        return connection_user(ledger, name)
+    engine = connect_as(ledger.engine.url.render_as_string(hide_password=False), name, password)
+    if engine is None:
+        raise PermissionDenied("sign_in_refused")
+    signed_in = dataclasses.replace(ledger, engine=engine)
+    try:
+        user = connection_user(signed_in, None)
+    except LedgerError:
+        engine.dispose()
+        raise PermissionDenied("sign_in_refused") from None
+    if user.name != name:
+        engine.dispose()
+        raise PermissionDenied("sign_in_refused")
+    previous, ledger.engine = ledger.engine, engine
+    previous.dispose()
+    return user
 
 
 def connection_user(ledger: Ledger, name: str | None) -> User:
