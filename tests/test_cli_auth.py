@@ -221,3 +221,9 @@ def test_a_ledger_from_before_passwords_is_opened_by_an_admins_first_password(sq
     assert again.exit_code == 1  # now it takes a signed-in admin
     assert said.run(sqlite_db, "login", "--user", "admin", TIAOJIE_PASSWORD="admin-password").exit_code == 0
     assert "admin-password" not in "\n".join(said.outputs) + audit_dump(sqlite_db)
+
+
+def test_login_without_a_terminal_or_tiaojie_password_says_how(sqlite_db, said, monkeypatch):
+    monkeypatch.delenv("TIAOJIE_PASSWORD")
+    result = runner.invoke(app, ["login", "--user", "admin"], env={"TIAOJIE_DB": sqlite_db}, input=PASSWORD + "\n")
+    assert result.exit_code == 1 and "TIAOJIE_PASSWORD" in result.output and PASSWORD not in result.output

@@ -17,9 +17,16 @@ from .ledger_common import DB_OPTION, USER_OPTION, ask_password, chosen_lang, ha
 
 
 def _password(user: str, key: str = "prompt_password") -> str:
-    """The password of `user`: ``TIAOJIE_PASSWORD`` when set (scripts), else typed, unseen."""
+    """The password of `user`: ``TIAOJIE_PASSWORD`` when set (scripts), else typed on a terminal,
+    unseen; without a terminal, a refusal saying how (never a password read where it may echo)."""
+    from ..ledger.errors import PermissionDenied
+
     given = os.environ.get("TIAOJIE_PASSWORD")
-    return given if given is not None else ask_password(key, user=user)
+    if given is not None:
+        return given
+    if not _on_terminal():
+        raise PermissionDenied("no_credentials", user=user)
+    return ask_password(key, user=user)
 
 
 @handled
