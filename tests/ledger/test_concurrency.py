@@ -20,10 +20,12 @@ RULES = Path(__file__).resolve().parents[2] / "rules"
 
 
 def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules, make_org, tmp_path):
+    from activated_rules import activated
+
     from tiaojie.ledger.context import Ledger
     from tiaojie.store.db import open_database
 
-    ledger = Ledger(open_database(pg_schema_url), rules)
+    ledger = activated(Ledger(open_database(pg_schema_url), rules))  # the workers open the same files
     make_org(ledger)
     script = tmp_path / "worker.py"
     script.write_text(textwrap.dedent(f"""
@@ -96,8 +98,8 @@ def test_eight_processes_lose_nothing_and_pay_no_case_twice(pg_schema_url, rules
     assert n_cases == n_settled == n_reward == total
     # every case settled by a village body earns a line; each case is paid exactly once
     assert n_lines == n_paid_cases == total
-    # 8 org-setup entries, 2 per case, one per closed period — and the chain is intact
-    assert n_audit == 8 + 2 * total + 3
+    # the starting set's activation, 8 org-setup entries, 2 per case, one per closed period — and the chain is intact
+    assert n_audit == 1 + 8 + 2 * total + 3
     report = audit.verify(ledger)
     assert report.ok, report.render("en")
     ledger.close()

@@ -144,7 +144,9 @@ def generated(engine, tmp_path):
     from tiaojie.ledger import access
 
     rules = open_rules(_rules_dir(tmp_path))
-    ledger = Ledger(engine=engine, rules=rules, today=TODAY)
+    from activated_rules import activated
+
+    ledger = activated(Ledger(engine=engine, rules=rules, today=TODAY))
     admin = access.add_user(ledger, None, "admin", "admin", password="tiaojie-demo")
     access.add_unit(ledger, admin, "D", "某县", "county")
     villages = []

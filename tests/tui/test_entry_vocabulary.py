@@ -14,7 +14,7 @@ pytest.importorskip("sqlalchemy")
 
 from tiaojie.ledger import access, views  # noqa: E402
 from tiaojie.ledger import cases as case_service  # noqa: E402
-from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
+from tiaojie.ledger.bootstrap import create_ledger, open_ledger  # noqa: E402
 from tiaojie.ledger.projection import BUILT_IN  # noqa: E402
 from tiaojie.store.case_inputs import Column  # noqa: E402
 from tiaojie.vocabulary import LEDGER_SET_FIELDS  # noqa: E402
@@ -73,7 +73,7 @@ def online_rules(rules_dir: Path) -> Path:
 
 @pytest.fixture
 def store(db_url: str, online_rules: Path) -> str:
-    ledger = open_ledger(db_url, online_rules, today=TODAY)
+    ledger, _ = create_ledger(db_url, online_rules, today=TODAY)  # its rules activated, as a new ledger's are
     admin = access.add_user(ledger, None, "admin", "admin", password="tiaojie-demo")
     access.add_unit(ledger, admin, "XJC", "新建村", "village")
     access.add_user(ledger, admin, "med01", "mediator", "XJC", password="tiaojie-demo")

@@ -205,8 +205,7 @@ async def test_finance_adjustment_and_export_match_the_statement(ledger, rules_d
 
     reference = tmp_path / "ref.xlsx"
     url = str(ledger.engine.url)
-    done = CliRunner().invoke(cli, ["--rules", str(rules_dir), "statement", "2026-05", "--format", "xlsx",
-                                    "-o", str(reference), "--db", url])
+    done = CliRunner().invoke(cli, ["statement", "2026-05", "--format", "xlsx", "-o", str(reference), "--db", url])
     assert done.exit_code == 0, done.output
 
     def totals(path):  # noqa: ANN001, ANN202

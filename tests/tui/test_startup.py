@@ -15,7 +15,7 @@ from textual.widgets import Static
 pytest.importorskip("sqlalchemy")
 
 from tiaojie.ledger import access, views  # noqa: E402
-from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
+from tiaojie.ledger.bootstrap import create_ledger, open_ledger  # noqa: E402
 from tiaojie.ledger.policy_changes import activate  # noqa: E402
 from tiaojie.store.messages import StoreUnavailable  # noqa: E402
 
@@ -34,7 +34,7 @@ def private_cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def store(db_url: str, rules_dir: Path) -> str:
-    ledger = open_ledger(db_url, rules_dir, today=TODAY)
+    ledger, _ = create_ledger(db_url, rules_dir, today=TODAY)  # its rules activated, as a new ledger's are
     admin = access.add_user(ledger, None, "admin", "admin", password="tiaojie-demo")
     access.add_unit(ledger, admin, "XJC", "新建村", "village")
     access.add_user(ledger, admin, "med01", "mediator", "XJC", password="tiaojie-demo")

@@ -52,6 +52,16 @@ def rules_in_force_dir(ledger_engine, fallback: Path | None = None) -> Path:  # 
     return activated_dir(ledger_engine) or Path(fallback or default_rules_dir())
 
 
+def write_out(ledger: Ledger, files: dict[str, str]) -> None:
+    """Write a set just activated out to the cache, so the next start finds it at a glance (a
+    cache that cannot be written only means the next start opens the ledger in full first)."""
+    try:
+        with ledger.uow() as uow:
+            _materialise(uow, files, cache_dir())
+    except OSError:
+        pass
+
+
 def activated_rules(ledger: Ledger) -> Rules | None:
     """The ledger's activated set as rules, from its stored files (the ledger's own rules when
     they are that set, file for file); None when nothing was activated."""
@@ -65,4 +75,4 @@ def activated_rules(ledger: Ledger) -> Rules | None:
     return open_rules(directory)
 
 
-__all__ = ["activated_dir", "activated_rules", "rules_in_force_dir"]
+__all__ = ["activated_dir", "activated_rules", "rules_in_force_dir", "write_out"]

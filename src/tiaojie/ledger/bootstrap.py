@@ -51,6 +51,8 @@ def open_ledger(
         draft = directory
     ledger = Ledger(engine=engine, rules=(load_rules or open_rules)(directory), today=today, draft=draft)
     ledger.rule_files()  # the files as just opened, read (not written) now
+    if rules_dir is not None and activated is not None and ledger.is_activated_set():
+        ledger.draft = None  # a directory holding the activated set, file for file, is no draft
     return ledger
 
 

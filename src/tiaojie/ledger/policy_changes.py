@@ -18,7 +18,7 @@ from ..rules.loader import VOCABULARY_FILE
 from ..rules.service import Rules, open_rules
 from ..store.messages import LedgerError
 from .access import check
-from .activated import activated_dir, activated_rules, rules_in_force_dir
+from .activated import activated_dir, activated_rules, rules_in_force_dir, write_out
 from .context import Ledger
 from .errors import NotFound, PermissionDenied
 from .rule_cache import rule_files
@@ -91,6 +91,7 @@ def activate(ledger: Ledger, by: User | None, draft_dir: Path, accept_warnings: 
         uow.commit()
     # one reference: a reader holds the old set or the new, never half; the ledger writes again
     ledger.rules, ledger.draft, ledger._files = draft, None, (draft, files)
+    write_out(ledger, listing)
     return Activation(set_id, listing, report, findings)
 
 
