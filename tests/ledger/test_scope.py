@@ -1,20 +1,22 @@
 """Each unit sees and changes only its own cases, in the services, on both databases.
 
-The organisation (conftest `Org`): township 沙坪乡 with two villages, 沙坪村 (the mediator 李调解's)
-and 白层村; the clerk 王财务 belongs to the township, the admin to no unit. A mediator's write to the
-other village is refused naming both units by name; a read leaves the other village out (the list's
-query itself is narrowed) or refuses the single case asked for.
+The organisation (conftest `Org`): county 冷水江市, township 沙坪乡 with two villages, 沙坪村 (the
+mediator 李调解's) and 白层村; the clerk 王财务 belongs to the township, the policy officer 张政策 to
+the county, the admin to no unit; here a second township clerk 乡财务 joins them. A mediator's write to
+the other village is refused naming both units by name; a read leaves the other village out (the
+list's query itself is narrowed) or refuses the single case asked for.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 
 import pytest
 from sqlalchemy import event, func, select
 
-from tiaojie.ledger import banquets, cases, importer, stats, views
+from tiaojie.ledger import access, banquets, cases, importer, stats, views
 from tiaojie.ledger.errors import PermissionDenied
 from tiaojie.store.schema import AuditRow, BanquetFilingRow, CaseRow, OutcomeRow
 
@@ -28,6 +30,11 @@ def _case(ledger, by, unit, number, **kw):
 def _count(ledger, column):
     with ledger.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(column)).scalar_one()
+
+
+@pytest.fixture
+def town_clerk(ledger, org):
+    return access.add_user(ledger, org.admin, "乡财务", "clerk", "C-T1", password=os.environ["TIAOJIE_PASSWORD"])
 
 
 @pytest.fixture
@@ -78,16 +85,17 @@ def test_a_mediators_writes_to_another_village_are_refused(ledger, org, two_vill
     assert _case(ledger, org.mediator, "C-T1-V1", "V1-2").unit_id == org.v1.id
 
 
-def test_the_township_and_the_county_act_on_every_village_under_them(ledger, org, two_villages):
+def test_the_township_and_the_county_act_on_every_village_under_them(ledger, org, two_villages, town_clerk):
     own, other = two_villages
-    assert cases.settle_case(ledger, org.clerk, other.id, settled_on="2026-05-10", settled_by="村委会").case.status == "settled"
+    assert cases.settle_case(ledger, town_clerk, other.id, settled_on="2026-05-10", settled_by="村委会").case.status == "settled"
     assert cases.edit_case(ledger, org.admin, own.id, severity="major").case.severity == "major"
     with pytest.raises(PermissionDenied) as err:  # the township's clerk, not the county's
-        _case(ledger, org.clerk, "C", "C-1")
+        _case(ledger, town_clerk, "C", "C-1")
     assert "冷水江市" in err.value.message("zh") and "沙坪乡" in err.value.message("zh")
+    assert _case(ledger, org.admin, "C", "C-2").unit_id == org.county.id
 
 
-def test_reads_cover_only_the_readers_part_of_the_tree(ledger, org, two_villages):
+def test_reads_cover_only_the_readers_part_of_the_tree(ledger, org, two_villages, town_clerk):
     own, other = two_villages
     cases.add_case(ledger, org.clerk, "C-T1-V2", number="V2-old", category="neighbour", received_on="2026-04-01")
 
@@ -105,7 +113,7 @@ def test_reads_cover_only_the_readers_part_of_the_tree(ledger, org, two_villages
     assert [row.unit for row in page.rows] == ["沙坪村"] and page.total == 1
     assert sum(r.received for r in stats.compute_stats(ledger, user=org.mediator) if r.key == "total") == 1
 
-    for reader in (org.clerk, org.admin, org.policy):  # township, no unit, county
+    for reader in (town_clerk, org.admin, org.policy):  # township, no unit, county
         assert numbers(views.list_cases(ledger, user=reader)) == {"V1-1", "V2-1", "V2-old"}
         assert views.page_cases(ledger, user=reader, size=10)[1] == 3
 
@@ -116,11 +124,11 @@ def test_reads_cover_only_the_readers_part_of_the_tree(ledger, org, two_villages
         with pytest.raises(PermissionDenied):
             views.find_case(ledger, ref, unit, user=org.mediator)
     assert views.case_detail(ledger, own.id, user=org.mediator).unit == "沙坪村"
-    assert views.case_detail(ledger, other.id, user=org.clerk).unit == "白层村"
+    assert views.case_detail(ledger, other.id, user=town_clerk).unit == "白层村"
     assert views.case_numbers(ledger, [own.id, other.id], user=org.mediator) == {own.id: "V1-1"}
     # the units a form offers to register a case in
     assert [u.code for u in views.units(ledger, org.mediator)] == ["C-T1-V1"]
-    assert [u.code for u in views.units(ledger, org.clerk)] == ["C-T1", "C-T1-V1", "C-T1-V2"]
+    assert [u.code for u in views.units(ledger, town_clerk)] == ["C-T1", "C-T1-V1", "C-T1-V2"]
     assert len(views.units(ledger, org.admin)) == 4
 
 
@@ -140,7 +148,7 @@ def test_the_list_is_narrowed_in_its_query(ledger, org, two_villages):
     assert selects, seen
 
 
-def test_banquet_filings_are_kept_to_the_filers_units(ledger, org):
+def test_banquet_filings_are_kept_to_the_filers_units(ledger, org, town_clerk):
     filing = banquets.build_filing(ledger, unit="C-T1-V2", household="刘家", occasion="生日", held_on="2026-05-20",
                                    days=1, tables=5, gift=50, filed_on="2026-05-01")
     with pytest.raises(PermissionDenied) as err:
@@ -150,14 +158,14 @@ def test_banquet_filings_are_kept_to_the_filers_units(ledger, org):
     # a filing without a unit is the filer's own village's
     unnamed = filing.model_copy(update={"unit_id": None})
     assert banquets.file_banquet(ledger, org.mediator, unnamed).filing.unit_id == org.v1.id
-    banquets.file_banquet(ledger, org.clerk, filing)
+    banquets.file_banquet(ledger, town_clerk, filing)
     assert [f.household for f in banquets.list_filings(ledger, user=org.mediator)] == ["刘家"]
     assert {f.unit_id for f in banquets.list_filings(ledger, user=org.mediator)} == {org.v1.id}
-    assert {f.unit_id for f in banquets.list_filings(ledger, user=org.clerk)} == {org.v1.id, org.v2.id}
+    assert {f.unit_id for f in banquets.list_filings(ledger, user=town_clerk)} == {org.v1.id, org.v2.id}
     assert banquets.list_filings(ledger, user=org.mediator, unit="C-T1-V2") == []
 
 
-def test_an_import_refuses_rows_of_units_outside_the_importers_part(ledger, org, tmp_path):
+def test_an_import_refuses_rows_of_units_outside_the_importers_part(ledger, org, town_clerk, tmp_path):
     path = tmp_path / "old.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
@@ -167,13 +175,13 @@ def test_an_import_refuses_rows_of_units_outside_the_importers_part(ledger, org,
         writer.writerow(["C-T1-V2", "H-3", "邻里", "2026-03-01"])
         writer.writerow(["C", "H-4", "邻里", "2026-03-01"])
     with pytest.raises(importer.ImportRefused) as err:
-        importer.import_file(ledger, org.clerk, path)
+        importer.import_file(ledger, town_clerk, path)
     problems = [p.render("zh") for p in err.value.result.problems]
     assert len(problems) == 2, problems
     assert problems[0].startswith("第 3 行，单位：") and "冷水江市" in problems[0] and "沙坪乡" in problems[0]
     assert problems[1].startswith("第 5 行，单位：")
     assert _count(ledger, CaseRow) == 0
-    done = importer.import_file(ledger, org.clerk, path, skip_bad=True)
+    done = importer.import_file(ledger, town_clerk, path, skip_bad=True)
     assert (done.added, done.bad_rows) == (2, 2)
     assert importer.import_file(ledger, org.admin, path).added == 2  # the county's admin: the rest
 
@@ -190,7 +198,7 @@ def _cli(db_url, *args, user=None):
     return result
 
 
-def test_the_command_line_keeps_a_mediator_to_their_village(db_url, ledger, org, two_villages):
+def test_the_command_line_keeps_a_mediator_to_their_village(db_url, ledger, org, two_villages, town_clerk):
     med = "李调解"
     for args in (("case", "edit", "C-T1-V2/V2-1", "--set", "severity=major"),
                  ("case", "settle", "C-T1-V2/V2-1", "--by", "村委会", "--on", "2026-05-10"),
@@ -208,7 +216,8 @@ def test_the_command_line_keeps_a_mediator_to_their_village(db_url, ledger, org,
     assert listed.exit_code == 0, listed.output
     assert "V1-1" in listed.output and "V2-1" not in listed.output
     assert "V1-1" in _cli(db_url, "case", "show", "C-T1-V1/V1-1", user=med).output
-    township = _cli(db_url, "case", "list", user="王财务")
+    township = _cli(db_url, "case", "list", user="乡财务")
     assert "V1-1" in township.output and "V2-1" in township.output
     anonymous = _cli(db_url, "case", "list")  # a read says who reads, as a write does
     assert anonymous.exit_code == 1 and "V1-1" not in anonymous.output
+

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..i18n import Localized
 from ..models import Case, Escalation, Outcome, User
 from ..store.messages import Conflict, Message, did_you_mean
 from ..store.uow import SqlUnitOfWork
@@ -114,7 +115,7 @@ class DateRefused(InvalidInput):
         self.field = field
 
 
-def date_title(ledger: Ledger, name: str) -> Any:
+def date_title(ledger: Ledger, name: str) -> Localized:
     """A date field's title from fields.toml, in either language."""
     fdef = ledger.vocabulary.fields.get(name)
     return dates.title_of({name: (fdef.title, fdef.title_en)} if fdef else {}, name)
