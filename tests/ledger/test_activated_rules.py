@@ -292,6 +292,28 @@ def test_draft_period_close_is_refused_and_the_figures_stay(tmp_path, monkeypatc
     assert stored_state(str(db)) == state  # a what-if stores nothing
 
 
+def test_rules_set_for_a_session_neither_refuses_nor_changes_commands_that_use_no_rules(tmp_path, monkeypatch):
+    """TIAOJIE_RULES set once for a shell must not stop the audit check or a statement of stored lines."""
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "demo.sqlite"
+    assert _cli("demo", db=db).exit_code == 0
+    draft = raise_major(copy_rules(tmp_path, "draft"), 5000)
+    plain = _cli("statement", "2026-10", "-o", str(tmp_path / "plain.xlsx"), db=db, user="clerk")
+    assert plain.exit_code == 0, plain.output
+    for args in (("audit", "verify"), ("audit", "head"), ("user", "list"),
+                 ("statement", "2026-10", "-o", str(tmp_path / "drafted.xlsx"))):
+        done = _cli("--rules", str(draft), *args, db=db, user="clerk")
+        assert done.exit_code == 0, (args, done.output)
+        assert "草稿试算" not in done.output
+    assert _sheet_rows(tmp_path / "drafted.xlsx") == _sheet_rows(tmp_path / "plain.xlsx")
+
+
+def _sheet_rows(path: Path) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    return list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
+
+
 def test_editing_rules_changes_no_period_show_until_activation(tmp_path, monkeypatch):
     """The demo's defect: editing ./rules changed `period show` at once."""
     monkeypatch.chdir(tmp_path)

@@ -87,6 +87,17 @@ WHAT_IF_COMMANDS = frozenset({
 })
 
 
+# Commands that neither evaluate a rule nor store what one decided (the audit log, users and
+# units, the database itself, a statement of lines already stored): `--rules` — often set once
+# for a session through TIAOJIE_RULES — changes nothing there, so it is neither used nor refused.
+RULE_FREE_GROUPS = frozenset({"audit", "user", "unit", "db"})
+RULE_FREE_COMMANDS = frozenset({"login", "logout", "passwd", "statement"})
+
+
+def _uses_no_rules(command: str) -> bool:
+    return command in RULE_FREE_COMMANDS or command.split(" ", 1)[0] in RULE_FREE_GROUPS
+
+
 def ledger_for(ctx: typer.Context, db: str | None) -> Ledger:
     """The ledger on its activated rule set; with `--rules DIR`, where the command only reads, a
     what-if ledger on those rules, labelled on stderr as a draft (it refuses every write)."""
@@ -94,15 +105,15 @@ def ledger_for(ctx: typer.Context, db: str | None) -> Ledger:
     from ..store.messages import Message
 
     cfg = settings(ctx)
-    if cfg.rules_explicit:
-        command = " ".join(ctx.command_path.split()[1:])
-        if command not in WHAT_IF_COMMANDS:
-            from ..ledger.context import RulesNotActivated
+    command = " ".join(ctx.command_path.split()[1:])
+    what_if = cfg.rules_explicit and command in WHAT_IF_COMMANDS
+    if cfg.rules_explicit and not what_if and not _uses_no_rules(command):
+        from ..ledger.context import RulesNotActivated
 
-            raise RulesNotActivated("rules_cli_draft_refused", draft=str(cfg.rules_dir))
-    ledger = open_ledger(db, cfg.rules_dir if cfg.rules_explicit else None)
+        raise RulesNotActivated("rules_cli_draft_refused", draft=str(cfg.rules_dir))
+    ledger = open_ledger(db, cfg.rules_dir if what_if else None)
     if ledger.draft is not None:
-        key = "rules_draft_notice" if cfg.rules_explicit else "rules_unactivated_notice"
+        key = "rules_draft_notice" if what_if else "rules_unactivated_notice"
         typer.echo(Message(key, draft=str(ledger.draft), dir=str(ledger.draft)).render(cfg.lang), err=True)
     return ledger
 
