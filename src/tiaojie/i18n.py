@@ -199,6 +199,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "schema_hint_array_section": ("；每一条都以 [[{key}]]（两层方括号）开头", "; each entry starts with [[{key}]] (double brackets)"),
     "pattern_id": ("「{field}」只能用小写英文字母、数字、- 和 _，并以字母或数字开头", "'{field}' uses lowercase letters, digits, - and _ only, starting with a letter or digit"),
     "pattern_subject": ("「{field}」只能用小写英文字母、数字和 _，并以字母开头", "'{field}' uses lowercase letters, digits and _ only, starting with a letter"),
+    # --- rule tables in spreadsheets (rules/table_sheet.py) ------------------------------------
+    "sheet_at": ("工作表「{sheet}」第 {row} 行 {column} 列（{title}）：{detail}", "sheet '{sheet}', row {row}, column {column} ({title}): {detail}"),
+    "sheet_at_row": ("工作表「{sheet}」第 {row} 行：{detail}", "sheet '{sheet}', row {row}: {detail}"),
+    "sheet_missing": ("工作簿中没有工作表「{sheet}」（应有：{expected}）", "the workbook has no sheet '{sheet}' (expected: {expected})"),
+    "sheet_not_workbook": ("无法读取工作簿 {path}：{detail}", "cannot read the workbook {path}: {detail}"),
+    "sheet_unknown_column": ("列名「{value}」不是此政策的条件字段或输出{hint}", "'{value}' is neither a condition field nor an output of this policy{hint}"),
+    "sheet_unknown_group": ("第 1 行应为「规则」「条件」或「结果」，不是「{value}」", "row 1 should say rule, condition or output, not '{value}'"),
+    "sheet_no_id_column": ("缺少「编号」列", "the 'id' column is missing"),
+    "sheet_bad_bool": ("「{value}」应为 是 或 否", "'{value}' should be yes or no"),
+    "sheet_bad_number": ("「{value}」不是数字", "'{value}' is not a number"),
+    "sheet_bad_operator": ("「{value}」看不懂：可写 取值、取值1、取值2、≥ 数、> 数、≤ 数、< 数、≠ 取值、介于 数 至 数、不属于 取值…、有值、无值",
+                           "cannot read '{value}': write a value, value1、value2, ≥ n, > n, ≤ n, < n, ≠ value, 介于 a 至 b, 不属于 values…, 有值, 无值"),
+    "sheet_bad_toml": ("「{value}」不是 TOML 条件（例如 any = [{{ severity = \"major\" }}]）：{detail}",
+                       "'{value}' is not a TOML condition (e.g. any = [{{ severity = \"major\" }}]): {detail}"),
+    "sheet_bad_date": ("「{value}」不是日期（应为 2026-01-01）", "'{value}' is not a date (write 2026-01-01)"),
+    "sheet_formula_cell": ("单元格是电子表格公式（{value}）：规则里的公式请写成文字，不以 = 开头",
+                           "the cell is a spreadsheet formula ({value}): write a rule's formula as text, not starting with ="),
+    "sheet_policy_missing": ("工作表「{sheet}」没有写明政策编号和版本", "sheet '{sheet}' does not name the policy id and version"),
+    "sheet_not_table": ("政策「{policy}」是「{kind}」类政策，不是规则表：只有 table、reward 类政策能导出为表格",
+                        "policy '{policy}' is of kind '{kind}', not a decision table: only table and reward policies go to a spreadsheet"),
+    "sheet_file_problem": ("政策文件其他部分：{detail}", "elsewhere in the policy file: {detail}"),
     # --- evaluation ---------------------------------------------------------------------------
     "unknown_policy": ("未找到政策「{policy}」{hint}", "no policy '{policy}'{hint}"),
     "no_version_in_force": ("政策「{policy}」在 {date} 没有生效的版本", "policy '{policy}' has no version in force on {date}"),
@@ -356,6 +377,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_whole": ("应为整数", "should be a whole number"),
     "no_rules": ("政策「{policy}」（{kind}）没有任何规则：没有 [[rule]]，也没有决定结果的 [default]", "policy '{policy}' ({kind}) has no rules: no [[rule]] and no [default] that decides anything"),
     "version_gap": ("政策「{policy}」的版本之间有空档：{version} 适用至 {until}，{next_version} 自 {start} 起生效，{gap_from} 至 {gap_until} 没有生效的版本，这些日期的案件无法求值", "policy '{policy}' has a gap between versions: {version} applies until {until}, {next_version} starts on {start}; no version is in force from {gap_from} to {gap_until}, so cases on those dates cannot be evaluated"),
+    # the command line's global options and collectives' own policies (issue 13, CLI)
+    "cli_option_twice": ("{option} 在命令名前后都给出了（「{before}」与「{after}」）：只写一处",
+                         "{option} is given both before and after the command name ('{before}' and '{after}'): give it once"),
+    "cli_amount_not_option": ("没有选项「{value}」（金额应为数字，可为负）", "no such option '{value}' (the amount is a number, may be negative)"),
+    "cli_collective_policy": ("{collective}（{name}）的分红政策：{policy}", "dividend policy of {collective} ({name}): {policy}"),
 }
 
 

@@ -1,11 +1,13 @@
-"""`tiaojie rules impact|activate|history`: a rule change seen before it takes effect (against the
-ledger's activated set, never the files on disk), put into force by a named officer, and kept on
-record."""
+"""`tiaojie rules impact|activate|history|draft|export|import-table`: a rule change made in a draft
+(a named copy of the activated set in the user's data directory), seen before it takes effect
+(against the ledger's activated set, never the files on disk), put into force by a named officer,
+and kept on record; a decision table taken to a spreadsheet and brought back into a draft."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,17 +15,115 @@ from ..i18n import tr
 from .context import settings
 from .ledger_common import DB_OPTION, USER_OPTION, acting_user, handled, ledger_for
 
+if TYPE_CHECKING:
+    from ..ledger.context import Ledger
+    from ..ledger.drafts import Draft
+
+DRAFT_OPTION = typer.Option(None, "--draft", help="草稿名（tiaojie rules draft list）/ a draft's name")
+
+draft_app = typer.Typer(help="规则草稿：启用规则集的命名副本，在此修改后再启用 / rule drafts: named copies of the activated set",
+                        no_args_is_help=True)
+
 
 def register(rules_app: typer.Typer) -> None:
     rules_app.command("impact")(impact)
     rules_app.command("activate")(activate)
     rules_app.command("history")(history)
+    rules_app.add_typer(draft_app, name="draft")
+
+
+def open_ledger_of_drafts(db: str | None) -> Ledger:
+    """The ledger whose drafts are meant, on its activated set (drafts are copies of it)."""
+    from ..ledger.bootstrap import open_ledger
+
+    return open_ledger(db)
+
+
+def find_draft(ctx: typer.Context, name: str, db: str | None) -> tuple[Ledger, Draft]:
+    """The ledger and its draft named `name`; says on stderr when the draft was copied from a set
+    older than the one activated now."""
+    from ..ledger.drafts import open_draft
+    from ..store.messages import Message
+
+    ledger = open_ledger_of_drafts(db)
+    draft = open_draft(ledger, name)
+    with ledger.uow() as uow:
+        latest = uow.rule_sets.latest()
+        latest_id = None if latest is None else latest.id
+    if latest_id is not None and draft.base_set is not None and draft.base_set != latest_id:
+        typer.echo(Message("draft_behind", name=draft.name, base=draft.base_set, latest=latest_id)
+                   .render(settings(ctx).lang), err=True)
+    return ledger, draft
+
+
+def draft_dir(ctx: typer.Context, name: str, db: str | None) -> Path:
+    """The directory of the draft named `name` (for the commands that read rules)."""
+    ledger, draft = find_draft(ctx, name, db)
+    ledger.close()
+    return draft.path
+
+
+def _draft_or_dir(ctx: typer.Context, directory: Path | None, name: str | None, db: str | None) -> Path:
+    from ..ledger.errors import InvalidInput
+
+    if (directory is None) == (name is None):
+        raise InvalidInput("draft_or_dir")
+    return directory if directory is not None else draft_dir(ctx, name or "", db)
+
+
+@draft_app.command("new")
+@handled
+def draft_new(ctx: typer.Context, name: str = typer.Argument(..., help="草稿名 / the draft's name"),
+              db: str = DB_OPTION) -> None:
+    """把台账启用的规则集复制为一个新草稿 / copy the activated rule set into a new draft."""
+    from ..ledger.drafts import new_draft
+
+    ledger = open_ledger_of_drafts(db)
+    draft = new_draft(ledger, name)
+    typer.echo(tr("draft_created", settings(ctx).lang, name=draft.name, set=draft.base_set,
+                  files=len(draft.base_files), path=str(draft.path)))
+
+
+@draft_app.command("list")
+@handled
+def draft_list(ctx: typer.Context, db: str = DB_OPTION) -> None:
+    """此台账的草稿，各自复制自哪个规则集、改了哪些文件 / this ledger's drafts and what each changed."""
+    from ..ledger.drafts import list_drafts
+
+    lang = settings(ctx).lang
+    drafts = list_drafts(open_ledger_of_drafts(db))
+    if not drafts:
+        typer.echo(tr("draft_none", lang))
+    for draft in drafts:
+        changed = draft.changed_files()
+        typer.echo(tr("draft_line", lang, name=draft.name, set=draft.base_set or "?", created=draft.created_at[:16],
+                      changed=tr("draft_changed", lang, files="、".join(changed)) if changed else tr("draft_unchanged", lang)))
+
+
+@draft_app.command("path")
+@handled
+def draft_path(ctx: typer.Context, name: str = typer.Argument(..., help="草稿名 / the draft's name"),
+               db: str = DB_OPTION) -> None:
+    """草稿所在目录（用文本编辑器修改时用）/ the draft's directory."""
+    typer.echo(str(draft_dir(ctx, name, db)))
+
+
+@draft_app.command("delete")
+@handled
+def draft_delete(ctx: typer.Context, name: str = typer.Argument(..., help="草稿名 / the draft's name"),
+                 db: str = DB_OPTION) -> None:
+    """删除一个草稿（启用过的规则仍保存在台账中）/ delete a draft (activated rules stay in the ledger)."""
+    from ..ledger.drafts import delete_draft
+
+    path = delete_draft(open_ledger_of_drafts(db), name)
+    typer.echo(tr("draft_deleted", settings(ctx).lang, name=name, path=str(path)))
 
 
 @handled
 def impact(
     ctx: typer.Context,
-    draft: Path = typer.Argument(..., help="规则草稿目录 / the draft rules directory"),
+    directory: Path = typer.Argument(None, help="规则目录（或用 --draft）/ a rules directory (or --draft)"),
+    draft: str = DRAFT_OPTION,
     period: str = typer.Option(None, "--period", help="只看此期间 / only this period (2026-05, 2026Q2, 2026)"),
     unit: str = typer.Option(None, "--unit", help="只看此单位及下级 / only this unit and those under it"),
     fmt: str = typer.Option("table", "--format", help="table | json | xlsx"),
@@ -37,8 +137,9 @@ def impact(
     from ..rules.service import open_rules
 
     cfg = settings(ctx)
+    source = _draft_or_dir(ctx, directory, draft, db)
     ledger = ledger_for(ctx, db)
-    draft_rules = open_rules(draft)
+    draft_rules = open_rules(source)
     report = compute_impact(ledger, draft_rules, period=period, unit=unit)
     if fmt == "json":
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -55,7 +156,8 @@ def impact(
 @handled
 def activate(
     ctx: typer.Context,
-    draft: Path = typer.Argument(..., help="规则草稿目录 / the draft rules directory"),
+    directory: Path = typer.Argument(None, help="规则目录（或用 --draft）/ a rules directory (or --draft)"),
+    draft: str = DRAFT_OPTION,
     accept_warnings: bool = typer.Option(False, "--accept-warnings", help="接受审查发现 / accept lint findings"),
     db: str = DB_OPTION,
     user: str = USER_OPTION,
@@ -65,9 +167,10 @@ def activate(
     from ..rules.impact import render_table
 
     cfg = settings(ctx)
+    source = _draft_or_dir(ctx, directory, draft, db)
     ledger = ledger_for(ctx, db)
     who = acting_user(ledger, user)
-    done = do_activate(ledger, who, draft, accept_warnings=accept_warnings)
+    done = do_activate(ledger, who, source, accept_warnings=accept_warnings)
     for line in render_table(done.impact, cfg.lang):
         typer.echo(line)
     typer.echo(tr("activated", cfg.lang, id=done.rule_set_id, files=len(done.files), user=who.name))

@@ -16,19 +16,42 @@ from .context import relative, settings
 
 rules_app = typer.Typer(help="检查、测试、审查与查看规则文件 / check, test, lint and show rule files", no_args_is_help=True)
 
+DRAFT = typer.Option(None, "--draft", help="检查此草稿（tiaojie rules draft list）而非规则目录 / a draft instead of the rules directory")
+DRAFT_DB = typer.Option(None, "--db", envvar="TIAOJIE_DB", help="草稿所属的台账 / the ledger the draft belongs to")
+
+
+def _rules_dir(ctx: typer.Context, draft: str | None, db: str | None) -> Path:
+    """The directory a command reads: the named draft of the ledger, else `--rules` / ./rules."""
+    if draft is None:
+        return settings(ctx).rules_dir
+    from .policy_cmds import draft_dir
+
+    return draft_dir(ctx, draft, db)
+
+
+def _open(ctx: typer.Context, draft: str | None, db: str | None):  # noqa: ANN202
+    from .ledger_common import handled
+
+    directory = handled(_rules_dir)(ctx, draft, db)
+    cfg = settings(ctx)
+    return replace(cfg, rules_dir=directory).open_rules()
+
 
 @rules_app.command("check")
 def check(
     ctx: typer.Context,
-    db: str = typer.Option(None, "--db", help="也列出台账中仍保存、但 fields.toml 已不再声明的字段 / also name stored fields "
-                                             "fields.toml no longer declares"),
+    db: str = typer.Option(None, "--db", help="也列出台账中仍保存、但 fields.toml 已不再声明的字段；--draft 时为草稿所属的台账 / "
+                                             "also name stored fields fields.toml no longer declares; with --draft, the draft's ledger"),
+    draft: str = DRAFT,
 ) -> None:
     """校验全部规则文件；错误以 `文件:行: 说明` 列出 / validate every rule file."""
     from ..rules.service import open_rules
+    from .ledger_common import handled
 
     cfg = settings(ctx)
+    directory = handled(_rules_dir)(ctx, draft, db)
     try:
-        rules = open_rules(cfg.rules_dir)
+        rules = open_rules(directory)
     except RuleSetError as err:
         for error in err.errors:
             typer.echo(replace(error, path=Path(relative(error.path))).render(cfg.lang))
@@ -43,16 +66,17 @@ def check(
         for name, count in undeclared_stored_fields(db, rules.book.vocabulary):
             typer.echo(tr("check_undeclared_stored", cfg.lang, field=name, cases=count))
     typer.echo(tr("check_ok", cfg.lang, files=len(policies), rows=sum(len(p.rows) for p in policies),
-                  dir=relative(cfg.rules_dir)))
+                  dir=relative(directory)))
 
 
 @rules_app.command("test")
-def test(ctx: typer.Context, coverage: bool = typer.Option(False, "--coverage", help="也列出没有示例覆盖的枚举取值 / also list enum values no example reaches")) -> None:
+def test(ctx: typer.Context, coverage: bool = typer.Option(False, "--coverage", help="也列出没有示例覆盖的枚举取值 / also list enum values no example reaches"),
+         draft: str = DRAFT, db: str = DRAFT_DB) -> None:
     """运行每个 [[example]]；列出差异与没有示例覆盖的规则 / run every example."""
     from ..rules.examples import run_examples
 
     cfg = settings(ctx)
-    rules = cfg.open_rules()
+    rules = _open(ctx, draft, db)
     report = run_examples(rules, coverage=coverage)
     for result in report.results:
         if not result.passed:
@@ -68,12 +92,13 @@ def test(ctx: typer.Context, coverage: bool = typer.Option(False, "--coverage", 
 
 
 @rules_app.command("lint")
-def lint(ctx: typer.Context, strict: bool = typer.Option(False, "--strict", help="有发现即返回 1 / exit 1 on any finding")) -> None:
+def lint(ctx: typer.Context, strict: bool = typer.Option(False, "--strict", help="有发现即返回 1 / exit 1 on any finding"),
+         draft: str = DRAFT, db: str = DRAFT_DB) -> None:
     """遮蔽的规则、唯一命中表的重叠、取值组合的空缺，每条附示例 / shadowed rows, overlaps, gaps."""
     from ..rules.lint import lint_rules
 
     cfg = settings(ctx)
-    rules = cfg.open_rules()
+    rules = _open(ctx, draft, db)
     findings = lint_rules(rules)
     for finding in findings:
         finding.policy.path = Path(relative(finding.policy.path))
@@ -126,13 +151,20 @@ def show(ctx: typer.Context, policy: str = typer.Argument(None, help="政策编�
 
 
 @rules_app.command("diff")
-def diff(ctx: typer.Context, old: Path = typer.Argument(..., help="原规则目录 / the rules before"),
-         new: Path = typer.Argument(..., help="新规则目录 / the rules after")) -> None:
+def diff(ctx: typer.Context, old: Path = typer.Argument(None, help="原规则目录 / the rules before"),
+         new: Path = typer.Argument(None, help="新规则目录 / the rules after"),
+         draft: str = typer.Option(None, "--draft", help="启用的规则集 → 此草稿 / the activated set → this draft"),
+         db: str = DRAFT_DB) -> None:
     """两套规则逐条比较，用政策人员看得懂的话列出差别 / what changed, row by row, in words."""
     from ..rules.diff import diff_books
     from ..rules.loader import load_rules
+    from .ledger_common import fail, handled
 
     cfg = settings(ctx)
+    if draft is not None and old is None and new is None:
+        old, new = handled(_draft_pair)(ctx, draft, db)
+    elif old is None or new is None or draft is not None:
+        fail(tr("draft_or_dir", cfg.lang))
     books = []
     for directory in (old, new):
         try:
@@ -145,6 +177,26 @@ def diff(ctx: typer.Context, old: Path = typer.Argument(..., help="原规则目�
         typer.echo(change.render(cfg.lang))
     if not changes:
         typer.echo(tr("diff_none", cfg.lang))
+
+
+def _draft_pair(ctx: typer.Context, name: str, db: str | None) -> tuple[Path, Path]:
+    """The ledger's activated set and its draft named `name`, as two directories."""
+    from ..ledger.activated import activated_dir
+    from ..ledger.errors import NotFound
+    from .policy_cmds import find_draft
+
+    ledger, draft = find_draft(ctx, name, db)
+    try:
+        active = activated_dir(ledger.engine)
+        if active is None:
+            raise NotFound("draft_no_activated_set")
+        with ledger.uow() as uow:
+            latest = uow.rule_sets.latest()
+            set_id = latest.id if latest else "?"
+        typer.echo(tr("draft_diff_against", settings(ctx).lang, set=set_id, name=draft.name))
+        return active, draft.path
+    finally:
+        ledger.close()
 
 
 def _register_ledger_commands() -> None:

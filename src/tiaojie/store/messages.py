@@ -463,6 +463,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "user_state_active": ("启用", "active"),
     "user_state_disabled": ("停用", "disabled"),
     "th_user_state": ("状态", "state"),
+    # --- rule drafts and rule tables in spreadsheets (ledger/drafts.py, rules draft/export/import-table) ---
+    "draft_bad_name": (
+        "草稿名「{name}」不可用：应为 1–{limit} 个字符，不含 / \\ : * ? \" < > | 等符号，不以点或空格开头",
+        "the draft name '{name}' cannot be used: 1–{limit} characters, none of / \\ : * ? \" < > |, not starting with a dot or a space",
+    ),
+    "draft_no_activated_set": (
+        "台账还没有启用的规则集，无法建立草稿：草稿是启用规则集的副本",
+        "the ledger has no activated rule set to copy: a draft is a copy of the activated set",
+    ),
+    "draft_exists": ("已有名为「{name}」的草稿：{path}", "a draft named '{name}' already exists: {path}"),
+    "draft_missing": (
+        "没有名为「{name}」的草稿{hint}；此台账的草稿：{names}（用 tiaojie rules draft new 名称 建立）",
+        "no draft named '{name}'{hint}; this ledger's drafts: {names} (make one with tiaojie rules draft new NAME)",
+    ),
+    "draft_created": (
+        "已建立草稿「{name}」：启用规则集 #{set} 的 {files} 个文件，位于 {path}",
+        "draft '{name}' made: the {files} files of activated rule set #{set}, in {path}",
+    ),
+    "draft_deleted": ("已删除草稿「{name}」（{path}）", "draft '{name}' deleted ({path})"),
+    "draft_none": ("此台账还没有规则草稿；用 tiaojie rules draft new 名称 建立", "this ledger has no rule drafts; make one with tiaojie rules draft new NAME"),
+    "draft_line": ("{name}  复制自规则集 #{set}  建立于 {created}  {changed}", "{name}  copied from rule set #{set}  made {created}  {changed}"),
+    "draft_unchanged": ("未改动", "unchanged"),
+    "draft_changed": ("已改动：{files}", "changed: {files}"),
+    "draft_behind": (
+        "草稿「{name}」复制自规则集 #{base}，此后已启用 #{latest}：影响与对比均相对当前启用的 #{latest}",
+        "draft '{name}' was copied from rule set #{base}; #{latest} has been activated since: impact and diff are against #{latest}",
+    ),
+    "draft_or_dir": ("请给出规则目录或 --draft 草稿名（二者只给一个）", "give a rules directory or --draft NAME (one of them, not both)"),
+    "draft_diff_against": ("对比：启用的规则集 #{set} → 草稿「{name}」", "comparing activated rule set #{set} → draft '{name}'"),
+    "table_exported": ("已导出政策「{policy}」{version}：{rows} 条规则、{examples} 个示例 → {path}",
+                       "exported policy '{policy}' {version}: {rows} rows, {examples} examples → {path}"),
+    "table_imported": ("已把「{policy}」{version} 的 {rows} 条规则、{examples} 个示例写入草稿「{name}」：{path}",
+                       "wrote {rows} rows and {examples} examples of '{policy}' {version} into draft '{name}': {path}"),
+    "table_import_refused": ("表格有 {count} 处问题，草稿未改动", "the workbook has {count} problems; the draft is unchanged"),
+    "table_no_policy_file": (
+        "草稿「{name}」中没有政策「{policy}」版本 {version} 的文件{hint}",
+        "draft '{name}' has no file of policy '{policy}' version {version}{hint}",
+    ),
+    "table_cannot_write": ("无法写入 {path}：{detail}", "cannot write {path}: {detail}"),
     "cli_demo_password": (
         "演示用户（admin、clerk、policy、med01…）的密码都是 {password}：tiaojie login --user clerk",
         "every demo user (admin, clerk, policy, med01…) has the password {password}: tiaojie login --user clerk",
