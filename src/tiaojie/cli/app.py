@@ -7,25 +7,40 @@ from pathlib import Path
 import typer
 
 from ..rules.locations import default_rules_dir
-from .context import Settings, _env_lang
+from .context import Settings
 from .evaluate_cmd import evaluate
+from .global_options import GlobalOptionsGroup, chosen_lang
 from .rules_cmds import rules_app
 
 app = typer.Typer(
+    cls=GlobalOptionsGroup,  # --db, --user, --rules, --lang before or after the command name
     help="调解 tiaojie — 人民调解以奖代补、村规民约与集体分红的规则计算 / rules-driven mediation and incentive calculator",
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
+    db: str = typer.Option(None, "--db", envvar="TIAOJIE_DB", help="数据库地址或 SQLite 文件 / database URL or SQLite file"),
+    user: str = typer.Option(None, "--user", envvar="TIAOJIE_USER", help="操作人 / acting user"),
     rules: Path = typer.Option(None, "--rules", envvar="TIAOJIE_RULES", help="规则目录 / rules directory (default ./rules, else the bundled set)"),
     lang: str = typer.Option(None, "--lang", envvar="TIAOJIE_LANG", help="zh | en"),
 ) -> None:
-    chosen = "en" if (lang or "").lower().startswith("en") else ("zh" if lang else _env_lang())
-    ctx.obj = Settings(rules_dir=rules or default_rules_dir(), lang=chosen, rules_explicit=rules is not None)
+    ctx.obj = Settings(rules_dir=rules or default_rules_dir(), lang=chosen_lang(lang), rules_explicit=rules is not None,
+                       db=db, user=user)
+    if ctx.invoked_subcommand is None:
+        _without_command(ctx, ctx.obj)
+
+
+def _without_command(ctx: typer.Context, cfg: Settings) -> None:
+    """No command: the terminal UI where it is installed (with the --db and --user given), else the help."""
+    tui = getattr(ctx.command, "commands", {}).get("tui")
+    if tui is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+    values = {p.name: p.get_default(ctx) for p in tui.params if p.expose_value}
+    ctx.invoke(tui.callback, **{**values, "db": cfg.db, "user": cfg.user})
 
 
 app.add_typer(rules_app, name="rules")
@@ -57,9 +72,7 @@ def register_plugins() -> list[str]:
 def main() -> None:
     import sys
 
-    parts = register_plugins()
-    if len(sys.argv) == 1 and "tui" in parts:
-        sys.argv.append("tui")  # plain `tiaojie` opens the terminal UI
+    register_plugins()  # plain `tiaojie` opens the terminal UI when it is installed (`root`)
     try:
         app(standalone_mode=True)
     except Exception as exc:  # noqa: BLE001 - the last resort: one line on screen, the traceback in a log

@@ -1,4 +1,4 @@
-"""Options shared by every command (`--rules`, `--lang`), and loading rules with located errors."""
+"""Options shared by every command (`--db`, `--user`, `--rules`, `--lang`), and loading rules with located errors."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ class Settings:
     rules_dir: Path
     lang: Lang
     rules_explicit: bool = False  # --rules given: it wins over the ledger's activated set
+    db: str | None = None  # --db / TIAOJIE_DB given to the root command
+    user: str | None = None  # --user / TIAOJIE_USER given to the root command
 
     def open_rules(self) -> Rules:
         from ..rules.service import open_rules  # loaded by the commands that read rules, not by every command

@@ -80,13 +80,22 @@ def period_close(ctx: typer.Context, period: str = typer.Argument(...), db: str 
     typer.echo(head_line(ledger, chosen_lang(ctx)))  # read after the close's commit: it covers the close's own entry
 
 
-@period_app.command("adjust")
+def _signed_amount(ctx: typer.Context, value: str) -> str:
+    """With unknown options let through as arguments, an option typed in the amount's place
+    (a misspelt `--reasn`) is still refused as an option, not read as an amount."""
+    if value[:1] == "-" and not value[1:2].isdigit() and value[1:2] != ".":
+        raise typer.BadParameter(tr("cli_amount_not_option", chosen_lang(ctx), value=value))
+    return value
+
+
+# A negative amount (`-30`) claws back: it is read as the amount, never as an unknown option.
+@period_app.command("adjust", context_settings={"ignore_unknown_options": True})
 @handled
 def period_adjust(
     ctx: typer.Context,
     period: str = typer.Argument(..., help="登记调整的（未关闭）期间 / the open period that books it"),
     case: str = typer.Argument(..., help="UNIT/NUMBER or id"),
-    amount: str = typer.Argument(..., help="元，可为负 / yuan, may be negative"),
+    amount: str = typer.Argument(..., help="元，可为负 / yuan, may be negative", callback=_signed_amount),
     reason: str = typer.Option(..., "--reason"),
     db: str = DB_OPTION,
     user: str = USER_OPTION,
