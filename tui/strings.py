@@ -261,6 +261,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "s_key": ("分组", "group"),
     "s_summary": ("共受理 {received} 件，调解成功 {settled} 件，成功率 {rate}；奖励已发放 {paid} 元，待发放 {due} 元（封顶前）",
                   "{received} received, {settled} settled, rate {rate}; rewards paid {paid} yuan, due {due} yuan (before ceilings)"),
+    # --- the clerk's day: the adjustment dialog, exports that ask and name the folder -------------
+    "adj_title": ("登记调整", "Record an adjustment"),
+    "adj_search": ("案件（输入卷号查找）", "Case (type its number to find it)"),
+    "adj_search_hint": ("卷号或领取方", "number or payee"),
+    "adj_case": ("调整案件：{number}（{payee}）", "case to adjust: {number} ({payee})"),
+    "adj_no_case": ("请先选择要调整的案件", "choose the case to adjust first"),
+    "adj_need_period": ("请填写记入的期间，如 2026-06", "give the period to book it in, e.g. 2026-06"),
+    "export_title_of": ("导出 {period} 结算单", "Export the {period} statement"),
+    "export_need_path": ("请填写保存的文件名", "give a file name to save to"),
+    "export_no_folder": ("文件夹「{folder}」不存在，请先建好或换一个位置", "the folder '{folder}' does not exist: create it or choose another"),
+    "export_is_folder": ("「{path}」是一个文件夹，请写上文件名", "'{path}' is a folder: add a file name"),
+    "export_overwrite": ("文件「{path}」已存在，替换它吗？", "The file '{path}' exists. Replace it?"),
+    "export_replace": ("替换", "Replace"),
+    "export_failed": ("无法写入「{path}」：{reason}", "cannot write '{path}': {reason}"),
 }
 
 

@@ -3,7 +3,8 @@ with caps, drill down to the cases, adjust with a reason, close behind a confirm
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -15,7 +16,7 @@ from tiaojie.money import format_yuan
 
 from ..backend import describe_error
 from ..messages import Loaded
-from ..widgets import ConfirmDialog, FormDialog, plain
+from ..widgets import ConfirmDialog, plain
 from .base import BaseScreen
 
 ZERO = Decimal("0.00")
@@ -28,8 +29,11 @@ class FinanceScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.report: Any = None
+        self.report: Any = None  # the period shown: its rows, the status line, what `x` exports
+        self.head: str | None = None  # the audit chain's head after a close, shown under it
         self.cases: dict[int, Any] = {}
+        self.statuses: dict[str, str] = {}  # period key → open | closed
+        self._seq = 0  # the latest request; answers to earlier ones are not shown
 
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
@@ -83,19 +87,31 @@ class FinanceScreen(BaseScreen):
     def _period_chosen(self, event: Select.Changed) -> None:
         if not self.query_one("#fin-period", Select).is_blank():
             self.query_one("#fin-new", Input).value = ""
-            self.run_service("show", str(event.value))
+            self.start("show", str(event.value))
+
+    @on(Input.Submitted, "#fin-new")
+    def _period_typed(self) -> None:
+        self.action_compute()
 
     # --- service calls in workers ----------------------------------------------------------------
     def action_compute(self) -> None:
         key = self.period()
         if key:
-            self.run_service("compute", key)
+            self.start("compute", key)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="fin")
-    def run_service(self, action: str, key: str, *args: Any) -> None:
+    def start(self, action: str, key: str, *args: Any) -> None:
+        """Run a service for period `key`. Only the latest request's answer is shown: an earlier
+        one still running when the clerk asks for another period is answered, then ignored."""
+        self._seq += 1
+        self.query_one("#fin-progress").display = True
+        self.query_one("#fin-status", Static).update(plain(
+            self.t("computing", period=key) if action == "compute" else self.t("busy")))
+        self.run_service(self._seq, action, key, *args)
+
+    @work(thread=True, exit_on_error=False, group="fin")
+    def run_service(self, seq: int, action: str, key: str, *args: Any) -> None:
         from .. import ledger_api
 
-        self.app.call_from_thread(self._busy, True, self.t("computing", period=key) if action == "compute" else self.t("busy"))
         head = None
         try:
             if action == "compute":
@@ -104,76 +120,80 @@ class FinanceScreen(BaseScreen):
                 ledger_api.close_period(self.backend, key)
                 report = ledger_api.show_period(self.backend, key)
                 head = _chain_head(self.backend, self.lang)
-            elif action == "adjust":
-                book_in, case_id, amount, reason = args
-                ledger_api.adjust(self.backend, book_in, case_id, amount, reason)
-                report = ledger_api.show_period(self.backend, key)
             elif action == "export":
-                path = ledger_api.export_statement(self.backend, key, args[0])
-                self.post_message(Loaded("exported", str(path.resolve())))
+                path = ledger_api.export_statement(self.backend, key, str(args[0]))
+                self.post_message(Loaded("exported", str(path.resolve()), {"seq": seq}))
                 return
             else:
                 report = ledger_api.show_period(self.backend, key)
             ids = {line.case_id for line in report.lines} | {a.case_id for a in report.adjustments}
             cases = ledger_api.case_numbers(self.backend, ids)
-        except Exception as exc:  # noqa: BLE001 - refused (closed period, role) or failed: say so
-            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
-            return
-        finally:
-            self.app.call_from_thread(self._busy, False, None)
-        extra = {"action": action, "cases": cases, "head": head}
-        if action == "adjust":
-            extra["amount"] = format_yuan(args[2])
-        self.post_message(Loaded("report", report, extra))
+        except OSError as exc:  # a file the system would not write: named, never a traceback
+            from .export_dialog import write_failed
 
-    def _busy(self, busy: bool, text: str | None) -> None:
-        self.query_one("#fin-progress").display = busy
-        if text is not None:
-            self.query_one("#fin-status", Static).update(plain(text))
+            text = write_failed(args[0], exc, self.lang) if action == "export" else describe_error(exc, self.lang)
+            self.post_message(Loaded("failed", text, {"seq": seq}))
+            return
+        except Exception as exc:  # noqa: BLE001 - refused (closed period, role) or failed: say so
+            self.post_message(Loaded("failed", describe_error(exc, self.lang), {"seq": seq}))
+            return
+        self.post_message(Loaded("report", report, {"action": action, "cases": cases, "head": head, "seq": seq}))
+
+    def _done(self, seq: int | None) -> bool:
+        """Whether an answer is the latest request's; if so the screen leaves its busy state — on
+        success and on a refusal alike — and shows the period it shows."""
+        if seq is not None and seq != self._seq:
+            return False
+        self.query_one("#fin-progress").display = False
+        self._show_status()
+        return True
 
     def on_loaded(self, message: Loaded) -> None:
         if message.what == "periods":
-            select = self.query_one("#fin-period", Select)
-            current = message.extra.get("select") or (None if select.is_blank() else select.value)
-            options = [(plain(f"{key} {self.t('closed_mark')}" if status == "closed" else key), key)
-                       for key, status in message.data]
-            keys = [k for k, _ in message.data]
-            first_load = not select._options or len(select._options) <= 1
-            with select.prevent(Select.Changed):
-                select.set_options(options)
-                if current in keys:
-                    select.value = current
-            if first_load and current is None and keys:
-                open_keys = [k for k, status in message.data if status == "open"]
-                select.value = (open_keys or keys)[-1]  # the latest open period: what a clerk works on
+            self._periods_loaded(message)
+            return
+        latest = self._done(message.extra.get("seq"))
+        if message.what == "failed":
+            self.fail(message.data)
         elif message.what == "report":
-            self.cases = message.extra["cases"]
-            self.show_report(message.data, message.extra.get("head"))
+            report = message.data
             action = message.extra["action"]
+            if latest:
+                self.cases = message.extra["cases"]
+                self.show_report(report, message.extra.get("head"))
             if action == "compute":
-                r = message.data
-                self.notify(self.t("computed", period=r.period.key, payees=len(r.payees), total=format_yuan(r.total)),
-                            markup=False)
-                self.load_periods(select=r.period.key)
-                self.query_one("#fin-new", Input).value = ""
+                self.notify(self.t("computed", period=report.period.key, payees=len(report.payees),
+                                   total=format_yuan(report.total)), markup=False)
+                if latest:
+                    self.query_one("#fin-new", Input).value = ""
+                    self.query_one("#fin-payees", DataTable).focus()  # so `a`, `x`, Ctrl+L act, not type
+                self.load_periods(select=report.period.key)
             elif action == "close":
                 head = message.extra.get("head") or ""
-                self.notify(f"{self.t('closed_ok', period=message.data.period.key)}\n{head}".strip(), markup=False)
-                self.load_periods(select=message.data.period.key)
-            elif action == "adjust":
-                self.notify(self.t("adjusted", amount=message.extra.get("amount", "")), markup=False)
-                self.load_periods()
+                self.notify(f"{self.t('closed_ok', period=report.period.key)}\n{head}".strip(), markup=False)
+                self.load_periods(select=report.period.key)
         elif message.what == "exported":
             self.notify(self.t("exported", path=message.data), markup=False)
 
+    def _periods_loaded(self, message: Loaded) -> None:
+        select = self.query_one("#fin-period", Select)
+        self.statuses = dict(message.data)
+        shown = self.report.period.key if self.report is not None else None
+        current = message.extra.get("select") or shown or (None if select.is_blank() else select.value)
+        options = [(plain(f"{key} {self.t('closed_mark')}" if status == "closed" else key), key)
+                   for key, status in message.data]
+        keys = [k for k, _ in message.data]
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            if current in keys:
+                select.value = current
+        if current is None and keys:
+            open_keys = [k for k, status in message.data if status == "open"]
+            select.value = (open_keys or keys)[-1]  # the latest open period: what a clerk works on
+
     def show_report(self, report: Any, head: str | None = None) -> None:
-        self.report = report
-        state = self.t("state_closed") if report.period.status == "closed" else self.t("state_open")
-        # After a close the chain head stays on screen, not only in a toast: the clerk copies it
-        # outside the ledger.
-        self.query_one("#fin-status", Static).update(plain(
-            f"{report.period.key}  {self.t('period_state', state=state)}  · "
-            f"{self.t('total_row')} {format_yuan(report.total)}" + (f"\n{head}" if head else "")))
+        self.report, self.head = report, head
+        self._show_status()
         table = self.query_one("#fin-payees", DataTable)
         table.clear()
         cases = 0
@@ -188,6 +208,19 @@ class FinanceScreen(BaseScreen):
         table.add_row(plain(self.t("total_row"), "bold"), plain(str(cases), "bold"),
                       *(plain(format_yuan(v), "bold") for v in sums), key="__total__")
         self.show_lines(report.payees[0].payee if report.payees else None)
+
+    def _show_status(self) -> None:
+        """The period shown, its state and total — the one line every request ends on."""
+        report = self.report
+        if report is None:
+            self.query_one("#fin-status", Static).update("")
+            return
+        state = self.t("state_closed") if report.period.status == "closed" else self.t("state_open")
+        # After a close the chain head stays on screen, not only in a toast: the clerk copies it
+        # outside the ledger.
+        self.query_one("#fin-status", Static).update(plain(
+            f"{report.period.key}  {self.t('period_state', state=state)}  · "
+            f"{self.t('total_row')} {format_yuan(report.total)}" + (f"\n{self.head}" if self.head else "")))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "fin-payees" and event.row_key is not None and self.report is not None:
@@ -222,33 +255,41 @@ class FinanceScreen(BaseScreen):
     def action_adjust(self) -> None:
         if self.report is None:
             return
-        case_id = self._selected_case()
-        if case_id is None:
-            self.notify(self.t("pick_payee"), severity="warning", markup=False)
-            return
-        case = self.cases.get(case_id)
-        default_period = self.report.period.key if self.report.period.status == "open" else ""
+        from .adjust import AdjustDialog, Candidate
 
-        def check(values: dict) -> str | None:
-            try:
-                amount = Decimal(values["amount"].strip())
-            except (InvalidOperation, ValueError):
-                return self.t("v_money")
-            if amount == amount.quantize(Decimal("0.01")) and values["reason"].strip():
-                return None
-            return self.t("adjust_need_reason") if not values["reason"].strip() else self.t("v_money")
+        report = self.report
+        payees = self.query_one("#fin-payees", DataTable)
+        payee = None
+        if payees.row_count:
+            key = payees.coordinate_to_cell_key(payees.cursor_coordinate).row_key.value
+            payee = None if key == "__total__" else str(key)
+        seen: dict[int, Candidate] = {}
+        for case_id, who, amount in [*((line.case_id, line.payee, line.amount) for line in report.lines),
+                                     *((a.case_id, a.payee, a.amount) for a in report.adjustments)]:
+            case = self.cases.get(case_id)
+            if case_id not in seen:
+                seen[case_id] = Candidate(case_id, case.number if case else str(case_id), who, format_yuan(amount),
+                                          report.period.key)
+        # the highlighted payee's cases first: the clerk came to the dialog from them
+        candidates = sorted(seen.values(), key=lambda c: (c.payee != payee, c.payee, c.number))
+        chosen = self._selected_case() if payee is not None else None
+        if chosen is None and payee is not None:
+            chosen = next((c.case_id for c in candidates if c.payee == payee), None)
+        open_keys = [k for k, status in self.statuses.items() if status == "open"]
+        book_in = report.period.key if report.period.status == "open" else (open_keys[-1] if open_keys else "")
 
-        def done(values: dict | None) -> None:
-            if values:
-                amount = Decimal(values["amount"].strip())
-                self.run_service("adjust", self.report.period.key, values["period"].strip(), case_id, amount,
-                                 values["reason"].strip())
+        def book(period: str, case_id: int, amount: Decimal, reason: str) -> Any:
+            from .. import ledger_api
 
-        self.app.push_screen(FormDialog(
-            self.t("adjust_title", case=case.number if case else case_id),
-            [("amount", self.t("adjust_amount"), ""), ("reason", self.t("adjust_reason"), ""),
-             ("period", self.t("adjust_period"), default_period)],
-            self.lang, check=check), done)
+            return ledger_api.adjust(self.backend, period, case_id, amount, reason)
+
+        def done(adjustment: Any) -> None:
+            if adjustment is not None:
+                self.notify(self.t("adjusted", amount=format_yuan(adjustment.amount)), markup=False)
+                self.start("show", report.period.key)
+                self.load_periods()
+
+        self.app.push_screen(AdjustDialog(candidates, chosen, book_in, book, self.lang), done)
 
     def action_close_period(self) -> None:
         key = self.report.period.key if self.report is not None else self.period()
@@ -257,21 +298,23 @@ class FinanceScreen(BaseScreen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.run_service("close", key)
+                self.start("close", key)
 
         self.app.push_screen(ConfirmDialog(self.t("close_confirm", period=key), self.lang, self.t("close_period")), done)
 
     def action_export(self) -> None:
-        key = self.report.period.key if self.report is not None else self.period()
-        if not key:
+        if self.report is None:  # the export is of the period shown, and none is shown yet
             return
+        from .export_dialog import ExportDialog
 
-        def done(values: dict | None) -> None:
-            if values and values["path"].strip():
-                self.run_service("export", key, values["path"].strip())
+        key = self.report.period.key
 
-        self.app.push_screen(FormDialog(self.t("export_title"), [("path", self.t("export_path"), f"statement-{key}.xlsx")],
-                                        self.lang), done)
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.start("export", key, path)
+
+        self.app.push_screen(ExportDialog(self.t("export_title_of", period=key), self.t("export_path"),
+                                          f"statement-{key}.xlsx", self.lang), done)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {"fin-compute": self.action_compute, "fin-adjust": self.action_adjust,
