@@ -56,13 +56,26 @@ def many(ledger, org):  # noqa: ANN001, ANN201
     return ledger
 
 
-def _python_order(found: list[Case], sort: str, descending: bool) -> list[int]:
-    """The order the old screen gave: by (received, id), then a stable sort on the column."""
+def _python_order(found: list[Case], sort: str, descending: bool, ledger=None) -> list[int]:  # noqa: ANN001
+    """By (received, id), then a stable sort on the column: enumerations in the vocabulary's
+    order, reward and overdue days as the ledger shows them on each case (absent first going up)."""
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+
+    def vocabulary(name: str):  # noqa: ANN202
+        order = {s: i for i, s in enumerate(ledger.enum_ids(name))}
+        return lambda c: order.get(getattr(c, name), len(order))
+
+    if sort in ("reward", "overdue"):
+        with ledger.uow() as uow:
+            states = {c.id: s for c, s in zip(found, views.case_states(ledger, uow, found, AS_OF))}
+        shown = {c.id: (states[c.id].reward if sort == "reward" else states[c.id].overdue or None) for c in found}
     key = {
         "number": lambda c: c.number, "received": lambda c: c.received_on,
-        "settled": lambda c: c.settled_on or dt.date.min, "category": lambda c: c.category,
-        "severity": lambda c: rank.get(c.severity, 9), "status": lambda c: c.status, "level": lambda c: c.level,
+        "settled": lambda c: c.settled_on or dt.date.min, "category": lambda c: vocabulary("category")(c),
+        "severity": lambda c: rank.get(c.severity, 9), "status": lambda c: vocabulary("status")(c),
+        "level": lambda c: vocabulary("level")(c),
+        "reward": lambda c: (shown[c.id] is not None, shown[c.id] or 0),
+        "overdue": lambda c: (shown[c.id] is not None, shown[c.id] or 0),
     }[sort]
     ordered = sorted(found, key=lambda c: (c.received_on, c.id))
     ordered.sort(key=key, reverse=descending)
@@ -82,11 +95,11 @@ def _all_pages(ledger, size: int, **kw) -> tuple[list[Case], int]:  # noqa: ANN0
 def test_pages_joined_are_the_whole_ledger_in_every_order(many):
     everything = views.list_cases(many)
     assert len(everything) == N
-    for sort in ("number", "received", "settled", "category", "severity", "status", "level"):
+    for sort in ("number", "received", "settled", "category", "severity", "status", "level", "reward", "overdue"):
         for descending in (False, True):
             shown, total = _all_pages(many, 400, sort=sort, descending=descending)
             assert total == N
-            assert [c.id for c in shown] == _python_order(everything, sort, descending), (sort, descending)
+            assert [c.id for c in shown] == _python_order(everything, sort, descending, many), (sort, descending)
     with_history = [c for c in _all_pages(many, 1000)[0] if c.escalations]
     assert len(with_history) == 15 and all(c.escalations[0].reason == "test" for c in with_history)
 
@@ -125,11 +138,11 @@ def test_overdue_filter_agrees_with_the_per_case_definition(many):
     in_q2 = [c.id for c in views.list_cases(many, period="2026Q2") if c.id in days]
     assert [c.id for c in views.list_cases(many, overdue=True, as_of=AS_OF, period="2026Q2")] == in_q2
     memo: dict = {}
-    for sort in ("received", "severity", "settled", "number"):
+    for sort in ("received", "severity", "settled", "number", "category", "overdue"):
         for descending in (False, True):
             shown, total = _all_pages(many, 150, overdue=True, sort=sort, descending=descending, memo=memo)
             assert total == len(per_case)
-            assert [c.id for c in shown] == _python_order(per_case, sort, descending), (sort, descending)
+            assert [c.id for c in shown] == _python_order(per_case, sort, descending, many), (sort, descending)
     only_major = [c.id for c in per_case if c.severity == "major"]
     assert [c.id for c in _all_pages(many, 50, overdue=True, severity="major", memo=memo)[0]] == only_major
 

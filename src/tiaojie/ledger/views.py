@@ -18,7 +18,7 @@ from typing import Any
 
 from ..models import Case, Outcome, Period, Unit, User
 from ..rules.errors import EvaluationError
-from ..store.case_repository import PAGE_SORTS, CaseFilter, PageFilter
+from ..store.case_repository import PAGE_SORTS, RANKED, CaseFilter, PageFilter
 from ..store.uow import SqlUnitOfWork
 from ..vocabulary import Vocabulary
 from .cases import unit_id
@@ -255,13 +255,16 @@ def page_cases(ledger: Ledger, *, user: User | None = None, unit: str | int | No
     cases are judged in bulk and ordered by the same key in Python. A caller turning pages under
     the same filters may pass the same `memo` dict: the judgement of the open cases is kept in it
     (keyed by the filters, the date and the rule set); drop it when cases change."""
-    if sort not in PAGE_SORTS:
-        raise InvalidInput("case_field", field="sort", detail=f"{sort} ∉ {', '.join(PAGE_SORTS)}")
+    if sort not in PAGE_SORTS and sort not in JUDGED_SORTS:
+        raise InvalidInput("case_field", field="sort", detail=f"{sort} ∉ {', '.join([*PAGE_SORTS, *JUDGED_SORTS])}")
     size = max(1, size)
-    ranks = ledger.enum_ids("severity")
+    column = PAGE_SORTS.get(sort, "")
+    ranks = ledger.enum_ids(column) if column in RANKED else []
     with ledger.uow() as uow:
         flt = _case_filter(ledger, uow, user=user, unit=unit, status=status, category=category, severity=severity,
                            period=period, open_only=overdue)
+        if sort in JUDGED_SORTS:
+            return _page_by_judgement(ledger, uow, flt, sort, descending, as_of or ledger.date(), page, size, overdue)
         if not overdue:
             total = uow.cases.count(flt)
             page = min(max(1, page), max(1, -(-total // size)))
@@ -294,11 +297,50 @@ def _sort_rows(rows: list[Any], sort: str, at: int, descending: bool, ranks: lis
         return
     if sort == "settled":  # no settlement date first going up, last going down
         rows.sort(key=lambda row: (row[at] is not None, row[at] or dt.date.min), reverse=descending)
-    elif sort == "severity":
+    elif PAGE_SORTS[sort] in RANKED and ranks:
         rank = {s: i for i, s in enumerate(ranks)}
         rows.sort(key=lambda row: rank.get(row[at], len(ranks)), reverse=descending)
     else:
         rows.sort(key=lambda row: row[at], reverse=descending)  # stable: ties keep the order of receipt
+
+
+# Sorts by what the rules say of each case rather than by a column: every matching case is judged
+# (in bulk), then ordered here — dearer than a column's sort, asked for only when chosen.
+JUDGED_SORTS = ("reward", "overdue")
+
+
+def _page_by_judgement(ledger: Ledger, uow: SqlUnitOfWork, flt: PageFilter, sort: str, descending: bool,
+                       day: dt.date, page: int, size: int, only_late: bool) -> tuple[list[Case], int]:
+    """A page ordered by reward or by days overdue, as `case_states` reckons them; a case with
+    no reward (or not overdue) first going up, last going down; ties in order of receipt."""
+    late = {row[0]: days for row, days in overdue_scan(ledger, uow, flt, day)} if sort == "overdue" or only_late else {}
+    rows = [row for row in uow.cases.input_rows([], flt) if not only_late or late.get(row[0], 0) > 0]
+    value: dict[int, Any] = {row[0]: late[row[0]] for row in rows if late.get(row[0], 0) > 0} if sort == "overdue" \
+        else _rewards_by_id(ledger, uow, rows, day)
+    rows.sort(key=lambda row: (row[3], row[0]))
+    rows.sort(key=lambda row: (row[0] in value, value.get(row[0], 0)), reverse=descending)
+    total = len(rows)
+    page = min(max(1, page), max(1, -(-total // size)))
+    return uow.cases.get_many([row[0] for row in rows[(page - 1) * size : page * size]]), total
+
+
+def _rewards_by_id(ledger: Ledger, uow: SqlUnitOfWork, rows: list[Any], day: dt.date) -> dict[int, Decimal]:
+    """Case id → the reward the ledger shows for it: its stored outcome's, else (a settled case
+    imported without outcomes) what the rules in force give."""
+    stored = uow.outcomes.current_many([row[0] for row in rows])
+    found: dict[int, Decimal] = {}
+    unjudged: list[int] = []
+    for row in rows:
+        amount = _reward(ledger, stored.get(row[0], []))
+        if amount is not None:
+            found[row[0]] = amount
+        elif row[4] is not None:
+            unjudged.append(row[0])
+    cases = uow.cases.get_many(unjudged)
+    for case, amount in zip(cases, rewards_many(ledger, uow, cases, day)):
+        if amount is not None and case.id is not None:
+            found[case.id] = amount
+    return found
 
 
 @dataclass

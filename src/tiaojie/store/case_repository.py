@@ -89,16 +89,18 @@ PAGE_SORTS = {
     "number": "number", "received": "received_on", "settled": "settled_on", "category": "category",
     "severity": "severity", "status": "status", "level": "level",
 }
+RANKED = ("severity", "category", "status", "level")  # enumerated columns, ordered as the vocabulary lists them
 
 
 def page_order(sort: str, descending: bool, dialect: str, ranks: Sequence[str] = ()) -> list[Any]:
     """ORDER BY for a page: the sort column (ascending: no settlement date first), then the
-    order of receipt, then id. `ranks` orders severity by weight (the vocabulary's order; an
-    unknown value last). Raises KeyError for a sort not in ``PAGE_SORTS``."""
+    order of receipt, then id. `ranks` orders an enumerated column (severity, category, status,
+    level) by the vocabulary's order, an unknown value last. Raises KeyError for a sort not in
+    ``PAGE_SORTS``."""
     name = PAGE_SORTS[sort]
     column: Any = getattr(CaseRow, name)
-    if name == "severity":
-        column = sql_case(*((CaseRow.severity == s, i) for i, s in enumerate(ranks)), else_=len(ranks)) if ranks else column
+    if name in RANKED and ranks:
+        column = sql_case(*((column == s, i) for i, s in enumerate(ranks)), else_=len(ranks))
     elif name in ("number", "category", "status", "level") and dialect == "postgresql":
         column = column.collate("C")  # the same order as Python's (and SQLite's) string compare
     if name == "settled_on":
