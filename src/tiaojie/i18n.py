@@ -219,6 +219,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sheet_policy_missing": ("工作表「{sheet}」没有写明政策编号和版本", "sheet '{sheet}' does not name the policy id and version"),
     "sheet_not_table": ("政策「{policy}」是「{kind}」类政策，不是规则表：只有 table、reward 类政策能导出为表格",
                         "policy '{policy}' is of kind '{kind}', not a decision table: only table and reward policies go to a spreadsheet"),
+    "sheet_no_policy_file": ("{dir} 中没有政策「{policy}」版本 {version} 的文件{hint}", "{dir} has no file of policy '{policy}' version {version}{hint}"),
     "sheet_file_problem": ("政策文件其他部分：{detail}", "elsewhere in the policy file: {detail}"),
     # --- evaluation ---------------------------------------------------------------------------
     "unknown_policy": ("未找到政策「{policy}」{hint}", "no policy '{policy}'{hint}"),

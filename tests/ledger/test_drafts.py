@@ -139,3 +139,42 @@ def test_a_missing_draft_or_two_sources_are_refused_in_words(ledger, db_url):
     assert neither.exit_code == 1 and "--draft" in neither.output
     bad = _cli(db_url, "rules", "draft", "new", "a/b", lang="en")
     assert bad.exit_code == 1 and "cannot be used" in bad.output
+
+
+def test_a_fee_table_goes_to_a_spreadsheet_and_back_into_a_draft(ledger, db_url, tmp_path):
+    from openpyxl import load_workbook
+
+    assert _cli(db_url, "rules", "draft", "new", "tiers").exit_code == 0
+    book = tmp_path / "奖励.xlsx"
+    exported = _cli(db_url, "rules", "export", "mediation-reward", "-o", str(book))
+    assert exported.exit_code == 0, exported.output
+    assert "2 条规则" in exported.output and book.is_file()
+    wb = load_workbook(book)
+    ws = wb["规则"]
+    header = [c.value for c in ws[2]]
+    ws.cell(3, header.index("奖励金额") + 1, 800)  # the major reward raised in the spreadsheet
+    wb["示例"].cell(3, [c.value for c in wb["示例"][2]].index("奖励金额") + 1, 800)
+    wb["示例"].cell(5, [c.value for c in wb["示例"][2]].index("奖励金额") + 1, 800)
+    wb.save(book)
+
+    imported = _cli(db_url, "rules", "import-table", str(book), "--draft", "tiers")
+    assert imported.exit_code == 0, imported.output
+    assert "写入草稿「tiers」" in imported.output and "0 failed" in imported.output
+    path = Path(_cli(db_url, "rules", "draft", "path", "tiers").output.strip())
+    text = (path / REWARD).read_text(encoding="utf-8")
+    assert "then = { amount = 800 }" in text and text.startswith("# 人民调解“以奖代补”")
+    diffed = _cli(db_url, "rules", "diff", "--draft", "tiers")
+    assert "800" in diffed.output
+
+    # a bad cell: located, in English too, and the draft is left as it was
+    ws.cell(3, header.index("纠纷程度") + 1, "特大")
+    wb.save(book)
+    refused = _cli(db_url, "rules", "import-table", str(book), "--draft", "tiers", lang="en")
+    assert refused.exit_code == 1
+    column = "ABCDEFGH"[header.index("纠纷程度")]
+    assert f"sheet '规则', row 3, column {column} (纠纷程度)" in refused.output and "特大" in refused.output
+    assert "the draft is unchanged" in refused.output and "Traceback" not in refused.output
+    assert (path / REWARD).read_text(encoding="utf-8") == text
+
+    not_table = _cli(db_url, "rules", "export", "banquet", "-o", str(tmp_path / "b.xlsx"))
+    assert not_table.exit_code == 1 and "不是规则表" in not_table.output

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ..i18n import tr
+from ..i18n import did_you_mean, tr
 from .context import settings
-from .ledger_common import DB_OPTION, USER_OPTION, acting_user, handled, ledger_for
+from .ledger_common import DB_OPTION, USER_OPTION, acting_user, fail, handled, ledger_for
 
 if TYPE_CHECKING:
     from ..ledger.context import Ledger
@@ -29,6 +29,8 @@ def register(rules_app: typer.Typer) -> None:
     rules_app.command("impact")(impact)
     rules_app.command("activate")(activate)
     rules_app.command("history")(history)
+    rules_app.command("export")(export_table)
+    rules_app.command("import-table")(import_table)
     rules_app.add_typer(draft_app, name="draft")
 
 
@@ -117,6 +119,88 @@ def draft_delete(ctx: typer.Context, name: str = typer.Argument(..., help="草�
 
     path = delete_draft(open_ledger_of_drafts(db), name)
     typer.echo(tr("draft_deleted", settings(ctx).lang, name=name, path=str(path)))
+
+
+@handled
+def export_table(
+    ctx: typer.Context,
+    policy: str = typer.Argument(..., help="政策编号（规则表：table、reward 类）/ a table policy's id"),
+    output: Path = typer.Option(..., "-o", "--output", help="XLSX 文件 / the .xlsx file to write"),
+    version: str = typer.Option(None, "--version", help="版本（默认最新）/ the version (default: the latest)"),
+    draft: str = DRAFT_OPTION,
+    db: str = DB_OPTION,
+) -> None:
+    """把规则表政策导出为 Excel/WPS 表格：一行一条规则，条件按字段名称分列 / a decision table to a spreadsheet."""
+    from ..rules.errors import EvaluationError
+    from ..rules.service import open_rules
+    from ..rules.table_sheet import SheetError
+    from ..rules.table_sheet import export_table as write_table
+
+    cfg = settings(ctx)
+    if draft is not None:
+        directory = draft_dir(ctx, draft, db)
+    elif cfg.rules_explicit:
+        directory = cfg.rules_dir
+    else:  # the rules in force: the ledger's activated set, as it stored them
+        ledger = open_ledger_of_drafts(db)
+        directory = ledger.rules.book.directory
+        ledger.close()
+    rules = open_rules(directory)
+    try:
+        versions = rules.book.versions(policy)
+        chosen = next((p for p in versions if p.version == version), None) if version else versions[-1]
+        if chosen is None:
+            raise EvaluationError("unknown_policy", policy=f"{policy} {version}",
+                                  hint=did_you_mean(version, [p.version for p in versions]))
+        rows, examples = write_table(chosen, output)
+    except SheetError as err:
+        fail("\n".join(err.lines(cfg.lang)))
+    except OSError as err:
+        fail(tr("table_cannot_write", cfg.lang, path=str(output), detail=err.strerror or str(err)))
+    finally:
+        rules.close()
+    typer.echo(tr("table_exported", cfg.lang, policy=chosen.id, version=chosen.version, rows=rows, examples=examples,
+                  path=str(output)))
+
+
+@handled
+def import_table(
+    ctx: typer.Context,
+    workbook: Path = typer.Argument(..., help="tiaojie rules export 导出的 XLSX 文件 / a workbook from rules export"),
+    draft: str = typer.Option(..., "--draft", help="写入此草稿 / the draft to write into"),
+    db: str = DB_OPTION,
+) -> None:
+    """把表格中的规则与示例写回草稿中该政策的文件（其余内容不变），并检查草稿 / a spreadsheet back into a draft."""
+    from ..rules.errors import RuleSetError
+    from ..rules.examples import run_examples
+    from ..rules.service import open_rules
+    from ..rules.table_sheet import SheetError
+    from ..rules.table_sheet import import_table as read_table
+
+    cfg = settings(ctx)
+    directory = draft_dir(ctx, draft, db)
+    try:
+        done = read_table(workbook, directory)
+    except SheetError as err:
+        for line in err.lines(cfg.lang):
+            typer.echo(line, err=True)
+        fail(tr("table_import_refused", cfg.lang, count=len(err.problems)))
+    typer.echo(tr("table_imported", cfg.lang, policy=done.policy, version=done.version, rows=done.rows,
+                  examples=done.examples, name=draft, path=str(done.path)))
+    try:  # the draft as a whole, as `rules check` and `rules test` would say
+        rules = open_rules(directory)
+    except RuleSetError as err:
+        fail(err.render(cfg.lang))
+    try:
+        report = run_examples(rules)
+        for result in report.results:
+            if not result.passed:
+                typer.echo(result.render(cfg.lang))
+        typer.echo(tr("test_summary", cfg.lang, passed=report.passed, failed=report.failed))
+        if report.failed:
+            raise typer.Exit(1)
+    finally:
+        rules.close()
 
 
 @handled

@@ -160,19 +160,30 @@ def _literal(value: Any) -> str:
     return tomli_w.dumps({"v": value}).removeprefix("v = ").removesuffix("\n")
 
 
-def _value(value: Any) -> str:
-    """A value inline: tables as `{ a = 1, b = "x" }`, lists of tables one a line when long."""
+def inline_value(value: Any) -> str:
+    """A value as TOML writes it on one line (for a spreadsheet cell)."""
+    return _value(value, -1)
+
+
+def inline_table_body(table: Mapping[str, Any]) -> str:
+    """The inside of an inline table on one line: `a = 1, b = { gt = 0 }`."""
+    return ", ".join(f"{_key(k)} = {inline_value(v)}" for k, v in table.items())
+
+
+def _value(value: Any, width: int = LINE_WIDTH) -> str:
+    """A value inline: tables as `{ a = 1, b = "x" }`, lists of tables one a line when longer
+    than `width` (negative: never)."""
     if isinstance(value, Mapping):
         if not value:
             return "{}"
-        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{_key(k)} = {_value(v, width)}" for k, v in value.items()) + " }"
     if isinstance(value, (list, tuple)):
-        items = [_value(v) for v in value]
+        items = [_value(v, width) for v in value]
         one_line = "[" + ", ".join(items) + "]"
-        if len(one_line) <= LINE_WIDTH or not any(isinstance(v, Mapping) for v in value):
+        if width < 0 or len(one_line) <= width or not any(isinstance(v, Mapping) for v in value):
             return one_line
         return "[\n" + "".join(f"  {item},\n" for item in items) + "]"
     return _literal(value)
 
 
-__all__ = ["Layout", "read_layout", "write_policy"]
+__all__ = ["Layout", "inline_table_body", "inline_value", "read_layout", "write_policy"]
