@@ -254,9 +254,8 @@ def dividend_runs(backend: Session, code: str | None, year: int | None) -> list[
 
 
 def run_dividend(backend: Session, code: str, year: int, income: Decimal, costs: Decimal) -> Any:
-    policy = next(iter(backend.policies_of("dividend")), "collective-dividend")
-    return dividend_service.run_dividend(_ledger(backend), _user(backend), code, year, policy_id=policy,
-                                         income=income, costs=costs)
+    """A run under the policy bound to the collective: the screen offers no other."""
+    return dividend_service.run_dividend(_ledger(backend), _user(backend), code, year, income=income, costs=costs)
 
 
 def members(backend: Session, collective_id: int) -> dict[int, Any]:

@@ -275,6 +275,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_overwrite": ("文件「{path}」已存在，替换它吗？", "The file '{path}' exists. Replace it?"),
     "export_replace": ("替换", "Replace"),
     "export_failed": ("无法写入「{path}」：{reason}", "cannot write '{path}': {reason}"),
+    # --- dividends: each collective's own policy (T1) ---------------------------------------------
+    "div_policy": ("分红政策：{title}（{policy}）· 由政策人员绑定", "Dividend policy: {title} ({policy}) · bound by policy staff"),
+    "div_unbound": ("本集体尚未绑定分红政策：请政策人员用 tiaojie collective set-policy 绑定",
+                    "this collective is bound to no dividend policy yet: policy staff bind one with tiaojie collective set-policy"),
 }
 
 

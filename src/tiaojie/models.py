@@ -206,6 +206,8 @@ class Collective(_Model):
     code: str = Field(min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=100)
     unit_id: int | None = None
+    policy_id: str | None = Field(default=None, max_length=64, description="the dividend policy its runs use; "
+                                  "None only for a collective of an older ledger never run")
 
 
 class Member(_Model):

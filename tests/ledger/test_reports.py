@@ -96,7 +96,7 @@ def test_banquet_filing_checked_and_stored(ledger, org):
 
 
 def test_dividend_run_allocates_to_the_fen(ledger, org):
-    dividends.add_collective(ledger, org.clerk, "YW", "禹王社区集体经济组织", "C-T1-V1")
+    dividends.add_collective(ledger, org.clerk, "YW", "禹王社区集体经济组织", "C-T1-V1", policy_id="collective-dividend")
     dividends.setup_collective(
         ledger, org.clerk, "YW",
         share_classes=[{"code": "member", "name": "成员股", "weight": 1}, {"code": "labour", "name": "劳龄股", "weight": "0.5"}],

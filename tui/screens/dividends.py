@@ -1,9 +1,9 @@
-"""分红 Dividends: pick a collective and a year, see the pool, retentions and each member's
+"""分红 Dividends: pick a collective and a year, see the dividend policy bound to the collective
+(policy staff choose it; the screen offers no other), the pool, retentions and each member's
 allocation; run and store it; export the allocations."""
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ class DividendScreen(BaseScreen):
         super().__init__()
         self.run_shown: Any = None
         self.member_names: dict[int, Any] = {}
+        self.collectives: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
@@ -38,6 +39,7 @@ class DividendScreen(BaseScreen):
             with Horizontal(classes="filters"):
                 yield Select([], prompt=self.t("collective"), id="div-collective", compact=True)
                 yield Input(str(self.backend.date().year), placeholder=self.t("year"), id="div-year", compact=True)
+            yield Static("", id="div-policy")
             with Horizontal(classes="filters"):
                 yield Input(placeholder=self.t("income_hint"), id="div-income", compact=True)
                 yield Input(placeholder=self.t("costs_hint"), id="div-costs", compact=True)
@@ -66,6 +68,7 @@ class DividendScreen(BaseScreen):
     @on(Input.Submitted, "#div-year")
     def _chosen(self) -> None:
         code, year = self.selection()
+        self.show_policy(self.collectives.get(code) if code else None)
         if code and year:
             self.call_service("runs", code, year)
 
@@ -93,6 +96,7 @@ class DividendScreen(BaseScreen):
 
     def on_loaded(self, message: Loaded) -> None:
         if message.what == "collectives":
+            self.collectives = {c.code: c for c in message.data}
             select = self.query_one("#div-collective", Select)
             select.set_options([(plain(f"{c.name}（{c.code}）"), c.code) for c in message.data])
             if message.data:
@@ -104,6 +108,17 @@ class DividendScreen(BaseScreen):
             code, year = self.selection()
             self.notify(self.t("dividend_done", collective=code, year=year, pool=format_yuan(message.data.pool)),
                         markup=False)
+
+    def show_policy(self, collective: Any) -> None:
+        """The policy a run of this collective uses, shown before the run."""
+        label = self.query_one("#div-policy", Static)
+        if collective is None:
+            label.update("")
+        elif collective.policy_id is None:
+            label.update(Text(self.t("div_unbound"), style="bold red"))
+        else:
+            label.update(Text(self.t("div_policy", title=self.backend.policy_title(collective.policy_id),
+                                     policy=collective.policy_id), style="bold"))
 
     def show_run(self, run: Any) -> None:
         self.run_shown = run
@@ -162,25 +177,9 @@ class DividendScreen(BaseScreen):
                                         self.lang), done)
 
     def write_export(self, path: Path, run: Any) -> None:
-        rows = [[self.t("col_member"), self.t("col_shares"), self.t("col_amount")]]
-        for alloc in run.allocations:
-            member = self.member_names.get(alloc.member_id)
-            rows.append([f"{member.member_no} {member.name}" if member else alloc.member_id,
-                         str(alloc.weighted_shares.normalize()), format_yuan(alloc.amount)])
-        rows.append([self.t("total_row"), "", format_yuan(sum((a.amount for a in run.allocations), Decimal(0)))])
-        rows.append([self.t("pool"), "", format_yuan(run.pool)])
-        rows.append([self.t("leftover"), "", format_yuan(run.leftover)])
-        if path.suffix.lower() == ".xlsx":
-            from openpyxl import Workbook
+        from tiaojie.ledger.dividend_export import export_run
 
-            book = Workbook()
-            sheet = book.active
-            for row in rows:
-                sheet.append(row)
-            book.save(path)
-            return
-        with path.open("w", newline="", encoding="utf-8-sig") as handle:
-            csv.writer(handle).writerows(rows)
+        export_run(run, self.member_names, path)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "div-run":

@@ -26,7 +26,7 @@ def dividend_run(
     ctx: typer.Context,
     collective: str = typer.Argument(...),
     year: int = typer.Argument(...),
-    policy: str = typer.Option("collective-dividend", "--policy"),
+    policy: str = typer.Option(None, "--policy", help="只作核对：须与本集体绑定的分红政策一致 / a check only: must be the collective's own policy"),
     income: str = typer.Option("0", "--income", help="其他收入（元）"),
     costs: str = typer.Option("0", "--costs", help="成本（元）"),
     db: str = DB_OPTION,
@@ -42,7 +42,11 @@ def dividend_run(
         shown = str(year) if len(str(year)) <= 20 else f"{str(year)[:20]}…"
         fail(tr("year_out_of_range", chosen_lang(ctx), value=shown, low=dt.MINYEAR, high=dt.MAXYEAR))
     ledger = ledger_for(ctx, db)
-    run = dividends.run_dividend(ledger, acting_user(ledger, user), collective, year, policy_id=policy, income=parse_yuan(income), costs=parse_yuan(costs))
+    by = acting_user(ledger, user)
+    bound = dividends.collective(ledger, collective)
+    dividends.bound_policy(bound, policy)  # refused naming both before anything is computed
+    typer.echo(tr("cli_collective_policy", chosen_lang(ctx), collective=bound.code, name=bound.name, policy=bound.policy_id))
+    run = dividends.run_dividend(ledger, by, collective, year, policy_id=policy, income=parse_yuan(income), costs=parse_yuan(costs))
     _print_run(ledger, run, chosen_lang(ctx))
 
 
@@ -81,17 +85,7 @@ def dividend_show(
 
 
 def _export_run(ledger: Ledger, run: DistributionRun, out: Path) -> None:
+    from ..ledger.dividend_export import export_run
     from ..ledger.dividends import members_by_id
-    from ..ledger.statements import Table, write_tables_csv, write_tables_xlsx
 
-    members = members_by_id(ledger, run.collective_id)
-    total = sum((a.amount for a in run.allocations), Decimal(0))
-    tables = [
-        Table("分红明细", ["成员号", "姓名", "户", "加权股", "分红"],
-              [[members[a.member_id].member_no, members[a.member_id].name, members[a.member_id].household or "", str(a.weighted_shares), a.amount]
-               for a in run.allocations] + [["合计", "", "", "", total]], {4}),
-        Table("汇总", ["项目", "金额"], [["收入", run.income], ["提取", run.retained], ["可分配", run.pool], ["未分配", run.leftover]], {1}),
-        Table("政策版本", ["政策", "版本", "内容哈希"], [[run.policy_id, run.version, run.hash]], set()),
-    ]
-    title = f"{run.year} 年分红（第 {run.run_no} 次计算）"
-    (write_tables_csv if out.suffix.lower() == ".csv" else write_tables_xlsx)(out, title, tables)
+    export_run(run, members_by_id(ledger, run.collective_id), out)

@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, set[Role]] = {
     "adjust": {"clerk", "admin"},
     "dividend": {"clerk", "admin"},
     "collective_edit": {"clerk", "admin"},
+    "collective_policy": {"policy", "admin"},  # which dividend policy a collective's runs use
     "rules_edit": {"policy", "admin"},
     "user_admin": {"admin"},
     "read": {"mediator", "clerk", "policy", "admin"},

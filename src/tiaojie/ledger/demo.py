@@ -180,7 +180,7 @@ def _escalate_some(ledger: Ledger, end: dt.date, mediators: dict[str, User], uni
 
 def _collectives(ledger: Ledger, clerk: User, rng: random.Random, year: int) -> None:
     """禹王 (fixed 4% on invested subsidies) and 金胜 (revenue share), each with a year's run."""
-    dividends.add_collective(ledger, clerk, "YW", "禹王社区股份经济合作社", "LSJ-01-02")
+    dividends.add_collective(ledger, clerk, "YW", "禹王社区股份经济合作社", "LSJ-01-02", policy_id="collective-dividend")
     dividends.setup_collective(
         ledger, clerk, "YW",
         share_classes=[{"code": "member", "name": "成员股", "weight": 1}, {"code": "labour", "name": "劳龄股", "weight": "0.5"}],
@@ -190,14 +190,14 @@ def _collectives(ledger: Ledger, clerk: User, rng: random.Random, year: int) -> 
         investments=[{"project": "财政补助资金量化入股（3.1 亿元项目）", "principal": Decimal("9000000"), "rate": Decimal("0.04"),
                       "starts_on": dt.date(year - 1, 1, 1), "source": "都江堰 禹王社区"}],
     )
-    dividends.add_collective(ledger, clerk, "JS", "金胜社区集体经济组织", "LSJ-02-02")
+    dividends.add_collective(ledger, clerk, "JS", "金胜社区集体经济组织", "LSJ-02-02", policy_id="revenue-share")
     dividends.setup_collective(
         ledger, clerk, "JS",
         share_classes=[{"code": "member", "name": "成员股", "weight": 1}],
         members=[{"member_no": f"{i:03d}", "name": _name(rng), "holdings": {"member": 1}} for i in range(1, 26)],
     )
     dividends.run_dividend(ledger, clerk, "YW", year)
-    dividends.run_dividend(ledger, clerk, "JS", year, policy_id="revenue-share", income=Decimal("200000"))
+    dividends.run_dividend(ledger, clerk, "JS", year, income=Decimal("200000"))
 
 
 def _banquets(ledger: Ledger, rng: random.Random, year: int, end: dt.date, villages: list[tuple[str, str]],

@@ -1,8 +1,10 @@
 """Collectives and dividend distribution runs.
 
 A run reads the collective's members, holdings and fiscal investments from the ledger, lets the
-dividend policy (fixed return on investments, retentions, weighted pool) decide, and stores the
-run with every member's allocation to the fen. The rule file's share-class weights decide; the
+collective's own dividend policy (fixed return on investments, retentions, weighted pool) decide,
+and stores the run with every member's allocation to the fen. Each collective is bound to its
+policy when it is made (禹王 to a fixed return on invested subsidies, 金胜 to a revenue share):
+a run never falls back to another collective's policy, and only policy staff change the binding. The rule file's share-class weights decide; the
 ledger's share classes name which class each holding belongs to.
 """
 
@@ -15,23 +17,76 @@ from typing import Any
 
 from ..models import Allocation, Collective, DistributionRun, FiscalInvestment, Holding, Member, ShareClass, User
 from ..rules.errors import EvaluationError
-from ..store.messages import Conflict
+from ..store.messages import Conflict, did_you_mean
 from .access import check
 from .cases import unit_id
 from .context import Ledger
 from .errors import InvalidInput, NotFound
 
 
-def add_collective(ledger: Ledger, by: User, code: str, name: str, unit: str | None = None) -> Collective:
+def dividend_policies(ledger: Ledger) -> list[str]:
+    """The ids of the dividend policies in the ledger's rules, in the rule book's order."""
+    book = ledger.rules.book
+    return [pid for pid in book.ids() if book.versions(pid)[-1].kind == "dividend"]
+
+
+def _dividend_policy(ledger: Ledger, policy_id: str) -> str:
+    choices = dividend_policies(ledger)
+    if policy_id not in choices:
+        raise InvalidInput("not_dividend_policy", policy=policy_id, choices="、".join(choices) or "—")
+    return policy_id
+
+
+def add_collective(ledger: Ledger, by: User, code: str, name: str, unit: str | None = None, *, policy_id: str) -> Collective:
+    """A collective, bound from the start to the dividend policy its runs use."""
     check(by, "collective_edit")
+    _dividend_policy(ledger, policy_id)
     with ledger.uow() as uow:
         if uow.collectives.by_code(code):
             raise Conflict("unit_exists", code=code)
         holder = unit_id(uow, unit) if unit else None
-        collective = uow.collectives.add(Collective(code=code, name=name, unit_id=holder))
+        collective = uow.collectives.add(Collective(code=code, name=name, unit_id=holder, policy_id=policy_id))
         uow.audit(by.name, "collective.add", "collective", collective.id, None, collective)
         uow.commit()
         return collective
+
+
+def set_policy(ledger: Ledger, by: User, code: str, policy_id: str) -> Collective:
+    """Bind a collective to another dividend policy: policy staff's decision, audited with the
+    binding before and after. Runs already stored keep the policy they were made with."""
+    check(by, "collective_policy")
+    _dividend_policy(ledger, policy_id)
+    with ledger.uow() as uow:
+        before = _collective(uow, code)
+        uow.collectives.set_policy(before.id, policy_id)  # type: ignore[arg-type]
+        after = before.model_copy(update={"policy_id": policy_id})
+        uow.audit(by.name, "collective.set_policy", "collective", before.id, {"policy_id": before.policy_id},
+                  {"policy_id": policy_id})
+        uow.commit()
+        return after
+
+
+def collective(ledger: Ledger, code: str) -> Collective:
+    """One collective by code, with the policy it is bound to (shown before a run)."""
+    with ledger.uow() as uow:
+        return _collective(uow, code)
+
+
+def _collective(uow: Any, code: str) -> Collective:
+    found = uow.collectives.by_code(code)
+    if found is None:
+        raise NotFound("unknown_collective", code=code, hint=did_you_mean(code, [c.code for c in uow.collectives.list()]))
+    return found
+
+
+def bound_policy(found: Collective, given: str | None = None) -> str:
+    """The policy a run of this collective uses: the one bound to it. A `given` policy that
+    differs is refused naming both, never used instead."""
+    if found.policy_id is None:
+        raise InvalidInput("collective_unbound", code=found.code)
+    if given is not None and given != found.policy_id:
+        raise InvalidInput("dividend_policy_differs", code=found.code, bound=found.policy_id, given=given)
+    return found.policy_id
 
 
 def setup_collective(
@@ -47,9 +102,7 @@ def setup_collective(
     investments to a collective, in one transaction."""
     check(by, "collective_edit")
     with ledger.uow() as uow:
-        collective = uow.collectives.by_code(code)
-        if collective is None:
-            raise NotFound("unknown_unit", unit=code, hint="")
+        collective = _collective(uow, code)
         classes = {c.code: c for c in uow.collectives.share_classes(collective.id)}  # type: ignore[arg-type]
         for spec in share_classes:
             if spec["code"] not in classes:
@@ -86,15 +139,16 @@ def run_dividend(
     collective_code: str,
     year: int,
     *,
-    policy_id: str = "collective-dividend",
+    policy_id: str | None = None,
     income: Decimal = Decimal("0"),
     costs: Decimal = Decimal("0"),
 ) -> DistributionRun:
+    """Run the collective's dividend under the policy bound to it (`policy_id`, when given, must
+    be that one)."""
     check(by, "dividend")
     with ledger.uow() as uow:
-        collective = uow.collectives.by_code(collective_code)
-        if collective is None:
-            raise NotFound("unknown_unit", unit=collective_code, hint="")
+        collective = _collective(uow, collective_code)
+        policy_id = bound_policy(collective, policy_id)
         members = {m.id: m for m in uow.collectives.members(collective.id)}  # type: ignore[arg-type]
         classes = {c.id: c for c in uow.collectives.share_classes(collective.id)}  # type: ignore[arg-type]
         entries = []
@@ -151,12 +205,7 @@ def collectives(ledger: Ledger) -> list[Collective]:
 
 def list_runs(ledger: Ledger, collective_code: str | None = None, year: int | None = None) -> list[DistributionRun]:
     with ledger.uow() as uow:
-        cid = None
-        if collective_code:
-            collective = uow.collectives.by_code(collective_code)
-            if collective is None:
-                raise NotFound("unknown_unit", unit=collective_code, hint="")
-            cid = collective.id
+        cid = _collective(uow, collective_code).id if collective_code else None
         return uow.distributions.list(cid, year)
 
 

@@ -506,6 +506,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "演示用户（admin、clerk、policy、med01…）的密码都是 {password}：tiaojie login --user clerk",
         "every demo user (admin, clerk, policy, med01…) has the password {password}: tiaojie login --user clerk",
     ),
+    # --- each collective bound to its own dividend policy (ledger/dividends.py) -----------------
+    "action_collective_policy": ("更改集体经济组织的分红政策", "change a collective's dividend policy"),
+    "unknown_collective": ("集体经济组织「{code}」不存在{hint}", "no collective '{code}'{hint}"),
+    "not_dividend_policy": ("「{policy}」不是分红政策（可选：{choices}）", "'{policy}' is not a dividend policy (choose from: {choices})"),
+    "collective_unbound": (
+        "集体经济组织「{code}」还没有绑定分红政策：请政策人员运行 tiaojie collective set-policy {code} 政策编号",
+        "collective '{code}' is bound to no dividend policy yet: policy staff bind one with tiaojie collective set-policy {code} POLICY",
+    ),
+    "dividend_policy_differs": (
+        "集体经济组织「{code}」的分红政策是「{bound}」，不是「{given}」：分红只按本集体绑定的政策计算；更改绑定由政策人员运行 tiaojie collective set-policy",
+        "collective '{code}' is bound to the dividend policy '{bound}', not '{given}': a run uses the collective's own policy; policy staff change it with tiaojie collective set-policy",
+    ),
 }
 
 

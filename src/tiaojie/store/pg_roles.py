@@ -59,7 +59,8 @@ TABLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "periods": {"SELECT": _ALL, "INSERT": _MONEY, "UPDATE": _MONEY},
     "payout_lines": {"SELECT": _ALL, "INSERT": _MONEY},
     "adjustments": {"SELECT": _ALL, "INSERT": _MONEY},
-    "collectives": {"SELECT": _ALL, "INSERT": _MONEY, "UPDATE": _MONEY},
+    # policy staff bind a collective to its dividend policy (collective_policy)
+    "collectives": {"SELECT": _ALL, "INSERT": _MONEY, "UPDATE": (*_MONEY, "policy")},
     "members": {"SELECT": _ALL, "INSERT": _MONEY, "UPDATE": _MONEY},
     "share_classes": {"SELECT": _ALL, "INSERT": _MONEY, "UPDATE": _MONEY},
     "holdings": {"SELECT": _ALL, "INSERT": _MONEY, "UPDATE": _MONEY},

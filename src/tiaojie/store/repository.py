@@ -397,6 +397,9 @@ class CollectiveRepository(Repo):
         row = self.session.execute(select(CollectiveRow).where(CollectiveRow.code == code)).scalar_one_or_none()
         return from_row(row) if row else None
 
+    def set_policy(self, collective_id: int, policy_id: str) -> None:
+        self.session.execute(update(CollectiveRow).where(CollectiveRow.id == collective_id).values(policy_id=policy_id))
+
     def members(self, collective_id: int) -> list[m.Member]:
         rows = self.session.execute(select(MemberRow).where(MemberRow.collective_id == collective_id).order_by(MemberRow.member_no))
         return [from_row(r) for r in rows.scalars()]

@@ -257,6 +257,7 @@ class CollectiveRow(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    policy_id: Mapped[str | None] = mapped_column(String(64))  # the dividend policy its runs use
 
 
 class MemberRow(Base):
