@@ -108,3 +108,26 @@ def test_dividend_csv_has_a_header_and_totals_summing_to_the_pool(db_url, demo, 
     assert Decimal(total[4]) == run.pool
     assert sum(Decimal(r[4]) for r in body) + Decimal(leftover[4]) == Decimal(total[4])
     assert all(len(r[4].split(".")[1]) == 2 for r in rows[1:])  # to the fen
+
+
+def test_migration_binds_an_older_ledgers_collectives_to_their_latest_runs_policy(db_url):
+    from sqlalchemy import text
+
+    from tiaojie.store import db as store_db
+
+    engine = store_db.make_engine(db_url)
+    store_db.upgrade(engine, "0005")
+    run = ("INSERT INTO distribution_runs (collective_id, year, run_no, policy_id, version, hash, income_fen, retained_fen,"
+           " pool_fen, leftover_fen, detail, by_user, computed_at) VALUES (:c, :y, :n, :p, '1', 'h', 0, 0, 0, 0, '{}', 'x',"
+           " CURRENT_TIMESTAMP)")
+    with engine.begin() as conn:
+        for cid, code in ((1, "JS"), (2, "YW"), (3, "NEW")):
+            conn.execute(text("INSERT INTO collectives (id, code, name) VALUES (:i, :c, :c)"), {"i": cid, "c": code})
+        conn.execute(text(run), {"c": 1, "y": 2025, "n": 1, "p": "collective-dividend"})
+        conn.execute(text(run), {"c": 1, "y": 2026, "n": 1, "p": "revenue-share"})
+        conn.execute(text(run), {"c": 2, "y": 2026, "n": 2, "p": "collective-dividend"})
+    store_db.upgrade(engine)
+    with engine.connect() as conn:
+        bound = dict(conn.execute(text("SELECT code, policy_id FROM collectives")).all())
+    engine.dispose()
+    assert bound == {"JS": "revenue-share", "YW": "collective-dividend", "NEW": None}
