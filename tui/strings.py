@@ -275,6 +275,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_overwrite": ("文件「{path}」已存在，替换它吗？", "The file '{path}' exists. Replace it?"),
     "export_replace": ("替换", "Replace"),
     "export_failed": ("无法写入「{path}」：{reason}", "cannot write '{path}': {reason}"),
+    # the statistics table's headers, short enough for 80 columns: the summary line says the rest
+    "s_col_received": ("受理", "cases"),
+    "s_col_escalated": ("上报", "escal."),
+    "s_col_overdue": ("超期", "late"),
+    "s_col_rate": ("成功率", "rate"),
+    "s_col_due": ("待发放", "due"),
     # --- dividends: each collective's own policy (T1) ---------------------------------------------
     "div_policy": ("分红政策：{title}（{policy}）· 由政策人员绑定", "Dividend policy: {title} ({policy}) · bound by policy staff"),
     "div_unbound": ("本集体尚未绑定分红政策：请政策人员用 tiaojie collective set-policy 绑定",
