@@ -1,10 +1,16 @@
 """规则 Rules: the loaded policies with versions, effective ranges and hashes; check, test and lint
 results with file and line; reload from disk — a broken edit shows its errors and the old rules
-stay in force, and a whole one is a what-if (shown, never written) until it is activated."""
+stay in force, and a whole one is a what-if (shown, never written) until it is activated.
+
+On a ledger, policy staff work in a rule draft (`d`): a named copy of the activated set in their
+data directory, opened or made here. With a draft open, the table shows the draft's policies and
+check, test, lint, impact and activate work on it; activation shows the impact first."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -17,6 +23,8 @@ from tiaojie.rules.errors import RuleSetError
 from ..messages import RulesReport
 from ..widgets import ConfirmDialog, plain
 from .base import BaseScreen
+
+IMPACT_LINES = 14  # of the impact report, shown in the activation's question
 
 
 def shown_path(path: Path | str, base: Path) -> str:
@@ -52,10 +60,22 @@ class RulesScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._opened: Any = None  # the open draft (tiaojie.ledger.drafts.Draft), if any
+        self._draft_rules: Any = None  # its rules, when they last read whole
         if self.backend.has_ledger:
             self._bindings.bind("i", "impact", description=self.t("r_impact"))
-            if self.backend.role in ("policy", "admin"):
+            if self._edits_rules():
                 self._bindings.bind("a", "activate", description=self.t("r_activate"))
+                self._bindings.bind("d", "drafts", description=self.t("r_drafts"))
+
+    def _ledger(self) -> Any:
+        """The open ledger (the draft actions are offered only with one)."""
+        ledger = self.backend.ledger
+        assert ledger is not None
+        return ledger
+
+    def _edits_rules(self) -> bool:
+        return self.backend.has_ledger and self.backend.role in ("policy", "admin")
 
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
@@ -69,7 +89,8 @@ class RulesScreen(BaseScreen):
                 yield Button(self.t("r_reload"), variant="warning", id="rules-reload")
                 if self.backend.has_ledger:
                     yield Button(self.t("r_impact"), id="rules-impact")
-                    if self.backend.role in ("policy", "admin"):
+                    if self._edits_rules():
+                        yield Button(self.t("r_drafts"), variant="primary", id="rules-drafts")
                         yield Button(self.t("r_activate"), variant="error", id="rules-activate")
             yield DataTable(id="policies", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="rules-lower"):
@@ -87,11 +108,18 @@ class RulesScreen(BaseScreen):
         self.refresh_table()
 
     # --- what is loaded ------------------------------------------------------------------------
+    def _shown_rules(self) -> Any:
+        """The draft's rules when a draft is open and reads whole, else the rules in force."""
+        return self._draft_rules if self._opened is not None and self._draft_rules is not None else self.backend.rules
+
+    def _base(self) -> Path:
+        return Path(self._opened.path) if self._opened is not None else self.backend.active.directory
+
     def refresh_table(self) -> None:
-        rules = self.backend.rules
+        rules = self._shown_rules()
         table = self.query_one("#policies", DataTable)
         table.clear()
-        base = self.backend.active.directory
+        base = self._base()
         count = 0
         for policy in rules.book.all():
             count += 1
@@ -101,6 +129,10 @@ class RulesScreen(BaseScreen):
                 plain(shown_path(policy.path, base)), key=f"{policy.id}@{policy.version}",
             )
         status = Text()
+        if self._opened is not None:
+            self.query_one("#rules-status", Static).update(self._draft_status(count))
+            self.show_detail(table.cursor_row)
+            return
         status.append(self.t("r_dir", dir=str(base)))
         kind = directory_kind(base)
         if kind:
@@ -110,8 +142,19 @@ class RulesScreen(BaseScreen):
             status.append(self.t("r_draft", files=count), style="bold yellow")
         else:
             status.append(self.t("r_in_force", files=count, time=self.backend.loaded_at.strftime("%H:%M:%S")))
+        if self._edits_rules():
+            status.append("\n" + self.t("r_draft_hint"), style="dim")
         self.query_one("#rules-status", Static).update(status)
         self.show_detail(table.cursor_row)
+
+    def _draft_status(self, count: int) -> Text:
+        draft = self._opened
+        changed = draft.changed_files()
+        status = Text()
+        status.append(self.t("r_draft_status", name=draft.name, path=str(draft.path)), style="bold yellow")
+        status.append("\n" + self.t("r_draft_base", set=draft.base_set or "?", changed=self.t(
+            "r_drafts_changed", count=len(changed)) if changed else self.t("r_drafts_unchanged")))
+        return status
 
     def _draft(self) -> Path | None:
         """The draft the ledger shows as a what-if, when it is open (never waited for here)."""
@@ -124,7 +167,7 @@ class RulesScreen(BaseScreen):
         self.show_detail(event.cursor_row)
 
     def show_detail(self, index: int) -> None:
-        policies = list(self.backend.rules.book.all())
+        policies = list(self._shown_rules().book.all())
         if not policies or index is None or index >= len(policies):
             return
         policy = policies[index]
@@ -158,7 +201,10 @@ class RulesScreen(BaseScreen):
             self.run_rules("impact")
 
     def action_activate(self) -> None:
-        if not self.backend.has_ledger or self.backend.role not in ("policy", "admin"):
+        if not self._edits_rules():
+            return
+        if self._opened is not None:  # the impact first, then the question (`on_rules_report`)
+            self.run_rules("preview")
             return
 
         def done(yes: bool | None) -> None:
@@ -167,9 +213,49 @@ class RulesScreen(BaseScreen):
 
         self.app.push_screen(ConfirmDialog(self.t("r_activate_confirm"), self.lang, self.t("r_activate")), done)
 
+    # --- drafts ------------------------------------------------------------------------------------
+    def action_drafts(self) -> None:
+        """Choose a draft of the ledger, or make one, and open it."""
+        if not self._edits_rules() or not self.backend.ledger_ready:
+            return
+        from tiaojie.ledger.drafts import list_drafts
+
+        from .drafts import DraftDialog
+
+        ledger = self._ledger()
+        shown = []
+        for draft in list_drafts(ledger):
+            changed = draft.changed_files()
+            shown.append((draft.name, self.t("r_drafts_line", name=draft.name, set=draft.base_set or "?", changed=self.t(
+                "r_drafts_changed", count=len(changed)) if changed else self.t("r_drafts_unchanged"))))
+
+        def create(name: str) -> str | None:
+            from tiaojie.ledger.drafts import new_draft
+            from tiaojie.store.messages import LedgerError
+
+            try:
+                new_draft(ledger, name)
+            except LedgerError as err:
+                return err.message(self.lang)
+            return None
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.open_draft(name)
+
+        self.app.push_screen(DraftDialog(shown, create, self.lang), chosen)
+
+    def open_draft(self, name: str) -> None:
+        from tiaojie.ledger.drafts import open_draft
+
+        self._opened, self._draft_rules = open_draft(self._ledger(), name), None
+        self.run_rules("reload")
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         action = (event.button.id or "").removeprefix("rules-")
-        if action == "activate":
+        if action == "drafts":
+            self.action_drafts()
+        elif action == "activate":
             self.action_activate()
         elif action in ("check", "test", "lint", "reload", "impact"):
             self.run_rules(action)
@@ -179,7 +265,7 @@ class RulesScreen(BaseScreen):
         self.post_message(self._report(action))
 
     def _located(self, err: RuleSetError) -> list[tuple[str, str]]:
-        base = self.backend.active.directory
+        base = self._base()
         lines = []
         for error in err.errors:
             where = f"{shown_path(error.path, base)}:{error.line}" if error.line else shown_path(error.path, base)
@@ -189,9 +275,12 @@ class RulesScreen(BaseScreen):
     def _report(self, action: str) -> RulesReport:
         from tiaojie.rules.examples import run_examples
         from tiaojie.rules.lint import lint_rules
+        from tiaojie.rules.service import open_rules
 
         backend = self.backend
-        base = backend.active.directory
+        base = self._base()
+        if self._opened is not None and action in ("reload", "impact", "preview", "activate"):
+            return self._draft_report(action)
         if action == "reload":
             try:
                 fresh = backend.reload()
@@ -220,9 +309,10 @@ class RulesScreen(BaseScreen):
                 return RulesReport(action, False, [(describe_error(exc, self.lang), "red")],
                                    self.t("r_activate_failed") if action == "activate" else self.t("error_title"))
         try:
-            disk = backend.check_disk()
+            disk = backend.check_disk() if self._opened is None else open_rules(self._opened.path)
         except RuleSetError as err:
-            return RulesReport(action, False, self._located(err), self.t("r_check_failed", count=len(err.errors)))
+            failed = "r_check_failed" if self._opened is None else "r_draft_failed"
+            return RulesReport(action, False, self._located(err), self.t(failed, count=len(err.errors)))
         try:
             if action == "check":
                 policies = list(disk.book.all())
@@ -250,13 +340,63 @@ class RulesScreen(BaseScreen):
         finally:
             disk.close()
 
+    def _draft_report(self, action: str) -> RulesReport:
+        """Reading the open draft again, its impact on the stored ledger (against the activated
+        set), and its activation."""
+        from tiaojie.rules.impact import render_table
+        from tiaojie.rules.service import open_rules
+
+        draft = self._opened
+        try:
+            fresh = open_rules(draft.path)
+        except RuleSetError as err:
+            self._draft_rules = None
+            return RulesReport(action, False, self._located(err), self.t("r_draft_failed", count=len(err.errors)))
+        self._draft_rules = fresh
+        if action == "reload":
+            return RulesReport(action, True, [], self.t("r_draft_reread", files=len(list(fresh.book.all()))))
+        try:
+            if action in ("impact", "preview"):
+                from tiaojie.ledger.impact import impact
+
+                report = impact(self._ledger(), fresh)
+                lines = [(line, "bold" if not line.startswith("    ") else "") for line in render_table(report, self.lang)]
+                return RulesReport(action, True, lines, self.t("r_impact_title"))
+            from tiaojie.ledger.policy_changes import activate
+
+            backend = self.backend
+            ledger = self._ledger()
+            done = activate(ledger, backend.user, draft.path)
+            backend.active.adopt(ledger.rules)  # the screens' rule set follows the ledger's
+            backend.loaded_at = dt.datetime.now()
+            lines = [(line, "") for line in render_table(done.impact, self.lang)]
+            return RulesReport(action, True, lines, self.t("r_draft_activated", name=draft.name, id=done.rule_set_id))
+        except Exception as exc:  # noqa: BLE001 - refused (tests, lint, role) or failed: shown, rules unchanged
+            from ..backend import describe_error
+
+            return RulesReport(action, False, [(describe_error(exc, self.lang), "red")],
+                               self.t("r_activate_failed") if action == "activate" else self.t("error_title"))
+
+    def _ask_activation(self, message: RulesReport) -> None:
+        impact = "\n".join(text for text, _ in message.lines[:IMPACT_LINES])
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.run_rules("activate")
+
+        self.app.push_screen(ConfirmDialog(self.t("r_draft_activate_confirm", name=self._opened.name, impact=impact),
+                                           self.lang, self.t("r_activate")), done)
+
     def on_rules_report(self, message: RulesReport) -> None:
+        if message.action == "preview" and message.ok:
+            self._ask_activation(message)
+            return
         out = Text()
         out.append(message.summary + "\n", style="bold green" if message.ok else "bold red")
         for text, style in message.lines:
             out.append(text + "\n", style=style)
         self.query_one("#rules-output", Static).update(out)
-        if message.action in ("reload", "activate"):
+        if message.action in ("reload", "activate", "preview") or self._opened is not None:
             self.refresh_table()
             if message.ok:
                 self.tapp.rules_changed()

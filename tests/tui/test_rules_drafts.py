@@ -1,0 +1,131 @@
+"""规则: policy staff open or make a rule draft (a copy of the activated set in their data
+directory, never the live rules folder), change it, check it, see its impact and activate it."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("textual")
+
+from textual.widgets import Input, Static  # noqa: E402
+
+from tiaojie.ledger.bootstrap import create_ledger  # noqa: E402
+from tiaojie.ledger.demo import build_demo  # noqa: E402
+from tiaojie.ledger.drafts import ledger_drafts_dir  # noqa: E402
+
+from tui.app import make_app  # noqa: E402
+
+from .conftest import TODAY, settle, type_into  # noqa: E402
+
+MAJOR = {"status": "settled", "severity": "major", "settled_by": "village_committee", "settled_on": "2026-03-02"}
+REWARD = "mediation-reward-2026.toml"
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+    monkeypatch.setenv("TIAOJIE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+def _text(app, selector: str) -> str:  # noqa: ANN001
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_a_draft_is_made_changed_checked_measured_and_activated(tmp_path, rules_dir):
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    ledger, _ = create_ledger(url, rules_dir, today=TODAY)
+    build_demo(ledger)
+    live = (rules_dir / REWARD).read_text(encoding="utf-8")
+    app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="rules")
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(app, pilot)
+            assert "按 d 打开或新建规则草稿" in _text(app, "#rules-status")
+            await pilot.press("d")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "DraftDialog"
+            assert "还没有草稿" in _text(app, "#drafts-list-empty")
+
+            # a name that cannot be a folder is refused in the dialog, and what was typed stays
+            await type_into(app, pilot, "#drafts-name", "a/b")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "DraftDialog"
+            assert "草稿名「a/b」不可用" in _text(app, "#drafts-error")
+            assert app.screen.query_one("#drafts-name", Input).value == "a/b"
+
+            await type_into(app, pilot, "#drafts-name", "raise")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "RulesScreen"
+            draft = ledger_drafts_dir(ledger) / "raise"
+            assert "草稿「raise」" in _text(app, "#rules-status") and "未改动" in _text(app, "#rules-status")
+            assert str(draft) in _text(app, "#rules-status")
+
+            # policy staff raise the major reward in the draft; the live folder is not touched
+            path = draft / REWARD
+            path.write_text(path.read_text(encoding="utf-8").replace("then = { amount = 500 }", "then = { amount = 600 }")
+                            .replace("amount = 500,", "amount = 600,"), encoding="utf-8")
+            await pilot.press("r")
+            await settle(app, pilot)
+            assert "已重新读取草稿" in _text(app, "#rules-output")
+            assert "已改动 1 个文件" in _text(app, "#rules-status")
+            await pilot.press("c")
+            await settle(app, pilot)
+            assert "检查通过" in _text(app, "#rules-output")
+            await pilot.press("t")
+            await settle(app, pilot)
+            assert "0 个失败" in _text(app, "#rules-output")
+            assert app.backend.rules.evaluate("mediation-reward", MAJOR).to_json()["outputs"]["amount"] == "500.00"
+
+            # activation shows the impact first, then asks
+            await pilot.press("a")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "ConfirmDialog"
+            question = str(app.screen.query_one(".dialog-body", Static).render())
+            assert "启用草稿「raise」" in question and "mediation-reward" in question
+            await pilot.click("#confirm-yes")
+            await settle(app, pilot)
+            assert "已启用草稿「raise」为规则集" in _text(app, "#rules-output")
+            assert app.backend.rules.evaluate("mediation-reward", MAJOR).to_json()["outputs"]["amount"] == "600.00"
+            assert ledger.draft is None and ledger.is_activated_set()
+            assert (rules_dir / REWARD).read_text(encoding="utf-8") == live
+
+            # the draft made is offered the next time
+            await pilot.press("d")
+            await settle(app, pilot)
+            assert "raise" in str(app.screen.query_one("#drafts-list").render_line(0).text)
+            await pilot.press("escape")
+    finally:
+        ledger.close()
+
+
+async def test_a_broken_draft_shows_its_errors_and_the_rules_in_force_stay(tmp_path, rules_dir):
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    ledger, _ = create_ledger(url, rules_dir, today=TODAY)
+    build_demo(ledger)
+    from tiaojie.ledger.drafts import new_draft
+
+    draft = new_draft(ledger, "broken")
+    path = draft.path / REWARD
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line_no = next(i for i, line in enumerate(lines, 1) if line.startswith("then = { amount = 500 }"))
+    lines[line_no - 1] = 'then = { amount = "五百" }'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="rules")
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(app, pilot)
+            before = app.backend.rules
+            await pilot.press("d")
+            await settle(app, pilot)
+            await pilot.press("enter")  # the highlighted draft opens
+            await settle(app, pilot)
+            shown = _text(app, "#rules-output")
+            assert f"{REWARD}:{line_no}" in shown and "草稿有 1 处错误" in shown
+            await pilot.press("a")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "RulesScreen"  # nothing to ask: it does not read
+            assert app.backend.rules is before
+    finally:
+        ledger.close()
