@@ -7,10 +7,9 @@ import uuid
 
 import pytest
 from psycopg import errors
+from test_pg_roles import _add_login_user, _connect_as, _drop_role
 
 from tiaojie.ledger import dividends
-
-from test_pg_roles import _add_login_user, _connect_as, _drop_role
 
 
 @pytest.fixture
