@@ -73,6 +73,14 @@ def read_spec(path: Path) -> tuple[PolicyFile, str]:
 
 def export_table(policy: Policy, target: Path) -> tuple[int, int]:
     """Write a checked table policy's rows and examples to an XLSX workbook; (rows, examples)."""
+    book, counts = table_workbook(policy)
+    book.save(target)
+    return counts
+
+
+def table_workbook(policy: Policy) -> tuple[Any, tuple[int, int]]:
+    """A checked table policy as a workbook (openpyxl's, in memory), and (rows, examples): what
+    `export_table` saves and the rule editor edits."""
     from openpyxl import Workbook
 
     if policy.kind not in TABLE_KINDS:
@@ -154,8 +162,7 @@ def export_table(policy: Policy, target: Path) -> tuple[int, int]:
                 values.append(cells.example_cell(example.expect[k]))
         _append(ex, values)
     _widths(ex, [4] * len(ex_columns))
-    book.save(target)
-    return len(spec.rule), len(spec.example)
+    return book, (len(spec.rule), len(spec.example))
 
 
 def _fields(policy: Policy) -> dict[str, FieldDef]:
@@ -234,16 +241,21 @@ class _Read:
     example_columns: dict[tuple[str, str], _Column] = field(default_factory=dict)
 
 
-def import_table(workbook: Path, directory: Path) -> Imported:
-    """Put the rows and examples of a workbook into its policy's file in `directory`."""
+def import_table(workbook: Path | Any, directory: Path) -> Imported:
+    """Put the rows and examples of a workbook (a file, or openpyxl's workbook in memory) into
+    its policy's file in `directory`."""
     from openpyxl import load_workbook
 
     from .vocabulary_file import read_vocabulary
 
-    try:
-        book = load_workbook(workbook, data_only=False)
-    except Exception as err:  # noqa: BLE001 - not a workbook, unreadable, damaged: said, never a traceback
-        raise SheetError([Localized("sheet_not_workbook", path=str(workbook), detail=str(err) or type(err).__name__)]) from None
+    if isinstance(workbook, (str, Path)):
+        try:
+            book = load_workbook(workbook, data_only=False)
+        except Exception as err:  # noqa: BLE001 - not a workbook, unreadable, damaged: said, never a traceback
+            raise SheetError([Localized("sheet_not_workbook", path=str(workbook),
+                                        detail=str(err) or type(err).__name__)]) from None
+    else:
+        book = workbook
     sheets = {_sheet_key(name): book[name] for name in book.sheetnames}
     missing = [k for k in SHEET_NAMES if k not in sheets]
     if missing:
@@ -551,4 +563,4 @@ def _column_of(rest: tuple, columns: dict[tuple[str, str], _Column], what: str) 
     return columns.get(("example", str(head)))
 
 
-__all__ = ["Imported", "SheetError", "TABLE_KINDS", "export_table", "import_table", "read_spec"]
+__all__ = ["Imported", "SheetError", "TABLE_KINDS", "export_table", "import_table", "read_spec", "table_workbook"]
