@@ -26,7 +26,7 @@ def collective_add(
 
     ledger = ledger_for(ctx, db)
     made = dividends.add_collective(ledger, acting_user(ledger, user), code, name, unit, policy_id=policy)
-    typer.echo(tr("cli_collective_policy", chosen_lang(ctx), collective=made.code, name=made.name, policy=made.policy_id))
+    typer.echo(tr("cli_collective_policy", chosen_lang(ctx), collective=made.code, name=made.name, policy=dividends.policy_label(ledger, made.policy_id, chosen_lang(ctx))))
 
 
 @collective_app.command("list")
@@ -54,4 +54,4 @@ def collective_set_policy(
 
     ledger = ledger_for(ctx, db)
     changed = dividends.set_policy(ledger, acting_user(ledger, user), code, policy)
-    typer.echo(tr("cli_collective_policy", chosen_lang(ctx), collective=changed.code, name=changed.name, policy=changed.policy_id))
+    typer.echo(tr("cli_collective_policy", chosen_lang(ctx), collective=changed.code, name=changed.name, policy=dividends.policy_label(ledger, changed.policy_id, chosen_lang(ctx))))

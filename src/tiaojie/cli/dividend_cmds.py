@@ -45,7 +45,7 @@ def dividend_run(
     by = acting_user(ledger, user)
     bound = dividends.collective(ledger, collective)
     dividends.bound_policy(bound, policy)  # refused naming both before anything is computed
-    typer.echo(tr("cli_collective_policy", chosen_lang(ctx), collective=bound.code, name=bound.name, policy=bound.policy_id))
+    typer.echo(tr("cli_collective_policy", chosen_lang(ctx), collective=bound.code, name=bound.name, policy=dividends.policy_label(ledger, bound.policy_id, chosen_lang(ctx))))
     run = dividends.run_dividend(ledger, by, collective, year, policy_id=policy, income=parse_yuan(income), costs=parse_yuan(costs))
     _print_run(ledger, run, chosen_lang(ctx))
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from ..i18n import Lang
 from ..models import Allocation, Collective, DistributionRun, FiscalInvestment, Holding, Member, ShareClass, User
 from ..rules.errors import EvaluationError
 from ..store.messages import Conflict, did_you_mean
@@ -28,6 +29,15 @@ def dividend_policies(ledger: Ledger) -> list[str]:
     """The ids of the dividend policies in the ledger's rules, in the rule book's order."""
     book = ledger.rules.book
     return [pid for pid in book.ids() if book.versions(pid)[-1].kind == "dividend"]
+
+
+def policy_label(ledger: Ledger, policy_id: str | None, lang: Lang = "zh") -> str:
+    """A bound policy as shown before a run: its title in `lang` and its id."""
+    if policy_id is None:
+        return "—"
+    book = ledger.rules.book
+    title = book.versions(policy_id)[-1].title(lang) if policy_id in book.ids() else policy_id
+    return f"{title}（{policy_id}）" if lang != "en" else f"{title} ({policy_id})"
 
 
 def _dividend_policy(ledger: Ledger, policy_id: str) -> str:
