@@ -293,3 +293,39 @@ async def test_the_clerks_day_compute_adjust_close_export(demo_store, rules_dir,
         assert [(a.case_id, a.amount) for a in october.adjustments] == [(case_id, Decimal("-20.50"))]
     finally:
         led.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_every_payee_column_is_on_screen_and_clear_of_the_cases_panel(ledger, rules_dir, size):
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="finance")
+    async with app.run_test(size=size) as pilot:
+        await open_finance(app, pilot)
+        screen = app.screen
+        table = screen.query_one("#fin-payees", DataTable)
+        assert table.max_scroll_x == 0
+        inside = table.scrollable_content_region
+        x = inside.x
+        for key, column in table.columns.items():
+            width = column.get_render_width(table)
+            assert x + width <= inside.right, f"column {key} cut at {size}"
+            shown, _ = screen.get_widget_at(x + width // 2, inside.y)
+            assert shown is table, f"{key} at {size} is covered by {shown}"
+            x += width
+        lines = screen.query_one("#fin-lines", DataTable)
+        assert not lines.region.overlaps(table.region) and lines.region.height >= 5
+
+
+async def test_the_adjustment_dialog_fits_an_80_by_24_terminal(ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="finance")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_finance(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "AdjustDialog"
+        for selector in ("#adj-search", "#adj-cases", "#adj-amount", "#adj-reason", "#adj-period", "#adj-ok"):
+            widget = dialog.query_one(selector)
+            region = widget.region
+            assert region.bottom <= 24 and region.height >= 1, selector
+            shown, _ = dialog.get_widget_at(region.x + region.width // 2, region.y)
+            assert shown is widget or widget in shown.ancestors, f"{selector} is not on screen"

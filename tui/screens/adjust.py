@@ -11,7 +11,7 @@ from typing import Any, Callable
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -40,6 +40,15 @@ class AdjustDialog(ModalScreen[Any]):
     """Returns what `book` stored, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
+    DEFAULT_CSS = """
+    AdjustDialog .adj-row { height: 1; }
+    AdjustDialog .adj-label { width: 22; color: $text-muted; }
+    AdjustDialog .adj-row Input { width: 1fr; }
+    AdjustDialog #adj-cases { height: 5; margin: 1 0 0 0; }
+    AdjustDialog #adj-case { margin: 0 0 1 0; }
+    AdjustDialog .dialog-buttons { height: 1; }
+    AdjustDialog .dialog-buttons Button { margin-right: 2; }
+    """
 
     def __init__(self, candidates: list[Candidate], chosen: int | None, book_in: str, book: Book, lang: Lang = "zh"):
         super().__init__(classes="dialog")
@@ -51,25 +60,25 @@ class AdjustDialog(ModalScreen[Any]):
         return tr(key, self._lang, **params)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box", id="adj-box"):
+        # one line a field: the whole dialog, buttons included, fits an 80×24 terminal
+        with VerticalScroll(classes="dialog-box", id="adj-box"):
             yield Label(plain(self.t("adj_title"), "bold"), classes="dialog-title")
-            yield Label(plain(self.t("adj_search")))
-            yield Input(placeholder=self.t("adj_search_hint"), id="adj-search")
-            yield OptionList(id="adj-cases")
+            with Horizontal(classes="adj-row"):
+                yield Label(plain(self.t("adj_search")), classes="adj-label")
+                yield Input(placeholder=self.t("adj_search_hint"), id="adj-search", compact=True)
+            yield OptionList(id="adj-cases", compact=True)
             yield Static("", id="adj-case")
-            yield Label(plain(self.t("adjust_amount")))
-            yield Input(id="adj-amount")
-            yield Label(plain(self.t("adjust_reason")))
-            yield Input(id="adj-reason")
-            yield Label(plain(self.t("adjust_period")))
-            yield Input(value=self._book_in, id="adj-period")
+            for name, label, value in (("amount", "adjust_amount", ""), ("reason", "adjust_reason", ""),
+                                       ("period", "adjust_period", self._book_in)):
+                with Horizontal(classes="adj-row"):
+                    yield Label(plain(self.t(label)), classes="adj-label")
+                    yield Input(value=value, id=f"adj-{name}", compact=True)
             yield Static("", id="adj-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.t("ok"), variant="primary", id="adj-ok")
-                yield Button(self.t("cancel"), id="adj-cancel")
+                yield Button(self.t("ok"), variant="primary", id="adj-ok", compact=True)
+                yield Button(self.t("cancel"), id="adj-cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#adj-cases", OptionList).styles.height = 6
         self._list("")
         self._show_chosen()
         self.query_one("#adj-amount" if self.chosen is not None else "#adj-search", Input).focus()

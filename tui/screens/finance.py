@@ -18,8 +18,10 @@ from ..backend import describe_error
 from ..messages import Loaded
 from ..widgets import ConfirmDialog, plain
 from .base import BaseScreen
+from .fit import side_or_under
 
 ZERO = Decimal("0.00")
+LINES_MIN_WIDTH = 40  # a case number, its amount and the policy, inside the panel's border
 
 
 class FinanceScreen(BaseScreen):
@@ -48,7 +50,7 @@ class FinanceScreen(BaseScreen):
                 yield Button(self.t("export"), id="fin-export", compact=True)
             yield ProgressBar(total=None, show_eta=False, id="fin-progress")
             yield Static("", id="fin-status", classes="page-line")
-            with Horizontal(classes="body"):
+            with Horizontal(classes="body", id="fin-body"):
                 yield DataTable(id="fin-payees", cursor_type="row", zebra_stripes=True, classes="wide")
                 yield DataTable(id="fin-lines", cursor_type="row", zebra_stripes=True, classes="side")
         yield footer
@@ -62,7 +64,20 @@ class FinanceScreen(BaseScreen):
         lines = self.query_one("#fin-lines", DataTable)
         for key in ("col_case", "col_amount", "col_policy", "col_note"):
             lines.add_column(self.t(key), key=key)
+        self._follow_columns()
         self.load_periods()
+
+    def on_resize(self) -> None:
+        self.lay_out()
+
+    def _follow_columns(self) -> None:
+        # the table sizes its columns to what they hold when it next idles: lay out again then
+        self.watch(self.query_one("#fin-payees", DataTable), "virtual_size", lambda _: self.lay_out(), init=False)
+
+    def lay_out(self) -> None:
+        """A payee's cases beside the payees when every payee column fits beside them, else under."""
+        side_or_under(self.query_one("#fin-body"), self.query_one("#fin-payees", DataTable),
+                      self.query_one("#fin-lines", DataTable), LINES_MIN_WIDTH, self.size.width)
 
     # --- periods -------------------------------------------------------------------------------
     @work(thread=True, exit_on_error=False, group="fin-periods")

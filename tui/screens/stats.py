@@ -16,8 +16,8 @@ from ..backend import describe_error
 from ..messages import Loaded
 from ..widgets import BarChart, plain
 from .base import BaseScreen
+from .fit import side_or_under
 
-SCROLLBAR = 2  # cells the table's vertical scrollbar takes
 CHART_MIN_WIDTH = 34  # a month label, a bar worth reading and its count, inside the box's border
 
 
@@ -51,26 +51,21 @@ class StatsScreen(BaseScreen):
         for key in ("s_key", "s_col_received", "s_settled", "s_failed", "s_col_escalated", "s_col_overdue", "s_col_rate",
                     "s_paid", "s_col_due"):
             table.add_column(self.t(key), key=key)
+        self._follow_columns()
         self.action_reload()
 
     def on_resize(self) -> None:
         self.lay_out()
 
+    def _follow_columns(self) -> None:
+        # the table sizes its columns to what they hold when it next idles: lay out again then
+        self.watch(self.query_one("#st-table", DataTable), "virtual_size", lambda _: self.lay_out(), init=False)
+
     def lay_out(self) -> None:
-        """The chart beside the table when the table fits whole beside it, else under it: no column
-        of the table is ever hidden behind the chart (at 120 columns the table keeps all its
-        columns, at 80 it takes the whole width and the chart goes below)."""
-        table = self.query_one("#st-table", DataTable)
-        body = self.query_one("#st-body")
-        chart = self.query_one("#stats-chart-box")
-        columns = sum(column.get_render_width(table) for column in table.columns.values())
-        beside = self.size.width >= columns + SCROLLBAR + CHART_MIN_WIDTH
-        body.styles.layout = "horizontal" if beside else "vertical"
-        # Under the chart the table has the whole width; a one-cell scrollbar leaves the columns
-        # the last cell of an 80-column terminal.
-        table.styles.scrollbar_size_vertical = SCROLLBAR if beside else 1
-        table.styles.width = columns + SCROLLBAR if beside else "1fr"
-        chart.styles.width = "1fr"
+        """The chart beside the table when the table fits whole beside it (120 columns), else under
+        it (80 columns): no column of the table is ever hidden behind the chart."""
+        side_or_under(self.query_one("#st-body"), self.query_one("#st-table", DataTable),
+                      self.query_one("#stats-chart-box"), CHART_MIN_WIDTH, self.size.width)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -120,4 +115,3 @@ class StatsScreen(BaseScreen):
         self.query_one("#st-chart", BarChart).set_data(
             [(r.label[-5:] if len(r.label) > 5 else r.label, [r.received, r.settled]) for r in monthly],
             [(self.t("s_received"), "cyan"), (self.t("s_settled"), "green")])
-        self.lay_out()  # the columns are as wide as what they now hold
