@@ -3,6 +3,7 @@ without `--`; plain `tiaojie --db X --user Y` opens the terminal UI."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -138,3 +139,16 @@ def test_no_command_without_a_terminal_ui_shows_the_help(demo):
     shown = invoke("--db", demo)
     assert shown.exit_code == 0
     assert "case" in shown.output and "period" in shown.output
+
+
+def test_rules_after_a_reading_command_is_a_what_if_as_before_it(demo, tmp_path):
+    draft = tmp_path / "draft"
+    shutil.copytree(RULES, draft)
+    reward = draft / "mediation-reward-2026.toml"
+    reward.write_text(reward.read_text(encoding="utf-8").replace("then = { amount = 500 }", "then = { amount = 600 }"),
+                      encoding="utf-8")
+    plain = invoke("period", "show", "2026-03", "--db", demo)
+    before = invoke("--rules", str(draft), "period", "show", "2026-03", "--db", demo)
+    after = invoke("period", "show", "2026-03", "--db", demo, "--rules", str(draft))
+    assert before.exit_code == after.exit_code == plain.exit_code == 0, before.output + after.output
+    assert before.output == after.output != plain.output

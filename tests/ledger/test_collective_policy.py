@@ -131,3 +131,16 @@ def test_migration_binds_an_older_ledgers_collectives_to_their_latest_runs_polic
         bound = dict(conn.execute(text("SELECT code, policy_id FROM collectives")).all())
     engine.dispose()
     assert bound == {"JS": "revenue-share", "YW": "collective-dividend", "NEW": None}
+
+
+def test_a_collective_bound_to_no_policy_is_not_run_under_another(demo):
+    from tiaojie.models import Collective
+
+    with demo.uow() as uow:  # as migration 0006 leaves a collective of an older ledger never run
+        uow.collectives.add(Collective(code="OLD", name="旧合作社"))
+        uow.commit()
+    with pytest.raises(InvalidInput) as err:
+        dividends.run_dividend(demo, resolve_user(demo, "clerk"), "OLD", 2026)
+    assert err.value.key == "collective_unbound" and "set-policy" in err.value.message("zh")
+    dividends.set_policy(demo, resolve_user(demo, "policy"), "OLD", "revenue-share")
+    assert dividends.run_dividend(demo, resolve_user(demo, "clerk"), "OLD", 2026).policy_id == "revenue-share"
