@@ -88,6 +88,7 @@ class PolicyResult:
     version: str
     outcome: Outcome | None = None
     error: str | None = None
+    error_field: str | None = None  # the input the policy could not read, when it names one
 
 
 @dataclass(frozen=True)
@@ -314,9 +315,18 @@ class Backend:
         try:
             outcome = rules.evaluate(policy_id, case, as_of)
         except EvaluationError as err:
-            return PolicyResult(policy_id, latest.title(self.lang), latest.version, error=err.message(self.lang))
+            field, text = self._evaluation_error(err)
+            return PolicyResult(policy_id, latest.title(self.lang), latest.version, error=text, error_field=field)
         policy = rules.book.by_hash(policy_id, outcome.hash) or latest
         return PolicyResult(policy_id, policy.title(self.lang), outcome.version, outcome=outcome)
+
+    def _evaluation_error(self, err: EvaluationError) -> tuple[str | None, str]:
+        """(the case field it is about, the message), the field named by its title as on the form."""
+        field = err.params.get("field")
+        if not isinstance(field, str) or self.field(field) is None:
+            return None, err.message(self.lang)
+        titled = EvaluationError(err.key, **{**err.params, "field": self.field_title(field)})
+        return field, titled.message(self.lang)
 
     def projection(self) -> Projection:
         """How a case becomes each policy's input (`tiaojie.ledger.projection`), for the

@@ -206,6 +206,47 @@ def get_case(backend: Session, case_id: int) -> Any:
     return views.case_detail(_ledger(backend), case_id, backend.date(), user=backend.user).case
 
 
+def may_write_cases(backend: Session) -> bool:
+    """Whether the user's role may change cases (escalating one is such a change)."""
+    return backend.user is not None and backend.user.role in access.PERMISSIONS["case_write"]
+
+
+def escalation_targets(backend: Session, case: Any) -> list[tuple[str, str]]:
+    """(level id, label) of the levels above the one `case` is held at, lowest first: the first
+    is where an escalation with no level chosen takes it."""
+    levels = _ledger(backend).enum_ids("level")
+    at = levels.index(case.level) + 1 if case.level in levels else 0
+    return [(level, backend.label("level", level)) for level in levels[at:]]
+
+
+def escalate(backend: Session, case_id: int, to_level: str | None, reason: str) -> Any:
+    """Move a case up to `to_level` (None: the next level), the reason kept in its history;
+    returns the case's detail after the step, as the detail dialog shows it."""
+    case_service.escalate_case(_ledger(backend), _user(backend), case_id, to_level=to_level or None, reason=reason)
+    return case_detail(backend, case_id)
+
+
+def case_lock(backend: Session, case: Any, paid_in: list[str] | None = None) -> str | None:
+    """Why `case` cannot be edited, said as a save would say it, or None: a closed period holds
+    its payment, its settlement date, or (for the fields the form edits) its receipt date."""
+    from tiaojie.ledger.errors import PeriodClosed
+
+    closed = [p for p in views.periods(_ledger(backend)) if p.status == "closed"]
+    days = [d for d in (case.settled_on, case.received_on) if d is not None]
+    period = next((p for p in closed if p.key in (paid_in or [])), None) or next(
+        (p for d in days for p in closed if p.starts_on <= d <= p.ends_on), None)
+    if period is None:
+        return None
+    at = period.closed_at.strftime("%Y-%m-%d %H:%M") if period.closed_at else "?"
+    return PeriodClosed("period_closed", period=period.key, by=period.closed_by or "?", at=at).message(backend.lang)
+
+
+def case_to_edit(backend: Session, case_id: int) -> tuple[Any, str | None]:
+    """A stored case for the form, and why it is read-only (None: it may be edited)."""
+    detail = case_detail(backend, case_id)
+    return detail.case, case_lock(backend, detail.case, [key for key, _, _ in detail.payouts])
+
+
 def _unit_code(ledger: Ledger, unit_id: Any) -> str | None:
     if unit_id is None:
         return None

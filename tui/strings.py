@@ -305,6 +305,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "div_policy": ("分红政策：{title}（{policy}）· 由政策人员绑定", "Dividend policy: {title} ({policy}) · bound by policy staff"),
     "div_unbound": ("本集体尚未绑定分红政策：请政策人员用 tiaojie collective set-policy 绑定",
                     "this collective is bound to no dividend policy yet: policy staff bind one with tiaojie collective set-policy"),
+    # --- the mediator's day: escalation, unsaved forms, read-only cases, the ledger's sort ------
+    "escalate": ("上报", "Escalate"),
+    "esc_help": ("把选中的案件上报到下一级或指定层级，写明原因", "move the selected case up to the next or a chosen level, with a reason"),
+    "esc_title": ("上报案件 {number}（现在：{level}）", "Escalate case {number} (now: {level})"),
+    "esc_level": ("上报至", "to level"),
+    "esc_reason": ("上报原因（必填）", "reason (required)"),
+    "esc_reason_needed": ("请填写上报原因", "give a reason for escalating"),
+    "esc_done": ("案件 {number} 已上报至「{level}」", "case {number} escalated to '{level}'"),
+    "esc_top": ("案件 {number} 已在最高层级「{level}」，无法再上报", "case {number} is already at the top level '{level}'"),
+    "esc_closed": ("案件 {number} 状态为「{status}」，已办结的案件不能上报", "case {number} is '{status}': a finished case is not escalated"),
+    "esc_pick": ("先在表格中选中一个案件", "select a case in the table first"),
+    "detail_history_line": ("  {on}  {from_level} → {to_level}  {by}：{reason}", "  {on}  {from_level} → {to_level}  {by}: {reason}"),
+    "v_use_escalate": ("「已上报」要用「上报」设置（台账或案件详情中按 u），会记下层级和原因",
+                       "'escalated' is set with Escalate (u in the ledger or the case detail), which records the level and reason"),
+    "unsaved_question": ("表单中有未保存的内容，放弃这些内容吗？", "The form has unsaved changes. Discard them?"),
+    "discard": ("放弃", "Discard"),
+    "read_only": ("只读：{why}", "read-only: {why}"),
+    "sort_up": ("▲", "▲"),
+    "sort_down": ("▼", "▼"),
 }
 
 

@@ -102,6 +102,9 @@ class EntryScreen(BaseScreen):
         self.groups: list[FormGroup] = []  # the form, from the vocabulary (see compose)
         self.specs: list[FormField] = []
         self._carry: dict[str, Any] = {}  # what the form held when it is rebuilt for another vocabulary
+        self._clean: dict[str, Any] | None = None  # what the form held when last new, loaded or saved (None: defaults)
+        self.locked: str | None = None  # why the case on the form cannot be edited (a closed period), or None
+        self._form_errors: dict[str, str] = {}  # the problems last found on the form, by field
 
     # --- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -157,9 +160,12 @@ class EntryScreen(BaseScreen):
                 yield Static(plain(row, "bold"), classes="form-group")
 
     def _title(self) -> Text:
-        if self.editing is not None:
-            return plain(self.t("editing", number=self.editing.number), "bold")
-        return plain(self.t("new_case"), "bold")
+        if self.editing is None:
+            return plain(self.t("new_case"), "bold")
+        title = plain(self.t("editing", number=self.editing.number), "bold")
+        if self.locked:
+            title.append("\n" + self.t("read_only", why=self.locked), style="bold yellow")
+        return title
 
     def _label(self, spec: FormField) -> str:
         if spec.label_key:
@@ -265,6 +271,9 @@ class EntryScreen(BaseScreen):
                 values[spec.name] = bool(value)
             else:
                 values[spec.name] = value
+        if values.get("status") == "escalated" and getattr(self.editing, "status", None) != "escalated":
+            # set by hand, the level would stay where it is: escalation records the level and why
+            errors["status"] = self.t("v_use_escalate")
         if values.get("status") == "settled":
             for name in ("settled_on", "settled_by"):
                 if name in values and not values.get(name) and name not in errors:
@@ -321,6 +330,7 @@ class EntryScreen(BaseScreen):
             return
         values, errors = self.read()
         self.show_errors(errors)
+        self._form_errors = errors
         self._seq += 1
         self.compute_live(self._seq, {k: v for k, v in values.items() if k not in errors}, self.unit(), self.editing)
 
@@ -385,7 +395,7 @@ class EntryScreen(BaseScreen):
                     due.append(self.t("live_not_overdue"), style="green")
             else:
                 level.append(self.t("none"))
-                due.append(self.t("live_cannot", detail=res.error or ""), style="yellow")
+                due.append(self.t("live_cannot", detail=self._why_not(res)), style="yellow")
             self._why(why, res)
         derived = Text()
         for name, shown in result.derived:
@@ -402,15 +412,50 @@ class EntryScreen(BaseScreen):
             why.append("\n")
         why.append(res.title + " " + res.version, style="bold")
         if res.outcome is None:
-            why.append("\n·" + self.t("live_cannot", detail=res.error or ""), style="yellow")
+            why.append("\n·" + self.t("live_cannot", detail=self._why_not(res)), style="yellow")
             return
         for line in res.outcome.explanation:
             why.append("\n·" + line.render(self.lang))
         for line in res.outcome.near_misses:
             why.append("\n·" + line.render(self.lang), style="dim")
 
+    def _why_not(self, res) -> str:  # noqa: ANN001
+        """Why a policy cannot judge the form yet: what is wrong with the field it needs, as said
+        beside that field (a mistyped date is not "missing"), else the policy's own words."""
+        return self._form_errors.get(res.error_field or "") or res.error or ""
+
+    # --- unsaved changes -----------------------------------------------------------------------
+    def _state(self) -> dict[str, Any]:
+        return {**self.raw(), "#unit": self.unit()}
+
+    def _defaults(self) -> dict[str, Any]:
+        out = {}
+        for spec in self.specs:
+            default = self._default(spec)
+            out[spec.name] = None if default is Select.NULL else default
+        return {**out, "#unit": None}
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the form holds anything typed since it was last new, loaded or saved."""
+        if not self.specs or self.locked:
+            return False
+        clean = self._clean if self._clean is not None else self._defaults()
+        return self._state() != clean
+
+    def _mark_clean(self, state: dict[str, Any] | None = None) -> None:
+        self._clean = state if state is not None else self._state()
+
+    def ask_to_discard(self, then) -> None:  # noqa: ANN001
+        """Run `then()` at once on a clean form; else after the user agrees to discard the changes."""
+        from .confirm import confirm_discard
+
+        confirm_discard(self, self.has_unsaved_changes(), then)
+
     # --- saving --------------------------------------------------------------------------------
     def action_save(self) -> None:
+        if self.locked:
+            self.notify(self.t("read_only", why=self.locked), severity="warning", timeout=8, markup=False)
+            return
         values, errors = self.read(final=True)
         self.show_errors(errors)
         if errors:
@@ -421,22 +466,23 @@ class EntryScreen(BaseScreen):
         if not self.backend.has_ledger:
             self.notify(self.t("saved_local"), severity="warning", markup=False)
             return
-        self.save_case(values, self.unit(), self.editing)
+        self.save_case(values, self.unit(), self.editing, self._state())
 
     @work(thread=True, exit_on_error=False, group="save")
-    def save_case(self, values: dict[str, Any], unit: Any, editing: Any) -> None:
+    def save_case(self, values: dict[str, Any], unit: Any, editing: Any, state: dict[str, Any] | None = None) -> None:
         from .. import ledger_api
 
         try:
             result = ledger_api.save_case(self.backend, values, unit, editing)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, nothing was saved
+        except Exception as exc:  # noqa: BLE001 - shown to the user, nothing was saved; the form keeps it all
             self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
             return
-        self.post_message(Loaded("saved", result))
+        self.post_message(Loaded("saved", result, {"state": state}))
 
     def on_loaded(self, message: Loaded) -> None:
         if message.what == "saved":
             case, amount = message.data
+            self._mark_clean(message.extra.get("state"))
             self.editing = case
             self.query_one("#entry-title", Static).update(self._title())
             self.query_one("#f-number", Input).disabled = True  # stored: further saves edit this case
@@ -444,7 +490,12 @@ class EntryScreen(BaseScreen):
             self.tapp.case_changed()
 
     def action_new_case(self) -> None:
+        self.ask_to_discard(self.new_case)
+
+    def new_case(self) -> None:
+        """An empty form for a new case, whatever it held."""
         self.editing = None
+        self._set_locked(None)
         self.query_one("#entry-title", Static).update(self._title())
         for spec in self.specs:
             widget = self.query_one(f"#f-{spec.name}")
@@ -458,11 +509,36 @@ class EntryScreen(BaseScreen):
                 widget.value = default  # type: ignore[attr-defined]
         self.query_one("#f-number", Input).disabled = False
         self.query_one("#f-number", Input).focus()
+        self._clean = None
 
-    def load_case(self, case: Any) -> None:
+    def open_case(self, case: Any, locked: str | None = None) -> None:
+        """Load a stored case, asking first when the form holds unsaved changes. Called as the
+        screen is first opened, it waits for the whole form (its lazy part too) to be mounted."""
+        if not (self.is_mounted and self._widgets and all(w.is_mounted for w in self._widgets.values())):
+            self.app.call_after_refresh(self.open_case, case, locked)
+            return
+        self.ask_to_discard(lambda: self.load_case(case, locked))
+
+    def _set_locked(self, why: str | None) -> None:
+        """Read-only (a closed period holds the case), said at once; or editable again."""
+        self.locked = why
+        for spec in self.specs:
+            widget = self._widgets.get(spec.name)
+            if widget is not None:
+                widget.disabled = bool(why) or (spec.name == "number" and self.editing is not None)
+        if self.query("#f-unit"):
+            self.query_one("#f-unit", Select).disabled = bool(why)
+        if self.query("#entry-save"):
+            self.query_one("#entry-save", Button).disabled = bool(why)
+        if why:
+            self.notify(self.t("read_only", why=why), severity="warning", timeout=10, markup=False)
+
+    def load_case(self, case: Any, locked: str | None = None) -> None:
         """Fill the form from a stored case (ledger model) to edit it: its columns, and the
-        vocabulary fields kept in `case.extra`, typed by the projection."""
+        vocabulary fields kept in `case.extra`, typed by the projection. `locked` says why it is
+        read-only (a closed period holds it): the form shows it and saves nothing."""
         self.editing = case
+        self.locked = locked
         self.query_one("#entry-title", Static).update(self._title())
         projection = self.backend.projection()
         extra = projection.extra_values(case)
@@ -483,6 +559,9 @@ class EntryScreen(BaseScreen):
             else:
                 widget.value = self._shown_value(spec, value, kept_apart)  # type: ignore[attr-defined]
         self.query_one("#f-number", Input).disabled = True
+        self._set_locked(locked)
+        self.query_one("#entry-title", Static).update(self._title())
+        self._mark_clean()
         self._schedule()
 
     @staticmethod

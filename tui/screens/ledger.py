@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
@@ -25,7 +26,31 @@ PAGE_SIZE = 100
 COLUMNS = [("number", "col_number"), ("unit", "col_unit"), ("parties", "col_parties"), ("category", "col_category"),
            ("severity", "col_severity"), ("status", "col_status"), ("overdue", "col_overdue"), ("reward", "col_reward"),
            ("received", "col_received"), ("settled", "col_settled"), ("level", "col_level")]
-SORTABLE = {"number", "category", "severity", "status", "received", "settled", "level"}
+# Every column but the unit and the parties; enumerations go in the vocabulary's order, reward
+# and overdue by what the ledger shows for each case (`ledger.views.page_cases`).
+SORTABLE = {"number", "category", "severity", "status", "overdue", "reward", "received", "settled", "level"}
+
+
+class LedgerCommands(Provider):
+    """The ledger's actions on the selected case in the command palette, by their Chinese names."""
+
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        screen = self.screen
+        if not isinstance(screen, LedgerScreen):
+            return []
+        return [(screen.t(name), screen.t(help_key), getattr(screen, f"action_{name}"))
+                for name, help_key in (("escalate", "esc_help"), ("open_case", "help_ledger"))]
+
+    async def discover(self) -> Hits:
+        for name, help_text, action in self._commands():
+            yield DiscoveryHit(name, action, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, action in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), action, text=name, help=help_text)
 
 
 def short_parties(parties: list[str], lang: str, width: int = 16) -> str:
@@ -46,8 +71,9 @@ def short_parties(parties: list[str], lang: str, width: int = 16) -> str:
 
 class LedgerScreen(BaseScreen):
     SCREEN_ID = "ledger"
-    KEYS = [("enter", "open_case", "open_case"), ("e", "edit_case", "edit_case"), ("n", "next_page", "next_page"),
-            ("p", "prev_page", "prev_page"), ("ctrl+r", "reload", "refresh")]
+    KEYS = [("enter", "open_case", "open_case"), ("e", "edit_case", "edit_case"), ("u", "escalate", "escalate"),
+            ("n", "next_page", "next_page"), ("p", "prev_page", "prev_page"), ("ctrl+r", "reload", "refresh")]
+    COMMANDS = {LedgerCommands}
 
     def __init__(self) -> None:
         super().__init__()
@@ -59,6 +85,7 @@ class LedgerScreen(BaseScreen):
         self.reverse = False  # a ledger reads in order of receipt, like the book it replaces
         self.stale = False
         self.row_ids: list[int] = []
+        self._headed: tuple[str, bool] | None = None  # the sort the column headers mark
 
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
@@ -80,10 +107,17 @@ class LedgerScreen(BaseScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#cases", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(self.t(label), key=key)
+        self._head(table)
         table.focus()
         self.reload()
+
+    def _head(self, table: DataTable) -> None:
+        """The column headers, the one sorted by marked ▲ (going up) or ▼ (going down)."""
+        self._headed = (self.sort, self.reverse)
+        table.clear(columns=True)
+        for key, label in COLUMNS:
+            mark = f" {self.t('sort_down' if self.reverse else 'sort_up')}" if key == self.sort else ""
+            table.add_column(self.t(label) + mark, key=key)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -137,18 +171,31 @@ class LedgerScreen(BaseScreen):
             self.pages = message.data.pages
             self.show_page(message.data)
         elif message.what == "detail":
-            self.app.push_screen(CaseDetailScreen(message.data, self.backend))
+            self.app.push_screen(CaseDetailScreen(message.data, self.backend, self.escalated))
+        elif message.what == "escalate":
+            from .escalate import ask_escalation
+
+            ask_escalation(self, self.backend, message.data.case, self.escalated)
         elif message.what == "edit":
             from .entry import EntryScreen
 
             self.tapp.action_goto("entry")
             entry = self.tapp.screen_of("entry")
             if isinstance(entry, EntryScreen) and message.data is not None:
-                entry.load_case(message.data)
+                case, locked = message.data
+                entry.open_case(case, locked)
+
+    def escalated(self, detail: Any) -> None:
+        """A case moved up: its row shows the new level, due date and overdue days."""
+        self.memo = {}
+        self.reload(keep_page=True)
+        self.tapp.case_changed()
 
     def show_page(self, page) -> None:  # noqa: ANN001
         self.page = page.page
         table = self.query_one("#cases", DataTable)
+        if self._headed != (self.sort, self.reverse):
+            self._head(table)
         table.clear()
         self.row_ids = []
         lab = self.backend.label
@@ -222,6 +269,18 @@ class LedgerScreen(BaseScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open_case()
 
+    def action_escalate(self) -> None:
+        from ..ledger_api import may_write_cases
+
+        if not may_write_cases(self.backend):
+            self.notify(self.t("not_allowed", screen=self.t("escalate")), severity="warning", markup=False)
+            return
+        case_id = self._current_id()
+        if case_id is None:
+            self.notify(self.t("esc_pick"), severity="warning", markup=False)
+            return
+        self.fetch("escalate", case_id)
+
     def action_edit_case(self) -> None:
         if "entry" not in self.tapp.offered:
             self.notify(self.t("not_allowed", screen=self.t("screen_entry")), severity="warning", markup=False)
@@ -235,7 +294,7 @@ class LedgerScreen(BaseScreen):
         from .. import ledger_api
 
         try:
-            data = ledger_api.case_detail(self.backend, case_id) if what == "detail" else ledger_api.get_case(self.backend, case_id)
+            data = ledger_api.case_to_edit(self.backend, case_id) if what == "edit" else ledger_api.case_detail(self.backend, case_id)
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
             return
@@ -245,16 +304,25 @@ class LedgerScreen(BaseScreen):
 class CaseDetailScreen(ModalScreen[None]):
     """One case: its fields, outcomes with their explanations, escalation history and path, payouts."""
 
-    BINDINGS = [Binding("escape,enter,q", "dismiss_detail", show=False)]
+    BINDINGS = [Binding("escape,enter,q", "dismiss_detail", show=False), Binding("u", "escalate", show=False)]
 
-    def __init__(self, detail, backend) -> None:  # noqa: ANN001
+    def __init__(self, detail, backend, on_escalated=None) -> None:  # noqa: ANN001
         super().__init__(classes="dialog")
         self.detail, self.backend = detail, backend
+        self.on_escalated = on_escalated  # told of the case's detail after an escalation from here
 
     def t(self, key: str, /, **params: object) -> str:
         return tr(key, self.backend.lang, **params)
 
     def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box", id="detail-box"):
+            with VerticalScroll(classes="detail-body"):
+                yield Static(self._text(), id="detail-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.t("escalate") + " (u)", id="detail-escalate")
+                yield Button(self.t("close"), variant="primary", id="detail-close")
+
+    def _text(self) -> Text:
         d = self.detail
         case = d.case
         lab = self.backend.label
@@ -284,9 +352,9 @@ class CaseDetailScreen(ModalScreen[None]):
         out.append("\n" + self.t("detail_history") + "\n", style="bold")
         if not case.escalations:
             out.append("  " + self.t("detail_none") + "\n")
-        for step in case.escalations:
-            out.append(f"  {step.escalated_on}  {lab('level', step.from_level)} → {lab('level', step.to_level)}  "
-                       f"{step.reason}  ({step.by_user})\n")
+        for step in case.escalations:  # who moved it, when, from where to where, and why
+            out.append(self.t("detail_history_line", on=step.escalated_on.isoformat(), from_level=lab("level", step.from_level),
+                              to_level=lab("level", step.to_level), by=step.by_user, reason=step.reason or "—") + "\n")
         out.append("\n" + self.t("detail_path") + "\n", style="bold")
         for step in d.state.path:
             out.append(f"  {lab('level', step.get('level'))}  {step.get('from', '')} → {step.get('due_on', '')}\n")
@@ -312,11 +380,7 @@ class CaseDetailScreen(ModalScreen[None]):
                 out.append(f"  {key}  {format_yuan(amount)}" + (f"  ({capped})" if capped else "") + "\n")
             for key, amount, reason in d.adjustments:
                 out.append(f"  {key}  {format_yuan(amount)}  {self.t('adjust')}: {reason}\n")
-        with Vertical(classes="dialog-box", id="detail-box"):
-            with VerticalScroll(classes="detail-body"):
-                yield Static(out, id="detail-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.t("close"), variant="primary", id="detail-close")
+        return out
 
     def _field(self, name: str) -> str:
         fdef = self.backend.ledger.vocabulary.fields.get({"agreement_kind": "agreement"}.get(name, name))
@@ -324,7 +388,25 @@ class CaseDetailScreen(ModalScreen[None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(None)
+        if event.button.id == "detail-escalate":
+            self.action_escalate()
+        else:
+            self.dismiss(None)
+
+    def action_escalate(self) -> None:
+        from ..ledger_api import may_write_cases
+        from .escalate import ask_escalation
+
+        if not may_write_cases(self.backend):
+            self.notify(self.t("not_allowed", screen=self.t("escalate")), severity="warning", markup=False)
+            return
+        ask_escalation(self, self.backend, self.detail.case, self._escalated)
+
+    def _escalated(self, detail) -> None:  # noqa: ANN001
+        self.detail = detail
+        self.query_one("#detail-text", Static).update(self._text())
+        if self.on_escalated is not None:
+            self.on_escalated(detail)
 
     def action_dismiss_detail(self) -> None:
         self.dismiss(None)

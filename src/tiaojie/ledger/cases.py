@@ -151,6 +151,12 @@ def _unit_code(uow: SqlUnitOfWork, case: Case) -> str | None:
     return unit.code if unit else None
 
 
+def _unit_name(uow: SqlUnitOfWork, unit_id: int | None) -> str:
+    """A unit as people know it, for messages: its name, not its id."""
+    unit = uow.units.get(unit_id) if unit_id is not None else None
+    return unit.name if unit else str(unit_id)
+
+
 def _judged_write(ledger: Ledger, uow: SqlUnitOfWork, by: User, action: str, before: Case | None, after: Case) -> CaseResult:
     """Store `after` (new when `before` is None) with its level and outcomes re-evaluated, the old
     outcomes kept as history, and the write audited — all in the caller's transaction."""
@@ -176,7 +182,7 @@ def add_case(ledger: Ledger, by: User, unit: str | int, **values: Any) -> CaseRe
         if case.mediators == [] and by.role == "mediator":
             case.mediators = [by.name]
         if uow.cases.by_number(case.unit_id, case.number):
-            raise Conflict("case_exists", unit=unit, number=case.number)
+            raise Conflict("case_exists", unit=_unit_name(uow, case.unit_id), number=case.number)
         result = _judged_write(ledger, uow, by, "case.add", None, case)
         uow.commit()
         return result
@@ -191,7 +197,7 @@ def edit_case(ledger: Ledger, by: User, case_id: int, **changes: Any) -> CaseRes
         after = _build(ledger, _merge(before, normalised))
         require_unit(uow, by, after.unit_id)
         if after.number != before.number and uow.cases.by_number(after.unit_id, after.number):
-            raise Conflict("case_exists", unit=after.unit_id, number=after.number)
+            raise Conflict("case_exists", unit=_unit_name(uow, after.unit_id), number=after.number)
         result = _judged_write(ledger, uow, by, "case.edit", before, after)
         uow.commit()
         return result
