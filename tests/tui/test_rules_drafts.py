@@ -129,3 +129,105 @@ async def test_a_broken_draft_shows_its_errors_and_the_rules_in_force_stay(tmp_p
             assert app.backend.rules is before
     finally:
         ledger.close()
+
+
+async def _edit_cell(app, pilot, row: int, title: str, text: str) -> None:  # noqa: ANN001
+    """Put the cursor on a cell, press Enter, type the value and confirm, as a person does."""
+    from textual.widgets import DataTable
+
+    screen = app.screen
+    grid = screen.query_one("#te-grid", DataTable)
+    grid.focus()
+    grid.move_cursor(row=row, column=screen.grid.titles(screen.sheet).index(title))
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert type(app.screen).__name__ == "FormDialog"
+    await type_into(app, pilot, "#dlg-value", text)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def test_a_tier_is_added_in_the_table_editor_and_saved_through_the_writer(tmp_path, rules_dir):
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    ledger, _ = create_ledger(url, rules_dir, today=TODAY)
+    build_demo(ledger)
+    from tiaojie.ledger.drafts import new_draft
+    from tiaojie.rules.table_sheet import read_spec
+
+    draft = new_draft(ledger, "tiers")
+    before = (draft.path / REWARD).read_bytes()
+    app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="rules")
+    try:
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("o")  # no draft open yet: said
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "RulesScreen"
+            await pilot.press("d")
+            await settle(app, pilot)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            from textual.widgets import DataTable
+
+            policies = app.screen.query_one("#policies", DataTable)
+            policies.focus()
+            ids = [p.id for p in app.screen._shown_rules().book.all()]
+            policies.move_cursor(row=ids.index("mediation-reward"))
+            await pilot.press("o")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "TableEditor"
+            assert "奖励金额" in str(app.screen.query_one("#te-grid", DataTable).columns[
+                list(app.screen.query_one("#te-grid", DataTable).columns)[-1]].label)
+
+            # a bad condition is refused at its cell, and nothing is written
+            await _edit_cell(app, pilot, 0, "纠纷程度", "特大")
+            await pilot.press("s")
+            await settle(app, pilot)
+            shown = _text(app, "#te-output")
+            assert "未保存" in shown and "工作表「规则」第 3 行" in shown and "纠纷程度" in shown and "特大" in shown
+            assert (draft.path / REWARD).read_bytes() == before
+
+            # the major reward raised, a tier added above it, the examples following
+            await _edit_cell(app, pilot, 0, "纠纷程度", "重大")
+            await _edit_cell(app, pilot, 0, "奖励金额", "600")
+            await pilot.press("n")
+            await settle(app, pilot)
+            for title, text in (("编号", "difficult"), ("标题", "成功调处疑难矛盾纠纷"), ("案件状态", "调解成功"),
+                                ("纠纷程度", "疑难"), ("调处主体", "村委会,村小组,调委会"), ("奖励金额", "300")):
+                await _edit_cell(app, pilot, 1, title, text)
+            app.screen.query_one("#te-grid", DataTable).move_cursor(row=1, column=0)
+            await pilot.press("ctrl+up")
+            await settle(app, pilot)
+            await pilot.press("g")
+            await settle(app, pilot)
+            for row in (0, 2):
+                await _edit_cell(app, pilot, row, "奖励金额", "600")
+            await pilot.press("s")
+            await settle(app, pilot)
+            assert "已保存到" in _text(app, "#te-output") and "0 个失败" in _text(app, "#te-output")
+            spec, text = read_spec(draft.path / REWARD)
+            assert [r.id for r in spec.rule] == ["difficult", "major", "settled"]
+            assert spec.rule[1].then == {"amount": 600} and spec.rule[0].then == {"amount": 300}
+            assert text.startswith("# 人民调解“以奖代补”")
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "RulesScreen"
+            assert "已改动 1 个文件" in _text(app, "#rules-status")
+            reward = next(p for p in app.screen._shown_rules().book.all() if p.id == "mediation-reward")
+            assert [r.id for r in reward.rows] == ["difficult", "major", "settled"]
+
+            # unsaved changes: closing asks first
+            app.screen.query_one("#policies", DataTable).move_cursor(row=ids.index("mediation-reward"))
+            await pilot.press("o")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "TableEditor"
+            await settle(app, pilot)
+            await pilot.press("n")
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "ConfirmDialog"
+            await pilot.click("#confirm-no")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "TableEditor"
+    finally:
+        ledger.close()

@@ -67,6 +67,7 @@ class RulesScreen(BaseScreen):
             if self._edits_rules():
                 self._bindings.bind("a", "activate", description=self.t("r_activate"))
                 self._bindings.bind("d", "drafts", description=self.t("r_drafts"))
+                self._bindings.bind("o", "edit_table", description=self.t("te_open"))
 
     def _ledger(self) -> Any:
         """The open ledger (the draft actions are offered only with one)."""
@@ -244,6 +245,33 @@ class RulesScreen(BaseScreen):
                 self.open_draft(name)
 
         self.app.push_screen(DraftDialog(shown, create, self.lang), chosen)
+
+    def action_edit_table(self) -> None:
+        """The highlighted policy of the open draft, as a table to edit (tables and rewards)."""
+        if not self._edits_rules():
+            return
+        if self._opened is None or self._draft_rules is None:
+            self.notify(self.t("te_need_draft"), severity="warning", markup=False)
+            return
+        from tiaojie.rules.table_grid import TableGrid
+        from tiaojie.rules.table_sheet import TABLE_KINDS
+
+        from .table_editor import TableEditor
+
+        policies = list(self._draft_rules.book.all())
+        index = self.query_one("#policies", DataTable).cursor_row
+        if not policies or index is None or index >= len(policies):
+            return
+        policy = policies[index]
+        if policy.kind not in TABLE_KINDS:
+            self.notify(self.t("te_not_table", policy=policy.id, kind=policy.kind), severity="warning", markup=False)
+            return
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.run_rules("reload")  # the draft as saved, in the table and the detail
+
+        self.app.push_screen(TableEditor(TableGrid(policy), policy, self._opened, self.lang), closed)
 
     def open_draft(self, name: str) -> None:
         from tiaojie.ledger.drafts import open_draft

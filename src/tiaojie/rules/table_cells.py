@@ -186,7 +186,8 @@ def read_condition(fdef: FieldDef, value: object) -> object:
                 raise CellError("sheet_bad_operator", value=text)
             ops[op] = _operand(fdef, op, rest, text)
         return ops
-    if LIST_SEP in text or "，" in text:
+    # an ASCII comma joins an enum's values only: `1,000` is a number, and text may hold commas
+    if LIST_SEP in text or "，" in text or "," in text and fdef.type == "enum":
         return _read_list(fdef, text)
     return _read_scalar(fdef, text)
 

@@ -1,0 +1,192 @@
+"""编辑规则表: a draft's table policy edited as a table — its rules (conditions under the
+vocabulary's labels, outputs as money or formulas) and its examples, a row each. Enter edits a
+cell (the dialog says what the column takes: an enum's labels, a comparison, an amount or a
+formula); rows are added, removed and moved; saving writes the policy file through the policy
+writer (`tiaojie.rules.table_grid`), or says each bad cell by sheet, row and column and writes
+nothing; after a save the draft is checked and its examples run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from tiaojie.i18n import Lang
+
+from ..messages import RulesReport
+from ..strings import tr
+from ..widgets import ConfirmDialog, FormDialog, plain
+
+
+class TableEditor(Screen[bool]):
+    """Returns True when something was saved."""
+
+    KEYS = [("enter", "edit", "te_edit"), ("n", "add", "te_add"), ("x", "remove", "te_remove"),
+            ("ctrl+up", "move(-1)", "te_up"), ("ctrl+down", "move(1)", "te_down"), ("g", "switch", "te_switch"),
+            ("s", "save", "te_save"), ("escape", "close", "te_close")]
+
+    def __init__(self, grid: Any, policy: Any, draft: Any, lang: Lang = "zh"):
+        """`grid`: a `TableGrid` of `policy`, saved into `draft` (a `Draft`)."""
+        super().__init__()
+        self.grid, self.policy, self.draft, self.lang = grid, policy, draft, lang
+        self.sheet = "规则"
+        self.saved = False
+        for key, action, label in self.KEYS:  # the footer says each key in the UI's language
+            self._bindings.bind(key, action, description=tr(label, lang))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="table-editor"):
+            yield Static(plain(tr("te_title", self.lang, policy=self.policy.id, version=self.policy.version,
+                                  draft=self.draft.name), "bold"), id="te-title")
+            yield Static("", id="te-showing")
+            yield DataTable(id="te-grid", cursor_type="cell", zebra_stripes=True)
+            with VerticalScroll(id="te-output-box"):
+                yield Static("", id="te-output")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show()
+        self.query_one("#te-grid", DataTable).focus()
+
+    def has_unsaved_changes(self) -> bool:
+        return bool(self.grid.changed)
+
+    # --- the table ---------------------------------------------------------------------------------
+    def show(self, row: int | None = None, column: int | None = None) -> None:
+        table = self.query_one("#te-grid", DataTable)
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)
+        groups, titles = self.grid.groups(self.sheet), self.grid.titles(self.sheet)
+        for index, (group, title) in enumerate(zip(groups, titles)):
+            table.add_column(Text(f"{group}·{title}" if group else title), key=str(index))
+        rows = self.grid.rows(self.sheet)
+        for r in range(len(rows)):
+            table.add_row(*[Text(self.grid.text(self.sheet, r, c)) for c in range(len(titles))])
+        name = tr("te_rules" if self.sheet == "规则" else "te_examples", self.lang)
+        self.query_one("#te-showing", Static).update(plain(tr("te_showing", self.lang, sheet=name, rows=len(rows))))
+        if rows:
+            table.move_cursor(row=min(cursor.row if row is None else row, len(rows) - 1),
+                              column=min(cursor.column if column is None else column, len(titles) - 1))
+
+    def _at(self) -> tuple[int, int]:
+        coordinate = self.query_one("#te-grid", DataTable).cursor_coordinate
+        return coordinate.row, coordinate.column
+
+    def _hint(self, column: int) -> str:
+        """What a column takes, in words: an enum's labels, a comparison, an amount or a formula."""
+        group, title = self.grid.groups(self.sheet)[column], self.grid.titles(self.sheet)[column]
+        if group in ("结果", "期望"):
+            out = next((o for o in self.policy.outputs.values() if o.title == title), None)
+            if out is not None and out.type == "bool":
+                return tr("te_hint_bool", self.lang)
+            return tr("te_hint_output", self.lang) if group == "结果" else tr("te_hint_text", self.lang)
+        fdef = next((f for f in self.policy.vocabulary.fields.values() if f.title == title), None)
+        if fdef is None:
+            return tr("te_hint_text", self.lang)
+        if fdef.enum_def is not None:
+            labels = list(fdef.enum_def.labels.values()) if self.lang != "en" else \
+                [fdef.enum_def.label(v, "en") for v in fdef.enum_def.labels]
+            return tr("te_hint_enum", self.lang, labels="、".join(labels))
+        if fdef.type == "bool":
+            return tr("te_hint_bool", self.lang)
+        if fdef.type in ("int", "decimal", "money", "date"):
+            return tr("te_hint_number", self.lang)
+        return tr("te_hint_text", self.lang)
+
+    # --- actions -------------------------------------------------------------------------------------
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()  # Enter on a cell: the table says so, and the cell is edited
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        if not self.grid.rows(self.sheet):
+            self.action_add()
+            return
+        row, column = self._at()
+        title = self.grid.titles(self.sheet)[column]
+
+        def done(values: dict | None) -> None:
+            if values is not None:
+                self.grid.set(self.sheet, row, column, values["value"])
+                self.show(row, column)
+
+        self.app.push_screen(FormDialog(tr("te_cell", self.lang, row=row + 1, title=title),
+                                        [("value", self._hint(column), self.grid.text(self.sheet, row, column))],
+                                        self.lang), done)
+
+    def action_add(self) -> None:
+        row = self._at()[0] if self.grid.rows(self.sheet) else None
+        added = self.grid.add_row(self.sheet, row)
+        self.show(added, 0)
+
+    def action_remove(self) -> None:
+        if self.grid.rows(self.sheet):
+            row, column = self._at()
+            self.grid.remove_row(self.sheet, row)
+            self.show(max(0, row - 1) if row >= len(self.grid.rows(self.sheet)) else row, column)
+
+    def action_move(self, by: int) -> None:
+        row, column = self._at()
+        self.show(self.grid.move_row(self.sheet, row, by), column)
+
+    def action_switch(self) -> None:
+        self.sheet = "示例" if self.sheet == "规则" else "规则"
+        self.show(0, 0)
+
+    def action_close(self) -> None:
+        if not self.grid.changed:
+            self.dismiss(self.saved)
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(self.saved)
+
+        self.app.push_screen(ConfirmDialog(tr("te_unsaved", self.lang), self.lang, tr("te_close", self.lang)), done)
+
+    def action_save(self) -> None:
+        self.save()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="table-editor")
+    def save(self) -> None:
+        self.post_message(self._save())
+
+    def _save(self) -> RulesReport:
+        from tiaojie.rules.errors import RuleSetError
+        from tiaojie.rules.examples import run_examples
+        from tiaojie.rules.service import open_rules
+        from tiaojie.rules.table_sheet import SheetError
+
+        try:
+            done = self.grid.save(self.draft.path)
+        except SheetError as err:
+            return RulesReport("save", False, [(line, "red") for line in err.lines(self.lang)],
+                               tr("te_refused", self.lang, count=len(err.problems)))
+        self.saved = True
+        try:
+            rules = open_rules(self.draft.path)
+        except RuleSetError as err:
+            return RulesReport("save", False, [(e.render(self.lang), "red") for e in err.errors],
+                               tr("te_saved_check_failed", self.lang, path=str(done.path), count=len(err.errors)))
+        try:
+            report = run_examples(rules)
+        finally:
+            rules.close()
+        lines = [(r.render(self.lang), "red") for r in report.results if not r.passed]
+        return RulesReport("save", report.failed == 0, lines,
+                           tr("te_saved", self.lang, path=str(done.path), rows=done.rows, examples=done.examples,
+                              passed=report.passed, failed=report.failed))
+
+    def on_rules_report(self, message: RulesReport) -> None:
+        message.stop()
+        out = Text()
+        out.append(message.summary + "\n", style="bold green" if message.ok else "bold red")
+        for text, style in message.lines:
+            out.append(text + "\n", style=style)
+        self.query_one("#te-output", Static).update(out)
+        self.notify(message.summary, severity="information" if message.ok else "error", markup=False)
