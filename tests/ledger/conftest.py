@@ -56,7 +56,7 @@ class Org:
         self.v1 = access.add_unit(ledger, self.admin, "C-T1-V1", "沙坪村", "village", "C-T1")
         self.v2 = access.add_unit(ledger, self.admin, "C-T1-V2", "白层村", "village", "C-T1")
         self.mediator = access.add_user(ledger, self.admin, "李调解", "mediator", "C-T1-V1", password=TEST_PASSWORD)
-        self.clerk = access.add_user(ledger, self.admin, "王财务", "clerk", "C-T1", password=TEST_PASSWORD)
+        self.clerk = access.add_user(ledger, self.admin, "王财务", "clerk", "C", password=TEST_PASSWORD)
         self.policy = access.add_user(ledger, self.admin, "张政策", "policy", "C", password=TEST_PASSWORD)
 
 

@@ -274,9 +274,14 @@ def test_a_clerks_and_a_mediators_day_on_their_own_connections(ledger, org, engi
             with own[n].uow() as uow:
                 users[n] = uow.users.by_name(n)
 
-        with pytest.raises(LedgerError, match="row-level security") as refused:
+        with pytest.raises(LedgerError) as refused:  # the services draw the line first, as on SQLite
             periods.close(own[town_clerk], users[town_clerk], "2026-05")
-        assert refused.value.key == "db_refused_by_role" and "未写入任何内容" in refused.value.message("zh")
+        assert refused.value.key == "whole_tree_only" and "沙坪乡" in refused.value.message("zh")
+        with _connect_as(db_url, town_clerk) as conn:  # and the database draws it for plain SQL
+            conn.execute("INSERT INTO periods (key, kind, starts_on, ends_on, status) "
+                         "VALUES ('2026-05', 'month', '2026-05-01', '2026-05-31', 'open')")
+            with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
+                conn.execute("UPDATE periods SET status = 'closed' WHERE key = '2026-05'")
         with engine.connect() as owner:
             assert owner.execute(text("SELECT count(*) FROM payout_lines")).scalar_one() == 0
             assert owner.execute(text("SELECT count(*) FROM periods WHERE status = 'closed'")).scalar_one() == 0

@@ -1,7 +1,7 @@
 """Each unit sees and changes only its own cases, in the services, on both databases.
 
 The organisation (conftest `Org`): county 冷水江市, township 沙坪乡 with two villages, 沙坪村 (the
-mediator 李调解's) and 白层村; the clerk 王财务 belongs to the township, the policy officer 张政策 to
+mediator 李调解's) and 白层村; the clerk 王财务 belongs to the county, the policy officer 张政策 to
 the county, the admin to no unit; here a second township clerk 乡财务 joins them. A mediator's write to
 the other village is refused naming both units by name; a read leaves the other village out (the
 list's query itself is narrowed) or refuses the single case asked for.
@@ -221,3 +221,26 @@ def test_the_command_line_keeps_a_mediator_to_their_village(db_url, ledger, org,
     anonymous = _cli(db_url, "case", "list")  # a read says who reads, as a write does
     assert anonymous.exit_code == 1 and "V1-1" not in anonymous.output
 
+
+
+def test_only_a_user_who_sees_every_unit_closes_a_period_or_activates_rules(ledger, org, two_villages, town_clerk):
+    """Closing pays and locks the whole county and new rules pay all of it: a township clerk (or a
+    township's policy officer) who sees only part of the tree is refused, and nothing is written —
+    the line PostgreSQL's row-level security draws too."""
+    from pathlib import Path
+
+    from tiaojie.ledger import periods, policy_changes
+    from tiaojie.store.schema import PeriodRow, RuleSetRow
+
+    before = (_count(ledger, PeriodRow), _count(ledger, RuleSetRow), _count(ledger, AuditRow))
+    with pytest.raises(PermissionDenied) as refused:
+        periods.close(ledger, town_clerk, "2026-05")
+    assert refused.value.key == "whole_tree_only" and "沙坪乡" in refused.value.message("zh")
+    town_policy = access.add_user(ledger, org.admin, "乡政策", "policy", "C-T1", password=os.environ["TIAOJIE_PASSWORD"])
+    before = (before[0], before[1], _count(ledger, AuditRow))
+    with pytest.raises(PermissionDenied) as refused:
+        policy_changes.activate(ledger, town_policy, Path(ledger.rules.book.directory))
+    assert refused.value.key == "whole_tree_only"
+    assert (_count(ledger, PeriodRow), _count(ledger, RuleSetRow), _count(ledger, AuditRow)) == before
+    closed = periods.close(ledger, org.clerk, "2026-05")  # the county's clerk
+    assert closed.status == "closed"

@@ -376,3 +376,17 @@ def test_a_read_only_postgresql_transaction_is_a_message(pg_schema_url, rules, m
     finally:
         read_only.engine.dispose()
     assert err.value.key == "db_readonly" and "只读" in err.value.message("zh")
+
+
+def test_upgrading_or_locating_a_named_file_that_is_missing_creates_nothing(tmp_path):
+    """`db upgrade` and `db where` on a mistyped path used to make an empty ledger there."""
+    from typer.testing import CliRunner
+
+    from tiaojie.cli import app
+
+    missing = tmp_path / "typo.sqlite"
+    for command in (["db", "upgrade", "--db", str(missing)], ["db", "where", "--db", str(missing)]):
+        done = CliRunner().invoke(app, command, env={"TIAOJIE_DB": None})
+        assert done.exit_code == 1, done.output
+        assert "db init" in done.output and "Traceback" not in done.output
+        assert not missing.exists()

@@ -17,12 +17,12 @@ db_app = typer.Typer(help="数据库：新建、升级结构、查看位置 / da
 @db_app.command("upgrade")
 @handled
 def db_upgrade(ctx: typer.Context, db: str = DB_OPTION) -> None:
-    """把数据库结构升级到最新版本（新数据库直接创建）/ bring the schema to the current version."""
-    from ..store.db import make_engine, resolve_url, safe_url, upgrade
+    """把已有数据库的结构升级到最新版本（新建台账用 db init）/ bring an existing ledger's schema to the current version."""
+    from ..store.db import is_default_location, make_engine, resolve_url, safe_url, upgrade
     from ..store.messages import Message
 
     url = resolve_url(db)
-    engine = make_engine(url)
+    engine = make_engine(url, create=is_default_location(url))  # a named file that is missing is a typo, not a new ledger
     head = upgrade(engine)
     typer.echo(f"{safe_url(url)}: {Message('db_upgraded', head=head).render(chosen_lang(ctx))}")
     engine.dispose()
@@ -35,7 +35,7 @@ def db_where(db: str = DB_OPTION) -> None:
     from ..store.db import current_revision, head_revision, make_engine, resolve_url, safe_url
 
     url = resolve_url(db)
-    engine = make_engine(url)
+    engine = make_engine(url, create=False)  # says so, with how to make one, when the file is missing
     typer.echo(f"{safe_url(url)}  schema {current_revision(engine) or '-'} (head {head_revision()})")
     engine.dispose()
 

@@ -20,6 +20,7 @@ from .access import check
 from .context import Ledger
 from .errors import InvalidInput, NotFound, PeriodClosed
 from .period_rewards import PayeeTotal, PeriodReport, aggregate, case_lines, payee_for, totals_from_lines
+from .scope import require_whole_tree
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
@@ -161,6 +162,7 @@ def close(ledger: Ledger, by: User, key: str) -> Period:
     if wanted.ends_on >= ledger.date():  # cases may still arrive in it: nothing to lock them out of yet
         raise InvalidInput("period_not_over", period=wanted.key, end=wanted.ends_on.isoformat())
     with ledger.uow() as uow:
+        require_whole_tree(uow, by)
         uow.lock_periods(exclusive=True)
         uow.lock_computation()
         period = uow.periods.add(wanted)

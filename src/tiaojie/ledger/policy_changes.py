@@ -22,6 +22,7 @@ from .activated import activated_dir, activated_rules, rules_in_force_dir, write
 from .context import Ledger
 from .errors import NotFound, PermissionDenied
 from .rule_cache import rule_files
+from .scope import require_whole_tree
 
 # --- keeping versions, activating drafts -----------------------------------------------------
 
@@ -54,6 +55,8 @@ def activate(ledger: Ledger, by: User | None, draft_dir: Path, accept_warnings: 
     it has neither users nor an activated set."""
     if by is not None:
         check(by, "rules_edit")
+        with ledger.uow() as uow:
+            require_whole_tree(uow, by)
     draft_dir = Path(draft_dir)
     files = rule_files(draft_dir)  # hashed before loading: a file edited between is caught below
     try:

@@ -46,9 +46,18 @@ def require_unit(uow: SqlUnitOfWork, user: User, unit_id: int | None, own: set[i
     raise refused(uow, user, unit_id)
 
 
+def require_whole_tree(uow: SqlUnitOfWork, user: User) -> None:
+    """Refuse unless `user` sees every unit: closing a period pays and locks the whole county, and
+    new rules pay all of it (the same line PostgreSQL draws with `tiaojie_sees_all_units`)."""
+    own = own_units(uow, user)
+    if own is None or own >= {u.id for u in uow.units.list()}:
+        return
+    raise PermissionDenied("whole_tree_only", user=user.name, scope=_name(uow, user.unit_id))
+
+
 def _name(uow: SqlUnitOfWork, unit_id: int | None) -> str:
     unit = uow.units.get(unit_id) if unit_id is not None else None
     return unit.name if unit else "—"
 
 
-__all__ = ["own_units", "narrowed", "require_unit", "refused"]
+__all__ = ["own_units", "narrowed", "require_unit", "require_whole_tree", "refused"]

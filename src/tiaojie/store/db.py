@@ -69,7 +69,7 @@ def sqlite_file(url: str) -> Path | None:
     return Path(database).expanduser()
 
 
-def _is_default(url: str) -> bool:
+def is_default_location(url: str) -> bool:
     """The default location: created on first run, unlike a file somebody names."""
     return sqlite_file(url) == default_file().expanduser()
 
@@ -246,7 +246,7 @@ def open_database(url: str | None = None, *, migrate: bool = True, create: bool 
     or deleted path must not quietly become an empty ledger. The default location is the
     exception — it is made on first run."""
     resolved = resolve_url(url)
-    engine = make_engine(resolved, create=create or _is_default(resolved))
+    engine = make_engine(resolved, create=create or is_default_location(resolved))
     if migrate:
         try:
             ensure_schema(engine)

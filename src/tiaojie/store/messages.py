@@ -262,6 +262,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "用户「{user}」只能查看和处理「{scope}」及其下属单位的案件和报备；「{unit}」不在其内",
         "user '{user}' reads and writes only cases and filings of '{scope}' and the units under it; '{unit}' is not one of them",
     ),
+    "whole_tree_only": (
+        "用户「{user}」只看得到「{scope}」及其下属单位：关闭期间和启用规则关系到全县，只能由看得到全部单位的用户进行",
+        "user '{user}' sees only '{scope}' and the units under it: closing a period and activating rules concern the whole county and are done by a user who sees every unit",
+    ),
     "date_after_today": ("{field}（{date}）晚于今天（{today}）：日期不能在将来", "{field} ({date}) is after today ({today}); a date cannot be in the future"),
     "date_impossible": ("{field}：没有 {value} 这一天", "{field}: there is no such day as {value}"),
     "imp_impossible_date": ("没有「{value}」这一天", "there is no such day as '{value}'"),

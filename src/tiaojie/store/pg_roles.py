@@ -152,7 +152,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $f$
 $f$;
 CREATE OR REPLACE FUNCTION {s}.tiaojie_sees_all_units(who text) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $f$
-    SELECT EXISTS (SELECT 1 FROM users WHERE name = who AND active AND unit_id IS NULL)
+    -- every unit in sight: no unit of one's own, or the root of the whole tree (the county)
+    SELECT EXISTS (SELECT 1 FROM users WHERE name = who AND active)
+       AND NOT EXISTS (
+           SELECT 1 FROM units WHERE id NOT IN (SELECT tiaojie_visible_units(who))
+       )
 $f$;
 REVOKE ALL ON FUNCTION {s}.tiaojie_visible_units(text), {s}.tiaojie_sees_all_units(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION {s}.tiaojie_visible_units(text), {s}.tiaojie_sees_all_units(text) TO {roles};
