@@ -42,7 +42,7 @@ class AdjustDialog(ModalScreen[Any]):
     BINDINGS = [Binding("escape", "cancel", show=False)]
     DEFAULT_CSS = """
     AdjustDialog .adj-row { height: 1; }
-    AdjustDialog .adj-label { width: 22; color: $text-muted; }
+    AdjustDialog .adj-label { color: $text-muted; }
     AdjustDialog .adj-row Input { width: 1fr; }
     AdjustDialog #adj-cases { height: 5; margin: 1 0 0 0; }
     AdjustDialog #adj-case { margin: 0 0 1 0; }
@@ -79,6 +79,12 @@ class AdjustDialog(ModalScreen[Any]):
                 yield Button(self.t("cancel"), id="adj-cancel", compact=True)
 
     def on_mount(self) -> None:
+        from rich.cells import cell_len
+
+        labels = list(self.query(".adj-label").results(Label))
+        width = max(cell_len(str(label.render())) for label in labels) + 2  # every label whole, inputs aligned
+        for label in labels:
+            label.styles.width = width
         self._list("")
         self._show_chosen()
         self.query_one("#adj-amount" if self.chosen is not None else "#adj-search", Input).focus()
