@@ -323,6 +323,8 @@ async def test_the_adjustment_dialog_fits_an_80_by_24_terminal(ledger, rules_dir
         await settle(app, pilot)
         dialog = app.screen
         assert type(dialog).__name__ == "AdjustDialog"
+        first = dialog.query_one("#adj-cases").get_option_at_index(0).prompt
+        assert "（2026-11 未关账，尚未发放）" in str(first).replace("(", "（").replace(")", "）")  # not paid: said so
         for selector in ("#adj-search", "#adj-cases", "#adj-amount", "#adj-reason", "#adj-period", "#adj-ok"):
             widget = dialog.query_one(selector)
             region = widget.region

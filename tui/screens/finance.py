@@ -279,12 +279,14 @@ class FinanceScreen(BaseScreen):
             key = payees.coordinate_to_cell_key(payees.cursor_coordinate).row_key.value
             payee = None if key == "__total__" else str(key)
         seen: dict[int, Candidate] = {}
+        # an open period's amounts are not paid yet: the clerk sees which kind of case they correct
+        where = report.period.key if report.period.status == "closed" else self.t("adj_not_paid", period=report.period.key)
         for case_id, who, amount in [*((line.case_id, line.payee, line.amount) for line in report.lines),
                                      *((a.case_id, a.payee, a.amount) for a in report.adjustments)]:
             case = self.cases.get(case_id)
             if case_id not in seen:
                 seen[case_id] = Candidate(case_id, case.number if case else str(case_id), who, format_yuan(amount),
-                                          report.period.key)
+                                          where)
         # the highlighted payee's cases first: the clerk came to the dialog from them
         candidates = sorted(seen.values(), key=lambda c: (c.payee != payee, c.payee, c.number))
         chosen = self._selected_case() if payee is not None else None
