@@ -291,6 +291,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "te_saved_check_failed": ("已保存到 {path}，但草稿检查有 {count} 处错误", "saved to {path}, but the draft's check found {count} errors"),
     "te_refused": ("未保存：{count} 处问题（草稿文件未改动）", "not saved: {count} problems (the draft's file is unchanged)"),
     "te_unsaved": ("规则表有未保存的修改，关闭将丢弃它们。仍要关闭？", "The table has unsaved changes; closing discards them. Close anyway?"),
+    "te_choose": ("选择取值（空格勾选，可多选；都不选表示不限）", "choose values (space ticks; several allowed; none means any)"),
+    "te_as_text": ("按文字填写", "Type it"),
     # --- statistics ---------------------------------------------------------------------------
     "s_by": ("分组", "Group by"),
     "s_by_category": ("按类型", "by category"),

@@ -141,9 +141,34 @@ async def _edit_cell(app, pilot, row: int, title: str, text: str) -> None:  # no
     grid.move_cursor(row=row, column=screen.grid.titles(screen.sheet).index(title))
     await pilot.press("enter")
     await settle(app, pilot)
+    if type(app.screen).__name__ == "ChoiceDialog":  # an enum condition: typed instead of chosen
+        await pilot.click("#te-choices-text")
+        await settle(app, pilot)
     assert type(app.screen).__name__ == "FormDialog"
     await type_into(app, pilot, "#dlg-value", text)
     await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def _choose(app, pilot, row: int, title: str, labels: list[str]) -> None:  # noqa: ANN001
+    """Put the cursor on an enum condition's cell, press Enter and tick `labels` among the
+    vocabulary's labels, as a person does."""
+    from textual.widgets import DataTable, SelectionList
+
+    screen = app.screen
+    grid = screen.query_one("#te-grid", DataTable)
+    grid.focus()
+    grid.move_cursor(row=row, column=screen.grid.titles(screen.sheet).index(title))
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert type(app.screen).__name__ == "ChoiceDialog"
+    choices = app.screen.query_one("#te-choices", SelectionList)
+    offered = [choices.get_option_at_index(i).value for i in range(choices.option_count)]
+    assert set(labels) <= set(offered)
+    choices.deselect_all()
+    for label in labels:
+        choices.select(label)
+    await pilot.click("#te-choices-ok")
     await settle(app, pilot)
 
 
@@ -188,13 +213,15 @@ async def test_a_tier_is_added_in_the_table_editor_and_saved_through_the_writer(
             assert (draft.path / REWARD).read_bytes() == before
 
             # the major reward raised, a tier added above it, the examples following
-            await _edit_cell(app, pilot, 0, "纠纷程度", "重大")
+            await _edit_cell(app, pilot, 0, "纠纷程度", "重大")  # a value not among the labels is typed again
             await _edit_cell(app, pilot, 0, "奖励金额", "600")
             await pilot.press("n")
             await settle(app, pilot)
-            for title, text in (("编号", "difficult"), ("标题", "成功调处疑难矛盾纠纷"), ("案件状态", "调解成功"),
-                                ("纠纷程度", "疑难"), ("调处主体", "村委会,村小组,调委会"), ("奖励金额", "300")):
+            for title, text in (("编号", "difficult"), ("标题", "成功调处疑难矛盾纠纷"), ("奖励金额", "300")):
                 await _edit_cell(app, pilot, 1, title, text)
+            await _choose(app, pilot, 1, "案件状态", ["调解成功"])  # conditions chosen from the vocabulary's labels
+            await _choose(app, pilot, 1, "纠纷程度", ["疑难"])
+            await _choose(app, pilot, 1, "调处主体", ["村委会", "村小组", "调委会"])
             app.screen.query_one("#te-grid", DataTable).move_cursor(row=1, column=0)
             await pilot.press("ctrl+up")
             await settle(app, pilot)
@@ -208,6 +235,8 @@ async def test_a_tier_is_added_in_the_table_editor_and_saved_through_the_writer(
             spec, text = read_spec(draft.path / REWARD)
             assert [r.id for r in spec.rule] == ["difficult", "major", "settled"]
             assert spec.rule[1].then == {"amount": 600} and spec.rule[0].then == {"amount": 300}
+            assert spec.rule[0].when == {"status": "settled", "severity": "difficult",
+                                         "settled_by": ["village_committee", "village_group", "mediation_committee"]}
             assert text.startswith("# 人民调解“以奖代补”")
             await pilot.press("escape")
             await settle(app, pilot)

@@ -12,15 +12,50 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Label, SelectionList, Static
 
 from tiaojie.i18n import Lang
 
 from ..messages import RulesReport
 from ..strings import tr
 from ..widgets import ConfirmDialog, FormDialog, plain
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """An enum condition's values chosen from the vocabulary's labels: the cell's text (labels
+    joined by 、), "" for none (any value), or "?" to type the cell instead (a comparison)."""
+
+    def __init__(self, title: str, labels: list[str], chosen: set[str], lang: Lang = "zh"):
+        super().__init__(classes="dialog")
+        self._title, self._labels, self._chosen, self._lang = title, labels, chosen, lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(plain(self._title, "bold"), classes="dialog-title")
+            yield Label(plain(tr("te_choose", self._lang)))
+            yield SelectionList[str](*[(label, label, label in self._chosen) for label in self._labels], id="te-choices")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(tr("ok", self._lang), variant="primary", id="te-choices-ok")
+                yield Button(tr("te_as_text", self._lang), id="te-choices-text")
+                yield Button(tr("cancel", self._lang), id="te-choices-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#te-choices", SelectionList).focus()
+
+    def key_escape(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "te-choices-ok":
+            chosen = set(self.query_one("#te-choices", SelectionList).selected)
+            self.dismiss("、".join(label for label in self._labels if label in chosen))
+        elif event.button.id == "te-choices-text":
+            self.dismiss("?")
+        else:
+            self.dismiss(None)
 
 
 class TableEditor(Screen[bool]):
@@ -109,7 +144,31 @@ class TableEditor(Screen[bool]):
             return
         row, column = self._at()
         title = self.grid.titles(self.sheet)[column]
+        labels = self._labels(column)
+        current = self.grid.text(self.sheet, row, column)
+        chosen = {part.strip() for part in current.split("、") if part.strip()}
+        if labels and chosen <= set(labels):  # a value or several: chosen from the labels
+            def picked(text: str | None) -> None:
+                if text == "?":
+                    self._type_cell(row, column, title)
+                elif text is not None:
+                    self.grid.set(self.sheet, row, column, text)
+                    self.show(row, column)
 
+            self.app.push_screen(ChoiceDialog(tr("te_cell", self.lang, row=row + 1, title=title), labels, chosen,
+                                              self.lang), picked)
+            return
+        self._type_cell(row, column, title)
+
+    def _labels(self, column: int) -> list[str]:
+        """The labels an enum condition column chooses from (none for other columns)."""
+        if self.grid.groups(self.sheet)[column] != "条件":
+            return []
+        title = self.grid.titles(self.sheet)[column]
+        fdef = next((f for f in self.policy.vocabulary.fields.values() if f.title == title), None)
+        return list(fdef.enum_def.labels.values()) if fdef is not None and fdef.enum_def is not None else []
+
+    def _type_cell(self, row: int, column: int, title: str) -> None:
         def done(values: dict | None) -> None:
             if values is not None:
                 self.grid.set(self.sheet, row, column, values["value"])
