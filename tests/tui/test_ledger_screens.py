@@ -185,17 +185,17 @@ async def test_finance_adjustment_and_export_match_the_statement(ledger, rules_d
         await pilot.press("a")
         await settle(app, pilot)
         dialog = app.screen
-        dialog.query_one("#dlg-amount", Input).value = "-50"
-        dialog.query_one("#dlg-reason", Input).value = "回访发现协议未履行"
-        await pilot.click("#dlg-ok")
+        dialog.query_one("#adj-amount", Input).value = "-50"
+        dialog.query_one("#adj-reason", Input).value = "回访发现协议未履行"
+        await pilot.click("#adj-ok")
         await settle(app, pilot)
         assert period_service.show(ledger, "2026-05").total == before - Decimal(50)
         # export to a chosen path
         target = tmp_path / "may.xlsx"
         await pilot.press("x")
         await settle(app, pilot)
-        app.screen.query_one("#dlg-path", Input).value = str(target)
-        await pilot.click("#dlg-ok")
+        app.screen.query_one("#exp-path", Input).value = str(target)
+        await pilot.click("#exp-ok")
         await settle(app, pilot)
         assert target.is_file() and "已导出" in notes(app)
     # the CLI's statement of the same period, from the same database
