@@ -331,6 +331,14 @@ async def test_the_ledger_sorts_by_the_vocabulary_and_by_reward_and_overdue_and_
             return [str(table.get_row_at(i)[at]) for i in range(table.row_count)]
 
         assert header("received").endswith("▲")
+        await pilot.click("#cases", offset=(2, 0))  # a click on a header sorts by it, marked
+        await settle(app, pilot)
+        assert header("number").endswith("▲") and not header("received").endswith("▲")
+        await pilot.click("#cases", offset=(2, 0))
+        await settle(app, pilot)
+        assert header("number").endswith("▼")
+        numbers = column(0)
+        assert numbers == sorted(numbers, reverse=True)
         order = [str(label) for label, _ in app.backend.choices("category")]
         for key, at, labels in (("category", 3, order), ("status", 5, [str(t) for t, _ in app.backend.choices("status")])):
             app.screen.on_data_table_header_selected(DataTable.HeaderSelected(table, table.columns[key].key, 0, table.columns[key].label))  # type: ignore[index]
@@ -405,3 +413,20 @@ async def test_the_mediators_day_enter_settle_escalate_edit(any_ledger, rules_di
         after = views.case_detail(ledger, two.id).case
         assert after.summary == "宅基地边界，乡镇已受理" and after.level == "township" and after.status == "escalated"
         assert entry.has_unsaved_changes() is False
+
+
+async def test_the_escalation_dialog_and_case_detail_fit_an_80_by_24_terminal(ledger, rules_dir):
+    case = add_case(ledger, "ESC-S")
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pick(app, pilot, case.id)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.query_one("#detail-escalate").region.bottom <= 24
+        await pilot.press("u")
+        await settle(app, pilot)
+        for selector in ("#esc-level", "#esc-reason", "#esc-ok", "#esc-cancel"):
+            region = app.screen.query_one(selector).region
+            assert region.width and region.right <= 80 and region.bottom <= 24, selector
+        assert "Escalate case ESC-S" in str(app.screen.query_one(".dialog-title").render())
