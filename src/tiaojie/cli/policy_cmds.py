@@ -98,7 +98,7 @@ def draft_list(ctx: typer.Context, db: str = DB_OPTION) -> None:
         typer.echo(tr("draft_none", lang))
     for draft in drafts:
         changed = draft.changed_files()
-        typer.echo(tr("draft_line", lang, name=draft.name, set=draft.base_set or "?", created=draft.created_at[:16],
+        typer.echo(tr("draft_line", lang, name=draft.name, set=draft.base_set or "?", created=draft.created_at[:16].replace("T", " "),
                       changed=tr("draft_changed", lang, files="、".join(changed)) if changed else tr("draft_unchanged", lang)))
 
 

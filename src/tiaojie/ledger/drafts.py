@@ -22,6 +22,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import Localized
 from ..store.messages import Conflict
 from .activated import activated_dir
 from .context import Ledger
@@ -130,7 +131,7 @@ def open_draft(ledger: Ledger, name: str) -> Draft:
     if not (name or "").strip() or not target.is_dir() or target.name.startswith("."):
         names = [d.name for d in list_drafts(ledger)]
         raise NotFound("draft_missing", name=name, hint=did_you_mean(name, names),
-                       names="、".join(names) if names else "—")
+                       names=Localized("label", zh="、".join(names), en=", ".join(names)) if names else "—")
     return _read(target)
 
 
