@@ -102,7 +102,7 @@ async def test_escalating_from_the_ledger_asks_a_reason_and_moves_the_case_to_th
         assert row[10] == "乡镇群众工作办" and row[5] == "已上报"
         state = views.case_page(ledger, None, as_of=TODAY, size=500).rows
         due = next(r.state for r in state if r.case.id == case.id).due_on
-        await pick(app, pilot, case.id)
+        assert app.screen._current_id() == case.id  # the reloaded page keeps the cursor on the case
         await pilot.press("enter")
         await settle(app, pilot)
         detail = text(app, "#detail-text")

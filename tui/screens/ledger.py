@@ -194,6 +194,7 @@ class LedgerScreen(BaseScreen):
     def show_page(self, page) -> None:  # noqa: ANN001
         self.page = page.page
         table = self.query_one("#cases", DataTable)
+        kept = self._current_id()  # the case under the cursor stays under it when it is still shown
         if self._headed != (self.sort, self.reverse):
             self._head(table)
         table.clear()
@@ -213,6 +214,8 @@ class LedgerScreen(BaseScreen):
             ]
             table.add_row(*(plain(cell, style) for cell in cells), key=str(case.id))
             self.row_ids.append(case.id)
+        if kept in self.row_ids:
+            table.move_cursor(row=self.row_ids.index(kept))
         table.refresh(layout=True)
         self.query_one("#page-line", Static).update(
             plain(self.t("page", page=page.page, pages=page.pages, total=page.total)))
