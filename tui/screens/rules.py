@@ -136,7 +136,7 @@ class RulesScreen(BaseScreen):
             return
         status.append(self.t("r_dir", dir=str(base)))
         kind = directory_kind(base)
-        if kind:
+        if kind and not (kind == "kept" and self._edits_rules()):  # policy staff are told of drafts below
             status.append("  " + self.t(f"r_dir_{kind}"), style="yellow")
         status.append("\n")
         if self._draft() is not None:
@@ -277,6 +277,7 @@ class RulesScreen(BaseScreen):
         from tiaojie.ledger.drafts import open_draft
 
         self._opened, self._draft_rules = open_draft(self._ledger(), name), None
+        self.query_one("#policies", DataTable).focus()  # the policies, to choose one to edit
         self.run_rules("reload")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
