@@ -46,6 +46,7 @@ class AdjustDialog(ModalScreen[Any]):
     AdjustDialog .adj-row Input { width: 1fr; }
     AdjustDialog #adj-cases { height: 5; margin: 1 0 0 0; }
     AdjustDialog #adj-case { margin: 0 0 1 0; }
+    AdjustDialog #adj-error { width: 1fr; max-width: 100%; }
     AdjustDialog .dialog-buttons { height: 1; }
     AdjustDialog .dialog-buttons Button { margin-right: 2; }
     """

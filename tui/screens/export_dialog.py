@@ -34,6 +34,7 @@ class ExportDialog(ModalScreen[Path | None]):
     """A file name for an export; returns the path to write (asked about when it exists), or None."""
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
+    DEFAULT_CSS = "ExportDialog #exp-error { width: 1fr; max-width: 100%; }"  # a long path, whole
 
     def __init__(self, title: str, label: str, default: str, lang: Lang = "zh"):
         super().__init__(classes="dialog")
