@@ -5,20 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, cast
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from .backend import Backend, LedgerOpening, as_active, describe_error
+from .backend import LEDGER_SCREENS, ROLE_SCREENS, Backend, LedgerOpening, as_active, describe_error
 from .strings import Lang, tr
-from .widgets import MessageDialog
+from .wide_cells import keep_wide_characters_whole
+from .widgets import ConfirmDialog, MessageDialog
 
 if TYPE_CHECKING:
     from tiaojie.rules.service import ActiveRules, Rules
 
 SCREEN_KEYS = {"entry": "f1", "ledger": "f2", "finance": "f3", "dividends": "f4", "banquets": "f5",
                "rules": "f6", "stats": "f7"}
+# Where each role's day starts: mediators log cases, clerks settle periods, policy staff keep the
+# rules; an administrator (or the app on rules alone) starts on the case form, the first screen.
+ROLE_HOME = {"mediator": "entry", "clerk": "finance", "policy": "rules", "admin": "entry"}
 
 
 def _screen_class(screen_id: str) -> type[Screen]:
@@ -66,17 +70,22 @@ class TiaojieApp(App[None]):
         self.title = tr("app_title", backend.lang)
         self._bindings.bind("ctrl+q", "quit", description=tr("quit", backend.lang), priority=True)
         self._bindings.bind("f12", "save_screenshot", description=tr("screenshot", backend.lang), show=False)
+        self._asking_to_quit = False
+        keep_wide_characters_whole()  # toasts over a panel's border keep their Chinese whole
         if not backend.has_ledger or backend.user is not None:
             self._offer_screens()
 
     def _offer_screens(self) -> None:
-        """The screens this user's role is offered: a mode, a footer key and a palette entry each."""
+        """The screens this user's role is offered: a mode, a footer key and a palette entry each.
+        The keys of the other screens stay bound, unseen, to say why they are not offered."""
         self.offered = self.backend.screens()
-        for screen_id in self.offered:
-            self._bindings.bind(SCREEN_KEYS[screen_id], f"goto('{screen_id}')",
-                                description=tr(f"screen_{screen_id}", self.backend.lang))
-            # A factory, not the class: a screen's module is imported when it is first opened.
-            self.add_mode(screen_id, partial(self._make_screen, screen_id))
+        for screen_id, key in SCREEN_KEYS.items():
+            offered = screen_id in self.offered
+            self._bindings.bind(key, f"goto('{screen_id}')", description=tr(f"screen_{screen_id}", self.backend.lang),
+                                show=offered)
+            if offered:
+                # A factory, not the class: a screen's module is imported when it is first opened.
+                self.add_mode(screen_id, partial(self._make_screen, screen_id))
 
     def _make_screen(self, screen_id: str) -> Screen:
         screen = _screen_class(screen_id)()
@@ -148,7 +157,9 @@ class TiaojieApp(App[None]):
         self._open_first()
 
     def _open_first(self) -> None:
-        first = self.start if self.start in self.offered else (self.offered[0] if self.offered else None)
+        home = ROLE_HOME.get(self.backend.role)
+        first = next((screen for screen in (self.start, home) if screen in self.offered),
+                     self.offered[0] if self.offered else None)
         if first:
             self.switch_mode(first)
 
@@ -188,19 +199,90 @@ class TiaojieApp(App[None]):
         self._open_first()
 
     def action_goto(self, screen_id: str) -> None:
+        # A screen left this way stays as it was, typed text and all, until its key brings it back.
         if screen_id not in self.offered:
-            self.notify(self.t("not_allowed", screen=self.t(f"screen_{screen_id}")), severity="warning", markup=False)
+            self.notify(self.why_not(self.t(f"screen_{screen_id}"), ledger_needed=screen_id in LEDGER_SCREENS
+                                     and screen_id in ROLE_SCREENS.get(self.backend.role, set())),
+                        severity="warning", markup=False)
             return
         if self.current_mode != screen_id:
             self.switch_mode(screen_id)
 
+    def why_not(self, what: str, ledger_needed: bool = False) -> str:
+        """Why this user cannot use `what` (a screen, a key's action): no ledger, or the role."""
+        if ledger_needed and not self.backend.has_ledger:
+            return self.t("needs_ledger", what=what)
+        return self.t("role_cannot", role=self.t(f"role_{self.backend.role}"), what=what)
+
+    # --- system commands and keys, in the UI's language ------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The screens, then Textual's own commands in the UI's language. Textual's key panel
+        (Keys) lists its widgets' keys in English: offered in English only."""
+        t = self.t
         for screen_id in self.offered:
-            name = self.t(f"screen_{screen_id}")
-            yield SystemCommand(self.t("goto", screen=name), self.t(f"help_{screen_id}"),
-                                partial(self.action_goto, screen_id))
-        yield SystemCommand(self.t("screenshot"), "SVG", self.action_save_screenshot)
-        yield from super().get_system_commands(screen)
+            name = t(f"screen_{screen_id}")
+            yield SystemCommand(t("goto", screen=name), t(f"help_{screen_id}"), partial(self.action_goto, screen_id))
+        yield SystemCommand(t("cmd_theme"), t("cmd_theme_help"), self.action_change_theme)
+        if self.lang == "en":
+            if screen.query("HelpPanel"):
+                yield SystemCommand(t("cmd_keys"), t("cmd_keys_hide_help"), self.action_hide_help_panel)
+            else:
+                yield SystemCommand(t("cmd_keys"), t("cmd_keys_help"), self.action_show_help_panel)
+        if screen.maximized is not None:
+            yield SystemCommand(t("cmd_minimize"), t("cmd_minimize_help"), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(t("cmd_maximize"), t("cmd_maximize_help"), screen.action_maximize)
+        yield SystemCommand(t("screenshot"), t("cmd_screenshot_help"), self.action_save_screenshot)
+        yield SystemCommand(t("quit"), t("cmd_quit_help"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(CommandPalette(placeholder=self.t("palette_placeholder"), id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=self.t("theme_placeholder")))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C copies in a field; elsewhere it says how to quit."""
+        self.notify(self.t("quit_hint"), markup=False)
+
+    async def action_quit(self) -> None:
+        """Quit — after asking, when a screen holds typed text not yet saved."""
+        unsaved = self.unsaved_screens()
+        if not unsaved:
+            self.exit()
+            return
+        if self._asking_to_quit:
+            return
+
+        def answered(yes: bool | None) -> None:
+            self._asking_to_quit = False
+            if yes:
+                self.exit()
+
+        self._asking_to_quit = True
+        names = "、".join(unsaved) if self.lang == "zh" else ", ".join(unsaved)
+        self.push_screen(ConfirmDialog(self.t("quit_unsaved", screens=names), self.lang, self.t("quit")), answered)
+
+    def unsaved_screens(self) -> list[str]:
+        """The names of the screens holding unsaved changes (`has_unsaved_changes()`; a screen
+        without it holds none): the one shown and every screen kept in its mode."""
+        screens: list[tuple[str, Screen | None]] = [(self.t(f"screen_{screen_id}"), self._screen_if_made(screen_id))
+                                                     for screen_id in self.offered]
+        stack = self.screen_stack
+        if stack and all(stack[-1] is not made for _, made in screens):  # a dialog over a screen
+            screens.append((self.t(f"screen_{self.current_mode}"), stack[-1]))
+        names: list[str] = []
+        for name, screen in screens:
+            check = getattr(screen, "has_unsaved_changes", None)
+            if callable(check) and check() and name not in names:
+                names.append(name)
+        return names
 
     def action_save_screenshot(self) -> None:
         try:

@@ -34,6 +34,10 @@ class ScreenHost(Protocol):
 
     def action_goto(self, screen_id: str) -> None: ...
 
+    def why_not(self, what: str, ledger_needed: bool = False) -> str: ...
+
+    def unsaved_screens(self) -> list[str]: ...
+
 
 def host_of(app: App[Any]) -> ScreenHost:
     """`app` as the host of tiaojie's screens; a TypeError for any other app."""

@@ -354,6 +354,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "read_only": ("只读：{why}", "read-only: {why}"),
     "sort_up": ("▲", "▲"),
     "sort_down": ("▼", "▼"),
+    # --- everyone: keys by role, the app's own commands in the UI's language, quitting ---------
+    "role_cannot": ("当前角色「{role}」不能使用「{what}」", "the {role} role cannot use '{what}'"),
+    "needs_ledger": ("「{what}」需要连接台账数据库（--db）", "'{what}' needs the ledger database (--db)"),
+    "cmd_theme": ("配色主题", "Theme"),
+    "cmd_theme_help": ("更换界面配色", "Change the current theme"),
+    "cmd_keys": ("按键", "Keys"),
+    "cmd_keys_help": ("显示当前可用的按键", "Show help for the focused widget and a summary of available keys"),
+    "cmd_keys_hide_help": ("隐藏按键面板", "Hide the keys and widget help panel"),
+    "cmd_maximize": ("最大化", "Maximize"),
+    "cmd_maximize_help": ("把当前控件放大到整个屏幕", "Maximize the focused widget"),
+    "cmd_minimize": ("还原", "Minimize"),
+    "cmd_minimize_help": ("把放大的控件还原", "Minimize the widget and restore to normal size"),
+    "cmd_screenshot_help": ("把当前界面保存为 SVG 图片", "Save an SVG 'screenshot' of the current screen"),
+    "cmd_quit_help": ("退出调解 tiaojie（有未保存的内容时先询问）", "Quit tiaojie (asking first when something is unsaved)"),
+    "palette_placeholder": ("搜索命令…", "Search for commands…"),
+    "theme_placeholder": ("搜索配色主题…", "Search for themes…"),
+    "quit_hint": ("按 Ctrl+Q 退出", "press Ctrl+Q to quit"),
+    "quit_unsaved": ("「{screens}」中有未保存的内容，退出后将丢失。仍要退出吗？",
+                     "{screens} has unsaved changes that quitting throws away. Quit anyway?"),
+    # Textual's own key descriptions shown in the footer, as the UI's language says them.
+    "textual:palette": ("命令", "palette"),
+    "textual:Open the command palette": ("打开命令面板", "Open the command palette"),
+    "textual:Dismiss menu": ("收起列表", "Dismiss menu"),
 }
 
 

@@ -83,7 +83,7 @@ def ledger_unit(ledger, user_name: str) -> int:  # noqa: ANN001
 
 
 async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
-    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY)
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="ledger")
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(app, pilot)
         assert app.current_mode == "ledger"
@@ -331,7 +331,7 @@ async def test_sign_in_when_no_user_given(ledger, rules_dir):
         await sign_in(app, pilot, "clerk")
         assert app.backend.user.name == "clerk"
         assert "finance" in app.offered and "entry" not in app.offered
-        assert app.current_mode == "ledger"
+        assert app.current_mode == "finance"  # a clerk's day starts on the finance screen
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])

@@ -1,9 +1,12 @@
-"""What every screen shares: the backend, the catalog, localized key bindings, and error handling
-for workers (an error is a notification or a dialog, never a traceback)."""
+"""What every screen shares: the backend, the catalog, localized key bindings offered by role, and
+error handling for workers (an error is a notification or a dialog, never a traceback)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import events, on
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
@@ -11,8 +14,31 @@ from textual.worker import Worker, WorkerState
 from ..backend import Backend, describe_error
 from ..host import ScreenHost, host_of
 from ..messages import ServiceFailed
-from ..strings import Lang, tr
+from ..strings import STRINGS, Lang, tr
 from ..widgets import MessageDialog
+
+# A screen's keys that not every role shown the screen may use, and what each needs: a screen the
+# role is offered ("screen:…"), or a write the ledger allows the role.
+KEY_NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("ledger", "edit_case"): ("screen:entry", "case_write"),
+    ("ledger", "escalate"): ("case_write",),
+    ("entry", "save"): ("case_write",),
+    ("banquets", "file"): ("banquet",),
+    ("finance", "compute"): ("period_compute",),
+    ("finance", "adjust"): ("adjust",),
+    ("finance", "close_period"): ("period_close",),
+    ("dividends", "run"): ("dividend",),
+}
+# Who may make those writes: tiaojie.ledger.access.PERMISSIONS, repeated so that drawing a footer
+# needs no pydantic (tests/tui/test_everyone.py keeps the two equal).
+WRITERS: dict[str, frozenset[str]] = {
+    "case_write": frozenset({"mediator", "clerk", "admin"}),
+    "banquet": frozenset({"mediator", "clerk", "admin"}),
+    "period_compute": frozenset({"clerk", "admin"}),
+    "period_close": frozenset({"clerk", "admin"}),
+    "adjust": frozenset({"clerk", "admin"}),
+    "dividend": frozenset({"clerk", "admin"}),
+}
 
 
 class BaseScreen(Screen):
@@ -23,7 +49,10 @@ class BaseScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id=f"screen-{self.SCREEN_ID}")
         for keys, action, key in self.KEYS:
-            self._bindings.bind(keys, action, description=tr(key, self.lang))
+            if self.role_may(action):
+                self._bindings.bind(keys, action, description=tr(key, self.lang))
+            else:  # kept off the footer; pressed anyway, it says why
+                self._bindings.bind(keys, f"refuse({key!r})", description=tr(key, self.lang), show=False)
         self._styles_may_be_stale = False  # set while the screen is not shown
 
     # Textual calls the handlers of a message class by class along the MRO, so these run before
@@ -63,6 +92,39 @@ class BaseScreen(Screen):
 
     def header_footer(self):  # noqa: ANN201
         return Header(), Footer()
+
+    # --- keys by role ----------------------------------------------------------------------------
+    def role_may(self, action: str) -> bool:
+        """Whether this user's role may use the key bound to `action` on this screen."""
+        needs = KEY_NEEDS.get((self.SCREEN_ID, action), ())
+        if not needs or not self.backend.has_ledger:  # on rules alone nothing is written: a preview
+            return True
+        role = self.backend.role
+        return all(need.removeprefix("screen:") in self.tapp.offered if need.startswith("screen:")
+                   else role in WRITERS[need] for need in needs)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A key a screen binds in BINDINGS rather than KEYS: off the footer for a role that lacks it.
+        return self.role_may(action)
+
+    def action_refuse(self, key: str) -> None:
+        self.notify(self.tapp.why_not(self.t(key)), severity="warning", markup=False)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys in force, Textual's own descriptions (`^p palette`, `esc Dismiss menu`) in
+        the UI's language."""
+        bindings = super().active_bindings
+        if self.lang == "en":
+            return bindings
+        for key, active in bindings.items():
+            binding = active.binding
+            said = STRINGS.get(f"textual:{binding.description}")
+            if said is not None:
+                told = STRINGS.get(f"textual:{binding.tooltip}")
+                bindings[key] = active._replace(binding=replace(
+                    binding, description=said[0], tooltip=told[0] if told else binding.tooltip))
+        return bindings
 
     def on_screen_resume(self) -> None:
         self.title = f'{self.t("app_title")} · {self.t(f"screen_{self.SCREEN_ID}")}'
