@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from rules_helpers import FIXTURES, RULES_DIR
 
 from tiaojie.rules.loader import load_rules
-from tiaojie.rules.table_sheet import SheetError, export_table, import_table, read_spec
+from tiaojie.rules.table_import import import_table
+from tiaojie.rules.table_sheet import SheetError, export_table, read_spec
 
 TABLES = ["canteen-meal-2026.toml", "mediation-reward-2026.toml", "satisfaction-review-2026.toml"]
 ALT = FIXTURES / "rules_alt" / "mediation-subsidy-tiers-2026.toml"

@@ -174,8 +174,8 @@ def import_table(
     from ..rules.errors import RuleSetError
     from ..rules.examples import run_examples
     from ..rules.service import open_rules
+    from ..rules.table_import import import_table as read_table
     from ..rules.table_sheet import SheetError
-    from ..rules.table_sheet import import_table as read_table
 
     cfg = settings(ctx)
     directory = draft_dir(ctx, draft, db)

@@ -1,7 +1,7 @@
 """A table policy's rows and examples being edited as a grid — the rule editor's model, kept apart
 from any screen: the workbook `table_sheet.table_workbook` makes, changed cell by cell (every
 text stays a text cell, never a spreadsheet formula), rows added, removed and moved, and saved
-into a rules directory through `table_sheet.import_table` (the policy writer, then the check)."""
+into a rules directory through `table_import.import_table` (the policy writer, then the check)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Any
 
 from .policy import Policy
 from .table_cells import number
-from .table_sheet import EXAMPLES_SHEET, FIRST_DATA_ROW, RULES_SHEET, Imported, import_table, table_workbook
+from .table_import import Imported, import_table
+from .table_sheet import EXAMPLES_SHEET, FIRST_DATA_ROW, RULES_SHEET, table_workbook
 
 SHEETS = (RULES_SHEET, EXAMPLES_SHEET)
 # the groups whose typed numbers are numbers (a condition cell reads its own numbers, and a
