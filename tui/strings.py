@@ -293,6 +293,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "te_unsaved": ("规则表有未保存的修改，关闭将丢弃它们。仍要关闭？", "The table has unsaved changes; closing discards them. Close anyway?"),
     "te_choose": ("选择取值（空格勾选，可多选；都不选表示不限）", "choose values (space ticks; several allowed; none means any)"),
     "te_as_text": ("按文字填写", "Type it"),
+    "r_diff": ("对比", "Diff"),
+    "r_diff_title": ("草稿相对启用的规则集：{count} 处差别", "the draft against the activated set: {count} differences"),
+    "r_diff_none": ("草稿与启用的规则集没有差别", "the draft is the same as the activated set"),
+    "r_diff_need_draft": ("先按 d 打开草稿，再对比", "open a draft with d first, then diff"),
     # --- statistics ---------------------------------------------------------------------------
     "s_by": ("分组", "Group by"),
     "s_by_category": ("按类型", "by category"),

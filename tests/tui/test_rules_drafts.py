@@ -70,6 +70,9 @@ async def test_a_draft_is_made_changed_checked_measured_and_activated(tmp_path, 
             await settle(app, pilot)
             assert "已重新读取草稿" in _text(app, "#rules-output")
             assert "已改动 1 个文件" in _text(app, "#rules-status")
+            await pilot.press("v")  # what the draft changed, against the activated set
+            await settle(app, pilot)
+            assert "处差别" in _text(app, "#rules-output") and "600" in _text(app, "#rules-output")
             await pilot.press("c")
             await settle(app, pilot)
             assert "检查通过" in _text(app, "#rules-output")

@@ -68,6 +68,7 @@ class RulesScreen(BaseScreen):
                 self._bindings.bind("a", "activate", description=self.t("r_activate"))
                 self._bindings.bind("d", "drafts", description=self.t("r_drafts"))
                 self._bindings.bind("o", "edit_table", description=self.t("te_open"))
+                self._bindings.bind("v", "diff", description=self.t("r_diff"))
 
     def _ledger(self) -> Any:
         """The open ledger (the draft actions are offered only with one)."""
@@ -246,6 +247,14 @@ class RulesScreen(BaseScreen):
 
         self.app.push_screen(DraftDialog(shown, create, self.lang), chosen)
 
+    def action_diff(self) -> None:
+        if not self._edits_rules():
+            return
+        if self._opened is None:
+            self.notify(self.t("r_diff_need_draft"), severity="warning", markup=False)
+            return
+        self.run_rules("diff")
+
     def action_edit_table(self) -> None:
         """The highlighted policy of the open draft, as a table to edit (tables and rewards)."""
         if not self._edits_rules():
@@ -308,7 +317,7 @@ class RulesScreen(BaseScreen):
 
         backend = self.backend
         base = self._base()
-        if self._opened is not None and action in ("reload", "impact", "preview", "activate"):
+        if self._opened is not None and action in ("reload", "impact", "preview", "activate", "diff"):
             return self._draft_report(action)
         if action == "reload":
             try:
@@ -384,6 +393,14 @@ class RulesScreen(BaseScreen):
         self._draft_rules = fresh
         if action == "reload":
             return RulesReport(action, True, [], self.t("r_draft_reread", files=len(list(fresh.book.all()))))
+        if action == "diff":  # against the ledger's activated set, as stored
+            from tiaojie.ledger.activated import activated_rules
+            from tiaojie.rules.diff import diff_books
+
+            activated = activated_rules(self._ledger())
+            changes = diff_books((activated or self.backend.rules).book, fresh.book)
+            summary = self.t("r_diff_title", count=len(changes)) if changes else self.t("r_diff_none")
+            return RulesReport(action, True, [(c.render(self.lang), "") for c in changes], summary)
         try:
             if action in ("impact", "preview"):
                 from tiaojie.ledger.impact import impact
