@@ -239,6 +239,17 @@ async def test_an_f_key_of_a_screen_the_role_lacks_says_why(demo, rules_dir):
         assert app.current_mode == "finance"
 
 
+async def test_the_refusal_is_said_in_english_in_the_english_ui(demo, rules_dir):
+    app = make_app(rules=rules_dir, ledger=demo, user="clerk", today=LEDGER_DAY, lang="en", start="ledger")
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert "the finance clerk role cannot use 'Case entry'" in notes(app)
+        assert "the finance clerk role cannot use 'Edit'" in notes(app)
+
+
 async def test_a_screen_that_needs_the_ledger_says_so_on_rules_alone(rules_dir):
     app = make_app(rules=rules_dir, today=TODAY)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
