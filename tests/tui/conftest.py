@@ -22,6 +22,21 @@ def rules_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def demo_ledger(tmp_path: Path, rules_dir: Path, request: pytest.FixtureRequest):  # noqa: ANN201
+    """The demo ledger in a fresh SQLite file (a named ledger file must exist), dated by the test
+    module's `TODAY`."""
+    from tiaojie.ledger.bootstrap import open_ledger
+    from tiaojie.ledger.demo import build_demo
+
+    path = tmp_path / "ledger.sqlite"
+    path.touch()
+    led = open_ledger(f"sqlite:///{path}", rules_dir, today=request.module.TODAY)
+    build_demo(led)
+    yield led
+    led.close()
+
+
 def fill(screen, prefix: str = "f-", **values: object) -> None:  # noqa: ANN001
     """Set form fields as a person leaves them: `fill(screen, category="neighbour")` sets the
     widget `#f-category` (an Input takes text, a Select one of its values)."""

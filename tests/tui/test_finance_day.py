@@ -28,12 +28,8 @@ TODAY = dt.date(2026, 11, 20)  # the demo: 2026-01 closed, 2026-02 … 2026-11 o
 
 
 @pytest.fixture
-def ledger(tmp_path, rules_dir):  # noqa: ANN001, ANN201
-    (tmp_path / "ledger.sqlite").touch()
-    led = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}", rules_dir, today=TODAY)
-    build_demo(led)
-    yield led
-    led.close()
+def ledger(demo_ledger):  # noqa: ANN001, ANN201
+    return demo_ledger
 
 
 def status(app) -> str:  # noqa: ANN001

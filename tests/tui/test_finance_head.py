@@ -13,8 +13,6 @@ pytest.importorskip("tiaojie.ledger", reason="the ledger is not installed here")
 pytest.importorskip("sqlalchemy")
 
 from tiaojie.ledger import audit as audit_service  # noqa: E402
-from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
-from tiaojie.ledger.demo import build_demo  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
 
@@ -25,12 +23,8 @@ HEAD = re.compile(r"\d+:[0-9a-f]{64}")
 
 
 @pytest.fixture
-def ledger(tmp_path, rules_dir):  # noqa: ANN001, ANN201
-    (tmp_path / "ledger.sqlite").touch()
-    led = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}", rules_dir, today=TODAY)
-    build_demo(led)
-    yield led
-    led.close()
+def ledger(demo_ledger):  # noqa: ANN001, ANN201
+    return demo_ledger
 
 
 async def test_closing_a_period_shows_the_chain_head(ledger, rules_dir):

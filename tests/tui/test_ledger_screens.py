@@ -13,8 +13,6 @@ pytest.importorskip("sqlalchemy")
 
 from tiaojie.ledger import periods as period_service  # noqa: E402
 from tiaojie.ledger import views  # noqa: E402
-from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
-from tiaojie.ledger.demo import build_demo  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
 
@@ -24,12 +22,8 @@ TODAY = dt.date(2026, 11, 20)
 
 
 @pytest.fixture
-def ledger(tmp_path, rules_dir):  # noqa: ANN001, ANN201
-    (tmp_path / "ledger.sqlite").touch()  # a named ledger file must exist
-    led = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}", rules_dir, today=TODAY)
-    build_demo(led)
-    yield led
-    led.close()
+def ledger(demo_ledger):  # noqa: ANN001, ANN201
+    return demo_ledger
 
 
 def notes(app) -> str:  # noqa: ANN001

@@ -45,8 +45,9 @@ def dividend_run(
     by = acting_user(ledger, user)
     bound = dividends.collective(ledger, collective)
     dividends.bound_policy(bound, policy)  # refused naming both before anything is computed
-    typer.echo(tr("cli_collective_policy", chosen_lang(ctx), collective=bound.code, name=bound.name, policy=dividends.policy_label(ledger, bound.policy_id, chosen_lang(ctx))))
     run = dividends.run_dividend(ledger, by, collective, year, policy_id=policy, income=parse_yuan(income), costs=parse_yuan(costs))
+    # said with the result, not before it: a refused run stays one line, the refusal
+    typer.echo(tr("cli_collective_policy", chosen_lang(ctx), collective=bound.code, name=bound.name, policy=dividends.policy_label(ledger, bound.policy_id, chosen_lang(ctx))))
     _print_run(ledger, run, chosen_lang(ctx))
 
 
