@@ -121,8 +121,11 @@ class FormDialog(ModalScreen[dict | None]):
     def _submit(self) -> None:
         values = self.values()
         problem = self._check(values) if self._check else None
+        error = self.query_one("#dlg-error", Static)
+        error.update(plain(problem or ""))
+        # .field-error is hidden until "shown": the text alone never appears
+        error.set_class(bool(problem), "shown")
         if problem:
-            self.query_one("#dlg-error", Static).update(plain(problem))
             return
         self.dismiss(values)
 
