@@ -16,6 +16,7 @@ from tiaojie.ledger.drafts import ledger_drafts_dir  # noqa: E402
 from tui.app import make_app  # noqa: E402
 
 from .conftest import TODAY, settle, type_into  # noqa: E402
+from .table_cells import choose, edit_cell  # noqa: E402
 
 MAJOR = {"status": "settled", "severity": "major", "settled_by": "village_committee", "settled_on": "2026-03-02"}
 REWARD = "mediation-reward-2026.toml"
@@ -134,47 +135,6 @@ async def test_a_broken_draft_shows_its_errors_and_the_rules_in_force_stay(tmp_p
         ledger.close()
 
 
-async def _edit_cell(app, pilot, row: int, title: str, text: str) -> None:  # noqa: ANN001
-    """Put the cursor on a cell, press Enter, type the value and confirm, as a person does."""
-    from textual.widgets import DataTable
-
-    screen = app.screen
-    grid = screen.query_one("#te-grid", DataTable)
-    grid.focus()
-    grid.move_cursor(row=row, column=screen.grid.titles(screen.sheet).index(title))
-    await pilot.press("enter")
-    await settle(app, pilot)
-    if type(app.screen).__name__ == "ChoiceDialog":  # an enum condition: typed instead of chosen
-        await pilot.click("#te-choices-text")
-        await settle(app, pilot)
-    assert type(app.screen).__name__ == "FormDialog"
-    await type_into(app, pilot, "#dlg-value", text)
-    await pilot.press("enter")
-    await settle(app, pilot)
-
-
-async def _choose(app, pilot, row: int, title: str, labels: list[str]) -> None:  # noqa: ANN001
-    """Put the cursor on an enum condition's cell, press Enter and tick `labels` among the
-    vocabulary's labels, as a person does."""
-    from textual.widgets import DataTable, SelectionList
-
-    screen = app.screen
-    grid = screen.query_one("#te-grid", DataTable)
-    grid.focus()
-    grid.move_cursor(row=row, column=screen.grid.titles(screen.sheet).index(title))
-    await pilot.press("enter")
-    await settle(app, pilot)
-    assert type(app.screen).__name__ == "ChoiceDialog"
-    choices = app.screen.query_one("#te-choices", SelectionList)
-    offered = [choices.get_option_at_index(i).value for i in range(choices.option_count)]
-    assert set(labels) <= set(offered)
-    choices.deselect_all()
-    for label in labels:
-        choices.select(label)
-    await pilot.click("#te-choices-ok")
-    await settle(app, pilot)
-
-
 async def test_a_tier_is_added_in_the_table_editor_and_saved_through_the_writer(tmp_path, rules_dir):
     url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     ledger, _ = create_ledger(url, rules_dir, today=TODAY)
@@ -208,7 +168,7 @@ async def test_a_tier_is_added_in_the_table_editor_and_saved_through_the_writer(
                 list(app.screen.query_one("#te-grid", DataTable).columns)[-1]].label)
 
             # a bad condition is refused at its cell, and nothing is written
-            await _edit_cell(app, pilot, 0, "纠纷程度", "特大")
+            await edit_cell(app, pilot, 0, "纠纷程度", "特大")
             await pilot.press("s")
             await settle(app, pilot)
             shown = _text(app, "#te-output")
@@ -216,22 +176,22 @@ async def test_a_tier_is_added_in_the_table_editor_and_saved_through_the_writer(
             assert (draft.path / REWARD).read_bytes() == before
 
             # the major reward raised, a tier added above it, the examples following
-            await _edit_cell(app, pilot, 0, "纠纷程度", "重大")  # a value not among the labels is typed again
-            await _edit_cell(app, pilot, 0, "奖励金额", "600")
+            await edit_cell(app, pilot, 0, "纠纷程度", "重大")  # a value not among the labels is typed again
+            await edit_cell(app, pilot, 0, "奖励金额", "600")
             await pilot.press("n")
             await settle(app, pilot)
             for title, text in (("编号", "difficult"), ("标题", "成功调处疑难矛盾纠纷"), ("奖励金额", "300")):
-                await _edit_cell(app, pilot, 1, title, text)
-            await _choose(app, pilot, 1, "案件状态", ["调解成功"])  # conditions chosen from the vocabulary's labels
-            await _choose(app, pilot, 1, "纠纷程度", ["疑难"])
-            await _choose(app, pilot, 1, "调处主体", ["村委会", "村小组", "调委会"])
+                await edit_cell(app, pilot, 1, title, text)
+            await choose(app, pilot, 1, "案件状态", ["调解成功"])  # conditions chosen from the vocabulary's labels
+            await choose(app, pilot, 1, "纠纷程度", ["疑难"])
+            await choose(app, pilot, 1, "调处主体", ["村委会", "村小组", "调委会"])
             app.screen.query_one("#te-grid", DataTable).move_cursor(row=1, column=0)
             await pilot.press("ctrl+up")
             await settle(app, pilot)
             await pilot.press("g")
             await settle(app, pilot)
             for row in (0, 2):
-                await _edit_cell(app, pilot, row, "奖励金额", "600")
+                await edit_cell(app, pilot, row, "奖励金额", "600")
             await pilot.press("s")
             await settle(app, pilot)
             assert "已保存到" in _text(app, "#te-output") and "0 个失败" in _text(app, "#te-output")
