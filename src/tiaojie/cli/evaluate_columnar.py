@@ -1,0 +1,327 @@
+"""`tiaojie evaluate POLICY --batch FILE.csv|.parquet|.xlsx -o OUT`: a sheet of cases, one row a
+case, evaluated as columns; OUT's suffix (.csv, .parquet, .xlsx, .jsonl) chooses how the rows are
+written back, each with its results beside it (the policy's outputs, the rules that fired, the
+version, and what was wrong with a bad row, named by row and column).
+
+Headers are read as the case import reads them (卷号, 纠纷类型, 调处成功日期 … or field ids), plus
+every vocabulary field by its id or title; cells as a clerk types them (labels, 2026年3月2日, 是/否).
+A bad row is that row's error alone; the others are evaluated and every row is written, in order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import typer
+
+from ..i18n import Lang, Localized, did_you_mean, tr
+from ..ledger.exports import FORMULA_STARTS, risky
+from ..ledger.import_sheet import HEADERS, LOOKUP, _bool, _date, _text, norm, read_sheet
+from ..rules.columnar import ERROR, RESULT_COLUMNS, evaluate_columns
+
+READS = (".csv", ".parquet", ".xlsx")
+WRITES = (".csv", ".parquet", ".xlsx", ".jsonl")
+SHOWN_ERRORS = 20  # bad rows named on the terminal; the output's error column names them all
+# The case import's name of a column → the vocabulary's, where the two differ.
+IMPORT_FIELD = {"agreement_kind": "agreement"}
+
+
+def is_columnar(path: str | None) -> bool:
+    """Whether `--batch` names a sheet this module reads (rather than JSON lines)."""
+    return path is not None and Path(path).suffix.lower() in READS
+
+
+class SheetRefused(Exception):
+    """The sheet as a whole cannot be evaluated: its messages, and nothing is written."""
+
+    def __init__(self, *messages: Localized):
+        super().__init__(messages)
+        self.messages = messages
+
+
+@dataclass
+class Sheet:
+    frame: Any  # polars.DataFrame: the columns under the headers as the file spells them
+    rows: Any  # polars.Series: each row's number as the file numbers it (the header is row 1)
+
+
+def run_columnar(rules: Any, policy: str, path: str, output: str | None, on: dt.date | None, lang: Lang,
+                 allow_unknown: bool = False, encoding: str | None = None) -> int:
+    """Evaluate a sheet and write it with its results; report bad rows on standard error and
+    return how many there were. A sheet that cannot be read, or an output that cannot be written,
+    is a message and exit 2."""
+    try:
+        target = _output_path(output)
+        sheet = read_table(Path(path), encoding)
+        fields = header_fields(list(sheet.frame.columns), rules.book.vocabulary, allow_unknown)
+        result = evaluate_sheet(rules, policy, sheet, fields, on, lang)
+        write_table(result, target)
+    except SheetRefused as refused:
+        for message in refused.messages:
+            typer.echo(message.render(lang), err=True)
+        raise typer.Exit(2) from None
+    errors = result.filter(result.get_column(ERROR).is_not_null()).get_column(ERROR)
+    for message in errors.head(SHOWN_ERRORS):
+        typer.echo(message, err=True)
+    if errors.len() > SHOWN_ERRORS:
+        typer.echo(tr("batch_more_errors", lang, count=errors.len() - SHOWN_ERRORS), err=True)
+    if target is not None:
+        typer.echo(tr("batch_summary", lang, rows=result.height, bad=errors.len(), path=target), err=True)
+    return errors.len()
+
+
+def _output_path(output: str | None) -> Path | None:
+    if output is None or output == "-":
+        return None
+    target = Path(output)
+    if target.suffix.lower() not in WRITES:
+        raise SheetRefused(Localized("batch_bad_format", suffix=target.suffix or target.name, choices=" ".join(WRITES)))
+    return target
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_table(path: Path, encoding: str | None = None) -> Sheet:
+    """The sheet's columns as strings (Parquet's as typed), rows that are wholly blank left out."""
+    import polars as pl
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame, first = _read_csv(path, encoding), 2
+        elif suffix == ".parquet":
+            frame, first = pl.read_parquet(path), 1
+        elif suffix == ".xlsx":
+            return _read_xlsx(path)
+        else:
+            raise SheetRefused(Localized("batch_bad_format", suffix=suffix or path.name, choices=" ".join(READS)))
+    except OSError as err:
+        raise SheetRefused(Localized("file_unreadable", detail=f"{path} ({err.strerror or type(err).__name__})")) from None
+    except pl.exceptions.PolarsError as err:
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise SheetRefused(Localized("batch_bad_file", path=path, detail=detail)) from None
+    rows = pl.int_range(first, first + frame.height, eager=True)
+    blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series() if frame.width else None
+    if blank is not None and blank.any():
+        frame, rows = frame.filter(~blank), rows.filter(~blank)
+    return Sheet(frame, rows)
+
+
+def _read_csv(path: Path, encoding: str | None) -> Any:
+    """Every cell as text (a case number 007 stays 007), an empty cell as missing; the header
+    row read as written, so two columns of one name are seen."""
+    import polars as pl
+
+    data = path.read_bytes()
+    codec = encoding or "utf-8-sig"
+    try:
+        text = data.decode(codec)
+    except LookupError:
+        raise SheetRefused(Localized("unknown_encoding", encoding=codec)) from None
+    except UnicodeDecodeError as err:
+        start = data.rfind(b"\n", 0, err.start) + 1
+        raise SheetRefused(Localized("line_not_decodable", line=data.count(b"\n", 0, err.start) + 1,
+                                     encoding=codec, column=err.start - start + 1)) from None
+    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if codec.replace("_", "-").lower() not in ("utf-8", "utf8", "utf-8-sig"):
+        utf8 = text.encode("utf-8")
+    if not utf8.strip():
+        raise SheetRefused(Localized("batch_bad_file", path=path, detail=tr("imp_empty")))
+    raw = pl.read_csv(utf8, has_header=False, infer_schema=False)
+    header = ["" if h is None else str(h) for h in raw.row(0)]
+    return _named(raw.slice(1), header)
+
+
+def _read_xlsx(path: Path) -> Sheet:
+    """The first worksheet, read by the case import's reader; dates as ISO text, numbers as
+    written."""
+    import polars as pl
+
+    read = read_sheet(path)
+    if read.problems:
+        raise SheetRefused(*(Localized("batch_bad_file", path=path, detail=p.reason) for p in read.problems))
+    width = len(read.header)
+    rows = list(read.rows)  # taken once: the reader may give them one at a time
+    columns = [[_cell(cells[j]) if j < len(cells) else None for _, cells in rows] for j in range(width)]
+    frame = pl.DataFrame({f"column_{j}": pl.Series(values, dtype=pl.String) for j, values in enumerate(columns)})
+    return Sheet(_named(frame, read.header), pl.Series("row", [n for n, _ in rows], dtype=pl.Int64))
+
+
+def _cell(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = _text(value)
+    return text or None
+
+
+def _named(frame: Any, header: list[str]) -> Any:
+    """The frame under the sheet's headers; an unnamed column with nothing in it is left out, two
+    columns of one name are refused."""
+    keep: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for name, title in zip(frame.columns, header):
+        title = title.strip().lstrip("\ufeff")
+        if not title:
+            if frame.get_column(name).null_count() == frame.height:
+                continue
+            title = f"#{len(keep) + 1}"
+        if title in seen:
+            raise SheetRefused(Localized("batch_duplicate_column", column=title, other=title, field=title))
+        seen[title] = name
+        keep[name] = title
+    return frame.select(list(keep)).rename(keep)
+
+
+# --- headers and cells -----------------------------------------------------------------------
+
+
+def header_fields(headers: list[str], vocabulary: Any, allow_unknown: bool) -> dict[str, str]:
+    """Header → the field it holds, as the case import reads headers (and every vocabulary field
+    by its id or titles); refused when two headers are one field or, unless `allow_unknown`, a
+    header is neither. Columns the import knows but the vocabulary does not (summary, parties…)
+    are carried through unread, and so are result columns of an earlier run."""
+    lookup = {alias: IMPORT_FIELD.get(name, name) for alias, name in LOOKUP.items()}
+    for fdef in vocabulary.fields.values():
+        for alias in (fdef.name, fdef.title, fdef.title_en):
+            if alias:
+                lookup.setdefault(norm(alias), fdef.name)
+    fields: dict[str, str] = {}
+    holder: dict[str, str] = {}
+    problems: list[Localized] = []
+    for header in headers:
+        name = lookup.get(norm(header))
+        if name is None:
+            if header not in RESULT_COLUMNS and not allow_unknown:
+                aliases = [a for names in HEADERS.values() for a in names]
+                aliases += [a for f in vocabulary.fields.values() for a in (f.name, f.title, f.title_en) if a]
+                problems.append(Localized("batch_unknown_column", column=header, hint=did_you_mean(header, aliases)))
+            continue
+        if name in holder:
+            problems.append(Localized("batch_duplicate_column", column=header, other=holder[name], field=name))
+            continue
+        holder[name] = header
+        if name in vocabulary.fields:
+            fields[header] = name
+    if problems:
+        raise SheetRefused(*problems)
+    return fields
+
+
+def _spellings(fdef: Any) -> Callable[[str], str | None] | None:
+    """How the case import reads a cell of this field's type where the vocabulary reads less
+    (2026年3月2日, 2026/3/2; √, ×, 已, 未): the vocabulary's spelling, or None to leave the cell."""
+    def as_date(text: str) -> str | None:
+        try:
+            return _date(text).isoformat()
+        except ValueError:  # the vocabulary's own message names it
+            return None
+
+    def as_bool(text: str) -> str | None:
+        try:
+            return "true" if _bool(text) else "false"
+        except ValueError:
+            return None
+
+    return {"date": as_date, "bool": as_bool}.get(fdef.type)
+
+
+def evaluate_sheet(rules: Any, policy: str, sheet: Sheet, fields: dict[str, str], on: dt.date | None,
+                   lang: Lang) -> Any:
+    """The sheet as read, with the result columns after its own; each distinct cell of a date or
+    yes/no column is read once the case import's way."""
+    import polars as pl
+
+    vocabulary = rules.book.vocabulary.fields
+    columns = []
+    for header, name in fields.items():
+        column = sheet.frame.get_column(header)
+        spell = _spellings(vocabulary[name])
+        if spell is not None and column.dtype == pl.String:
+            seen = column.drop_nulls().unique().to_list()
+            changed = {text: new for text in seen if (new := spell(text)) is not None and new != text}
+            if changed:
+                column = column.replace(list(changed), list(changed.values()))
+        columns.append(column.alias(name))
+    frame = pl.DataFrame(columns, height=sheet.frame.height) if columns else pl.DataFrame(height=sheet.frame.height)
+    result = evaluate_columns(rules, policy, frame, on, lang=lang, row_numbers=sheet.rows,
+                              column_titles={name: header for header, name in fields.items()},
+                              reserved=list(sheet.frame.columns))
+    kept = sheet.frame.drop([c for c in result.results.columns if c in sheet.frame.columns])
+    return kept.hstack(result.results)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def write_table(frame: Any, target: Path | None) -> None:
+    """The rows with their results, by the target's suffix (CSV on standard output when there is
+    no target); written beside the target and put in its place whole."""
+    if target is None:
+        sys.stdout.write(_defused(frame).write_csv())
+        sys.stdout.flush()
+        return
+    suffix = target.suffix.lower()
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        if suffix == ".csv":
+            _defused(frame).write_csv(partial, include_bom=True)  # a BOM: spreadsheet programs read it as UTF-8
+        elif suffix == ".parquet":
+            frame.write_parquet(partial)
+        elif suffix == ".jsonl":
+            frame.write_ndjson(partial)
+        else:
+            _write_xlsx(frame, partial)
+        os.replace(partial, target)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise SheetRefused(Localized("batch_unwritable", path=target, detail=err.strerror or type(err).__name__)) from None
+
+
+_FORMULA = "^[" + re.escape("".join(FORMULA_STARTS)) + "]"
+
+
+def _defused(frame: Any) -> Any:
+    """Text a spreadsheet would run as a formula, prefixed with a quote (as the ledger's exports
+    write it, and as the case import reads it back)."""
+    import polars as pl
+
+    text = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(_FORMULA)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text)
+
+
+def _write_xlsx(frame: Any, target: Path) -> None:
+    """One worksheet: the headers, then the rows; formula-like text stored as text, exact
+    decimals with their places."""
+    import polars as pl
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(list(frame.columns))
+    formats = {i: "0." + "0" * dtype.scale if dtype.scale else "0" for i, dtype in enumerate(frame.dtypes)
+               if isinstance(dtype, pl.Decimal)}
+    for row in frame.iter_rows():
+        cells: list[Any] = list(row)
+        for i, value in enumerate(cells):
+            if risky(value):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # a string cell: shown as typed, never evaluated
+                cells[i] = cell
+            elif i in formats and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = formats[i]
+                cells[i] = cell
+        sheet.append(cells)
+    book.save(target)

@@ -1,0 +1,262 @@
+"""A table of cases at once (a Polars frame or an Arrow table), one row a case.
+
+The rows' distinct projections — their values in the columns the policy reads — are found by a
+join on those columns (Polars, no Python loop over the rows), each distinct projection goes once
+through the batch session that `Rules.evaluate_batch` uses (so a row's result is the one the
+per-case path gives for the row as a dict), and the results are gathered back as columns: the
+policy's outputs, the rules that fired, the version, and the row's error named by row and column.
+A million rows of grassroots cases are a few thousand distinct projections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import string
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+import polars as pl
+
+from ..i18n import MESSAGES, Lang, Localized
+from . import columnar_messages  # noqa: F401 - joins the batch's messages into the catalog
+from .errors import EvaluationError
+from .outcome import Outcome, _render
+from .plan import BEYOND, beyond
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from .service import Rules
+
+# The result columns beside the policy's outputs.
+FIRED = "fired"  # the rules that fired, comma-separated, in the order the outcome lists them
+VERSION = "version"  # the policy version that decided the row
+ERROR = "error"  # what was wrong with the row, named by row and column; null for a good row
+DETAILS = "details"  # a kind's details (violations, allocations, a path) as JSON, when it gives any
+RESULT_COLUMNS = (FIRED, VERSION, ERROR, DETAILS)
+
+_INDEX = "__projection"  # the distinct projection a row reads as (a column name no sheet uses)
+
+
+@dataclass(frozen=True)
+class ColumnarResult:
+    """The result columns of a frame, and what the caller reports."""
+
+    results: pl.DataFrame  # outputs, fired, version, error (and details), one row per row of the frame
+    outputs: tuple[str, ...]  # the result columns holding the policy's outputs, in order
+    distinct: int  # how many distinct projections were evaluated
+    failed: int  # how many rows carry an error
+
+
+def evaluate_frame(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, on: dt.date | None = None, *,
+                   lang: Lang = "zh", first_row: int = 1, column_titles: Mapping[str, str] | None = None,
+                   ) -> pl.DataFrame:
+    """The frame (or Arrow table) with the policy's results as columns, rows in their order.
+
+    Columns are read by field id; a column the policy does not read is carried through untouched
+    (a result column of an earlier run is replaced). `on` is the date to evaluate as of (today by
+    default), as `Rules.evaluate_batch` takes it. A row's error names its row (`first_row` for
+    the first; a sheet with a header row passes 2) and its column (by `column_titles[field]` when
+    given, else by the column's name)."""
+    df = as_frame(frame)
+    result = evaluate_columns(rules, policy, df, on, lang=lang, first_row=first_row, column_titles=column_titles)
+    kept = df.drop([c for c in result.results.columns if c in df.columns])
+    return kept.hstack(result.results)
+
+
+def as_frame(frame: pl.DataFrame | pa.Table) -> pl.DataFrame:
+    """A Polars frame of a frame or an Arrow table (Arrow's buffers shared, not copied)."""
+    return frame if isinstance(frame, pl.DataFrame) else pl.DataFrame(pl.from_arrow(frame))
+
+
+def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, on: dt.date | None = None, *,
+                     lang: Lang = "zh", first_row: int = 1, row_numbers: pl.Series | None = None,
+                     column_titles: Mapping[str, str] | None = None, reserved: Iterable[str] = (),
+                     ) -> ColumnarResult:
+    """The result columns alone, one row per row of the frame, with what a caller reports.
+
+    `row_numbers`, when given, numbers the rows as their source does (a sheet whose blank rows
+    were left out); else they count from `first_row`. An output takes the name `policy.output`
+    where a column the policy reads, or one of `reserved`, has its name."""
+    df = as_frame(frame)
+    session = rules.batch_session(policy, on)
+    # The columns a case's result depends on: every field a version of the policy reads (and the
+    # date that picks the version). A kind that reads its cases itself, or nested fields, may read
+    # any column: then every column is the projection.
+    keys = [n for n in session.names if n in df.columns] if session.by_whole else list(df.columns)
+    distinct, index = _projections(df, keys)
+    cases: list[dict[str, Any]] = distinct.to_dicts() if keys else [{}]
+    results = _evaluated(session.evaluate_many, cases)
+
+    titles = dict(column_titles or {})
+    vocabulary = rules.book.vocabulary.fields
+    outputs = _output_names(results)
+    table = _result_table(results, outputs, lang, lambda name: titles.get(name) or (
+        name if name in df.columns or name not in vocabulary else vocabulary[name].label(lang)))
+    gathered = table[index] if df.height else table.clear()
+    rows = row_numbers if row_numbers is not None else pl.int_range(first_row, first_row + df.height, eager=True)
+    placed = gathered.with_columns(_located(lang, rows)).drop("__reason", "__column")
+    names = _result_names(outputs, [*keys, *reserved], policy)
+    placed = placed.rename(dict(zip(outputs, names)))
+    failed = placed.height - placed.get_column(ERROR).null_count()
+    return ColumnarResult(placed, tuple(names), len(cases), failed)
+
+
+def _projections(df: pl.DataFrame, keys: list[str]) -> tuple[pl.DataFrame, pl.Series]:
+    """(the distinct rows of the key columns in order of first sight, each row's place among
+    them). Nulls are equal to nulls, as a missing value reads the same in every row."""
+    if not df.height or not keys:
+        return df.select(keys).head(1 if df.height else 0), pl.Series(_INDEX, [0] * df.height, dtype=pl.UInt32)
+    projection = df.select(keys)
+    try:
+        distinct = projection.unique(maintain_order=True).with_row_index(_INDEX)
+        index = projection.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        return distinct.drop(_INDEX), index.get_column(_INDEX)
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError):  # columns no join takes
+        return projection, pl.Series(_INDEX, range(df.height), dtype=pl.UInt32)
+
+
+Result = Outcome | EvaluationError
+
+
+def _evaluated(evaluate_many: Any, cases: list[dict[str, Any]]) -> list[Result]:
+    """One result per case through the batch session; a case that breaks the session is
+    evaluated alone and its failure is its result."""
+    try:
+        return list(evaluate_many(cases))
+    except Exception:  # noqa: BLE001 - a case nothing foresaw: find it, alone
+        return [_alone(evaluate_many, case) for case in cases]
+
+
+def _alone(evaluate_many: Any, case: dict[str, Any]) -> Result:
+    try:
+        return evaluate_many([case])[0]
+    except Exception as err:  # noqa: BLE001 - whatever it was, it is this case's error
+        if isinstance(err, BEYOND):
+            return beyond(case)
+        return EvaluationError("input_failed", detail=type(err).__name__)
+
+
+def _output_names(results: Iterable[Result]) -> list[str]:
+    names: dict[str, None] = {}
+    for result in results:
+        if isinstance(result, Outcome):
+            names.update(dict.fromkeys(result.outputs))
+    return list(names)
+
+
+def _result_names(outputs: list[str], keys: list[str], policy: str) -> list[str]:
+    """The column of each output: its name, or `policy.name` where a column the policy reads (or
+    a result column) has that name."""
+    taken = set(keys) | set(RESULT_COLUMNS)
+    return [f"{policy}.{name}" if name in taken else name for name in outputs]
+
+
+def _result_table(results: list[Result], outputs: list[str], lang: Lang, title_of: Any) -> pl.DataFrame:
+    """One row per distinct projection: outputs, fired, version, details, and the error's reason
+    and column (located by row once gathered)."""
+    values: dict[str, list[Any]] = {name: [] for name in outputs}
+    money: set[str] = set()
+    fired: list[str | None] = []
+    version: list[str | None] = []
+    details: list[str | None] = []
+    reason: list[str | None] = []
+    column: list[str | None] = []
+    for result in results:
+        if isinstance(result, Outcome):
+            try:
+                detail = json.dumps(_render(result.details, lang), ensure_ascii=False) if result.details else None
+            except Exception as err:  # noqa: BLE001 - details that do not render are the row's error
+                result = EvaluationError("input_failed", detail=type(err).__name__)
+            else:
+                for name in outputs:
+                    values[name].append(result.outputs.get(name))
+                money |= result.money_outputs
+                fired.append(",".join(result.fired))
+                version.append(result.version)
+                details.append(detail)
+                reason.append(None)
+                column.append(None)
+                continue
+        for name in outputs:
+            values[name].append(None)
+        fired.append(None)
+        version.append(None)
+        details.append(None)
+        reason.append(_reason(result, lang))
+        field = result.params.get("field")
+        column.append(title_of(field) if isinstance(field, str) else None)
+    columns = [_column(name, values[name], name in money) for name in outputs]
+    columns += [pl.Series(FIRED, fired, dtype=pl.String), pl.Series(VERSION, version, dtype=pl.String),
+                pl.Series("__reason", reason, dtype=pl.String), pl.Series("__column", column, dtype=pl.String)]
+    if any(d is not None for d in details):
+        columns.append(pl.Series(DETAILS, details, dtype=pl.String))
+    return pl.DataFrame(columns)
+
+
+def _reason(error: EvaluationError, lang: Lang) -> str:
+    try:
+        return error.message(lang)
+    except Exception as err:  # noqa: BLE001 - a message that does not render still names the row
+        return EvaluationError("input_failed", detail=type(err).__name__).message(lang)
+
+
+def _column(name: str, values: list[Any], money: bool) -> pl.Series:
+    """An output's values as a typed column: money and decimals exact (never floats), whole
+    numbers, yes/no, dates, text; values of mixed types as the text an outcome shows."""
+    kinds = {type(v) for v in values if v is not None}
+    if not kinds:
+        return pl.Series(name, values, dtype=pl.String)
+    if kinds <= {Decimal, int} and Decimal in kinds or money and kinds <= {Decimal, int}:
+        numbers = [None if v is None else Decimal(v) for v in values]
+        scale = 2 if money else max(_places(n) for n in numbers if n is not None)
+        return pl.Series(name, numbers, dtype=pl.Decimal(38, min(scale, 18)))
+    if kinds == {int}:
+        return pl.Series(name, values, dtype=pl.Int64)
+    if kinds == {bool}:
+        return pl.Series(name, values, dtype=pl.Boolean)
+    if kinds == {dt.date}:
+        return pl.Series(name, values, dtype=pl.Date)
+    if kinds == {str}:
+        return pl.Series(name, values, dtype=pl.String)
+    return pl.Series(name, [None if v is None else _text(v) for v in values], dtype=pl.String)
+
+
+def _places(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Localized):
+        return value.render()
+    return str(value)
+
+
+def _located(lang: Lang, rows: pl.Series) -> pl.Expr:
+    """The error column: each bad row's reason, named by its row and (when the reason is about a
+    field) its column, in the catalog's words."""
+    row = pl.lit(rows.cast(pl.String))
+    parts = {"row": row, "column": pl.col("__column"), "reason": pl.col("__reason")}
+    return (pl.when(pl.col("__reason").is_null()).then(pl.lit(None, dtype=pl.String))
+            .when(pl.col("__column").is_null()).then(_formatted("batch_row", lang, parts))
+            .otherwise(_formatted("batch_row_column", lang, parts))).alias(ERROR)
+
+
+def _formatted(key: str, lang: Lang, parts: Mapping[str, pl.Expr]) -> pl.Expr:
+    """A catalog message as a column expression: its literal text around the columns that fill
+    its placeholders."""
+    template = MESSAGES[key][1 if lang == "en" else 0]
+    pieces: list[pl.Expr] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        if literal:
+            pieces.append(pl.lit(literal))
+        if name:
+            pieces.append(parts[name])
+    return pl.concat_str(pieces)
