@@ -286,9 +286,11 @@ class Backend:
         if self._active is None and self.early_labels is not None:
             return self.early_labels
         vocabulary = self.rules.book.vocabulary
-        if self._labels_of is not vocabulary:
-            self._labels, self._labels_of = VocabularyLabels.of(vocabulary), vocabulary
-        return self._labels
+        labels = self._labels
+        if labels is None or self._labels_of is not vocabulary:
+            labels = self._labels = VocabularyLabels.of(vocabulary)
+            self._labels_of = vocabulary
+        return labels
 
     def policy_title(self, policy_id: str, content_hash: str | None = None) -> str:
         """A policy's title in the UI language — of the exact version when it is loaded, else of
@@ -362,6 +364,8 @@ class Backend:
             return None
         try:
             ledger = self.ledger
+            if ledger is None:
+                return None
             if self._unit_codes is None or self._unit_codes[0] is not ledger:
                 from tiaojie.ledger.views import unit_codes
 
@@ -400,7 +404,8 @@ class Backend:
         changes["extra"] = {k: v for k, v in extra.items() if v is not None}
         if editing is not None:
             return editing.model_copy(update=changes)
-        mediators = [self.user.name] if self.role == "mediator" and getattr(self.user, "name", None) else []
+        user_name = getattr(self.user, "name", None)
+        mediators = [user_name] if self.role == "mediator" and user_name else []
         blank = {"unit_id": None, "number": "", "category": None, "received_on": None, "mediators": mediators}
         return Case.model_construct(**{**blank, **changes})
 
@@ -471,7 +476,8 @@ class Backend:
     def reload(self) -> Rules:
         """Swap in the rules on disk if they load whole; on RuleSetError the old set stays."""
         fresh = self.active.reload()
-        if self.has_ledger:
-            self.ledger.rules = fresh
+        ledger = self.ledger if self.has_ledger else None
+        if ledger is not None:
+            ledger.rules = fresh
         self.loaded_at = dt.datetime.now()
         return fresh

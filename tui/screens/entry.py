@@ -3,8 +3,6 @@ mediator types — the reward the case would earn, its escalation level and due 
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -17,72 +15,16 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tiaojie.money import format_yuan
 
-from ..backend import ATTRIBUTE, LEDGER_COMPUTED, LiveResult, describe_error, split_names  # noqa: F401 - split_names: ledger_api
+from ..backend import LiveResult, PolicyResult, describe_error
 from ..messages import LiveComputed, Loaded
-from ..strings import Lang
 from ..widgets import plain
-from .base import BaseScreen
+from .case_form import REQUIRED, TYPED, FormField, FormGroup, form_groups, form_rows
+from .entry_state import CaseFormState
 
 if TYPE_CHECKING:
-    from tiaojie.rules.labels import VocabularyLabels
+    from textual.timer import Timer
 
-
-@dataclass(frozen=True)
-class FormField:
-    name: str  # the vocabulary's case field, or one of the model's own (parties, summary)
-    kind: str  # the field's type: text | enum | date | int | money | decimal | bool
-    enum: str | None = None  # the enumeration of an enum field
-    label_key: str | None = None  # UI catalog key; None: the vocabulary's title
-    placeholder_key: str | None = None
-
-
-@dataclass(frozen=True)
-class FormGroup:
-    title: str  # "" for a vocabulary that declares no groups: no header
-    fields: tuple[FormField, ...]
-
-
-# The case's own fields beside the vocabulary's: who the parties are and what the dispute is about.
-PARTIES = FormField("parties", "text", label_key="f_parties", placeholder_key="f_parties_hint")
-SUMMARY = FormField("summary", "text", label_key="f_summary")
-HINTS = {"date": "f_date_hint", "money": "f_amount_hint", "decimal": "f_decimal_hint"}
-TYPED = ("date", "int", "money", "decimal")  # typed in as text, checked by the vocabulary's type
-PRIMARY = 8  # the fields shown first; the others mount right after the first paint
-REQUIRED = ("number", "category", "received_on")
-DEFAULTS = {"severity": "ordinary", "status": "received", "urgency": "normal", "source": "application"}
-
-
-def form_groups(labels: VocabularyLabels, lang: Lang) -> list[FormGroup]:
-    """The case-entry form from the vocabulary (`[[form]]` groups of fields.toml, then 其他 with
-    the case fields no group lists): each entered case field with its type, the parties after
-    the case number and the summary at the end of that group. Derived fields and those the
-    ledger fills in itself are not entered."""
-    skip = set(labels.derived) | LEDGER_COMPUTED | {PARTIES.name, SUMMARY.name}
-    seen: set[str] = set()
-    groups: list[tuple[str, list[FormField]]] = []
-    for title, names in labels.form_groups(lang):
-        specs: list[FormField] = []
-        for name in names:
-            kind = labels.kinds.get(name)
-            if kind is None or name in skip or name in seen:
-                continue
-            seen.add(name)
-            specs.append(FormField(name, kind[0], kind[1] or None, placeholder_key=HINTS.get(kind[0])))
-            if name == "number":
-                specs.append(PARTIES)
-        if specs:
-            groups.append((title, specs))
-    if not groups:
-        groups.append(("", []))
-    home = next((g for g in groups if PARTIES in g[1]), None)
-    if home is None:
-        home = groups[0]
-        home[1].insert(0, PARTIES)
-    home[1].append(SUMMARY)
-    return [FormGroup(title, tuple(specs)) for title, specs in groups]
-
-
-class EntryScreen(BaseScreen):
+class EntryScreen(CaseFormState):
     SCREEN_ID = "entry"
     KEYS = [("ctrl+s", "save", "save"), ("ctrl+n", "new_case", "new_case")]
     # Focus moves to the first field once the form is on the terminal (see on_mount): focusing
@@ -93,17 +35,11 @@ class EntryScreen(BaseScreen):
         super().__init__()
         self._seq = 0
         self._shown = -1
-        self._timer = None
-        self.editing: Any | None = None  # the stored case being edited (ledger model), if any
-        self.unit_ref: Any | None = None
+        self._timer: Timer | None = None
         self._errors_shown: dict[str, str] = {}
-        self._widgets: dict[str, Any] = {}
         self._error_boxes: dict[str, Static] = {}
         self.groups: list[FormGroup] = []  # the form, from the vocabulary (see compose)
-        self.specs: list[FormField] = []
         self._carry: dict[str, Any] = {}  # what the form held when it is rebuilt for another vocabulary
-        self._clean: dict[str, Any] | None = None  # what the form held when last new, loaded or saved (None: defaults)
-        self.locked: str | None = None  # why the case on the form cannot be edited (a closed period), or None
         self._form_errors: dict[str, str] = {}  # the problems last found on the form, by field
 
     # --- layout --------------------------------------------------------------------------------
@@ -112,18 +48,7 @@ class EntryScreen(BaseScreen):
         # are not loaded yet, so the form is on the terminal before the rules core is imported.
         self.groups = form_groups(self.backend.labels(), self.lang)
         self.specs = [spec for group in self.groups for spec in group.fields]
-        rows: list[FormField | str] = []  # a group's title, then its fields
-        for group in self.groups:
-            if group.title:
-                rows.append(group.title)
-            rows.extend(group.fields)
-        fields_seen, cut = 0, len(rows)
-        for at, row in enumerate(rows):
-            if isinstance(row, FormField):
-                fields_seen += 1
-                if fields_seen == PRIMARY:
-                    cut = at + 1
-                    break
+        rows, cut = form_rows(self.groups)
         header, footer = self.header_footer()
         yield header
         with Horizontal(id="entry"):
@@ -159,26 +84,10 @@ class EntryScreen(BaseScreen):
             else:
                 yield Static(plain(row, "bold"), classes="form-group")
 
-    def _title(self) -> Text:
-        if self.editing is None:
-            return plain(self.t("new_case"), "bold")
-        title = plain(self.t("editing", number=self.editing.number), "bold")
-        if self.locked:
-            title.append("\n" + self.t("read_only", why=self.locked), style="bold yellow")
-        return title
-
     def _label(self, spec: FormField) -> str:
         if spec.label_key:
             return self.t(spec.label_key)
         return self.backend.field_title(spec.name)
-
-    def _default(self, spec: FormField) -> Any:
-        """What a field holds on a new case."""
-        if spec.kind == "bool":
-            return False
-        if spec.kind == "enum":
-            return DEFAULTS.get(spec.name, Select.NULL)
-        return self.backend.date().isoformat() if spec.name == "received_on" else ""
 
     def _initial(self, spec: FormField) -> Any:
         """What a field holds when drawn: what it held before the form was rebuilt, else its default."""
@@ -222,22 +131,6 @@ class EntryScreen(BaseScreen):
         self._schedule()
 
     # --- reading and checking the form ---------------------------------------------------------
-    def raw(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for spec in self.specs:
-            widget = self._widgets.get(spec.name)
-            if widget is None or not widget.is_mounted:  # the lazy part of the form: its default
-                default = self._default(spec)
-                out[spec.name] = None if default is Select.NULL else default
-                continue
-            if isinstance(widget, Select):
-                out[spec.name] = None if widget.is_blank() else widget.value
-            elif isinstance(widget, Checkbox):
-                out[spec.name] = widget.value
-            else:
-                out[spec.name] = widget.value  # type: ignore[attr-defined]
-        return out
-
     def read(self, final: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
         """Typed values by vocabulary field id (and `parties`, `summary`), and the problems found,
         by field, each naming the field. `final` adds the required checks."""
@@ -261,7 +154,7 @@ class EntryScreen(BaseScreen):
                     errors[spec.name] = self.t("v_date_impossible_of" if impossible else f"v_{spec.kind}_of",
                                                field=self._label(spec), value=text)
                     continue
-                if spec.kind in ("int", "money") and typed < 0:
+                if spec.kind in ("int", "money") and isinstance(typed, (int, Decimal)) and typed < 0:
                     errors[spec.name] = self.t(f"v_{spec.kind}_of", field=self._label(spec))
                     continue
                 values[spec.name] = typed
@@ -303,13 +196,6 @@ class EntryScreen(BaseScreen):
                 continue
             box.update(plain(text))
             box.set_class(bool(text), "shown")
-
-    def unit(self) -> Any:
-        """The unit chosen on the form (a code), for users who choose one."""
-        if self.query("#f-unit"):
-            select = self.query_one("#f-unit", Select)
-            return None if select.is_blank() else select.value
-        return None
 
     # --- live panel ----------------------------------------------------------------------------
     @on(Input.Changed)
@@ -407,7 +293,7 @@ class EntryScreen(BaseScreen):
         self.query_one("#live-derived", Static).update(derived)
         self.query_one("#live-why", Static).update(why)
 
-    def _why(self, why: Text, res) -> None:  # noqa: ANN001
+    def _why(self, why: Text, res: PolicyResult) -> None:
         if why:
             why.append("\n")
         why.append(res.title + " " + res.version, style="bold")
@@ -419,37 +305,10 @@ class EntryScreen(BaseScreen):
         for line in res.outcome.near_misses:
             why.append("\n·" + line.render(self.lang), style="dim")
 
-    def _why_not(self, res) -> str:  # noqa: ANN001
+    def _why_not(self, res: PolicyResult) -> str:
         """Why a policy cannot judge the form yet: what is wrong with the field it needs, as said
         beside that field (a mistyped date is not "missing"), else the policy's own words."""
         return self._form_errors.get(res.error_field or "") or res.error or ""
-
-    # --- unsaved changes -----------------------------------------------------------------------
-    def _state(self) -> dict[str, Any]:
-        return {**self.raw(), "#unit": self.unit()}
-
-    def _defaults(self) -> dict[str, Any]:
-        out = {}
-        for spec in self.specs:
-            default = self._default(spec)
-            out[spec.name] = None if default is Select.NULL else default
-        return {**out, "#unit": None}
-
-    def has_unsaved_changes(self) -> bool:
-        """Whether the form holds anything typed since it was last new, loaded or saved."""
-        if not self.specs or self.locked:
-            return False
-        clean = self._clean if self._clean is not None else self._defaults()
-        return self._state() != clean
-
-    def _mark_clean(self, state: dict[str, Any] | None = None) -> None:
-        self._clean = state if state is not None else self._state()
-
-    def ask_to_discard(self, then) -> None:  # noqa: ANN001
-        """Run `then()` at once on a clean form; else after the user agrees to discard the changes."""
-        from .confirm import confirm_discard
-
-        confirm_discard(self, self.has_unsaved_changes(), then)
 
     # --- saving --------------------------------------------------------------------------------
     def action_save(self) -> None:
@@ -491,93 +350,6 @@ class EntryScreen(BaseScreen):
 
     def action_new_case(self) -> None:
         self.ask_to_discard(self.new_case)
-
-    def new_case(self) -> None:
-        """An empty form for a new case, whatever it held."""
-        self.editing = None
-        self._set_locked(None)
-        self.query_one("#entry-title", Static).update(self._title())
-        for spec in self.specs:
-            widget = self.query_one(f"#f-{spec.name}")
-            default = self._default(spec)
-            if isinstance(widget, Select):
-                if default is Select.NULL:
-                    widget.clear()
-                else:
-                    widget.value = default
-            else:
-                widget.value = default  # type: ignore[attr-defined]
-        self.query_one("#f-number", Input).disabled = False
-        self.query_one("#f-number", Input).focus()
-        self._clean = None
-
-    def open_case(self, case: Any, locked: str | None = None) -> None:
-        """Load a stored case, asking first when the form holds unsaved changes. Called as the
-        screen is first opened, it waits for the whole form (its lazy part too) to be mounted."""
-        if not (self.is_mounted and self._widgets and all(w.is_mounted for w in self._widgets.values())):
-            self.app.call_after_refresh(self.open_case, case, locked)
-            return
-        self.ask_to_discard(lambda: self.load_case(case, locked))
-
-    def _set_locked(self, why: str | None) -> None:
-        """Read-only (a closed period holds the case), said at once; or editable again."""
-        self.locked = why
-        for spec in self.specs:
-            widget = self._widgets.get(spec.name)
-            if widget is not None:
-                widget.disabled = bool(why) or (spec.name == "number" and self.editing is not None)
-        if self.query("#f-unit"):
-            self.query_one("#f-unit", Select).disabled = bool(why)
-        if self.query("#entry-save"):
-            self.query_one("#entry-save", Button).disabled = bool(why)
-        if why:
-            self.notify(self.t("read_only", why=why), severity="warning", timeout=10, markup=False)
-
-    def load_case(self, case: Any, locked: str | None = None) -> None:
-        """Fill the form from a stored case (ledger model) to edit it: its columns, and the
-        vocabulary fields kept in `case.extra`, typed by the projection. `locked` says why it is
-        read-only (a closed period holds it): the form shows it and saves nothing."""
-        self.editing = case
-        self.locked = locked
-        self.query_one("#entry-title", Static).update(self._title())
-        projection = self.backend.projection()
-        extra = projection.extra_values(case)
-        for spec in self.specs:
-            widget = self.query_one(f"#f-{spec.name}")
-            kept_apart = projection.is_extra(spec.name)
-            value = extra.get(spec.name) if kept_apart else getattr(case, ATTRIBUTE.get(spec.name, spec.name), None)
-            if isinstance(widget, Select):
-                try:
-                    if value is None:
-                        widget.clear()
-                    else:
-                        widget.value = value
-                except Exception:  # noqa: BLE001 - a stored id the enumeration no longer has
-                    widget.clear()
-            elif isinstance(widget, Checkbox):
-                widget.value = bool(value)
-            else:
-                widget.value = self._shown_value(spec, value, kept_apart)  # type: ignore[attr-defined]
-        self.query_one("#f-number", Input).disabled = True
-        self._set_locked(locked)
-        self.query_one("#entry-title", Static).update(self._title())
-        self._mark_clean()
-        self._schedule()
-
-    @staticmethod
-    def _shown_value(spec: FormField, value: Any, kept_apart: bool) -> str:
-        """A stored value as typed into its box (a column's 0 — its default — left empty)."""
-        if value is None or (value == 0 and not kept_apart and spec.kind in TYPED):
-            return ""
-        if spec.name == "parties":
-            return "、".join(value or [])
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if spec.kind == "money" and isinstance(value, Decimal):
-            return format_yuan(value)
-        if isinstance(value, Decimal):
-            return format(value.normalize(), "f")
-        return str(value)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "entry-save":
