@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from frozen_files import TESTS, frozen, ledger_files, require_freezing, thawed_afterwards
 from sqlalchemy import event, text
 from typer.testing import CliRunner
 
@@ -70,18 +71,6 @@ def intact(url: str) -> int:
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def can_chattr(probe: Path) -> bool:
-    probe.write_text("x")
-    try:
-        done = subprocess.run(["chattr", "+i", str(probe)], capture_output=True).returncode == 0
-    except FileNotFoundError:
-        return False
-    if done:
-        subprocess.run(["chattr", "-i", str(probe)], check=True)
-    probe.unlink()
-    return done
 
 
 # --- a file that is not there -------------------------------------------------------------------
@@ -295,11 +284,9 @@ def test_an_io_error_is_a_message(county):
     """A WAL file that cannot be written (immutable) gives SQLite's I/O error: said, not raised."""
     path, ledger, org = county
     wal = path.with_name(path.name + "-wal")
-    if not can_chattr(path.parent / "probe"):
-        pytest.skip("chattr +i is not permitted here")
+    require_freezing(path.parent)
     entries = intact(f"sqlite:///{path}")
-    subprocess.run(["chattr", "+i", str(wal)], check=True)
-    try:
+    with frozen([wal]):
         with pytest.raises(StoreUnavailable) as checked:
             add_township(ledger, org, 1)
         assert checked.value.key == "db_file_readonly"  # the check before writing saw it
@@ -308,22 +295,22 @@ def test_an_io_error_is_a_message(county):
             with pytest.raises(StoreUnavailable) as err:
                 add_township(ledger, org, 2)
         assert err.value.key == "db_io_error" and "I/O" in err.value.message("zh")
-    finally:
-        subprocess.run(["chattr", "-i", str(wal)], check=True)
     ledger.engine.dispose()
     assert intact(f"sqlite:///{path}") == entries
 
 
 FROZEN = textwrap.dedent("""
-    import subprocess, sys
+    import sys
+    sys.path.insert(0, sys.argv[1])
+    from frozen_files import freeze
     from tiaojie.store.db import open_database
     from tiaojie.store.messages import LedgerError
     from tiaojie.store.uow import SqlUnitOfWork
 
-    engine = open_database(sys.argv[1])
+    engine = open_database(sys.argv[2])
     with SqlUnitOfWork(engine) as uow:
         uow.verify_audit()
-    subprocess.run(["chattr", "+i", *sys.argv[2:]], check=True)
+    freeze(sys.argv[3:])
     for what in ("read", "write"):
         try:
             with SqlUnitOfWork(engine) as uow:
@@ -342,14 +329,11 @@ def test_a_frozen_ledger_is_refused_instead_of_ending_the_program(county, tmp_pa
     used to end the process with SIGBUS (`Bus error`); now each transaction is refused first."""
     path, ledger, _org = county
     ledger.engine.dispose()
-    if not can_chattr(tmp_path / "probe"):
-        pytest.skip("chattr +i is not permitted here")
-    files = [str(p) for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))]
-    try:
-        run = subprocess.run([sys.executable, "-c", FROZEN, f"sqlite:///{path}", *files],
+    require_freezing(tmp_path)
+    files = ledger_files(path)
+    with thawed_afterwards(files):
+        run = subprocess.run([sys.executable, "-c", FROZEN, str(TESTS), f"sqlite:///{path}", *files],
                              capture_output=True, text=True, timeout=120)
-    finally:
-        subprocess.run(["chattr", "-i", *files], capture_output=True)
     assert run.returncode == 0, (run.returncode, run.stdout, run.stderr)
     assert run.stdout.split("\n")[:2] == ["read db_file_frozen", "write db_file_frozen"]
     intact(f"sqlite:///{path}")

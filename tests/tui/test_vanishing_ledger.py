@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from frozen_files import ledger_files, require_freezing, thawed_afterwards
 
 pytest.importorskip("tiaojie.ledger", reason="the ledger is not installed here")
 pytest.importorskip("sqlalchemy")
@@ -73,12 +74,13 @@ async def test_a_deleted_ledger_refuses_the_save_and_keeps_the_form(ledger, rule
 
 
 FROZEN = textwrap.dedent("""
-    import asyncio, datetime as dt, json, subprocess, sys
+    import asyncio, datetime as dt, json, sys
     from pathlib import Path
     sys.path.insert(0, sys.argv[1])
     from tiaojie.ledger.bootstrap import open_ledger
     from tui.app import make_app
     from tests.tui.conftest import fill, settle
+    from tests.frozen_files import freeze, ledger_files
 
     path, rules, typed = Path(sys.argv[2]), Path(sys.argv[3]), json.loads(sys.argv[4])
     today = dt.date(2026, 11, 20)
@@ -92,8 +94,7 @@ FROZEN = textwrap.dedent("""
             await pilot.press(*"TUI-0405")
             fill(screen, **typed)
             await settle(app, pilot)
-            side = [str(path) + s for s in ("", "-wal", "-shm")]
-            subprocess.run(["chattr", "+i", *side], check=True)
+            freeze(ledger_files(path))
             await pilot.press("ctrl+s")
             await settle(app, pilot)
             await pilot.press("f2")
@@ -108,31 +109,15 @@ FROZEN = textwrap.dedent("""
 """)
 
 
-def can_chattr(probe: Path) -> bool:
-    probe.write_text("x")
-    try:
-        done = subprocess.run(["chattr", "+i", str(probe)], capture_output=True).returncode == 0
-    except FileNotFoundError:
-        return False
-    if done:
-        subprocess.run(["chattr", "-i", str(probe)], check=True)
-    probe.unlink()
-    return done
-
-
 def test_a_frozen_ledger_refuses_the_save_and_keeps_the_form_instead_of_a_bus_error(ledger, rules_dir, tmp_path):
     """`chattr +i` on the ledger's files under a running TUI used to end it with `Bus error` (SQLite's
     memory-mapped WAL index). Run in a process of its own, so that a crash fails only this test."""
-    if not can_chattr(tmp_path / "probe"):
-        pytest.skip("chattr +i is not permitted here")
+    require_freezing(tmp_path)
     path = Path(ledger.engine.url.database)
     ledger.close()
-    side = [str(path) + s for s in ("", "-wal", "-shm")]
-    try:
+    with thawed_afterwards(ledger_files(path)):
         run = subprocess.run([sys.executable, "-c", FROZEN, str(ROOT), str(path), str(rules_dir),
                               json.dumps(TYPED, ensure_ascii=False)], capture_output=True, text=True, timeout=300)
-    finally:
-        subprocess.run(["chattr", "-i", *side], capture_output=True)
     assert run.returncode == 0, (run.returncode, run.stdout[-2000:], run.stderr[-4000:])
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     shown = "\n".join(seen["notes"])
