@@ -207,17 +207,18 @@ def test_every_stored_hash_names_a_file_of_an_activated_set(db_url, engine, rule
         case_service.settle_case(ledger, med, added.case.id, settled_on="2026-06-05", settled_by="village_committee")
         return added.case.id
 
-    first = case_writes("MIX-1")
+    case_writes("MIX-1")
     periods.compute(ledger, clerk, "2026-05")
     periods.close(ledger, clerk, "2026-05")
-    periods.adjust(ledger, clerk, "2026-06", first, Decimal("-20"), "更正")
+    paid = sorted({line.case_id for line in periods.show(ledger, "2026-05").lines})  # an adjustment corrects a paid case
+    periods.adjust(ledger, clerk, "2026-06", paid[0], Decimal("-20"), "更正")
     dividends.run_dividend(ledger, clerk, "YW", 2026)
     banquets.file_banquet(ledger, med, banquets.build_filing(
         ledger, unit="LSJ-01-01", household="李家", occasion="wedding", held_on="2026-06-10", days=1, tables=12,
         gift=100, filed_on="2026-06-03"))
     activate(ledger, policy, raise_major(copy_rules(tmp_path, "next")))
-    second = case_writes("MIX-2")
-    periods.adjust(ledger, clerk, "2026-06", second, Decimal("15"), "更正")
+    case_writes("MIX-2")
+    periods.adjust(ledger, clerk, "2026-06", paid[1], Decimal("15"), "更正")
     dividends.run_dividend(ledger, clerk, "YW", 2026)
     banquets.file_banquet(ledger, med, banquets.build_filing(
         ledger, unit="LSJ-01-01", household="张家", occasion="birth", held_on="2026-06-12", days=1, tables=6,

@@ -117,6 +117,25 @@ def test_an_escalation_by_hand_holds_the_level_when_severity_drops(ledger, org):
     assert down.case.level == "township"  # the rules start it at the village; a person sent it higher
 
 
+def test_an_edit_cannot_set_escalated_and_points_to_escalate(ledger, org):
+    """Set by hand, 已上报 would leave the level where it is and record no step: refused, for every
+    caller, naming the case and the escalate command; an escalated case still takes other edits."""
+    added = cases.add_case(ledger, org.mediator, "C-T1-V1", number="ESC-3", category="contract",
+                           received_on="2026-06-01").case
+    for status in ("已上报", "escalated"):
+        with pytest.raises(InvalidInput) as refused:
+            cases.edit_case(ledger, org.mediator, added.id, status=status)
+        zh, en = refused.value.message("zh"), refused.value.message("en")
+        assert "案件 ESC-3" in zh and "「已上报」" in zh and "「上报」" in zh and "tiaojie case escalate" in zh
+        assert "case ESC-3" in en and "'escalated'" in en and "tiaojie case escalate" in en
+    stored = views.case_detail(ledger, added.id).case
+    assert (stored.status, stored.level, stored.escalations) == (added.status, added.level, [])
+
+    up = cases.escalate_case(ledger, org.mediator, added.id, on="2026-06-02", reason="村级无法调处")
+    edited = cases.edit_case(ledger, org.mediator, added.id, summary="补充说明", status="已上报")
+    assert (edited.case.status, edited.case.level, edited.case.summary) == ("escalated", up.case.level, "补充说明")
+
+
 def test_writes_to_a_closed_period_stay_refused(ledger, org):
     settled = _settled(ledger, org, "CL-1")
     periods.close(ledger, org.clerk, "2026-05")

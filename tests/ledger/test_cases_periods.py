@@ -162,6 +162,34 @@ def test_every_write_to_a_closed_period_is_refused_and_changes_nothing(ledger, o
         periods.adjust(ledger, org.clerk, "2026-06", settled.id, Decimal("5"), "  ")
 
 
+def test_an_adjustment_is_refused_for_a_case_never_paid_in_a_closed_period(ledger, org):
+    """An adjustment corrects money paid: a case settled in an open month, or not settled at all,
+    is paid in its own period when that closes, and adjusting it is refused by its number."""
+    paid = _add(ledger, org, "L1", received_on="2026-04-20").case
+    cases.settle_case(ledger, org.mediator, paid.id, settled_on="2026-05-06", settled_by="village_committee")
+    periods.compute(ledger, org.clerk, "2026-05")
+    periods.close(ledger, org.clerk, "2026-05")
+    june = _add(ledger, org, "JUNE-7", received_on="2026-06-01").case
+    cases.settle_case(ledger, org.mediator, june.id, settled_on="2026-06-05", settled_by="village_committee")
+    pending = _add(ledger, org, "OPEN-9", received_on="2026-06-02").case
+    before = _snapshot(ledger)
+
+    with pytest.raises(InvalidInput) as err:
+        periods.adjust(ledger, org.clerk, "2026-06", june.id, Decimal("-10"), "更正")
+    zh, en = err.value.message("zh"), err.value.message("en")
+    assert "案件 JUNE-7（沙坪村）" in zh and "尚未发放" in zh and "2026-06 关账时发放" in zh
+    assert "case JUNE-7 (沙坪村)" in en and "paid in its own period, 2026-06, when it closes" in en
+    with pytest.raises(InvalidInput) as err:
+        periods.adjust(ledger, org.clerk, "2026-06", pending.id, Decimal("15"), "更正")
+    zh, en = err.value.message("zh"), err.value.message("en")
+    assert "案件 OPEN-9（沙坪村）尚未调结" in zh and "关账时发放" in zh
+    assert "case OPEN-9 (沙坪村) is not settled" in en and "when that period closes" in en
+    assert _snapshot(ledger) == before and periods.show(ledger, "2026-06").adjustments == []
+
+    adj = periods.adjust(ledger, org.clerk, "2026-06", paid.id, Decimal("-20"), "更正")  # paid in May: a correction
+    assert adj.original_period_id == periods.show(ledger, "2026-05").period.id
+
+
 def test_period_keys():
     assert periods.parse_period("2026-05").ends_on == dt.date(2026, 5, 31)
     q = periods.parse_period("2026q2")

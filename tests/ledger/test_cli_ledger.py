@@ -74,6 +74,22 @@ def test_writes_are_refused_clearly_without_traceback(db_url):
     settled = run(db_url, "case", "settle", "LSJ-01-01/X-2", "--by", "村委会", "--on", "2026-06-02", user="med01")
     assert settled.exit_code == 0 and "500.00" in settled.output
 
+    # X-2 is settled in June, an open month: nothing paid yet for an adjustment to correct
+    unpaid = run(db_url, "period", "adjust", "2026-12", "LSJ-01-01/X-2", "-30", "--reason", "多发", user="clerk")
+    assert unpaid.exit_code == 1 and "Traceback" not in unpaid.output
+    assert "案件 X-2（新建村）于 2026-06-02 调结，奖励尚未发放" in unpaid.output and "2026-06 关账时发放" in unpaid.output
+
+    # the status 已上报 is the escalate command's, with the level and the reason
+    assert run(db_url, "case", "add", "LSJ-01-01", "X-3", "--category", "邻里", "--received", "2026-06-01",
+               user="med01").exit_code == 0
+    by_hand = run(db_url, "case", "edit", "LSJ-01-01/X-3", "--set", "案件状态=已上报", user="med01")
+    assert by_hand.exit_code == 1 and "Traceback" not in by_hand.output
+    assert "案件 X-3" in by_hand.output and "「已上报」" in by_hand.output and "tiaojie case escalate" in by_hand.output
+    in_english = run(db_url, "case", "edit", "LSJ-01-01/X-3", "--set", "status=escalated", user="med01", lang="en")
+    assert in_english.exit_code == 1 and "case X-3" in in_english.output and "tiaojie case escalate" in in_english.output
+    escalated = run(db_url, "case", "escalate", "LSJ-01-01/X-3", "--reason", "村级无法调处", user="med01")
+    assert escalated.exit_code == 0 and "已上报" in escalated.output, escalated.output
+
 
 def test_unreachable_database_message():
     result = runner.invoke(app, ["--rules", str(RULES), "stats", "--db", "postgresql://nobody@127.0.0.1:9/none"])

@@ -94,7 +94,7 @@ def _signed_amount(ctx: typer.Context, value: str) -> str:
 def period_adjust(
     ctx: typer.Context,
     period: str = typer.Argument(..., help="登记调整的（未关闭）期间 / the open period that books it"),
-    case: str = typer.Argument(..., help="UNIT/NUMBER or id"),
+    case: str = typer.Argument(..., help="已在关闭期间发放的案件 UNIT/NUMBER 或 id / a case paid in a closed period"),
     amount: str = typer.Argument(..., help="元，可为负 / yuan, may be negative", callback=_signed_amount),
     reason: str = typer.Option(..., "--reason"),
     db: str = DB_OPTION,

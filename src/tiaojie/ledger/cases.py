@@ -28,6 +28,8 @@ from .projection import MODEL_ONLY
 from .scope import require_unit
 from .verdicts import change_reason, judge, store_verdicts
 
+# The status an escalation sets, with the level and a step in the case's history.
+ESCALATED = "escalated"
 # Vocabulary fields whose model attribute has another name.
 _ATTRIBUTE = {"agreement": "agreement_kind"}
 _FIELD = {attr: name for name, attr in _ATTRIBUTE.items()}
@@ -189,13 +191,18 @@ def add_case(ledger: Ledger, by: User, unit: str | int, **values: Any) -> CaseRe
 
 
 def edit_case(ledger: Ledger, by: User, case_id: int, **changes: Any) -> CaseResult:
-    """Change any fields of a case; its outcomes and level follow at once."""
+    """Change any fields of a case; its outcomes and level follow at once. The status 已上报 is
+    the escalation's to set (`escalate_case`), never an edit's."""
     check(by, "case_write")
     with ledger.uow() as uow:
         before = _locked_case(uow, case_id, by=by)
         normalised = normalise(ledger, changes)
         after = _build(ledger, _merge(before, normalised))
         require_unit(uow, by, after.unit_id)
+        if after.status == ESCALATED and before.status != ESCALATED:
+            # set by hand the level would stay where it is, with no step in the case's history
+            raise InvalidInput("case_use_escalate", number=before.number, status=Localized(
+                "label", zh=ledger.label("status", ESCALATED, "zh"), en=ledger.label("status", ESCALATED, "en")))
         if after.number != before.number and uow.cases.by_number(after.unit_id, after.number):
             raise Conflict("case_exists", unit=_unit_name(uow, after.unit_id), number=after.number)
         result = _judged_write(ledger, uow, by, "case.edit", before, after)
@@ -256,7 +263,7 @@ def escalate_case(ledger: Ledger, by: User, case_id: int, *, on: dt.date | str |
             target = levels[index + 1]
         day = ledger.coerce("received_on", on) if isinstance(on, str) else (on or ledger.date())
         step = Escalation(escalated_on=day, from_level=before.level, to_level=target, reason=reason, by_user=by.name)
-        after = before.model_copy(update={"level": target, "status": "escalated", "escalations": [*before.escalations, step]})
+        after = before.model_copy(update={"level": target, "status": ESCALATED, "escalations": [*before.escalations, step]})
         guard_case_write(uow, before, after)
         uow.cases.add_escalation(case_id, step)
         result = _judged_write(ledger, uow, by, "case.escalate", before, after)

@@ -206,8 +206,20 @@ def _refuse_unjudged(ledger: Ledger, uow: SqlUnitOfWork, period: Period, skipped
     raise InvalidInput("period_unjudged", period=period.key, count=len(named), cases="\n  ".join(shown))
 
 
+def _paid_in(uow: SqlUnitOfWork, case: Case) -> Period | None:
+    """The closed period that paid the case: one with a payout line of it, else one covering its
+    settlement (a case settled there that earned nothing was still judged and paid, at zero)."""
+    paid_in = [uow.periods.get(pid) for pid in uow.payouts.periods_of_case(case.id)]  # type: ignore[arg-type]
+    original = next((p for p in paid_in if p is not None and p.status == "closed"), None)
+    if original is None and case.settled_on:
+        covering = uow.periods.closed_covering([case.settled_on])
+        original = covering[0] if covering else None
+    return original
+
+
 def adjust(ledger: Ledger, by: User, key: str, case_id: int, amount: Decimal, reason: str) -> Adjustment:
-    """Book a correction to a case in the open period ``key``, linked to the period it was paid in."""
+    """Book a correction, in the open period ``key``, to a case paid in a closed period, linked to
+    that period. A case not paid yet is refused: its own period pays it when it closes."""
     check(by, "adjust")
     if not reason or not reason.strip():
         raise InvalidInput("adjust_reason")
@@ -222,15 +234,17 @@ def adjust(ledger: Ledger, by: User, key: str, case_id: int, amount: Decimal, re
         case = uow.cases.get(case_id)
         if case is None:
             raise NotFound("unknown_case", case=case_id)
-        paid_in = [uow.periods.get(pid) for pid in uow.payouts.periods_of_case(case_id)]
-        original = next((p for p in paid_in if p is not None), None)
-        if original is None and case.settled_on:
-            covering = uow.periods.closed_covering([case.settled_on])
-            original = covering[0] if covering else None
         units = {u.id: u for u in uow.units.list() if u.id is not None}
+        original = _paid_in(uow, case)
+        if original is None:  # nothing paid to correct: its own period pays it when it closes
+            unit = units[case.unit_id].name
+            if case.settled_on is None:
+                raise InvalidInput("adjust_not_settled", number=case.number, unit=unit)
+            raise InvalidInput("adjust_not_paid", number=case.number, unit=unit, settled=case.settled_on.isoformat(),
+                               period=case.settled_on.strftime("%Y-%m"))
         adj = uow.adjustments.add(
             Adjustment(
-                period_id=period.id, case_id=case_id, original_period_id=original.id if original else None,
+                period_id=period.id, case_id=case_id, original_period_id=original.id,
                 payee=payee_for(ledger, units[case.unit_id].name, case), amount=amount, reason=reason.strip(),
                 by_user=by.name,
             )

@@ -270,6 +270,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_judged_now": ("按现行规则即时计算，未存", "judged now under the rules in force, not stored"),
     "cli_history": ("此前的结果（已被替换）：", "earlier outcomes (replaced):"),
     "verb_escalate": ("升级", "escalated"),
+    "case_use_escalate": (
+        "案件 {number}：状态不能在修改中设为「{status}」（层级不会随之改变，也不留上报记录）；请用「上报」"
+        "（终端界面的台账中按 u，或命令 tiaojie case escalate），它会记下上报的层级、日期和原因",
+        "case {number}: an edit cannot set the status to '{status}' (the level would not move and no step would be "
+        "recorded); use Escalate (u on the ledger screen of the terminal UI, or the command tiaojie case escalate), "
+        "which records the level, the day and the reason",
+    ),
     # --- periods -------------------------------------------------------------------------------
     "bad_period": (
         "期间「{key}」格式无效，应为 2026-05（月）、2026Q2（季）或 2026（年）",
@@ -288,6 +295,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "adjust_reason": ("调整必须说明原因", "an adjustment needs a reason"),
     "adjust_zero": ("调整金额不能为零", "an adjustment amount cannot be zero"),
     "adjust_needs_open": ("调整只能登记在未关闭的期间；{period} 已关闭", "an adjustment must be booked in an open period; {period} is closed"),
+    "adjust_not_paid": (
+        "案件 {number}（{unit}）于 {settled} 调结，奖励尚未发放：调整只更正已关账期间发放过的金额；"
+        "该案将在其所在期间 {period} 关账时发放，无需调整",
+        "case {number} ({unit}), settled on {settled}, has not been paid yet: an adjustment corrects money paid in a "
+        "closed period; the case will be paid in its own period, {period}, when it closes",
+    ),
+    "adjust_not_settled": (
+        "案件 {number}（{unit}）尚未调结，未发放过奖励：调整只更正已关账期间发放过的金额；该案调结后，在其所在期间关账时发放",
+        "case {number} ({unit}) is not settled and has been paid nothing: an adjustment corrects money paid in a "
+        "closed period; once settled, the case will be paid in its own period when that period closes",
+    ),
     # --- audit ---------------------------------------------------------------------------------
     "audit_ok": ("审计日志完整：{count} 条记录，哈希链无误", "audit log intact: {count} entries, hash chain verified"),
     "audit_changed": ("第 {seq} 条审计记录被修改（哈希不符）", "audit entry {seq} was changed (hash mismatch)"),
@@ -318,6 +336,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "imp_unknown_unit": ("单位「{value}」不存在{hint}", "no unit '{value}'{hint}"),
     "imp_duplicate_in_file": ("与第 {other} 行卷号重复", "same unit and number as row {other}"),
     "imp_period_closed": ("日期 {date} 落在已关闭的期间 {period}", "date {date} falls in the closed period {period}"),
+    "imp_more_problems": ("另有 {count} 处错误未列出（共 {rows} 行有错误）", "{count} more problems not listed ({rows} bad rows in all)"),
     "imp_columns_count": ("列数 {actual} 与表头 {expected} 不符", "{actual} cells but the header has {expected}"),
     "imp_xlsx": ("无法读取 XLSX 文件：{detail}", "cannot read the XLSX file: {detail}"),
     "imp_format": ("不支持的文件类型「{suffix}」，请用 .csv 或 .xlsx", "unsupported file type '{suffix}'; use .csv or .xlsx"),
