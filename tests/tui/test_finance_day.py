@@ -229,6 +229,30 @@ async def test_the_adjustment_dialog_finds_the_case_by_number_and_keeps_input_wh
     assert [(a.case_id, a.amount, a.reason) for a in november.adjustments] == [(wanted, Decimal("-30.00"), "协议未履行")]
 
 
+async def test_a_case_not_paid_yet_is_refused_in_the_dialog_by_its_number(ledger, rules_dir):
+    """November is open: its cases are offered marked as not paid, and adjusting one is refused
+    in the ledger's words, naming the case by its number, with everything typed still there."""
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="finance")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_finance(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "AdjustDialog" and dialog.chosen is not None
+        case = views.case_detail(ledger, dialog.chosen).case
+        assert "未关账，尚未发放" in str(dialog.query_one("#adj-cases").get_option_at_index(0).prompt)
+        await type_into(app, pilot, "#adj-amount", "-30")
+        await type_into(app, pilot, "#adj-reason", "多发")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is dialog
+        said = str(dialog.query_one("#adj-error", Static).render())
+        assert f"案件 {case.number}（" in said and "奖励尚未发放" in said
+        assert f"{case.settled_on:%Y-%m} 关账时发放" in said and dialog.query_one("#adj-error").display
+        assert dialog.values() == {"search": "", "amount": "-30", "reason": "多发", "period": "2026-11"}
+    assert period_service.show(ledger, "2026-11").adjustments == []
+
+
 @pytest.fixture
 def demo_store(db_url: str, rules_dir: Path) -> str:
     led = open_ledger(db_url, rules_dir, today=TODAY)

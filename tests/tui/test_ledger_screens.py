@@ -175,15 +175,20 @@ async def test_finance_adjustment_and_export_match_the_statement(ledger, rules_d
         payees = screen.query_one("#fin-payees", DataTable)
         assert payees.row_count > 1
         before = period_service.show(ledger, "2026-05").total
-        # adjustment on the first case of the first payee, with a reason
+        # adjustment on the first case of the first payee paid in January (closed), booked in May, with a reason
+        screen.query_one("#fin-period", Select).value = "2026-01"
+        await settle(app, pilot)
         await pilot.press("a")
         await settle(app, pilot)
         dialog = app.screen
         dialog.query_one("#adj-amount", Input).value = "-50"
         dialog.query_one("#adj-reason", Input).value = "回访发现协议未履行"
+        dialog.query_one("#adj-period", Input).value = "2026-05"
         await pilot.click("#adj-ok")
         await settle(app, pilot)
         assert period_service.show(ledger, "2026-05").total == before - Decimal(50)
+        screen.query_one("#fin-period", Select).value = "2026-05"
+        await settle(app, pilot)
         # export to a chosen path
         target = tmp_path / "may.xlsx"
         await pilot.press("x")
