@@ -276,6 +276,36 @@ class DistributionRun(_Model):
     allocations: list[Allocation] = Field(default_factory=list)
 
 
+class Cadre(_Model):
+    """A village cadre (村干部) whose work residents review each half-year."""
+
+    id: int | None = None
+    unit_id: int
+    name: str = Field(min_length=1, max_length=64)
+    post: str = Field(default="", max_length=64, description="职务, e.g. 村党支部书记")
+    active: bool = True
+
+
+class SatisfactionReview(_Model):
+    """One cadre's result at a village's half-yearly review (民意测评): the counts entered and what
+    the review policy in force on the review date decided from them."""
+
+    id: int | None = None
+    unit_id: int
+    cadre_id: int
+    half: str = Field(pattern=r"^[0-9]{4}-H[12]$", description="2026-H1 / 2026-H2")
+    review_on: dt.date
+    respondents: int = Field(ge=0)
+    dissatisfied: int = Field(ge=0)
+    policy_id: str
+    version: str
+    hash: str
+    outputs: dict[str, Any] = Field(default_factory=dict, description="the policy's outputs, as its JSON gives them")
+    fired: list[str] = Field(default_factory=list)
+    by_user: str
+    at: dt.datetime | None = None
+
+
 class AuditEntry(_Model):
     """One row of the append-only, hash-chained audit log."""
 

@@ -83,14 +83,14 @@ def _lang_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Lang:
 # `--rules` is refused before the ledger is opened (a write goes through the activated set only).
 WHAT_IF_COMMANDS = frozenset({
     "period show", "period compute", "case show", "case list", "stats", "banquet check", "banquet list",
-    "dividend show", "rules impact",
+    "dividend show", "rules impact", "review list", "review export",
 })
 
 
 # Commands that neither evaluate a rule nor store what one decided (the audit log, users and
 # units, the database itself, a statement of lines already stored): `--rules` — often set once
 # for a session through TIAOJIE_RULES — changes nothing there, so it is neither used nor refused.
-RULE_FREE_GROUPS = frozenset({"audit", "user", "unit", "db"})
+RULE_FREE_GROUPS = frozenset({"audit", "user", "unit", "db", "cadre"})
 RULE_FREE_COMMANDS = frozenset({"login", "logout", "passwd", "statement"})
 
 

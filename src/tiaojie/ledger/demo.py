@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..models import Case, User
 from ..store.messages import Conflict
-from . import access, banquets, dividends, periods
+from . import access, banquets, dividends, periods, reviews
 from .context import Ledger
 from .importer import start_levels
 from .policy_changes import start_rules
@@ -48,6 +48,8 @@ class DemoSummary:
     computed_periods: list[str]
     collectives: int
     banquet_filings: int
+    cadres: int = 0
+    reviews: int = 0
 
 
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
@@ -89,10 +91,11 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
         periods.compute(ledger, clerk, key, with_lines=False)  # the months the clerk has looked at
     _collectives(ledger, clerk, rng, year)
     filings = _banquets(ledger, rng, year, end, villages, mediators)
+    cadres, reviewed = _reviews(ledger, clerk, rng, year, end, villages)
     with ledger.uow() as uow:
         users = len(uow.users.list())
         units = len(uow.units.list())
-    return DemoSummary(units, users, len(cases), closed, months, 2, filings)
+    return DemoSummary(units, users, len(cases), closed, months, 2, filings, cadres, reviewed)
 
 
 def _organisation(ledger: Ledger) -> tuple[User, User, dict[str, User], list[tuple[str, str]]]:
@@ -218,3 +221,27 @@ def _banquets(ledger: Ledger, rng: random.Random, year: int, end: dt.date, villa
             banquets.file_banquet(ledger, mediators[vcode], filing)
             filings += 1
     return filings
+
+
+POSTS = ("村党支部书记", "村委会主任", "村委委员")
+
+
+def _reviews(ledger: Ledger, clerk: User, rng: random.Random, year: int, end: dt.date,
+             villages: list[tuple[str, str]]) -> tuple[int, int]:
+    """Three cadres in each of the first three villages and, once the half-year is over, their
+    first-half review — one cadre at 40% dissatisfied, the line the review policy draws; (cadres,
+    reviews)."""
+    cadres = reviewed = 0
+    review_on = dt.date(year, 6, 28)
+    for vcode, _ in villages[:3]:
+        for post in POSTS:
+            cadre = reviews.add_cadre(ledger, clerk, unit=vcode, name=_name(rng), post=post)
+            cadres += 1
+            if review_on > end:
+                continue
+            respondents = rng.randrange(60, 121, 5)
+            dissatisfied = respondents * 2 // 5 if reviewed == 1 else rng.randint(0, respondents // 4)
+            reviews.record_review(ledger, clerk, unit=vcode, cadre=cadre.name, review_on=review_on,
+                                  respondents=respondents, dissatisfied=dissatisfied)
+            reviewed += 1
+    return cadres, reviewed

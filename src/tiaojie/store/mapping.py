@@ -59,6 +59,8 @@ ROW_FOR: dict[type[BaseModel], type[s.Base]] = {
     m.FiscalInvestment: s.FiscalInvestmentRow,
     m.DistributionRun: s.DistributionRunRow,
     m.Allocation: s.AllocationRow,
+    m.Cadre: s.CadreRow,
+    m.SatisfactionReview: s.SatisfactionReviewRow,
     m.AuditEntry: s.AuditRow,
 }
 MODEL_FOR = {row: model for model, row in ROW_FOR.items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..i18n import MESSAGES as CATALOG
 from ..i18n import Lang, Localized
 from ..i18n import tr as core_tr
+from .review_messages import REVIEW_MESSAGES
 from .trust_messages import TRUST_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -409,10 +410,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+_PARTS = (MESSAGES, TRUST_MESSAGES, REVIEW_MESSAGES)  # the ledger's catalog, kept in a module per subject
+
+
 def _join_catalog() -> None:
-    for key, texts in [*MESSAGES.items(), *TRUST_MESSAGES.items()]:
-        if CATALOG.setdefault(key, texts) != texts or (key in MESSAGES and key in TRUST_MESSAGES):
-            raise RuntimeError(f"message key {key!r} means two things")
+    for part in _PARTS:
+        for key, texts in part.items():
+            if CATALOG.setdefault(key, texts) != texts or sum(key in p for p in _PARTS) > 1:
+                raise RuntimeError(f"message key {key!r} means two things")
 
 
 _join_catalog()
@@ -425,7 +430,7 @@ class Message(Localized):
     __slots__ = ()
 
     def __init__(self, key: str, /, **params: object):
-        if key not in MESSAGES and key not in TRUST_MESSAGES:
+        if not any(key in part for part in _PARTS):
             raise KeyError(key)
         super().__init__(key, **params)
 

@@ -6,8 +6,9 @@ station's copy of tiaojie. Here the database itself draws the lines:
 
 - Group roles ``tiaojie_mediator``, ``tiaojie_clerk``, ``tiaojie_policy``, ``tiaojie_admin``
   (NOLOGIN) hold the grants of `TABLE_GRANTS`; each user's login role is a member of one.
-- Row-level security confines cases, banquet filings, and what hangs off a case (outcomes,
-  escalations, payout lines, adjustments) to the signed-in user's unit and the units under it;
+- Row-level security confines cases, banquet filings, cadres and their reviews, and what hangs
+  off a case (outcomes, escalations, payout lines, adjustments) to the signed-in user's unit and
+  the units under it;
   a user without a unit sees the whole tree. Only a user who sees every unit closes a period or
   activates rules, a closed period never changes, and payments and corrections go into open
   periods only. The owner (who runs migrations) is not confined: RLS is enabled, not forced.
@@ -43,6 +44,7 @@ _CASES = ("mediator", "clerk", "admin")  # case_write, banquet (ledger/access.py
 _MONEY = ("clerk", "admin")  # import, periods, adjust, dividend, collective_edit
 _RULES = ("policy", "admin")  # rules_edit
 _ADMIN = ("admin",)  # user_admin
+_REVIEWS = ("clerk", "admin")  # review (ledger/access.py PERMISSIONS)
 
 # table → privilege → the tiaojie roles that hold it. Nothing is granted on a table not named here.
 # Services never delete ledger rows, so no role may; sign-in tokens are the one exception.
@@ -56,6 +58,9 @@ TABLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "outcomes": {"SELECT": _ALL, "INSERT": _CASES, "UPDATE": _CASES},
     "escalations": {"SELECT": _ALL, "INSERT": _CASES},
     "banquet_filings": {"SELECT": _ALL, "INSERT": _CASES},
+    "cadres": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
+    # a corrected review replaces the result; the audit log keeps what it replaced
+    "satisfaction_reviews": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
     "periods": {"SELECT": _ALL, "INSERT": _MONEY, "UPDATE": _MONEY},
     "payout_lines": {"SELECT": _ALL, "INSERT": _MONEY},
     "adjustments": {"SELECT": _ALL, "INSERT": _MONEY},
@@ -93,6 +98,8 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
             f"{_VISIBLE.format(t='')} OR (unit_id IS NULL AND tiaojie_sees_all_units(current_user))",
         )
     ],
+    "cadres": [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))],
+    "satisfaction_reviews": [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))],
     "outcomes": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
     "escalations": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
     # payments and corrections go into open periods only: a closed period stays as it was paid

@@ -271,6 +271,41 @@ class MemberRow(Base):
     household: Mapped[str | None] = mapped_column(String(100))
 
 
+class CadreRow(Base):
+    __tablename__ = "cadres"
+    __table_args__ = (UniqueConstraint("unit_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    post: Mapped[str] = mapped_column(String(64), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SatisfactionReviewRow(Base):
+    __tablename__ = "satisfaction_reviews"
+    # one result per cadre and half-year: a correction replaces it, and the audit keeps the old one
+    __table_args__ = (
+        UniqueConstraint("cadre_id", "half"),
+        CheckConstraint("respondents >= 0 AND dissatisfied >= 0 AND dissatisfied <= respondents", name="counts"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadres.id"))
+    half: Mapped[str] = mapped_column(String(7))
+    review_on: Mapped[dt.date] = mapped_column(Date)
+    respondents: Mapped[int] = mapped_column(Integer)
+    dissatisfied: Mapped[int] = mapped_column(Integer)
+    policy_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    hash: Mapped[str] = mapped_column(String(80))
+    outputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fired: Mapped[list[Any]] = mapped_column(JSON)
+    by_user: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+
 class ShareClassRow(Base):
     __tablename__ = "share_classes"
     __table_args__ = (UniqueConstraint("collective_id", "code"), CheckConstraint("weight_ppm >= 0", name="weight"))

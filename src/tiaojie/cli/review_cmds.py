@@ -1,0 +1,114 @@
+"""`tiaojie cadre …` and `tiaojie review …`: village cadres and their half-yearly satisfaction
+reviews (民意测评) — counts entered, the review policy's decision stored, listed and exported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .evaluate_cmd import utf8_args
+from .ledger_common import DB_OPTION, USER_OPTION, acting_user, chosen_lang, handled, ledger_for, text_table
+
+cadre_app = typer.Typer(help="村干部 / village cadres", no_args_is_help=True)
+review_app = typer.Typer(help="干部民意测评（每半年）/ half-yearly satisfaction reviews", no_args_is_help=True)
+
+
+@cadre_app.command("add")
+@handled
+@utf8_args
+def cadre_add(ctx: typer.Context, name: str = typer.Argument(..., help="姓名 / name"),
+              unit: str = typer.Option(..., "--unit", help="所在村（代码或名称）/ village"),
+              post: str = typer.Option("", "--post", help="职务，如 村党支部书记 / post"),
+              db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """登记村干部 / add a cadre."""
+    from ..i18n import tr
+    from ..ledger.reviews import add_cadre, list_cadres
+
+    ledger = ledger_for(ctx, db)
+    cadre = add_cadre(ledger, acting_user(ledger, user), unit=unit, name=name, post=post)
+    unit_name = next(u for u, c in list_cadres(ledger, None) if c.id == cadre.id)
+    typer.echo(tr("cadre_added", chosen_lang(ctx), cadre=cadre.name, unit=unit_name))
+
+
+@cadre_app.command("list")
+@handled
+def cadre_list(ctx: typer.Context, unit: str = typer.Option(None, "--unit"),
+               db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """本人单位及下属单位的村干部 / the cadres of the user's units."""
+    from ..ledger.reviews import list_cadres
+
+    ledger = ledger_for(ctx, db)
+    rows = list_cadres(ledger, acting_user(ledger, user), unit)
+    typer.echo(text_table(["th_unit", "th_cadre", "th_post"], [[u, c.name, c.post] for u, c in rows],
+                          lang=chosen_lang(ctx)))
+
+
+@review_app.command("add")
+@handled
+@utf8_args
+def review_add(ctx: typer.Context, cadre: str = typer.Argument(..., help="干部姓名 / cadre"),
+               unit: str = typer.Option(..., "--unit", help="村（代码或名称）/ village"),
+               date: str = typer.Option(..., "--date", help="测评日期 / review date"),
+               respondents: int = typer.Option(..., "--respondents", help="参评人数"),
+               dissatisfied: int = typer.Option(..., "--dissatisfied", help="不满意人数"),
+               half: str = typer.Option(None, "--half", help="半年度，如 2026-H1（默认按测评日期）"),
+               db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """登记一名干部的半年民意测评（再次登记即更正）/ record (or correct) a cadre's review."""
+    from ..i18n import tr
+    from ..ledger.reviews import record_review
+    from ..ledger.reviews_export import shown
+
+    lang = chosen_lang(ctx)
+    ledger = ledger_for(ctx, db)
+    line = record_review(ledger, acting_user(ledger, user), unit=unit, cadre=cadre, review_on=date,
+                         respondents=respondents, dissatisfied=dissatisfied, half=_half(half, lang))
+    parts = [f"{t.render(lang)} {shown(v, lang)}" for t, v in [*line.derived, *line.outputs]]
+    typer.echo(tr("review_recorded", lang, cadre=line.cadre, unit=line.unit, half=line.review.half,
+                  decision="，".join(parts) if lang == "zh" else ", ".join(parts)))
+    typer.echo(f"  [{line.review.policy_id} {line.review.version}]")
+
+
+@review_app.command("list")
+@handled
+def review_list(ctx: typer.Context, unit: str = typer.Option(None, "--unit"),
+                half: str = typer.Option(None, "--half", help="如 2026-H1"),
+                db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """测评结果 / stored results, per cadre."""
+    from ..ledger.reviews import list_reviews
+    from ..ledger.reviews_export import review_table
+
+    lang = chosen_lang(ctx)
+    ledger = ledger_for(ctx, db)
+    header, rows = review_table(list_reviews(ledger, acting_user(ledger, user), unit=unit, half=_half(half, lang)), lang)
+    typer.echo(text_table(header, rows, lang=lang))
+
+
+@review_app.command("export")
+@handled
+def review_export(ctx: typer.Context, out: Path = typer.Option(..., "-o", "--output", help="FILE.xlsx 或 FILE.csv"),
+                  unit: str = typer.Option(None, "--unit"), half: str = typer.Option(None, "--half"),
+                  db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """导出测评结果 / export the results."""
+    from ..i18n import tr
+    from ..ledger.reviews import list_reviews
+    from ..ledger.reviews_export import export_reviews
+
+    lang = chosen_lang(ctx)
+    ledger = ledger_for(ctx, db)
+    lines = list_reviews(ledger, acting_user(ledger, user), unit=unit, half=_half(half, lang))
+    export_reviews(lines, out, lang)
+    typer.echo(tr("review_exported", lang, count=len(lines), path=out))
+
+
+def _half(value: str | None, lang: str) -> str | None:
+    import re
+
+    from ..i18n import tr
+    from .ledger_common import fail
+
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{4}-H[12]", value.strip().upper()):
+        fail(tr("review_half", lang, value=value))  # type: ignore[arg-type]
+    return value.strip().upper()

@@ -1,0 +1,44 @@
+"""The messages of village cadres and their half-yearly satisfaction reviews. They join the one
+catalog through ``store/messages.py`` like every other ledger message (key → (zh, en))."""
+
+from __future__ import annotations
+
+REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
+    "action_review": ("登记干部与民意测评", "keep cadres and satisfaction reviews"),
+    "review_no_policy": (
+        "当前启用的规则中没有民意测评政策（条件只读取 subject = \"review\" 字段的政策）",
+        "the activated rules have no satisfaction-review policy (one whose conditions read only fields of "
+        "subject \"review\")",
+    ),
+    "review_cadre_name": ("干部姓名不能为空", "the cadre's name must not be empty"),
+    "review_cadre_exists": ("单位「{unit}」已有干部「{cadre}」", "unit '{unit}' already has a cadre '{cadre}'"),
+    "review_unknown_cadre": (
+        "单位「{unit}」没有干部「{cadre}」（该单位的干部：{known}）；新干部先用 tiaojie cadre add 登记",
+        "unit '{unit}' has no cadre '{cadre}' (its cadres: {known}); add a new cadre first with tiaojie cadre add",
+    ),
+    "review_negative": ("「{field}」不能为负数：{value}", "'{field}' must not be negative: {value}"),
+    "review_more_than_took_part": (
+        "「{field}」（{dissatisfied}）不能多于「{total}」（{respondents}）",
+        "'{field}' ({dissatisfied}) cannot exceed '{total}' ({respondents})",
+    ),
+    "review_date": ("测评日期「{value}」不是日期", "the review date '{value}' is not a date"),
+    "review_half": (
+        "半年度「{value}」应写作 年份-H1 或 年份-H2，例如 2026-H1",
+        "the half-year '{value}' is written YEAR-H1 or YEAR-H2, e.g. 2026-H1",
+    ),
+    "review_yes": ("是", "yes"),
+    "review_no": ("否", "no"),
+    "review_sheet": ("测评结果", "results"),
+    "review_versions_sheet": ("政策版本", "policy versions"),
+    "review_sheet_title": ("干部民意测评结果", "Satisfaction reviews of village cadres"),
+    "review_recorded": ("已登记 {cadre}（{unit}）{half} 民意测评：{decision}", "recorded {cadre} ({unit}) {half}: {decision}"),
+    "review_exported": ("已导出 {count} 条测评结果到 {path}", "exported {count} results to {path}"),
+    "cadre_added": ("已登记干部 {cadre}（{unit}）", "added cadre {cadre} ({unit})"),
+    "th_half": ("半年度", "half-year"),
+    "th_cadre": ("干部", "cadre"),
+    "th_post": ("职务", "post"),
+    "th_respondents": ("参评人数", "respondents"),
+    "th_dissatisfied": ("不满意人数", "dissatisfied"),
+    "cli_demo_reviews": ("村干部 {cadres}  民意测评结果 {reviews}（tiaojie review list）",
+                         "village cadres {cadres}  satisfaction review results {reviews} (tiaojie review list)"),
+}
