@@ -4,14 +4,14 @@ clerk types them (dates as 2026年5月3日, amounts with 元, 是/否), each bad
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from ..i18n import Localized
 from ..models import AGREEMENT_LABELS, SOURCE_LABELS, URGENCY_LABELS
@@ -79,37 +79,74 @@ class Problem:
 
 @dataclass
 class Sheet:
+    """A sheet as it is read: the header at once, the rows one at a time as ``rows`` is iterated
+    (a million-row file is never held in memory). Iterating ``rows`` raises ``SheetUnreadable``
+    when the file turns out unreadable part way (a line that is not in its encoding)."""
+
     header: list[str]
-    rows: list[tuple[int, list[Any]]]  # (row number as the user sees it, cells)
+    rows: Iterable[tuple[int, list[Any]]]  # (row number as the user sees it, cells), blank rows left out
     problems: list[Problem]
 
 
-def _read_csv(path: Path, encoding: str | None) -> Sheet:
-    data = path.read_bytes()
+class SheetUnreadable(Exception):
+    """The file could not be read to its end; ``problems`` say where (each line that is not in
+    the file's encoding)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+# Problems listed for one file at most; the rest are counted (a million bad rows is one mistake).
+PROBLEM_CAP = 1000
+
+
+def _encoding_problems(path: Path, encoding: str | None) -> list[Problem]:
+    """Each line that does not decode, so the user can see where the file is not UTF-8 (or the
+    encoding named): the first ``PROBLEM_CAP`` of them, then how many more."""
     problems: list[Problem] = []
-    try:
-        text = data.decode(encoding or "utf-8-sig")
-    except LookupError:  # an encoding nobody knows
-        return Sheet([], [], [Problem(None, "—", Localized("unknown_encoding", encoding=encoding))])
-    except UnicodeDecodeError:
-        # Find each undecodable line so the user can see where the file is not UTF-8.
-        for number, raw_line in enumerate(data.split(b"\n"), start=1):
+    more = 0
+    with path.open("rb") as fh:
+        for number, raw_line in enumerate(fh, start=1):
             try:
                 raw_line.decode(encoding or "utf-8")
             except (UnicodeDecodeError, LookupError):
-                problems.append(Problem(number, "—", Message("imp_encoding")))
-        return Sheet([], [], problems or [Problem(None, "—", Message("imp_encoding"))])
-    reader = csv.reader(io.StringIO(text, newline=""))
+                if len(problems) < PROBLEM_CAP:
+                    problems.append(Problem(number, "—", Message("imp_encoding")))
+                else:
+                    more += 1
+    if more:
+        problems.append(Problem(None, "—", Message("imp_more_problems", count=more, rows=len(problems) + more)))
+    return problems or [Problem(None, "—", Message("imp_encoding"))]
+
+
+def _read_csv(path: Path, encoding: str | None) -> Sheet:
+    codec = encoding or "utf-8-sig"
     try:
-        header = next(reader)
-    except StopIteration:
+        codecs.lookup(codec)
+    except LookupError:  # an encoding nobody knows
+        return Sheet([], [], [Problem(None, "—", Localized("unknown_encoding", encoding=encoding))])
+    try:
+        with path.open(encoding=codec, newline="") as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError:
+        return Sheet([], [], _encoding_problems(path, encoding))
+    if header is None:
         return Sheet([], [], [Problem(None, "—", Message("imp_empty"))])
-    rows = []
-    for index, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        rows.append((index, cells))
-    return Sheet(header, rows, problems)
+    return Sheet(header, _csv_rows(path, codec, encoding), [])
+
+
+def _csv_rows(path: Path, codec: str, encoding: str | None) -> Iterator[tuple[int, list[Any]]]:
+    # Row numbers count records as a spreadsheet shows them (a quoted line break stays in its cell).
+    try:
+        with path.open(encoding=codec, newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)  # the header, read already
+            for index, cells in enumerate(reader, start=2):
+                if any(c.strip() for c in cells):
+                    yield index, cells
+    except UnicodeDecodeError:
+        raise SheetUnreadable(_encoding_problems(path, encoding)) from None
 
 
 def _read_xlsx(path: Path) -> Sheet:
@@ -119,20 +156,28 @@ def _read_xlsx(path: Path) -> Sheet:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 — openpyxl raises many types for a broken file
         return Sheet([], [], [Problem(None, "—", Message("imp_xlsx", detail=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))])
-    sheet = book.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
     try:
-        header = ["" if c is None else str(c) for c in next(iterator)]
-    except StopIteration:
+        first = next(book.worksheets[0].iter_rows(values_only=True), None)
+    finally:
         book.close()
+    if first is None:
         return Sheet([], [], [Problem(None, "—", Message("imp_empty"))])
-    rows = []
-    for index, cells in enumerate(iterator, start=2):
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        rows.append((index, list(cells)))
-    book.close()
-    return Sheet(header, rows, [])
+    return Sheet(["" if c is None else str(c) for c in first], _xlsx_rows(path), [])
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)  # read-only: streamed, row by row
+    try:
+        iterator = book.worksheets[0].iter_rows(values_only=True)
+        next(iterator, None)  # the header, read already
+        for index, cells in enumerate(iterator, start=2):
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
+            yield index, list(cells)
+    finally:
+        book.close()
 
 
 def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
@@ -350,6 +395,3 @@ def _date_or_none(value: Any) -> dt.date | None:
 
 def _names(value: Any) -> list[str]:
     return [p.strip() for p in _SPLIT.split(_text(value)) if p.strip()]
-
-
-# --- the import ------------------------------------------------------------------------------

@@ -6,58 +6,55 @@ ones saved to a file for correction. The whole import is one transaction, so a p
 half-way leaves the database as it was. Importing the same file again adds nothing: rows whose
 unit and number (卷号) are already in the ledger are counted as existing, not added.
 
-Rows are validated in Python and written with chunked ``executemany`` inserts; outcomes for
-imported settled cases are evaluated when their period is computed, not row by row here.
+The file is read, validated and written a batch at a time (``BATCH`` rows), so the memory an
+import takes does not grow with the file: a batch's rows become cases, are checked (see
+`import_batch`), given their starting level and inserted — in the one transaction — before the
+next batch is read. Once a bad row is found nothing more is inserted, but every later row is
+still checked, so the user hears of every bad row at once; the transaction is then rolled back.
+Outcomes for imported settled cases are evaluated when their period is computed, not here.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable
-
-from pydantic import ValidationError
+from typing import Any, Callable
 
 from ..models import Case, User
 from ..store.messages import Message, did_you_mean
 from .access import check
-from .cases import DateRefused, check_dates
 from .context import Ledger
 from .errors import InvalidInput
-from .exports import open_csv, write_csv_rows
-from .import_sheet import COLUMN_LABEL, HEADERS, LOOKUP, REQUIRED, Problem, Sheet, Validator, norm, read_sheet
-from .periods import guard_new_cases
+from .import_batch import BadRowsFile, ImportResult, RowChecker
+from .import_sheet import (
+    COLUMN_LABEL,
+    HEADERS,
+    LOOKUP,
+    REQUIRED,
+    Problem,
+    Sheet,
+    SheetUnreadable,
+    Validator,
+    norm,
+    read_sheet,
+)
 from .scope import own_units, refused
 
+_KNOWN_CLASSES = 50_000  # start levels kept across an import's batches, at most
+BATCH = 5000  # rows read, checked and inserted at a time: large enough that a batch's SQL round trips are noise
 
-@dataclass
-class ImportResult:
-    rows: int = 0
-    added: int = 0
-    existing: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    written: bool = False
-    bad_file: Path | None = None
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def bad_rows(self) -> int:
-        return len({p.row for p in self.problems})
-
-    def summary(self) -> Message:
-        return Message("imp_summary", added=self.added, existing=self.existing, bad=self.bad_rows)
+__all__ = ["BATCH", "ImportRefused", "ImportResult", "import_file", "start_levels"]
 
 
 class ImportRefused(InvalidInput):
-    """Bad rows and no ``skip_bad``: nothing was written. ``result.problems`` has them all."""
+    """Bad rows and no ``skip_bad``: nothing was written. ``result.problems`` has them (the first
+    ``PROBLEM_CAP``, then how many more)."""
 
     def __init__(self, result: ImportResult):
         super().__init__("imp_nothing_written")
+        result.close_report()
         self.result = result
-
-
-# --- reading ---------------------------------------------------------------------------------
 
 
 def import_file(
@@ -69,54 +66,77 @@ def import_file(
     bad_path: Path | str | None = None,
     encoding: str | None = None,
     progress: Callable[[int], None] | None = None,
+    batch: int = BATCH,
 ) -> ImportResult:
+    """Import a sheet; `progress` hears how many cases have been sent to the database after each
+    batch written."""
     check(by, "import")
     path = Path(path)
     result = ImportResult()
     sheet = read_sheet(path, encoding)
-    result.problems.extend(sheet.problems)
+    for problem in sheet.problems:
+        result.report(problem)
     if sheet.problems and not sheet.header:
         raise ImportRefused(result)
     columns = _map_columns(ledger, sheet, result)
     with ledger.uow() as uow:
-        codes = {u.id: u.code for u in uow.units.list() if u.id is not None}
-        units = {**{u.name: u.id for u in uow.units.list() if u.id is not None}, **{c: i for i, c in codes.items()}}
-        in_scope = _scope_check(uow, by)
-        good, bad_rows = _validate(ledger, path, sheet, columns, Validator(ledger, units, columns.values()), result,
-                                   in_scope)
-        result.rows = len(sheet.rows)
-
-        # Rows already in the ledger are not new: the same file twice adds nothing.
-        existing = uow.cases.existing_numbers((c.unit_id, c.number) for _, c, _ in good)
-        fresh = [(n, c, cells) for n, c, cells in good if (c.unit_id, c.number) not in existing]
-        result.existing = len(good) - len(fresh)
-        uow.lock_periods(exclusive=False)
-        refused = guard_new_cases(uow, [c for _, c, _ in fresh])
-        for index, period in refused.items():
-            n, case, cells = fresh[index]
-            result.problems.append(Problem(n, COLUMN_LABEL["settled_on" if case.settled_on and period.covers(case.settled_on) else "received_on"],
-                                           Message("imp_period_closed", date=case.booking_date(), period=period.key)))
-            bad_rows[n] = cells
-        fresh = [item for i, item in enumerate(fresh) if i not in refused]
-        result.problems.sort(key=lambda p: (p.row or 0))
-
-        if result.problems and not skip_bad:
-            raise ImportRefused(result)
-        if result.problems:
-            result.bad_file = _write_bad(Path(bad_path) if bad_path else path.with_suffix(".bad.csv"), sheet.header, bad_rows, result.problems)
-
+        units_listed = [u for u in uow.units.list() if u.id is not None]
+        codes = {u.id: u.code for u in units_listed if u.id is not None}
+        units = {**{u.name: u.id for u in units_listed if u.id is not None}, **{c: i for i, c in codes.items()}}
+        uow.lock_periods(exclusive=False)  # held from the first insert: no period closes under the import
         ledger.keep_rules_in(uow)  # the levels are the activated set's, or nothing is imported
-        adding = start_levels(ledger, [c for _, c, _ in fresh], codes)
-        result.added = uow.cases.add_many(adding, progress=progress)
-        result.existing += len(fresh) - result.added  # a concurrent import added them first
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        imports = uow.cases.importing()
+        imports.start()
+        checker = RowChecker(ledger, uow, imports, sheet.header, columns, Validator(ledger, units, columns.values()),
+                             _scope_check(uow, by), is_csv=path.suffix.lower() == ".csv")
+        bad_file = BadRowsFile(Path(bad_path) if bad_path else path.with_suffix(".bad.csv"), sheet.header) if skip_bad else None
+        levels_known: dict[tuple[str, tuple], Any] = {}
+        sent = 0
+        rows = iter(sheet.rows)
+        try:
+            while chunk := list(islice(rows, batch)):
+                result.rows += len(chunk)
+                judged = checker.batch(chunk)
+                result.existing += judged.existing
+                for problem in judged.problems:
+                    result.report(problem)
+                if bad_file is not None:
+                    bad_file.write(judged)
+                if result.bad_row_count and not skip_bad:
+                    continue  # refused already: check the rest, write nothing more
+                adding = start_levels(ledger, judged.fresh, codes, known=levels_known)
+                added = imports.add(adding)
+                result.added += added
+                result.existing += len(adding) - added  # a concurrent import added them first
+                sent += len(adding)
+                if progress is not None and adding:
+                    progress(sent)
+        except SheetUnreadable as err:  # not in its encoding part way: that is all the user hears
+            result = ImportResult(problems=err.problems, bad_row_count=len({p.row for p in err.problems if p.row is not None}))
+            raise ImportRefused(result) from None
+        finally:
+            if bad_file is not None:
+                bad_file.close()
+        if not result.rows:
+            result.report(Problem(None, "—", Message("imp_empty")))
+            raise ImportRefused(result)
+        if result.bad_row_count and not skip_bad:
+            raise ImportRefused(result)
+        result.close_report()
+        result.bad_file = bad_file.written if bad_file is not None else None
+        imports.finish()
         uow.audit(by.name, "import", "cases", path.name, None, {
-            "file": path.name, "sha256": digest, "rows": result.rows, "added": result.added,
+            "file": path.name, "sha256": _sha256(path), "rows": result.rows, "added": result.added,
             "existing": result.existing, "bad": result.bad_rows,
         })
         uow.commit()
         result.written = True
         return result
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _map_columns(ledger: Ledger, sheet: Sheet, result: ImportResult) -> dict[int, str]:
@@ -132,22 +152,19 @@ def _map_columns(ledger: Ledger, sheet: Sheet, result: ImportResult) -> dict[int
                 result.ignored_columns.append(str(header))
             continue
         if name in seen:
-            result.problems.append(Problem(1, str(header), Message("imp_duplicate_column", name=header)))
+            result.report(Problem(1, str(header), Message("imp_duplicate_column", name=header)))
             continue
         seen[name] = index
         columns[index] = name
     missing = [name for name in REQUIRED if name not in seen]
     for name in missing:
-        result.problems.append(Problem(1, COLUMN_LABEL[name], Message("imp_missing_column", names="、".join(HEADERS[name]))))
+        result.report(Problem(1, COLUMN_LABEL[name], Message("imp_missing_column", names="、".join(HEADERS[name]))))
     wanted = [alias for name in missing for alias in HEADERS[name]]
     for header in result.ignored_columns:
         hint = did_you_mean(header, wanted)
         if hint:
-            result.problems.append(Problem(1, header, Message("imp_unknown_column", name=header, hint=hint)))
+            result.report(Problem(1, header, Message("imp_unknown_column", name=header, hint=hint)))
     if any(p.row in (None, 1) for p in result.problems):
-        raise ImportRefused(result)
-    if not sheet.rows:
-        result.problems.append(Problem(None, "—", Message("imp_empty")))
         raise ImportRefused(result)
     return columns
 
@@ -168,56 +185,6 @@ def _scope_check(uow: Any, by: User) -> Callable[[int], Message | None]:
     return check_unit
 
 
-def _validate(ledger: Ledger, path: Path, sheet: Sheet, columns: dict[int, str], validator: Validator,
-              result: ImportResult, in_scope: Callable[[int], Message | None] = lambda _unit: None,
-              ) -> tuple[list[tuple[int, Case, list[Any]]], dict[int, list[Any]]]:
-    """(good rows as cases, bad rows' cells by row number); each bad cell a problem in `result`,
-    named by the column as the file spells it. A row of a unit `in_scope` refuses is bad."""
-    header_of = {name: str(sheet.header[index]) for index, name in columns.items()}
-    good: list[tuple[int, Case, list[Any]]] = []
-    bad_rows: dict[int, list[Any]] = {}
-    first_row_of: dict[tuple[int, str], int] = {}
-    is_csv = path.suffix.lower() == ".csv"
-    for row_number, cells in sheet.rows:
-        if is_csv and len(cells) != len(sheet.header):
-            result.problems.append(Problem(row_number, "—", Message("imp_columns_count", actual=len(cells), expected=len(sheet.header))))
-            bad_rows[row_number] = cells
-            continue
-        values, errors = validator.row({columns[i]: cells[i] for i in columns if i < len(cells)})
-        outside = in_scope(values["unit_id"]) if "unit_id" in values else None
-        if outside is not None:
-            errors.append(("unit", outside))
-        case = _case_of(ledger, values, errors) if not errors else None
-        if case is not None:
-            key = (case.unit_id, case.number)
-            if key in first_row_of:
-                errors.append(("number", Message("imp_duplicate_in_file", other=first_row_of[key])))
-            else:
-                first_row_of[key] = row_number
-        if errors or case is None:
-            for column, reason in errors:
-                result.problems.append(Problem(row_number, header_of.get(column) or COLUMN_LABEL.get(column, column), reason))
-            bad_rows[row_number] = cells
-        else:
-            good.append((row_number, case, cells))
-    return good, bad_rows
-
-
-def _case_of(ledger: Ledger, values: dict[str, Any], errors: list[tuple[str, Message]]) -> Case | None:
-    """The row's case, or None with the reason added to `errors`."""
-    try:
-        case = Case(**values)
-        check_dates(ledger, case)
-        return case
-    except ValidationError as exc:  # report the first field pydantic refused
-        first = exc.errors()[0]
-        column = str(first["loc"][0]) if first["loc"] else "—"
-        errors.append((column, Message("case_field", field=column, detail=first["msg"])))
-    except DateRefused as exc:  # after today, or out of order
-        errors.append((exc.field, exc.msg))
-    return None
-
-
 def _header_lookup(ledger: Ledger) -> dict[str, str]:
     """Accepted headers → field: the fixed columns, and every extra case field of the vocabulary
     by its id, Chinese title or English title."""
@@ -229,14 +196,18 @@ def _header_lookup(ledger: Ledger) -> dict[str, str]:
     return lookup
 
 
-def start_levels(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str]) -> list[Case]:
+def start_levels(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str], *,
+                 known: dict[tuple[str, tuple], str | None] | None = None) -> list[Case]:
     """The cases at the level the escalation policy starts each at (raised, never lowered, by a
     level the file gives), as a case added alone would be. Judged in bulk: cases the policy
     cannot tell apart (amounts on the same side of every value its conditions compare with,
-    dates under the same version) share one evaluation."""
+    dates under the same version) share one evaluation. `known` keeps those evaluations from
+    one call to the next (an import's batches): a class judged once is not judged again."""
     from ..rules.classes import date_classes, number_classes
     from .overdue import escalation_fields
 
+    if known is None:
+        known = {}
     read = tuple(escalation_fields(ledger))  # a hundred thousand rows: only what the policies read
     reader = ledger.projection.reader("escalation", read)
     inputs = [reader(case, unit_codes.get(case.unit_id)) for case in cases]
@@ -251,21 +222,22 @@ def start_levels(ledger: Ledger, cases: list[Case], unit_codes: dict[int, str]) 
         if versions and versions[-1].date_field:
             classify[versions[-1].date_field] = date_classes(versions)
 
-        index_of: dict[tuple, int] = {}
-        readings: list[dict[str, Any]] = []
-        picks = []
-        for i in pending:
-            k = _class_key(inputs[i], classify)
-            found = index_of.get(k)
-            if found is None:
-                found = index_of[k] = len(readings)
-                readings.append(inputs[i])
-            picks.append(found)
-        starts = [None if isinstance(outcome, Exception) else outcome.details.get("start_level")
-                  for outcome in ledger.rules.evaluate_batch(policy_id, readings, ledger.date())]
+        keys = [(policy_id, _class_key(inputs[i], classify)) for i in pending]
+        judged = {key: known[key] for key in set(keys) if key in known}
+        unjudged: dict[tuple[str, tuple], dict[str, Any]] = {}
+        for i, key in zip(pending, keys):
+            if key not in judged:
+                unjudged.setdefault(key, inputs[i])
+        if unjudged:
+            outcomes = ledger.rules.evaluate_batch(policy_id, list(unjudged.values()), ledger.date())
+            for key, outcome in zip(unjudged, outcomes):
+                judged[key] = None if isinstance(outcome, Exception) else outcome.details.get("start_level")
+            if len(known) + len(unjudged) > _KNOWN_CLASSES:
+                known.clear()  # classes that never repeat (a value the policy reads raw): memory stays bounded
+            known.update((key, judged[key]) for key in unjudged)
         still = []
-        for i, found in zip(pending, picks):
-            start = starts[found]
+        for i, key in zip(pending, keys):
+            start = judged[key]
             if start is None:
                 still.append(i)
             else:
@@ -292,16 +264,3 @@ def _class_key(data: dict[str, Any], classify: dict[str, Any]) -> tuple:
         of = classify.get(name)
         out.append((name, of(value) if of is not None else value))
     return tuple(out)
-
-
-def _write_bad(target: Path, header: list[str], rows: dict[int, list[Any]], problems: Iterable[Problem]) -> Path:
-    reasons: dict[int, list[str]] = {}
-    for p in problems:
-        if p.row is not None:
-            reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason.render('zh')}")
-    fh, writer = open_csv(target)
-    with fh:
-        write_csv_rows(writer, [["原行号", *header, "错误"]])
-        write_csv_rows(writer, ([number, *["" if c is None else c for c in rows[number]], "；".join(reasons.get(number, []))]
-                                for number in sorted(rows)))
-    return target

@@ -9,13 +9,14 @@ insert.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import SQLColumnExpression, func, or_, select, text, update
 from sqlalchemy import case as sql_case
 
 from .. import models as m
+from .case_import import CaseImport
 from .case_inputs import Source, sql_expr
 from .mapping import CASE_INSERT_COLUMNS, case_insert_params, from_row, row_values
 from .repository import Repo
@@ -166,22 +167,9 @@ class CaseRepository(Repo):
         ).scalar_one_or_none()
         return from_row(row, escalations=self._escalations(row.id)) if row else None
 
-    def existing_numbers(self, keys: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
-        keys = list(keys)
-        found: set[tuple[int, str]] = set()
-        by_unit: dict[int, list[str]] = {}
-        for unit_id, number in keys:
-            by_unit.setdefault(unit_id, []).append(number)
-        for unit_id, numbers in by_unit.items():
-            for start in range(0, len(numbers), 1000):
-                part = numbers[start : start + 1000]
-                found.update(
-                    (unit_id, n)
-                    for n in self.session.execute(
-                        select(CaseRow.number).where(CaseRow.unit_id == unit_id, CaseRow.number.in_(part))
-                    ).scalars()
-                )
-        return found
+    def importing(self) -> CaseImport:
+        """An import's batches, in this unit of work's transaction (see `case_import`)."""
+        return CaseImport(self.session)
 
     def update(self, case: m.Case) -> m.Case:
         assert case.id is not None
