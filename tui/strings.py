@@ -329,6 +329,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_overwrite": ("文件「{path}」已存在，替换它吗？", "The file '{path}' exists. Replace it?"),
     "export_replace": ("替换", "Replace"),
     "export_failed": ("无法写入「{path}」：{reason}", "cannot write '{path}': {reason}"),
+    "div_export_title": ("导出 {collective} {year} 年分红", "Export the {year} dividends of {collective}"),
     # the statistics table's headers, short enough for 80 columns: the summary line says the rest
     "s_col_received": ("受理", "cases"),
     "s_col_escalated": ("上报", "escal."),

@@ -16,7 +16,7 @@ from tiaojie.ledger.dividends import list_runs  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
 
-from .conftest import settle  # noqa: E402
+from .conftest import settle, type_into  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -48,3 +48,66 @@ async def test_jinsheng_runs_under_its_own_policy_shown_before_the_run(ledger, r
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert rows[0][0] == "成员号" and rows[-1][0] == "合计"
     assert Decimal(rows[-1][4]) == run.pool == sum(Decimal(r[4]) for r in rows[1:-1])
+
+
+def toasts(app) -> str:  # noqa: ANN001
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def test_an_export_names_a_missing_folder_and_asks_before_replacing_a_file(ledger, rules_dir, tmp_path):
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="dividends")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#div-collective", Select).value = "YW"
+        await settle(app, pilot)
+        run = app.screen.run_shown
+        assert run is not None and run.policy_id == "collective-dividend"
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ExportDialog"
+        assert app.screen.query_one("#exp-path", Input).value == "dividend-YW-2026.csv"
+        missing = tmp_path / "no-such-folder"
+        await type_into(app, pilot, "#exp-path", str(missing / "yw.csv"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ExportDialog"  # still open, the path still there
+        error = app.screen.query_one("#exp-error", Static)
+        assert f"文件夹「{missing}」不存在" in str(error.render()) and error.display
+        assert not missing.exists()
+
+        target = tmp_path / "yw.csv"
+        target.write_text("kept")
+        await type_into(app, pilot, "#exp-path", str(target))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.click("#confirm-no")
+        await settle(app, pilot)
+        assert target.read_text() == "kept" and type(app.screen).__name__ == "ExportDialog"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.click("#confirm-yes")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "DividendScreen"
+        assert f"已导出：{target.resolve()}" in toasts(app)
+    rows = list(csv.reader(target.open(encoding="utf-8-sig")))
+    assert rows[0][0] == "成员号" and rows[-1][0] == "合计" and Decimal(rows[-1][4]) == run.pool
+
+
+async def test_an_export_the_system_refuses_is_named_not_a_traceback(ledger, rules_dir, tmp_path, monkeypatch):
+    from tiaojie.ledger import dividend_export
+
+    def refused(run, members, path):  # noqa: ANN001, ANN202 - as a read-only folder or a full disk answers
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(dividend_export, "export_run", refused)
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="dividends")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        await type_into(app, pilot, "#exp-path", str(tmp_path / "d.csv"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert f"无法写入「{tmp_path / 'd.csv'}」：Permission denied" in toasts(app)
+        assert "意外错误" not in toasts(app) and type(app.screen).__name__ == "DividendScreen"

@@ -18,7 +18,7 @@ from tiaojie.money import format_yuan
 
 from ..backend import describe_error
 from ..messages import Loaded
-from ..widgets import FormDialog, plain
+from ..widgets import plain
 from .base import BaseScreen
 
 
@@ -157,29 +157,32 @@ class DividendScreen(BaseScreen):
         self.call_service("run", code, year, income, costs)
 
     def action_export(self) -> None:
+        """The run shown, to a file typed in the export dialog: a missing folder is named, an
+        existing file replaced only after asking."""
         run = self.run_shown
         if run is None:
             return
-
-        def done(values: dict | None) -> None:
-            if not values or not values["path"].strip():
-                return
-            path = Path(values["path"].strip()).expanduser()
-            try:
-                self.write_export(path, run)
-            except OSError as exc:
-                self.fail(str(exc))
-                return
-            self.notify(self.t("exported", path=str(path)), markup=False)
+        from .export_dialog import ExportDialog, write_failed
 
         code, year = self.selection()
-        self.app.push_screen(FormDialog(self.t("export"), [("path", self.t("export_path"), f"dividend-{code}-{year}.csv")],
-                                        self.lang), done)
 
-    def write_export(self, path: Path, run: Any) -> None:
+        def done(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                written = self.write_export(path, run)
+            except OSError as exc:  # no permission, disk full: the file named, never a traceback
+                self.fail(write_failed(path, exc, self.lang))
+                return
+            self.notify(self.t("exported", path=str(written.resolve())), markup=False)
+
+        self.app.push_screen(ExportDialog(self.t("div_export_title", collective=code, year=run.year),
+                                          self.t("export_path"), f"dividend-{code}-{year}.csv", self.lang), done)
+
+    def write_export(self, path: Path, run: Any) -> Path:
         from tiaojie.ledger.dividend_export import export_run
 
-        export_run(run, self.member_names, path)
+        return export_run(run, self.member_names, path)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "div-run":
