@@ -276,13 +276,16 @@ class DistributionRun(_Model):
     allocations: list[Allocation] = Field(default_factory=list)
 
 
-class Cadre(_Model):
-    """A village cadre (村干部) whose work residents review each half-year."""
+class Person(_Model):
+    """One of a village's people with duties: a cadre of the village committees (两委), whose work
+    residents review each half-year, or a party member, or both."""
 
     id: int | None = None
     unit_id: int
     name: str = Field(min_length=1, max_length=64)
     post: str = Field(default="", max_length=64, description="职务, e.g. 村党支部书记")
+    committee: bool = Field(default=True, description="a member of the village committees (村两委)")
+    party_member: bool = False
     active: bool = True
 
 
@@ -292,7 +295,7 @@ class SatisfactionReview(_Model):
 
     id: int | None = None
     unit_id: int
-    cadre_id: int
+    person_id: int
     half: str = Field(pattern=r"^[0-9]{4}-H[12]$", description="2026-H1 / 2026-H2")
     review_on: dt.date
     respondents: int = Field(ge=0)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from activated_rules import activated
 
-from tiaojie.ledger import audit, reviews
+from tiaojie.ledger import audit, people, reviews
 from tiaojie.ledger.context import Ledger
 from tiaojie.ledger.errors import InvalidInput, NotFound, PermissionDenied
 from tiaojie.ledger.reviews_export import export_reviews
@@ -28,9 +28,9 @@ def _decisions(line: reviews.ReviewLine) -> dict[str, object]:
 
 @pytest.fixture
 def cadres(ledger, org):
-    reviews.add_cadre(ledger, org.clerk, unit="C-T1-V1", name="张三", post="村党支部书记")
-    reviews.add_cadre(ledger, org.clerk, unit="C-T1-V1", name="李四", post="村委会主任")
-    reviews.add_cadre(ledger, org.clerk, unit="C-T1-V2", name="王五", post="村委委员")
+    people.add_person(ledger, org.clerk, unit="C-T1-V1", name="张三", post="村党支部书记")
+    people.add_person(ledger, org.clerk, unit="C-T1-V1", name="李四", post="村委会主任")
+    people.add_person(ledger, org.clerk, unit="C-T1-V2", name="王五", post="村委委员")
     return org
 
 
@@ -101,7 +101,11 @@ def test_wrong_counts_and_unknown_cadres_are_refused_by_name(ledger, cadres):
         reviews.record_review(ledger, org.clerk, unit="C-T1-V1", cadre="张三", review_on="2026-13-01",
                               respondents=10, dissatisfied=1)
     with pytest.raises(Conflict):
-        reviews.add_cadre(ledger, org.clerk, unit="C-T1-V1", name="张三")
+        people.add_person(ledger, org.clerk, unit="C-T1-V1", name="张三")
+    people.add_person(ledger, org.clerk, unit="C-T1-V1", name="党员甲", committee=False, party_member=True)
+    with pytest.raises(InvalidInput, match="reviews are of cadres only"):
+        reviews.record_review(ledger, org.clerk, unit="C-T1-V1", cadre="党员甲", review_on="2026-06-28",
+                              respondents=10, dissatisfied=1)
     assert reviews.list_reviews(ledger, org.clerk) == []
 
 
@@ -110,7 +114,7 @@ def test_reviews_stay_in_the_units_of_whoever_keeps_them(ledger, cadres):
 
     org = cadres
     with pytest.raises(PermissionDenied):
-        reviews.add_cadre(ledger, org.mediator, unit="C-T1-V1", name="赵六")
+        people.add_person(ledger, org.mediator, unit="C-T1-V1", name="赵六")
     village_clerk = access.add_user(ledger, org.admin, "村会计", "clerk", "C-T1-V2", password="tiaojie-demo")
     with pytest.raises(PermissionDenied):
         reviews.record_review(ledger, village_clerk, unit="C-T1-V1", cadre="张三", review_on="2026-06-28",
@@ -120,7 +124,7 @@ def test_reviews_stay_in_the_units_of_whoever_keeps_them(ledger, cadres):
     reviews.record_review(ledger, village_clerk, unit="C-T1-V2", cadre="王五", review_on="2026-06-28",
                           respondents=10, dissatisfied=5)
     assert [line.cadre for line in reviews.list_reviews(ledger, village_clerk)] == ["王五"]
-    assert [c.name for _, c in reviews.list_cadres(ledger, village_clerk)] == ["王五"]
+    assert [c.name for _, c in people.list_people(ledger, village_clerk)] == ["王五"]
     assert [line.cadre for line in reviews.list_reviews(ledger, org.clerk)] == ["张三", "王五"]
 
 
@@ -128,7 +132,7 @@ def test_export_has_the_counts_rate_and_decisions_and_no_formulas(ledger, cadres
     from openpyxl import load_workbook
 
     org = cadres
-    reviews.add_cadre(ledger, org.clerk, unit="C-T1-V1", name="=HYPERLINK(\"x\")")
+    people.add_person(ledger, org.clerk, unit="C-T1-V1", name="=HYPERLINK(\"x\")")
     reviews.record_review(ledger, org.clerk, unit="C-T1-V1", cadre="张三", review_on="2026-06-28",
                           respondents=100, dissatisfied=40)
     reviews.record_review(ledger, org.clerk, unit="C-T1-V1", cadre="=HYPERLINK(\"x\")", review_on="2026-06-28",

@@ -10,7 +10,7 @@ import pytest
 from psycopg import errors
 from test_pg_roles import _add_login_user, _connect_as, _drop_role
 
-from tiaojie.ledger import reviews
+from tiaojie.ledger import people, reviews
 
 
 @pytest.fixture
@@ -20,8 +20,8 @@ def db_url(pg_schema_url):
 
 @pytest.fixture
 def cadres(ledger, org):
-    reviews.add_cadre(ledger, org.clerk, unit="C-T1-V1", name="张三", post="村党支部书记")
-    reviews.add_cadre(ledger, org.clerk, unit="C-T1-V2", name="王五", post="村委委员")
+    people.add_person(ledger, org.clerk, unit="C-T1-V1", name="张三", post="村党支部书记")
+    people.add_person(ledger, org.clerk, unit="C-T1-V2", name="王五", post="村委委员")
     return org
 
 
@@ -38,12 +38,13 @@ def test_on_postgresql_a_village_clerks_own_connection_sees_only_their_villages_
     _add_login_user(ledger, name, "clerk", org.v2.id)
     try:
         with _connect_as(db_url, name) as conn:
-            assert [r[0] for r in conn.execute("SELECT name FROM cadres ORDER BY id").fetchall()] == ["王五"]
+            assert [r[0] for r in conn.execute("SELECT name FROM people ORDER BY id").fetchall()] == ["王五"]
             assert conn.execute("SELECT count(*) FROM satisfaction_reviews").fetchone() == (1,)
             assert conn.execute("UPDATE satisfaction_reviews SET dissatisfied = 0 WHERE unit_id = %s",
                                 (org.v1.id,)).rowcount == 0
             with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
-                conn.execute("INSERT INTO cadres (unit_id, name, post, active) VALUES (%s, 'x', '', true)",
+                conn.execute("INSERT INTO people (unit_id, name, post, committee, party_member, active)"
+                             " VALUES (%s, 'x', '', true, false, true)",
                              (org.v1.id,))
             with pytest.raises(errors.InsufficientPrivilege):
                 conn.execute("DELETE FROM satisfaction_reviews")

@@ -1,6 +1,6 @@
-"""The ledger's commands: case, import, period, statement, dividend, banquet, stats, audit, db,
-cadre, review, demo (and user / unit to set a ledger up, login / logout / passwd to sign in). ``register(app)``
-adds them to the root command.
+"""The ledger's commands: case, import, period, statement, dividend, banquet, person, review, stats,
+audit, db, demo (and user / unit to set a ledger up, login / logout / passwd to sign in).
+``register(app)`` adds them to the root command.
 
 What they share (``--db``, ``--user``, expected failures as messages) is in `ledger_common`; each
 group of commands lives in a module of its own.
@@ -19,8 +19,9 @@ from .db_cmds import db_app, demo_cmd
 from .dividend_cmds import dividend_app
 from .login_cmds import login_cmd, logout_cmd, passwd_cmd
 from .org_cmds import unit_app, user_app
+from .people_cmds import person_app
 from .period_cmds import period_app, statement_cmd
-from .review_cmds import cadre_app, review_app
+from .review_cmds import review_app
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +38,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(collective_app, name="collective")
     app.add_typer(dividend_app, name="dividend")
     app.add_typer(banquet_app, name="banquet")
-    app.add_typer(cadre_app, name="cadre")
+    app.add_typer(person_app, name="person")
     app.add_typer(review_app, name="review")
     app.command("stats")(stats_cmd)
     app.add_typer(audit_app, name="audit")

@@ -90,7 +90,7 @@ WHAT_IF_COMMANDS = frozenset({
 # Commands that neither evaluate a rule nor store what one decided (the audit log, users and
 # units, the database itself, a statement of lines already stored): `--rules` — often set once
 # for a session through TIAOJIE_RULES — changes nothing there, so it is neither used nor refused.
-RULE_FREE_GROUPS = frozenset({"audit", "user", "unit", "db", "cadre"})
+RULE_FREE_GROUPS = frozenset({"audit", "user", "unit", "db", "person"})
 RULE_FREE_COMMANDS = frozenset({"login", "logout", "passwd", "statement"})
 
 

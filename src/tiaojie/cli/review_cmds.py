@@ -1,5 +1,5 @@
-"""`tiaojie cadre …` and `tiaojie review …`: village cadres and their half-yearly satisfaction
-reviews (民意测评) — counts entered, the review policy's decision stored, listed and exported."""
+"""`tiaojie review …`: the cadres' half-yearly satisfaction reviews (民意测评) — counts entered, the
+review policy's decision stored, listed and exported."""
 
 from __future__ import annotations
 
@@ -10,38 +10,7 @@ import typer
 from .evaluate_cmd import utf8_args
 from .ledger_common import DB_OPTION, USER_OPTION, acting_user, chosen_lang, handled, ledger_for, text_table
 
-cadre_app = typer.Typer(help="村干部 / village cadres", no_args_is_help=True)
 review_app = typer.Typer(help="干部民意测评（每半年）/ half-yearly satisfaction reviews", no_args_is_help=True)
-
-
-@cadre_app.command("add")
-@handled
-@utf8_args
-def cadre_add(ctx: typer.Context, name: str = typer.Argument(..., help="姓名 / name"),
-              unit: str = typer.Option(..., "--unit", help="所在村（代码或名称）/ village"),
-              post: str = typer.Option("", "--post", help="职务，如 村党支部书记 / post"),
-              db: str = DB_OPTION, user: str = USER_OPTION) -> None:
-    """登记村干部 / add a cadre."""
-    from ..i18n import tr
-    from ..ledger.reviews import add_cadre, list_cadres
-
-    ledger = ledger_for(ctx, db)
-    cadre = add_cadre(ledger, acting_user(ledger, user), unit=unit, name=name, post=post)
-    unit_name = next(u for u, c in list_cadres(ledger, None) if c.id == cadre.id)
-    typer.echo(tr("cadre_added", chosen_lang(ctx), cadre=cadre.name, unit=unit_name))
-
-
-@cadre_app.command("list")
-@handled
-def cadre_list(ctx: typer.Context, unit: str = typer.Option(None, "--unit"),
-               db: str = DB_OPTION, user: str = USER_OPTION) -> None:
-    """本人单位及下属单位的村干部 / the cadres of the user's units."""
-    from ..ledger.reviews import list_cadres
-
-    ledger = ledger_for(ctx, db)
-    rows = list_cadres(ledger, acting_user(ledger, user), unit)
-    typer.echo(text_table(["th_unit", "th_cadre", "th_post"], [[u, c.name, c.post] for u, c in rows],
-                          lang=chosen_lang(ctx)))
 
 
 @review_app.command("add")

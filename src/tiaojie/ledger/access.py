@@ -17,8 +17,9 @@ PERMISSIONS: dict[str, set[Role]] = {
     "adjust": {"clerk", "admin"},
     "dividend": {"clerk", "admin"},
     "collective_edit": {"clerk", "admin"},
-    "collective_policy": {"policy", "admin"},
-    "review": {"clerk", "admin"},  # cadres and their half-yearly satisfaction reviews  # which dividend policy a collective's runs use
+    "collective_policy": {"policy", "admin"},  # which dividend policy a collective's runs use
+    "people": {"clerk", "admin"},  # a village's cadres and party members
+    "review": {"clerk", "admin"},  # cadres' half-yearly satisfaction reviews
     "rules_edit": {"policy", "admin"},
     "user_admin": {"admin"},
     "read": {"mediator", "clerk", "policy", "admin"},

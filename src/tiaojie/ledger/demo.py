@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..models import Case, User
 from ..store.messages import Conflict
-from . import access, banquets, dividends, periods, reviews
+from . import access, banquets, dividends, people, periods, reviews
 from .context import Ledger
 from .importer import start_levels
 from .policy_changes import start_rules
@@ -235,7 +235,7 @@ def _reviews(ledger: Ledger, clerk: User, rng: random.Random, year: int, end: dt
     review_on = dt.date(year, 6, 28)
     for vcode, _ in villages[:3]:
         for post in POSTS:
-            cadre = reviews.add_cadre(ledger, clerk, unit=vcode, name=_name(rng), post=post)
+            cadre = people.add_person(ledger, clerk, unit=vcode, name=_name(rng), post=post, party_member=rng.random() < 0.7)
             cadres += 1
             if review_on > end:
                 continue

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import Localized
-from ..models import Cadre, SatisfactionReview, Unit, User
+from ..models import Person, SatisfactionReview, User
 from ..rules.derived import compute, derivation_order
 from ..rules.errors import EvaluationError
-from ..store.messages import Conflict, did_you_mean
 from .access import check
 from .context import Ledger
 from .errors import InvalidInput, NotFound
+from .people import unit_named as _unit
 from .scope import narrowed, require_unit
 
 REVIEW = "review"  # the subject of a review's fields in fields.toml
@@ -53,38 +53,6 @@ def review_policy(ledger: Ledger) -> str:
         if read and all(policy.fields[name].subject == REVIEW for name in read if name in policy.fields):
             return pid
     raise NotFound("review_no_policy")
-
-
-def _unit(ledger: Ledger, uow: Any, unit: str) -> Unit:
-    found = uow.units.find(unit)
-    if found is None:
-        raise NotFound("unknown_unit", unit=unit, hint=did_you_mean(unit, [u.code for u in uow.units.list()]))
-    return found
-
-
-def add_cadre(ledger: Ledger, by: User, *, unit: str, name: str, post: str = "") -> Cadre:
-    check(by, "review")
-    name = name.strip()
-    if not name:
-        raise InvalidInput("review_cadre_name")
-    with ledger.uow() as uow:
-        found = _unit(ledger, uow, unit)
-        require_unit(uow, by, found.id)
-        assert found.id is not None
-        if uow.cadres.named(found.id, name) is not None:
-            raise Conflict("review_cadre_exists", cadre=name, unit=found.name)
-        cadre = uow.cadres.add(Cadre(unit_id=found.id, name=name, post=post.strip()))
-        uow.audit(by.name, "cadre.add", "cadre", cadre.id, None, cadre)
-        uow.commit()
-        return cadre
-
-
-def list_cadres(ledger: Ledger, user: User | None, unit: str | None = None) -> list[tuple[str, Cadre]]:
-    """(unit name, cadre) of `unit` and the units under it, within `user`'s part of the tree."""
-    with ledger.uow() as uow:
-        asked = _unit(ledger, uow, unit).id if unit else None
-        names = {u.id: u.name for u in uow.units.list()}
-        return [(names[c.unit_id], c) for c in uow.cadres.list(unit_ids=narrowed(uow, user, asked))]
 
 
 def _review_fields(ledger: Ledger) -> dict[str, Any]:
@@ -124,16 +92,18 @@ def record_review(ledger: Ledger, by: User, *, unit: str, cadre: str, review_on:
     except EvaluationError as err:
         raise InvalidInput("case_field", field=policy_id, detail=err.localized) from None
     with ledger.uow() as uow:
-        found = _unit(ledger, uow, unit)
+        found = _unit(uow, unit)
         require_unit(uow, by, found.id)
         assert found.id is not None
-        person = uow.cadres.named(found.id, cadre.strip())
+        person = uow.people.named(found.id, cadre.strip())
         if person is None or person.id is None:
-            names = [c.name for c in uow.cadres.list(unit_ids={found.id})]
+            names = [c.name for c in uow.people.list(unit_ids={found.id}) if c.committee]
             raise NotFound("review_unknown_cadre", cadre=cadre, unit=found.name, known="、".join(names[:12]) or "—")
+        if not person.committee:
+            raise InvalidInput("review_not_cadre", cadre=person.name, unit=found.name)
         before = uow.reviews.of_cadre(person.id, half)
         stored = uow.reviews.put(SatisfactionReview(
-            unit_id=found.id, cadre_id=person.id, half=half, review_on=day, respondents=respondents,
+            unit_id=found.id, person_id=person.id, half=half, review_on=day, respondents=respondents,
             dissatisfied=dissatisfied, policy_id=outcome.policy, version=outcome.version, hash=outcome.hash,
             outputs=outcome.to_json("zh")["outputs"], fired=list(outcome.fired), by_user=by.name,
         ))
@@ -148,18 +118,18 @@ def list_reviews(ledger: Ledger, user: User | None, *, unit: str | None = None,
     """Stored results of `unit` and the units under it (all units without one), within `user`'s
     part of the tree; of one half-year when asked."""
     with ledger.uow() as uow:
-        asked = _unit(ledger, uow, unit).id if unit else None
+        asked = _unit(uow, unit).id if unit else None
         reviews = uow.reviews.list(unit_ids=narrowed(uow, user, asked), half=half)
         units = {u.id: u.name for u in uow.units.list()}
-        cadres = {c.id: c for c in uow.cadres.list()}
-    return [_line(ledger, r, units[r.unit_id], cadres[r.cadre_id]) for r in reviews]
+        cadres = {c.id: c for c in uow.people.list()}
+    return [_line(ledger, r, units[r.unit_id], cadres[r.person_id]) for r in reviews]
 
 
 def _titled(zh: str, en: str | None) -> Localized:
     return Localized("label", zh=zh, en=en or zh)
 
 
-def _line(ledger: Ledger, review: SatisfactionReview, unit: str, cadre: Cadre) -> ReviewLine:
+def _line(ledger: Ledger, review: SatisfactionReview, unit: str, cadre: Person) -> ReviewLine:
     fields = _review_fields(ledger)
     order = derivation_order(fields)
     typed: dict[str, Any] = {"review_on": review.review_on, "respondents": review.respondents,

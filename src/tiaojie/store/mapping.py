@@ -59,7 +59,7 @@ ROW_FOR: dict[type[BaseModel], type[s.Base]] = {
     m.FiscalInvestment: s.FiscalInvestmentRow,
     m.DistributionRun: s.DistributionRunRow,
     m.Allocation: s.AllocationRow,
-    m.Cadre: s.CadreRow,
+    m.Person: s.PersonRow,
     m.SatisfactionReview: s.SatisfactionReviewRow,
     m.AuditEntry: s.AuditRow,
 }

@@ -58,7 +58,7 @@ TABLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "outcomes": {"SELECT": _ALL, "INSERT": _CASES, "UPDATE": _CASES},
     "escalations": {"SELECT": _ALL, "INSERT": _CASES},
     "banquet_filings": {"SELECT": _ALL, "INSERT": _CASES},
-    "cadres": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
+    "people": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
     # a corrected review replaces the result; the audit log keeps what it replaced
     "satisfaction_reviews": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
     "periods": {"SELECT": _ALL, "INSERT": _MONEY, "UPDATE": _MONEY},
@@ -98,7 +98,7 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
             f"{_VISIBLE.format(t='')} OR (unit_id IS NULL AND tiaojie_sees_all_units(current_user))",
         )
     ],
-    "cadres": [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))],
+    "people": [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))],
     "satisfaction_reviews": [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))],
     "outcomes": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
     "escalations": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],

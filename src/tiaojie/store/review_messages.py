@@ -1,20 +1,28 @@
-"""The messages of village cadres and their half-yearly satisfaction reviews. They join the one
+"""The messages of a village's people with duties and the cadres' half-yearly satisfaction reviews. They join the one
 catalog through ``store/messages.py`` like every other ledger message (key → (zh, en))."""
 
 from __future__ import annotations
 
 REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
-    "action_review": ("登记干部与民意测评", "keep cadres and satisfaction reviews"),
+    "action_review": ("登记民意测评", "record satisfaction reviews"),
+    "action_people": ("登记村干部和党员", "keep a village's cadres and party members"),
+    "person_name": ("姓名不能为空", "the name must not be empty"),
+    "person_exists": ("单位「{unit}」已有「{person}」", "unit '{unit}' already has '{person}'"),
+    "person_added": ("已登记 {person}（{unit}）", "added {person} ({unit})"),
+    "review_not_cadre": (
+        "「{cadre}」（{unit}）不是村两委成员：民意测评只测评村干部",
+        "'{cadre}' ({unit}) is not on the village committees: reviews are of cadres only",
+    ),
+    "th_committee": ("两委成员", "committee"),
+    "th_party_member": ("党员", "party member"),
     "review_no_policy": (
         "当前启用的规则中没有民意测评政策（条件只读取 subject = \"review\" 字段的政策）",
         "the activated rules have no satisfaction-review policy (one whose conditions read only fields of "
         "subject \"review\")",
     ),
-    "review_cadre_name": ("干部姓名不能为空", "the cadre's name must not be empty"),
-    "review_cadre_exists": ("单位「{unit}」已有干部「{cadre}」", "unit '{unit}' already has a cadre '{cadre}'"),
     "review_unknown_cadre": (
-        "单位「{unit}」没有干部「{cadre}」（该单位的干部：{known}）；新干部先用 tiaojie cadre add 登记",
-        "unit '{unit}' has no cadre '{cadre}' (its cadres: {known}); add a new cadre first with tiaojie cadre add",
+        "单位「{unit}」没有干部「{cadre}」（该单位的干部：{known}）；新干部先用 tiaojie person add 登记",
+        "unit '{unit}' has no cadre '{cadre}' (its cadres: {known}); add a new cadre first with tiaojie person add",
     ),
     "review_negative": ("「{field}」不能为负数：{value}", "'{field}' must not be negative: {value}"),
     "review_more_than_took_part": (
@@ -33,7 +41,6 @@ REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
     "review_sheet_title": ("干部民意测评结果", "Satisfaction reviews of village cadres"),
     "review_recorded": ("已登记 {cadre}（{unit}）{half} 民意测评：{decision}", "recorded {cadre} ({unit}) {half}: {decision}"),
     "review_exported": ("已导出 {count} 条测评结果到 {path}", "exported {count} results to {path}"),
-    "cadre_added": ("已登记干部 {cadre}（{unit}）", "added cadre {cadre} ({unit})"),
     "th_half": ("半年度", "half-year"),
     "th_cadre": ("干部", "cadre"),
     "th_post": ("职务", "post"),

@@ -7,44 +7,44 @@ from sqlalchemy.orm import Session
 
 from .. import models as m
 from .mapping import from_row, row_values
-from .schema import CadreRow, SatisfactionReviewRow
+from .schema import PersonRow, SatisfactionReviewRow
 
 
-class CadreRepository:
+class PersonRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add(self, cadre: m.Cadre) -> m.Cadre:
-        row = CadreRow(**row_values(cadre))
+    def add(self, cadre: m.Person) -> m.Person:
+        row = PersonRow(**row_values(cadre))
         self.session.add(row)
         self.session.flush()
         return from_row(row)
 
-    def get(self, cadre_id: int) -> m.Cadre | None:
-        row = self.session.get(CadreRow, cadre_id)
+    def get(self, person_id: int) -> m.Person | None:
+        row = self.session.get(PersonRow, person_id)
         return from_row(row) if row else None
 
-    def named(self, unit_id: int, name: str) -> m.Cadre | None:
+    def named(self, unit_id: int, name: str) -> m.Person | None:
         row = self.session.execute(
-            select(CadreRow).where(CadreRow.unit_id == unit_id, CadreRow.name == name)
+            select(PersonRow).where(PersonRow.unit_id == unit_id, PersonRow.name == name)
         ).scalar_one_or_none()
         return from_row(row) if row else None
 
-    def list(self, *, unit_ids: set[int] | None = None) -> list[m.Cadre]:
-        stmt = select(CadreRow)
+    def list(self, *, unit_ids: set[int] | None = None) -> list[m.Person]:
+        stmt = select(PersonRow)
         if unit_ids is not None:
-            stmt = stmt.where(CadreRow.unit_id.in_(sorted(unit_ids)))
-        return [from_row(r) for r in self.session.execute(stmt.order_by(CadreRow.unit_id, CadreRow.id)).scalars()]
+            stmt = stmt.where(PersonRow.unit_id.in_(sorted(unit_ids)))
+        return [from_row(r) for r in self.session.execute(stmt.order_by(PersonRow.unit_id, PersonRow.id)).scalars()]
 
 
 class ReviewRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def of_cadre(self, cadre_id: int, half: str) -> m.SatisfactionReview | None:
+    def of_cadre(self, person_id: int, half: str) -> m.SatisfactionReview | None:
         row = self.session.execute(
             select(SatisfactionReviewRow).where(
-                SatisfactionReviewRow.cadre_id == cadre_id, SatisfactionReviewRow.half == half
+                SatisfactionReviewRow.person_id == person_id, SatisfactionReviewRow.half == half
             )
         ).scalar_one_or_none()
         return from_row(row) if row else None
@@ -54,7 +54,7 @@ class ReviewRepository:
         values = row_values(review)
         values.pop("id", None)
         values.pop("at", None)
-        existing = self.of_cadre(review.cadre_id, review.half)
+        existing = self.of_cadre(review.person_id, review.half)
         if existing is None:
             row = SatisfactionReviewRow(**values)
             self.session.add(row)
@@ -75,5 +75,5 @@ class ReviewRepository:
             stmt = stmt.where(SatisfactionReviewRow.unit_id.in_(sorted(unit_ids)))
         if half is not None:
             stmt = stmt.where(SatisfactionReviewRow.half == half)
-        order = (SatisfactionReviewRow.half, SatisfactionReviewRow.unit_id, SatisfactionReviewRow.cadre_id)
+        order = (SatisfactionReviewRow.half, SatisfactionReviewRow.unit_id, SatisfactionReviewRow.person_id)
         return [from_row(r) for r in self.session.execute(stmt.order_by(*order)).scalars()]

@@ -271,14 +271,16 @@ class MemberRow(Base):
     household: Mapped[str | None] = mapped_column(String(100))
 
 
-class CadreRow(Base):
-    __tablename__ = "cadres"
+class PersonRow(Base):
+    __tablename__ = "people"
     __table_args__ = (UniqueConstraint("unit_id", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
     post: Mapped[str] = mapped_column(String(64), default="")
+    committee: Mapped[bool] = mapped_column(Boolean, default=True)  # 村两委成员
+    party_member: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -286,13 +288,13 @@ class SatisfactionReviewRow(Base):
     __tablename__ = "satisfaction_reviews"
     # one result per cadre and half-year: a correction replaces it, and the audit keeps the old one
     __table_args__ = (
-        UniqueConstraint("cadre_id", "half"),
+        UniqueConstraint("person_id", "half"),
         CheckConstraint("respondents >= 0 AND dissatisfied >= 0 AND dissatisfied <= respondents", name="counts"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadres.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     half: Mapped[str] = mapped_column(String(7))
     review_on: Mapped[dt.date] = mapped_column(Date)
     respondents: Mapped[int] = mapped_column(Integer)

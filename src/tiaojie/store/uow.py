@@ -37,7 +37,7 @@ from .repository import (
     UnitRepository,
     UserRepository,
 )
-from .review_repository import CadreRepository, ReviewRepository
+from .review_repository import PersonRepository, ReviewRepository
 
 _PERIOD_LOCK = 0x74696170  # advisory lock key: period close vs. writes into a period
 _COMPUTE_LOCK = 0x74696171  # advisory lock key: one period computation at a time
@@ -69,7 +69,7 @@ class SqlUnitOfWork:
         self.collectives = CollectiveRepository(s)
         self.distributions = DistributionRepository(s)
         self.rule_sets = RuleSetRepository(s)
-        self.cadres = CadreRepository(s)
+        self.people = PersonRepository(s)
         self.reviews = ReviewRepository(s)
         return self
 

@@ -1,4 +1,4 @@
-"""village cadres and their half-yearly satisfaction reviews
+"""a village's people with duties (cadres, party members) and the cadres' satisfaction reviews
 
 Revision ID: 0007
 Revises: 0006
@@ -23,22 +23,24 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "cadres",
+        "people",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("post", sa.String(length=64), nullable=False),
+        sa.Column("committee", sa.Boolean(), nullable=False),
+        sa.Column("party_member", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_cadres_unit_id_units")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_cadres")),
-        sa.UniqueConstraint("unit_id", "name", name=op.f("uq_cadres_unit_id_name")),
+        sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_people_unit_id_units")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
+        sa.UniqueConstraint("unit_id", "name", name=op.f("uq_people_unit_id_name")),
     )
-    op.create_index(op.f("ix_cadres_unit_id"), "cadres", ["unit_id"], unique=False)
+    op.create_index(op.f("ix_people_unit_id"), "people", ["unit_id"], unique=False)
     op.create_table(
         "satisfaction_reviews",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
-        sa.Column("cadre_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("half", sa.String(length=7), nullable=False),
         sa.Column("review_on", sa.Date(), nullable=False),
         sa.Column("respondents", sa.Integer(), nullable=False),
@@ -52,10 +54,10 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("respondents >= 0 AND dissatisfied >= 0 AND dissatisfied <= respondents",
                            name=op.f("ck_satisfaction_reviews_counts")),
-        sa.ForeignKeyConstraint(["cadre_id"], ["cadres.id"], name=op.f("fk_satisfaction_reviews_cadre_id_cadres")),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_satisfaction_reviews_person_id_people")),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_satisfaction_reviews_unit_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_satisfaction_reviews")),
-        sa.UniqueConstraint("cadre_id", "half", name=op.f("uq_satisfaction_reviews_cadre_id_half")),
+        sa.UniqueConstraint("person_id", "half", name=op.f("uq_satisfaction_reviews_person_id_half")),
     )
     op.create_index(op.f("ix_satisfaction_reviews_unit_id"), "satisfaction_reviews", ["unit_id"], unique=False)
     _grants()
@@ -64,8 +66,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_satisfaction_reviews_unit_id"), table_name="satisfaction_reviews")
     op.drop_table("satisfaction_reviews")
-    op.drop_index(op.f("ix_cadres_unit_id"), table_name="cadres")
-    op.drop_table("cadres")
+    op.drop_index(op.f("ix_people_unit_id"), table_name="people")
+    op.drop_table("people")
     _grants()
 
 
