@@ -69,6 +69,12 @@ class BatchSession:
         # a version's names → their places in `names`
         self._projections: dict[tuple[str, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]]] = {}
 
+    @property
+    def cache_size(self) -> int:
+        """How many entries each of the batch's caches holds at most (a caller keeping its own
+        per-projection cache beside the session bounds it the same)."""
+        return self._batch.cache_size
+
     def evaluate_many(self, cases: list[Any]) -> list[Result]:
         """One result per case, in order."""
         if not self.by_whole:
@@ -117,6 +123,18 @@ class BatchSession:
                 result = one(case)
             append(result)
         return results
+
+    def decided_by(self, case: dict[str, Any]) -> Any:
+        """For a plain dict whose projection is all strings and None: what decides its result
+        here — the version its date picks and the raw values of the fields that version reads —
+        as a key; cases with equal keys get the very same result. None where no such key holds
+        (a version read case by case, a date that picks no version)."""
+        if not self.by_whole:
+            return None
+        pick = self._batch.pick_for(case)
+        if isinstance(pick, EvaluationError) or pick.by_case:
+            return None
+        return (id(pick.plan), pick.on if pick.plan.key_needs_on else None, pick.key_of_missing(case))
 
     def _one(self, case: Any) -> Result:
         """A case the whole-projection cache does not hold (yet)."""
