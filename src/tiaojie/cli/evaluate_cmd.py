@@ -86,7 +86,10 @@ def evaluate(
 
     known = None if allow_unknown else known_keys(rules)
     if batch is not None:
-        # (other batch formats, chosen by the file's suffix, are dispatched here)
+        if batch.lower().endswith((".csv", ".parquet", ".xlsx")):  # a sheet: evaluated as columns
+            from .evaluate_columnar import run_columnar
+
+            raise typer.Exit(1 if run_columnar(rules, policy, batch, output, on, lang, allow_unknown, encoding) else 0)
         with Output(output, lang) as out:
             failures = run_batch(rules, policy, batch, on, lang, known, codec, out)
         raise typer.Exit(1 if failures else 0)

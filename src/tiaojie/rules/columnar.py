@@ -1,7 +1,7 @@
 """A table of cases at once (a Polars frame or an Arrow table), one row a case.
 
-The rows' distinct projections — their values in the columns the policy reads — are found by a
-join on those columns (Polars, no Python loop over the rows), each distinct projection goes once
+The rows' distinct projections — their values in the columns the policy reads — are found in
+columns (`columnar_keys`: Polars, no Python loop over the rows), each distinct projection goes once
 through the batch session that `Rules.evaluate_batch` uses (so a row's result is the one the
 per-case path gives for the row as a dict), and the results are gathered back as columns: the
 policy's outputs, the rules that fired, the version, and the row's error named by row and column.
@@ -21,6 +21,7 @@ import polars as pl
 
 from ..i18n import MESSAGES, Lang, Localized
 from . import columnar_messages  # noqa: F401 - joins the batch's messages into the catalog
+from .columnar_keys import distinct_projections
 from .errors import EvaluationError
 from .outcome import Outcome, _render
 from .plan import BEYOND, beyond
@@ -36,8 +37,6 @@ VERSION = "version"  # the policy version that decided the row
 ERROR = "error"  # what was wrong with the row, named by row and column; null for a good row
 DETAILS = "details"  # a kind's details (violations, allocations, a path) as JSON, when it gives any
 RESULT_COLUMNS = (FIRED, VERSION, ERROR, DETAILS)
-
-_INDEX = "__projection"  # the distinct projection a row reads as (a column name no sheet uses)
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
     # date that picks the version). A kind that reads its cases itself, or nested fields, may read
     # any column: then every column is the projection.
     keys = [n for n in session.names if n in df.columns] if session.by_whole else list(df.columns)
-    distinct, index = _projections(df, keys)
+    distinct, index = distinct_projections(rules, policy, df.select(keys), by_value=session.by_whole)
     cases: list[dict[str, Any]] = distinct.to_dicts() if keys else [{}]
     results = _evaluated(session.evaluate_many, cases)
 
@@ -102,20 +101,6 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
     placed = placed.rename(dict(zip(outputs, names)))
     failed = placed.height - placed.get_column(ERROR).null_count()
     return ColumnarResult(placed, tuple(names), len(cases), failed)
-
-
-def _projections(df: pl.DataFrame, keys: list[str]) -> tuple[pl.DataFrame, pl.Series]:
-    """(the distinct rows of the key columns in order of first sight, each row's place among
-    them). Nulls are equal to nulls, as a missing value reads the same in every row."""
-    if not df.height or not keys:
-        return df.select(keys).head(1 if df.height else 0), pl.Series(_INDEX, [0] * df.height, dtype=pl.UInt32)
-    projection = df.select(keys)
-    try:
-        distinct = projection.unique(maintain_order=True).with_row_index(_INDEX)
-        index = projection.join(distinct, on=keys, how="left", nulls_equal=True, maintain_order="left")
-        return distinct.drop(_INDEX), index.get_column(_INDEX)
-    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError):  # columns no join takes
-        return projection, pl.Series(_INDEX, range(df.height), dtype=pl.UInt32)
 
 
 Result = Outcome | EvaluationError
