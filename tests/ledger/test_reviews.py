@@ -14,7 +14,7 @@ from activated_rules import activated
 
 from tiaojie.ledger import audit, people, reviews
 from tiaojie.ledger.context import Ledger
-from tiaojie.ledger.errors import InvalidInput, NotFound, PermissionDenied
+from tiaojie.ledger.errors import InvalidInput, PermissionDenied
 from tiaojie.ledger.reviews_export import export_reviews
 from tiaojie.rules.service import open_rules
 from tiaojie.store.messages import Conflict
@@ -93,7 +93,7 @@ def test_wrong_counts_and_unknown_cadres_are_refused_by_name(ledger, cadres):
     with pytest.raises(InvalidInput, match="must not be negative"):
         reviews.record_review(ledger, org.clerk, unit="C-T1-V1", cadre="张三", review_on="2026-06-28",
                               respondents=-1, dissatisfied=0)
-    with pytest.raises(NotFound) as unknown:
+    with pytest.raises(InvalidInput) as unknown:
         reviews.record_review(ledger, org.clerk, unit="C-T1-V1", cadre="张山", review_on="2026-06-28",
                               respondents=10, dissatisfied=1)
     assert "张山" in unknown.value.msg.render("zh") and "张三" in unknown.value.msg.render("zh")
@@ -150,3 +150,59 @@ def test_export_has_the_counts_rate_and_decisions_and_no_formulas(ledger, cadres
     assert table[0][:7] == ["half-year", "unit", "cadre", "post", "date", "respondents", "dissatisfied"]
     assert sorted(row[2] for row in table[1:]) == ["'=HYPERLINK(\"x\")", "张三"]
 
+
+
+def _sheet(path: Path, rows: list[list[object]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+HEADER = ["单位", "干部", "测评日期", "参评人数", "不满意人数"]
+
+
+def test_an_import_stores_every_row_or_none_and_names_each_bad_row_and_column(ledger, cadres, tmp_path: Path):
+    from tiaojie.ledger.reviews_import import ReviewImportRefused, import_reviews
+
+    org = cadres
+    bad = _sheet(tmp_path / "bad.csv", [
+        HEADER,
+        ["C-T1-V1", "张三", "2026-06-28", "100", "40"],
+        ["C-T1-V1", "张山", "2026-06-28", "100", "3"],
+        ["C-T1-V1", "李四", "2026-06-31", "100", "3"],
+        ["沙坪村", "李四", "2026-06-28", "十", "3"],
+        ["C-T1-V2", "王五", "2026-06-28", "10", "11"],
+        ["C-T1-V1", "张三", "2026-06-29", "90", "9"],
+    ])
+    with pytest.raises(ReviewImportRefused) as refused:
+        import_reviews(ledger, org.clerk, bad)
+    where = [(p.row, p.column) for p in refused.value.problems]
+    assert where == [(3, "干部"), (4, "测评日期"), (5, "参评人数"), (6, "不满意人数"), (7, "干部")]
+    rendered = [p.render("zh") for p in refused.value.problems]
+    assert "张山" in rendered[0] and "第 2 行" in rendered[4]
+    assert reviews.list_reviews(ledger, org.clerk) == []  # nothing written
+
+    good = _sheet(tmp_path / "good.csv", [
+        ["村", "姓名", "测评日期", "参评人数", "不满意人数", "半年度"],
+        ["沙坪村", "张三", "2026-06-28", "100", "40", ""],
+        ["C-T1-V1", "李四", "2026-12-01", "100", "39", "2026-h2"],
+        ["白层村", "王五", "2026-06-28", "50", "5", ""],
+    ])
+    lines = import_reviews(ledger, org.clerk, good)
+    assert [(line.cadre, line.review.half, _decisions(line)["eligible for promotion"]) for line in lines] == [
+        ("张三", "2026-H1", False), ("李四", "2026-H2", True), ("王五", "2026-H1", True)]
+    assert len(reviews.list_reviews(ledger, org.clerk)) == 3
+
+
+def test_an_import_of_another_villages_rows_is_refused_by_row(ledger, cadres, tmp_path: Path):
+    from tiaojie.ledger import access
+    from tiaojie.ledger.reviews_import import ReviewImportRefused, import_reviews
+
+    org = cadres
+    village_clerk = access.add_user(ledger, org.admin, "村会计", "clerk", "C-T1-V2", password="tiaojie-demo")
+    sheet = _sheet(tmp_path / "r.csv", [HEADER, ["C-T1-V2", "王五", "2026-06-28", "50", "5"],
+                                        ["C-T1-V1", "张三", "2026-06-28", "50", "5"]])
+    with pytest.raises(ReviewImportRefused) as refused:
+        import_reviews(ledger, village_clerk, sheet)
+    assert [(p.row, p.column) for p in refused.value.problems] == [(3, "单位")]
+    assert reviews.list_reviews(ledger, org.clerk) == []

@@ -38,6 +38,27 @@ def review_add(ctx: typer.Context, cadre: str = typer.Argument(..., help="干部
     typer.echo(f"  [{line.review.policy_id} {line.review.version}]")
 
 
+@review_app.command("import")
+@handled
+def review_import(ctx: typer.Context, file: Path = typer.Argument(..., help="CSV 或 XLSX：单位、干部、测评日期、参评人数、不满意人数"),
+                  encoding: str = typer.Option(None, "--encoding", help="CSV 编码，如 gbk"),
+                  db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """导入测评结果（有一行错误则全部不导入）/ import results (all or nothing)."""
+    from ..i18n import tr
+    from ..ledger.reviews_import import ReviewImportRefused, import_reviews
+    from .ledger_common import fail
+
+    lang = chosen_lang(ctx)
+    ledger = ledger_for(ctx, db)
+    try:
+        lines = import_reviews(ledger, acting_user(ledger, user), file, encoding)
+    except ReviewImportRefused as refused:
+        for problem in refused.problems:
+            typer.echo(problem.render(lang), err=True)
+        fail(refused.msg.render(lang))
+    typer.echo(tr("review_imported", lang, count=len(lines)))
+
+
 @review_app.command("list")
 @handled
 def review_list(ctx: typer.Context, unit: str = typer.Option(None, "--unit"),

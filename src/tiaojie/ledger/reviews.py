@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import Localized
-from ..models import Person, SatisfactionReview, User
+from ..models import Person, SatisfactionReview, Unit, User
 from ..rules.derived import compute, derivation_order
 from ..rules.errors import EvaluationError
+from ..rules.outcome import Outcome
 from .access import check
 from .context import Ledger
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, LedgerError, NotFound
 from .people import unit_named as _unit
 from .scope import narrowed, require_unit
 
@@ -59,58 +60,130 @@ def _review_fields(ledger: Ledger) -> dict[str, Any]:
     return {name: f for name, f in ledger.vocabulary.fields.items() if f.subject == REVIEW}
 
 
-def _counts(ledger: Ledger, respondents: int, dissatisfied: int) -> None:
-    fields = _review_fields(ledger)
+def field_title(ledger: Ledger, name: str) -> Localized:
+    """A review field as fields.toml titles it."""
+    fdef = _review_fields(ledger).get(name)
+    return _titled(fdef.title, fdef.title_en) if fdef else _titled(name, None)
 
-    def title(name: str) -> Localized:
-        fdef = fields.get(name)
-        return _titled(fdef.title, fdef.title_en) if fdef else _titled(name, None)
 
-    for name, value in (("respondents", respondents), ("dissatisfied", dissatisfied)):
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One cadre's counts as typed or read from a sheet, not yet checked."""
+
+    unit: str
+    cadre: str
+    review_on: dt.date | str
+    respondents: int
+    dissatisfied: int
+    half: str | None = None
+
+
+class EntryRefused(InvalidInput):
+    """An entry the ledger cannot take, with the field at fault (a review field's name, or "unit"
+    or "cadre"), so that a sheet's problem names its column."""
+
+    def __init__(self, field: str, key: str, /, **params: object):
+        super().__init__(key, **params)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class _Decided:
+    entry: ReviewEntry
+    day: dt.date
+    half: str
+    outcome: Outcome
+
+
+def _decide(ledger: Ledger, policy_id: str, entry: ReviewEntry) -> _Decided:
+    """The entry's date and counts checked and the review policy's decision on them."""
+    try:
+        day = ledger.coerce("review_on", entry.review_on) if "review_on" in ledger.vocabulary.fields \
+            else entry.review_on
+    except InvalidInput as err:
+        raise EntryRefused("review_on", "review_date_invalid", detail=err.msg) from None
+    if not isinstance(day, dt.date):
+        raise EntryRefused("review_on", "review_date", value=entry.review_on)
+    for name, value in (("respondents", entry.respondents), ("dissatisfied", entry.dissatisfied)):
         if value < 0:
-            raise InvalidInput("review_negative", field=title(name), value=value)
-    if dissatisfied > respondents:
-        raise InvalidInput("review_more_than_took_part", dissatisfied=dissatisfied, respondents=respondents,
-                           field=title("dissatisfied"), total=title("respondents"))
+            raise EntryRefused(name, "review_negative", field=field_title(ledger, name), value=value)
+    if entry.dissatisfied > entry.respondents:
+        raise EntryRefused("dissatisfied", "review_more_than_took_part", dissatisfied=entry.dissatisfied,
+                           respondents=entry.respondents, field=field_title(ledger, "dissatisfied"),
+                           total=field_title(ledger, "respondents"))
+    inputs = {"review_on": day, "respondents": entry.respondents, "dissatisfied": entry.dissatisfied}
+    try:
+        outcome = ledger.rules.evaluate(policy_id, inputs, as_of=day)
+    except EvaluationError as err:
+        raise EntryRefused("respondents", "case_field", field=policy_id, detail=err.localized) from None
+    return _Decided(entry, day, entry.half or half_of(day), outcome)
+
+
+def _unit_in_scope(uow: Any, by: User, entry: ReviewEntry) -> Unit:
+    found = _unit(uow, entry.unit)
+    require_unit(uow, by, found.id)
+    return found
+
+
+def _cadre(uow: Any, unit: Unit, entry: ReviewEntry) -> Person:
+    """The entry's cadre: a committee member of `unit`."""
+    assert unit.id is not None
+    person = uow.people.named(unit.id, entry.cadre.strip())
+    if person is None or person.id is None:
+        names = [c.name for c in uow.people.list(unit_ids={unit.id}) if c.committee]
+        raise EntryRefused("cadre", "review_unknown_cadre", cadre=entry.cadre, unit=unit.name,
+                           known="、".join(names[:12]) or "—")
+    if not person.committee:
+        raise EntryRefused("cadre", "review_not_cadre", cadre=person.name, unit=unit.name)
+    return person
 
 
 def record_review(ledger: Ledger, by: User, *, unit: str, cadre: str, review_on: dt.date | str,
                   respondents: int, dissatisfied: int, half: str | None = None) -> ReviewLine:
     """Decide and store one cadre's result for a half-year (the half of the review date unless
     given), replacing the one stored before."""
+    entry = ReviewEntry(unit, cadre, review_on, respondents, dissatisfied, half)
+    return record_reviews(ledger, by, [entry])[0]
+
+
+def record_reviews(ledger: Ledger, by: User, entries: list[ReviewEntry]) -> list[ReviewLine]:
+    """Decide and store several results in one transaction: all of them, or (the first entry the
+    ledger refuses raising `EntryRefused`) none."""
     check(by, "review")
-    day = ledger.coerce("review_on", review_on) if "review_on" in ledger.vocabulary.fields else review_on
-    if not isinstance(day, dt.date):
-        raise InvalidInput("review_date", value=review_on)
-    half = half or half_of(day)
-    _counts(ledger, respondents, dissatisfied)
     policy_id = review_policy(ledger)
-    try:
-        outcome = ledger.rules.evaluate(
-            policy_id, {"review_on": day, "respondents": respondents, "dissatisfied": dissatisfied}, as_of=day
-        )
-    except EvaluationError as err:
-        raise InvalidInput("case_field", field=policy_id, detail=err.localized) from None
+    decided = [_decide(ledger, policy_id, entry) for entry in entries]
+    lines: list[ReviewLine] = []
     with ledger.uow() as uow:
-        found = _unit(uow, unit)
-        require_unit(uow, by, found.id)
-        assert found.id is not None
-        person = uow.people.named(found.id, cadre.strip())
-        if person is None or person.id is None:
-            names = [c.name for c in uow.people.list(unit_ids={found.id}) if c.committee]
-            raise NotFound("review_unknown_cadre", cadre=cadre, unit=found.name, known="、".join(names[:12]) or "—")
-        if not person.committee:
-            raise InvalidInput("review_not_cadre", cadre=person.name, unit=found.name)
-        before = uow.reviews.of_cadre(person.id, half)
-        stored = uow.reviews.put(SatisfactionReview(
-            unit_id=found.id, person_id=person.id, half=half, review_on=day, respondents=respondents,
-            dissatisfied=dissatisfied, policy_id=outcome.policy, version=outcome.version, hash=outcome.hash,
-            outputs=outcome.to_json("zh")["outputs"], fired=list(outcome.fired), by_user=by.name,
-        ))
+        for d in decided:
+            unit = _unit_in_scope(uow, by, d.entry)
+            person = _cadre(uow, unit, d.entry)
+            assert unit.id is not None and person.id is not None
+            before = uow.reviews.of_cadre(person.id, d.half)
+            stored = uow.reviews.put(SatisfactionReview(
+                unit_id=unit.id, person_id=person.id, half=d.half, review_on=d.day, respondents=d.entry.respondents,
+                dissatisfied=d.entry.dissatisfied, policy_id=d.outcome.policy, version=d.outcome.version,
+                hash=d.outcome.hash, outputs=d.outcome.to_json("zh")["outputs"], fired=list(d.outcome.fired),
+                by_user=by.name,
+            ))
+            uow.audit(by.name, "review.record", "satisfaction_review", stored.id, before, stored)
+            lines.append(_line(ledger, stored, unit.name, person))
         ledger.keep_rules_in(uow)
-        uow.audit(by.name, "review.record", "satisfaction_review", stored.id, before, stored)
         uow.commit()
-        return _line(ledger, stored, found.name, person)
+    return lines
+
+
+def check_entry(ledger: Ledger, by: User, entry: ReviewEntry) -> tuple[int, str]:
+    """(cadre id, half-year) of the entry, or `EntryRefused` for what `record_reviews` would
+    refuse in it (an import checks every row before it writes any)."""
+    decided = _decide(ledger, review_policy(ledger), entry)
+    with ledger.uow() as uow:
+        try:
+            unit = _unit_in_scope(uow, by, entry)
+        except LedgerError as err:  # no such unit, or not the importer's
+            raise EntryRefused("unit", "review_entry", reason=err.msg) from None
+        person = _cadre(uow, unit, entry)
+    assert person.id is not None
+    return person.id, decided.half
 
 
 def list_reviews(ledger: Ledger, user: User | None, *, unit: str | None = None,

@@ -48,4 +48,12 @@ REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
     "th_dissatisfied": ("不满意人数", "dissatisfied"),
     "cli_demo_reviews": ("村干部 {cadres}  民意测评结果 {reviews}（tiaojie review list）",
                          "village cadres {cadres}  satisfaction review results {reviews} (tiaojie review list)"),
+    "review_entry": ("{reason}", "{reason}"),
+    "review_date_invalid": ("测评日期：{detail}", "review date: {detail}"),
+    "review_import_refused": ("{count} 处问题，未导入任何测评结果", "problems found: {count}; no review was imported"),
+    "review_import_missing": ("缺少「{column}」列", "the column '{column}' is missing"),
+    "review_import_blank": ("不能为空", "must not be empty"),
+    "review_import_count": ("「{field}」应为整数：{value}", "'{field}' must be a whole number: {value}"),
+    "review_import_twice": ("同一干部同一半年度已在第 {row} 行", "the same cadre and half-year is already on row {row}"),
+    "review_imported": ("已导入 {count} 条测评结果", "imported {count} review results"),
 }
