@@ -204,6 +204,12 @@ def test_an_unknown_header_is_refused_with_a_hint_unless_allowed(tmp_path: Path)
     assert done.exit_code == 0 and (tmp_path / "out.csv").exists()
 
 
+def test_two_headers_of_one_field_are_refused(tmp_path: Path):
+    source = write_csv(tmp_path / "cases.csv", [["status", "案件状态"], ["settled", "调解成功"]])
+    done = cli("--lang", "en", "evaluate", "mediation-reward", "--batch", str(source), "-o", str(tmp_path / "out.csv"))
+    assert done.exit_code == 2 and "'案件状态' and 'status' are the same field 'status'" in done.stderr
+
+
 def test_xlsx_in_and_out(tmp_path: Path):
     from openpyxl import Workbook, load_workbook
 

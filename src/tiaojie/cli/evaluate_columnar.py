@@ -22,8 +22,10 @@ import typer
 
 from ..i18n import Lang, Localized, did_you_mean, tr
 from ..ledger.exports import FORMULA_STARTS, risky
-from ..ledger.import_sheet import HEADERS, LOOKUP, _bool, _date, _text, norm, read_sheet
 from ..rules.columnar import ERROR, RESULT_COLUMNS, evaluate_columns
+
+# The case import (`ledger.import_sheet`) is imported where a sheet needs it: it brings the
+# ledger's database layer, a second or more to start, which a Parquet file of field ids never needs.
 
 READS = (".csv", ".parquet", ".xlsx")
 WRITES = (".csv", ".parquet", ".xlsx", ".jsonl")
@@ -144,6 +146,8 @@ def _read_xlsx(path: Path) -> Sheet:
     written."""
     import polars as pl
 
+    from ..ledger.import_sheet import read_sheet
+
     read = read_sheet(path)
     if read.problems:
         raise SheetRefused(*(Localized("batch_bad_file", path=path, detail=p.reason) for p in read.problems))
@@ -155,6 +159,8 @@ def _read_xlsx(path: Path) -> Sheet:
 
 
 def _cell(value: Any) -> str | None:
+    from ..ledger.import_sheet import _text
+
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -189,12 +195,17 @@ def header_fields(headers: list[str], vocabulary: Any, allow_unknown: bool) -> d
     by its id or titles); refused when two headers are one field or, unless `allow_unknown`, a
     header is neither. Columns the import knows but the vocabulary does not (summary, parties…)
     are carried through unread, and so are result columns of an earlier run."""
+    own = {alias: f.name for f in vocabulary.fields.values() for alias in (f.name, f.title, f.title_en) if alias}
+    fields = {header: own[header] for header in headers if header in own}
+    others = [header for header in headers if header not in own]
+    if all(header in RESULT_COLUMNS for header in others) and len(set(fields.values())) == len(fields):
+        return fields  # every header a field's id or title as written, each field once
+    from ..ledger.import_sheet import HEADERS, LOOKUP, norm
+
     lookup = {alias: IMPORT_FIELD.get(name, name) for alias, name in LOOKUP.items()}
-    for fdef in vocabulary.fields.values():
-        for alias in (fdef.name, fdef.title, fdef.title_en):
-            if alias:
-                lookup.setdefault(norm(alias), fdef.name)
-    fields: dict[str, str] = {}
+    for alias, name in own.items():
+        lookup.setdefault(norm(alias), name)
+    fields = {}
     holder: dict[str, str] = {}
     problems: list[Localized] = []
     for header in headers:
@@ -219,6 +230,10 @@ def header_fields(headers: list[str], vocabulary: Any, allow_unknown: bool) -> d
 def _spellings(fdef: Any) -> Callable[[str], str | None] | None:
     """How the case import reads a cell of this field's type where the vocabulary reads less
     (2026年3月2日, 2026/3/2; √, ×, 已, 未): the vocabulary's spelling, or None to leave the cell."""
+    if fdef.type not in ("date", "bool"):
+        return None
+    from ..ledger.import_sheet import _bool, _date
+
     def as_date(text: str) -> str | None:
         try:
             return _date(text).isoformat()
@@ -244,8 +259,8 @@ def evaluate_sheet(rules: Any, policy: str, sheet: Sheet, fields: dict[str, str]
     columns = []
     for header, name in fields.items():
         column = sheet.frame.get_column(header)
-        spell = _spellings(vocabulary[name])
-        if spell is not None and column.dtype == pl.String:
+        spell = _spellings(vocabulary[name]) if column.dtype == pl.String else None
+        if spell is not None:
             seen = column.drop_nulls().unique().to_list()
             changed = {text: new for text in seen if (new := spell(text)) is not None and new != text}
             if changed:
