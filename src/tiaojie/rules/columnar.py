@@ -85,8 +85,12 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
     # date that picks the version). A kind that reads its cases itself, or nested fields, may read
     # any column: then every column is the projection.
     keys = [n for n in session.names if n in df.columns] if session.by_whole else list(df.columns)
-    distinct, index = distinct_projections(rules, policy, df.select(keys), by_value=session.by_whole)
-    cases: list[dict[str, Any]] = distinct.to_dicts() if keys else [{}]
+    cases: list[dict[str, Any]]
+    if keys:
+        distinct, index = distinct_projections(rules, policy, df.select(keys), by_value=session.by_whole)
+        cases = distinct.to_dicts()
+    else:  # the policy reads none of the columns: every row is the same empty case
+        cases, index = [{}], pl.zeros(df.height, dtype=pl.UInt32, eager=True)
     results = _evaluated(session.evaluate_many, cases)
 
     titles = dict(column_titles or {})

@@ -27,8 +27,8 @@ def distinct_projections(rules: Rules, policy: str, keys: pl.DataFrame, by_value
     """(one row of `keys` for each distinct projection — the first that reads so — in order of
     first sight, each row's place among them as UInt32). With `by_value`, spellings every version
     reads as the same value are one projection."""
-    if not keys.width or not keys.height:
-        return keys.head(1 if keys.height else 0), pl.Series([0] * keys.height, dtype=pl.UInt32)
+    if not keys.height:
+        return keys, pl.Series([], dtype=pl.UInt32)
     plans = [rules.evaluator.plan(version) for version in rules.book.versions(policy)] if by_value else []
     codes: list[tuple[pl.Series, int]] = []
     for name in keys.columns:
