@@ -268,3 +268,12 @@ def test_an_output_of_another_kind_is_refused_before_reading(tmp_path: Path, suf
     source = write_csv(tmp_path / "cases.csv", CSV_ROWS[:2])
     done = cli("--lang", "en", "evaluate", "mediation-reward", "--batch", str(source), "-o", str(tmp_path / f"out{suffix}"))
     assert done.exit_code == 2 and "unsupported file type" in done.stderr
+
+
+def test_a_table_the_policy_reads_nothing_of_gives_each_row_the_empty_case(rules):
+    out = evaluate_frame(rules, "mediation-reward", pl.DataFrame({"remark": ["a", "b", None]}), AS_OF)
+    empty = rules.evaluate("mediation-reward", {}, AS_OF)
+    assert out.get_column("amount").to_list() == [empty.outputs["amount"]] * 3
+    assert out.get_column("remark").to_list() == ["a", "b", None]
+    none = evaluate_frame(rules, "mediation-reward", pl.DataFrame({"status": pl.Series([], dtype=pl.String)}), AS_OF)
+    assert none.height == 0 and "error" in none.columns
