@@ -1,10 +1,9 @@
 """Engine benchmark: single-case latency, batch throughput against a plain-Python baseline, and
-the end-to-end wall time of `tiaojie evaluate mediation-reward --batch`.
+JSONL end to end against zen-engine and a plain-Python command.
 
-    PYTHONPATH=src python bench/engine.py [--cases N] [--latency-cases N] [--cli-lines N]
+    PYTHONPATH=src python bench/engine.py [--cases N] [--latency-cases N] [--e2e-cases N] [--only-e2e]
 
-Everything is measured on in-memory cases (no JSON parsing on either side) except (c), which is
-the CLI end to end on a JSONL file. Numbers are printed, never asserted.
+Numbers are printed, never asserted.
 
 (a) single-case latency: `Rules.evaluate` (typed input → engine → outcome) on distinct cases, and
     `RulesEngine.match` alone; median and p99.
@@ -14,8 +13,12 @@ the CLI end to end on a JSONL file. Numbers are printed, never asserted.
     beside a plain-Python per-case evaluator of the same rows: precompiled predicates per row,
     label → id normalisation through a dict, first hit, the amount as a Decimal per case (the
     verdict); also beside two plainer readings (the parsed rule file interpreted; the rows as
-    data in a loop).
-(c) `tiaojie evaluate mediation-reward --batch FILE.jsonl` on a generated JSONL file, wall time.
+    data in a loop). In memory: no JSON on either side.
+(c) JSONL end to end (bench/engine_e2e.py): N generated cases of the 金平 reward table through
+    the plain table in process, zen-engine in process (installed from bench/requirements.txt
+    when missing), a plain-Python JSONL command, `tiaojie evaluate --batch` and any path in
+    EXTRA_PATHS; speed, peak memory, the ratios of tiaojie to zen-engine (≥ 3 ×) and to the
+    plain command (≥ 2 ×).
 """
 
 from __future__ import annotations
@@ -37,11 +40,19 @@ import time
 import tomllib
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from engine_baselines import LoopEvaluator, PlainEvaluator, ReferenceEvaluator  # noqa: E402
+from engine_e2e import EndToEnd, PathResult, end_to_end, generate_jsonl  # noqa: E402
 from tiaojie.rules.service import BUNDLED_RULES, open_rules  # noqa: E402
+
+# Further end-to-end paths over the same generated JSONL file: each is called with the run's
+# EndToEnd (rules, policy, file, count, scratch folder, how to start tiaojie) and returns a
+# PathResult, printed in section (c) with its ratio to tiaojie's JSONL path.
+EXTRA_PATHS: list[Callable[[EndToEnd], PathResult]] = []
 
 FIELDS = ("status", "severity", "settled_by", "category", "urgency")
 AS_OF = dt.date(2026, 6, 30)
@@ -143,102 +154,6 @@ def generate_cases(enums: dict[str, dict[str, str]], n: int, rng: random.Random)
     return cases
 
 
-# --- the plain-Python baseline ----------------------------------------------------------------
-
-
-class PlainEvaluator:
-    """The same rows, read by hand-written Python: a strong, honest per-case evaluator.
-
-    Built once: a label → id dict per field, one precompiled predicate per row, each row's amount
-    as a Decimal. Per case: normalise the five inputs, first hit, the amount (Decimal). No engine,
-    nothing cached across cases."""
-
-    def __init__(self, rows: list[dict], enums: dict[str, dict[str, str]]):
-        self.normal = []
-        for name in FIELDS:
-            table = {}
-            for value_id, label in enums[name].items():
-                table[value_id] = value_id
-                table[label] = value_id
-            self.normal.append((name, table))
-        index = {name: i for i, name in enumerate(FIELDS)}
-        self.rows = []
-        for row in rows:
-            tests = []
-            for name, (op, value) in row["when"].items():
-                i = index[name]
-                if op == "eq":
-                    tests.append(f"v[{i}] == {value!r}")
-                elif op == "ne":
-                    tests.append(f"(v[{i}] is not None and v[{i}] != {value!r})")
-                else:
-                    tests.append(f"v[{i}] in {frozenset(value)!r}")
-            predicate = eval(f"lambda v: {' and '.join(tests)}")  # noqa: S307 - bench-local, generated
-            self.rows.append((predicate, Decimal(row["amount"]).quantize(Decimal("0.01"))))
-        self.default = Decimal("0.00")
-
-    def evaluate(self, case: dict) -> Decimal:
-        v = []
-        for name, table in self.normal:
-            raw = case.get(name)
-            if raw is None:
-                v.append(None)
-                continue
-            value = table.get(raw)
-            if value is None:
-                raise ValueError(f"{name}: {raw!r}")
-            v.append(value)
-        for predicate, amount in self.rows:
-            if predicate(v):
-                return amount
-        return self.default
-
-
-def normalised(case: dict, tables: list[tuple[str, dict]]) -> dict:
-    """The case's values as ids (each field's id-or-label table); absent fields left out."""
-    values = {}
-    for name, table in tables:
-        raw = case.get(name)
-        if raw is not None:
-            value = table.get(raw)
-            if value is None:
-                raise ValueError(f"{name}: {raw!r}")
-            values[name] = value
-    return values
-
-
-class LoopEvaluator:
-    """The same rows as data, read per case by a plain loop — what one writes by hand without an
-    engine and without generating code: normalise the five inputs through a dict, then check each
-    row's conditions in turn (eq / in / ne), first hit, the amount as a Decimal."""
-
-    def __init__(self, rows: list[dict], enums: dict[str, dict[str, str]]):
-        self.normal = PlainEvaluator(rows, enums).normal
-        self.rows = [
-            ([(name, op, frozenset(value) if op == "in" else value) for name, (op, value) in row["when"].items()],
-             Decimal(row["amount"]).quantize(Decimal("0.01")))
-            for row in rows
-        ]
-        self.default = Decimal("0.00")
-
-    def evaluate(self, case: dict) -> Decimal:
-        v = normalised(case, self.normal)
-        for conditions, amount in self.rows:
-            for name, op, want in conditions:
-                got = v.get(name)
-                if op == "eq":
-                    ok = got == want
-                elif op == "in":
-                    ok = got in want
-                else:
-                    ok = got is not None and got != want
-                if not ok:
-                    break
-            else:
-                return amount
-        return self.default
-
-
 # --- measurements -----------------------------------------------------------------------------
 
 
@@ -293,26 +208,6 @@ def batch(rules, cases: list[dict]) -> float:
     return time.perf_counter() - t0
 
 
-class ReferenceEvaluator:
-    """The rule file's own plain-Python reading, per case: the reading the differential test holds
-    the engine to. Values normalised through the vocabulary's lookup tables (ids and labels),
-    each row's parsed condition tree interpreted (`Condition.holds`), first hit, the amount.
-    No engine, nothing cached across cases, no pydantic."""
-
-    def __init__(self, rules):  # noqa: ANN001
-        policy = rules.book.versions("bench-reward")[-1]
-        self.fields = [(name, fdef._enum_lookup()) for name, fdef in policy.fields.items() if fdef.type == "enum"]
-        self.rows = [(row.condition, row.then["amount"]) for row in policy.rows]
-        self.default = Decimal("0.00")
-
-    def evaluate(self, case: dict) -> Decimal:
-        typed = normalised(case, self.fields)
-        for condition, amount in self.rows:
-            if condition.holds(typed):
-                return Decimal(amount).quantize(Decimal("0.01"))
-        return self.default
-
-
 def plain(evaluator: PlainEvaluator, cases: list[dict]) -> float:
     """Seconds to run every case through the plain-Python evaluator, consumed the same way."""
     t0 = time.perf_counter()
@@ -356,43 +251,22 @@ def cli_command() -> list[str] | None:
     return None
 
 
-def cli_wall(lines: int, rng: random.Random, tmp: Path, enums: dict[str, dict[str, str]]) -> str:
-    cmd = cli_command()
-    if cmd is None:
-        return "skipped: CLI not available"
-    path = tmp / "cases.jsonl"
-    status = list(enums["status"])
-    severity = list(enums["severity"])
-    settled_by = list(enums["settled_by"])
-    days = [(dt.date(2026, 1, 1) + dt.timedelta(days=d)).isoformat() for d in range(180)]
-    choice = rng.choice
-    with path.open("w", encoding="utf-8") as out:
-        for i in range(lines):
-            out.write(json.dumps({
-                "number": f"J{i}", "status": choice(status), "severity": choice(severity),
-                "settled_by": choice(settled_by), "settled_on": choice(days),
-            }, ensure_ascii=False))
-            out.write("\n")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    t0 = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
-        done = subprocess.run(cmd + ["evaluate", "mediation-reward", "--batch", str(path), "--as-of", "2026-06-30"],
-                              env=env, stdout=sink, stderr=subprocess.PIPE, cwd=str(ROOT))
-    wall = time.perf_counter() - t0
-    if done.returncode != 0:
-        return f"failed (exit {done.returncode}): {done.stderr.decode(errors='replace').strip()[-300:]}"
-    return f"{wall:.2f} s  ({lines / wall:,.0f} lines/s, {' '.join(Path(c).name for c in cmd)})"
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000, help="batch cases (default 1,000,000)")
     parser.add_argument("--latency-cases", type=int, default=5_000, help="single-case evaluations")
-    parser.add_argument("--cli-lines", type=int, default=None, help="JSONL lines for the CLI (default: --cases)")
+    parser.add_argument("--e2e-cases", type=int, default=None, help="JSONL cases for (c) (default: --cases)")
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--repeat", type=int, default=3, help="throughput runs of each side; the best is shown")
     parser.add_argument("--no-cli", action="store_true", help="skip (c)")
+    parser.add_argument("--only-e2e", action="store_true", help="only (c)")
+    parser.add_argument("--rules", type=Path, default=None,
+                        help="rules directory for (c) (default: the repository's rules/, else the bundled ones)")
     args = parser.parse_args(argv)
+    if args.only_e2e:
+        for line in jsonl_end_to_end(args.e2e_cases or args.cases, args.seed, args.rules):
+            print(line)
+        return
     rng = random.Random(args.seed)
 
     fields_toml = vocabulary_source()
@@ -467,7 +341,6 @@ def main(argv: list[str] | None = None) -> None:
         del same
         rules.close()
 
-        cli = "skipped (--no-cli)" if args.no_cli else cli_wall(args.cli_lines or args.cases, rng, tmp, enums)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -520,7 +393,27 @@ def main(argv: list[str] | None = None) -> None:
           f"({hit_s / args.cases * 1e9:.0f} ns a case)")
     print(f"{'    for 5 ×: batch ≤ plain / 5':<44}{plain_s / RATIO_TARGET:>15.3f} s   "
           f"(first sight + cached now {first_s + cached_s:.3f} s)")
-    print(f"{'(c) tiaojie evaluate --batch, JSONL, wall':<44}  {cli}")
+    if not args.no_cli:
+        print()
+        for line in jsonl_end_to_end(args.e2e_cases or args.cases, args.seed, args.rules):
+            print(line)
+
+
+def jsonl_end_to_end(n: int, seed: int, rules: Path | None = None) -> list[str]:
+    """Section (c) on a JSONL file of N generated cases, removed afterwards."""
+    cmd = cli_command()
+    if cmd is None:
+        return ["(c) skipped: the tiaojie CLI is not available"]
+    rules_dir = rules or (ROOT / "rules" if (ROOT / "rules" / "mediation-reward-2026.toml").is_file() else BUNDLED_RULES)
+    tmp = Path(tempfile.mkdtemp(prefix="tiaojie-bench-e2e-"))
+    try:
+        run = EndToEnd(rules_dir=rules_dir, policy="mediation-reward", policy_toml=rules_dir / "mediation-reward-2026.toml",
+                       fields_toml=rules_dir / "fields.toml", jsonl=tmp / "cases.jsonl", cases=n, tmp=tmp,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), tiaojie=cmd)
+        generate_jsonl(run.jsonl, n, random.Random(seed), run.fields_toml)
+        return end_to_end(run, EXTRA_PATHS)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 import gc
 import json
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, cast
 
 import orjson
 
@@ -92,8 +92,8 @@ class _BatchLines:
         self.outcomes: dict[Any, bytes] = {}  # projection → the outcome's line
         self.errors: dict[Any, bytes] = {}  # projection → an error line's bytes after its number
         self.decided: dict[Any, tuple[bool, bytes]] = {}  # decided-by key → (an error?, bytes as above)
-        self.rendered: dict[int, bytes] = {}  # id of an outcome of the session → its line
-        self.kept: list[Outcome] = []  # …and the outcome, so its id is not reused while the entry lives
+        self.rendered: dict[int, bytes] = {}  # id of a result of the session → its line (an error's: after its number)
+        self.kept: list[Outcome | EvaluationError] = []  # …and the result, so its id is not reused meanwhile
         self.failures = 0
 
     def written(self, first: int, lines: list[bytes], encoding: str) -> bytes:
@@ -101,7 +101,7 @@ class _BatchLines:
         if not (self.keyed and encoding == UTF8):
             texts: list[bytes | None] = [None] * len(lines)
             self._careful(first, lines, encoding, range(len(lines)), texts)
-            return b"".join(texts)  # type: ignore[arg-type] - every place is filled
+            return b"".join(cast("list[bytes]", texts))  # every place is filled by now
         careful: set[int] = set()
         cases = self._parsed(lines, careful)
         try:
@@ -121,7 +121,7 @@ class _BatchLines:
             rest = [i for i, key, decided in waiting if not self._as_decided(first, i, key, decided, texts)]
             if rest:
                 self._careful(first, lines, encoding, rest, texts)
-        return b"".join(texts)  # type: ignore[arg-type] - every place is filled
+        return b"".join(cast("list[bytes]", texts))  # every place is filled by now
 
     def _parsed(self, lines: list[bytes], careful: set[int]) -> list[dict[str, Any]]:
         """Each line as the fast parser reads it (at C level but for the lines it refuses); a
@@ -269,39 +269,40 @@ class _BatchLines:
              decided: Any) -> None:
         """The output line of one result, remembered under its projection `key` and what
         `decided` it unless None."""
-        if isinstance(result, EvaluationError):
-            try:
-                message = result.message(self.lang)
-            except Exception as err:  # noqa: BLE001 - a message that does not render
-                message, key = uncomputable(err, None).message(self.lang), None
-            tail = self._failed(texts, i, number, message)
-            if key is not None:
-                remember(self.errors, key, tail, self.limit)
-                if decided is not None:
-                    remember(self.decided, decided, (True, tail), self.limit)
-            return
-        text = self.rendered.get(id(result))
+        failed = isinstance(result, EvaluationError)
+        text = self.rendered.get(id(result))  # the session shares one result among equal projections
         if text is None:
             try:
-                text = self.bytes_of(json.dumps(result.to_json(self.lang), ensure_ascii=False) + "\n")
-            except Exception as err:  # noqa: BLE001 - an outcome that does not render
+                if isinstance(result, EvaluationError):
+                    text = self._tail(result.message(self.lang))
+                else:
+                    text = self.bytes_of(json.dumps(result.to_json(self.lang), ensure_ascii=False) + "\n")
+            except Exception as err:  # noqa: BLE001 - an outcome or a message that does not render
                 self._failed(texts, i, number, uncomputable(err, None).message(self.lang))
                 return
             if len(self.kept) >= self.limit:
                 self.rendered.clear()
                 self.kept.clear()
             self.rendered[id(result)] = text
-            self.kept.append(result)
-        texts[i] = text
+            self.kept.append(result)  # so that its id is not reused while the entry lives
+        if failed:
+            self.failures += 1
+            texts[i] = b'{"line": %d' % number + text
+        else:
+            texts[i] = text
         if key is not None:
-            remember(self.outcomes, key, text, self.limit)
+            remember(self.errors if failed else self.outcomes, key, text, self.limit)
             if decided is not None:
-                remember(self.decided, decided, (False, text), self.limit)
+                remember(self.decided, decided, (failed, text), self.limit)
+
+    def _tail(self, message: str) -> bytes:
+        """An error line's bytes after its number."""
+        return self.bytes_of(", \"error\": " + json.dumps(message, ensure_ascii=False) + "}\n")
 
     def _failed(self, texts: list[bytes | None], i: int, number: int, message: str) -> bytes:
         """Put the error line of line `number` at `i`; return its bytes after the number."""
         self.failures += 1
-        tail = self.bytes_of(", \"error\": " + json.dumps(message, ensure_ascii=False) + "}\n")
+        tail = self._tail(message)
         texts[i] = b'{"line": %d' % number + tail
         return tail
 

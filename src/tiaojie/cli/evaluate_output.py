@@ -14,7 +14,6 @@ from typing import IO
 import typer
 
 from ..i18n import Lang, tr
-from ..store import messages as _catalog  # noqa: F401 - registers the message for a file that cannot be written
 from .evaluate_input import encoded
 
 
@@ -29,12 +28,14 @@ class Output:
     console's for standard output), each character it cannot take written as a \\u escape."""
 
     def __init__(self, path: str | None, lang: Lang):
-        self._path = None if path in (None, "-") else Path(path)  # type: ignore[arg-type]
+        self._path = None if path is None or path == "-" else Path(path)
         self._lang = lang
         self._part: str | None = None
         self._stream: IO[bytes]
         self._text: IO[str] | None = None  # standard output without a byte layer
+        self._newline = "\n"
         if self._path is None:
+            self._newline = os.linesep  # as the console's text layer would write a newline
             stdout = sys.stdout
             self.encoding = getattr(stdout, "encoding", None) or "utf-8"
             raw = getattr(stdout, "buffer", None)
@@ -54,11 +55,13 @@ class Output:
 
     def bytes_of(self, text: str) -> bytes:
         """JSON text as this output's bytes."""
+        if self._newline != "\n":
+            text = text.replace("\n", self._newline)
         return encoded(text, self.encoding)
 
     def write(self, data: bytes) -> None:
-        if self._text is not None:
-            self._text.write(data.decode(self.encoding))
+        if self._text is not None:  # its own layer writes the newlines
+            self._text.write(data.decode(self.encoding).replace(self._newline, "\n"))
             return
         try:
             self._stream.write(data)
@@ -98,6 +101,8 @@ class Output:
 
     def _refuse(self, err: OSError) -> None:
         """A file that cannot be written: one message, exit 2."""
+        from ..store import messages  # noqa: F401 - the catalog that says it
+
         self._discard()
         typer.echo(tr("table_cannot_write", self._lang, path=str(self._path), detail=err.strerror or str(err)), err=True)
         raise typer.Exit(2)
