@@ -330,12 +330,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_replace": ("替换", "Replace"),
     "export_failed": ("无法写入「{path}」：{reason}", "cannot write '{path}': {reason}"),
     "div_export_title": ("导出 {collective} {year} 年分红", "Export the {year} dividends of {collective}"),
-    "div_set_policy": ("更改分红政策", "Change policy"),
-    "div_bind_title": ("{collective} 的分红政策", "Dividend policy of {collective}"),
-    "div_bound_now": ("当前", "current"),
-    "div_bind_note": ("已保存的分红计算保留原政策；今后的计算按所选政策（记入审计日志）",
-                      "runs already stored keep their policy; later runs use the one chosen (audited)"),
-    "div_rebound": ("{collective} 今后按{policy}分红", "{collective} now runs under {policy}"),
     # the statistics table's headers, short enough for 80 columns: the summary line says the rest
     "s_col_received": ("受理", "cases"),
     "s_col_escalated": ("上报", "escal."),

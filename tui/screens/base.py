@@ -28,7 +28,6 @@ KEY_NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("finance", "adjust"): ("adjust",),
     ("finance", "close_period"): ("period_close",),
     ("dividends", "run"): ("dividend",),
-    ("dividends", "set_policy"): ("collective_policy",),
 }
 # Who may make those writes: tiaojie.ledger.access.PERMISSIONS, repeated so that drawing a footer
 # needs no pydantic (tests/tui/test_everyone.py keeps the two equal).
@@ -39,7 +38,6 @@ WRITERS: dict[str, frozenset[str]] = {
     "period_close": frozenset({"clerk", "admin"}),
     "adjust": frozenset({"clerk", "admin"}),
     "dividend": frozenset({"clerk", "admin"}),
-    "collective_policy": frozenset({"policy", "admin"}),
 }
 
 

@@ -61,6 +61,11 @@ ROW_FOR: dict[type[BaseModel], type[s.Base]] = {
     m.Allocation: s.AllocationRow,
     m.Person: s.PersonRow,
     m.SatisfactionReview: s.SatisfactionReviewRow,
+    m.Matter: s.MatterRow,
+    m.Meeting: s.MeetingRow,
+    m.AgendaItem: s.AgendaItemRow,
+    m.Attendee: s.AttendeeRow,
+    m.Measure: s.MeasureRow,
     m.AuditEntry: s.AuditRow,
 }
 MODEL_FOR = {row: model for model, row in ROW_FOR.items()}

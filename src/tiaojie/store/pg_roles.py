@@ -45,6 +45,7 @@ _MONEY = ("clerk", "admin")  # import, periods, adjust, dividend, collective_edi
 _RULES = ("policy", "admin")  # rules_edit
 _ADMIN = ("admin",)  # user_admin
 _REVIEWS = ("clerk", "admin")  # review (ledger/access.py PERMISSIONS)
+_MATTERS = ("mediator", "clerk", "admin")  # matter (ledger/access.py PERMISSIONS)
 
 # table → privilege → the tiaojie roles that hold it. Nothing is granted on a table not named here.
 # Services never delete ledger rows, so no role may; sign-in tokens are the one exception.
@@ -61,6 +62,9 @@ TABLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "people": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
     # a corrected review replaces the result; the audit log keeps what it replaced
     "satisfaction_reviews": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
+    # residents' matters and their meetings: closing a matter, a consensus, a measure done are updates
+    **{t: {"SELECT": _ALL, "INSERT": _MATTERS, "UPDATE": _MATTERS}
+       for t in ("matters", "meetings", "agenda_items", "attendees", "measures")},
     "periods": {"SELECT": _ALL, "INSERT": _MONEY, "UPDATE": _MONEY},
     "payout_lines": {"SELECT": _ALL, "INSERT": _MONEY},
     "adjustments": {"SELECT": _ALL, "INSERT": _MONEY},
@@ -100,6 +104,8 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
     ],
     "people": [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))],
     "satisfaction_reviews": [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))],
+    **{t: [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))]
+       for t in ("matters", "meetings", "agenda_items", "attendees", "measures")},
     "outcomes": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
     "escalations": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
     # payments and corrections go into open periods only: a closed period stays as it was paid
