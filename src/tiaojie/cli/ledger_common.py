@@ -84,15 +84,15 @@ def _lang_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Lang:
 WHAT_IF_COMMANDS = frozenset({
     "period show", "period compute", "case show", "case list", "stats", "banquet check", "banquet list",
     "dividend show", "rules impact", "review list", "review export",
+    "visit duty", "visit list",
 })
 
 
 # Commands that neither evaluate a rule nor store what one decided (the audit log, users and
 # units, the database itself, a statement of lines already stored): `--rules` — often set once
 # for a session through TIAOJIE_RULES — changes nothing there, so it is neither used nor refused.
-RULE_FREE_GROUPS = frozenset({"audit", "user", "unit", "db", "person", "meeting"})
-RULE_FREE_COMMANDS = frozenset({"login", "logout", "passwd", "statement", "matter list", "matter close",
-                                "matter stats"})
+RULE_FREE_GROUPS = frozenset({"audit", "user", "unit", "db", "person", "household"})
+RULE_FREE_COMMANDS = frozenset({"login", "logout", "passwd", "statement"})
 
 
 def _uses_no_rules(command: str) -> bool:

@@ -23,7 +23,6 @@ from . import audit as audit_chain
 from .case_repository import CaseRepository
 from .db import safe_url
 from .ledger_file import driver_trouble
-from .matter_repository import MatterRepository, MeetingRepository
 from .messages import Conflict, LedgerError, Message, StoreUnavailable
 from .pg_roles import refusal as pg_refusal
 from .repository import (
@@ -39,6 +38,7 @@ from .repository import (
     UserRepository,
 )
 from .review_repository import PersonRepository, ReviewRepository
+from .visit_repository import HouseholdRepository, VisitRepository
 
 _PERIOD_LOCK = 0x74696170  # advisory lock key: period close vs. writes into a period
 _COMPUTE_LOCK = 0x74696171  # advisory lock key: one period computation at a time
@@ -72,7 +72,7 @@ class SqlUnitOfWork:
         self.rule_sets = RuleSetRepository(s)
         self.people = PersonRepository(s)
         self.reviews = ReviewRepository(s)
-        self.matters, self.meetings = MatterRepository(s), MeetingRepository(s)
+        self.households, self.visits = HouseholdRepository(s), VisitRepository(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001

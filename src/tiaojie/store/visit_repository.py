@@ -1,0 +1,72 @@
+"""Households, party members' linked households and visits, as stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import models as m
+from .mapping import from_row, row_values
+from .schema import HouseholdLinkRow, HouseholdRow, VisitRow
+
+
+class HouseholdRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add_many(self, households: list[m.Household]) -> list[m.Household]:
+        rows = [HouseholdRow(**row_values(h)) for h in households]
+        self.session.add_all(rows)
+        self.session.flush()
+        return [from_row(r) for r in rows]
+
+    def coded(self, unit_id: int, code: str) -> m.Household | None:
+        row = self.session.execute(
+            select(HouseholdRow).where(HouseholdRow.unit_id == unit_id, HouseholdRow.code == code)
+        ).scalar_one_or_none()
+        return from_row(row) if row else None
+
+    def link_many(self, links: list[m.HouseholdLink]) -> list[m.HouseholdLink]:
+        rows = [HouseholdLinkRow(**row_values(link)) for link in links]
+        self.session.add_all(rows)
+        self.session.flush()
+        return [from_row(r) for r in rows]
+
+    def links(self, *, unit_ids: set[int] | None = None) -> list[m.HouseholdLink]:
+        stmt = select(HouseholdLinkRow)
+        if unit_ids is not None:
+            stmt = stmt.where(HouseholdLinkRow.unit_id.in_(sorted(unit_ids)))
+        return [from_row(r) for r in self.session.execute(stmt.order_by(HouseholdLinkRow.id)).scalars()]
+
+    def list(self, *, unit_ids: set[int] | None = None) -> list[m.Household]:
+        stmt = select(HouseholdRow)
+        if unit_ids is not None:
+            stmt = stmt.where(HouseholdRow.unit_id.in_(sorted(unit_ids)))
+        order = (HouseholdRow.unit_id, HouseholdRow.code)
+        return [from_row(r) for r in self.session.execute(stmt.order_by(*order)).scalars()]
+
+
+class VisitRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add_many(self, visits: list[m.Visit]) -> list[m.Visit]:
+        rows = [VisitRow(**row_values(v)) for v in visits]
+        self.session.add_all(rows)
+        self.session.flush()
+        return [from_row(r) for r in rows]
+
+    def list(self, *, unit_ids: set[int] | None = None, since: dt.date | None = None,
+             until: dt.date | None = None) -> list[m.Visit]:
+        """Visits of those units (all without them) dated `since`..`until` (both inclusive), oldest first."""
+        stmt = select(VisitRow)
+        if unit_ids is not None:
+            stmt = stmt.where(VisitRow.unit_id.in_(sorted(unit_ids)))
+        if since is not None:
+            stmt = stmt.where(VisitRow.visit_on >= since)
+        if until is not None:
+            stmt = stmt.where(VisitRow.visit_on <= until)
+        order = (VisitRow.visit_on, VisitRow.id)
+        return [from_row(r) for r in self.session.execute(stmt.order_by(*order)).scalars()]
