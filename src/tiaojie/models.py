@@ -324,6 +324,76 @@ class AuditEntry(_Model):
     hash: str
 
 
+MatterStatus = Literal["open", "resolved", "unresolved"]
+MeetingKind = Literal["monthly", "emergency"]
+
+
+class Matter(_Model):
+    """A matter residents raised (诉求事项) and where the escalation policy in force on the day it
+    was raised sends it: an emergency meeting by a date, or the next monthly meeting."""
+
+    id: int | None = None
+    number: str = Field(description="SQ-2026-0001")
+    unit_id: int
+    raised_by: str = Field(min_length=1, max_length=100, description="the resident or group")
+    summary: str = Field(min_length=1, description="what they ask")
+    raised_on: dt.date
+    urgency: str = Field(description="an id of fields.toml's urgency enumeration")
+    parties: list[str] = Field(default_factory=list, description="ids of fields.toml's party enumeration")
+    meeting_kind: MeetingKind
+    meeting_by: dt.date
+    policy_id: str
+    version: str
+    hash: str
+    status: MatterStatus = "open"
+    closed_on: dt.date | None = None
+    reason: str = ""
+    by_user: str
+    at: dt.datetime | None = None
+
+
+class Meeting(_Model):
+    """A monthly (例会) or emergency (紧急会议) meeting of the four parties in a unit."""
+
+    id: int | None = None
+    number: str = Field(description="HY-2026-001")
+    unit_id: int
+    kind: MeetingKind
+    held_on: dt.date
+    by_user: str
+    at: dt.datetime | None = None
+
+
+class AgendaItem(_Model):
+    id: int | None = None
+    meeting_id: int
+    matter_id: int
+    unit_id: int
+    consensus: str = ""
+
+
+class Attendee(_Model):
+    id: int | None = None
+    meeting_id: int
+    unit_id: int
+    name: str = Field(min_length=1, max_length=64)
+    party: str
+
+
+class Measure(_Model):
+    """A measure (措施) agreed for a matter: done when `done_on` is set, overdue once `due_on` passed."""
+
+    id: int | None = None
+    meeting_id: int
+    seq: int = Field(ge=1)
+    matter_id: int
+    unit_id: int
+    action: str = Field(min_length=1)
+    owner: str = Field(min_length=1, max_length=64)
+    due_on: dt.date
+    done_on: dt.date | None = None
+
+
 class Household(_Model):
     """A household of a village (农户), which the village's cadres and party members visit."""
 

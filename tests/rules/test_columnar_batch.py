@@ -277,3 +277,13 @@ def test_a_table_the_policy_reads_nothing_of_gives_each_row_the_empty_case(rules
     assert out.get_column("remark").to_list() == ["a", "b", None]
     none = evaluate_frame(rules, "mediation-reward", pl.DataFrame({"status": pl.Series([], dtype=pl.String)}), AS_OF)
     assert none.height == 0 and "error" in none.columns
+
+
+def test_a_gb18030_csv_is_read_with_encoding_and_a_wrong_encoding_is_located(tmp_path: Path):
+    source = tmp_path / "cases.csv"
+    source.write_bytes("卷号,案件状态,纠纷程度,调处主体\n1,调解成功,重大,村委会\n".encode("gb18030"))
+    target = tmp_path / "out.csv"
+    done = cli("evaluate", "mediation-reward", "--batch", str(source), "-o", str(target), "--encoding", "gb18030")
+    assert done.exit_code == 0 and pl.read_csv(target, infer_schema=False).get_column("amount").to_list() == ["500.00"]
+    done = cli("--lang", "en", "evaluate", "mediation-reward", "--batch", str(source), "-o", str(target))
+    assert done.exit_code == 2 and "line 1" in done.stderr and "utf-8" in done.stderr

@@ -85,6 +85,7 @@ def demo_cmd(ctx: typer.Context, db: str = DB_OPTION, year: int = typer.Option(2
     typer.echo(tr("cli_demo_made", chosen_lang(ctx), units=summary.units, users=summary.users, cases=summary.cases,
                   collectives=summary.collectives, filings=summary.banquet_filings, closed=summary.closed_period))
     typer.echo(tr("cli_demo_reviews", chosen_lang(ctx), cadres=summary.cadres, reviews=summary.reviews))
+    typer.echo(tr("cli_demo_matters", chosen_lang(ctx), matters=summary.matters, meetings=summary.meetings))
     typer.echo(tr("cli_demo_try", chosen_lang(ctx)) + "  tiaojie stats --by unit;  TIAOJIE_USER=clerk tiaojie period show "
                f"{summary.computed_periods[-1] if summary.computed_periods else year};  tiaojie case list --overdue")
     from ..ledger.demo import DEMO_PASSWORD  # every demo user's, said where the demo is made

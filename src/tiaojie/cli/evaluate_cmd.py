@@ -63,7 +63,9 @@ def evaluate(
     policy: str = typer.Argument(..., help="政策编号 / policy id, e.g. mediation-reward"),
     file: str = typer.Argument(None, help="一个案件的 JSON 文件，- 为标准输入 / a JSON object; - for stdin"),
     as_of: str = typer.Option(None, "--as-of", help="按此日期计算 / evaluate as of this date (YYYY-MM-DD)"),
-    batch: str = typer.Option(None, "--batch", help="JSONL 文件，每行一个案件；- 为标准输入 / one case per line"),
+    batch: str = typer.Option(None, "--batch", help="JSONL 文件，每行一个案件；- 为标准输入；.csv/.parquet/.xlsx 表格"
+                                                   "按列求值，-o 的后缀定输出格式 / one case per line; a .csv, .parquet "
+                                                   "or .xlsx sheet is evaluated as columns, written as -o's suffix says"),
     output: str = typer.Option(None, "-o", "--output",
                                help="写入此文件（写完整后才替换），默认标准输出 / write to this file "
                                     "(put in place when whole); standard output by default"),

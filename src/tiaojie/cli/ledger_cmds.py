@@ -18,6 +18,7 @@ from .db_backup_cmd import db_backup  # noqa: F401 - adds `db backup` to db_app
 from .db_cmds import db_app, demo_cmd
 from .dividend_cmds import dividend_app
 from .login_cmds import login_cmd, logout_cmd, passwd_cmd
+from .matter_cmds import matter_app, meeting_app
 from .org_cmds import unit_app, user_app
 from .people_cmds import person_app
 from .period_cmds import period_app, statement_cmd
@@ -43,6 +44,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(review_app, name="review")
     app.add_typer(household_app, name="household")
     app.add_typer(visit_app, name="visit")
+    app.add_typer(matter_app, name="matter")
+    app.add_typer(meeting_app, name="meeting")
     app.command("stats")(stats_cmd)
     app.add_typer(audit_app, name="audit")
     app.command("demo")(demo_cmd)

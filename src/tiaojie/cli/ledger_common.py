@@ -91,8 +91,9 @@ WHAT_IF_COMMANDS = frozenset({
 # Commands that neither evaluate a rule nor store what one decided (the audit log, users and
 # units, the database itself, a statement of lines already stored): `--rules` — often set once
 # for a session through TIAOJIE_RULES — changes nothing there, so it is neither used nor refused.
-RULE_FREE_GROUPS = frozenset({"audit", "user", "unit", "db", "person", "household"})
-RULE_FREE_COMMANDS = frozenset({"login", "logout", "passwd", "statement"})
+RULE_FREE_GROUPS = frozenset({"audit", "user", "unit", "db", "person", "meeting", "household"})
+RULE_FREE_COMMANDS = frozenset({"login", "logout", "passwd", "statement", "matter list", "matter close",
+                                "matter stats"})
 
 
 def _uses_no_rules(command: str) -> bool:

@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, set[Role]] = {
     "collective_policy": {"policy", "admin"},  # which dividend policy a collective's runs use
     "people": {"clerk", "admin"},  # a village's cadres and party members
     "review": {"clerk", "admin"},  # cadres' half-yearly satisfaction reviews
+    "matter": {"mediator", "clerk", "admin"},  # residents' matters and the meetings that decide them
     "visit": {"mediator", "clerk", "admin"},  # household visits, logged by village station staff too
     "rules_edit": {"policy", "admin"},
     "user_admin": {"admin"},

@@ -15,6 +15,8 @@ from decimal import Decimal
 from ..models import Case, User
 from ..store.messages import Conflict
 from . import access, banquets, dividends, people, periods, reviews
+from . import matters as matter_book
+from . import meetings as meeting_book
 from .context import Ledger
 from .demo_visits import demo_visits
 from .importer import start_levels
@@ -51,6 +53,8 @@ class DemoSummary:
     banquet_filings: int
     cadres: int = 0
     reviews: int = 0
+    matters: int = 0
+    meetings: int = 0
 
 
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
@@ -94,10 +98,11 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
     filings = _banquets(ledger, rng, year, end, villages, mediators)
     cadres, reviewed = _reviews(ledger, clerk, rng, year, end, villages)
     demo_visits(ledger, clerk, mediators, seed, year, villages)
+    raised, held = _matters(ledger, mediators[villages[0][0]], end, villages[0][0])
     with ledger.uow() as uow:
         users = len(uow.users.list())
         units = len(uow.units.list())
-    return DemoSummary(units, users, len(cases), closed, months, 2, filings, cadres, reviewed)
+    return DemoSummary(units, users, len(cases), closed, months, 2, filings, cadres, reviewed, raised, held)
 
 
 def _organisation(ledger: Ledger) -> tuple[User, User, dict[str, User], list[tuple[str, str]]]:
@@ -247,3 +252,49 @@ def _reviews(ledger: Ledger, clerk: User, rng: random.Random, year: int, end: dt
                                   respondents=respondents, dissatisfied=dissatisfied)
             reviewed += 1
     return cadres, reviewed
+
+
+MATTERS = (  # (raised by, what they ask, urgency, parties concerned, days before the demo's last day)
+    ("沙坪村三组村民", "灌溉水渠堵塞，稻田缺水", "normal", ("village", "company"), 40),
+    ("合作社社员", "上季度分红迟迟未发", "normal", ("company", "village", "government"), 38),
+    ("王大妈等五户", "连日降雨，后山滑坡威胁住房", "urgent", ("village", "government", "experts"), 10),
+)
+
+
+def _matters(ledger: Ledger, mediator: User, end: dt.date, village: str) -> tuple[int, int]:
+    """Three matters in one village, the monthly meeting the rules send the normal ones to and the
+    emergency meeting for the urgent one, each with its consensus and measures — one measure left
+    past its due date (overdue), one carried out — and one matter resolved; (matters, meetings).
+    The meeting days are the ones the escalation policy gave the matters, not dates of the demo's."""
+    raised = [matter_book.add_matter(ledger, mediator, unit=village, raised_by=who, summary=what, urgency=urgency,
+                                     parties=parties, raised_on=end - dt.timedelta(days=before))
+              for who, what, urgency, parties, before in MATTERS]
+    monthly = min(m.meeting_by for m in raised if m.meeting_kind == "monthly")
+    urgent = next(m for m in raised if m.meeting_kind == "emergency")
+    held = 0
+    for kind, day in (("monthly", monthly), ("emergency", urgent.meeting_by)):
+        meeting = meeting_book.plan_meeting(ledger, mediator, unit=village, held_on=day, kind=kind)
+        held += 1
+        for name, party in (("周经理", "company"), ("李支书", "village"), ("杨副乡长", "government"),
+                            ("陈教授", "experts")):
+            meeting_book.attend(ledger, mediator, meeting.number, name=name, party=party)
+        for item in meeting_book.meeting_detail(ledger, mediator, meeting.number).items:
+            number = item.matter.number
+            meeting_book.decide(ledger, mediator, meeting.number, matter=number,
+                                consensus=f"四方同意先行处置「{item.matter.summary}」，办公室协调落实")
+            first = meeting_book.add_measure(ledger, mediator, meeting.number, matter=number, action="现场核实并提出方案",
+                                             owner="李支书", due_on=day + dt.timedelta(days=2))
+            meeting_book.mark_done(ledger, mediator, f"{meeting.number}/{first.seq}", done_on=day + dt.timedelta(days=1))
+            if kind == "emergency":  # still within its time
+                meeting_book.add_measure(ledger, mediator, meeting.number, matter=number, action="搬迁受威胁住户并排危",
+                                         owner="杨副乡长", due_on=end + dt.timedelta(days=20))
+                continue
+            second = meeting_book.add_measure(ledger, mediator, meeting.number, matter=number, action="组织施工或兑付",
+                                              owner="周经理", due_on=day + dt.timedelta(days=3))
+            if number == raised[0].number:
+                meeting_book.mark_done(ledger, mediator, f"{meeting.number}/{second.seq}",
+                                       done_on=day + dt.timedelta(days=3))
+            # the other is left undone: past its due date it shows as overdue
+    matter_book.close_matter(ledger, mediator, raised[0].number, resolved=True, closed_on=end,
+                             reason="水渠已清淤，恢复灌溉")
+    return len(raised), held

@@ -84,7 +84,7 @@ class RowChecker:
         self.uow = uow
         self.imports = imports
         self.width = len(header)
-        self.columns = columns
+        self.pairs = list(columns.items())  # (cell index, field)
         self.header_of = {name: str(header[index]) for index, name in columns.items()}
         self.validator = validator
         self.in_scope = in_scope
@@ -109,7 +109,11 @@ class RowChecker:
                 refuse(row_number, "—", Message("imp_columns_count", actual=len(cells), expected=self.width))
                 bad[row_number] = cells
                 continue
-            values, errors = self.validator.row({self.columns[i]: cells[i] for i in self.columns if i < len(cells)})
+            if len(cells) >= self.width:
+                named = {name: cells[i] for i, name in self.pairs}
+            else:  # a short XLSX row: the cells it has
+                named = {name: cells[i] for i, name in self.pairs if i < len(cells)}
+            values, errors = self.validator.row(named)
             outside = self.in_scope(values["unit_id"]) if "unit_id" in values else None
             if outside is not None:
                 errors.append(("unit", outside))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from json import JSONEncoder
 from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
@@ -61,6 +62,11 @@ ROW_FOR: dict[type[BaseModel], type[s.Base]] = {
     m.Allocation: s.AllocationRow,
     m.Person: s.PersonRow,
     m.SatisfactionReview: s.SatisfactionReviewRow,
+    m.Matter: s.MatterRow,
+    m.Meeting: s.MeetingRow,
+    m.AgendaItem: s.AgendaItemRow,
+    m.Attendee: s.AttendeeRow,
+    m.Measure: s.MeasureRow,
     m.Household: s.HouseholdRow,
     m.HouseholdLink: s.HouseholdLinkRow,
     m.Visit: s.VisitRow,
@@ -166,6 +172,9 @@ def from_row(row: Any, model_cls: type[M] | None = None, **extra: Any) -> M:
 # bulk INSERT skip the generic walk above and SQLAlchemy's per-value processing: one tuple per
 # case, in the column order below, already in the form the driver stores.
 
+# json.dumps(value, ensure_ascii=False), without building an encoder per call
+_JSON_TEXT = JSONEncoder(ensure_ascii=False).encode
+
 CASE_INSERT_COLUMNS = (
     "unit_id", "number", "source", "category", "severity", "urgency", "summary", "parties", "persons_involved",
     "amount_involved_fen", "received_on", "accepted_on", "settled_on", "closed_on", "status", "settled_by", "mediators",
@@ -177,9 +186,8 @@ CASE_INSERT_COLUMNS = (
 def case_insert_params(cases: Sequence[m.Case], now: dt.datetime, dialect: str) -> list[tuple[Any, ...]]:
     """Cases → driver parameters for CASE_INSERT_COLUMNS. JSON as text; on SQLite, dates and
     timestamps as the strings SQLAlchemy itself writes and reads back there."""
-    import json
-
     sqlite = dialect == "sqlite"
+    json = _JSON_TEXT
     stamp = utc(now)
     stamp_value: Any = stamp.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else stamp
 
@@ -192,10 +200,10 @@ def case_insert_params(cases: Sequence[m.Case], now: dt.datetime, dialect: str) 
     for c in cases:
         out.append((
             c.unit_id, c.number, c.source, c.category, c.severity, c.urgency, c.summary,
-            json.dumps(c.parties, ensure_ascii=False), c.persons_involved, to_fen(c.amount_involved),
+            json(c.parties), c.persons_involved, to_fen(c.amount_involved),
             day(c.received_on), day(c.accepted_on), day(c.settled_on), day(c.closed_on), c.status, c.settled_by,
-            json.dumps(c.mediators, ensure_ascii=False), c.agreement_kind, c.agreement_fulfilled, c.follow_up_done,
-            c.file_complete, c.needs_verification, c.level, json.dumps(c.extra, ensure_ascii=False) if c.extra else "{}",
+            json(c.mediators), c.agreement_kind, c.agreement_fulfilled, c.follow_up_done,
+            c.file_complete, c.needs_verification, c.level, json(c.extra) if c.extra else "{}",
             stamp_value, stamp_value,
         ))
     return out

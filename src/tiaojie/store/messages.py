@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..i18n import MESSAGES as CATALOG
 from ..i18n import Lang, Localized
 from ..i18n import tr as core_tr
+from .matter_messages import MATTER_MESSAGES
 from .review_messages import REVIEW_MESSAGES
 from .trust_messages import TRUST_MESSAGES
 from .visit_messages import VISIT_MESSAGES
@@ -411,7 +412,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-_PARTS = (MESSAGES, TRUST_MESSAGES, REVIEW_MESSAGES, VISIT_MESSAGES)  # the ledger's catalog, kept in a module per subject
+_PARTS = (MESSAGES, TRUST_MESSAGES, REVIEW_MESSAGES, MATTER_MESSAGES, VISIT_MESSAGES)  # the ledger's catalog, kept in a module per subject
 
 
 def _join_catalog() -> None:

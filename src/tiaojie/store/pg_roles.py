@@ -45,6 +45,7 @@ _MONEY = ("clerk", "admin")  # import, periods, adjust, dividend, collective_edi
 _RULES = ("policy", "admin")  # rules_edit
 _ADMIN = ("admin",)  # user_admin
 _REVIEWS = ("clerk", "admin")  # review (ledger/access.py PERMISSIONS)
+_MATTERS = ("mediator", "clerk", "admin")  # matter (ledger/access.py PERMISSIONS)
 _VISITS = ("mediator", "clerk", "admin")  # visit (ledger/access.py PERMISSIONS)
 
 # table → privilege → the tiaojie roles that hold it. Nothing is granted on a table not named here.
@@ -62,6 +63,9 @@ TABLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "people": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
     # a corrected review replaces the result; the audit log keeps what it replaced
     "satisfaction_reviews": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
+    # residents' matters and their meetings: closing a matter, a consensus, a measure done are updates
+    **{t: {"SELECT": _ALL, "INSERT": _MATTERS, "UPDATE": _MATTERS}
+       for t in ("matters", "meetings", "agenda_items", "attendees", "measures")},
     # households and party members' links are kept with the people (people); visits are logged, never changed
     "households": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
     "household_links": {"SELECT": _ALL, "INSERT": _REVIEWS},
@@ -105,6 +109,8 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
     ],
     "people": [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))],
     "satisfaction_reviews": [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))],
+    **{t: [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))]
+       for t in ("matters", "meetings", "agenda_items", "attendees", "measures")},
     **{t: [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))]
        for t in ("households", "household_links", "visits")},
     "outcomes": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],

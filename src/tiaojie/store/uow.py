@@ -23,6 +23,7 @@ from . import audit as audit_chain
 from .case_repository import CaseRepository
 from .db import safe_url
 from .ledger_file import driver_trouble
+from .matter_repository import MatterRepository, MeetingRepository
 from .messages import Conflict, LedgerError, Message, StoreUnavailable
 from .pg_roles import refusal as pg_refusal
 from .repository import (
@@ -73,6 +74,7 @@ class SqlUnitOfWork:
         self.people = PersonRepository(s)
         self.reviews = ReviewRepository(s)
         self.households, self.visits = HouseholdRepository(s), VisitRepository(s)
+        self.matters, self.meetings = MatterRepository(s), MeetingRepository(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
