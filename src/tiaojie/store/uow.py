@@ -20,25 +20,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import AuditEntry
 from . import audit as audit_chain
+from .banquet_repository import BanquetRepository
 from .case_repository import CaseRepository
+from .collective_repository import CollectiveRepository, DistributionRepository
 from .db import safe_url
 from .ledger_file import driver_trouble
 from .matter_repository import MatterRepository, MeetingRepository
 from .messages import Conflict, LedgerError, Message, StoreUnavailable
+from .outcome_repository import OutcomeRepository
+from .payout_repository import AdjustmentRepository, PayoutRepository, PeriodRepository
 from .pg_roles import refusal as pg_refusal
-from .repository import (
-    AdjustmentRepository,
-    BanquetRepository,
-    CollectiveRepository,
-    DistributionRepository,
-    OutcomeRepository,
-    PayoutRepository,
-    PeriodRepository,
-    RuleSetRepository,
-    UnitRepository,
-    UserRepository,
-)
 from .review_repository import PersonRepository, ReviewRepository
+from .rule_set_repository import RuleSetRepository
+from .unit_repository import UnitRepository
+from .user_repository import UserRepository
 from .visit_repository import HouseholdRepository, VisitRepository
 
 _PERIOD_LOCK = 0x74696170  # advisory lock key: period close vs. writes into a period
