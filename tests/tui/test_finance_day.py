@@ -19,6 +19,8 @@ from tiaojie.ledger import periods as period_service  # noqa: E402
 from tiaojie.ledger import views  # noqa: E402
 from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
 from tiaojie.ledger.demo import build_demo  # noqa: E402
+from tiaojie.ledger.dividends import collective, list_runs  # noqa: E402
+from tiaojie.money import format_yuan  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
 
@@ -262,7 +264,8 @@ def demo_store(db_url: str, rules_dir: Path) -> str:
 
 
 async def test_the_clerks_day_compute_adjust_close_export(demo_store, rules_dir, tmp_path):
-    """Signed in as the clerk: compute October, correct a January case in it, close it, export it."""
+    """Signed in as the clerk: compute October, correct a January case in it, close it, export it;
+    then run both collectives' dividends, each under its own policy."""
     app = make_app(store=demo_store, today=TODAY, sign_in_as="clerk")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
@@ -304,6 +307,24 @@ async def test_the_clerks_day_compute_adjust_close_export(demo_store, rules_dir,
         await pilot.press("enter")
         await settle(app, pilot)
         assert f"已导出：{target.resolve()}" in toasts(app)
+
+        # the year's dividends: each collective runs under the policy bound to it, to the fen
+        await pilot.press("f4")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "DividendScreen"
+        for code, policy, income in (("YW", "collective-dividend", ""), ("JS", "revenue-share", "200000")):
+            app.screen.query_one("#div-collective", Select).value = code
+            await settle(app, pilot)
+            assert policy in str(app.screen.query_one("#div-policy", Static).render())
+            await type_into(app, pilot, "#div-income", income)
+            await pilot.press("ctrl+r")
+            await settle(app, pilot)
+            run = app.screen.run_shown
+            assert (run.run_no, run.policy_id) == (2, policy)  # the demo made the first
+            allocations = app.screen.query_one("#div-allocations", DataTable)
+            assert allocations.row_count == len(run.allocations) + 1
+            assert str(allocations.get_row_at(allocations.row_count - 1)[-1]) == format_yuan(run.pool)
+            assert f"已保存 {code} 2026 年分红，可分配 {format_yuan(run.pool)} 元" in toasts(app)
     text = target.read_text(encoding="utf-8-sig")
     assert text.startswith("2026-10") and "更正" in text and "-20.50" in text
     led = open_ledger(demo_store, rules_dir, today=TODAY)
@@ -311,6 +332,12 @@ async def test_the_clerks_day_compute_adjust_close_export(demo_store, rules_dir,
         october = period_service.show(led, "2026-10")
         assert october.period.status == "closed" and october.total == computed - Decimal("20.50")
         assert [(a.case_id, a.amount) for a in october.adjustments] == [(case_id, Decimal("-20.50"))]
+        ran = {code: list_runs(led, code, 2026)[-1] for code in ("YW", "JS")}
+        assert {code: run.policy_id for code, run in ran.items()} == {
+            code: collective(led, code).policy_id for code in ran} == {"YW": "collective-dividend", "JS": "revenue-share"}
+        for run in ran.values():
+            assert run.run_no == 2 and run.pool > 0 and run.leftover == 0
+            assert sum((a.amount for a in run.allocations), Decimal("0.00")) == run.pool  # to the fen
     finally:
         led.close()
 
