@@ -287,3 +287,12 @@ def test_a_gb18030_csv_is_read_with_encoding_and_a_wrong_encoding_is_located(tmp
     assert done.exit_code == 0 and pl.read_csv(target, infer_schema=False).get_column("amount").to_list() == ["500.00"]
     done = cli("--lang", "en", "evaluate", "mediation-reward", "--batch", str(source), "-o", str(target))
     assert done.exit_code == 2 and "line 1" in done.stderr and "utf-8" in done.stderr
+
+
+def test_a_missing_sheet_or_output_folder_is_named(tmp_path: Path):
+    done = cli("--lang", "en", "evaluate", "mediation-reward", "--batch", str(tmp_path / "none.parquet"),
+               "-o", str(tmp_path / "out.csv"))
+    assert done.exit_code == 2 and f"no such file: {tmp_path / 'none.parquet'}" in done.stderr
+    source = write_csv(tmp_path / "cases.csv", CSV_ROWS[:2])
+    done = cli("evaluate", "mediation-reward", "--batch", str(source), "-o", str(tmp_path / "no" / "out.csv"))
+    assert done.exit_code == 2 and f"没有文件夹 {tmp_path / 'no'}" in done.stderr

@@ -84,6 +84,8 @@ def _output_path(output: str | None) -> Path | None:
     target = Path(output)
     if target.suffix.lower() not in WRITES:
         raise SheetRefused(Localized("batch_bad_format", suffix=target.suffix or target.name, choices=" ".join(WRITES)))
+    if not target.parent.is_dir():  # said before a million rows are read, not after
+        raise SheetRefused(Localized("batch_no_folder", path=target.parent))
     return target
 
 
@@ -95,6 +97,8 @@ def read_table(path: Path, encoding: str | None = None) -> Sheet:
     import polars as pl
 
     suffix = path.suffix.lower()
+    if not path.is_file():
+        raise SheetRefused(Localized("batch_no_file", path=path))
     try:
         if suffix == ".csv":
             frame, first = _read_csv(path, encoding), 2
@@ -130,7 +134,7 @@ def _read_csv(path: Path, encoding: str | None) -> Any:
     except UnicodeDecodeError as err:
         start = data.rfind(b"\n", 0, err.start) + 1
         raise SheetRefused(Localized("line_not_decodable", line=data.count(b"\n", 0, err.start) + 1,
-                                     encoding=codec, column=err.start - start + 1)) from None
+                                     encoding=encoding or "utf-8", column=err.start - start + 1)) from None
     utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if codec.replace("_", "-").lower() not in ("utf-8", "utf8", "utf-8-sig"):
         utf8 = text.encode("utf-8")

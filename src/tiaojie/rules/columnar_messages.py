@@ -19,6 +19,8 @@ COLUMNAR_MESSAGES: dict[str, tuple[str, str]] = {
     "batch_bad_file": ("无法读取 {path}：{detail}", "cannot read {path}: {detail}"),
     "batch_bad_format": ("不支持的文件类型「{suffix}」（可用：{choices}）",
                          "unsupported file type '{suffix}' (use: {choices})"),
+    "batch_no_file": ("没有文件 {path}", "no such file: {path}"),
+    "batch_no_folder": ("没有文件夹 {path}，无法写入结果", "no such folder: {path}; the results cannot be written"),
     "batch_unwritable": ("无法写入 {path}：{detail}", "cannot write {path}: {detail}"),
     "batch_summary": ("{rows} 行，{bad} 行有错误，结果已写入 {path}", "{rows} rows, {bad} with errors; results written to {path}"),
     "batch_more_errors": ("……另有 {count} 行有错误，见输出的 error 列", "… {count} more rows with errors, see the output's error column"),
