@@ -296,3 +296,12 @@ def test_a_missing_sheet_or_output_folder_is_named(tmp_path: Path):
     source = write_csv(tmp_path / "cases.csv", CSV_ROWS[:2])
     done = cli("evaluate", "mediation-reward", "--batch", str(source), "-o", str(tmp_path / "no" / "out.csv"))
     assert done.exit_code == 2 and f"没有文件夹 {tmp_path / 'no'}" in done.stderr
+
+
+def test_categorical_columns_read_as_their_texts(rules):
+    """Parquet written by pandas keeps labels as categories."""
+    frame = pl.DataFrame({"status": ["settled", "调解成功", "x", None] * 3, "severity": ["major", "重大", "major", "一般"] * 3,
+                          "settled_by": ["村委会"] * 12}).with_columns(pl.col("status", "severity").cast(pl.Categorical))
+    result = evaluate_columns(rules, "mediation-reward", frame, AS_OF)
+    assert result.distinct == 3
+    assert_same_as_dict_path(rules, "mediation-reward", frame, frame.hstack(result.results))

@@ -54,12 +54,14 @@ def distinct_projections(rules: Rules, policy: str, keys: pl.DataFrame, by_value
 
 def _codes(column: pl.Series, plans: list[Plan]) -> tuple[pl.Series, int] | None:
     """(each row's code, how many codes there are) for one column; nulls take the last code."""
+    if isinstance(column.dtype, (pl.Categorical, pl.Enum)):  # as pandas writes labels to Parquet: texts
+        column = column.cast(pl.String)
     try:
-        values = column.drop_nulls().unique(maintain_order=True)
+        values = column.drop_nulls().unique()  # codes in any order: rows keep the order of first sight
     except pl.exceptions.PolarsError:
         return None
     if column.dtype == pl.String:
-        coded = column.cast(pl.Enum(values)).to_physical().cast(pl.UInt32)
+        coded = column.cast(pl.Enum(values)).to_physical().cast(pl.UInt32)  # room for the null code
         texts: list[Any] = values.to_list()
         classes: dict[Any, int] = {}
         class_of = []
