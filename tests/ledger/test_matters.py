@@ -47,11 +47,22 @@ def test_urgent_goes_to_an_emergency_meeting_within_the_rules_days_normal_to_the
     assert _agenda(ledger, org, june.number) == ["灌溉水渠堵塞"]  # the township's meeting takes its villages'
     july = meetings.plan_meeting(ledger, org.mediator, unit="C-T1-V1", held_on="2026-07-05", kind="monthly")
     assert _agenda(ledger, org, july.number) == ["灌溉水渠堵塞", "山体滑坡威胁住房"]  # still open: reported again
-    matters.close_matter(ledger, org.mediator, normal.number, resolved=True, closed_on="2026-06-20")
+    matters.close_matter(ledger, org.mediator, normal.number, resolved=True, closed_on="2026-06-14")
     august = meetings.plan_meeting(ledger, org.mediator, unit="C-T1-V1", held_on="2026-08-05", kind="monthly")
     assert _agenda(ledger, org, august.number) == ["山体滑坡威胁住房"]
     with pytest.raises(Conflict):
         meetings.plan_meeting(ledger, org.mediator, unit="C-T1-V1", held_on="2026-07-05", kind="monthly")
+
+
+def test_a_matter_raised_after_its_meeting_was_planned_is_added_to_the_agenda(ledger, org):
+    early = meetings.plan_meeting(ledger, org.mediator, unit="C-T1-V1", held_on="2026-06-14", kind="emergency")
+    assert _agenda(ledger, org, early.number) == []
+    matters.add_matter(ledger, org.mediator, unit="C-T1-V1", raised_by="王大妈", summary="山体滑坡",
+                       raised_on="2026-06-13", urgency="urgent")
+    matters.add_matter(ledger, org.mediator, unit="C-T1-V1", raised_by="李四", summary="修路", raised_on="2026-06-13")
+    added = meetings.refresh_agenda(ledger, org.mediator, early.number)
+    assert [m.summary for m in added] == ["山体滑坡"] and _agenda(ledger, org, early.number) == ["山体滑坡"]
+    assert meetings.refresh_agenda(ledger, org.mediator, early.number) == []  # each matter once
 
 
 def test_the_meeting_days_are_the_rule_files_values(engine, rules, org, tmp_path):
@@ -139,6 +150,8 @@ def test_refusals_name_the_matter_the_meeting_and_the_field(ledger, org):
     assert (closed.status, closed.reason) == ("unresolved", "不属本乡职权，已转县交通局")
     with pytest.raises(Conflict):
         matters.close_matter(ledger, org.mediator, other.number, resolved=True)
+    with pytest.raises(InvalidInput, match="after today"):
+        matters.close_matter(ledger, org.mediator, m.number, resolved=True, closed_on="2026-06-16")
     with pytest.raises(NotFound) as unknown:
         matters.close_matter(ledger, org.mediator, "SQ-2026-0099", resolved=True)
     assert "SQ-2026-0099" in unknown.value.msg.render("zh")

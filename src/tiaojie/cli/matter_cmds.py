@@ -132,6 +132,22 @@ def meeting_plan(ctx: typer.Context, unit: str = typer.Option(..., "--unit", hel
         typer.echo(f"  {item.matter.number}  {item.unit}  {item.matter.raised_by}：{item.matter.summary}")
 
 
+@meeting_app.command("agenda")
+@handled
+def meeting_agenda(ctx: typer.Context, number: str = typer.Argument(..., help="会议编号"),
+                   db: str = DB_OPTION, user: str = USER_OPTION) -> None:
+    """补充安排会议后新提交的诉求到议题 / add the matters routed to a meeting since it was planned."""
+    from ..i18n import tr
+    from ..ledger.meetings import refresh_agenda
+
+    lang = chosen_lang(ctx)
+    ledger = ledger_for(ctx, db)
+    added = refresh_agenda(ledger, acting_user(ledger, user), number)
+    typer.echo(tr("meeting_agenda_added", lang, number=number.strip().upper(), count=len(added)))
+    for matter in added:
+        typer.echo(f"  {matter.number}  {matter.raised_by}：{matter.summary}")
+
+
 @meeting_app.command("list")
 @handled
 def meeting_list(ctx: typer.Context, unit: str = typer.Option(None, "--unit"),

@@ -133,6 +133,9 @@ def close_matter(ledger: Ledger, by: User, number: str, *, resolved: bool, reaso
     if not resolved and not reason:
         raise InvalidInput("matter_reason", number=number)
     when = day(closed_on, "th_mt_closed_on") if closed_on is not None else ledger.date()
+    if when > ledger.date():
+        raise InvalidInput("matter_closed_future", number=number, date=when.isoformat(),
+                           today=ledger.date().isoformat())
     with ledger.uow() as uow:
         before = find_matter(uow, number)
         require_unit(uow, by, before.unit_id)

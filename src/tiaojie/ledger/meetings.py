@@ -73,6 +73,29 @@ def plan_meeting(ledger: Ledger, by: User, *, unit: str, held_on: dt.date | str,
         return meeting
 
 
+def refresh_agenda(ledger: Ledger, by: User, number: str) -> list[Matter]:
+    """Add to a planned meeting's agenda the matters routed to it since it was planned (raised
+    later, before the meeting day); nothing is taken off — a matter closed since keeps its place
+    and its consensus in the minutes. Returns the matters added."""
+    check(by, "matter")
+    with ledger.uow() as uow:
+        meeting = _meeting(uow, number)
+        require_unit(uow, by, meeting.unit_id)
+        assert meeting.id is not None
+        present = {i.matter_id for i in uow.meetings.items(meeting.id)}
+        added = [m for m in uow.matters.list(unit_ids=uow.units.subtree_ids(meeting.unit_id), status="open",
+                                             raised_by_date=meeting.held_on)
+                 if m.id not in present and on_agenda(m, meeting.kind, meeting.held_on)]
+        for matter in added:
+            assert matter.id is not None
+            uow.meetings.add_item(AgendaItem(meeting_id=meeting.id, matter_id=matter.id, unit_id=meeting.unit_id))
+        if added:
+            uow.audit(by.name, "meeting.agenda", "meeting", meeting.number, None,
+                      {"added": [m.number for m in added]})
+        uow.commit()
+        return added
+
+
 def attend(ledger: Ledger, by: User, number: str, *, name: str, party: str) -> Attendee:
     """Record that `name` attended the meeting for `party` (company, village, government, experts)."""
     check(by, "matter")

@@ -15,6 +15,9 @@ MATTER_MESSAGES: dict[str, tuple[str, str]] = {
         "当前启用的分级处置政策没有安排会议（紧急事项的 emergency_days 或 monthly_meeting_day）",
         "the activated escalation policy names no meeting (an urgent row's emergency_days or monthly_meeting_day)",
     ),
+    "matter_closed_future": ("诉求 {number} 的办结日期 {date} 晚于今天（{today}）",
+                             "matter {number}: the closing date {date} is after today ({today})"),
+    "meeting_agenda_added": ("会议 {number} 的议题新增 {count} 项", "{count} matters added to the agenda of meeting {number}"),
     "matter_reason": ("诉求 {number} 未解决，须说明理由（--reason）", "matter {number} is unresolved: say why (--reason)"),
     "matter_closed_already": ("诉求 {number} 已于 {date} 办结（{status}）", "matter {number} was closed on {date} ({status})"),
     "matter_closed_before_raised": (
