@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, cast
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from .backend import LEDGER_SCREENS, ROLE_SCREENS, Backend, LedgerOpening, as_active, describe_error
@@ -216,18 +217,18 @@ class TiaojieApp(App[None]):
 
     # --- system commands and keys, in the UI's language ------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The screens, then Textual's own commands in the UI's language. Textual's key panel
-        (Keys) lists its widgets' keys in English: offered in English only."""
+        """The screens, the keys of the screen shown (those the footer has no room for too), then
+        Textual's own commands — all in the UI's language."""
         t = self.t
         for screen_id in self.offered:
             name = t(f"screen_{screen_id}")
             yield SystemCommand(t("goto", screen=name), t(f"help_{screen_id}"), partial(self.action_goto, screen_id))
+        yield from self._screen_key_commands(screen)
         yield SystemCommand(t("cmd_theme"), t("cmd_theme_help"), self.action_change_theme)
-        if self.lang == "en":
-            if screen.query("HelpPanel"):
-                yield SystemCommand(t("cmd_keys"), t("cmd_keys_hide_help"), self.action_hide_help_panel)
-            else:
-                yield SystemCommand(t("cmd_keys"), t("cmd_keys_help"), self.action_show_help_panel)
+        if screen.query("KeysPanel"):
+            yield SystemCommand(t("cmd_keys"), t("cmd_keys_hide_help"), self.action_hide_help_panel)
+        else:
+            yield SystemCommand(t("cmd_keys"), t("cmd_keys_help"), self.action_show_help_panel)
         if screen.maximized is not None:
             yield SystemCommand(t("cmd_minimize"), t("cmd_minimize_help"), screen.action_minimize)
         elif screen.focused is not None and screen.focused.allow_maximize:
@@ -235,17 +236,39 @@ class TiaojieApp(App[None]):
         yield SystemCommand(t("screenshot"), t("cmd_screenshot_help"), self.action_save_screenshot)
         yield SystemCommand(t("quit"), t("cmd_quit_help"), self.action_quit)
 
+    def _screen_key_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The keys a screen offers this role (its `KEYS`), each a palette entry that says its key."""
+        role_may = getattr(screen, "role_may", None)
+        for keys, action, key in getattr(screen, "KEYS", ()):
+            if callable(role_may) and role_may(action):
+                shown = self.get_key_display(Binding(keys.split(",")[0], action))
+                yield SystemCommand(self.t(key), self.t("palette_key_help", key=shown),
+                                    partial(screen.run_action, action))
+
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        from .palette import Palette
+
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
-            self.push_screen(CommandPalette(placeholder=self.t("palette_placeholder"), id="--command-palette"))
+            self.push_screen(Palette(self.lang, placeholder=self.t("palette_placeholder"), id="--command-palette"))
 
     def search_themes(self) -> None:
-        from textual.command import CommandPalette
         from textual.theme import ThemeProvider
 
-        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=self.t("theme_placeholder")))
+        from .palette import Palette
+
+        self.push_screen(Palette(self.lang, [ThemeProvider], placeholder=self.t("theme_placeholder")))
+
+    def action_show_help_panel(self) -> None:
+        """The keys panel, in the UI's language (Textual's own says its keys in English)."""
+        from .keys_panel import KeysPanel
+
+        if not self.screen.query("KeysPanel"):
+            self.screen.mount(KeysPanel(self.lang))
+
+    def action_hide_help_panel(self) -> None:
+        self.screen.query("KeysPanel").remove()
 
     def action_help_quit(self) -> None:
         """Ctrl+C copies in a field; elsewhere it says how to quit."""
@@ -353,21 +376,28 @@ def _app_at_a_glance(rules: Any, store: str, user: str | None, lang: Lang, today
     (see `tiaojie.ledger.glance`). None when a glance cannot tell: open in full."""
     from tiaojie.ledger.glance import glance
 
-    seen = glance(store, user or None)
+    explicit = rules is not None
+    # The sign-in dialog needs no rules: a set activated in the ledger and not yet written out
+    # (the first start on this machine) is written out by the open after the dialog is painted.
+    seen = glance(store, user or None, unwritten_ok=user is None and not explicit)
     if seen is None:
         return None
     from tiaojie.rules.labels import keep_labels, kept_labels, labels_copy
     from tiaojie.rules.locations import default_rules_dir
 
-    explicit = rules is not None
+    unwritten = seen.rules_unwritten
     directory: Path | None = None  # where the rules will be read from, when it is a directory
-    if not explicit:
+    if not explicit and not unwritten:
         directory = seen.rules_dir or default_rules_dir()
     elif isinstance(rules, (str, Path)):
         directory = Path(rules)
     copy = labels_copy(directory) if directory is not None else None
 
     def load_rules() -> Any:
+        if unwritten:  # the set the ledger wrote out as it opened
+            ledger = backend.ledger
+            assert ledger is not None
+            return as_active(ledger.rules)
         active = as_active(rules if explicit else seen.rules_dir)
         keep_labels(copy, active.current.book.vocabulary)  # for the next start's first paint
         return active
@@ -385,6 +415,11 @@ def _app_at_a_glance(rules: Any, store: str, user: str | None, lang: Lang, today
         from tiaojie.ledger.bootstrap import open_ledger
         from tiaojie.rules.service import open_rules
 
+        if unwritten:
+            opened = open_ledger(store, None, today=today)
+            book = opened.rules.book
+            keep_labels(labels_copy(Path(book.directory)), book.vocabulary)  # for the next start's first paint
+            return opened, resolve_user(opened, user) if user else None
         active = backend.active
         expected = active.current
 

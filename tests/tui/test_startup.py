@@ -205,3 +205,31 @@ async def test_after_signing_in_the_form_uses_the_kept_labels_too(store):
         await sign_in(app, pilot, "med01")
         assert type(app.screen).__name__ == "EntryScreen"
         assert _severity_labels(app) == ["简易", "一般", "疑难", "重大"]
+
+
+async def test_the_first_start_on_a_machine_paints_the_sign_in_dialog_before_opening_the_ledger(store, tmp_path,
+                                                                                               monkeypatch):
+    """Nothing kept yet (the cache is empty): the set activated in the ledger is not written out
+    and no labels are kept. The dialog is still painted from a glance, without the rules core or
+    the store; the open after it writes the set out, and the form is drawn from those rules."""
+    monkeypatch.setenv("TIAOJIE_CACHE", str(tmp_path / "first-start"))
+    assert _heavy_modules_after(f"store={store!r}", "not app.backend.ledger_ready") == "[]"
+    app = make_app(store=store, today=TODAY)
+    assert not app.backend.ledger_ready and app.backend.early_labels is None
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await sign_in(app, pilot, "med01")
+        assert type(app.screen).__name__ == "EntryScreen"
+        assert _severity_labels(app) == ["简易", "一般", "疑难", "重大"]
+        _fill_major_settled(app.screen, "GL-0201")
+        await settle(app, pilot)
+        assert "500.00" in str(app.screen.query_one("#live-reward", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    again = make_app(store=store, user="med01", today=TODAY)  # the next start: the set and its labels kept
+    assert again.backend.early_labels is not None and not again.backend.ledger_ready
+    ledger = open_ledger(store, None)
+    try:
+        assert views.get_case(ledger, access.resolve_user(ledger, "med01").unit_id, "GL-0201").status == "settled"
+    finally:
+        ledger.close()

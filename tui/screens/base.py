@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from ..backend import Backend, describe_error
+from ..footer_fit import fit_footer
 from ..host import ScreenHost, host_of
 from ..messages import ServiceFailed
 from ..strings import STRINGS, Lang, tr
@@ -28,6 +29,7 @@ KEY_NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("finance", "adjust"): ("adjust",),
     ("finance", "close_period"): ("period_close",),
     ("dividends", "run"): ("dividend",),
+    ("dividends", "set_policy"): ("collective_policy",),
 }
 # Who may make those writes: tiaojie.ledger.access.PERMISSIONS, repeated so that drawing a footer
 # needs no pydantic (tests/tui/test_everyone.py keeps the two equal).
@@ -38,6 +40,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "period_close": frozenset({"clerk", "admin"}),
     "adjust": frozenset({"clerk", "admin"}),
     "dividend": frozenset({"clerk", "admin"}),
+    "collective_policy": frozenset({"policy", "admin"}),
 }
 
 
@@ -90,8 +93,12 @@ class BaseScreen(Screen):
     def t(self, key: str, /, **params: object) -> str:
         return tr(key, self.lang, **params)
 
-    def header_footer(self):  # noqa: ANN201
-        return Header(), Footer()
+    def header_footer(self) -> tuple[Header, Footer]:
+        """The screen's header (its tooltip in the UI's language) and its compact footer, whose
+        keys are fitted to the terminal's width (see `active_bindings`)."""
+        from ..chrome import AppHeader
+
+        return AppHeader(self.lang), Footer(compact=True)
 
     # --- keys by role ----------------------------------------------------------------------------
     def role_may(self, action: str) -> bool:
@@ -113,18 +120,23 @@ class BaseScreen(Screen):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """The keys in force, Textual's own descriptions (`^p palette`, `esc Dismiss menu`) in
-        the UI's language."""
+        the UI's language; those shown in the footer fitted to the terminal's width."""
         bindings = super().active_bindings
-        if self.lang == "en":
-            return bindings
-        for key, active in bindings.items():
-            binding = active.binding
-            said = STRINGS.get(f"textual:{binding.description}")
-            if said is not None:
-                told = STRINGS.get(f"textual:{binding.tooltip}")
-                bindings[key] = active._replace(binding=replace(
-                    binding, description=said[0], tooltip=told[0] if told else binding.tooltip))
-        return bindings
+        if self.lang != "en":
+            for key, active in bindings.items():
+                binding = active.binding
+                said = STRINGS.get(f"textual:{binding.description}")
+                if said is not None:
+                    told = STRINGS.get(f"textual:{binding.tooltip}")
+                    bindings[key] = active._replace(binding=replace(
+                        binding, description=said[0], tooltip=told[0] if told else binding.tooltip))
+        app = self.app
+        return fit_footer(bindings, self.size.width, self.SCREEN_ID, app.get_key_display,
+                          app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None,
+                          lambda screen_id: self.t(f"fkey_{screen_id}"))
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()  # the footer's keys are fitted to the width anew
 
     def on_screen_resume(self) -> None:
         self.title = f'{self.t("app_title")} · {self.t(f"screen_{self.SCREEN_ID}")}'

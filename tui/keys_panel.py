@@ -1,0 +1,87 @@
+"""The keys panel (the palette's 按键 / Keys): every key in force where the focus is, each
+described in the UI's language — the screen's own, the app's, and Textual's widgets' keys,
+whose English descriptions the catalog says in Chinese."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from .strings import Lang, textual_said, tr
+
+
+class KeysPanel(VerticalScroll, can_focus=False):
+    DEFAULT_CSS = """
+    KeysPanel {
+        split: right;
+        width: 33%;
+        min-width: 30;
+        max-width: 60;
+        border-left: vkey $foreground 30%;
+        padding: 0 1;
+        height: 1fr;
+        #keys-table { width: auto; height: auto; }
+    }
+    """
+    DEFAULT_CLASSES = "-textual-system"
+
+    def __init__(self, lang: Lang):
+        super().__init__(id="keys-panel")
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="keys-table", shrink=True, expand=False)
+
+    def on_mount(self) -> None:
+        self.show_keys()
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self.show_keys)
+
+    def rows(self) -> list[tuple[str | None, list[tuple[str, str]]]]:
+        """(group title or None, [(key as shown, description)]) for the keys in force, a group
+        for each place that binds them — the focused widget first, the app last."""
+        groups: list[tuple[object, str | None, list[tuple[str, str]]]] = []
+        seen: set[tuple[int, str]] = set()
+        for active in self.screen.active_bindings.values():
+            node, binding = active.node, active.binding
+            if binding.system or not binding.description or (id(node), binding.action) in seen:
+                continue
+            seen.add((id(node), binding.action))
+            if not groups or groups[-1][0] is not node:
+                title = getattr(node, "BINDING_GROUP_TITLE", None)
+                groups.append((node, textual_said(title, self.lang, "textual-group") if title else None, []))
+            groups[-1][2].append((self.app.get_key_display(binding), self._describe(binding)))
+        return [(title, keys) for _, title, keys in groups]
+
+    def _describe(self, binding: Binding) -> str:
+        said = textual_said(binding.description, self.lang)
+        tip = textual_said(binding.tooltip, self.lang) if binding.tooltip else ""
+        return f"{said}  {tip}" if tip and tip != said else said
+
+    def show_keys(self) -> None:
+        table = Table(padding=(0, 1), show_header=False, box=box.SIMPLE_HEAD, title=tr("keys_title", self.lang),
+                      title_style="bold")
+        table.add_column("", justify="right", style="bold")
+        table.add_column("")
+        groups = self.rows()
+        for title, keys in groups:
+            if title:
+                table.add_row("", Text(title, style="underline"))
+            for key, said in keys:
+                table.add_row(Text(key), Text(said))
+            table.add_section()
+        if not groups:
+            table.add_row("", Text(tr("keys_none", self.lang), style="dim"))
+        self.query_one("#keys-table", Static).update(table)
