@@ -165,3 +165,28 @@ def test_copy_on_postgresql_stores_what_executemany_on_sqlite_stores(rules, make
     assert len(stored["sqlite"]) == 1300 and stored["postgresql"] == stored["sqlite"]
     sample = stored["sqlite"][("C-T1-V1", "X-000007")]
     assert sample["parties"] == ["张三", "李四"] and sample["mediators"] == ["李调解"]
+
+
+def test_a_line_not_in_the_encoding_far_into_the_file_refuses_the_whole_file(ledger, org, tmp_path):
+    f = _write(tmp_path / "mixed.csv", _rows(1000, "U"))
+    lines = f.read_bytes().split(b"\n")
+    lines[900] = "沙坪村,U-GBK,申请,邻里,一般,0,2026-03-01,,已受理,,张三,,,否".encode("gbk")  # file line 901
+    f.write_bytes(b"\n".join(lines))
+    with pytest.raises(importer.ImportRefused) as err:
+        importer.import_file(ledger, org.clerk, f, batch=200)
+    [problem] = err.value.result.problems
+    assert problem.row == 901 and "UTF-8" in problem.render("zh")
+    assert _count(ledger) == 0
+
+
+def test_skip_bad_across_batches_stores_the_good_rows_and_saves_the_bad_in_order(ledger, org, tmp_path):
+    rows = _rows(900, "K")
+    for index in (850, 10, 420):
+        rows[index][6] = "昨天"
+    rows[600][:2] = rows[5][:2]  # a repeat of row 7, batches later
+    result = importer.import_file(ledger, org.clerk, _write(tmp_path / "k.csv", rows), batch=200, skip_bad=True)
+    assert (result.added, result.bad_rows) == (896, 4)
+    saved = list(csv.reader(result.bad_file.open(encoding="utf-8-sig")))
+    assert [line[0] for line in saved[1:]] == ["12", "422", "602", "852"]
+    assert "与第 7 行卷号重复" in saved[3][-1]
+    assert _count(ledger) == 896
