@@ -102,10 +102,10 @@ def test_columnar_and_dict_paths_agree_on_100k_generated_cases_bad_rows_included
 
 def test_columnar_and_dict_paths_agree_on_escalation_in_english(rules):
     """A policy reading numbers, amounts, yes/no and dates; an output named as an input column."""
-    frame = generated(rules, "escalation", 20_000, seed=11)
+    frame = generated(rules, "escalation", 5_000, seed=11)  # nearly every row its own projection
     out = evaluate_frame(rules, "escalation", frame, AS_OF, lang="en")
     assert "escalation.level" in out.columns and out.get_column("level").to_list() == frame.get_column("level").to_list()
-    assert assert_same_as_dict_path(rules, "escalation", frame, out, lang="en") > 1000
+    assert assert_same_as_dict_path(rules, "escalation", frame, out, lang="en") > 250
     details = out.get_column("details").drop_nulls()
     assert json.loads(details[0])["path"]
 
