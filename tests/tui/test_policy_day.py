@@ -123,6 +123,7 @@ async def test_the_policy_staffs_day_draft_raise_add_a_tier_measure_activate(any
         await settle(app, pilot)
         assert type(app.screen).__name__ == "RulesScreen"
         assert "已改动 1 个文件" in text(app, "#rules-status")
+        assert policies.cursor_row == ids.index("mediation-reward")  # the policy edited stays chosen
 
         # what changed, and what it would change in the ledger
         await pilot.press("v")
@@ -131,7 +132,7 @@ async def test_the_policy_staffs_day_draft_raise_add_a_tier_measure_activate(any
         await pilot.press("i")
         await settle(app, pilot)
         shown = text(app, "#rules-output")
-        assert "mediation-reward" in shown, shown
+        assert "mediation-reward" in shown and "草稿「2027」对已存案件的影响" in shown, shown
         assert ledger.is_activated_set()  # measuring changes nothing
         assert major_lines(ledger) == before
 

@@ -223,3 +223,73 @@ async def test_a_tier_is_added_in_the_table_editor_and_saved_through_the_writer(
             assert type(app.screen).__name__ == "TableEditor"
     finally:
         ledger.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_at_80_columns_the_policy_staffs_draft_keys_are_in_the_footer_and_the_palette(tmp_path, rules_dir, lang):
+    """The draft, the table editor and the impact are the policy staff's work on this screen: their
+    keys come first, so the footer keeps them on an 80-column terminal, and the palette lists
+    every key of the screen."""
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    ledger, _ = create_ledger(url, rules_dir, today=TODAY)
+    build_demo(ledger)
+    app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="rules", lang=lang)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            shown = {key for key, active in app.screen.active_bindings.items() if active.binding.show}
+            assert {"d", "o", "i"} <= shown, shown
+            from tui.strings import tr
+
+            offered = {command.title for command in app._screen_key_commands(app.screen)}
+            assert {tr(k, lang) for k in ("r_drafts", "te_open", "r_impact", "r_diff", "r_activate", "r_check")} <= offered
+
+            # the draft chooser's title is read whole: wrapped inside the dialog, never cut at its edge
+            await pilot.press("d")
+            await settle(app, pilot)
+            from rich.cells import cell_len
+
+            title = app.screen.query_one(".dialog-title")
+            box = app.screen.query_one("#drafts-box")
+            assert title.region.right <= box.content_region.right
+            assert title.size.width * title.size.height >= cell_len(tr("r_drafts_title", lang))
+    finally:
+        ledger.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_table_editors_footer_speaks_the_ui_language_and_fits_80_columns(tmp_path, rules_dir, lang):
+    import re
+
+    from textual.widgets import DataTable
+
+    from tiaojie.ledger.drafts import new_draft
+
+    from tui.footer_fit import key_width
+
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    ledger, _ = create_ledger(url, rules_dir, today=TODAY)
+    build_demo(ledger)
+    new_draft(ledger, "narrow")
+    app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="rules", lang=lang)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("d")
+            await settle(app, pilot)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            ids = [p.id for p in app.screen._shown_rules().book.all()]
+            app.screen.query_one("#policies", DataTable).move_cursor(row=ids.index("mediation-reward"))
+            await pilot.press("o")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "TableEditor"
+            bindings = app.screen.active_bindings
+            shown = [(app.get_key_display(a.binding), a.binding.description)
+                     for key, a in bindings.items() if a.binding.show or key == app.COMMAND_PALETTE_BINDING]
+            assert ("s", "保存" if lang == "zh" else "save") in shown or lang == "en", shown
+            if lang == "zh":
+                assert not [d for _, d in shown if re.search("[A-Za-z]{3,}", d)], shown  # no "palette"
+            assert sum(key_width(k, d) for k, d in shown) + 1 <= 80, shown
+    finally:
+        ledger.close()

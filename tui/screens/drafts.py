@@ -23,6 +23,9 @@ class DraftDialog(ModalScreen[str | None]):
     """Returns the name of the draft to open (made here when new), or None."""
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
+    DEFAULT_CSS = """
+    DraftDialog .dialog-title { width: 100%; }  /* wrapped on a narrow terminal, not cut */
+    """
 
     def __init__(self, drafts: list[tuple[str, str]], create: Callable[[str], str | None], lang: Lang = "zh"):
         """`drafts`: (name, line shown) of each; `create(name)`: makes the draft, returns a

@@ -53,22 +53,25 @@ def directory_kind(directory: Path) -> str | None:
     return None
 
 
+# Policy staff's work here comes first (a draft, its tables, its impact): a narrow footer keeps a
+# screen's first keys, and the palette lists them all.
+DRAFT_KEYS = [("d", "drafts", "r_drafts"), ("o", "edit_table", "te_open"), ("i", "impact", "r_impact"),
+              ("v", "diff", "r_diff"), ("a", "activate", "r_activate")]
+FILE_KEYS = [("c", "check", "r_check"), ("t", "test", "r_test"), ("l", "lint", "r_lint"), ("r", "reload", "r_reload")]
+
+
 class RulesScreen(BaseScreen):
     SCREEN_ID = "rules"
-    KEYS = [("c", "check", "r_check"), ("t", "test", "r_test"), ("l", "lint", "r_lint"),
-            ("r", "reload", "r_reload")]
+    KEYS = FILE_KEYS
 
     def __init__(self) -> None:
+        if self._edits_rules():
+            self.KEYS = DRAFT_KEYS + FILE_KEYS
+        elif self.backend.has_ledger:
+            self.KEYS = FILE_KEYS + [("i", "impact", "r_impact")]
         super().__init__()
         self._opened: Any = None  # the open draft (tiaojie.ledger.drafts.Draft), if any
         self._draft_rules: Any = None  # its rules, when they last read whole
-        if self.backend.has_ledger:
-            self._bindings.bind("i", "impact", description=self.t("r_impact"))
-            if self._edits_rules():
-                self._bindings.bind("a", "activate", description=self.t("r_activate"))
-                self._bindings.bind("d", "drafts", description=self.t("r_drafts"))
-                self._bindings.bind("o", "edit_table", description=self.t("te_open"))
-                self._bindings.bind("v", "diff", description=self.t("r_diff"))
 
     def _ledger(self) -> Any:
         """The open ledger (the draft actions are offered only with one)."""
@@ -120,6 +123,7 @@ class RulesScreen(BaseScreen):
     def refresh_table(self) -> None:
         rules = self._shown_rules()
         table = self.query_one("#policies", DataTable)
+        row = table.cursor_row  # the policy chosen stays chosen when the table is read again
         table.clear()
         base = self._base()
         count = 0
@@ -130,6 +134,8 @@ class RulesScreen(BaseScreen):
                 plain(policy.range_text()), plain(policy.hash.split(":")[-1][:12]), plain(str(len(policy.rows))),
                 plain(shown_path(policy.path, base)), key=f"{policy.id}@{policy.version}",
             )
+        if 0 < row < count:
+            table.move_cursor(row=row)
         status = Text()
         if self._opened is not None:
             self.query_one("#rules-status", Static).update(self._draft_status(count))
@@ -407,7 +413,7 @@ class RulesScreen(BaseScreen):
 
                 report = impact(self._ledger(), fresh)
                 lines = [(line, "bold" if not line.startswith("    ") else "") for line in render_table(report, self.lang)]
-                return RulesReport(action, True, lines, self.t("r_impact_title"))
+                return RulesReport(action, True, lines, self.t("r_draft_impact_title", name=draft.name))
             from tiaojie.ledger.policy_changes import activate
 
             backend = self.backend

@@ -7,19 +7,22 @@ nothing; after a save the draft is checked and its examples run."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Label, SelectionList, Static
 
 from tiaojie.i18n import Lang
 
+from ..footer_fit import fit_footer
 from ..messages import RulesReport
-from ..strings import tr
+from ..strings import STRINGS, tr
 from ..widgets import ConfirmDialog, FormDialog, plain
 
 
@@ -61,9 +64,10 @@ class ChoiceDialog(ModalScreen[str | None]):
 class TableEditor(Screen[bool]):
     """Returns True when something was saved."""
 
-    KEYS = [("enter", "edit", "te_edit"), ("n", "add", "te_add"), ("x", "remove", "te_remove"),
-            ("ctrl+up", "move(-1)", "te_up"), ("ctrl+down", "move(1)", "te_down"), ("g", "switch", "te_switch"),
-            ("s", "save", "te_save"), ("escape", "close", "te_close")]
+    # saving and switching sheets first: a narrow footer keeps a screen's first keys
+    KEYS = [("enter", "edit", "te_edit"), ("s", "save", "te_save"), ("g", "switch", "te_switch"),
+            ("n", "add", "te_add"), ("x", "remove", "te_remove"), ("ctrl+up", "move(-1)", "te_up"),
+            ("ctrl+down", "move(1)", "te_down"), ("escape", "close", "te_close")]
 
     def __init__(self, grid: Any, policy: Any, draft: Any, lang: Lang = "zh"):
         """`grid`: a `TableGrid` of `policy`, saved into `draft` (a `Draft`)."""
@@ -87,6 +91,28 @@ class TableEditor(Screen[bool]):
     def on_mount(self) -> None:
         self.show()
         self.query_one("#te-grid", DataTable).focus()
+
+    def role_may(self, action: str) -> bool:
+        """Every key here is the policy staff's (only they open the editor): the palette lists them."""
+        return True
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys in force, Textual's own (the palette's) in the UI's language, and the footer
+        fitted to the terminal's width as on every screen."""
+        bindings = super().active_bindings
+        if self.lang != "en":
+            for key, active in bindings.items():
+                said = STRINGS.get(f"textual:{active.binding.description}")
+                if said is not None:
+                    bindings[key] = active._replace(binding=replace(active.binding, description=said[0]))
+        app = self.app
+        return fit_footer(bindings, self.size.width, "table-editor", app.get_key_display,
+                          app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None,
+                          lambda screen_id: tr(f"fkey_{screen_id}", self.lang))
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()  # the footer's keys are fitted to the width anew
 
     def has_unsaved_changes(self) -> bool:
         return bool(self.grid.changed)
