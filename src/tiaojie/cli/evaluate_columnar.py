@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+import polars as pl
 import typer
 
 from ..i18n import Lang, Localized, did_you_mean, tr
@@ -49,8 +50,8 @@ class SheetRefused(Exception):
 
 @dataclass
 class Sheet:
-    frame: Any  # polars.DataFrame: the columns under the headers as the file spells them
-    rows: Any  # polars.Series: each row's number as the file numbers it (the header is row 1)
+    frame: pl.DataFrame  # the columns under the headers as the file spells them
+    rows: pl.Series  # each row's number as the file numbers it (the header is row 1)
 
 
 def run_columnar(rules: Any, policy: str, path: str, output: str | None, on: dt.date | None, lang: Lang,
@@ -94,8 +95,6 @@ def _output_path(output: str | None) -> Path | None:
 
 def read_table(path: Path, encoding: str | None = None) -> Sheet:
     """The sheet's columns as strings (Parquet's as typed), rows that are wholly blank left out."""
-    import polars as pl
-
     suffix = path.suffix.lower()
     if not path.is_file():
         raise SheetRefused(Localized("batch_no_file", path=path))
@@ -120,11 +119,9 @@ def read_table(path: Path, encoding: str | None = None) -> Sheet:
     return Sheet(frame, rows)
 
 
-def _read_csv(path: Path, encoding: str | None) -> Any:
+def _read_csv(path: Path, encoding: str | None) -> pl.DataFrame:
     """Every cell as text (a case number 007 stays 007), an empty cell as missing; the header
     row read as written, so two columns of one name are seen."""
-    import polars as pl
-
     data = path.read_bytes()
     codec = encoding or "utf-8-sig"
     try:
@@ -148,8 +145,6 @@ def _read_csv(path: Path, encoding: str | None) -> Any:
 def _read_xlsx(path: Path) -> Sheet:
     """The first worksheet, read by the case import's reader; dates as ISO text, numbers as
     written."""
-    import polars as pl
-
     from ..ledger.import_sheet import read_sheet
 
     read = read_sheet(path)
@@ -173,7 +168,7 @@ def _cell(value: Any) -> str | None:
     return text or None
 
 
-def _named(frame: Any, header: list[str]) -> Any:
+def _named(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
     """The frame under the sheet's headers; an unnamed column with nothing in it is left out, two
     columns of one name are refused."""
     keep: dict[str, str] = {}
@@ -254,11 +249,9 @@ def _spellings(fdef: Any) -> Callable[[str], str | None] | None:
 
 
 def evaluate_sheet(rules: Any, policy: str, sheet: Sheet, fields: dict[str, str], on: dt.date | None,
-                   lang: Lang) -> Any:
+                   lang: Lang) -> pl.DataFrame:
     """The sheet as read, with the result columns after its own; each distinct cell of a date or
     yes/no column is read once the case import's way."""
-    import polars as pl
-
     vocabulary = rules.book.vocabulary.fields
     columns = []
     for header, name in fields.items():
@@ -281,7 +274,7 @@ def evaluate_sheet(rules: Any, policy: str, sheet: Sheet, fields: dict[str, str]
 # --- writing ---------------------------------------------------------------------------------
 
 
-def write_table(frame: Any, target: Path | None) -> None:
+def write_table(frame: pl.DataFrame, target: Path | None) -> None:
     """The rows with their results, by the target's suffix (CSV on standard output when there is
     no target); written beside the target and put in its place whole."""
     if target is None:
@@ -308,21 +301,18 @@ def write_table(frame: Any, target: Path | None) -> None:
 _FORMULA = "^[" + re.escape("".join(FORMULA_STARTS)) + "]"
 
 
-def _defused(frame: Any) -> Any:
+def _defused(frame: pl.DataFrame) -> pl.DataFrame:
     """Text a spreadsheet would run as a formula, prefixed with a quote (as the ledger's exports
     write it, and as the case import reads it back)."""
-    import polars as pl
-
     text = [c for c, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(_FORMULA)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c in text)
 
 
-def _write_xlsx(frame: Any, target: Path) -> None:
+def _write_xlsx(frame: pl.DataFrame, target: Path) -> None:
     """One worksheet: the headers, then the rows; formula-like text stored as text, exact
     decimals with their places."""
-    import polars as pl
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
