@@ -19,13 +19,14 @@ import contextlib
 import datetime as dt
 import gc
 import json
+import operator
 from typing import Any, Callable, Iterable, Iterator, cast
 
 import orjson
 
 from ..i18n import Lang, tr
 from ..rules.batch import BatchSession
-from ..rules.batch_keys import remember
+from ..rules.batch_keys import key_functions, remember
 from ..rules.errors import EvaluationError
 from ..rules.outcome import Outcome
 from .evaluate_input import json_error, open_input, parse_case, uncomputable, unknown_message
@@ -71,7 +72,11 @@ def _few_collections() -> Iterator[None]:
 
 class _BatchLines:
     """One batch's lines turned into output bytes, with the bytes already written for each
-    projection (the caches bounded like the session's)."""
+    projection (the caches bounded like the session's).
+
+    A line's key is (what its date decides, the raw values of the other fields the policy
+    reads): the date decides the version, and nothing more unless that version reads the date
+    or decides by it — so the dates of a half-year that pick one version share their entries."""
 
     def __init__(self, session: BatchSession, lang: Lang, known: frozenset[str] | None, codec: str, out: Output):
         self.session = session
@@ -80,18 +85,20 @@ class _BatchLines:
         self.codec = codec  # as the user named it, for messages
         self.bytes_of = out.bytes_of
         self.keyed = session.by_whole  # a projection alone decides a result (else every line the careful way)
-        self.key_of = session.key_of
-        self.key_of_missing = session.key_of_missing
+        date_field = session.date_field
+        others = tuple(name for name in session.names if name != date_field)
+        self.others_of, self.others_of_missing = key_functions(others)
+        self.date_of: Callable[[dict[str, Any]], Any] = (
+            operator.itemgetter(date_field) if date_field else _nothing)
+        self.date_of_missing: Callable[[dict[str, Any]], Any] = (
+            operator.methodcaller("get", date_field) if date_field else _nothing)
         self.blank = dict.fromkeys(session.names)  # `blank | case`: None for each field the case lacks
         # in place of a line that is not read the fast way: a projection no cache holds
         self.unread = dict.fromkeys(session.names, _UNREAD)
         self.limit = session.cache_size
-        # Two levels: the whole raw projection (looked up at C level), then what decides the
-        # result (the version the date picks and the fields it reads), which many projections
-        # share — dates that pick the same version, fields no rule of that version reads.
-        self.outcomes: dict[Any, bytes] = {}  # projection → the outcome's line
-        self.errors: dict[Any, bytes] = {}  # projection → an error line's bytes after its number
-        self.decided: dict[Any, tuple[bool, bytes]] = {}  # decided-by key → (an error?, bytes as above)
+        self.slots: dict[Any, Any] = {}  # raw date (a string or None) → what it decides
+        self.outcomes: dict[Any, bytes] = {}  # key → the outcome's line
+        self.errors: dict[Any, bytes] = {}  # key → an error line's bytes after its number
         self.rendered: dict[int, bytes] = {}  # id of a result of the session → its line (an error's: after its number)
         self.kept: list[Outcome | EvaluationError] = []  # …and the result, so its id is not reused meanwhile
         self.failures = 0
@@ -104,24 +111,51 @@ class _BatchLines:
             return b"".join(cast("list[bytes]", texts))  # every place is filled by now
         careful: set[int] = set()
         cases = self._parsed(lines, careful)
-        try:
-            keys = list(map(self.key_of, cases))
-        except KeyError:  # some case lacks a field
-            keys = list(map(self.key_of, map(self.blank.__or__, cases)))
+        keys = self._keys(cases)
         try:
             texts = list(map(self.outcomes.get, keys))
         except TypeError:  # a list or an object among the values
             texts = list(map(self._outcome, keys))
-        waiting: list[tuple[int, Any, Any]] = []
+        waiting: list[tuple[int, Any]] = []
         if None in texts:
-            waiting = self._seen_otherwise(first, cases, keys, texts, careful)
+            waiting = self._misses(first, keys, texts, careful)
         if careful:
             self._careful(first, lines, encoding, sorted(careful), texts)
-        if waiting:  # decided as a line read carefully just now, unless that one is not remembered
-            rest = [i for i, key, decided in waiting if not self._as_decided(first, i, key, decided, texts)]
+        if waiting:  # keyed as a line read carefully just now, unless that one was not remembered
+            rest = [i for i, key in waiting if not self._seen(first, i, key, texts)]
             if rest:
                 self._careful(first, lines, encoding, rest, texts)
         return b"".join(cast("list[bytes]", texts))  # every place is filled by now
+
+    def _keys(self, cases: list[dict[str, Any]]) -> list[Any]:
+        """Each case's key, at C level (a date not seen yet asks the session once)."""
+        try:
+            dates = list(map(self.date_of, cases))
+        except KeyError:  # a case without a date
+            dates = list(map(self.date_of_missing, cases))
+        slots = self.slots
+        try:
+            decided = list(map(slots.get, dates))
+        except TypeError:  # a list or an object for a date
+            decided = [slots.get(d) if d is None or type(d) is str else None for d in dates]
+        if None in decided:
+            for i, date in enumerate(dates):
+                if decided[i] is None and (date is None or type(date) is str):
+                    decided[i] = self._slot(date)
+        try:
+            others = map(self.others_of, cases)
+            return list(zip(decided, others))
+        except KeyError:  # some case lacks a field
+            return list(zip(decided, map(self.others_of, map(self.blank.__or__, cases))))
+
+    def _slot(self, date: str | None) -> Any:
+        """What a raw date decides (see BatchSession.date_slot), remembered."""
+        slot = self.slots.get(date)
+        if slot is None:
+            slot = self.session.date_slot(date)
+            if slot is not None:
+                remember(self.slots, date, slot, self.limit)
+        return slot
 
     def _parsed(self, lines: list[bytes], careful: set[int]) -> list[dict[str, Any]]:
         """Each line as the fast parser reads it (at C level but for the lines it refuses); a
@@ -160,16 +194,13 @@ class _BatchLines:
         except TypeError:
             return None
 
-    def _seen_otherwise(self, first: int, cases: list[dict[str, Any]], keys: list[Any], texts: list[bytes | None],
-                        careful: set[int]) -> list[tuple[int, Any, Any]]:
-        """Fill the places the first level did not: an error written before for the same
-        projection, or a result decided as one written before. Of the rest, the first line of
-        each decided-by key is added to `careful`; the others are returned (place, projection,
-        decided-by key) to wait for it."""
-        errors, decided = self.errors, self.decided
-        decided_by = self.session.decided_by
-        first_of: set[Any] = set()  # decided-by keys of lines already left to the careful way
-        waiting: list[tuple[int, Any, Any]] = []
+    def _misses(self, first: int, keys: list[Any], texts: list[bytes | None], careful: set[int]) -> list[tuple[int, Any]]:
+        """Fill the places the outcomes did not: an error written before for the same key. Of the
+        rest, the first line of each key is added to `careful`; the others are returned (place,
+        key) to wait for it."""
+        errors = self.errors
+        leading: set[Any] = set()  # keys of lines already left to the careful way
+        waiting: list[tuple[int, Any]] = []
         i = -1
         while True:
             try:
@@ -187,35 +218,25 @@ class _BatchLines:
             if tail is not None:
                 self.failures += 1
                 texts[i] = b'{"line": %d' % (first + i) + tail
-                continue
-            if not all(v is None or type(v) is str for v in key):  # `True`, `1` and `1.0` are equal keys
-                careful.add(i)
-                continue
-            by = decided_by(cases[i])
-            if by is None:
-                careful.add(i)
-            elif by in decided:
-                self._as_decided(first, i, key, by, texts)
-            elif by in first_of:
-                waiting.append((i, key, by))
+            elif key[0] is None or not all(v is None or type(v) is str for v in key[1]):
+                careful.add(i)  # `True`, `1` and `1.0` are equal keys: only strings are remembered
+            elif key in leading:
+                waiting.append((i, key))
             else:
-                first_of.add(by)
+                leading.add(key)
                 careful.add(i)
 
-    def _as_decided(self, first: int, i: int, key: Any, by: Any, texts: list[bytes | None]) -> bool:
-        """Fill place `i` with the line of a result decided by `by` before, remembering it under
-        the projection `key`; False when there is none."""
-        known = self.decided.get(by)
-        if known is None:
-            return False
-        failed, text = known
-        if failed:
-            self.failures += 1
-            remember(self.errors, key, text, self.limit)
-            texts[i] = b'{"line": %d' % (first + i) + text
-        else:
-            remember(self.outcomes, key, text, self.limit)
+    def _seen(self, first: int, i: int, key: Any, texts: list[bytes | None]) -> bool:
+        """Fill place `i` with the line remembered for `key`; False when there is none."""
+        text = self.outcomes.get(key)
+        if text is not None:
             texts[i] = text
+            return True
+        tail = self.errors.get(key)
+        if tail is None:
+            return False
+        self.failures += 1
+        texts[i] = b'{"line": %d' % (first + i) + tail
         return True
 
     def _careful(self, first: int, lines: list[bytes], encoding: str, places: Iterable[int],
@@ -258,17 +279,18 @@ class _BatchLines:
         except Exception:  # noqa: BLE001 - a case nothing foresaw: find it, alone
             results = [_evaluated_alone(evaluate_many, case) for case in cases]
             keyed = False  # such an error may speak of any field of its case
-        key_of_missing, decided_by = self.key_of_missing, self.session.decided_by
         for i, case, result in zip(good, cases, results):
-            key = key_of_missing(case) if keyed else None
-            if key is not None and not all(v is None or type(v) is str for v in key):
-                key = None  # `True`, `1` and `1.0` are equal keys: only strings are remembered
-            self._put(texts, i, first + i, result, key, None if key is None else decided_by(case))
+            key = None
+            if keyed:
+                date, others = self.date_of_missing(case), self.others_of_missing(case)
+                if (date is None or type(date) is str) and all(v is None or type(v) is str for v in others):
+                    slot = self._slot(date)  # only strings are remembered: `True`, `1` and `1.0` are equal keys
+                    key = None if slot is None else (slot, others)
+            self._put(texts, i, first + i, result, key)
 
-    def _put(self, texts: list[bytes | None], i: int, number: int, result: Outcome | EvaluationError, key: Any,
-             decided: Any) -> None:
-        """The output line of one result, remembered under its projection `key` and what
-        `decided` it unless None."""
+    def _put(self, texts: list[bytes | None], i: int, number: int, result: Outcome | EvaluationError,
+             key: Any) -> None:
+        """The output line of one result, remembered under `key` unless None."""
         failed = isinstance(result, EvaluationError)
         text = self.rendered.get(id(result))  # the session shares one result among equal projections
         if text is None:
@@ -292,8 +314,6 @@ class _BatchLines:
             texts[i] = text
         if key is not None:
             remember(self.errors if failed else self.outcomes, key, text, self.limit)
-            if decided is not None:
-                remember(self.decided, decided, (failed, text), self.limit)
 
     def _tail(self, message: str) -> bytes:
         """An error line's bytes after its number."""
@@ -305,6 +325,11 @@ class _BatchLines:
         tail = self._tail(message)
         texts[i] = b'{"line": %d' % number + tail
         return tail
+
+
+def _nothing(case: dict[str, Any]) -> None:
+    """The date of a case for a policy that reads none: the version is the one in force on as-of."""
+    return None
 
 
 def _evaluated_alone(evaluate_many: Callable[[list[Any]], list[Outcome | EvaluationError]],

@@ -124,17 +124,28 @@ class BatchSession:
             append(result)
         return results
 
-    def decided_by(self, case: dict[str, Any]) -> Any:
-        """For a plain dict whose projection is all strings and None: what decides its result
-        here — the version its date picks and the raw values of the fields that version reads —
-        as a key; cases with equal keys get the very same result. None where no such key holds
-        (a version read case by case, a date that picks no version)."""
+    @property
+    def date_field(self) -> str | None:
+        """The field whose date picks the version (None: the version in force on as-of)."""
+        return self._batch.date_field
+
+    def date_slot(self, raw: str | None) -> Any:
+        """What a raw date (a string, or None where the case has none) decides here, as a key
+        that — with the raw values of the other fields, all strings or None — decides a plain
+        case's result: the version the date picks (the plan itself, so it stays alive while the
+        key does), with the date where that version reads it or decides by it; or the date's
+        own error. None where no such key holds (a version read case by case)."""
         if not self.by_whole:
             return None
-        pick = self._batch.pick_for(case)
-        if isinstance(pick, EvaluationError) or pick.by_case:
+        batch = self._batch
+        pick = batch.pick_for({batch.date_field: raw} if batch.date_field else {})
+        if isinstance(pick, EvaluationError):  # every case with this date: this error
+            return ("refused", raw)
+        if pick.by_case:
             return None
-        return (id(pick.plan), pick.on if pick.plan.key_needs_on else None, pick.key_of_missing(case))
+        if pick.plan.key_needs_on or batch.date_field in pick.names:
+            return (pick.plan, raw)
+        return (pick.plan,)
 
     def _one(self, case: Any) -> Result:
         """A case the whole-projection cache does not hold (yet)."""
