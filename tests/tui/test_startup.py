@@ -233,3 +233,17 @@ async def test_the_first_start_on_a_machine_paints_the_sign_in_dialog_before_ope
         assert views.get_case(ledger, access.resolve_user(ledger, "med01").unit_id, "GL-0201").status == "settled"
     finally:
         ledger.close()
+
+
+def test_the_command_line_reaches_the_terminal_ui_without_the_rules_core():
+    """`tiaojie tui` starts through the command line: loading its commands must not load the
+    rules core, pydantic or the store, which the sign-in dialog is painted without."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import tiaojie.cli; "
+            "print(sorted(m for m in ('pydantic', 'durable', 'sqlalchemy', 'tiaojie.rules.book', "
+            "'tiaojie.vocabulary', 'textual') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"

@@ -18,7 +18,6 @@ from ..i18n import Lang, tr
 from ..rules.errors import EvaluationError
 from ..rules.outcome import Outcome
 from .context import settings
-from .evaluate_batch import run_batch
 from .evaluate_input import input_codec, json_error, known_keys, open_input, parse_date, uncomputable, unknown_message
 from .evaluate_output import Output
 
@@ -92,6 +91,8 @@ def evaluate(
             from .evaluate_columnar import run_columnar
 
             raise typer.Exit(1 if run_columnar(rules, policy, batch, output, on, lang, allow_unknown, encoding) else 0)
+        from .evaluate_batch import run_batch  # deferred: the rules core loads only when a batch runs
+
         with Output(output, lang) as out:
             failures = run_batch(rules, policy, batch, on, lang, known, codec, out)
         raise typer.Exit(1 if failures else 0)
