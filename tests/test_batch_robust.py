@@ -185,3 +185,20 @@ def test_undecodable_lines_first_last_and_side_by_side(tmp_path: Path):
     assert [row.get("line") for row in out] == [1, None, 3, 4, 5, None, 8]
     assert out[1] == out[5] == _expected(POLICY, GOOD[:1])[0]
     assert "第 44 个字节" in out[0]["error"] and "第 1 个字节" in out[4]["error"]
+
+
+def test_gb18030_lines_that_do_not_decode_are_named_among_lines_that_do(tmp_path: Path):
+    cases = [{"status": "settled", "severity": "重大", "settled_by": "调委会", "settled_on": "2026-05-20"},
+             {"status": "failed", "severity": "简易"}]
+    good = [json.dumps(c, ensure_ascii=False).encode("gb18030") for c in cases]
+    bad = json.dumps({"status": "settled", "severity": "X"}).encode("gb18030").replace(b'"X"', b'"\x81\x20"')
+    bom = "\ufeff".encode("gb18030")  # as Notepad saves it
+    file = tmp_path / "cases.jsonl"
+    file.write_bytes(bom + b"\r\n".join([good[0], bad, good[1], b"\xff\xfe", good[0]]))
+    done = _evaluate("mediation-reward", "--batch", str(file), "--as-of", AS_OF, "--encoding", "gb18030")
+    assert done.exit_code == 1
+    out = [json.loads(row) for row in done.stdout.splitlines()]
+    expected = _expected("mediation-reward", cases)
+    assert [out[0], out[2], out[4]] == [expected[0], expected[1], expected[0]]
+    assert out[1] == {"line": 2, "error": "第 2 行不是 gb18030 编码（第 36 个字节）；如为 GBK/GB18030 导出的文件，请指定 --encoding gb18030"}
+    assert out[3]["line"] == 4 and "第 4 行不是 gb18030 编码（第 1 个字节）" in out[3]["error"]

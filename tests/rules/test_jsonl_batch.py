@@ -246,3 +246,13 @@ def test_an_output_file_is_put_in_place_whole(rules, tmp_path: Path):
     assert to_file.stdout_bytes == b""
     assert target.read_bytes() == to_stdout.stdout_bytes
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_an_output_file_that_cannot_be_written_is_one_message(tmp_path: Path):
+    file = tmp_path / "cases.jsonl"
+    file.write_bytes(b'{"status": "settled"}\n')
+    done = CliRunner().invoke(app, ["--rules", str(RULES_DIR), "--lang", "en", "evaluate", "mediation-reward",
+                                    "--batch", str(file), "-o", str(tmp_path / "no" / "such" / "out.jsonl")])
+    assert done.exit_code == 2
+    assert done.output.strip().startswith(f"cannot write {tmp_path / 'no' / 'such' / 'out.jsonl'}: ")
+    assert "\n" not in done.output.strip() and "Traceback" not in done.output
