@@ -183,6 +183,9 @@ def test_matters_and_meetings_stay_in_their_units(ledger, org):
     assert len(matters.list_matters(ledger, org.clerk)) == 2
     with pytest.raises(PermissionDenied):
         matters.close_matter(ledger, org.mediator, theirs.number, resolved=True)
+    with pytest.raises(NotFound) as unknown:  # a mistyped number is not answered with another village's
+        matters.close_matter(ledger, org.mediator, "SQ-2026-0003", resolved=True)
+    assert "SQ-2026-0001" in unknown.value.msg.render("zh") and theirs.number not in unknown.value.msg.render("zh")
     meeting = meetings.plan_meeting(ledger, org.clerk, unit="C-T1-V2", held_on="2026-07-05", kind="monthly")
     with pytest.raises(PermissionDenied):
         meetings.attend(ledger, org.mediator, meeting.number, name="张三", party="村")

@@ -19,7 +19,7 @@ from ..store.uow import SqlUnitOfWork
 from .access import check
 from .context import Ledger
 from .errors import InvalidInput, NotFound
-from .scope import narrowed, require_unit
+from .scope import narrowed, own_units, require_unit
 
 PARTY = "party"  # the vocabulary field (subject "matter") whose enumeration names the four parties
 CLOSED = ("resolved", "unresolved")
@@ -50,10 +50,11 @@ def find_unit(uow: SqlUnitOfWork, unit: str) -> Unit:
     return found
 
 
-def find_matter(uow: SqlUnitOfWork, number: str) -> Matter:
+def find_matter(uow: SqlUnitOfWork, number: str, user: User | None) -> Matter:
+    """A matter by its number; the hint on a miss names only matters of `user`'s units."""
     found = uow.matters.numbered(number.strip().upper())
     if found is None:
-        known = [m.number for m in uow.matters.list()]
+        known = [m.number for m in uow.matters.list(unit_ids=own_units(uow, user))]
         raise NotFound("matter_unknown", number=number, hint=did_you_mean(number, known))
     return found
 
@@ -137,7 +138,7 @@ def close_matter(ledger: Ledger, by: User, number: str, *, resolved: bool, reaso
         raise InvalidInput("matter_closed_future", number=number, date=when.isoformat(),
                            today=ledger.date().isoformat())
     with ledger.uow() as uow:
-        before = find_matter(uow, number)
+        before = find_matter(uow, number, by)
         require_unit(uow, by, before.unit_id)
         assert before.id is not None
         if before.status != "open":

@@ -22,7 +22,7 @@ from .context import Ledger
 from .errors import InvalidInput, NotFound
 from .matter_stats import measure_state
 from .matters import day, find_matter, find_unit, parties_of
-from .scope import narrowed, require_unit
+from .scope import narrowed, own_units, require_unit
 
 KINDS = ("monthly", "emergency")
 
@@ -36,10 +36,11 @@ def on_agenda(matter: Matter, kind: str, held_on: dt.date) -> bool:
     return matter.meeting_by <= held_on
 
 
-def _meeting(uow: SqlUnitOfWork, number: str) -> Meeting:
+def _meeting(uow: SqlUnitOfWork, number: str, user: User | None) -> Meeting:
+    """A meeting by its number; the hint on a miss names only meetings of `user`'s units."""
     found = uow.meetings.numbered(number.strip().upper())
     if found is None:
-        known = [m.number for m in uow.meetings.list()]
+        known = [m.number for m in uow.meetings.list(unit_ids=own_units(uow, user))]
         raise NotFound("meeting_unknown", number=number, hint=did_you_mean(number, known))
     return found
 
@@ -79,7 +80,7 @@ def refresh_agenda(ledger: Ledger, by: User, number: str) -> list[Matter]:
     and its consensus in the minutes. Returns the matters added."""
     check(by, "matter")
     with ledger.uow() as uow:
-        meeting = _meeting(uow, number)
+        meeting = _meeting(uow, number, by)
         require_unit(uow, by, meeting.unit_id)
         assert meeting.id is not None
         present = {i.matter_id for i in uow.meetings.items(meeting.id)}
@@ -104,7 +105,7 @@ def attend(ledger: Ledger, by: User, number: str, *, name: str, party: str) -> A
         raise InvalidInput("matter_empty", field=Message("th_mt_attendee"))
     (pid,) = parties_of(ledger, [party])
     with ledger.uow() as uow:
-        meeting = _meeting(uow, number)
+        meeting = _meeting(uow, number, by)
         require_unit(uow, by, meeting.unit_id)
         assert meeting.id is not None
         if any(a.name == name for a in uow.meetings.attendees(meeting.id)):
@@ -116,9 +117,9 @@ def attend(ledger: Ledger, by: User, number: str, *, name: str, party: str) -> A
         return attendee
 
 
-def _item(uow: SqlUnitOfWork, meeting: Meeting, matter_number: str) -> tuple[AgendaItem, Matter]:
+def _item(uow: SqlUnitOfWork, meeting: Meeting, matter_number: str, user: User) -> tuple[AgendaItem, Matter]:
     """The agenda item of a matter on the meeting; refused, with the agenda, if it is not on it."""
-    matter = find_matter(uow, matter_number)
+    matter = find_matter(uow, matter_number, user)
     assert meeting.id is not None
     items = uow.meetings.items(meeting.id)
     for item in items:
@@ -136,9 +137,9 @@ def decide(ledger: Ledger, by: User, number: str, *, matter: str, consensus: str
     if not consensus:
         raise InvalidInput("matter_empty", field=Message("th_mt_consensus"))
     with ledger.uow() as uow:
-        meeting = _meeting(uow, number)
+        meeting = _meeting(uow, number, by)
         require_unit(uow, by, meeting.unit_id)
-        item, _ = _item(uow, meeting, matter)
+        item, _ = _item(uow, meeting, matter, by)
         assert item.id is not None
         after = uow.meetings.set_consensus(item.id, consensus)
         uow.audit(by.name, "meeting.decide", "meeting", meeting.number, item, after)
@@ -156,10 +157,10 @@ def add_measure(ledger: Ledger, by: User, number: str, *, matter: str, action: s
             raise InvalidInput("matter_empty", field=Message(key))
     due = day(due_on, "th_mt_due_on")
     with ledger.uow() as uow:
-        meeting = _meeting(uow, number)
+        meeting = _meeting(uow, number, by)
         require_unit(uow, by, meeting.unit_id)
         assert meeting.id is not None
-        item, found = _item(uow, meeting, matter)
+        item, found = _item(uow, meeting, matter, by)
         if due < meeting.held_on:
             raise InvalidInput("measure_due_before_meeting", due=due.isoformat(), number=meeting.number,
                                held=meeting.held_on.isoformat())
@@ -186,7 +187,7 @@ def mark_done(ledger: Ledger, by: User, ref: str, *, done_on: dt.date | str | No
     if when > ledger.date():
         raise InvalidInput("measure_done_future", date=when.isoformat(), today=ledger.date().isoformat())
     with ledger.uow() as uow:
-        meeting = _meeting(uow, number)
+        meeting = _meeting(uow, number, by)
         require_unit(uow, by, meeting.unit_id)
         assert meeting.id is not None
         before = uow.meetings.measure(meeting.id, int(seq))
@@ -260,7 +261,7 @@ def meeting_detail(ledger: Ledger, user: User | None, number: str, *, as_of: dt.
     """Attendance, the agenda with consensus and measures, and the measures of the unit's earlier
     meetings (their state as of this meeting's day unless another date is asked)."""
     with ledger.uow() as uow:
-        meeting = _meeting(uow, number)
+        meeting = _meeting(uow, number, user)
         if user is not None:
             require_unit(uow, user, meeting.unit_id)
         assert meeting.id is not None
