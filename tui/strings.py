@@ -251,7 +251,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "r_drafts_none": ("此台账还没有草稿：输入名称，新建一个", "this ledger has no drafts yet: type a name to make one"),
     "r_drafts_line": ("{name}　复制自规则集 #{set}　{changed}", "{name}  from rule set #{set}  {changed}"),
     "r_drafts_unchanged": ("未改动", "unchanged"),
-    "r_drafts_changed": ("已改动 {count} 个文件", "{count} files changed"),
+    "r_drafts_changed": ("已改动 {count} 个文件", "files changed: {count}"),
     "r_drafts_name": ("新草稿名，如 提高重大奖励", "new draft's name, e.g. raise-major"),
     "r_drafts_open": ("打开", "Open"),
     "r_drafts_new": ("新建", "New"),

@@ -291,5 +291,13 @@ async def test_the_table_editors_footer_speaks_the_ui_language_and_fits_80_colum
             if lang == "zh":
                 assert not [d for _, d in shown if re.search("[A-Za-z]{3,}", d)], shown  # no "palette"
             assert sum(key_width(k, d) for k, d in shown) + 1 <= 80, shown
+            assert "f6" not in [k for k, _ in shown]  # the editor is the rules screen's: its F-key leads nowhere
+            # the columns are headed in the UI's language (the workbook's own headings are Chinese)
+            labels = [str(c.label) for c in app.screen.query_one("#te-grid", DataTable).columns.values()]
+            if lang == "en":
+                assert not [h for h in labels if re.search("[\u4e00-\u9fff]", h)], labels
+                assert "rule·id" in labels and "output·reward" in labels, labels
+            else:
+                assert "规则·编号" in labels and "结果·奖励金额" in labels, labels
     finally:
         ledger.close()

@@ -107,7 +107,7 @@ class TableEditor(Screen[bool]):
                 if said is not None:
                     bindings[key] = active._replace(binding=replace(active.binding, description=said[0]))
         app = self.app
-        return fit_footer(bindings, self.size.width, "table-editor", app.get_key_display,
+        return fit_footer(bindings, self.size.width, "rules", app.get_key_display,  # the rules screen's editor
                           app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None,
                           lambda screen_id: tr(f"fkey_{screen_id}", self.lang))
 
@@ -124,6 +124,7 @@ class TableEditor(Screen[bool]):
         table.clear(columns=True)
         groups, titles = self.grid.groups(self.sheet), self.grid.titles(self.sheet)
         for index, (group, title) in enumerate(zip(groups, titles)):
+            group, title = self._said(group), self._said(title)
             table.add_column(Text(f"{group}·{title}" if group else title), key=str(index))
         rows = self.grid.rows(self.sheet)
         for r in range(len(rows)):
@@ -133,6 +134,19 @@ class TableEditor(Screen[bool]):
         if rows:
             table.move_cursor(row=min(cursor.row if row is None else row, len(rows) - 1),
                               column=min(cursor.column if column is None else column, len(titles) - 1))
+
+    def _said(self, heading: str) -> str:
+        """A heading of the workbook (Chinese, as in Excel/WPS) in the UI's language."""
+        if self.lang != "en" or not heading:
+            return heading
+        from tiaojie.rules import table_sheet as ts
+
+        words = dict([ts.RULE, ts.CONDITION, ts.OUTPUT, ts.EXAMPLE, ts.GIVEN, ts.EXPECT, ts.FIRED, ts.ERROR,
+                      ts.OTHER_CONDITIONS, *ts.ROW_KEYS.values(), *ts.EXAMPLE_KEYS.values()])
+        for named in (*self.policy.vocabulary.fields.values(), *self.policy.outputs.values()):
+            if named.title == heading and named.title_en:
+                return str(named.title_en)
+        return words.get(heading, heading)
 
     def _at(self) -> tuple[int, int]:
         coordinate = self.query_one("#te-grid", DataTable).cursor_coordinate
@@ -181,7 +195,7 @@ class TableEditor(Screen[bool]):
                     self.grid.set(self.sheet, row, column, text)
                     self.show(row, column)
 
-            self.app.push_screen(ChoiceDialog(tr("te_cell", self.lang, row=row + 1, title=title), labels, chosen,
+            self.app.push_screen(ChoiceDialog(tr("te_cell", self.lang, row=row + 1, title=self._said(title)), labels, chosen,
                                               self.lang), picked)
             return
         self._type_cell(row, column, title)
@@ -200,7 +214,7 @@ class TableEditor(Screen[bool]):
                 self.grid.set(self.sheet, row, column, values["value"])
                 self.show(row, column)
 
-        self.app.push_screen(FormDialog(tr("te_cell", self.lang, row=row + 1, title=title),
+        self.app.push_screen(FormDialog(tr("te_cell", self.lang, row=row + 1, title=self._said(title)),
                                         [("value", self._hint(column), self.grid.text(self.sheet, row, column))],
                                         self.lang), done)
 
