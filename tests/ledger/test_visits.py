@@ -240,3 +240,9 @@ def test_without_a_duty_policy_the_report_says_so(engine, village, tmp_path):
     finally:
         bare.close()
     assert "visit-duty" in missing.value.message("en")
+
+
+def test_a_date_no_version_of_the_duty_covers_is_refused_in_words(ledger, village):
+    with pytest.raises(InvalidInput) as refused:
+        visit_duty(ledger, village.clerk, dt.date(2025, 6, 1))
+    assert refused.value.message("zh") == "走访任务政策：政策「visit-duty」在 2025-06-01 没有生效的版本"

@@ -119,7 +119,7 @@ def duties(ledger: Ledger, as_of: dt.date) -> tuple[str, str, list[Duty]]:
         try:
             outcome = ledger.rules.evaluate(pid, {HOLDER: holder, "duty_on": as_of}, as_of=as_of)
         except EvaluationError as err:
-            raise InvalidInput("case_field", field=pid, detail=err.localized) from None
+            raise InvalidInput("duty_rules", detail=err.localized) from None
         version = outcome.version
         out = outcome.outputs
         times = int(out.get("times") or 0)
@@ -170,6 +170,13 @@ def visit_duty(ledger: Ledger, user: User | None, as_of: dt.date, unit: str | No
     for h in homes:
         by_unit.setdefault(h.unit_id, []).append(h)
     active = {h.id: h for h in homes}
+    visits_of: dict[int, list[Visit]] = {}  # a unit's visits to households still kept, grouped once
+    for v in visits:
+        if v.household_id in active:
+            visits_of.setdefault(v.unit_id, []).append(v)
+    people_of: dict[int, list[Person]] = {}
+    for p in people:
+        people_of.setdefault(p.unit_id, []).append(p)
     linked: dict[int, list[Household]] = {}
     for link in links:
         if link.household_id in active:
@@ -177,8 +184,8 @@ def visit_duty(ledger: Ledger, user: User | None, as_of: dt.date, unit: str | No
     person_lines: list[DutyLine] = []
     village_lines: list[DutyLine] = []
     for unit_id, unit_homes in sorted(by_unit.items(), key=lambda kv: units[kv[0]]):
-        unit_people = [p for p in people if p.unit_id == unit_id]
-        unit_visits = [v for v in visits if v.unit_id == unit_id and v.household_id in active]
+        unit_people = people_of.get(unit_id, [])
+        unit_visits = visits_of.get(unit_id, [])
         for duty in stated:
             counted = [v for v in unit_visits if duty.counts(v.visit_on)]
             if duty.whom == ANY_HOUSEHOLD:

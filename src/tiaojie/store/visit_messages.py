@@ -34,6 +34,7 @@ VISIT_MESSAGES: dict[str, tuple[str, str]] = {
         "the activated rules have no visit-duty policy (one whose conditions read only fields of subject \"visit\", "
         "such as visit-duty-2026.toml)",
     ),
+    "duty_rules": ("走访任务政策：{detail}", "the visit-duty policy: {detail}"),
     "duty_period": ("走访任务的考核周期「{per}」不是 year、quarter 或 month", "the visit duty's period '{per}' is not year, quarter or month"),
     "duty_heading": (
         "截至 {day} 的入户走访任务（{policy} {version}）",
