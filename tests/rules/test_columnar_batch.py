@@ -94,7 +94,8 @@ def test_columnar_and_dict_paths_agree_on_100k_generated_cases_bad_rows_included
     bad = assert_same_as_dict_path(rules, "mediation-reward", frame, out)
     assert 10_000 < bad < 30_000 and result.failed == bad  # bad rows are there, and the rest evaluated
     spelt = frame.select("status", "severity", "settled_by", "settled_on").n_unique()
-    assert result.distinct < spelt * 0.6  # labels and ids of one value are one projection
+    # labels and ids of one value are one projection, and so are dates under one version
+    assert result.distinct < spelt / 20
     assert out.get_column("amount").dtype == pl.Decimal(38, 2)
     assert set(out.get_column("amount").drop_nulls().to_list()) == {Decimal("0.00"), Decimal("200.00"), Decimal("500.00")}
     assert out.get_column("number").to_list() == frame.get_column("number").to_list()  # order kept

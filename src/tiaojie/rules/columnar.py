@@ -87,7 +87,7 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
     keys = [n for n in session.names if n in df.columns] if session.by_whole else list(df.columns)
     cases: list[dict[str, Any]]
     if keys:
-        distinct, index = distinct_projections(rules, policy, df.select(keys), by_value=session.by_whole)
+        distinct, index = distinct_projections(rules, policy, df.select(keys), by_value=session.by_whole, as_of=on)
         cases = distinct.to_dicts()
     else:  # the policy reads none of the columns: every row is the same empty case
         cases, index = [{}], pl.zeros(df.height, dtype=pl.UInt32, eager=True)

@@ -2,18 +2,21 @@
 integers (a text column through a Polars Enum of its distinct texts, so each distinct text is seen
 once in Python), the codes folded into one integer per row, and the rows grouped by it.
 
-Spellings a policy cannot tell apart share a code: `重大` and `major` are the same value to every
-version of the policy, so a million rows are grouped by what the policy reads, not by how a clerk
-spelt it. A text that does not read keeps a code of its own, so its row's error quotes it.
+Values a policy cannot tell apart share a code: `重大` and `major` are the same value to every
+version of the policy, and two settlement dates in force under one version are the same to a
+policy that reads the date only to pick its version; so a million rows are grouped by what the
+policy reads, not by how a clerk spelt it. A value that does not read keeps a code of its own, so
+its row's error quotes it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Callable
 
 import polars as pl
 
-from .batch_keys import typed_token
+from .batch_keys import raw_token, typed_token
 from .plan import Plan
 
 if TYPE_CHECKING:
@@ -23,16 +26,18 @@ _LIMIT = 1 << 62  # folded codes stay below this, so an unsigned 64-bit key neve
 
 
 def distinct_projections(rules: Rules, policy: str, keys: pl.DataFrame, by_value: bool = True,
-                         ) -> tuple[pl.DataFrame, pl.Series]:
+                         as_of: dt.date | None = None) -> tuple[pl.DataFrame, pl.Series]:
     """(one row of `keys` for each distinct projection — the first that reads so — in order of
-    first sight, each row's place among them as UInt32). With `by_value`, spellings every version
-    reads as the same value are one projection."""
+    first sight, each row's place among them as UInt32). With `by_value`, values the policy
+    cannot tell apart are one projection: spellings every version reads as the same value, and
+    dates that pick the same version where nothing else reads the date (as the batch session
+    shares their results)."""
     if not keys.height:
         return keys, pl.Series([], dtype=pl.UInt32)
-    plans = [rules.evaluator.plan(version) for version in rules.book.versions(policy)] if by_value else []
+    classifiers = _classifiers(rules, policy, as_of or dt.date.today()) if by_value else {}
     codes: list[tuple[pl.Series, int]] = []
     for name in keys.columns:
-        coded = _codes(keys.get_column(name), [plan for plan in plans if name in plan.names])
+        coded = _codes(keys.get_column(name), classifiers.get(name))
         if coded is None:  # a column of lists or objects: the rows are compared as they are
             return _joined(keys)
         codes.append(coded)
@@ -52,32 +57,68 @@ def distinct_projections(rules: Rules, policy: str, keys: pl.DataFrame, by_value
     return keys[firsts], index
 
 
-def _codes(column: pl.Series, plans: list[Plan]) -> tuple[pl.Series, int] | None:
-    """(each row's code, how many codes there are) for one column; nulls take the last code."""
+Classify = Callable[[Any], Any]
+
+
+def _classifiers(rules: Rules, policy: str, as_of: dt.date) -> dict[str, Classify]:
+    """Field → a distinct value's class: values of one class give every row the same result."""
+    versions = rules.book.versions(policy)
+    plans = [rules.evaluator.plan(version) for version in versions]
+    out: dict[str, Classify] = {}
+    for name in {n for plan in plans for n in plan.names}:
+        out[name] = _value_class(name, [plan for plan in plans if name in plan.names])
+    date_field = versions[-1].date_field
+    if date_field:
+        def version_class(value: Any) -> Any:
+            return _version_class(rules, policy, date_field, value, as_of)
+
+        out[date_field] = version_class
+    return out
+
+
+def _value_class(name: str, readers: list[Plan]) -> Classify:
+    """A text's class is the id every version reads it as (`重大` → `major`); else the value."""
+    def value_class(value: Any) -> Any:
+        same = _same_value(readers, name, value) if type(value) is str else None
+        return ("raw", raw_token(value)) if same is None else ("value", same)
+
+    return value_class
+
+
+def _version_class(rules: Rules, policy: str, date_field: str, value: Any, as_of: dt.date) -> Any:
+    """The class of a date that picks the version: the version, when the version reads the date
+    no other way (its results are the batch session's for any date it covers); else the date."""
+    try:
+        version, on = rules.evaluator.version_for(policy, {date_field: value}, as_of)
+    except Exception:  # noqa: BLE001 - a date that does not read: its row's error quotes it
+        return ("raw", raw_token(value))
+    plan = rules.evaluator.plan(version)
+    if plan.key_needs_on or date_field in plan.key_names:
+        return ("on", on)
+    return ("version", id(plan))
+
+
+def _codes(column: pl.Series, classify: Classify | None) -> tuple[pl.Series, int] | None:
+    """(each row's code, how many codes there are) for one column, each distinct value classed
+    once; nulls take the last code."""
     if isinstance(column.dtype, (pl.Categorical, pl.Enum)):  # as pandas writes labels to Parquet: texts
         column = column.cast(pl.String)
     try:
         values = column.drop_nulls().unique()  # codes in any order: rows keep the order of first sight
-    except pl.exceptions.PolarsError:
-        return None
-    if column.dtype == pl.String:
-        coded = column.cast(pl.Enum(values)).to_physical().cast(pl.UInt32)  # room for the null code
-        texts: list[Any] = values.to_list()
-        classes: dict[Any, int] = {}
-        class_of = []
-        for text in texts:  # each distinct text once: its value's class
-            same = _same_value(plans, column.name, text) if plans else None
-            class_of.append(classes.setdefault(text if same is None else same, len(classes)))
-        if len(classes) < len(texts):
-            coded = pl.Series(class_of, dtype=pl.UInt32).gather(coded)
-        count = len(classes)
-    else:
-        try:
+        if column.dtype == pl.String:
+            coded = column.cast(pl.Enum(values)).to_physical().cast(pl.UInt32)  # room for the null code
+        else:
             coded = column.replace_strict(values, pl.int_range(0, values.len(), eager=True, dtype=pl.UInt32),
                                           default=None, return_dtype=pl.UInt32)
-        except pl.exceptions.PolarsError:
-            return None
-        count = values.len()
+    except pl.exceptions.PolarsError:
+        return None
+    count = values.len()
+    if classify is not None:
+        classes: dict[Any, int] = {}
+        class_of = [classes.setdefault(classify(value), len(classes)) for value in values.to_list()]
+        if len(classes) < count:
+            coded = pl.Series(class_of, dtype=pl.UInt32).gather(coded)
+            count = len(classes)
     return coded.fill_null(count), count + 1
 
 
