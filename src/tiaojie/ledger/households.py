@@ -171,7 +171,7 @@ def import_households(ledger: Ledger, by: User, path: Path, encoding: str | None
             raise SheetRefused(problems)
         added = uow.households.add_many([h for h, _ in new])
         links += [(h, p) for h, (_, members) in zip(added, new) for p in members]
-        kept = {(k.household_id, k.person_id) for k in uow.households.links()}
+        kept = {(k.household_id, k.person_id) for k in uow.households.links(unit_ids=own)}
         fresh = [HouseholdLink(unit_id=h.unit_id, household_id=h.id, person_id=p.id)
                  for h, p in links if (h.id, p.id) not in kept]
         fresh = list({(k.household_id, k.person_id): k for k in fresh}.values())

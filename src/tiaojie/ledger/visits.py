@@ -154,9 +154,7 @@ def import_visits(ledger: Ledger, by: User, path: Path, encoding: str | None = N
     with ledger.uow() as uow:
         own = own_units(uow, by)
         units = SheetUnits(uow, by, own)
-        new: dict[tuple[int, int, dt.date, str], Visit] = {}
-        kept: set[tuple[int, int, dt.date, str]] | None = None
-        existing = 0
+        read: dict[tuple[int, int, dt.date, str], Visit] = {}  # a visit named twice in the sheet is one visit
         for number, row in rows:
             values = cells(number, row, _PARSERS, HEADERS, REQUIRED, problems)
             if values is None:
@@ -173,17 +171,16 @@ def import_visits(ledger: Ledger, by: User, path: Path, encoding: str | None = N
             if found is None:
                 continue
             key = (found["person"].id, found["household"].id, day, found["kind"])
-            if kept is None:
-                kept = {(v.person_id, v.household_id, v.visit_on, v.kind) for v in uow.visits.list(unit_ids=own)}
-            if key in kept or key in new:
-                existing += 1
-                continue
-            new[key] = Visit(unit_id=unit.id, person_id=key[0], household_id=key[1], visit_on=day, kind=key[3],
-                             note=values["note"], by_user=by.name)
+            read.setdefault(key, Visit(unit_id=unit.id, person_id=key[0], household_id=key[1], visit_on=day,
+                                       kind=key[3], note=values["note"], by_user=by.name))
         if problems:
             raise SheetRefused(problems)
-        added = uow.visits.add_many(list(new.values()))
-        result = VisitImport(len(added), existing)
+        # what is kept already, read once over the sheet's days only
+        days = [key[2] for key in read]
+        kept = {(v.person_id, v.household_id, v.visit_on, v.kind)
+                for v in uow.visits.list(unit_ids=own, since=min(days), until=max(days))} if days else set()
+        added = uow.visits.add_many([v for key, v in read.items() if key not in kept])
+        result = VisitImport(len(added), len(rows) - len(added))
         uow.audit(by.name, "visit.import", "visits", None, None,
                   {"file": path.name, "added": result.added, "existing": result.existing})
         uow.commit()
