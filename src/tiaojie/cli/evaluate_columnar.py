@@ -24,6 +24,7 @@ import typer
 from ..i18n import Lang, Localized, did_you_mean, tr
 from ..ledger.exports import FORMULA_STARTS, risky
 from ..rules.columnar import ERROR, RESULT_COLUMNS, evaluate_columns
+from ..value_errors import InvalidValue
 
 # The case import (`ledger.import_sheet`) is imported where a sheet needs it: it brings the
 # ledger's database layer, a second or more to start, which a Parquet file of field ids never needs.
@@ -228,24 +229,27 @@ def header_fields(headers: list[str], vocabulary: Any, allow_unknown: bool) -> d
 
 def _spellings(fdef: Any) -> Callable[[str], str | None] | None:
     """How the case import reads a cell of this field's type where the vocabulary reads less
-    (2026年3月2日, 2026/3/2; √, ×, 已, 未): the vocabulary's spelling, or None to leave the cell."""
+    (2026年3月2日, 2026/3/2; √, ×, 已, 未): the vocabulary's spelling, or None to leave the cell
+    (a cell the vocabulary reads itself, or one neither reads: the vocabulary's message names it)."""
     if fdef.type not in ("date", "bool"):
         return None
-    from ..ledger.import_sheet import _bool, _date
 
-    def as_date(text: str) -> str | None:
+    def spelt(text: str) -> str | None:
         try:
-            return _date(text).isoformat()
-        except ValueError:  # the vocabulary's own message names it
-            return None
+            fdef.coerce(text)
+            return None  # read as it is
+        except InvalidValue:
+            pass
+        from ..ledger.import_sheet import _bool, _date  # only for a cell the vocabulary does not read
 
-    def as_bool(text: str) -> str | None:
         try:
+            if fdef.type == "date":
+                return _date(text).isoformat()
             return "true" if _bool(text) else "false"
         except ValueError:
             return None
 
-    return {"date": as_date, "bool": as_bool}.get(fdef.type)
+    return spelt
 
 
 def evaluate_sheet(rules: Any, policy: str, sheet: Sheet, fields: dict[str, str], on: dt.date | None,
