@@ -306,3 +306,12 @@ def test_categorical_columns_read_as_their_texts(rules):
     result = evaluate_columns(rules, "mediation-reward", frame, AS_OF)
     assert result.distinct == 3
     assert_same_as_dict_path(rules, "mediation-reward", frame, frame.hstack(result.results))
+
+
+def test_without_an_output_the_rows_go_to_standard_output_as_csv(tmp_path: Path):
+    source = write_csv(tmp_path / "cases.csv", CSV_ROWS[:3])
+    done = cli("evaluate", "mediation-reward", "--batch", str(source), "--as-of", "2026-06-30")
+    assert done.exit_code == 0
+    out = list(csv.reader(done.stdout.splitlines()))
+    assert out[0] == [*CSV_ROWS[0], "amount", "fired", "version", "error"]
+    assert [row[6] for row in out[1:]] == ["500.00", "200.00"]
