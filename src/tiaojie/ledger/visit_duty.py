@@ -23,8 +23,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..i18n import Localized
-from ..models import Household, Person, User, Visit
+from ..models import Household, Person, User
 from ..rules.errors import EvaluationError
+from ..store.visit_repository import VisitMark
 from .context import Ledger
 from .errors import InvalidInput, NotFound
 from .people import unit_named
@@ -165,12 +166,12 @@ def visit_duty(ledger: Ledger, user: User | None, as_of: dt.date, unit: str | No
         people = uow.people.list(unit_ids=scope)
         homes = [h for h in uow.households.list(unit_ids=scope) if h.active]
         links = uow.households.links(unit_ids=scope)
-        visits = uow.visits.list(unit_ids=scope, since=since, until=as_of)
+        visits = uow.visits.marks(unit_ids=scope, since=since, until=as_of)
     by_unit: dict[int, list[Household]] = {}
     for h in homes:
         by_unit.setdefault(h.unit_id, []).append(h)
     active = {h.id: h for h in homes}
-    visits_of: dict[int, list[Visit]] = {}  # a unit's visits to households still kept, grouped once
+    visits_of: dict[int, list[VisitMark]] = {}  # a unit's visits to households still kept, grouped once
     for v in visits:
         if v.household_id in active:
             visits_of.setdefault(v.unit_id, []).append(v)
@@ -198,7 +199,7 @@ def visit_duty(ledger: Ledger, user: User | None, as_of: dt.date, unit: str | No
     return DutyReport(as_of, pid, version, stated, person_lines, village_lines)
 
 
-def _village_itself(unit: str, duty: Duty, homes: list[Household], counted: list[Visit], as_of: dt.date) -> DutyLine:
+def _village_itself(unit: str, duty: Duty, homes: list[Household], counted: list[VisitMark], as_of: dt.date) -> DutyLine:
     line = DutyLine(unit, None, duty, households=len(homes))
     _owe(line, duty, len(counted), as_of)
     line.covered = len({v.household_id for v in counted})
@@ -206,7 +207,7 @@ def _village_itself(unit: str, duty: Duty, homes: list[Household], counted: list
 
 
 def _people_duty(unit: str, duty: Duty, people: list[Person], homes: list[Household],
-                 linked: dict[int, list[Household]], counted: list[Visit],
+                 linked: dict[int, list[Household]], counted: list[VisitMark],
                  as_of: dt.date) -> tuple[list[DutyLine], DutyLine | None]:
     per_pair: dict[tuple[int, int], int] = {}
     for v in counted:
