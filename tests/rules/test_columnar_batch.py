@@ -315,3 +315,13 @@ def test_without_an_output_the_rows_go_to_standard_output_as_csv(tmp_path: Path)
     out = list(csv.reader(done.stdout.splitlines()))
     assert out[0] == [*CSV_ROWS[0], "amount", "fired", "version", "error"]
     assert [row[6] for row in out[1:]] == ["500.00", "200.00"]
+
+
+def test_more_rows_than_a_worksheet_holds_are_refused_for_xlsx(tmp_path: Path, monkeypatch):
+    from tiaojie.cli import evaluate_columnar
+
+    monkeypatch.setattr(evaluate_columnar, "XLSX_ROWS", 3)
+    source = write_csv(tmp_path / "cases.csv", CSV_ROWS)
+    done = cli("--lang", "en", "evaluate", "mediation-reward", "--batch", str(source), "-o", str(tmp_path / "out.xlsx"))
+    assert done.exit_code == 2 and "5 rows are more than an XLSX worksheet's 3" in done.stderr
+    assert not list(tmp_path.glob("*.xlsx")) and not list(tmp_path.glob(".*partial"))

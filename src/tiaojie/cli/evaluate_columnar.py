@@ -31,6 +31,7 @@ from ..value_errors import InvalidValue
 
 READS = (".csv", ".parquet", ".xlsx")
 WRITES = (".csv", ".parquet", ".xlsx", ".jsonl")
+XLSX_ROWS = 1_048_575  # a worksheet's rows, less the header: what Excel and WPS open
 SHOWN_ERRORS = 20  # bad rows named on the terminal; the output's error column names them all
 # The case import's name of a column → the vocabulary's, where the two differ.
 IMPORT_FIELD = {"agreement_kind": "agreement"}
@@ -286,6 +287,8 @@ def write_table(frame: pl.DataFrame, target: Path | None) -> None:
         sys.stdout.flush()
         return
     suffix = target.suffix.lower()
+    if suffix == ".xlsx" and frame.height > XLSX_ROWS:
+        raise SheetRefused(Localized("batch_xlsx_rows", rows=frame.height, most=XLSX_ROWS))
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         if suffix == ".csv":

@@ -21,6 +21,8 @@ COLUMNAR_MESSAGES: dict[str, tuple[str, str]] = {
                          "unsupported file type '{suffix}' (use: {choices})"),
     "batch_no_file": ("没有文件 {path}", "no such file: {path}"),
     "batch_no_folder": ("没有文件夹 {path}，无法写入结果", "no such folder: {path}; the results cannot be written"),
+    "batch_xlsx_rows": ("{rows} 行超出 XLSX 工作表的 {most} 行，请写成 .csv 或 .parquet",
+                        "{rows} rows are more than an XLSX worksheet's {most}; write .csv or .parquet"),
     "batch_unwritable": ("无法写入 {path}：{detail}", "cannot write {path}: {detail}"),
     "batch_summary": ("{rows} 行，{bad} 行有错误，结果已写入 {path}", "{rows} rows, {bad} with errors; results written to {path}"),
     "batch_more_errors": ("……另有 {count} 行有错误，见输出的 error 列", "… {count} more rows with errors, see the output's error column"),
