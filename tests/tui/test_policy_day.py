@@ -92,6 +92,9 @@ async def test_the_policy_staffs_day_draft_raise_add_a_tier_measure_activate(any
         policies.focus()
         ids = [p.id for p in app.screen._shown_rules().book.all()]
         policies.move_cursor(row=ids.index("mediation-reward"))
+        await settle(app, pilot)
+        assert "奖励金额 = 500" in text(app, "#rules-detail")  # an output by its title, not its id
+        assert str(policies.get_row_at(ids.index("mediation-reward"))[-1]) == REWARD  # a file of the draft
         await pilot.press("o")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "TableEditor"

@@ -23,34 +23,9 @@ from tiaojie.rules.errors import RuleSetError
 from ..messages import RulesReport
 from ..widgets import ConfirmDialog, plain
 from .base import BaseScreen
+from .rule_paths import directory_kind, shown_path
 
 IMPACT_LINES = 14  # of the impact report, shown in the activation's question
-
-
-def shown_path(path: Path | str, base: Path) -> str:
-    """A rule file's path as policy staff know it: relative to the working directory when it is
-    below it, else relative to the rules directory's parent, else as is."""
-    path = Path(path)
-    for root in (Path.cwd(), base.resolve().parent):
-        try:
-            return str(path.resolve().relative_to(root))
-        except ValueError:
-            continue
-    return str(path)
-
-
-def directory_kind(directory: Path) -> str | None:
-    """"bundled" for the rule set shipped with tiaojie, "kept" for an activated set written out to
-    the cache: neither is the place to edit rules. None for a directory of the user's own."""
-    from tiaojie.ledger.rule_cache import cache_dir
-    from tiaojie.rules.service import BUNDLED_RULES
-
-    here = Path(directory).absolute()
-    if here == BUNDLED_RULES:  # as named, not resolved: a checkout's ./rules is where it is edited
-        return "bundled"
-    if here.resolve().is_relative_to(cache_dir().resolve()):
-        return "kept"
-    return None
 
 
 # Policy staff's work here comes first (a draft, its tables, its impact): a narrow footer keeps a
@@ -132,7 +107,8 @@ class RulesScreen(BaseScreen):
             table.add_row(
                 plain(policy.id), plain(policy.title(self.lang)), plain(policy.kind), plain(policy.version),
                 plain(policy.range_text()), plain(policy.hash.split(":")[-1][:12]), plain(str(len(policy.rows))),
-                plain(shown_path(policy.path, base)), key=f"{policy.id}@{policy.version}",
+                plain(Path(policy.path).name if self._opened is not None else shown_path(policy.path, base)),
+                key=f"{policy.id}@{policy.version}",
             )
         if 0 < row < count:
             table.move_cursor(row=row)
@@ -186,10 +162,16 @@ class RulesScreen(BaseScreen):
             out.append(f"[{row.id}] ", style="cyan")
             out.append(row.label(self.lang) + "\n")
             out.append(f"   {self.t('r_when')}: {row.condition.describe(self.lang)}\n")
-            then = ", ".join(f"{k} = {getattr(v, 'source', v)}" for k, v in row.then.items())
+            then = ", ".join(f"{self._output_title(policy, k)} = {getattr(v, 'source', v)}" for k, v in row.then.items())
             if then:
                 out.append(f"   {self.t('r_then')}: {then}\n")
         self.query_one("#rules-detail", Static).update(out)
+
+    def _output_title(self, policy: Any, name: str) -> str:
+        """An output as policy staff know it: its title in the UI's language, else its name."""
+        output = getattr(policy, "outputs", {}).get(name)
+        title = output and (output.title_en if self.lang == "en" else output.title)
+        return str(title or name)
 
     # --- actions (each in a worker; results come back as RulesReport) ---------------------------
     def action_check(self) -> None:
