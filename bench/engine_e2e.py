@@ -12,7 +12,7 @@ through every path, each in a process of its own so that its peak memory is its 
 
 The in-process paths load the cases from the JSONL file first (not timed) and time only the
 evaluation; their peak memory therefore includes the N cases held in memory, shown beside it.
-Peak memory is the process's `ru_maxrss` (from `os.wait4`). Every path's amounts are checked
+Peak memory is the process's `ru_maxrss` (from `os.wait4`, in bench/measured_run.py). Every path's amounts are checked
 against the plain table's, case by case, before anything is printed.
 
     PYTHONPATH=src python bench/engine_e2e.py --child plain|zen POLICY.toml FIELDS.toml FILE.jsonl
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
 import subprocess
 import sys
@@ -214,14 +213,15 @@ def child(kind: str, policy_toml: Path, fields_toml: Path, jsonl: Path) -> None:
 
 
 def run_process(cmd: list[str], env: dict[str, str], stdout: Path, stderr: Path) -> tuple[float, int, int]:
-    """(wall seconds, exit code, ru_maxrss in KB) of one command, its output sent to files."""
+    """(wall seconds, exit code, ru_maxrss in KB) of one command, its output sent to files;
+    started from bench/measured_run.py, so that its peak memory is its own."""
+    report = stdout.with_name(stdout.name + ".measured")
     with stdout.open("wb") as out, stderr.open("wb") as err:
-        t0 = time.perf_counter()
-        process = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd=str(ROOT))
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - t0
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return wall, process.returncode, usage.ru_maxrss
+        subprocess.run([sys.executable, "-S", str(BENCH / "measured_run.py"), str(report), *cmd], env=env,
+                       stdout=out, stderr=err, cwd=str(ROOT), check=False)
+    got = json.loads(report.read_text())
+    report.unlink()
+    return got["seconds"], got["code"], got["maxrss_kb"]
 
 
 def _failed(name: str, code: int, stderr: Path) -> SystemExit:
