@@ -38,6 +38,10 @@ def test_households_visits_and_the_duty_from_the_command_line(db_url, village, t
     imported = run(db_url, "household", "import", str(homes))
     assert imported.exit_code == 0, imported.output
     assert "新增农户 2 户" in imported.output and "新增党员联系户 1 处" in imported.output
+    one = run(db_url, "household", "add", "H03", "--unit", "C-T1-V1", "--head", "王三", "--address", "二组")
+    assert "已登记农户 H03（户主 王三，沙坪村）" in one.output
+    denied = run(db_url, "household", "add", "H04", "--unit", "C-T1-V1", "--head", "王四", user="李调解")
+    assert denied.exit_code == 1 and "Traceback" not in denied.output
     listed = run(db_url, "household", "list", "--unit", "C-T1-V1")
     assert "王大" in listed.output and "张三" in listed.output
 
@@ -57,10 +61,10 @@ def test_households_visits_and_the_duty_from_the_command_line(db_url, village, t
     duty = run(db_url, "visit", "duty", "--as-of", "2026-06-15", "--unit", "C-T1-V1")
     assert duty.exit_code == 0, duty.output
     assert "截至 2026-06-15 的入户走访任务（visit-duty 2026.1）" in duty.output
-    # 张三 visited H01 once of twice: 1 due there and 2 at H02; 李四 owes 4; H02 nobody has seen
+    # 张三 visited H01 once of twice: 1 due there, 2 at H02 and H03; 李四 owes 6; H02, H03 nobody has seen
     committee = next(line for line in duty.output.splitlines() if line.startswith("沙坪村") and "两次" in line)
-    assert committee.split()[2:8] == ["2026-01-01~2026-12-31", "2", "0", "0%", "1", "7"]
-    assert committee.rstrip().endswith("H02 王二")
+    assert committee.split()[2:8] == ["2026-01-01~2026-12-31", "3", "0", "0%", "1", "11"]
+    assert committee.rstrip().endswith("H02 王二、H03 王三")
     english = run(db_url, "visit", "duty", "--as-of", "2026-06-15", lang="en")
     assert "still due" in english.output and "twice a year" in english.output and "尚需" not in english.output
 

@@ -26,11 +26,13 @@ def household_add(ctx: typer.Context, code: str = typer.Argument(..., help="户�
                   db: str = DB_OPTION, user: str = USER_OPTION) -> None:
     """登记一户农户 / add a household."""
     from ..i18n import tr
-    from ..ledger.households import add_household
+    from ..ledger.households import add_household, list_households
 
     ledger = ledger_for(ctx, db)
-    household = add_household(ledger, acting_user(ledger, user), unit=unit, code=code, head=head, address=address)
-    typer.echo(tr("household_added", chosen_lang(ctx), code=household.code, head=household.head, unit=unit))
+    by = acting_user(ledger, user)
+    household = add_household(ledger, by, unit=unit, code=code, head=head, address=address)
+    shown = next((h.unit for h in list_households(ledger, by, unit) if h.household.id == household.id), unit)
+    typer.echo(tr("household_added", chosen_lang(ctx), code=household.code, head=household.head, unit=shown))
 
 
 @household_app.command("link")
