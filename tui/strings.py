@@ -395,12 +395,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "keys_title": ("按键", "Keys"),
     "keys_none": ("当前没有可用的按键", "no keys in force here"),
     "palette_key_help": ("按 {key}", "press {key}"),
-    # the F-keys' labels in the footer, short enough for 80 columns; the palette says them in full
+    # the F-keys' labels in the footer, short enough for 80 columns; their tooltips and the palette say them in full
     "fkey_entry": ("登记", "Entry"),
-    "fkey_ledger": ("台账", "Cases"),
-    "fkey_finance": ("结算", "Pay"),
-    "fkey_dividends": ("分红", "Divid."),
-    "fkey_banquets": ("酒席", "Feasts"),
+    "fkey_ledger": ("台账", "Ledger"),
+    "fkey_finance": ("结算", "Finance"),
+    "fkey_dividends": ("分红", "Dividends"),
+    "fkey_banquets": ("酒席", "Banquets"),
     "fkey_rules": ("规则", "Rules"),
     "fkey_stats": ("统计", "Stats"),
     # Textual's own key descriptions and group titles, as the keys panel shows them
