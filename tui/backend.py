@@ -33,7 +33,7 @@ LEDGER_SCREENS = {"ledger", "finance", "dividends", "stats"}  # need a database
 ROLE_SCREENS: dict[str, set[str]] = {
     "mediator": {"entry", "ledger", "banquets", "stats"},
     "clerk": {"ledger", "finance", "dividends", "banquets", "stats"},
-    "policy": {"rules", "entry", "ledger", "stats"},
+    "policy": {"rules", "entry", "ledger", "dividends", "stats"},  # dividends: which policy a collective runs under
     "admin": set(SCREEN_ORDER),
 }
 

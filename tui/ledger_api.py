@@ -299,6 +299,18 @@ def run_dividend(backend: Session, code: str, year: int, income: Decimal, costs:
     return dividend_service.run_dividend(_ledger(backend), _user(backend), code, year, income=income, costs=costs)
 
 
+def dividend_policies(backend: Session) -> list[tuple[str, str]]:
+    """The dividend policies of the ledger's rules a collective may be bound to: (id, title and id)."""
+    ledger = _ledger(backend)
+    return [(pid, dividend_service.policy_label(ledger, pid, backend.lang))
+            for pid in dividend_service.dividend_policies(ledger)]
+
+
+def set_collective_policy(backend: Session, code: str, policy_id: str) -> Any:
+    """Bind a collective to another dividend policy (policy staff; the service audits it)."""
+    return dividend_service.set_policy(_ledger(backend), _user(backend), code, policy_id)
+
+
 def members(backend: Session, collective_id: int) -> dict[int, Any]:
     return dividend_service.members_by_id(_ledger(backend), collective_id)
 

@@ -8,11 +8,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 pytest.importorskip("sqlalchemy")
 
-from tiaojie.ledger.dividends import list_runs  # noqa: E402
+from tiaojie.ledger.dividends import dividend_policies, list_runs  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
 
@@ -111,3 +111,56 @@ async def test_an_export_the_system_refuses_is_named_not_a_traceback(ledger, rul
         await settle(app, pilot)
         assert f"无法写入「{tmp_path / 'd.csv'}」：Permission denied" in toasts(app)
         assert "意外错误" not in toasts(app) and type(app.screen).__name__ == "DividendScreen"
+
+
+def footer_keys(app) -> dict[str, str]:  # noqa: ANN001
+    return {key.key: key.description for key in app.screen.query("FooterKey")}
+
+
+def policy_shown(app) -> str:  # noqa: ANN001
+    return str(app.screen.query_one("#div-policy", Static).render())
+
+
+async def test_policy_staff_rebind_a_collective_and_the_screen_shows_the_new_policy(ledger, rules_dir):
+    from tiaojie.ledger.audit import recent
+    from tiaojie.ledger.dividends import collective
+
+    app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="dividends")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "DividendScreen"
+        assert footer_keys(app).get("p") == "更改分红政策" and "ctrl+r" not in footer_keys(app)  # they bind, not run
+        app.screen.query_one("#div-collective", Select).value = "JS"
+        await settle(app, pilot)
+        assert "revenue-share" in policy_shown(app)
+        await pilot.press("p")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "BindPolicyDialog"
+        choices = dialog.query_one("#bind-policies", OptionList)
+        offered = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+        assert set(offered) == set(dividend_policies(ledger)) and {"collective-dividend", "revenue-share"} <= set(offered)
+        assert "当前" in str(choices.get_option_at_index(offered.index("revenue-share")).prompt)
+        choices.highlighted = offered.index("collective-dividend")
+        await pilot.click("#bind-ok")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "DividendScreen"
+        assert "collective-dividend" in policy_shown(app) and "revenue-share" not in policy_shown(app)
+        assert "金胜社区集体经济组织" in toasts(app) and "collective-dividend" in toasts(app)
+    assert collective(ledger, "JS").policy_id == "collective-dividend"
+    entry = next(e for e in recent(ledger, 5) if e.action == "collective.set_policy")
+    assert entry.user_name == "policy"
+
+
+async def test_a_clerk_is_told_why_the_binding_is_not_theirs_to_change(ledger, rules_dir):
+    from tiaojie.ledger.dividends import collective
+
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="dividends")
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert "p" not in footer_keys(app)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "DividendScreen"
+        assert "当前角色「财务」不能使用「更改分红政策」" in toasts(app)
+    assert collective(ledger, "JS").policy_id == "revenue-share"

@@ -1,6 +1,6 @@
 """分红 Dividends: pick a collective and a year, see the dividend policy bound to the collective
-(policy staff choose it; the screen offers no other), the pool, retentions and each member's
-allocation; run and store it; export the allocations."""
+(runs use no other; policy staff change the binding here, with p), the pool, retentions and each
+member's allocation; run and store it (clerks); export the allocations."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from .base import BaseScreen
 
 class DividendScreen(BaseScreen):
     SCREEN_ID = "dividends"
-    KEYS = [("ctrl+r", "run", "run_dividend"), ("x", "export", "export")]
+    KEYS = [("ctrl+r", "run", "run_dividend"), ("x", "export", "export"), ("p", "set_policy", "div_set_policy")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -53,6 +53,7 @@ class DividendScreen(BaseScreen):
         table = self.query_one("#div-allocations", DataTable)
         for key in ("col_member", "col_shares", "col_amount"):
             table.add_column(self.t(key), key=key)
+        self.query_one("#div-run", Button).display = self.role_may("run")  # policy staff bind, clerks run
         self.call_service("collectives")
 
     def selection(self) -> tuple[str | None, int | None]:
@@ -101,6 +102,13 @@ class DividendScreen(BaseScreen):
             select.set_options([(plain(f"{c.name}（{c.code}）"), c.code) for c in message.data])
             if message.data:
                 select.value = message.data[0].code
+            return
+        if message.what == "bound":
+            collective = message.data
+            self.collectives[collective.code] = collective
+            if self.selection()[0] == collective.code:
+                self.show_policy(collective)
+            self.notify(self.t("div_rebound", collective=collective.name, policy=message.extra["label"]), markup=False)
             return
         self.member_names = message.extra["members"]
         self.show_run(message.data)
@@ -178,6 +186,43 @@ class DividendScreen(BaseScreen):
 
         self.app.push_screen(ExportDialog(self.t("div_export_title", collective=code, year=run.year),
                                           self.t("export_path"), f"dividend-{code}-{year}.csv", self.lang), done)
+
+    # --- the collective's policy (policy staff) ---------------------------------------------------
+    def action_set_policy(self) -> None:
+        code, _ = self.selection()
+        if not code or code not in self.collectives:
+            self.notify(self.t("v_required"), severity="warning", markup=False)
+            return
+        self._bind_policy(code)
+
+    @work(thread=True, exit_on_error=False, group="div-bind")
+    def _bind_policy(self, code: str, policy_id: str | None = None) -> None:
+        """Without `policy_id`: the policies to choose from, then the dialog; with it: the binding."""
+        from .. import ledger_api
+
+        try:
+            if policy_id is None:
+                policies = ledger_api.dividend_policies(self.backend)
+                self.app.call_from_thread(self._ask_policy, code, policies)
+                return
+            bound = ledger_api.set_collective_policy(self.backend, code, policy_id)
+            label = ledger_api.dividend_policies(self.backend)
+        except Exception as exc:  # noqa: BLE001 - the service's refusal, said
+            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
+            return
+        self.post_message(Loaded("bound", bound, {"label": dict(label).get(policy_id, policy_id)}))
+
+    def _ask_policy(self, code: str, policies: list[tuple[str, str]]) -> None:
+        from .bind_policy import BindPolicyDialog
+
+        collective = self.collectives[code]
+
+        def chosen(policy_id: str | None) -> None:
+            if policy_id is not None:
+                self._bind_policy(code, policy_id)
+
+        self.app.push_screen(BindPolicyDialog(f"{collective.name}（{code}）", policies, collective.policy_id, self.lang),
+                             chosen)
 
     def write_export(self, path: Path, run: Any) -> Path:
         from tiaojie.ledger.dividend_export import export_run
