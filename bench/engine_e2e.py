@@ -4,7 +4,8 @@ through every path, each in a process of its own so that its peak memory is its 
 * plain Python per case, in process: `plain_table.PlainTable` (the table read from its rule
   file, compiled predicates, first hit) over the cases in memory;
 * zen-engine in process: `ZenEngine.evaluate` on a JDM decision table made from the same rule
-  file (ids and labels both listed in each cell, first hit) over the cases in memory;
+  file (ids and labels both listed in each cell, first hit), its loader handing back the
+  decision parsed once, over the cases in memory;
 * a plain-Python JSONL command (`plain_jsonl_cli.py`: json in, `{"outputs": …}` out), process
   start included;
 * `tiaojie evaluate POLICY --batch FILE.jsonl -o OUT`, process start included;
@@ -192,8 +193,9 @@ def child(kind: str, policy_toml: Path, fields_toml: Path, jsonl: Path) -> None:
     else:
         import zen
 
-        text = json.dumps(zen_content(policy_toml, fields_toml), ensure_ascii=False)
-        engine = zen.ZenEngine({"loader": lambda key: text})
+        # parsed once: a loader that returns the JSON text has it parsed again on every call
+        content = zen.ZenDecisionContent(json.dumps(zen_content(policy_toml, fields_toml), ensure_ascii=False))
+        engine = zen.ZenEngine({"loader": lambda key: content})
         zen_evaluate = engine.evaluate
 
         def evaluate(case: dict) -> Any:
