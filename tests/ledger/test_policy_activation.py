@@ -115,3 +115,36 @@ def test_an_outcome_stored_under_an_older_version_is_explained_with_that_version
     assert again.hash == old.hash and again.version == old.version
     assert str(again.outputs["amount"]) == "500.00" == old.outputs["amount"]
     assert again.fired == tuple(old.fired)
+
+
+def test_activation_judges_again_what_is_stored_of_every_case_not_in_a_closed_period(kept, org, tmp_path):
+    """A screen reads the stored reward: after the major reward is raised it must say 600, as the
+    open period pays; a case paid in a closed period keeps the 500 it was paid."""
+    from tiaojie.ledger import periods
+
+    def case(number: str, received: str, settled: str):
+        added = case_service.add_case(kept, org.mediator, "C-T1-V1", number=number, category="neighbour",
+                                      severity="major", received_on=received)
+        return case_service.settle_case(kept, org.mediator, added.case.id, settled_on=settled,
+                                        settled_by="village_committee").case
+
+    def reward(case_id: int) -> str:
+        with kept.uow() as uow:
+            current = [o for o in uow.outcomes.current(case_id) if o.policy_id == "mediation-reward"]
+        return current[0].outputs["amount"]
+
+    paid = case("P1", "2026-03-02", "2026-03-20")
+    periods.close(kept, org.clerk, "2026-03")
+    live = case("L1", "2026-04-20", "2026-05-02")
+    assert reward(paid.id) == reward(live.id) == "500.00"
+    activate(kept, org.policy, _draft(tmp_path))
+    assert reward(live.id) == "600.00"
+    assert reward(paid.id) == "500.00"  # a closed period stays as it was paid
+    with kept.uow() as uow:
+        replaced = [o for o in uow.outcomes.for_case(live.id)
+                    if o.policy_id == "mediation-reward" and o.replaced_at is not None]
+    assert [o.outputs["amount"] for o in replaced] == ["500.00"]  # kept as history, with why
+    assert '"rules_activate"' in (replaced[0].replaced_reason or "")
+    rejudged = [e for e in audit_service.recent(kept, limit=1000) if e.action == "outcomes_rejudged"]
+    assert rejudged and "L1" in rejudged[-1].after["numbers"] and "P1" not in rejudged[-1].after["numbers"]
+    assert audit_service.verify(kept).ok

@@ -4,6 +4,7 @@ stored ledger (`ledger.impact`) recorded beside who activated them."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from .access import check
 from .activated import activated_dir, activated_rules, rules_in_force_dir, write_out
 from .context import Ledger
 from .errors import NotFound, PermissionDenied
+from .outcome_refresh import rejudge
 from .rule_cache import rule_files
 from .scope import require_whole_tree
 
@@ -91,6 +93,12 @@ def activate(ledger: Ledger, by: User | None, draft_dir: Path, accept_warnings: 
         uow.audit(actor, "rules_activate", "rule_sets", set_id,
                   {"files": previous.files} if previous else None,
                   {"files": listing, "impact": report.summary(), "accepted_warnings": [f.render("zh") for f in findings]})
+        # what is stored of every case still open to change becomes the new set's, or nothing is activated
+        rejudged = rejudge(uow, ledger, draft, by=actor,
+                           reason=json.dumps({"action": "rules_activate", "changed": {}}, ensure_ascii=False))
+        if rejudged:
+            uow.audit(actor, "outcomes_rejudged", "rule_sets", set_id, None,
+                      {"cases": len(rejudged), "numbers": rejudged[:REJUDGED_LISTED]})
         uow.commit()
     # one reference: a reader holds the old set or the new, never half; the ledger writes again
     ledger.rules, ledger.draft, ledger._files = draft, None, (draft, files)
@@ -98,6 +106,7 @@ def activate(ledger: Ledger, by: User | None, draft_dir: Path, accept_warnings: 
     return Activation(set_id, listing, report, findings)
 
 
+REJUDGED_LISTED = 500  # case numbers named in the audit entry; the count is always whole
 STARTED_BY = "tiaojie"  # who the audit log names for the starting set, activated as the ledger is made
 
 
