@@ -190,3 +190,19 @@ def test_skip_bad_across_batches_stores_the_good_rows_and_saves_the_bad_in_order
     assert [line[0] for line in saved[1:]] == ["12", "422", "602", "852"]
     assert "与第 7 行卷号重复" in saved[3][-1]
     assert _count(ledger) == 896
+
+
+def test_the_same_file_again_after_its_period_closed_counts_every_row_as_existing(ledger, org, tmp_path):
+    from tiaojie.ledger import periods
+
+    rows = [row for row in _rows(400, "Q") if row[6].startswith("2026-01") and row[7][:7] in ("", "2026-01")][:120]
+    f = _write(tmp_path / "jan.csv", rows)
+    assert importer.import_file(ledger, org.clerk, f, batch=50).added == len(rows)
+    periods.close(ledger, org.clerk, "2026-01")
+    again = importer.import_file(ledger, org.clerk, f, batch=50)  # no row is new, so the closed month refuses none
+    assert (again.added, again.existing, again.problems) == (0, len(rows), [])
+    late = _rows(1, "Q", start=9000)  # a new case received in the closed month is refused
+    late[0][6], late[0][7] = "2026-01-20", ""
+    with pytest.raises(importer.ImportRefused) as err:
+        importer.import_file(ledger, org.clerk, _write(tmp_path / "late.csv", rows + late), batch=50)
+    assert [p.row for p in err.value.result.problems] == [len(rows) + 2]

@@ -65,8 +65,9 @@ class ImportResult:
 
 @dataclass
 class Batch:
-    """A batch's verdict: its new cases in file order, how many rows the ledger already had, its
-    problems in row order, and the bad rows' cells (for the bad-rows file)."""
+    """A batch's verdict: its cases to insert in file order (the insert skips those the ledger
+    has), how many a closed period would refuse but the ledger already has, its problems in row
+    order, and the bad rows' cells (for the bad-rows file)."""
 
     fresh: list[Case]
     existing: int
@@ -131,22 +132,25 @@ class RowChecker:
             else:
                 good.append((row_number, case))
 
-        # Against earlier rows of the file and the ledger as it was before the import.
-        seen = self.imports.check([(case.unit_id, case.number, n) for n, case in good])
+        # Against earlier rows of the file; a case the ledger already has is skipped by the insert.
+        repeated = self.imports.repeats([(case.unit_id, case.number, n) for n, case in good])
         fresh: list[tuple[int, Case]] = []
-        existing = 0
         for n, case in good:
-            if n in seen.repeated:
-                refuse(n, self._column("number"), Message("imp_duplicate_in_file", other=seen.repeated[n]))
+            if n in repeated:
+                refuse(n, self._column("number"), Message("imp_duplicate_in_file", other=repeated[n]))
                 bad[n] = cells_of[n]
-            elif n in seen.existing:
-                existing += 1  # the same file twice adds nothing
             else:
                 fresh.append((n, case))
 
         closed = guard_new_cases(self.uow, [case for _, case in fresh])
+        # A closed period refuses only new cases: one the ledger has is counted as existing.
+        had = self.imports.stored([(fresh[i][1].unit_id, fresh[i][1].number) for i in closed]) if closed else set()
+        existing = 0
         for index, period in closed.items():
             n, case = fresh[index]
+            if (case.unit_id, case.number) in had:
+                existing += 1
+                continue
             column = "settled_on" if case.settled_on and period.covers(case.settled_on) else "received_on"
             refuse(n, COLUMN_LABEL[column], Message("imp_period_closed", date=case.booking_date(), period=period.key))
             bad[n] = cells_of[n]

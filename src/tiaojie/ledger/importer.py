@@ -109,7 +109,7 @@ def import_file(
                 adding = start_levels(ledger, judged.fresh, codes, known=levels_known)
                 added = imports.add(adding)
                 result.added += added
-                result.existing += len(adding) - added  # a concurrent import added them first
+                result.existing += len(adding) - added  # the ledger had them: the same file twice adds nothing
                 sent += len(adding)
                 if progress is not None and adding:
                     progress(sent)

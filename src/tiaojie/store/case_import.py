@@ -28,19 +28,9 @@ _BATCH = "tiaojie_import_batch"  # the keys of the batch being checked
 _ROWS = "tiaojie_import_rows"  # PostgreSQL: the batch's new cases, as COPY wrote them
 
 
-class KeyCheck:
-    """What the ledger and earlier rows say about a batch's keys: ``repeated`` maps a row to the
-    earlier row of the file with its unit and number; ``existing`` holds the rows whose case the
-    ledger had before this import began."""
-
-    def __init__(self, repeated: dict[int, int], existing: set[int]):
-        self.repeated = repeated
-        self.existing = existing
-
-
 class CaseImport:
-    """Open with ``start()``; then per batch ``check(keys)`` and ``add(cases)``; ``finish()`` drops
-    the temporary tables (a rolled-back transaction drops them too)."""
+    """Open with ``start()``; then per batch ``repeats(keys)`` and ``add(cases)``; ``finish()``
+    drops the temporary tables (a rolled-back transaction drops them too)."""
 
     def __init__(self, session: Session):
         self.session = session
@@ -84,11 +74,12 @@ class CaseImport:
         prefix = "" if self.dialect == "postgresql" else "temp."
         self._run(*(f"DROP TABLE IF EXISTS {prefix}{table}" for table in tables))
 
-    def check(self, keys: Sequence[tuple[int, str, int]]) -> KeyCheck:
-        """Remember a batch's keys (unit id, number, row; no key twice within the batch) and say
-        which repeat an earlier row of the file and which the ledger already had."""
+    def repeats(self, keys: Sequence[tuple[int, str, int]]) -> dict[int, int]:
+        """Remember a batch's keys (unit id, number, row; no key twice within the batch) and map
+        each row whose key an earlier row of the file named — whether or not that row's case was
+        stored — to that earlier row."""
         if not keys:
-            return KeyCheck({}, set())
+            return {}
         cursor = self._dbapi().cursor()
         try:
             if self.dialect == "postgresql":
@@ -97,21 +88,8 @@ class CaseImport:
                         copy.write_row(key)
             else:
                 cursor.executemany(f"INSERT INTO {_BATCH} (unit_id, number, row_no) VALUES (?, ?, ?)", keys)
-            # A key an earlier row named is a repeat, whether or not that row's case was stored;
-            # any other key already in the ledger was there before the import began.
-            cursor.execute(
-                f"SELECT b.row_no, k.row_no, c.id FROM {_BATCH} b "
-                f"LEFT JOIN {_KEYS} k ON k.unit_id = b.unit_id AND k.number = b.number "
-                "LEFT JOIN cases c ON c.unit_id = b.unit_id AND c.number = b.number "
-                "WHERE k.row_no IS NOT NULL OR c.id IS NOT NULL"
-            )
-            repeated: dict[int, int] = {}
-            existing: set[int] = set()
-            for row_no, first_row, _case_id in cursor.fetchall():
-                if first_row is not None:
-                    repeated[row_no] = first_row
-                else:
-                    existing.add(row_no)
+            cursor.execute(f"SELECT b.row_no, k.row_no FROM {_BATCH} b JOIN {_KEYS} k ON k.unit_id = b.unit_id AND k.number = b.number")
+            repeated = dict(cursor.fetchall())
             cursor.execute(
                 f"INSERT INTO {_KEYS} (unit_id, number, row_no) SELECT unit_id, number, row_no FROM {_BATCH} "
                 "WHERE true ON CONFLICT (unit_id, number) DO NOTHING"  # WHERE: SQLite's parser needs it here
@@ -119,11 +97,27 @@ class CaseImport:
             cursor.execute(f"TRUNCATE {_BATCH}" if self.dialect == "postgresql" else f"DELETE FROM {_BATCH}")
         finally:
             cursor.close()
-        return KeyCheck(repeated, existing)
+        return repeated
+
+    def stored(self, keys: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+        """Which of a few keys the ledger holds (asked only of rows a closed period refuses: a
+        case the ledger already has is not new, so no period refuses it)."""
+        found: set[tuple[int, str]] = set()
+        cursor = self._dbapi().cursor()
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        try:
+            for unit_id, number in keys:
+                cursor.execute(f"SELECT 1 FROM cases WHERE unit_id = {mark} AND number = {mark}", (unit_id, number))
+                if cursor.fetchone() is not None:
+                    found.add((unit_id, number))
+        finally:
+            cursor.close()
+        return found
 
     def add(self, cases: Sequence[m.Case]) -> int:
-        """Insert the batch's new cases; a case whose (unit, number) another writer stored
-        meanwhile is skipped by the database itself. Returns how many were added."""
+        """Insert the batch's cases; a case whose (unit, number) the ledger has — from before the
+        import, or stored by another writer meanwhile — is skipped by the database itself (one
+        index lookup, the insert's own). Returns how many were added."""
         if not cases:
             return 0
         params = case_insert_params(cases, self._now, self.dialect)
