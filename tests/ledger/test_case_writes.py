@@ -131,6 +131,12 @@ def test_an_edit_cannot_set_escalated_and_points_to_escalate(ledger, org):
     stored = views.case_detail(ledger, added.id).case
     assert (stored.status, stored.level, stored.escalations) == (added.status, added.level, [])
 
+    with pytest.raises(InvalidInput) as refused:  # nor is a new case registered as already escalated
+        cases.add_case(ledger, org.mediator, "C-T1-V1", number="ESC-4", category="contract", status="已上报",
+                       received_on="2026-06-01")
+    assert "案件 ESC-4" in refused.value.message("zh") and "tiaojie case escalate" in refused.value.message("en")
+    assert views.list_cases(ledger, status="escalated") == []
+
     up = cases.escalate_case(ledger, org.mediator, added.id, on="2026-06-02", reason="村级无法调处")
     edited = cases.edit_case(ledger, org.mediator, added.id, summary="补充说明", status="已上报")
     assert (edited.case.status, edited.case.level, edited.case.summary) == ("escalated", up.case.level, "补充说明")

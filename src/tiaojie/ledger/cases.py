@@ -172,6 +172,12 @@ def _judged_write(ledger: Ledger, uow: SqlUnitOfWork, by: User, action: str, bef
     return CaseResult(stored, outcomes)
 
 
+def _refuse_escalated_by_hand(ledger: Ledger, case: Case) -> None:
+    """已上报 typed in: the level would stay where it is, with no step in the case's history."""
+    raise InvalidInput("case_use_escalate", number=case.number, status=Localized(
+        "label", zh=ledger.label("status", ESCALATED, "zh"), en=ledger.label("status", ESCALATED, "en")))
+
+
 def add_case(ledger: Ledger, by: User, unit: str | int, **values: Any) -> CaseResult:
     """Register a case: its level and deadline from the escalation policy in force on the day it
     was received, and, if it arrives settled, its reward; outcomes stored with the case."""
@@ -181,6 +187,8 @@ def add_case(ledger: Ledger, by: User, unit: str | int, **values: Any) -> CaseRe
         target = unit_id(uow, unit)
         require_unit(uow, by, target)
         case = _build(ledger, normalise(ledger, {**values, "unit_id": target}))
+        if case.status == ESCALATED:
+            _refuse_escalated_by_hand(ledger, case)
         if case.mediators == [] and by.role == "mediator":
             case.mediators = [by.name]
         if uow.cases.by_number(case.unit_id, case.number):
@@ -192,7 +200,7 @@ def add_case(ledger: Ledger, by: User, unit: str | int, **values: Any) -> CaseRe
 
 def edit_case(ledger: Ledger, by: User, case_id: int, **changes: Any) -> CaseResult:
     """Change any fields of a case; its outcomes and level follow at once. The status 已上报 is
-    the escalation's to set (`escalate_case`), never an edit's."""
+    the escalation's to set (`escalate_case`), never an edit's (nor a new case's)."""
     check(by, "case_write")
     with ledger.uow() as uow:
         before = _locked_case(uow, case_id, by=by)
@@ -200,9 +208,7 @@ def edit_case(ledger: Ledger, by: User, case_id: int, **changes: Any) -> CaseRes
         after = _build(ledger, _merge(before, normalised))
         require_unit(uow, by, after.unit_id)
         if after.status == ESCALATED and before.status != ESCALATED:
-            # set by hand the level would stay where it is, with no step in the case's history
-            raise InvalidInput("case_use_escalate", number=before.number, status=Localized(
-                "label", zh=ledger.label("status", ESCALATED, "zh"), en=ledger.label("status", ESCALATED, "en")))
+            _refuse_escalated_by_hand(ledger, after)
         if after.number != before.number and uow.cases.by_number(after.unit_id, after.number):
             raise Conflict("case_exists", unit=_unit_name(uow, after.unit_id), number=after.number)
         result = _judged_write(ledger, uow, by, "case.edit", before, after)

@@ -274,9 +274,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_history": ("此前的结果（已被替换）：", "earlier outcomes (replaced):"),
     "verb_escalate": ("升级", "escalated"),
     "case_use_escalate": (
-        "案件 {number}：状态不能在修改中设为「{status}」（层级不会随之改变，也不留上报记录）；请用「上报」"
+        "案件 {number}：状态不能直接填为「{status}」（层级不会随之改变，也不留上报记录）；请用「上报」"
         "（终端界面的台账中按 u，或命令 tiaojie case escalate），它会记下上报的层级、日期和原因",
-        "case {number}: an edit cannot set the status to '{status}' (the level would not move and no step would be "
+        "case {number}: the status cannot be typed in as '{status}' (the level would not move and no step would be "
         "recorded); use Escalate (u on the ledger screen of the terminal UI, or the command tiaojie case escalate), "
         "which records the level, the day and the reason",
     ),
