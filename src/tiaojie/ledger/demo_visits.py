@@ -14,6 +14,7 @@ from .context import Ledger
 HOUSEHOLDS_PER_VILLAGE = 12
 HEADS = "王李张刘陈杨黄赵吴周"
 GIVEN = "大二三四五六七八九十"
+PARTY_MEMBERS = ("吴建国", "周秀英")  # a party member of each village who is not on its committees
 
 
 def demo_visits(ledger: Ledger, clerk: User, mediators: dict[str, User], seed: int, year: int,
@@ -29,7 +30,8 @@ def demo_visits(ledger: Ledger, clerk: User, mediators: dict[str, User], seed: i
                                      address=f"{i // 4 + 1}组")
         kept += len(codes)
         members = [p for _, p in people.list_people(ledger, clerk, vcode) if p.party_member]
-        extra = people.add_person(ledger, clerk, unit=vcode, name=f"党员{n + 1}号", committee=False, party_member=True)
+        extra = people.add_person(ledger, clerk, unit=vcode, name=PARTY_MEMBERS[n % len(PARTY_MEMBERS)], committee=False,
+                                  party_member=True)
         members.append(extra)
         for i, code in enumerate(codes):  # each household linked to one party member
             households.link_household(ledger, clerk, unit=vcode, household=code, person=members[i % len(members)].name)
