@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from .footer_fit import goto_target
 from .strings import Lang, textual_said, tr
 
 
@@ -51,19 +52,29 @@ class KeysPanel(VerticalScroll, can_focus=False):
 
     def rows(self) -> list[tuple[str | None, list[tuple[str, str]]]]:
         """(group title or None, [(key as shown, description)]) for the keys in force, a group
-        for each place that binds them — the focused widget first, the app last."""
-        groups: list[tuple[object, str | None, list[tuple[str, str]]]] = []
+        for each place that binds them: the focused widget and its containers, the screen, the app."""
+        groups: dict[int, tuple[object, list[tuple[str, str]]]] = {}
         seen: set[tuple[int, str]] = set()
+        offered = getattr(self.app, "offered", [])
         for active in self.screen.active_bindings.values():
             node, binding = active.node, active.binding
             if binding.system or not binding.description or (id(node), binding.action) in seen:
                 continue
+            target = goto_target(binding.action)
+            if binding.action.startswith("refuse(") or (target is not None and target not in offered):
+                continue  # a key this user may not use: pressed, it says why, but it is not offered
             seen.add((id(node), binding.action))
-            if not groups or groups[-1][0] is not node:
-                title = getattr(node, "BINDING_GROUP_TITLE", None)
-                groups.append((node, textual_said(title, self.lang, "textual-group") if title else None, []))
-            groups[-1][2].append((self.app.get_key_display(binding), self._describe(binding)))
-        return [(title, keys) for _, title, keys in groups]
+            said = tr(f"screen_{target}", self.lang) if target is not None else self._describe(binding)
+            groups.setdefault(id(node), (node, []))[1].append((self.app.get_key_display(binding), said))
+
+        def place(node: object) -> int:
+            return 2 if node is self.app else 1 if isinstance(node, Screen) else 0
+
+        out: list[tuple[str | None, list[tuple[str, str]]]] = []
+        for owner, keys in sorted(groups.values(), key=lambda group: place(group[0])):
+            title = getattr(owner, "BINDING_GROUP_TITLE", None)
+            out.append((textual_said(title, self.lang, "textual-group") if title else None, keys))
+        return out
 
     def _describe(self, binding: Binding) -> str:
         said = textual_said(binding.description, self.lang)
