@@ -322,7 +322,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "adj_case": ("调整案件：{number}（{payee}）", "case to adjust: {number} ({payee})"),
     "adj_no_case": ("请先选择要调整的案件", "choose the case to adjust first"),
     "adj_need_period": ("请填写记入的期间，如 2026-06", "give the period to book it in, e.g. 2026-06"),
-    "adj_not_paid": ("{period} 未关账，尚未发放", "{period} open, not paid yet"),
     "export_title_of": ("导出 {period} 结算单", "Export the {period} statement"),
     "export_need_path": ("请填写保存的文件名", "give a file name to save to"),
     "export_no_folder": ("文件夹「{folder}」不存在，请先建好或换一个位置", "the folder '{folder}' does not exist: create it or choose another"),

@@ -231,27 +231,35 @@ async def test_the_adjustment_dialog_finds_the_case_by_number_and_keeps_input_wh
     assert [(a.case_id, a.amount, a.reason) for a in november.adjustments] == [(wanted, Decimal("-30.00"), "协议未履行")]
 
 
-async def test_a_case_not_paid_yet_is_refused_in_the_dialog_by_its_number(ledger, rules_dir):
-    """November is open: its cases are offered marked as not paid, and adjusting one is refused
-    in the ledger's words, naming the case by its number, with everything typed still there."""
+async def test_on_an_open_period_the_dialog_offers_the_cases_closed_periods_paid(ledger, rules_dir):
+    """November is open: an adjustment corrects money paid, so the dialog offers the cases the
+    closed period (January) paid, not November's unpaid ones; a number that names none of them
+    leaves no case chosen — nothing is booked on the case chosen before."""
+    paid = period_service.show(ledger, "2026-01")
     app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="finance")
     async with app.run_test(size=(120, 36)) as pilot:
         await open_finance(app, pilot)
         await pilot.press("a")
         await settle(app, pilot)
         dialog = app.screen
-        assert type(dialog).__name__ == "AdjustDialog" and dialog.chosen is not None
-        case = views.case_detail(ledger, dialog.chosen).case
-        assert "未关账，尚未发放" in str(dialog.query_one("#adj-cases").get_option_at_index(0).prompt)
+        assert type(dialog).__name__ == "AdjustDialog"
+        options = dialog.query_one("#adj-cases")
+        offered = {int(str(options.get_option_at_index(i).id)) for i in range(options.option_count)}
+        assert offered == {line.case_id for line in paid.lines}
+        assert "(2026-01)" in str(options.get_option_at_index(0).prompt)
+        assert dialog.query_one("#adj-period", Input).value == "2026-11"
+        first = views.case_detail(ledger, next(iter(offered))).case
+        await type_into(app, pilot, "#adj-search", first.number)
+        assert dialog.chosen == first.id
+        await type_into(app, pilot, "#adj-search", first.number + "9")  # names no case paid
+        assert dialog.chosen is None
+        assert "请先选择要调整的案件" in str(dialog.query_one("#adj-case", Static).render())
         await type_into(app, pilot, "#adj-amount", "-30")
         await type_into(app, pilot, "#adj-reason", "多发")
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen is dialog
-        said = str(dialog.query_one("#adj-error", Static).render())
-        assert f"案件 {case.number}（" in said and "奖励尚未发放" in said
-        assert f"{case.settled_on:%Y-%m} 关账时发放" in said and dialog.query_one("#adj-error").display
-        assert dialog.values() == {"search": "", "amount": "-30", "reason": "多发", "period": "2026-11"}
+        assert app.screen is dialog and "请先选择要调整的案件" in str(dialog.query_one("#adj-error", Static).render())
+        assert dialog.values()["amount"] == "-30" and dialog.values()["reason"] == "多发"
     assert period_service.show(ledger, "2026-11").adjustments == []
 
 
@@ -371,7 +379,7 @@ async def test_the_adjustment_dialog_fits_an_80_by_24_terminal(ledger, rules_dir
         dialog = app.screen
         assert type(dialog).__name__ == "AdjustDialog"
         first = dialog.query_one("#adj-cases").get_option_at_index(0).prompt
-        assert "（2026-11 未关账，尚未发放）" in str(first).replace("(", "（").replace(")", "）")  # not paid: said so
+        assert "(2026-01)" in str(first)  # a case the closed period paid
         for selector in ("#adj-search", "#adj-cases", "#adj-amount", "#adj-reason", "#adj-period", "#adj-ok"):
             widget = dialog.query_one(selector)
             region = widget.region

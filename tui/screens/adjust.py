@@ -112,9 +112,12 @@ class AdjustDialog(ModalScreen[Any]):
         if event.input.id == "adj-search":
             self._list(event.value)
             shown = self.query_one("#adj-cases", OptionList)
-            if shown.option_count == 1:  # the number typed names one case: that is the one
-                self.chosen = int(str(shown.get_option_at_index(0).id))
-                self._show_chosen()
+            ids = [int(str(shown.get_option_at_index(i).id)) for i in range(shown.option_count)]
+            if len(ids) == 1:  # the number typed names one case: that is the one
+                self.chosen = ids[0]
+            elif self.chosen not in ids:  # what was chosen is no longer what the clerk typed
+                self.chosen = None
+            self._show_chosen()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id is not None and self.query_one("#adj-search", Input).value.strip():

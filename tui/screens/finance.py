@@ -268,30 +268,57 @@ class FinanceScreen(BaseScreen):
         return int(str(key).split(":")[1])
 
     def action_adjust(self) -> None:
+        """An adjustment corrects a case paid in a closed period: on a closed period its own cases
+        are offered; on an open one, the cases every closed period paid (read in a worker)."""
         if self.report is None:
             return
-        from .adjust import AdjustDialog, Candidate
+        from .adjust import Candidate
 
         report = self.report
+        if report.period.status != "closed":
+            self._paid_candidates()
+            return
         payees = self.query_one("#fin-payees", DataTable)
         payee = None
         if payees.row_count:
             key = payees.coordinate_to_cell_key(payees.cursor_coordinate).row_key.value
             payee = None if key == "__total__" else str(key)
         seen: dict[int, Candidate] = {}
-        # an open period's amounts are not paid yet: the clerk sees which kind of case they correct
-        where = report.period.key if report.period.status == "closed" else self.t("adj_not_paid", period=report.period.key)
         for case_id, who, amount in [*((line.case_id, line.payee, line.amount) for line in report.lines),
                                      *((a.case_id, a.payee, a.amount) for a in report.adjustments)]:
             case = self.cases.get(case_id)
             if case_id not in seen:
                 seen[case_id] = Candidate(case_id, case.number if case else str(case_id), who, format_yuan(amount),
-                                          where)
+                                          report.period.key)
         # the highlighted payee's cases first: the clerk came to the dialog from them
         candidates = sorted(seen.values(), key=lambda c: (c.payee != payee, c.payee, c.number))
         chosen = self._selected_case() if payee is not None else None
         if chosen is None and payee is not None:
             chosen = next((c.case_id for c in candidates if c.payee == payee), None)
+        self._open_adjust(candidates, chosen)
+
+    @work(thread=True, exit_on_error=False, group="fin-adjust")
+    def _paid_candidates(self) -> None:
+        from .. import ledger_api
+        from .adjust import Candidate
+
+        candidates: list[Candidate] = []
+        try:
+            for key in sorted((k for k, s in self.statuses.items() if s == "closed"), reverse=True):
+                paid = ledger_api.show_period(self.backend, key)
+                numbers = ledger_api.case_numbers(self.backend, {line.case_id for line in paid.lines})
+                candidates += [Candidate(line.case_id, numbers[line.case_id].number, line.payee,
+                                         format_yuan(line.amount), key) for line in paid.lines]
+        except Exception as exc:  # noqa: BLE001 - a refusal or a vanished ledger is said, not raised
+            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
+            return
+        self.app.call_from_thread(self._open_adjust, candidates, None)
+
+    def _open_adjust(self, candidates: list[Any], chosen: int | None) -> None:
+        from .adjust import AdjustDialog
+
+        report = self.report
+        assert report is not None
         open_keys = [k for k, status in self.statuses.items() if status == "open"]
         book_in = report.period.key if report.period.status == "open" else (open_keys[-1] if open_keys else "")
 
