@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tiaojie.rules.service import ActiveRules, Rules
 
 SCREEN_KEYS = {"entry": "f1", "ledger": "f2", "finance": "f3", "dividends": "f4", "banquets": "f5",
-               "rules": "f6", "stats": "f7"}
+               "rules": "f6", "stats": "f7", "village": "f8"}
 # Where each role's day starts: mediators log cases, clerks settle periods, policy staff keep the
 # rules; an administrator (or the app on rules alone) starts on the case form, the first screen.
 ROLE_HOME = {"mediator": "entry", "clerk": "finance", "policy": "rules", "admin": "entry"}
@@ -55,6 +55,10 @@ def _screen_class(screen_id: str) -> type[Screen]:
         from .screens.stats import StatsScreen
 
         return StatsScreen
+    if screen_id == "village":
+        from .screens.village import VillageScreen
+
+        return VillageScreen
     raise KeyError(screen_id)
 
 

@@ -27,13 +27,14 @@ if TYPE_CHECKING:
 
 from .strings import Lang, tr
 
-ScreenId = Literal["entry", "ledger", "finance", "dividends", "banquets", "rules", "stats"]
-SCREEN_ORDER: tuple[ScreenId, ...] = ("entry", "ledger", "finance", "dividends", "banquets", "rules", "stats")
-LEDGER_SCREENS = {"ledger", "finance", "dividends", "stats"}  # need a database
+ScreenId = Literal["entry", "ledger", "finance", "dividends", "banquets", "rules", "stats", "village"]
+SCREEN_ORDER: tuple[ScreenId, ...] = ("entry", "ledger", "finance", "dividends", "banquets", "rules", "stats",
+                                      "village")
+LEDGER_SCREENS = {"ledger", "finance", "dividends", "stats", "village"}  # need a database
 ROLE_SCREENS: dict[str, set[str]] = {
-    "mediator": {"entry", "ledger", "banquets", "stats"},
-    "clerk": {"ledger", "finance", "dividends", "banquets", "stats"},
-    "policy": {"rules", "entry", "ledger", "dividends", "stats"},  # dividends: which policy a collective runs under
+    "mediator": {"entry", "ledger", "banquets", "stats", "village"},
+    "clerk": {"ledger", "finance", "dividends", "banquets", "stats", "village"},
+    "policy": {"rules", "entry", "ledger", "dividends", "stats", "village"},  # dividends: which policy a collective runs under
     "admin": set(SCREEN_ORDER),
 }
 

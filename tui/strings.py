@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .village_strings import VILLAGE_STRINGS
+
 Lang = Literal["zh", "en"]
 
 # key: (zh, en). Templates use str.format fields.
@@ -476,3 +478,13 @@ def tr(key: str, lang: Lang = "zh", /, **params: object) -> str:
     zh, en = STRINGS.get(key, (key, key))
     template = en if lang == "en" else zh
     return template.format(**params) if params else template
+
+
+def _join(part: dict[str, tuple[str, str]]) -> None:
+    """A screen's own catalog joins this one; a key may mean one thing only."""
+    for key, texts in part.items():
+        if STRINGS.setdefault(key, texts) != texts:
+            raise RuntimeError(f"UI string {key!r} means two things")
+
+
+_join(VILLAGE_STRINGS)

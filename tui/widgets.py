@@ -100,9 +100,10 @@ class FormDialog(ModalScreen[dict | None]):
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
     def __init__(self, title: str, fields: Sequence[tuple[str, str, str]], lang: Lang = "zh",
-                 check=None):  # noqa: ANN001 - check(values) -> error text or None
+                 check=None, error: str | None = None):  # noqa: ANN001 - check(values) -> error text or None
         super().__init__(classes="dialog")
         self._title, self._fields, self._lang, self._check = title, fields, lang, check
+        self._error = error  # why the ledger refused these values last time, shown until they change
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -110,7 +111,8 @@ class FormDialog(ModalScreen[dict | None]):
             for name, label, value in self._fields:
                 yield Label(plain(label))
                 yield Input(value=value, id=f"dlg-{name}")
-            yield Static("", id="dlg-error", classes="field-error")
+            yield Static(plain(self._error or ""), id="dlg-error",
+                         classes="field-error shown" if self._error else "field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("ok", self._lang), variant="primary", id="dlg-ok")
                 yield Button(tr("cancel", self._lang), id="dlg-cancel")

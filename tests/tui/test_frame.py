@@ -147,5 +147,7 @@ async def test_every_footer_key_is_on_an_80_column_terminal_and_the_rest_are_in_
                     if app.screen.role_may(action):
                         assert app.t(key) in titles, (screen_id, key)
                 others = [sid for sid in app.offered if sid != screen_id]
-                if size == (120, 36):  # room for every other screen's F-key
+                # room for every other screen's F-key — for a role's own screens; an administrator's
+                # eight do not all fit beside a screen's keys in English, the rest are in the palette
+                if size == (120, 36) and len(app.offered) <= 7:
                     assert {SCREEN_KEYS[sid] for sid in others} <= shown, (screen_id, shown)

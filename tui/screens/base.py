@@ -30,6 +30,9 @@ KEY_NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("finance", "close_period"): ("period_close",),
     ("dividends", "run"): ("dividend",),
     ("dividends", "set_policy"): ("collective_policy",),
+    ("village", "new_matter"): ("matter",),
+    ("village", "log_visit"): ("visit",),
+    ("village", "record_review"): ("review",),
 }
 # Who may make those writes: tiaojie.ledger.access.PERMISSIONS, repeated so that drawing a footer
 # needs no pydantic (tests/tui/test_everyone.py keeps the two equal).
@@ -41,6 +44,9 @@ WRITERS: dict[str, frozenset[str]] = {
     "adjust": frozenset({"clerk", "admin"}),
     "dividend": frozenset({"clerk", "admin"}),
     "collective_policy": frozenset({"policy", "admin"}),
+    "matter": frozenset({"mediator", "clerk", "admin"}),
+    "visit": frozenset({"mediator", "clerk", "admin"}),
+    "review": frozenset({"clerk", "admin"}),
 }
 
 

@@ -1,0 +1,131 @@
+"""村务 Village affairs: residents' matters with the meetings that decide them and the measures that
+follow, the households' visits each person still owes, and the cadres' half-yearly satisfaction
+reviews — each tab read from the ledger, each rate and count computed, never typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
+
+from ..backend import describe_error
+from ..messages import Loaded
+from ..widgets import FormDialog, plain
+from .base import BaseScreen
+
+TABS = ("matters", "measures", "duties", "reviews")
+
+# A write's dialog: (fields as (name, label key, default key or ""), service function name)
+FORMS: dict[str, tuple[tuple[tuple[str, str, str], ...], str]] = {
+    "new_matter": ((("unit", "v_unit", "home"), ("raised_by", "v_raised_by", ""), ("summary", "v_summary", ""),
+                    ("urgency", "v_urgency_hint", ""), ("raised_on", "v_raised_on", "today")), "add_matter"),
+    "log_visit": ((("unit", "v_unit", "home"), ("person", "v_person", ""), ("household", "v_household", ""),
+                   ("visit_on", "v_visit_on", "today"), ("kind", "v_kind_hint", ""), ("note", "v_note", "")),
+                  "add_visit"),
+    "record_review": ((("unit", "v_unit", "home"), ("cadre", "v_cadre", ""), ("review_on", "v_review_on", "today"),
+                       ("respondents", "v_respondents", ""), ("dissatisfied", "v_dissatisfied", "")),
+                      "record_review"),
+}
+
+
+class VillageScreen(BaseScreen):
+    SCREEN_ID = "village"
+    KEYS = [("ctrl+r", "reload", "refresh"), ("n", "new_matter", "v_new_matter"), ("v", "log_visit", "v_log_visit"),
+            ("m", "record_review", "v_record_review")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.home = ""  # the user's own unit, offered in every dialog
+        self.stale = False
+
+    def compose(self) -> ComposeResult:
+        header, footer = self.header_footer()
+        yield header
+        with TabbedContent(id="vl-tabs"):
+            for tab in TABS:
+                with TabPane(self.t(f"v_tab_{tab}"), id=f"vl-{tab}"):
+                    yield Static("", id=f"vl-{tab}-summary")
+                    yield DataTable(id=f"vl-{tab}-table", zebra_stripes=True, cursor_type="row")
+        yield footer
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.stale:
+            self.stale = False
+            self.action_reload()
+
+    def mark_stale(self) -> None:
+        self.stale = True
+
+    def action_reload(self) -> None:
+        if self.backend.has_ledger:
+            self.load()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="village")
+    def load(self) -> None:
+        from .. import ledger_api, village_api
+
+        try:
+            data = {tab: getattr(village_api, tab)(self.backend) for tab in TABS}
+            data["home"] = ledger_api.unit_name(self.backend)
+        except Exception as exc:  # noqa: BLE001 - a refusal or a vanished ledger is said, not raised
+            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
+            return
+        self.post_message(Loaded("village", data))
+
+    def on_loaded(self, message: Loaded) -> None:
+        if message.what != "village":
+            return
+        data: dict[str, Any] = message.data
+        self.home = data["home"]
+        for tab in TABS:
+            shown = data[tab]
+            self.query_one(f"#vl-{tab}-summary", Static).update(plain(shown.summary))
+            table = self.query_one(f"#vl-{tab}-table", DataTable)
+            table.clear(columns=True)
+            for title in shown.header:
+                table.add_column(plain(title, "bold"))
+            for i, row in enumerate(shown.rows):
+                table.add_row(*(plain(cell, "bold red" if i in shown.marked else "") for cell in row))
+
+    # --- writes ----------------------------------------------------------------------------------
+    def action_new_matter(self) -> None:
+        self._ask("new_matter")
+
+    def action_log_visit(self) -> None:
+        self._ask("log_visit")
+
+    def action_record_review(self) -> None:
+        self._ask("record_review")
+
+    def _ask(self, action: str, typed: dict[str, str] | None = None, error: str | None = None) -> None:
+        if not self.backend.has_ledger:
+            self.notify(self.t("not_available"), severity="warning", markup=False)
+            return
+        fields, _ = FORMS[action]
+        defaults = {"home": self.home, "today": self.backend.date().isoformat(), "": ""}
+        shown = [(name, self.t(label), (typed or {}).get(name, defaults[default])) for name, label, default in fields]
+        dialog = FormDialog(self.t(f"v_{action}"), shown, self.lang, error=error)
+        def answered(values: dict | None) -> None:
+            if values:
+                self._write(action, values)
+
+        self.app.push_screen(dialog, answered)
+
+    @work(thread=True, exit_on_error=False, group="village-write")
+    def _write(self, action: str, values: dict[str, str]) -> None:
+        from .. import village_api
+
+        try:
+            said = getattr(village_api, FORMS[action][1])(self.backend, values)
+        except Exception as exc:  # noqa: BLE001 - refused: the dialog comes back with what was typed
+            text = describe_error(exc, self.lang)
+            self.app.call_from_thread(self._ask, action, values, text)
+            return
+        self.app.call_from_thread(self.notify, self.t(f"v_{action}_done", said=said), markup=False)
+        self.app.call_from_thread(self.action_reload)

@@ -1,0 +1,131 @@
+"""The village-affairs services as the 村务 screen needs them: residents' matters and meetings,
+visit duties, and the cadres' satisfaction reviews. Like `ledger_api`, everything here calls the
+ledger's services and reads; each function runs in a worker thread and returns plain rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tiaojie.ledger import matters as matter_service
+from tiaojie.ledger import meetings as meeting_service
+from tiaojie.ledger import reviews as review_service
+from tiaojie.ledger import visits as visit_service
+from tiaojie.ledger.errors import LedgerError
+from tiaojie.ledger.matter_stats import matter_stats, shown_rate
+from tiaojie.ledger.reviews_export import review_table
+from tiaojie.ledger.visit_duty import visit_duty
+
+from .ledger_api import Session, _ledger, _user
+from .strings import tr
+
+Row = list[str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A tab's summary line and its table."""
+
+    summary: str
+    header: list[str]
+    rows: list[Row]
+    marked: set[int]  # rows to draw as needing attention (an overdue measure, a visit due)
+
+
+def _label(session: Session, enum: str, value: str | None) -> str:
+    return session.label(enum, value) if value else ""
+
+
+def matters(session: Session) -> Table:
+    ledger, user, lang = _ledger(session), _user(session), session.lang
+    lines = matter_service.list_matters(ledger, user)
+    _, total = matter_stats(ledger, user, as_of=session.date())
+    summary = tr("v_matters_summary", lang, raised=total.raised, resolved=total.resolved,
+                 rate=shown_rate(total.rate), open=total.open, overdue=total.overdue_measures)
+    header = [tr(k, lang) for k in ("v_number", "v_unit", "v_raised_on", "v_urgency", "v_summary", "v_meeting_by",
+                                     "v_status")]
+    rows: list[Row] = []
+    for line in lines:
+        m = line.matter
+        rows.append([m.number, line.unit, m.raised_on.isoformat(), _label(session, "urgency", m.urgency), m.summary,
+                     m.meeting_by.isoformat() if m.meeting_by else "", tr(f"v_matter_{m.status}", lang)])
+    return Table(summary, header, rows, set())
+
+
+def measures(session: Session) -> Table:
+    ledger, user, lang = _ledger(session), _user(session), session.lang
+    meetings = meeting_service.list_meetings(ledger, user)
+    lines = meeting_service.list_measures(ledger, user, as_of=session.date())
+    overdue = sum(1 for line in lines if line.state == "overdue")
+    summary = tr("v_meetings_summary", lang, meetings=len(meetings), measures=len(lines), overdue=overdue)
+    header = [tr(k, lang) for k in ("v_measure", "v_matter", "v_action", "v_owner", "v_due", "v_state")]
+    rows = [[line.ref, line.matter, line.measure.action, line.measure.owner, line.measure.due_on.isoformat(),
+             tr(f"v_state_{line.state}", lang)] for line in lines]
+    return Table(summary, header, rows, {i for i, line in enumerate(lines) if line.state == "overdue"})
+
+
+def duties(session: Session) -> Table:
+    ledger, user, lang = _ledger(session), _user(session), session.lang
+    try:
+        report = visit_duty(ledger, user, session.date())
+    except LedgerError as err:  # no visit-duty policy in force on the day: said, not a traceback
+        return Table(err.msg.render(lang), [], [], set())
+    header = [tr(k, lang) for k in ("v_unit", "v_person", "v_duty", "v_households", "v_covered", "v_done",
+                                     "v_due_visits", "v_unvisited")]
+    rows: list[Row] = []
+    marked: set[int] = set()
+    for line in [*report.villages, *report.people]:
+        if line.due or line.missed:
+            marked.add(len(rows))
+        rows.append([line.unit, line.person or tr("v_whole_village", lang), line.duty.title.render(lang),
+                     str(line.households), f"{line.covered}/{line.households}", str(line.done), str(line.due),
+                     "、".join(h.code for h in line.unvisited[:6]) + ("…" if len(line.unvisited) > 6 else "")])
+    due = sum(line.due for line in report.people) + sum(line.due for line in report.villages)
+    summary = tr("v_duty_summary", lang, as_of=report.as_of.isoformat(), policy=report.policy,
+                 version=report.version, due=due)
+    return Table(summary, header, rows, marked)
+
+
+def reviews(session: Session) -> Table:
+    ledger, user, lang = _ledger(session), _user(session), session.lang
+    lines = review_service.list_reviews(ledger, user)
+    header, rows = review_table(lines, lang)
+    marked = {i for i, line in enumerate(lines) if any(v is False for _, v in line.outputs)}
+    summary = tr("v_reviews_summary", lang, count=len(lines), flagged=len(marked))
+    return Table(summary, header, [[str(c) for c in row] for row in rows], marked)
+
+
+def add_matter(session: Session, values: dict[str, str]) -> str:
+    matter = matter_service.add_matter(
+        _ledger(session), _user(session), unit=values["unit"], raised_by=values["raised_by"],
+        summary=values["summary"], raised_on=values["raised_on"] or session.date(),
+        urgency=values["urgency"] or "normal",
+    )
+    return matter.number
+
+
+def add_visit(session: Session, values: dict[str, str]) -> str:
+    visit = visit_service.add_visit(
+        _ledger(session), _user(session), unit=values["unit"], person=values["person"],
+        household=values["household"], visit_on=values["visit_on"] or session.date(), kind=values["kind"] or None,
+        note=values["note"],
+    )
+    return f"{values['household']} {visit.visit_on.isoformat()}"
+
+
+def record_review(session: Session, values: dict[str, str]) -> str:
+    def count(name: str) -> int:
+        text = values[name].strip()
+        if not text.isdigit():
+            from tiaojie.ledger.errors import InvalidInput
+
+            raise InvalidInput("review_import_count", value=text,
+                               field=review_service.field_title(_ledger(session), name))
+        return int(text)
+
+    line = review_service.record_review(
+        _ledger(session), _user(session), unit=values["unit"], cadre=values["cadre"],
+        review_on=values["review_on"] or session.date(), respondents=count("respondents"),
+        dissatisfied=count("dissatisfied"),
+    )
+    lang = session.lang
+    return "，".join(f"{t.render(lang)} {v}" for t, v in line.outputs)
