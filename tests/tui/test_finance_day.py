@@ -69,6 +69,18 @@ async def test_enter_in_the_period_box_computes_the_typed_period(ledger, rules_d
         assert app.screen.query_one("#exp-path", Input).value == "statement-2026-05.xlsx"
 
 
+async def test_a_closed_period_typed_in_the_box_is_shown_as_paid_not_refused(ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="finance")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_finance(app, pilot)
+        await type_into(app, pilot, "#fin-new", "2026-01")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.report.period.key == "2026-01" and app.screen.report.period.status == "closed"
+        assert "已关闭" not in toasts(app) and type(app.screen).__name__ == "FinanceScreen"
+        assert app.screen.query_one("#fin-new", Input).value == ""
+
+
 async def test_an_earlier_request_answered_late_does_not_replace_the_period_asked_for(ledger, rules_dir,
                                                                                     monkeypatch):
     from tui import ledger_api

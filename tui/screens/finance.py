@@ -112,7 +112,8 @@ class FinanceScreen(BaseScreen):
     def action_compute(self) -> None:
         key = self.period()
         if key:
-            self.start("compute", key)
+            # a closed period is not computed again: it is shown as it was paid
+            self.start("show" if self.statuses.get(key) == "closed" else "compute", key)
 
     def start(self, action: str, key: str, *args: Any) -> None:
         """Run a service for period `key`. Only the latest request's answer is shown: an earlier
@@ -182,6 +183,9 @@ class FinanceScreen(BaseScreen):
                 if latest:
                     self.query_one("#fin-new", Input).value = ""
                     self.query_one("#fin-payees", DataTable).focus()  # so `a`, `x`, Ctrl+L act, not type
+                self.load_periods(select=report.period.key)
+            elif action == "show" and latest and self.query_one("#fin-new", Input).value.strip() == report.period.key:
+                self.query_one("#fin-new", Input).value = ""  # the period typed is the one shown
                 self.load_periods(select=report.period.key)
             elif action == "close":
                 head = message.extra.get("head") or ""
