@@ -180,6 +180,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "preview_dividend": ("预览", "Preview"),
     "pool": ("可分配", "Pool"),
     "retained": ("提留", "Retained"),
+    "div_costs": ("成本", "Costs"),
     "gross": ("总收益", "Gross"),
     "income_hint": ("其他收入（元）", "other income (yuan)"),
     "costs_hint": ("成本（元）", "costs (yuan)"),

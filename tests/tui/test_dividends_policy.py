@@ -50,6 +50,24 @@ async def test_jinsheng_runs_under_its_own_policy_shown_before_the_run(ledger, r
     assert Decimal(rows[-1][4]) == run.pool == sum(Decimal(r[4]) for r in rows[1:-1])
 
 
+async def test_the_run_says_which_box_is_which_and_every_term_of_its_sum(ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="dividends")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        labels = [str(label.render()) for label in app.screen.query(".field-label")]
+        assert "其他收入（元）" in labels and "成本（元）" in labels  # still said once the boxes are filled
+        app.screen.query_one("#div-collective", Select).value = "YW"
+        await settle(app, pilot)
+        app.screen.query_one("#div-income", Input).value = "300000"
+        app.screen.query_one("#div-costs", Input).value = "20000"
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        run = list_runs(ledger, "YW", 2026)[-1]
+        said = str(app.screen.query_one("#div-summary", Static).render())
+        assert "成本 20000.00" in said
+        assert run.income - Decimal("20000") - run.retained == run.pool  # the sum the screen shows
+
+
 def toasts(app) -> str:  # noqa: ANN001
     return "\n".join(str(n.message) for n in app._notifications)
 

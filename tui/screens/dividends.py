@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from tiaojie.money import format_yuan
 
@@ -41,8 +41,11 @@ class DividendScreen(BaseScreen):
                 yield Input(str(self.backend.date().year), placeholder=self.t("year"), id="div-year", compact=True)
             yield Static("", id="div-policy")
             with Horizontal(classes="filters"):
-                yield Input(placeholder=self.t("income_hint"), id="div-income", compact=True)
-                yield Input(placeholder=self.t("costs_hint"), id="div-costs", compact=True)
+                # labelled beside, not only by a hint: once typed, the hint is gone
+                yield Label(plain(self.t("income_hint")), classes="field-label")
+                yield Input(placeholder="0", id="div-income", compact=True)
+                yield Label(plain(self.t("costs_hint")), classes="field-label")
+                yield Input(placeholder="0", id="div-costs", compact=True)
                 yield Button(self.t("run_dividend"), id="div-run", variant="primary", compact=True)
                 yield Button(self.t("export"), id="div-export", compact=True)
             yield Static("", id="div-summary")
@@ -137,7 +140,10 @@ class DividendScreen(BaseScreen):
             self.query_one("#div-summary", Static).update(summary)
             return
         summary.append(f"{self.backend.policy_title(run.policy_id)} {run.version} · #{run.run_no}\n", style="dim")
-        for key, value in (("gross", run.income), ("retained", run.retained), ("pool", run.pool), ("leftover", run.leftover)):
+        costs = Decimal(str(run.detail.get("costs", "0")))
+        # gross − costs − retained = pool: every term of the sum on the screen
+        for key, value in (("gross", run.income), ("div_costs", costs), ("retained", run.retained), ("pool", run.pool),
+                           ("leftover", run.leftover)):
             summary.append(f"{self.t(key)} ", style="bold")
             summary.append(f"{format_yuan(value)}   ")
         for line in run.detail.get("explanation", []):
