@@ -72,7 +72,7 @@ def check(
 @rules_app.command("test")
 def test(ctx: typer.Context, coverage: bool = typer.Option(False, "--coverage", help="也列出没有示例覆盖的枚举取值 / also list enum values no example reaches"),
          draft: str = DRAFT, db: str = DRAFT_DB) -> None:
-    """运行每个 [[example]]；列出差异与没有示例覆盖的规则 / run every example."""
+    """运行每个示例（规则文件中的 example 表）；列出差异与没有示例覆盖的规则 / run every example."""
     from ..rules.examples import run_examples
 
     cfg = settings(ctx)
