@@ -19,6 +19,8 @@ Numbers are printed, never asserted.
     when missing), a plain-Python JSONL command, `tiaojie evaluate --batch` and any path in
     EXTRA_PATHS; speed, peak memory, the ratios of tiaojie to zen-engine (≥ 3 ×) and to the
     plain command (≥ 2 ×).
+(d), (e) columnar sheets (bench/engine_columnar.py): a Parquet file of the N cases of (b) read,
+    evaluated as columns and written, against the plain per-case evaluator; the CLI on it.
 """
 
 from __future__ import annotations
@@ -263,6 +265,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rules", type=Path, default=None,
                         help="rules directory for (c) (default: the repository's rules/, else the bundled ones)")
     args = parser.parse_args(argv)
+    import engine_columnar  # sheets as columns: a Parquet path in (c), and (d), (e) after it
+
+    EXTRA_PATHS.append(engine_columnar.columnar_path)
     if args.only_e2e:
         for line in jsonl_end_to_end(args.e2e_cases or args.cases, args.seed, args.rules):
             print(line)
@@ -397,6 +402,9 @@ def main(argv: list[str] | None = None) -> None:
         print()
         for line in jsonl_end_to_end(args.e2e_cases or args.cases, args.seed, args.rules):
             print(line)
+    print()
+    for line in engine_columnar.report(engine_columnar.measure(args.cases, args.seed, args.repeat, cli=not args.no_cli)):
+        print(line)
 
 
 def jsonl_end_to_end(n: int, seed: int, rules: Path | None = None) -> list[str]:
