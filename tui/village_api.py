@@ -129,3 +129,79 @@ def record_review(session: Session, values: dict[str, str]) -> str:
     )
     lang = session.lang
     return "，".join(f"{t.render(lang)} {v}" for t, v in line.outputs)
+
+
+# --- the meetings' own steps ---------------------------------------------------------------------
+
+def meetings(session: Session) -> Table:
+    ledger, user, lang = _ledger(session), _user(session), session.lang
+    rows = meeting_service.list_meetings(ledger, user)
+    header = [tr(k, lang) for k in ("v_number", "v_unit", "v_held_on", "v_kind", "v_agenda")]
+    shown = [[m.number, unit, m.held_on.isoformat(), tr(f"v_meeting_{m.kind}", lang), str(items)]
+             for m, unit, items in rows]
+    return Table(tr("v_meetings_list_summary", lang, count=len(rows)), header, shown, set())
+
+
+def plan_meeting(session: Session, values: dict[str, str]) -> str:
+    meeting = meeting_service.plan_meeting(_ledger(session), _user(session), unit=values["unit"],
+                                           held_on=values["held_on"] or session.date(), kind=values["kind"])
+    return meeting.number
+
+
+def attend(session: Session, values: dict[str, str]) -> str:
+    meeting_service.attend(_ledger(session), _user(session), values["meeting"], name=values["name"],
+                           party=values["party"])
+    return f"{values['meeting']} {values['name']}"
+
+
+def decide(session: Session, values: dict[str, str]) -> str:
+    meeting_service.decide(_ledger(session), _user(session), values["meeting"], matter=values["matter"],
+                           consensus=values["consensus"])
+    return values["matter"]
+
+
+def add_measure(session: Session, values: dict[str, str]) -> str:
+    measure = meeting_service.add_measure(_ledger(session), _user(session), values["meeting"],
+                                          matter=values["matter"], action=values["action"],
+                                          owner=values["owner"], due_on=values["due_on"])
+    return measure.action
+
+
+def mark_done(session: Session, values: dict[str, str]) -> str:
+    meeting_service.mark_done(_ledger(session), _user(session), values["measure"],
+                              done_on=values["done_on"] or session.date())
+    return values["measure"]
+
+
+def close_matter(session: Session, values: dict[str, str]) -> str:
+    answer = values["resolved"].strip().lower()
+    if answer not in YES + NO:
+        from tiaojie.ledger.errors import InvalidInput
+
+        raise InvalidInput("matter_resolved_answer", value=values["resolved"])
+    matter_service.close_matter(_ledger(session), _user(session), values["matter"], resolved=answer in YES,
+                                reason=values["reason"], closed_on=values["closed_on"] or session.date())
+    return values["matter"]
+
+
+YES = ("是", "已解决", "y", "yes")
+NO = ("否", "未解决", "n", "no")
+
+
+def export_minutes(session: Session, values: dict[str, str]) -> str:
+    from pathlib import Path
+
+    from tiaojie.ledger.minutes import export_minutes as write
+
+    path = Path(values["path"]).expanduser()
+    if path.suffix.lower() not in (".xlsx", ".html", ".htm"):
+        from tiaojie.ledger.errors import InvalidInput
+
+        raise InvalidInput("minutes_suffix", path=values["path"])
+    if not path.parent.is_dir():
+        from tiaojie.ledger.errors import InvalidInput
+
+        raise InvalidInput("minutes_folder", folder=str(path.parent))
+    ledger = _ledger(session)
+    detail = meeting_service.meeting_detail(ledger, _user(session), values["meeting"], as_of=session.date())
+    return str(write(ledger, detail, path, session.lang).resolve())

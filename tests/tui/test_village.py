@@ -117,3 +117,55 @@ async def test_the_english_screen_speaks_english(demo_ledger, rules_dir):
         await open_village(app, pilot, "clerk")
         assert summary(app, "matters").startswith(f"{table(app, 'matters').row_count} matters raised")
         assert "visits still due" in summary(app, "duties")
+
+
+async def dialog(app, pilot, key: str, **typed: str) -> None:  # noqa: ANN001
+    """Press `key` on the 村务 screen, type each field of its dialog, press Enter."""
+    await pilot.press(key)
+    await settle(app, pilot)
+    assert type(app.screen).__name__ == "FormDialog", key
+    for name, text in typed.items():
+        await type_into(app, pilot, f"#dlg-{name}", text)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    if type(app.screen).__name__ == "FormDialog":  # refused: say why, for the assertion that follows
+        print(key, str(app.screen.query_one("#dlg-error", Static).render()))
+
+
+async def test_an_office_worker_runs_a_meeting_from_the_screen(demo_ledger, rules_dir, tmp_path):
+    """Plan a monthly meeting, its attendance, a consensus and a measure, the measure done, a
+    matter closed, the minutes written; a wrong kind of meeting comes back with what was typed."""
+    from tiaojie.ledger import matters, meetings
+
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_village(app, pilot, "med01")
+        before = table(app, "meetings").row_count
+        await dialog(app, pilot, "p", held_on="2026-11-20", kind="周会")
+        assert type(app.screen).__name__ == "FormDialog"  # refused: the kind is not a meeting's
+        assert app.screen.query_one("#dlg-held_on", Input).value == "2026-11-20"
+        await type_into(app, pilot, "#dlg-kind", "例会")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert table(app, "meetings").row_count == before + 1
+        planned = max(meetings.list_meetings(demo_ledger, None), key=lambda row: row[0].number)[0]
+        assert planned.kind == "monthly" and planned.held_on.isoformat() == "2026-11-20"
+        open_matter = next(line.matter for line in matters.list_matters(demo_ledger, None)
+                           if line.matter.status == "open")
+        await dialog(app, pilot, "t", meeting=planned.number, name="李支书", party="村")
+        await dialog(app, pilot, "d", meeting=planned.number, matter=open_matter.number, consensus="公司出机械村组织投工")
+        await dialog(app, pilot, "e", meeting=planned.number, matter=open_matter.number, action="清淤",
+                     owner="李支书", due_on="2026-12-10")
+        detail = meetings.meeting_detail(demo_ledger, None, planned.number, as_of=TODAY)
+        assert [a.name for a in detail.attendees] == ["李支书"]
+        item = next(i for i in detail.items if i.matter.number == open_matter.number)
+        assert item.consensus == "公司出机械村组织投工" and [m.measure.action for m in item.measures] == ["清淤"]
+        await dialog(app, pilot, "o", measure=item.measures[0].ref, done_on="2026-11-20")
+        await dialog(app, pilot, "c", matter=open_matter.number, resolved="是", reason="")
+        assert next(line.matter for line in matters.list_matters(demo_ledger, None)
+                    if line.matter.number == open_matter.number).status == "resolved"
+        out = tmp_path / "纪要.html"
+        await dialog(app, pilot, "w", meeting=planned.number, path=str(out))
+        assert type(app.screen).__name__ == "VillageScreen"
+    page = out.read_text(encoding="utf-8")
+    assert planned.number in page and "李支书" in page and "清淤" in page

@@ -33,6 +33,8 @@ KEY_NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("village", "new_matter"): ("matter",),
     ("village", "log_visit"): ("visit",),
     ("village", "record_review"): ("review",),
+    **{("village", step): ("matter",) for step in ("plan_meeting", "attend", "decide", "add_measure", "mark_done",
+                                                    "close_matter", "export_minutes")},
 }
 # Who may make those writes: tiaojie.ledger.access.PERMISSIONS, repeated so that drawing a footer
 # needs no pydantic (tests/tui/test_everyone.py keeps the two equal).

@@ -15,7 +15,7 @@ from ..messages import Loaded
 from ..widgets import FormDialog, plain
 from .base import BaseScreen
 
-TABS = ("matters", "measures", "duties", "reviews")
+TABS = ("matters", "meetings", "measures", "duties", "reviews")
 
 # A write's dialog: (fields as (name, label key, default key or ""), service function name)
 FORMS: dict[str, tuple[tuple[tuple[str, str, str], ...], str]] = {
@@ -27,13 +27,27 @@ FORMS: dict[str, tuple[tuple[tuple[str, str, str], ...], str]] = {
     "record_review": ((("unit", "v_unit", "home"), ("cadre", "v_cadre", ""), ("review_on", "v_review_on", "today"),
                        ("respondents", "v_respondents", ""), ("dissatisfied", "v_dissatisfied", "")),
                       "record_review"),
+    # a meeting's own steps, in the order a meeting takes them
+    "plan_meeting": ((("unit", "v_unit", "home"), ("held_on", "v_held_on", "today"), ("kind", "v_kind_meeting", "")),
+                     "plan_meeting"),
+    "attend": ((("meeting", "v_meeting", ""), ("name", "v_attendee", ""), ("party", "v_party_hint", "")), "attend"),
+    "decide": ((("meeting", "v_meeting", ""), ("matter", "v_matter", ""), ("consensus", "v_consensus", "")), "decide"),
+    "add_measure": ((("meeting", "v_meeting", ""), ("matter", "v_matter", ""), ("action", "v_action", ""),
+                     ("owner", "v_owner", ""), ("due_on", "v_due", "")), "add_measure"),
+    "mark_done": ((("measure", "v_measure_ref", ""), ("done_on", "v_done_on", "today")), "mark_done"),
+    "close_matter": ((("matter", "v_matter", ""), ("resolved", "v_resolved_hint", ""), ("reason", "v_reason", ""),
+                      ("closed_on", "v_closed_on", "today")), "close_matter"),
+    "export_minutes": ((("meeting", "v_meeting", ""), ("path", "v_minutes_path", "")), "export_minutes"),
 }
 
 
 class VillageScreen(BaseScreen):
     SCREEN_ID = "village"
     KEYS = [("ctrl+r", "reload", "refresh"), ("n", "new_matter", "v_new_matter"), ("v", "log_visit", "v_log_visit"),
-            ("m", "record_review", "v_record_review")]
+            ("m", "record_review", "v_record_review"), ("p", "plan_meeting", "v_plan_meeting"),
+            ("t", "attend", "v_attend"), ("d", "decide", "v_decide"), ("e", "add_measure", "v_add_measure"),
+            ("o", "mark_done", "v_mark_done"), ("c", "close_matter", "v_close_matter"),
+            ("w", "export_minutes", "v_export_minutes")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -102,6 +116,27 @@ class VillageScreen(BaseScreen):
 
     def action_record_review(self) -> None:
         self._ask("record_review")
+
+    def action_plan_meeting(self) -> None:
+        self._ask("plan_meeting")
+
+    def action_attend(self) -> None:
+        self._ask("attend")
+
+    def action_decide(self) -> None:
+        self._ask("decide")
+
+    def action_add_measure(self) -> None:
+        self._ask("add_measure")
+
+    def action_mark_done(self) -> None:
+        self._ask("mark_done")
+
+    def action_close_matter(self) -> None:
+        self._ask("close_matter")
+
+    def action_export_minutes(self) -> None:
+        self._ask("export_minutes")
 
     def _ask(self, action: str, typed: dict[str, str] | None = None, error: str | None = None) -> None:
         if not self.backend.has_ledger:

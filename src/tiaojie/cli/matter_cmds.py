@@ -16,10 +16,6 @@ from .ledger_common import DB_OPTION, USER_OPTION, acting_user, chosen_lang, fai
 matter_app = typer.Typer(help="群众诉求事项 / residents' matters", no_args_is_help=True)
 meeting_app = typer.Typer(help="四方共创 例会与紧急会议 / the four parties' meetings", no_args_is_help=True)
 
-# What a person may type for a meeting's kind
-_KINDS = {"monthly": "monthly", "例会": "monthly", "月度例会": "monthly",
-          "emergency": "emergency", "紧急会议": "emergency", "紧急": "emergency"}
-
 
 def _as_of(value: str | None) -> dt.date | None:
     from ..ledger.matters import day
@@ -120,11 +116,9 @@ def meeting_plan(ctx: typer.Context, unit: str = typer.Option(..., "--unit", hel
     from ..ledger.meetings import meeting_detail, plan_meeting
 
     lang = chosen_lang(ctx)
-    if kind.strip().lower() not in _KINDS:
-        fail(tr("meeting_kind", lang, value=kind))
     ledger = ledger_for(ctx, db)
     acting = acting_user(ledger, user)
-    meeting = plan_meeting(ledger, acting, unit=unit, held_on=date, kind=_KINDS[kind.strip().lower()])
+    meeting = plan_meeting(ledger, acting, unit=unit, held_on=date, kind=kind)
     detail = meeting_detail(ledger, acting, meeting.number)
     typer.echo(tr("meeting_planned", lang, number=meeting.number, kind=tr(f"meeting_{meeting.kind}", lang),
                   date=meeting.held_on.isoformat(), unit=detail.unit, count=len(detail.items)))

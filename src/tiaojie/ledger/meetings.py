@@ -25,6 +25,17 @@ from .matters import day, find_matter, find_unit, parties_of
 from .scope import narrowed, own_units, require_unit
 
 KINDS = ("monthly", "emergency")
+# What a person may type for a meeting's kind
+KIND_WORDS = {"monthly": "monthly", "例会": "monthly", "月度例会": "monthly",
+              "emergency": "emergency", "紧急会议": "emergency", "紧急": "emergency"}
+
+
+def meeting_kind(text: str) -> str:
+    """A meeting's kind as typed (例会, 紧急会议, monthly …) → its id; refused in words otherwise."""
+    kind = KIND_WORDS.get(text.strip().lower())
+    if kind is None:
+        raise InvalidInput("meeting_kind", value=text)
+    return kind
 
 
 def on_agenda(matter: Matter, kind: str, held_on: dt.date) -> bool:
@@ -49,8 +60,7 @@ def plan_meeting(ledger: Ledger, by: User, *, unit: str, held_on: dt.date | str,
     """A meeting of `kind` in `unit` on a day, its agenda the open matters of the unit (and the units
     under it) routed to it."""
     check(by, "matter")
-    if kind not in KINDS:
-        raise InvalidInput("meeting_kind", value=kind)
+    kind = meeting_kind(kind)
     when = day(held_on, "th_mt_held_on")
     with ledger.uow() as uow:
         found = find_unit(uow, unit)

@@ -64,6 +64,8 @@ MATTER_MESSAGES: dict[str, tuple[str, str]] = {
     "measure_added": ("已登记措施 {ref}：责任人 {owner}，期限 {date}", "recorded measure {ref}: {owner}, due {date}"),
     "measure_marked_done": ("措施 {ref} 已于 {date} 落实", "measure {ref} carried out on {date}"),
     "minutes_exported": ("已导出会议 {number} 的会议纪要到 {path}", "exported the minutes of meeting {number} to {path}"),
+    "matter_resolved_answer": ("「是否解决」请填 是 或 否：{value}", "'resolved' takes yes or no: {value}"),
+    "minutes_folder": ("文件夹 {folder} 不存在，会议纪要未导出", "the folder {folder} does not exist; the minutes were not written"),
     "minutes_suffix": ("会议纪要只能导出为 .xlsx 或 .html：{path}", "minutes are written as .xlsx or .html: {path}"),
     "cli_demo_matters": ("群众诉求 {matters}  四方会议 {meetings}（tiaojie matter list；tiaojie meeting list）",
                          "residents' matters {matters}  four-party meetings {meetings} (tiaojie matter list; "
