@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .. import models as m
 from .mapping import from_row, row_values
-from .schema import AgendaItemRow, AttendeeRow, MatterRow, MeasureRow, MeetingRow
+from .village_schema import AgendaItemRow, AttendeeRow, MatterRow, MeasureRow, MeetingRow
 
 
 def _next_number(session: Session, column: Any, prefix: str, width: int) -> str:

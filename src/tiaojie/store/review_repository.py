@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from .. import models as m
 from .mapping import from_row, row_values
-from .schema import PersonRow, SatisfactionReviewRow
+from .village_schema import PersonRow, SatisfactionReviewRow
 
 
 class PersonRepository:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import models as m
 from .mapping import from_row, row_values
-from .schema import HouseholdLinkRow, HouseholdRow, VisitRow
+from .village_schema import HouseholdLinkRow, HouseholdRow, VisitRow
 
 
 class HouseholdRepository:
