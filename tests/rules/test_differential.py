@@ -62,11 +62,11 @@ effective_from = 2020-01-01
 source = "测试"
 hit = "collect-sum"
 
-[fields."party.age"]
+[fields."applicant.age"]
 type = "int"
 title = "当事人年龄"
 
-[fields."party.kind"]
+[fields."applicant.kind"]
 type = "enum"
 enum = "source"
 title = "当事人来源"
@@ -274,19 +274,19 @@ then = { n = 1 }
 [[rule]]
 id = "nested-table"
 title = "nested field by table"
-when = { party = { age = { gte = 60 } } }
+when = { applicant = { age = { gte = 60 } } }
 then = { n = 1 }
 
 [[rule]]
 id = "nested-quoted"
 title = "nested field by dotted key"
-when = { "party.kind" = "transfer" }
+when = { "applicant.kind" = "transfer" }
 then = { n = 1 }
 
 [[rule]]
 id = "nested-in"
 title = "nested in, and a top-level field"
-when = { party = { kind = ["application", "assigned"], age = { lt = 18 } }, urgency = "urgent" }
+when = { applicant = { kind = ["application", "assigned"], age = { lt = 18 } }, urgency = "urgent" }
 then = { n = 1 }
 
 [[rule]]
