@@ -108,14 +108,14 @@ async def test_a_refused_compute_leaves_computing_and_keeps_the_period_shown(led
     async with app.run_test(size=(120, 36)) as pilot:
         await open_finance(app, pilot)
         rows = payee_rows(app)
-        await type_into(app, pilot, "#fin-new", "2026-01")  # closed: computing it is refused
+        await type_into(app, pilot, "#fin-new", "2026-13")  # no such month: computing it is refused
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        assert "2026-01 已关闭" in toasts(app)
+        assert "2026-13" in toasts(app)
         assert "正在计算" not in status(app) and status(app).startswith("2026-11")
         assert app.screen.report.period.key == "2026-11" and payee_rows(app) == rows
         assert not app.screen.query_one("#fin-progress").display
-        await type_into(app, pilot, "#fin-new", "2026-13")  # no such month
+        await type_into(app, pilot, "#fin-new", "2026-00")  # nor this one, asked with Enter
         await pilot.press("enter")
         await settle(app, pilot)
         assert "正在计算" not in status(app) and status(app).startswith("2026-11")
