@@ -38,7 +38,7 @@ async def test_a_settled_major_case_saved_from_the_form_appears_in_the_ledger(le
     app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
-        assert app.offered == ["entry", "ledger", "banquets", "stats"]
+        assert app.offered == ["entry", "ledger", "banquets", "stats", "village"]
         screen = app.screen
         await pilot.press(*"TUI-0001")
         fill(screen, parties="[/x]、王五", category="neighbour", severity="major", status="settled",
@@ -340,7 +340,7 @@ async def test_every_ledger_screen_at_small_and_large_sizes(ledger, rules_dir, s
     app = make_app(rules=rules_dir, ledger=ledger, user="admin", today=TODAY)
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
-        assert app.offered == ["entry", "ledger", "finance", "dividends", "banquets", "rules", "stats"]
+        assert app.offered == ["entry", "ledger", "finance", "dividends", "banquets", "rules", "stats", "village"]
         for screen_id in app.offered:
             await pilot.press(SCREEN_KEYS[screen_id])
             await settle(app, pilot, 0.1)
