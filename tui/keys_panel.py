@@ -82,6 +82,8 @@ class KeysPanel(VerticalScroll, can_focus=False):
         return f"{said}  {tip}" if tip and tip != said else said
 
     def show_keys(self) -> None:
+        if not self.is_attached:  # a refresh asked for by a bindings change just before the panel closed
+            return
         table = Table(padding=(0, 1), show_header=False, box=box.SIMPLE_HEAD, title=tr("keys_title", self.lang),
                       title_style="bold")
         table.add_column("", justify="right", style="bold")

@@ -331,6 +331,10 @@ def test_only_policy_staff_who_see_the_whole_county_activate_rules(ledger, org, 
                 conn.execute("UPDATE cases SET summary = 'x'")  # and policy staff write no cases
         with _connect_as(db_url, county) as conn, conn.transaction(force_rollback=True):
             conn.execute(insert, (county,))
+            # an activation starts open cases at the level the new escalation rules give them
+            conn.execute("UPDATE cases SET level = level, updated_at = now()")
+            with pytest.raises(errors.InsufficientPrivilege):
+                conn.execute("UPDATE cases SET level = level, summary = 'x'")
     finally:
         _drop_role(engine, town)
         _drop_role(engine, county)

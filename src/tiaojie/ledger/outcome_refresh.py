@@ -34,7 +34,7 @@ def rejudge(uow: SqlUnitOfWork, ledger: Ledger, rules: Rules, *, by: str, reason
             before = {o.policy_id: o.id for o in uow.outcomes.current(case.id)}
             verdicts = judge(under, case, codes.get(case.unit_id))
             if verdicts.level != case.level:
-                case = uow.cases.update(case.model_copy(update={"level": verdicts.level}))
+                case = uow.cases.relevel(case, verdicts.level)
                 changed.append(case.number)
                 store_verdicts(uow, case, verdicts, by=by, reason=reason)
                 continue

@@ -184,6 +184,18 @@ class CaseRepository(Repo):
         self.session.expire_all()
         return case.model_copy(update={"updated_at": values["updated_at"]})
 
+    def relevel(self, case: m.Case, level: str) -> m.Case:
+        """The case at the level new escalation rules start it at, and nothing else of it written:
+        policy staff, who activate rules, may change a case's level only (PostgreSQL grants)."""
+        assert case.id is not None
+        now = dt.datetime.now(dt.timezone.utc)
+        self.session.execute(
+            update(CaseRow).where(CaseRow.id == case.id).values(level=level, updated_at=now),
+            execution_options={"synchronize_session": False},
+        )
+        self.session.expire_all()
+        return case.model_copy(update={"level": level, "updated_at": now})
+
     def add_escalation(self, case_id: int, esc: m.Escalation) -> None:
         values = row_values(esc.model_copy(update={"case_id": case_id}), include_id=False)
         self.session.add(EscalationRow(**values))

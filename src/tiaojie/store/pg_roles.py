@@ -56,8 +56,9 @@ TABLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "users": {"SELECT": _ALL, "INSERT": _ADMIN, "UPDATE": _ADMIN},
     # row-level security keeps each user to their own tokens (an admin to everyone's)
     "sign_in_tokens": {"SELECT": _ALL, "INSERT": _ALL, "DELETE": _ALL},
-    # activating rules judges again what is stored of open cases: policy staff store outcomes and levels
-    "cases": {"SELECT": _ALL, "INSERT": _CASES, "UPDATE": (*_CASES, "policy")},
+    # activating rules judges again what is stored of open cases: policy staff store outcomes and a
+    # case's level (CaseRepository.relevel), and write nothing else of a case
+    "cases": {"SELECT": _ALL, "INSERT": _CASES, "UPDATE": _CASES, "UPDATE (level, updated_at)": ("policy",)},
     "outcomes": {"SELECT": _ALL, "INSERT": (*_CASES, "policy"), "UPDATE": (*_CASES, "policy")},
     "escalations": {"SELECT": _ALL, "INSERT": _CASES},
     "banquet_filings": {"SELECT": _ALL, "INSERT": _CASES},
