@@ -10,6 +10,8 @@ from __future__ import annotations
 from ..i18n import MESSAGES as CATALOG
 from ..i18n import Lang, Localized
 from ..i18n import tr as core_tr
+from .claim_messages import CLAIM_MESSAGES
+from .follow_up_messages import FOLLOW_UP_MESSAGES
 from .matter_messages import MATTER_MESSAGES
 from .review_messages import REVIEW_MESSAGES
 from .trust_messages import TRUST_MESSAGES
@@ -412,7 +414,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-_PARTS = (MESSAGES, TRUST_MESSAGES, REVIEW_MESSAGES, MATTER_MESSAGES, VISIT_MESSAGES)  # the ledger's catalog, kept in a module per subject
+_PARTS = (MESSAGES, TRUST_MESSAGES, REVIEW_MESSAGES, MATTER_MESSAGES, VISIT_MESSAGES, CLAIM_MESSAGES,
+          FOLLOW_UP_MESSAGES)  # the ledger's catalog, kept in a module per subject
 
 
 def _join_catalog() -> None:

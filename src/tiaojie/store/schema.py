@@ -380,4 +380,7 @@ class RuleSetRow(Base):
 
 # The village-affairs tables (people and reviews, matters and meetings, households and visits)
 # live in a module of their own; imported here so that Base.metadata holds every table.
+# The subsidy cycle (claims and their review) and the follow-up checks against inflated claims.
+from .claim_schema import *  # noqa: E402, F403
+from .follow_up_schema import *  # noqa: E402, F403
 from .village_schema import *  # noqa: E402, F403
