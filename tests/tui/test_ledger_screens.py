@@ -390,3 +390,20 @@ async def test_the_live_panel_shows_what_saving_stores(ledger, rules_dir):
     assert any("需核实情况为否" in line for line in lines)
     missing = [line for line in lines if line not in live]
     assert not missing, missing
+
+
+async def test_a_village_mediator_sees_reward_and_overdue_whole_at_80_columns(ledger, rules_dir):
+    """One unit's user has it in the header: no unit column pushes the reward off the terminal."""
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#cases", DataTable)
+        labels = [str(column.label) for column in table.columns.values()]
+        assert "单位" not in labels
+        right = sum(column.get_render_width(table) for column in list(table.columns.values())[:labels.index("奖励") + 1])
+        assert right <= table.size.width, (labels, right, table.size.width)
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="ledger")
+    async with app.run_test(size=(80, 24)) as pilot:  # who sees several units keeps the column
+        await settle(app, pilot)
+        table = app.screen.query_one("#cases", DataTable)
+        assert "单位" in [str(column.label) for column in table.columns.values()]

@@ -86,6 +86,7 @@ class LedgerScreen(BaseScreen):
         self.stale = False
         self.row_ids: list[int] = []
         self._headed: tuple[str, bool] | None = None  # the sort the column headers mark
+        self.columns = COLUMNS
 
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
@@ -106,6 +107,12 @@ class LedgerScreen(BaseScreen):
         return choices
 
     def on_mount(self) -> None:
+        from ..ledger_api import unit_choices
+
+        # A user of one unit has its name in the header: the column would repeat it on every row and
+        # push the reward and overdue days off an 80-column terminal.
+        if len(unit_choices(self.backend)) <= 1:
+            self.columns = [column for column in COLUMNS if column[0] != "unit"]
         table = self.query_one("#cases", DataTable)
         self._head(table)
         table.focus()
@@ -115,7 +122,7 @@ class LedgerScreen(BaseScreen):
         """The column headers, the one sorted by marked ▲ (going up) or ▼ (going down)."""
         self._headed = (self.sort, self.reverse)
         table.clear(columns=True)
-        for key, label in COLUMNS:
+        for key, label in self.columns:
             mark = f" {self.t('sort_down' if self.reverse else 'sort_up')}" if key == self.sort else ""
             table.add_column(self.t(label) + mark, key=key)
 
@@ -204,15 +211,17 @@ class LedgerScreen(BaseScreen):
             case = row.case
             state = row.state
             style = "bold red" if state.overdue > 0 else ""
-            cells = [
-                case.number, row.unit, short_parties(case.parties, self.lang), lab("category", case.category),
-                lab("severity", case.severity), lab("status", case.status),
-                self.t("days_unit", days=state.overdue) if state.overdue > 0 else "",
-                format_yuan(state.reward) if state.reward is not None else "",
-                case.received_on.isoformat(), case.settled_on.isoformat() if case.settled_on else "",
-                lab("level", state.level),
-            ]
-            table.add_row(*(plain(cell, style) for cell in cells), key=str(case.id))
+            cells = {
+                "number": case.number, "unit": row.unit, "parties": short_parties(case.parties, self.lang),
+                "category": lab("category", case.category), "severity": lab("severity", case.severity),
+                "status": lab("status", case.status),
+                "overdue": self.t("days_unit", days=state.overdue) if state.overdue > 0 else "",
+                "reward": format_yuan(state.reward) if state.reward is not None else "",
+                "received": case.received_on.isoformat(),
+                "settled": case.settled_on.isoformat() if case.settled_on else "",
+                "level": lab("level", state.level),
+            }
+            table.add_row(*(plain(cells[key], style) for key, _ in self.columns), key=str(case.id))
             self.row_ids.append(case.id)
         if kept in self.row_ids:
             table.move_cursor(row=self.row_ids.index(kept))
