@@ -67,9 +67,11 @@ async def pick(app, pilot, case_id: int) -> DataTable:  # noqa: ANN001
     return table
 
 
-def row_of(app, case_id: int) -> list[str]:  # noqa: ANN001
+def row_of(app, case_id: int) -> dict[str, str]:  # noqa: ANN001
+    """A case's row by column key: the columns shown depend on how many units the user sees."""
     table = app.screen.query_one("#cases", DataTable)
-    return [str(cell) for cell in table.get_row_at(app.screen.row_ids.index(case_id))]
+    cells = table.get_row_at(app.screen.row_ids.index(case_id))
+    return {str(key.value): str(cell) for key, cell in zip(table.columns, cells, strict=True)}
 
 
 # --- escalation --------------------------------------------------------------------------------
@@ -99,7 +101,7 @@ async def test_escalating_from_the_ledger_asks_a_reason_and_moves_the_case_to_th
         assert (step.from_level, step.to_level, step.reason, step.by_user) == ("village", "township", "村里调不了", "med01")
         # the row shows the new level; the detail the same level, due date and the history of levels
         row = row_of(app, case.id)
-        assert row[10] == "乡镇群众工作办" and row[5] == "已上报"
+        assert row["level"] == "乡镇群众工作办" and row["status"] == "已上报"
         state = views.case_page(ledger, None, as_of=TODAY, size=500).rows
         due = next(r.state for r in state if r.case.id == case.id).due_on
         assert app.screen._current_id() == case.id  # the reloaded page keeps the cursor on the case
@@ -170,7 +172,7 @@ async def test_escalating_from_the_case_detail_to_a_chosen_level_and_a_refusal_k
         assert views.case_detail(ledger, second.id).case.level == "county"
         await pilot.press("escape")
         await settle(app, pilot)
-        assert row_of(app, second.id)[10] == "县（市）群众工作部"
+        assert row_of(app, second.id)["level"] == "县（市）群众工作部"
         # at the top level, or finished: said at once, no dialog
         await pick(app, pilot, second.id)
         await pilot.press("u")
@@ -327,8 +329,8 @@ async def test_the_ledger_sorts_by_the_vocabulary_and_by_reward_and_overdue_and_
         def header(key: str) -> str:
             return str(table.columns[key].label)  # type: ignore[index]
 
-        def column(at: int) -> list[str]:
-            return [str(table.get_row_at(i)[at]) for i in range(table.row_count)]
+        def column(key: str) -> list[str]:
+            return [str(cell) for cell in table.get_column(key)]
 
         assert header("received").endswith("▲")
         await pilot.click("#cases", offset=(2, 0))  # a click on a header sorts by it, marked
@@ -337,23 +339,23 @@ async def test_the_ledger_sorts_by_the_vocabulary_and_by_reward_and_overdue_and_
         await pilot.click("#cases", offset=(2, 0))
         await settle(app, pilot)
         assert header("number").endswith("▼")
-        numbers = column(0)
+        numbers = column("number")
         assert numbers == sorted(numbers, reverse=True)
         order = [str(label) for label, _ in app.backend.choices("category")]
-        for key, at, labels in (("category", 3, order), ("status", 5, [str(t) for t, _ in app.backend.choices("status")])):
+        for key, labels in (("category", order), ("status", [str(t) for t, _ in app.backend.choices("status")])):
             app.screen.on_data_table_header_selected(DataTable.HeaderSelected(table, table.columns[key].key, 0, table.columns[key].label))  # type: ignore[index]
             await settle(app, pilot)
-            shown = column(at)
+            shown = column(key)
             assert shown == sorted(shown, key=labels.index), (key, shown)
             assert header(key).endswith("▲") and not header("received").endswith("▲")
-        for key, at in (("reward", 7), ("overdue", 6)):
+        for key in ("reward", "overdue"):
             for arrow in ("▲", "▼"):
                 app.screen.on_data_table_header_selected(DataTable.HeaderSelected(table, table.columns[key].key, 0, table.columns[key].label))  # type: ignore[index]
                 await settle(app, pilot)
-                numbers = [float(cell.rstrip("天")) for cell in column(at) if cell]
+                numbers = [float(cell.rstrip("天")) for cell in column(key) if cell]
                 assert numbers and numbers == sorted(numbers, reverse=arrow == "▼"), (key, arrow, numbers)
                 assert header(key).endswith(arrow)
-                present = [bool(cell) for cell in column(at)]
+                present = [bool(cell) for cell in column(key)]
                 assert present == sorted(present, reverse=arrow == "▼")  # none first going up, last going down
 
 
@@ -389,7 +391,7 @@ async def test_the_mediators_day_enter_settle_escalate_edit(any_ledger, rules_di
         # afternoon: the second goes up to the township, with a reason
         await pilot.press("f2")
         await settle(app, pilot)
-        assert row_of(app, one.id)[7] == "500.00"
+        assert row_of(app, one.id)["reward"] == "500.00"
         await pick(app, pilot, two.id)
         await pilot.press("u")
         await settle(app, pilot)
@@ -399,7 +401,7 @@ async def test_the_mediators_day_enter_settle_escalate_edit(any_ledger, rules_di
         stored = views.case_detail(ledger, two.id, TODAY)
         assert stored.case.level == "township" and stored.case.escalations[-1].reason == "需乡镇协调"
         row = row_of(app, two.id)
-        assert row[10] == "乡镇群众工作办"
+        assert row["level"] == "乡镇群众工作办"
         # evening: the escalated case is edited; the form shows the level the ledger holds
         await pick(app, pilot, two.id)
         await pilot.press("e")
