@@ -20,7 +20,7 @@ from .errors import InvalidInput, NotFound
 from .import_sheet import Problem
 from .people import unit_named
 from .scope import narrowed, own_units, require_unit
-from .visit_sheets import SheetRefused, SheetUnits, cells, flag, names, read_rows, text
+from .visit_sheets import SheetRefused, SheetUnits, flag, names, read_rows, text
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "unit": ("村", "所属村", "单位", "单位代码", "unit"),
@@ -142,14 +142,8 @@ def import_households(ledger: Ledger, by: User, path: Path, encoding: str | None
         new: list[tuple[Household, list[Person]]] = []
         links: list[tuple[Household, Person]] = []
         existing = 0
-        for number, row in rows:
-            values = cells(number, row, _PARSERS, HEADERS, REQUIRED, problems)
-            if values is None:
-                continue
-            unit = units.find(number, values["unit"], HEADERS["unit"][0], problems)
-            if unit is None or unit.id is None:
-                continue
-            key = (unit.id, values["code"])
+        for number, values, unit, unit_id in units.valid_rows(rows, _PARSERS, HEADERS, REQUIRED, problems):
+            key = (unit_id, values["code"])
             if key in seen:
                 problems.append(Problem(number, HEADERS["code"][0], Message("household_repeated", other=seen[key])))
                 continue
@@ -160,9 +154,9 @@ def import_households(ledger: Ledger, by: User, path: Path, encoding: str | None
                     members.append(party_member_named(uow, unit, member))
                 except (NotFound, InvalidInput) as err:
                     problems.append(Problem(number, HEADERS["linked"][0], err.msg))
-            stored = uow.households.coded(unit.id, values["code"])
+            stored = uow.households.coded(unit_id, values["code"])
             if stored is None:
-                new.append((Household(unit_id=unit.id, code=values["code"], head=values["head"],
+                new.append((Household(unit_id=unit_id, code=values["code"], head=values["head"],
                                       address=values["address"], active=values["active"]), members))
             else:
                 existing += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +168,16 @@ class SheetUnits:
             problems.append(Problem(number, column, refused(self.uow, self.by, unit.id).msg))
             return None
         return unit
+
+    def valid_rows(self, rows: list[tuple[int, dict[str, Any]]], parsers: Mapping[str, Cell],
+                   headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...],
+                   problems: list[Problem]) -> Iterator[tuple[int, dict[str, Any], Unit, int]]:
+        """(row number, values, unit, its id) of each row whose cells parse and whose unit (column "unit")
+        the user acts for; every other row's problems are added and the row skipped."""
+        for number, row in rows:
+            values = cells(number, row, parsers, headers, required, problems)
+            if values is None:
+                continue
+            unit = self.find(number, values["unit"], headers["unit"][0], problems)
+            if unit is not None and unit.id is not None:
+                yield number, values, unit, unit.id

@@ -25,7 +25,7 @@ from .households import household_coded, unknown_person
 from .import_sheet import Problem
 from .people import unit_named
 from .scope import narrowed, own_units, require_unit
-from .visit_sheets import SheetRefused, SheetUnits, cells, date, read_rows, text
+from .visit_sheets import SheetRefused, SheetUnits, date, read_rows, text
 
 KIND = "visit_kind"  # the vocabulary field (subject "visit") whose enumeration names the kinds of visit
 
@@ -155,13 +155,7 @@ def import_visits(ledger: Ledger, by: User, path: Path, encoding: str | None = N
         own = own_units(uow, by)
         units = SheetUnits(uow, by, own)
         read: dict[tuple[int, int, dt.date, str], Visit] = {}  # a visit named twice in the sheet is one visit
-        for number, row in rows:
-            values = cells(number, row, _PARSERS, HEADERS, REQUIRED, problems)
-            if values is None:
-                continue
-            unit = units.find(number, values["unit"], HEADERS["unit"][0], problems)
-            if unit is None or unit.id is None:
-                continue
+        for number, values, unit, unit_id in units.valid_rows(rows, _PARSERS, HEADERS, REQUIRED, problems):
             try:
                 day = _day(ledger, values["visit_on"])
             except InvalidInput as err:
@@ -171,7 +165,7 @@ def import_visits(ledger: Ledger, by: User, path: Path, encoding: str | None = N
             if found is None:
                 continue
             key = (found["person"].id, found["household"].id, day, found["kind"])
-            read.setdefault(key, Visit(unit_id=unit.id, person_id=key[0], household_id=key[1], visit_on=day,
+            read.setdefault(key, Visit(unit_id=unit_id, person_id=key[0], household_id=key[1], visit_on=day,
                                        kind=key[3], note=values["note"], by_user=by.name))
         if problems:
             raise SheetRefused(problems)
