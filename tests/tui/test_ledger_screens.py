@@ -407,3 +407,12 @@ async def test_a_village_mediator_sees_reward_and_overdue_whole_at_80_columns(le
         await settle(app, pilot)
         table = app.screen.query_one("#cases", DataTable)
         assert "单位" in [str(column.label) for column in table.columns.values()]
+
+
+def test_a_long_list_of_parties_is_cut_with_the_count_in_either_language():
+    from tui.screens.ledger import short_parties
+
+    names = ["胡桂桂", "谢文", "陈平娟", "董飞"]
+    assert short_parties(names, "zh") == "胡桂桂、谢…等4人"
+    assert short_parties(["Li Na", "Zhang Wei", "Wang Fang", "Liu Yang"], "en") == "Li Na, Zhan… (4)"
+    assert short_parties(["张三", "李四"], "en") == "张三, 李四"

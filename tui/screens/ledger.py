@@ -57,16 +57,17 @@ def short_parties(parties: list[str], lang: str, width: int = 16) -> str:
     """The parties as one cell: names joined, cut to `width` columns with the count kept."""
     from rich.cells import cell_len
 
-    text = "、".join(parties)
+    sep = "、" if lang == "zh" else ", "
+    text = sep.join(parties)
     if cell_len(text) <= width:
         return text
-    more = f"等{len(parties)}人" if lang == "zh" else f" +{len(parties)}"
+    more = f"等{len(parties)}人" if lang == "zh" else f" ({len(parties)})"  # how many in all, not how many more
     out = ""
     for ch in text:
         if cell_len(out + ch) + cell_len(more) + 1 > width:
             break
         out += ch
-    return out.rstrip("、") + "…" + more
+    return out.rstrip(sep.strip() + " ") + "…" + more
 
 
 class LedgerScreen(BaseScreen):
