@@ -22,6 +22,7 @@ PERMISSIONS: dict[str, set[Role]] = {
     "review": {"clerk", "admin"},  # cadres' half-yearly satisfaction reviews
     "matter": {"mediator", "clerk", "admin"},  # residents' matters and the meetings that decide them
     "visit": {"mediator", "clerk", "admin"},  # household visits, logged by village station staff too
+    "claim": {"mediator", "clerk", "admin"},  # claims and their review; each step names its own roles
     "rules_edit": {"policy", "admin"},
     "user_admin": {"admin"},
     "read": {"mediator", "clerk", "policy", "admin"},

@@ -72,6 +72,9 @@ TABLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "households": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
     "household_links": {"SELECT": _ALL, "INSERT": _REVIEWS},
     "visits": {"SELECT": _ALL, "INSERT": _VISITS},
+    # claims move through their review chain by updates; each decision is logged, never changed
+    **{t: {"SELECT": _ALL, "INSERT": _CASES, "UPDATE": _CASES} for t in ("claims", "claim_lines", "claim_objections")},
+    "claim_decisions": {"SELECT": _ALL, "INSERT": _CASES},
     "periods": {"SELECT": _ALL, "INSERT": _MONEY, "UPDATE": _MONEY},
     "payout_lines": {"SELECT": _ALL, "INSERT": _MONEY},
     "adjustments": {"SELECT": _ALL, "INSERT": _MONEY},
@@ -115,6 +118,8 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
        for t in ("matters", "meetings", "agenda_items", "attendees", "measures")},
     **{t: [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))]
        for t in ("households", "household_links", "visits")},
+    **{t: [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))]
+       for t in ("claims", "claim_lines", "claim_decisions", "claim_objections")},
     "outcomes": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
     "escalations": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)],
     # payments and corrections go into open periods only: a closed period stays as it was paid

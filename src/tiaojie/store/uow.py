@@ -22,6 +22,7 @@ from ..models import AuditEntry
 from . import audit as audit_chain
 from .banquet_repository import BanquetRepository
 from .case_repository import CaseRepository
+from .claim_repository import ClaimRepository
 from .collective_repository import CollectiveRepository, DistributionRepository
 from .db import safe_url
 from .ledger_file import driver_trouble
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
         self.reviews = ReviewRepository(s)
         self.households, self.visits = HouseholdRepository(s), VisitRepository(s)
         self.matters, self.meetings = MatterRepository(s), MeetingRepository(s)
+        self.claims = ClaimRepository(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
