@@ -16,7 +16,7 @@ def test_compiled_rules_carry_the_guard_and_a_catch_all(rules):
     for policy in rules.book.all():
         compiled = compile_policy(policy)
         assert list(compiled)[:-1] == [row.id for row in policy.rows]
-        assert compiled[CATCH_ALL]["pri"] > max(r["pri"] for k, r in compiled.items() if k != CATCH_ALL)
+        assert compiled[CATCH_ALL]["pri"] > max((r["pri"] for k, r in compiled.items() if k != CATCH_ALL), default=0)
         for rule_id, rule in compiled.items():
             match = rule["all"][0]["m"]
             terms = match["$and"] if "$and" in match else [match]

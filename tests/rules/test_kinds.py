@@ -26,7 +26,7 @@ class DoubleReward(RewardKind):
 
 
 def test_every_kind_of_the_rule_file_has_its_strategy(rules):
-    assert set(KINDS) == {"reward", "table", "banquet", "dividend", "escalation"}
+    assert set(KINDS) == {"reward", "table", "banquet", "dividend", "escalation", "chain"}
     assert all(kind.name == name for name, kind in KINDS.items())
     assert rules.book.kinds is KINDS
     for policy in rules.book.all():

@@ -36,7 +36,9 @@ class Evaluator:
     def plan(self, policy: Policy) -> Plan:
         plan = self._plans.get(id(policy))
         if plan is None:
-            plan = self._plans[id(policy)] = Plan(policy, self.book.kind(policy))
+            kind = self.book.kind(policy)
+            kind.refuse_cases(policy)  # a kind that decides no case (a review chain) is never planned
+            plan = self._plans[id(policy)] = Plan(policy, kind)
         return plan
 
     # --- one case --------------------------------------------------------------------------

@@ -12,7 +12,16 @@ from ..i18n import Lang, pick
 from ..vocabulary import FieldDef, Vocabulary
 from .conditions import Condition
 from .expressions import Expression
-from .schema import Cap, DividendSection, EscalationSection, Example, OutputDef, PolicyHeader
+from .schema import (
+    Cap,
+    ChainChecksDef,
+    ChainStepDef,
+    DividendSection,
+    EscalationSection,
+    Example,
+    OutputDef,
+    PolicyHeader,
+)
 
 OutputValue = Decimal | int | str | bool | Expression
 
@@ -72,6 +81,8 @@ class Policy:
     examples: list[LocatedExample]
     vocabulary: Vocabulary
     lines: dict = field(default_factory=dict, repr=False)
+    steps: list[ChainStepDef] = field(default_factory=list)  # chain: the review chain's steps, in order
+    checks: ChainChecksDef | None = None  # chain: the checks of a period's claims
 
     @property
     def id(self) -> str:

@@ -80,7 +80,7 @@ def build_policy(spec: PolicyFile, reader: FileReader, vocab: Vocabulary,
         header=header.model_copy(update={"date_field": date_field}),
         path=reader.display, hash=reader.hash, rows=rows, fields=fields, outputs=outputs,
         default=default, caps=spec.cap, dividend=spec.dividend, escalation=spec.escalation,
-        examples=examples, vocabulary=vocab, lines=reader.lines,
+        examples=examples, vocabulary=vocab, lines=reader.lines, steps=spec.step or [], checks=spec.checks,
     )
 
 
@@ -91,13 +91,14 @@ def _check_layout(spec: PolicyFile, reader: FileReader, kind: PolicyKind, kinds:
     if header.effective_until and header.effective_until < header.effective_from:
         reader.error(("policy", "effective_until"), "until_before_from",
                      until=header.effective_until, start=header.effective_from)
-    section = kind.section
-    if section and getattr(spec, section) is None:
-        reader.error(("policy", "kind"), "kind_section", kind=kind.name, section=section)
+    own = kind.sections()
+    for section in own:
+        if getattr(spec, section) is None:
+            reader.error(("policy", "kind"), "kind_section", kind=kind.name, section=section)
     for other in kinds.values():
-        other_section = other.section
-        if other_section and other_section != section and getattr(spec, other_section) is not None:
-            reader.error((other_section,), "kind_forbids", key=other_section, kind=kind.name)
+        for other_section in other.sections():
+            if other_section not in own and getattr(spec, other_section) is not None:
+                reader.error((other_section,), "kind_forbids", key=other_section, kind=kind.name)
     if spec.cap and not kind.caps:
         reader.error(("cap",), "kind_forbids", key="cap", kind=kind.name)
     if spec.outputs and not kind.declares_outputs:

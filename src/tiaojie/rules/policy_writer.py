@@ -28,8 +28,8 @@ LINE_WIDTH = 100  # an inline list of tables longer than this is written one tab
 # the order sections are written in: the header, what the policy reads and yields, its
 # default, its kind's section, then its rows, caps and examples
 _TABLES = ("fields", "outputs")
-_SECTIONS = ("default", "dividend", "escalation")
-_ARRAYS = ("rule", "cap", "example")
+_SECTIONS = ("default", "dividend", "escalation", "checks")
+_ARRAYS = ("rule", "step", "cap", "example")
 
 
 @dataclass

@@ -10,6 +10,8 @@ A rule file is one policy version:
     [[cap]]       (reward) ceilings per payee per period
     [dividend]    (dividend) share classes, default fixed rate
     [escalation]  (escalation) levels in order, deadlines, overdue handling, meetings
+    [[step]]      (chain) the review chain's steps in order: who acts, at which level, in how many days
+    [checks]      (chain) follow-up draws and the near-duplicate window
     [[example]]   given → expect: the policy's own tests
 """
 
@@ -24,7 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from ..vocabulary import SUBJECT_PATTERN, FieldDef
 
-Kind = Literal["reward", "banquet", "dividend", "escalation", "table"]
+Kind = Literal["reward", "banquet", "dividend", "escalation", "table", "chain"]
 Hit = Literal["first", "unique", "collect-sum"]
 OutputType = Literal["money", "decimal", "int", "text", "bool", "enum"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
@@ -42,6 +44,8 @@ KEY_TITLES: dict[str, tuple[str, ...]] = {
     "then": ("结果", "输出"), "message": ("提示", "违规提示"), "priority": ("优先级",), "note": ("备注",),
     "given": ("输入", "给定"), "expect": ("期望", "预期"), "description": ("描述",), "levels": ("层级",),
     "deadlines": ("期限", "答复期限"), "period": ("周期", "期间"), "max": ("上限", "封顶"),
+    "step": ("环节", "步骤"), "checks": ("核查",), "roles": ("角色",), "unit_level": ("审核层级", "单位层级"),
+    "notice_days": ("公示天数", "公示期"), "action": ("环节类型",),
 }
 
 # The same for fields.toml, the vocabulary.
@@ -69,7 +73,7 @@ class PolicyHeader(_Strict):
     """`[policy]`: identity, version and validity of this file."""
 
     id: str = Field(pattern=ID_PATTERN, description="政策编号, shared by all versions of one policy")
-    kind: Kind = Field(description="reward | banquet | dividend | escalation | table")
+    kind: Kind = Field(description="reward | banquet | dividend | escalation | table | chain")
     title: str = Field(min_length=1, description="中文标题")
     title_en: str | None = Field(default=None, description="English title")
     version: str = Field(min_length=1, description="版本号, e.g. 2026.1")
@@ -145,6 +149,29 @@ class EscalationSection(_Strict):
     monthly_meeting_day: int | None = Field(default=None, ge=1, le=28)
 
 
+class ChainStepDef(_Strict):
+    """`[[step]]` (chain): one step of the review chain. Roles and levels are checked by the kind,
+    so that every problem of a file is reported at once, each at its line."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    title_en: str | None = None
+    action: Literal["claim", "review", "notice", "pay"] = Field(description="claim | review | notice | pay")
+    roles: list[str] = Field(min_length=1, description="tiaojie roles: mediator, clerk, policy, admin")
+    unit_level: str = Field(description="own | village | township | county")
+    days: int | None = Field(default=None, description="days the step may take; no limit if absent")
+    notice_days: int | None = Field(default=None, description="notice: days the list is published")
+    note: str | None = None
+
+
+class ChainChecksDef(_Strict):
+    """`[checks]` (chain): what is checked of a period's claims besides the steps."""
+
+    follow_up_share: Decimal = Field(description="share of settled cases drawn for follow-up visits, 0..1")
+    follow_up_minimum: int = Field(description="at least this many drawn (all, when fewer)")
+    duplicate_within_days: int = Field(description="same parties and category within N days: near-duplicate")
+
+
 class Example(_Strict):
     """`[[example]]`: an input and what the policy must answer."""
 
@@ -165,5 +192,7 @@ class PolicyFile(_Strict):
     cap: list[Cap] = Field(default_factory=list)
     dividend: DividendSection | None = None
     escalation: EscalationSection | None = None
+    step: list[ChainStepDef] | None = None
+    checks: ChainChecksDef | None = None
     example: list[Example] = Field(default_factory=list)
 

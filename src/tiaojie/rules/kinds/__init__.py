@@ -10,6 +10,7 @@ from typing import Mapping
 
 from .banquet import BanquetKind
 from .base import Decision, PolicyKind
+from .chain import ChainKind
 from .dividend import DividendKind
 from .escalation import EscalationKind
 from .table import RewardKind, TableKind
@@ -17,7 +18,8 @@ from .table import RewardKind, TableKind
 KindTable = Mapping[str, PolicyKind]
 
 KINDS: KindTable = {
-    kind.name: kind for kind in (RewardKind(), TableKind(), BanquetKind(), DividendKind(), EscalationKind())
+    kind.name: kind for kind in (RewardKind(), TableKind(), BanquetKind(), DividendKind(), EscalationKind(),
+                                  ChainKind())
 }
 
 __all__ = ["KINDS", "Decision", "KindTable", "PolicyKind"]

@@ -42,6 +42,7 @@ class PolicyKind:
 
     # --- the rule file -------------------------------------------------------------------------
     section: str | None = None  # the file section this kind needs (and no other kind may have)
+    also_sections: tuple[str, ...] = ()  # further sections it needs, likewise its own (checked with `section`)
     caps: bool = False  # whether `[[cap]]` ceilings apply
     declares_outputs: bool = False  # whether the file declares its outputs under `[outputs]`
     outputs: Mapping[str, OutputDef] = {}  # the outputs its rows set without declaring them
@@ -52,6 +53,10 @@ class PolicyKind:
     takes_hit: bool = False  # whether the header's `hit` (first | unique | collect-sum) decides
     example_keys: frozenset[str] = frozenset({"fired"})  # what an example may expect besides outputs
     given_keys: frozenset[str] = frozenset()  # what an example may give besides the fields
+
+    def sections(self) -> tuple[str, ...]:
+        """Every file section that belongs to this kind alone."""
+        return ((self.section,) if self.section else ()) + self.also_sections
 
     def output_defs(self, spec: PolicyFile, reader: FileReader, vocab: Vocabulary) -> dict[str, OutputDef]:
         """The outputs the file's rows and default may set."""
@@ -71,6 +76,11 @@ class PolicyKind:
         return False
 
     # --- evaluation ------------------------------------------------------------------------------
+    # False for a kind that decides no case (a review chain): asking it for one is refused.
+    evaluates: bool = True
+
+    def refuse_cases(self, policy: Policy) -> None:
+        """Raise EvaluationError, said for policy staff, when this kind decides no case."""
     # True when a case is a document the kind reads itself (`prepare`), not a flat projection of
     # fields: such cases are evaluated one by one, never from a batch's caches.
     reads_own_input: bool = False

@@ -1,0 +1,55 @@
+"""The messages of a review chain (`chain` policies): what a `[[step]]` or `[checks]` can get wrong,
+and what is said when a chain is asked for a case or is not in force. Joined into the core catalog
+when imported."""
+
+from __future__ import annotations
+
+from ..i18n import MESSAGES
+
+CHAIN_MESSAGES: dict[str, tuple[str, str]] = {
+    "chain_unknown_role": ("环节「{step}」：角色「{role}」不存在{hint}（可用：{choices}）",
+                           "step '{step}': there is no role '{role}'{hint} (use: {choices})"),
+    "chain_unknown_level": ("环节「{step}」：单位层级「{level}」不存在{hint}（可用：{choices}）",
+                            "step '{step}': there is no unit level '{level}'{hint} (use: {choices})"),
+    "chain_notice_days": ("公示环节「{step}」须写明公示天数 notice_days",
+                          "the notice step '{step}' needs notice_days, how long the list is published"),
+    "chain_notice_days_only": ("环节「{step}」不是公示环节，不能写 notice_days",
+                               "step '{step}' is not a notice step: notice_days does not apply"),
+    "chain_days_positive": ("环节「{step}」：「{key}」须大于 0 天：{value}",
+                            "step '{step}': '{key}' must be more than 0 days: {value}"),
+    "chain_first_claim": ("审核链的第一个环节须是申报（action = \"claim\"），这里是「{step}」（{action}）",
+                          "a review chain starts with its claim step (action = \"claim\"); here it starts with '{step}' ({action})"),
+    "chain_before_claim": ("环节「{step}」（{action}）排在申报环节「{claim}」之前",
+                           "step '{step}' ({action}) comes before the claim step '{claim}'"),
+    "chain_claim_twice": ("审核链只能有一个申报环节：「{step}」是第二个（第一个是「{first}」）",
+                          "a review chain has one claim step: '{step}' is a second one (the first is '{first}')"),
+    "chain_last_pay": ("审核链的最后一个环节须是拨付（action = \"pay\"），这里是「{step}」（{action}）",
+                       "a review chain ends with its pay step (action = \"pay\"); here it ends with '{step}' ({action})"),
+    "chain_pay_not_last": ("拨付环节「{step}」之后还有环节「{after}」：拨付须是最后一个环节",
+                           "the pay step '{step}' is followed by '{after}': paying is the last step"),
+    "chain_duplicate_step": ("环节编号「{id}」重复（第一次出现在第 {first} 行）",
+                             "step id '{id}' is used twice (first on line {first})"),
+    "chain_share_range": ("「{key}」须在 0 到 1 之间（如 0.10 即 10%）：{value}",
+                          "'{key}' must be between 0 and 1 (0.10 is 10%): {value}"),
+    "chain_days_field": ("「{key}」须大于 0 天：{value}", "'{key}' must be more than 0 days: {value}"),
+    "chain_kind_forbids": ("「{key}」不适用于审核链（chain 类政策只描述审核环节，不判定案件）",
+                           "'{key}' does not apply to a review chain (a chain policy describes review steps; it decides no case)"),
+    "chain_not_evaluated": ("政策「{policy}」是审核链（chain 类），只描述申报、审核、公示、拨付的环节，不对案件作出判定",
+                            "policy '{policy}' is a review chain (kind chain): it describes the claim, review, notice and "
+                            "payment steps and decides no case"),
+    "chain_unknown_step": ("审核链「{policy}」没有环节「{step}」{hint}（环节：{choices}）",
+                           "the review chain '{policy}' has no step '{step}'{hint} (steps: {choices})"),
+    "chain_none": ("规则目录中没有审核链（chain 类政策）：请在 rules/ 下添加，如 review-chain-2026.toml",
+                   "the rules hold no review chain (a chain policy): add one under rules/, e.g. review-chain-2026.toml"),
+    "chain_not_in_force": ("审核链「{policy}」在 {date} 没有生效的版本（各版本：{ranges}）",
+                           "the review chain '{policy}' has no version in force on {date} (versions: {ranges})"),
+}
+
+
+def _join() -> None:
+    for key, texts in CHAIN_MESSAGES.items():
+        if MESSAGES.setdefault(key, texts) != texts:
+            raise RuntimeError(f"message key {key!r} means two things")
+
+
+_join()
