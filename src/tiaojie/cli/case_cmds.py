@@ -283,6 +283,8 @@ def stats_cmd(
     period: str = typer.Option(None, "--period"),
     unit: str = typer.Option(None, "--unit"),
     db: str = DB_OPTION,
+    form: bool = typer.Option(False, "--form", help="司法局统计表：按纠纷类型 / the bureau's form, by dispute type"),
+    output: Path = typer.Option(None, "-o", "--output", help="统计表另存为 FILE.xlsx / the form as FILE.xlsx"),
 ) -> None:
     """受理、调成、不成、升级、超期件数，调成率由案件计算 / counts and rates computed from cases."""
     from ..ledger.stats import compute_stats
@@ -290,6 +292,11 @@ def stats_cmd(
     if not _is_grouping(by):
         raise typer.BadParameter(by, param_hint="--by")
     ledger = ledger_for(ctx, db)
+    if form or output is not None:
+        from .stats_form_cmd import show_form
+
+        show_form(ctx, ledger, period, unit, output)
+        return
     rows = compute_stats(ledger, by=by, period=period, unit=unit)
     typer.echo(text_table(
         ["th_group", "th_received", "th_settled", "th_failed", "th_escalated", "th_overdue", "th_rate", "th_paid_yuan", "th_due_yuan"],

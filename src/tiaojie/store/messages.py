@@ -15,6 +15,7 @@ from .follow_up_messages import FOLLOW_UP_MESSAGES
 from .matter_messages import MATTER_MESSAGES
 from .notice_messages import NOTICE_MESSAGES
 from .review_messages import REVIEW_MESSAGES
+from .stats_form_messages import STATS_FORM_MESSAGES
 from .trust_messages import TRUST_MESSAGES
 from .visit_messages import VISIT_MESSAGES
 
@@ -416,7 +417,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 _PARTS = (MESSAGES, TRUST_MESSAGES, REVIEW_MESSAGES, MATTER_MESSAGES, VISIT_MESSAGES, CLAIM_MESSAGES,
-          FOLLOW_UP_MESSAGES, NOTICE_MESSAGES)  # the ledger's catalog, kept in a module per subject
+          FOLLOW_UP_MESSAGES, NOTICE_MESSAGES, STATS_FORM_MESSAGES)  # the ledger's catalog, kept in a module per subject
 
 
 def _join_catalog() -> None:
