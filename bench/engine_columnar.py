@@ -5,12 +5,15 @@ against the plain-Python per-case evaluator of bench/engine.py in the same proce
 
 The cases and the generated 20-row `reward` policy are bench/engine.py's (its generator, imported).
 Measured, best of --repeat:
-(d) in process: read the Parquet file → `evaluate_frame` (distinct projections by a Polars join,
-    each through the batch session once, results gathered back) → write Parquet with the results;
+(d) in process: `evaluate_parquet` step by step — read the columns the policy reads as Parquet
+    dictionary columns (`read_cases`) → `evaluate_columns` (distinct projections found from the
+    dictionary codes in Polars, each through the batch session once, results gathered back by
+    index) → write the result columns (amount, fired, version, error) as Parquet;
 (e) the same through the CLI: `tiaojie evaluate bench-reward --batch FILE.parquet -o OUT.parquet`,
     wall time of the subprocess;
 beside the plain-Python per-case evaluator over the same cases already in memory as dicts (no
-reading or writing on its side: the strictest baseline). The ratio is plain / columnar; peak
+reading or writing on its side: the strictest baseline), and beside the same evaluator reading
+the same columns from Parquet and writing its amounts to Parquet. The ratio is plain / columnar; peak
 memory is the resident size the columnar run added to the process (sampled while it ran) and the
 CLI subprocess's peak resident size. Numbers are printed, never asserted.
 
@@ -43,8 +46,7 @@ sys.path.insert(0, str(HERE))
 import polars as pl  # noqa: E402
 
 import engine as engine_bench  # noqa: E402 - bench/engine.py: the generator and the plain evaluator
-from tiaojie.rules.columnar import evaluate_frame  # noqa: E402
-from tiaojie.rules.columnar_keys import distinct_projections  # noqa: E402
+from tiaojie.rules.columnar import evaluate_columns, evaluate_frame, read_cases  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
 
 POLICY = "bench-reward"
@@ -112,25 +114,25 @@ def write_cases(cases: list[dict], path: Path) -> None:
 
 
 def columnar_run(rules, source: Path, target: Path) -> tuple[float, float, float, int]:
-    """(read, evaluate, write) seconds of one end-to-end run, and the distinct projections."""
+    """(read, evaluate, write) seconds of one end-to-end run (what `evaluate_parquet` does, timed
+    step by step), and the distinct projections."""
     t0 = time.perf_counter()
-    frame = pl.read_parquet(source)
+    table = read_cases(rules, POLICY, source)
     t1 = time.perf_counter()
-    out = evaluate_frame(rules, POLICY, frame, engine_bench.AS_OF)
+    result = evaluate_columns(rules, POLICY, table, engine_bench.AS_OF)
     t2 = time.perf_counter()
-    out.write_parquet(target)
+    result.results.write_parquet(target)
     t3 = time.perf_counter()
-    distinct = distinct_projections(rules, POLICY, frame.select(engine_bench.FIELDS))[0].height  # untimed
-    return t1 - t0, t2 - t1, t3 - t2, distinct
+    return t1 - t0, t2 - t1, t3 - t2, result.distinct
 
 
 def plain_end_to_end(baseline, source: Path, target: Path) -> float:
-    """Seconds for the plain evaluator with the same reading and writing: Parquet → one dict per
-    row → the amount per case → Parquet."""
+    """Seconds for the plain evaluator with the same reading and writing: the columns the policy
+    reads from Parquet → one dict per row → the amount per case → the amounts to Parquet."""
     t0 = time.perf_counter()
-    frame = pl.read_parquet(source)
+    frame = pl.read_parquet(source, columns=list(engine_bench.FIELDS))
     amounts = list(map(baseline.evaluate, frame.to_dicts()))
-    frame.with_columns(pl.Series("amount", amounts, dtype=pl.Decimal(38, 2))).write_parquet(target)
+    pl.DataFrame([pl.Series("amount", amounts, dtype=pl.Decimal(38, 2))]).write_parquet(target)
     return time.perf_counter() - t0
 
 

@@ -78,33 +78,76 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
 
     `row_numbers`, when given, numbers the rows as their source does (a sheet whose blank rows
     were left out); else they count from `first_row`. An output takes the name `policy.output`
-    where a column the policy reads, or one of `reserved`, has its name."""
-    df = as_frame(frame)
+    where a column the policy reads, or one of `reserved`, has its name. An Arrow table's
+    dictionary columns are grouped by their dictionary indices (see `read_cases`)."""
+    columns = list(frame.columns) if isinstance(frame, pl.DataFrame) else list(frame.column_names)
+    height = frame.height if isinstance(frame, pl.DataFrame) else frame.num_rows
     session = rules.batch_session(policy, on)
     # The columns a case's result depends on: every field a version of the policy reads (and the
     # date that picks the version). A kind that reads its cases itself, or nested fields, may read
     # any column: then every column is the projection.
-    keys = [n for n in session.names if n in df.columns] if session.by_whole else list(df.columns)
+    keys = [n for n in session.names if n in columns] if session.by_whole else columns
     cases: list[dict[str, Any]]
-    if keys:
-        distinct, index = distinct_projections(rules, policy, df.select(keys), by_value=session.by_whole, as_of=on)
+    if keys and height:
+        distinct, index = distinct_projections(rules, policy, frame.select(keys), by_value=session.by_whole, as_of=on)
         cases = distinct.to_dicts()
     else:  # the policy reads none of the columns: every row is the same empty case
-        cases, index = [{}], pl.zeros(df.height, dtype=pl.UInt32, eager=True)
+        cases, index = [{}], pl.zeros(height, dtype=pl.UInt32, eager=True)
     results = _evaluated(session.evaluate_many, cases)
 
     titles = dict(column_titles or {})
     vocabulary = rules.book.vocabulary.fields
     outputs = _output_names(results)
     table = _result_table(results, outputs, lang, lambda name: titles.get(name) or (
-        name if name in df.columns or name not in vocabulary else vocabulary[name].label(lang)))
-    gathered = table[index] if df.height else table.clear()
-    rows = row_numbers if row_numbers is not None else pl.int_range(first_row, first_row + df.height, eager=True)
-    placed = gathered.with_columns(_located(lang, rows)).drop("__reason", "__column")
+        name if name in columns or name not in vocabulary else vocabulary[name].label(lang)))
+    placed = _gathered(table, index, height)
+    bad = table.get_column("__reason").is_not_null()
+    if bad.any():  # only the bad rows' messages are built, each naming its row
+        rows = row_numbers if row_numbers is not None else pl.int_range(first_row, first_row + height, eager=True)
+        at = bad.gather(index).arg_true()
+        located = placed[at].with_columns(rows.gather(at).cast(pl.String).alias("__row")).select(_located(lang))
+        error = pl.Series(ERROR, [None] * height, dtype=pl.String).scatter(at, located.get_column(ERROR))
+    else:
+        error = pl.Series(ERROR, [None] * height, dtype=pl.String)
+    placed = placed.with_columns(error).drop("__reason", "__column")
     names = _result_names(outputs, [*keys, *reserved], policy)
     placed = placed.rename(dict(zip(outputs, names)))
-    failed = placed.height - placed.get_column(ERROR).null_count()
+    failed = height - error.null_count()
     return ColumnarResult(placed, tuple(names), len(cases), failed)
+
+
+def _gathered(table: pl.DataFrame, index: pl.Series, height: int) -> pl.DataFrame:
+    """The distinct projections' results, one row per row: the texts (rules fired, version) as
+    Enum columns gathered by their codes and read back as texts, so a million rows copy small
+    integers, not a million strings each."""
+    if not height:
+        return table.clear()
+    texts = [name for name, dtype in table.schema.items() if dtype == pl.String]
+    coded = table.with_columns(pl.col(name).cast(pl.Enum(table.get_column(name).drop_nulls().unique()))
+                               for name in texts)
+    return coded[index].with_columns(pl.col(name).cast(pl.String) for name in texts)
+
+
+def read_cases(rules: Rules, policy: str, source: Any) -> pa.Table:
+    """The columns of a Parquet file the policy reads (every column where a version reads its
+    cases itself), texts as dictionary columns: Parquet's own dictionaries, not the texts of
+    every row, are what `evaluate_columns` groups by."""
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(source)
+    session = rules.batch_session(policy)
+    columns = [n for n in schema.names if n in session.names] if session.by_whole else list(schema.names)
+    texts = [n for n in columns if str(schema.field(n).type) in ("string", "large_string")]
+    return pq.read_table(source, columns=columns, read_dictionary=texts)
+
+
+def evaluate_parquet(rules: Rules, policy: str, source: Any, target: Any, on: dt.date | None = None, *,
+                     lang: Lang = "zh") -> ColumnarResult:
+    """A Parquet file of cases evaluated as columns, its result columns (one row per row, in
+    order: outputs, fired, version, error) written to `target` as Parquet."""
+    result = evaluate_columns(rules, policy, read_cases(rules, policy, source), on, lang=lang)
+    result.results.write_parquet(target)
+    return result
 
 
 Result = Outcome | EvaluationError
@@ -228,11 +271,10 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _located(lang: Lang, rows: pl.Series) -> pl.Expr:
-    """The error column: each bad row's reason, named by its row and (when the reason is about a
-    field) its column, in the catalog's words."""
-    row = pl.lit(rows.cast(pl.String))
-    parts = {"row": row, "column": pl.col("__column"), "reason": pl.col("__reason")}
+def _located(lang: Lang) -> pl.Expr:
+    """The error column: each bad row's reason, named by its row (`__row`) and (when the reason
+    is about a field) its column, in the catalog's words."""
+    parts = {"row": pl.col("__row"), "column": pl.col("__column"), "reason": pl.col("__reason")}
     return (pl.when(pl.col("__reason").is_null()).then(pl.lit(None, dtype=pl.String))
             .when(pl.col("__column").is_null()).then(_formatted("batch_row", lang, parts))
             .otherwise(_formatted("batch_row_column", lang, parts))).alias(ERROR)
