@@ -17,6 +17,7 @@ from .collective_cmds import collective_app
 from .db_backup_cmd import db_backup  # noqa: F401 - adds `db backup` to db_app
 from .db_cmds import db_app, demo_cmd
 from .dividend_cmds import dividend_app
+from .follow_up_cmds import follow_up_app
 from .login_cmds import login_cmd, logout_cmd, passwd_cmd
 from .matter_cmds import matter_app, meeting_app
 from .org_cmds import unit_app, user_app
@@ -44,6 +45,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(review_app, name="review")
     app.add_typer(household_app, name="household")
     app.add_typer(visit_app, name="visit")
+    app.add_typer(follow_up_app, name="followup")
     app.add_typer(matter_app, name="matter")
     app.add_typer(meeting_app, name="meeting")
     app.command("stats")(stats_cmd)

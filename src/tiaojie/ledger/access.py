@@ -22,6 +22,7 @@ PERMISSIONS: dict[str, set[Role]] = {
     "review": {"clerk", "admin"},  # cadres' half-yearly satisfaction reviews
     "matter": {"mediator", "clerk", "admin"},  # residents' matters and the meetings that decide them
     "visit": {"mediator", "clerk", "admin"},  # household visits, logged by village station staff too
+    "follow_up": {"clerk", "admin"},  # 回访抽查: drawn and recorded by the money side, never by the claimant
     "claim": {"mediator", "clerk", "admin"},  # claims and their review; each step names its own roles
     "rules_edit": {"policy", "admin"},
     "user_admin": {"admin"},

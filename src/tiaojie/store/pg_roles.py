@@ -72,6 +72,8 @@ TABLE_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "households": {"SELECT": _ALL, "INSERT": _REVIEWS, "UPDATE": _REVIEWS},
     "household_links": {"SELECT": _ALL, "INSERT": _REVIEWS},
     "visits": {"SELECT": _ALL, "INSERT": _VISITS},
+    # follow-up checks (ledger/access.py PERMISSIONS follow_up): a draw and a visit's result are kept, never changed
+    **{t: {"SELECT": _ALL, "INSERT": ("clerk", "admin")} for t in ("follow_up_draws", "follow_up_picks", "follow_ups")},
     # claims move through their review chain by updates; each decision is logged, never changed
     **{t: {"SELECT": _ALL, "INSERT": _CASES, "UPDATE": _CASES} for t in ("claims", "claim_lines", "claim_objections")},
     "claim_decisions": {"SELECT": _ALL, "INSERT": _CASES},
@@ -125,6 +127,8 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
     # payments and corrections go into open periods only: a closed period stays as it was paid
     "payout_lines": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, f"{_OF_VISIBLE_CASE} AND {_INTO_OPEN_PERIOD}")],
     "adjustments": [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, f"{_OF_VISIBLE_CASE} AND {_INTO_OPEN_PERIOD}")],
+    "follow_up_draws": [("tiaojie_unit_scope", "ALL", _VISIBLE.format(t=""), _VISIBLE.format(t=""))],
+    **{t: [("tiaojie_unit_scope", "ALL", _OF_VISIBLE_CASE, _OF_VISIBLE_CASE)] for t in ("follow_up_picks", "follow_ups")},
     "periods": [
         ("tiaojie_period_read", "SELECT", "true", None),
         ("tiaojie_period_open", "INSERT", None, "true"),

@@ -25,6 +25,7 @@ from .case_repository import CaseRepository
 from .claim_repository import ClaimRepository
 from .collective_repository import CollectiveRepository, DistributionRepository
 from .db import safe_url
+from .follow_up_repository import FollowUpRepository
 from .ledger_file import driver_trouble
 from .matter_repository import MatterRepository, MeetingRepository
 from .messages import Conflict, LedgerError, Message, StoreUnavailable
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self.reviews = ReviewRepository(s)
         self.households, self.visits = HouseholdRepository(s), VisitRepository(s)
         self.matters, self.meetings = MatterRepository(s), MeetingRepository(s)
+        self.follow_ups = FollowUpRepository(s)
         self.claims = ClaimRepository(s)
         return self
 
