@@ -11,16 +11,18 @@ enters it. `[[form]]` tables lay out the case-entry form's groups in order.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from . import checklist_messages  # noqa: F401 - joins the checklist's messages into the catalog
 from .i18n import Lang, Localized, did_you_mean, pick
 from .value_errors import InvalidValue
 from .money import MoneyError, exact_fen, parse_yuan
 
-FieldType = Literal["enum", "text", "int", "decimal", "money", "bool", "date"]
+FieldType = Literal["enum", "text", "int", "decimal", "money", "bool", "date", "checklist"]
 NUMERIC_TYPES = ("int", "decimal", "money")
 ORDERED_TYPES = ("int", "decimal", "money", "date")
 DECIMAL_SCALE = 10**6  # decimals reach the engine as integers in millionths
@@ -41,7 +43,10 @@ TYPE_NAMES: dict[str, tuple[str, str]] = {
     "money": ("金额", "amount of money"),
     "bool": ("是/否", "yes/no"),
     "date": ("日期", "date"),
+    "checklist": ("清单", "checklist"),
 }
+# How a checklist's ticked items may be typed in one string: 调解协议书,封底 / 调解协议书、封底.
+CHECKLIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 _TRUE = {"true", "yes", "y", "1", "是", "有", "真"}
 _FALSE = {"false", "no", "n", "0", "否", "无", "假"}
@@ -80,7 +85,13 @@ class FieldDef(BaseModel):
     type: FieldType = Field(description="enum | text | int | decimal | money | bool | date")
     title: str = Field(description="中文名称")
     title_en: str | None = Field(default=None, description="English name")
-    enum: str | None = Field(default=None, description="the enumeration, for type = enum")
+    enum: str | None = Field(default=None, description="the enumeration, for type = enum (its values) or "
+                                                          "type = checklist (its items)")
+    required: list[str] | None = Field(
+        default=None,
+        description="type = checklist: the items a complete checklist has ticked (ids or Chinese labels); "
+                    "the others are as needed",
+    )
     description: str | None = None
     subject: str = Field(
         default=CASE, pattern=SUBJECT_PATTERN,
@@ -143,6 +154,8 @@ class FieldDef(BaseModel):
                     choices="、".join(f"{k}（{v}）" for k, v in self.enum_def.labels.items()) if choices else "",
                 )
             )
+        if kind == "checklist":
+            return self._ticked(value)
         if kind == "text":
             if isinstance(value, str):
                 return value
@@ -190,6 +203,51 @@ class FieldDef(BaseModel):
             raise InvalidValue(Localized("bad_date", key=self.name, value=value))
         raise AssertionError(kind)  # pragma: no cover
 
+    def _ticked(self, value: object) -> frozenset[str]:
+        """A checklist's ticked items: a list of ids or labels, or one string of them separated by
+        commas or 、 ("" ticks nothing)."""
+        if isinstance(value, (set, frozenset)):
+            value = sorted(value, key=str)
+        if isinstance(value, str):
+            value = [part for part in CHECKLIST_SEPARATORS.split(value.strip()) if part]
+        if not isinstance(value, (list, tuple)):
+            raise InvalidValue(Localized("wrong_type", key=self.name, expected=self.type_name(), actual=_as_typed(value)))
+        lookup = self._enum_lookup()
+        ticked: set[str] = set()
+        for item in value:
+            text = item.strip() if isinstance(item, str) else item
+            found = (lookup.get(text) or lookup.get(text.lower())) if isinstance(text, str) else None
+            if found is None:
+                raise InvalidValue(Localized(
+                    "checklist_unknown_item", field=Localized("label", zh=self.title, en=self.title_en or self.title),
+                    value=item,
+                    hint=did_you_mean(str(item), list(lookup)), choices=self.item_choices(),
+                ))
+            ticked.add(found)
+        return frozenset(ticked)
+
+    def item_choices(self) -> str:
+        """A checklist's items as a message lists them: 封底（back_cover）、…"""
+        labels = self.enum_def.labels if self.enum_def else {}
+        return "、".join(f"{label}（{item}）" for item, label in labels.items())
+
+    def items(self) -> list[str]:
+        """A checklist's item ids, in the order fields.toml lists them."""
+        return list(self.enum_def.labels) if self.enum_def else []
+
+    def required_items(self) -> list[str]:
+        """A checklist's required item ids (fields.toml may name them by label), in item order."""
+        if not self.required:
+            return []
+        lookup = self._enum_lookup()
+        wanted = {lookup.get(item, item) for item in self.required}
+        return [item for item in self.items() if item in wanted]
+
+    def missing_required(self, ticked: frozenset[str] | None) -> list[str]:
+        """The required items not ticked (nothing ticked when the value is missing)."""
+        have = ticked or frozenset()
+        return [item for item in self.required_items() if item not in have]
+
     def _enum_lookup(self) -> dict[str, str]:
         cached = self.__dict__.get("_lookup_cache")
         if cached is None:
@@ -206,6 +264,8 @@ class FieldDef(BaseModel):
             return int(value * DECIMAL_SCALE)
         if kind == "date":
             return value.toordinal()
+        if kind == "checklist":
+            return ",".join(item for item in self.items() if item in value)
         return value
 
     def show(self, value, lang: Lang = "zh") -> str:
@@ -214,6 +274,9 @@ class FieldDef(BaseModel):
             return Localized("missing_value").render(lang)
         if self.type == "enum" and self.enum_def:
             return self.enum_def.label(value, lang)
+        if self.type == "checklist" and self.enum_def:
+            ticked = [self.enum_def.label(item, lang) for item in self.items() if item in value]
+            return ("、" if lang != "en" else ", ").join(ticked) or Localized("checklist_none").render(lang)
         if self.type == "bool":
             return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
         if self.type == "money":
@@ -249,7 +312,7 @@ class Vocabulary(BaseModel):
     def resolved(self) -> "Vocabulary":
         for name, field in self.fields.items():
             field.name = name
-            if field.type == "enum" and field.enum in self.enums:
+            if field.type in ("enum", "checklist") and field.enum in self.enums:
                 field.enum_def = self.enums[field.enum]
         return self
 

@@ -72,6 +72,8 @@ def _show_case(ledger: Ledger, case: Case, lang: Lang, user: User) -> None:
     for name, value in detail.extra.items():
         fdef = ledger.vocabulary.fields.get(name)
         typer.echo(f"  {fdef.label(lang) if fdef else name}: {fdef.show(value, lang) if fdef else value}")
+    for line in _checklist_lines(ledger, detail.extra):
+        typer.echo(f"  {line.render(lang)}")
     for esc in case.escalations:
         typer.echo(f"  ↑ {esc.escalated_on} {esc.from_level} → {esc.to_level} {esc.reason} ({esc.by_user})")
     for outcome in detail.outcomes:
@@ -87,6 +89,24 @@ def _show_case(ledger: Ledger, case: Case, lang: Lang, user: User) -> None:
         at = old.replaced_at.strftime("%Y-%m-%d %H:%M") if old.replaced_at else "?"
         typer.echo(f"    {at} {old.replaced_by or '?'} {entry.action} ({changed}): "
                    f"[{old.policy_id} {old.version}] {json.dumps(_shown(old.outputs), ensure_ascii=False)}")
+
+
+def _checklist_lines(ledger: Ledger, extra: dict[str, Any]) -> list[Any]:
+    """What each checklist of the vocabulary (the case file's materials) still lacks: a reviewer
+    sees it whether or not anything was ticked."""
+    from ..rules.checklist import missing_lines
+
+    checklists = [f for f in ledger.vocabulary.case_fields() if f.type == "checklist" and not f.derived]
+    return missing_lines(checklists, {f.name: _ticked(f, extra.get(f.name)) for f in checklists})
+
+
+def _ticked(fdef: Any, value: Any) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    try:
+        return frozenset(fdef.coerce(value))
+    except ValueError:  # items fields.toml no longer lists: what is still listed counts
+        return frozenset(item for item in value if item in fdef.items())
 
 
 def _shown(outputs: dict[str, Any]) -> dict[str, Any]:
@@ -152,6 +172,55 @@ def case_edit(
     by = acting_user(ledger, user)
     result = edit_case(ledger, by, _case_id(ledger, ref, unit), **_parse_kv(fields, chosen_lang(ctx)))
     _show_case(ledger, result.case, chosen_lang(ctx), by)
+
+
+@case_app.command("file")
+@handled
+@utf8_args
+def case_file(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="UNIT/NUMBER or id"),
+    tick: list[str] = typer.Option(None, "--tick", help="勾选材料，如 调解协议书,封底（中文或 id，可重复）/ items to tick"),
+    untick: list[str] = typer.Option(None, "--untick", help="取消勾选 / items to untick"),
+    field: str = typer.Option("case_file", "--field", help="清单字段（默认卷宗材料）/ the checklist field"),
+    unit: str = typer.Option(None, "--unit"),
+    db: str = DB_OPTION,
+    user: str = USER_OPTION,
+) -> None:
+    """卷宗材料：勾选或取消勾选，显示缺少的必备材料 / tick a case file's items; shows what is still missing."""
+    from ..i18n import Localized
+    from ..ledger.cases import edit_case
+    from .ledger_common import fail
+
+    ledger = ledger_for(ctx, db)
+    by = acting_user(ledger, user)
+    lang = chosen_lang(ctx)
+    name = _checklist_name(ledger, field)
+    fdef = ledger.vocabulary.fields[name]
+    case = _find_case(ledger, ref, unit, by)
+    before = _ticked(fdef, ledger.projection.extra_values(case).get(name))
+    ticked = frozenset(ledger.coerce(name, ",".join(tick))) if tick else frozenset()
+    unticked = frozenset(ledger.coerce(name, ",".join(untick))) if untick else frozenset()
+    if ticked & unticked:
+        both = "、".join(fdef.show(frozenset([item]), lang) for item in fdef.items() if item in ticked & unticked)
+        fail(tr("input_invalid", lang, field=fdef.label(lang), detail=Localized("checklist_tick_and_untick", items=both)))
+    after = (before | ticked) - unticked
+    if after != before:
+        assert case.id is not None
+        case = edit_case(ledger, by, case.id, **{name: [i for i in fdef.items() if i in after] or None}).case
+    _show_case(ledger, case, lang, by)
+
+
+def _checklist_name(ledger: Ledger, field: str) -> str:
+    """The checklist a user names by id or title."""
+    from ..ledger.errors import InvalidInput
+    from ..store.messages import did_you_mean
+
+    checklists = {f.name: f for f in ledger.vocabulary.case_fields() if f.type == "checklist"}
+    for name, fdef in checklists.items():
+        if field in (name, fdef.title, fdef.title_en):
+            return name
+    raise InvalidInput("case_unknown_field", field=field, hint=did_you_mean(field, list(checklists)))
 
 
 @case_app.command("show")

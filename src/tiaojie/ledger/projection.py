@@ -68,6 +68,7 @@ PER_KIND: dict[str, dict[str, Source]] = {
 
 STORED_FORM: dict[str, StoredForm] = {
     "enum": "text", "text": "text", "int": "int", "bool": "bool", "money": "fen", "decimal": "decimal", "date": "date",
+    "checklist": "ids",  # the ticked items' ids, a JSON list in the checklist's own order
 }
 
 # Model attributes a user may set that are not vocabulary fields of the same name.
@@ -185,6 +186,8 @@ class Projection:
             return str(value)
         if form == "date":
             return value.isoformat()
+        if form == "ids":  # nothing ticked is kept as no value: the checklist reads the same
+            return [item for item in self.vocabulary.fields[name].items() if item in value] or None
         return value
 
     def extra_values(self, case: Case) -> dict[str, Any]:

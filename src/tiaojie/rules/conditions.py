@@ -19,8 +19,12 @@ from typing import Any, Callable, Iterable
 from ..i18n import Lang, Localized, did_you_mean
 from ..vocabulary import ORDERED_TYPES, FieldDef, InvalidValue
 from . import regex
+from .checklist import complete_key, item_key
 
-OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "matches")
+OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "matches", "complete", "has", "lacks")
+# A checklist (a case file's materials) is read only through these: `complete = true` (every
+# required item ticked), `has = [...]` (every listed item ticked), `lacks = [...]` (one of them not).
+CHECKLIST_OPS = ("complete", "has", "lacks")
 GROUPS = ("any", "all")
 
 Loc = tuple[str | int, ...]
@@ -130,6 +134,16 @@ class Atom(Condition):
             compiled = self.compiled
             assert compiled is not None
             return lambda x: isinstance(x, str) and compiled.fullmatch(x) is not None
+        # a checklist nobody has ticked is an empty one: these hold or fail on it like any other
+        if op == "complete":
+            required = frozenset(self.field.required_items())
+            return lambda x: required.issubset(x or ()) == v
+        if op == "has":
+            wanted = frozenset(v)
+            return lambda x: wanted.issubset(x or ())
+        if op == "lacks":
+            wanted = frozenset(v)
+            return lambda x: not wanted.issubset(x or ())
         raise AssertionError(op)  # pragma: no cover
 
     def holds(self, case: dict[str, Any]) -> bool:
@@ -165,6 +179,11 @@ class Atom(Condition):
             text_key = "c." + regex_text_key(self.field.name)
             flag_key = "c." + regex_flag_key(self.field.name, self.pattern or "")
             return {"$or": [{"$mt": {text_key: self.engine_pattern}}, {flag_key: True}]}
+        if op == "complete":
+            return {"c." + complete_key(fact_key(self.field.name)): bool(v)}
+        if op in ("has", "lacks"):
+            flags = [{"c." + item_key(fact_key(self.field.name), item): op == "has"} for item in v]
+            return flags[0] if len(flags) == 1 else {"$and" if op == "has" else "$or": flags}
         raise AssertionError(op)  # pragma: no cover
 
     def describe(self, lang: Lang = "zh") -> str:
@@ -197,6 +216,18 @@ class Atom(Condition):
             return "未填写" if zh else "left empty"
         if op == "matches":
             return f"符合格式 {self.pattern}" if zh else f"matching {self.pattern}"
+        if op == "complete":
+            if v:
+                return "必备项齐全" if zh else "with every required item"
+            return "缺少必备项" if zh else "lacking a required item"
+        if op in ("has", "lacks"):
+            enum = f.enum_def
+            items = ("、" if zh else ", ").join(enum.label(x, lang) if enum else x for x in v)
+            if op == "has":
+                return f"已有「{items}」" if zh else f"with {items}"
+            if len(v) == 1:
+                return f"缺少「{items}」" if zh else f"without {items}"
+            return f"缺少「{items}」之一" if zh else f"without one of {items}"
         raise AssertionError(op)  # pragma: no cover
 
     def describe_full(self, lang: Lang = "zh") -> str:
@@ -293,6 +324,9 @@ class ConditionParser:
         return Group(kind, children)
 
     def _field(self, fdef: FieldDef, value: object, loc: Loc) -> list[Condition]:
+        if fdef.type == "checklist" and not isinstance(value, dict):
+            atom = self._operator(fdef, "has", value, loc)  # `case_file = ["调解协议书"]`: the file has it
+            return [atom] if atom is not None else []
         if isinstance(value, dict):
             atoms: list[Condition] = []
             for op, operand in value.items():
@@ -322,6 +356,8 @@ class ConditionParser:
         if op not in OPERATORS:
             self.problem(loc, "unknown_operator", op=op, hint=did_you_mean(op, OPERATORS), choices=", ".join(OPERATORS))
             return None
+        if fdef.type == "checklist" or op in CHECKLIST_OPS:
+            return self._checklist(fdef, op, operand, loc)
         ordered = fdef.type in ORDERED_TYPES
         if op in ("gt", "gte", "lt", "lte", "between") and not ordered:
             self.problem(loc, "operator_type", op=op, field=fdef.name, type=Localized("type_" + fdef.type))
@@ -376,6 +412,37 @@ class ConditionParser:
         if value is _INVALID:
             return None
         return Atom(fdef, op, value)
+
+
+    def _checklist(self, fdef: FieldDef, op: str, operand: object, loc: Loc) -> Atom | None:
+        if fdef.type != "checklist":
+            self.problem(loc, "operator_type", op=op, field=fdef.name, type=Localized("type_" + fdef.type))
+            return None
+        if op not in CHECKLIST_OPS:
+            self.problem(loc, "checklist_operator", field=fdef.name, op=op)
+            return None
+        if op == "complete":
+            if not isinstance(operand, bool):
+                self.problem(loc, "checklist_complete_bool")
+                return None
+            return Atom(fdef, op, operand)
+        items = operand if isinstance(operand, list) else [operand]
+        if not items:
+            self.problem(loc, "empty_list")
+            return None
+        found: set[str] = set()
+        for i, item in enumerate(items):
+            try:
+                found |= fdef.coerce([item])
+            except InvalidValue as err:
+                here = loc + (i,) if isinstance(operand, list) else loc
+                detail = err.detail
+                if isinstance(detail, Localized):
+                    self.problems.append(Problem(here, detail.key, dict(detail.params)))
+                else:  # pragma: no cover - the vocabulary always says it with a key
+                    self.problem(here, "bad_value", key=fdef.name, detail=detail)
+                return None
+        return Atom(fdef, op, tuple(item for item in fdef.items() if item in found))
 
 
 _INVALID = object()

@@ -37,7 +37,9 @@ def field_domain(policy: Policy, fdef: FieldDef, include_missing: bool = True) -
             elif atom.op != "exists":
                 constants.append(atom.value)
     kind = fdef.type
-    if kind == "enum" and fdef.enum_def:
+    if kind == "checklist":
+        values = _checklist_values(fdef, [c for c in constants if isinstance(c, tuple)])
+    elif kind == "enum" and fdef.enum_def:
         values = list(fdef.enum_def.labels)
     elif kind == "bool":
         values = [True, False]
@@ -53,6 +55,21 @@ def field_domain(policy: Policy, fdef: FieldDef, include_missing: bool = True) -
     values = list(dict.fromkeys(values))
     if include_missing:
         values.append(None)
+    return values
+
+
+def _checklist_values(fdef: FieldDef, listed: list[tuple[str, ...]]) -> list[Any]:
+    """Nothing ticked, everything, the required items alone, and everything but one required or
+    one listed item (and the required ones plus a listed one): every verdict complete / has /
+    lacks can give."""
+    every = frozenset(fdef.items())
+    required = frozenset(fdef.required_items())
+    values: list[Any] = [frozenset(), every, required]
+    values += [every - {item} for item in sorted(required)]
+    for items in listed:
+        values += [every - {item} for item in items]
+        values += [required | {item} for item in items]
+        values.append(required | frozenset(items))
     return values
 
 

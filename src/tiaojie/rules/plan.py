@@ -11,6 +11,7 @@ from typing import Any, Callable
 from pydantic import ConfigDict, Field, ValidationError, create_model, field_validator
 
 from ..vocabulary import FieldDef, InvalidValue
+from .checklist import engine_flags
 from .conditions import fact_key
 from .derived import compute as compute_derived
 from .derived import derivation_order
@@ -30,6 +31,7 @@ _HUGE = Decimal(10) ** 15
 
 _PY_TYPES: dict[str, type] = {
     "enum": str, "text": str, "int": int, "decimal": Decimal, "money": Decimal, "bool": bool, "date": dt.date,
+    "checklist": frozenset,
 }
 
 
@@ -65,6 +67,8 @@ class Plan:
         self.derived = derivation_order(policy.fields)
         self.dotted = any("." in n for n in self.names)
         self.engine_fields = [(n, fact_key(n), policy.fields[n]) for n in policy.condition_reads()]
+        # a checklist is shown to the engine as flags, nothing ticked when it is missing
+        self.checklists = [(n, key, fdef) for n, key, fdef in self.engine_fields if fdef.type == "checklist"]
         self.rows = {row.id: row for row in policy.rows}
         self.aliases = {f"f{i}": name for i, name in enumerate(self.names)}
         self.field_attr = {name: attr for attr, name in self.aliases.items()}
@@ -159,6 +163,8 @@ class Plan:
             encoded = {
                 key: fdef.encode(typed[name]) for name, key, fdef in self.engine_fields if typed.get(name) is not None
             }
+            for name, key, fdef in self.checklists:
+                encoded.update(engine_flags(key, fdef, typed.get(name)))
             first = self.first_only
             matched_ids = match(policy, encoded, on.toordinal(), first)
             matched = [self.rows[i] for i in matched_ids]

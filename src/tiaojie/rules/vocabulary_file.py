@@ -31,8 +31,12 @@ def read_vocabulary(path: Path, display: Path | None = None) -> tuple[Vocabulary
     for name, fdef in vocab.fields.items():
         if name in RESERVED_FIELDS:
             reader.error(("fields", name), "reserved_field", field=name)
-        if fdef.type == "enum" and fdef.enum not in vocab.enums:
+        if fdef.type == "checklist" and fdef.enum is None:
+            reader.error(("fields", name), "checklist_needs_enum", field=name)
+        elif fdef.type in ("enum", "checklist") and fdef.enum not in vocab.enums:
             reader.error(("fields", name, "enum"), "unknown_enum", field=name, enum=fdef.enum)
+        elif fdef.required is not None:
+            _check_required(vocab, name, reader)
     if reader.errors:
         return None, reader.errors
     vocab.resolved()
@@ -41,6 +45,27 @@ def read_vocabulary(path: Path, display: Path | None = None) -> tuple[Vocabulary
     if reader.errors:
         return None, sorted(reader.errors, key=lambda e: e.line or 0)
     return vocab, []
+
+
+def _check_required(vocab: Vocabulary, name: str, reader: FileReader) -> None:
+    """A checklist's `required`: only on a checklist, each an item of its enumeration, once."""
+    fdef = vocab.fields[name]
+    if fdef.type != "checklist":
+        reader.error(("fields", name, "required"), "checklist_only", key="required", field=name)
+        return
+    enum = vocab.enums[fdef.enum or ""]
+    lookup = enum.lookup()
+    seen: set[str] = set()
+    for i, item in enumerate(fdef.required or []):
+        found = lookup.get(item)
+        if found is None:
+            reader.error(("fields", name, "required", i), "checklist_unknown_required", field=name, item=item,
+                         enum=fdef.enum, hint=did_you_mean(item, list(lookup)),
+                         choices="、".join(f"{label}（{k}）" for k, label in enum.labels.items()))
+        elif found in seen:
+            reader.error(("fields", name, "required", i), "checklist_duplicate_required", field=name, item=item)
+        else:
+            seen.add(found)
 
 
 def _check_formulas(vocab: Vocabulary, reader: FileReader) -> None:

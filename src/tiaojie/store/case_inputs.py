@@ -9,6 +9,7 @@ value a policy reads. The store knows the kinds of source, not the vocabulary.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Literal, Union
@@ -19,7 +20,7 @@ from ..money import from_fen
 from .schema import CaseRow, EscalationRow, UnitRow
 
 # How a value of each vocabulary type is kept in the JSON of `cases.extra`.
-StoredForm = Literal["text", "int", "bool", "fen", "decimal", "date"]
+StoredForm = Literal["text", "int", "bool", "fen", "decimal", "date", "ids"]
 
 
 @dataclass(frozen=True)
@@ -102,12 +103,17 @@ def _bool(value: Any) -> bool:
     return bool(value)
 
 
+def _ids(value: Any) -> list[str]:
+    """A checklist's ticked ids: a JSON list, which the bulk SQL reads as its JSON text."""
+    return list(json.loads(value)) if isinstance(value, str) else list(value)
+
+
 def decoder(source: Source) -> Callable[[Any], Any] | None:
     """What turns the database's value of the source into the policy's (None: taken as is)."""
     if isinstance(source, Column):
         return from_fen if source.fen else None
     if isinstance(source, ExtraKey):
-        return {"fen": from_fen, "decimal": _decimal, "date": _date, "bool": _bool}.get(source.form)
+        return {"fen": from_fen, "decimal": _decimal, "date": _date, "bool": _bool, "ids": _ids}.get(source.form)
     return None
 
 

@@ -11,7 +11,8 @@ from functools import partial
 from typing import Any
 
 from ...i18n import Localized
-from ...vocabulary import Vocabulary
+from ...vocabulary import FieldDef, Vocabulary
+from ..checklist import missing_lines
 from ..derived import derived_lines
 from ..errors import EvaluationError
 from ..expressions import Expression
@@ -125,6 +126,12 @@ def decide_table(d: Decision, preset: dict[str, Any]) -> Outcome:
     )
 
 
+def _checklists_read(policy: Policy) -> list[FieldDef]:
+    """The checklists a row asks to be complete: their missing items are what an outcome names."""
+    names = {atom.field.name for row in policy.rows for atom in row.condition.atoms() if atom.op == "complete"}
+    return [fdef for name, fdef in policy.fields.items() if name in names]
+
+
 def _explanation(
     policy: Policy, fired_outputs: tuple[tuple[CompiledRow, dict[str, Any]], ...], defaults: dict[str, Any] | None,
     typed: dict[str, Any] | None = None,
@@ -139,4 +146,5 @@ def _explanation(
     if defaults is not None:
         default = Localized("explain_default", effect=effect_text(policy, defaults)) if defaults else ""
         lines.append(Localized("explain_none", default=default))
+    lines += missing_lines(_checklists_read(policy), typed or {})
     return tuple(lines)
