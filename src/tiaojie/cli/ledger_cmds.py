@@ -13,6 +13,7 @@ import typer
 from .audit_cmds import audit_app
 from .banquet_cmds import banquet_app
 from .case_cmds import case_app, import_cmd, stats_cmd
+from .claim_cmds import claim_app
 from .collective_cmds import collective_app
 from .db_backup_cmd import db_backup  # noqa: F401 - adds `db backup` to db_app
 from .db_cmds import db_app, demo_cmd
@@ -38,6 +39,7 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_cmd)
     app.add_typer(period_app, name="period")
     app.command("statement")(statement_cmd)
+    app.add_typer(claim_app, name="claim")
     app.add_typer(collective_app, name="collective")
     app.add_typer(dividend_app, name="dividend")
     app.add_typer(banquet_app, name="banquet")

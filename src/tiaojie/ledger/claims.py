@@ -18,10 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from ..claim_models import Claim, ClaimDecision, ClaimLine, Objection, Step
+from ..i18n import Lang
 from ..models import Case, PayoutLine, Period, Unit, User
-from ..store.messages import Message
+from ..store.messages import Message, tr
 from ..store.uow import SqlUnitOfWork
 from .access import _unit, check
 from .claim_steps import load, notice_step, record, require_actor, step_title
@@ -280,4 +282,26 @@ def of_period(ledger: Ledger, key: str) -> list[ClaimView]:
         return [_view(ledger, uow, c) for c in uow.claims.find(period_key=parse_period(key).key)]
 
 
-__all__ = ["ClaimView", "chain_steps", "submit", "pay", "show", "list_claims", "of_period"]
+
+
+def write_notice(ledger: Ledger, by: User, number: str, path: Path, lang: Lang = "zh") -> Path:
+    """The claim's public notice (公示表): its lines not rejected, parties' names masked, as
+    FILE.xlsx or FILE.html (`public_notice.write_notice`)."""
+    from .public_notice import NoticeLine
+    from .public_notice import write_notice as write
+
+    view = show(ledger, by, number)
+    lines = [NoticeLine(unit=view.unit.name, number=case.number, category=ledger.label("category", case.category, lang),
+                        severity=ledger.label("severity", case.severity, lang), payee=line.payee, amount=line.amount,
+                        parties=tuple(case.parties)) for line, case in view.accepted]
+    claim = view.claim
+    step = notice_step(claim)
+    published_on = claim.notice_ends_on - dt.timedelta(days=(step.notice_days or 1) - 1) \
+        if step is not None and claim.notice_ends_on is not None else None
+    title = tr("claim_notice_title", lang, unit=view.unit.name, period=claim.period_key)
+    write(Path(path), title, lines, lang, period=claim.period_key, notice_from=published_on,
+          notice_until=claim.notice_ends_on)
+    return Path(path)
+
+
+__all__ = ["ClaimView", "chain_steps", "submit", "pay", "show", "list_claims", "of_period", "write_notice"]
