@@ -50,7 +50,8 @@ def _print_sample_with(ctx: typer.Context, ledger, sample) -> None:  # noqa: ANN
     rows = []
     for line in sample.lines:
         visit = line.follow_up
-        done = f"{ledger.label(RESULT_FIELD, visit.result, lang)}（{visit.visited_on.isoformat()}）" if visit else pending
+        done = tr("follow_up_done_on", lang, result=ledger.label(RESULT_FIELD, visit.result, lang),
+                  day=visit.visited_on.isoformat()) if visit else pending
         rows.append([line.position, line.unit_code, line.number,
                      line.settled_on.isoformat() if line.settled_on else "", done])
     typer.echo(text_table(["th_seed_pos", "th_unit", "th_number", "th_settled_on", "th_follow_up"], rows, lang=lang))

@@ -35,6 +35,7 @@ FOLLOW_UP_MESSAGES: dict[str, tuple[str, str]] = {
         "no follow-up sample of {unit} for {period} yet; draw one with tiaojie followup draw {period} --unit {code}",
     ),
     "follow_up_pending": ("待回访", "not visited yet"),
+    "follow_up_done_on": ("{result}（{day}）", "{result} ({day})"),
     # --- a visit's result -------------------------------------------------------------------------
     "follow_up_no_field": (
         "启用的 fields.toml 没有「回访结果」字段（follow_up_result，枚举 协议已履行/协议未履行/联系不到当事人），"
