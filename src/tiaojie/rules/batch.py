@@ -124,6 +124,36 @@ class BatchSession:
             append(result)
         return results
 
+    def prime(self, cases: list[Any]) -> None:
+        """Ask the engine, per version, about all the cases' typed projections not evaluated yet
+        in one go (`EngineCache.prime`), before `evaluate_many` evaluates them one by one: for a
+        caller that holds only distinct projections, such as a table evaluated as columns. A
+        case this cannot type is left for `evaluate_many`, which says what is wrong with it."""
+        if not self.by_whole:
+            return
+        batch = self._batch
+        index = {name: i for i, name in enumerate(self.names)}
+        asked: dict[Any, tuple[Plan, int, bool, list[dict[str, Any]]]] = {}
+        for case in cases:
+            if type(case) is not dict:
+                continue
+            pick = batch.pick_for(case)
+            if isinstance(pick, EvaluationError) or pick.by_case:
+                continue
+            key = self.key_of_missing(case)
+            if not all(v is None or type(v) is str for v in key):
+                continue
+            typed_key = batch._typed_key_plain(pick, tuple(key[index[n]] for n in pick.names))
+            if typed_key is None or typed_key in pick.typed_cache:
+                continue
+            plan = pick.plan
+            encoded = batch.encoded(plan, case)
+            if encoded is not None:
+                slot = (id(plan), pick.on.toordinal(), plan.first_only)
+                asked.setdefault(slot, (plan, pick.on.toordinal(), plan.first_only, []))[3].append(encoded)
+        for plan, on_ordinal, first, encoded_cases in asked.values():
+            batch._matcher(plan).prime(plan.policy, encoded_cases, on_ordinal, first)
+
     @property
     def date_field(self) -> str | None:
         """The field whose date picks the version (None: the version in force on as-of)."""
@@ -418,6 +448,28 @@ class _Batch:
             return plan.decide(typed, {}, self.as_of, pick.on, self._matcher(plan))
         except EvaluationError as err:
             return detached(err)
+
+    def encoded(self, plan: Plan, case: dict[str, Any]) -> dict[str, Any] | None:
+        """What `plan.decide` shows the engine for a case of strings and None whose values the
+        field tables hold (`_typed_key_plain` has read them); None when it cannot be worked out
+        so (the case's own evaluation says why)."""
+        values = [self._field_table(plan, name)[1] for name in plan.names]
+        typed: dict[str, Any] = {}
+        for name, table in zip(plan.names, values):
+            raw = case.get(name)
+            value = table.get(raw, BAD)
+            if value is BAD:  # a field the tables do not hold (the date that picked the version)
+                found = self._typed(plan, name, raw)
+                if found is BAD:
+                    return None
+                value = found[1]
+            typed[name] = value
+        try:
+            plan.derive(typed)
+            return {key: fdef.encode(typed[name]) for name, key, fdef in plan.engine_fields
+                    if typed.get(name) is not None}
+        except Exception:  # noqa: BLE001 - left for the case's own evaluation to report
+            return None
 
     def _matcher(self, plan: Plan) -> EngineCache:
         matcher = self._matchers.get(id(plan))

@@ -93,6 +93,10 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
         cases = distinct.to_dicts()
     else:  # the policy reads none of the columns: every row is the same empty case
         cases, index = [{}], pl.zeros(height, dtype=pl.UInt32, eager=True)
+    try:
+        session.prime(cases)  # the engine asked about every projection at once, per version
+    except Exception:  # noqa: BLE001 - only a head start: each projection is still evaluated below
+        pass
     results = _evaluated(session.evaluate_many, cases)
 
     titles = dict(column_titles or {})
@@ -117,15 +121,9 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
 
 
 def _gathered(table: pl.DataFrame, index: pl.Series, height: int) -> pl.DataFrame:
-    """The distinct projections' results, one row per row: the texts (rules fired, version) as
-    Enum columns gathered by their codes and read back as texts, so a million rows copy small
-    integers, not a million strings each."""
-    if not height:
-        return table.clear()
-    texts = [name for name, dtype in table.schema.items() if dtype == pl.String]
-    coded = table.with_columns(pl.col(name).cast(pl.Enum(table.get_column(name).drop_nulls().unique()))
-                               for name in texts)
-    return coded[index].with_columns(pl.col(name).cast(pl.String) for name in texts)
+    """The distinct projections' results, one row per row (a gather: texts are shared, not
+    copied, by Polars' string views)."""
+    return table[index] if height else table.clear()
 
 
 def read_cases(rules: Rules, policy: str, source: Any) -> pa.Table:

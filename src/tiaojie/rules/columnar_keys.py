@@ -223,7 +223,8 @@ def _series_codes(column: pl.Series) -> tuple[pl.Series, pl.Series] | None:
 
 def _dictionary_codes(column: pa.ChunkedArray) -> tuple[pl.Series, pl.Series]:
     """A dictionary column's codes: its indices into one dictionary for all its chunks (Parquet
-    gives one per row group), the dictionary's unused and repeated entries left out."""
+    gives one per row group). A dictionary holding a text twice, or a null, is coded by its
+    distinct texts; entries no row uses stay (each is classed once, and codes nothing)."""
     import pyarrow as pa
 
     column = column.unify_dictionaries()
@@ -232,18 +233,12 @@ def _dictionary_codes(column: pa.ChunkedArray) -> tuple[pl.Series, pl.Series]:
     dictionary = pl.Series(pl.from_arrow(column.chunks[0].dictionary))
     indices = pl.Series(pl.from_arrow(pa.chunked_array([chunk.indices for chunk in column.chunks],
                                                        type=column.type.index_type))).cast(pl.UInt32)
-    # A dictionary may hold a text twice or texts no row uses: code the rows by the distinct texts.
-    used = indices.drop_nulls().unique()
-    values = dictionary.gather(used)
-    if values.n_unique() < values.len() or dictionary.null_count():
-        found = _series_codes(values)
-        assert found is not None  # texts always code
-        per_used, values = found
-        remap = pl.Series([None] * dictionary.len(), dtype=pl.UInt32).scatter(used, per_used)
-    else:
-        remap = pl.Series([None] * dictionary.len(), dtype=pl.UInt32).scatter(
-            used, pl.int_range(0, used.len(), eager=True, dtype=pl.UInt32))
-    return remap.gather(indices), values
+    if dictionary.null_count() or dictionary.n_unique() < dictionary.len():
+        found = _series_codes(dictionary)
+        if found is not None:
+            per_entry, values = found
+            return per_entry.gather(indices), values
+    return indices, dictionary
 
 
 def _same_value(plans: list[Plan], name: str, text: str) -> Any:

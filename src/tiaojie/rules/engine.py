@@ -41,6 +41,9 @@ from .policy import Policy
 
 GUARD = {"_t": "case"}
 CATCH_ALL = "__catch_all__"
+# Cases in one engine session of `match_many`: the engine hashes fact ids to 32 bits, and a fact
+# whose hash another took is dropped (its case then fires nothing, and is asked alone).
+MANY = 500
 _names = itertools.count(1)
 
 
@@ -137,19 +140,7 @@ class RulesEngine:
         instead of asserting a fact that fires every matching rule. For first-hit tables."""
         name = self._names[id(policy)]
         sid = uuid.uuid4().hex
-        regex_fields = self._regex.get(id(policy))
-        if regex_fields:
-            encoded_case = dict(encoded_case)
-            for key, text_key, flags in regex_fields:
-                value = encoded_case.get(key)
-                if not isinstance(value, str):
-                    continue
-                if engine_faithful(value):
-                    encoded_case[text_key] = value
-                else:  # the engine would match the JSON-escaped text: decide these patterns in Python
-                    for flag_key, compiled in flags:
-                        encoded_case[flag_key] = compiled.fullmatch(value) is not None
-        fact = {"sid": sid, "id": sid, "_t": "case", "_on": on_ordinal, "c": encoded_case}
+        fact = {"sid": sid, "id": sid, "_t": "case", "_on": on_ordinal, "c": self._with_regex(policy, encoded_case)}
         with self._lock:
             try:
                 state, fired = self._dispatch(name, fact, first)
@@ -163,6 +154,86 @@ class RulesEngine:
         # A rule whose condition has an `$or` is split by the engine into one rule per branch,
         # and each branch that holds fires: keep each row once, in firing order.
         return list(dict.fromkeys(fired))
+
+    def _with_regex(self, policy: Policy, encoded_case: dict[str, Any]) -> dict[str, Any]:
+        """The case as the engine is shown it: a `matches` condition's text, or its verdict."""
+        regex_fields = self._regex.get(id(policy))
+        if regex_fields:
+            encoded_case = dict(encoded_case)
+            for key, text_key, flags in regex_fields:
+                value = encoded_case.get(key)
+                if not isinstance(value, str):
+                    continue
+                if engine_faithful(value):
+                    encoded_case[text_key] = value
+                else:  # the engine would match the JSON-escaped text: decide these patterns in Python
+                    for flag_key, compiled in flags:
+                        encoded_case[flag_key] = compiled.fullmatch(value) is not None
+        return encoded_case
+
+    def match_many(self, policy: Policy, encoded_cases: list[dict[str, Any]], on_ordinal: int,
+                   first: bool = False) -> list[list[str]] | None:
+        """`match` for many cases of one version on one date, asked in one engine session per
+        `MANY` cases: each case a fact (an event, with `first`) of its own, the rules it fired
+        read off the actions, which name the case. None when the engine's answer cannot be
+        trusted to be `match`'s for every case (a case that fired no catch-all, a session whose
+        state is not this one's): the caller asks case by case."""
+        name = self._names[id(policy)]
+        out: list[list[str]] = []
+        for start in range(0, len(encoded_cases), MANY):
+            chunk = encoded_cases[start:start + MANY]
+            sid = uuid.uuid4().hex
+            facts = [{"sid": sid, "id": f"{sid}-{i}", "_t": "case", "_on": on_ordinal, "_i": i,
+                      "c": self._with_regex(policy, case)} for i, case in enumerate(chunk)]
+            with self._lock:
+                try:
+                    fired = self._dispatch_many(name, sid, facts, first)
+                finally:
+                    self._host.delete_state(name, sid)
+            if fired is None:
+                return None
+            out += fired
+        return out
+
+    def _dispatch_many(self, name: str, sid: str, facts: list[dict[str, Any]], first: bool) -> list[list[str]] | None:
+        """The rules each fact fired, in firing order, or None when some fact's firings are not
+        all there (every fact fires the catch-all, or as an event exactly one rule). Caller holds
+        the lock."""
+        handle = self._by_name[name]
+        text = json.dumps(facts, ensure_ascii=False)
+        try:
+            result = (durable_rules_engine.assert_events if first else durable_rules_engine.assert_facts)(handle, text)
+        except Exception:  # noqa: BLE001 - whatever the engine refused, case by case says it precisely
+            return None
+        if result[0] not in (0, 3):
+            return None
+        state_handle = 0 if result[0] == 3 else result[1]
+        fired: list[list[str]] = [[] for _ in facts]
+        ended = [0] * len(facts)  # how many times each fact fired the catch-all, or (as an event) anything
+        started = durable_rules_engine.start_action_for_state(handle, state_handle)
+        if not started:
+            return None
+        try:
+            if json.loads(started[0]).get("sid") != sid:
+                durable_rules_engine.abandon_action(handle, state_handle)
+                return None
+            message = started[1]
+            while message:
+                for rule_id, matched in json.loads(message).items():  # {rule id: the fact it matched}
+                    for one in matched if isinstance(matched, list) else [matched]:
+                        i = one.get("m", one).get("_i")
+                        if rule_id == CATCH_ALL or first:
+                            ended[i] += 1
+                        if rule_id != CATCH_ALL:
+                            fired[i].append(rule_id)
+                    break
+                message = durable_rules_engine.complete_and_start_action(handle, state_handle)
+        except BaseException:
+            durable_rules_engine.abandon_action(handle, state_handle)
+            raise
+        if any(count != 1 for count in ended):
+            return None
+        return [list(dict.fromkeys(rules)) for rules in fired]
 
     def _dispatch(self, name: str, fact: dict[str, Any], first: bool) -> tuple[Any, list[str]]:
         """Post (first) or assert the case; the state the engine acted on and the rules it fired,

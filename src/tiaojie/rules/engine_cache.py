@@ -58,11 +58,34 @@ class EngineCache:
             remember(self.signatures, slot, token, self.limit)
         return token
 
+    def _key(self, encoded: dict[str, Any], on_ordinal: int, first: bool) -> tuple[Any, ...]:
+        """What the engine is shown, as a key; raises TypeError when it cannot be one."""
+        key = (on_ordinal if self.dated else None, first) + tuple(
+            self._token(name, reads, encoded.get(key)) for key, name, reads in self.fields)
+        hash(key)
+        return key
+
+    def prime(self, policy: Policy, encoded: list[dict[str, Any]], on_ordinal: int, first: bool = False) -> None:
+        """Ask the engine about many cases at once (`RulesEngine.match_many`), so that each is
+        then found here; those it cannot answer together are asked one by one when they come."""
+        asked: dict[Any, dict[str, Any]] = {}
+        for case in encoded:
+            try:
+                key = self._key(case, on_ordinal, first)
+            except TypeError:
+                continue
+            if key not in self.results:
+                asked.setdefault(key, case)
+        if len(asked) < 2:
+            return
+        answers = self.engine.match_many(policy, list(asked.values()), on_ordinal, first)
+        if answers is not None:
+            for key, hit in zip(asked, answers):
+                remember(self.results, key, hit, self.limit)
+
     def __call__(self, policy: Policy, encoded: dict[str, Any], on_ordinal: int, first: bool = False) -> list[str]:
         try:
-            key = (on_ordinal if self.dated else None, first) + tuple(
-                self._token(name, reads, encoded.get(key)) for key, name, reads in self.fields
-            )
+            key = self._key(encoded, on_ordinal, first)
             hit = self.results.get(key)
         except TypeError:  # unhashable: ask the engine
             return self.engine.match(policy, encoded, on_ordinal, first)
