@@ -46,13 +46,22 @@ def _on(ledger, day):
     ledger.today = dt.date.fromisoformat(day)
 
 
+def _statement(ledger, key, tmp_path):
+    from openpyxl import load_workbook
+
+    from tiaojie.ledger.statements import export_statement
+
+    book = load_workbook(export_statement(ledger, key, tmp_path / f"{key}.xlsx"))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
 def _paid_lines(ledger, key):
     with ledger.uow() as uow:
         period = uow.periods.by_key(key)
         return uow.payouts.for_period(period.id) if period else []
 
 
-def test_a_quarter_runs_the_whole_chain_and_pays_the_accepted_lines(ledger, cycle):
+def test_a_quarter_runs_the_whole_chain_and_pays_the_accepted_lines(ledger, cycle, tmp_path):
     org = cycle
     _on(ledger, "2026-10-05")
     claim = claims.submit(ledger, org.mediator, "C-T1-V1", "2026q3")
@@ -101,6 +110,13 @@ def test_a_quarter_runs_the_whole_chain_and_pays_the_accepted_lines(ledger, cycl
     assert sum(paying.values(), Decimal("0")) == view.accepted_total == Decimal("700.00")
     assert [(case.number, line.reason, line.decided_by) for line, case in view.rejected] == [
         ("Q3-002", "卷宗缺调解协议书", "赵初审")]
+    # the statement shows the chain (who, when, what) and the rejected lines apart
+    sheets = _statement(ledger, "2026Q3", tmp_path)
+    chain = [row[2:7] for row in sheets["申报审核"][2:]]
+    assert chain[0] == ("申报", "提交申报", None, "李调解", "2026-10-05")
+    assert ("初审", "核减案件", "Q3-002", "赵初审", "2026-10-08") in chain and chain[-1][:2] == ("拨付", "拨付")
+    assert sheets["核减"][2][1:] == ("Q3-002", "沙坪村", "沙坪村·调委会", 200, "初审", "赵初审", "卷宗缺调解协议书")
+    assert sheets["已拨付"][-1][-1] == 700  # paid into the open quarter: 500 + 200
     # closing the quarter afterwards pays the other village, never the rejected or the paid cases again
     periods.close(ledger, org.clerk, "2026Q3")
     after_close = {line.case_id: line.amount for line in _paid_lines(ledger, "2026Q3") if line.amount}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..vocabulary import FieldDef
 from .audit import head as audit_head
+from .claim_statement import claim_tables
 from .context import Ledger
 from .errors import InvalidInput
 from .exports import append_row, open_csv, write_csv_rows
@@ -102,6 +103,7 @@ def export_statement(ledger: Ledger, key: str, path: Path | str, fmt: str | None
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
     tables = statement_tables(ledger, report)
+    tables[-1:-1] = [Table(s.title, s.header, s.rows, s.money_columns) for s in claim_tables(ledger, report)]
     # With the content hashes of the policy versions: whoever holds the sheet holds the chain head
     # as of its export, and can check the ledger's audit log against it (`audit verify --head`).
     # Read after the figures, so it covers every entry behind them.
