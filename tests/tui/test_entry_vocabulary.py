@@ -98,7 +98,7 @@ async def test_a_field_declared_in_fields_toml_is_entered_judged_saved_and_loade
         box = screen.query_one("#f-online_mediation", Checkbox)
         assert "线上调解" in str(box.label)
         groups = [str(s.render()) for s in screen.query(".form-group")]
-        assert groups == ["案件", "调处", "其他"]  # the new field is in 其他: no group lists it
+        assert groups == ["案件", "调处", "卷宗", "其他"]  # the new field is in 其他: no group lists it
         # nobody types what the ledger computes or a formula derives
         assert not screen.query("#f-sessions") and not screen.query("#f-days_to_settle")
 

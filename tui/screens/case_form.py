@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class FormField:
     name: str  # the vocabulary's case field, or one of the model's own (parties, summary)
-    kind: str  # the field's type: text | enum | date | int | money | decimal | bool
-    enum: str | None = None  # the enumeration of an enum field
+    kind: str  # the field's type: text | enum | date | int | money | decimal | bool | checklist
+    enum: str | None = None  # the enumeration of an enum field (a checklist's: its items)
     label_key: str | None = None  # UI catalog key; None: the vocabulary's title
     placeholder_key: str | None = None
 

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 
 from tiaojie.money import format_yuan
 
@@ -96,6 +96,8 @@ class EntryScreen(CaseFormState):
         value = self._carry[spec.name]
         if spec.kind == "enum":
             return Select.NULL if value is None else value
+        if spec.kind == "checklist":
+            return frozenset(value or ())
         return bool(value) if spec.kind == "bool" else (value or "")
 
     def _field(self, spec: FormField) -> ComposeResult:
@@ -106,6 +108,13 @@ class EntryScreen(CaseFormState):
             widget: Any
             if spec.kind == "bool":
                 widget = Checkbox(self._label(spec), value=value, id=wid, compact=True, classes="field-check")
+            elif spec.kind == "checklist":
+                # a case file's materials: one line per item, ticked with the space bar or a click
+                yield Label(plain(self._label(spec)), classes="field-label")
+                items = self.backend.choices(spec.enum or spec.name)
+                widget = SelectionList(*[(label, item, item in value) for label, item in items], id=wid,
+                                       compact=True, classes="field-checklist")
+                widget.styles.width = "1fr"
             else:
                 yield Label(plain(self._label(spec)), classes="field-label")
                 if spec.kind == "enum":
@@ -201,6 +210,7 @@ class EntryScreen(CaseFormState):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
     def _changed(self) -> None:
         self._schedule()
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from rich.text import Text
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static
 
 from tiaojie.money import format_yuan
 
@@ -40,6 +40,8 @@ class CaseFormState(BaseScreen):
         """What a field holds on a new case."""
         if spec.kind == "bool":
             return False
+        if spec.kind == "checklist":
+            return frozenset()
         if spec.kind == "enum":
             return DEFAULTS.get(spec.name, Select.NULL)
         return self.backend.date().isoformat() if spec.name == "received_on" else ""
@@ -55,6 +57,8 @@ class CaseFormState(BaseScreen):
                 continue
             if isinstance(widget, Select):
                 out[spec.name] = None if widget.is_blank() else widget.value
+            elif isinstance(widget, SelectionList):
+                out[spec.name] = frozenset(widget.selected)
             else:
                 out[spec.name] = widget.value
         return out
@@ -117,6 +121,8 @@ class CaseFormState(BaseScreen):
                     widget.value = default
             elif isinstance(widget, (Input, Checkbox)):
                 widget.value = default
+            elif isinstance(widget, SelectionList):
+                widget.deselect_all()
         self.query_one("#f-number", Input).disabled = False
         self.query_one("#f-number", Input).focus()
         self._clean = None
@@ -166,6 +172,8 @@ class CaseFormState(BaseScreen):
                     widget.clear()
             elif isinstance(widget, Checkbox):
                 widget.value = bool(value)
+            elif isinstance(widget, SelectionList):
+                self._tick(widget, value)
             elif isinstance(widget, Input):
                 widget.value = self._shown_value(spec, value, kept_apart)
         self.query_one("#f-number", Input).disabled = True
@@ -173,6 +181,16 @@ class CaseFormState(BaseScreen):
         self.query_one("#entry-title", Static).update(self._title())
         self._mark_clean()
         self._schedule()
+
+    @staticmethod
+    def _tick(widget: SelectionList, ticked: Any) -> None:
+        """A stored checklist on its list: its items ticked, the others not (an item fields.toml
+        no longer lists is left out)."""
+        widget.deselect_all()
+        listed = {widget.get_option_at_index(i).value for i in range(widget.option_count)}
+        for item in ticked or ():
+            if item in listed:
+                widget.select(item)
 
     @staticmethod
     def _shown_value(spec: FormField, value: Any, kept_apart: bool) -> str:
