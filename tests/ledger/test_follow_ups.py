@@ -165,6 +165,20 @@ def test_a_failed_follow_up_claws_back_exactly_what_a_closed_period_paid(ledger,
     assert actions.count("period.adjust") == 1
 
 
+def test_the_claw_back_goes_to_the_first_open_period_after_the_one_that_paid(ledger, org, tmp_path):
+    later = _ledger_2027(ledger, tmp_path, 300)
+    case = _settled(later, org.mediator, "C-T1-V1", "2027-005", on="2027-01-20", severity="major", case_file=COMPLETE_FILE)
+    periods.close(later, org.clerk, "2027-01")
+    periods.close(later, org.clerk, "2027-02")  # nothing settled in it, closed all the same
+    with pytest.raises(InvalidInput) as nowhere:
+        follow_ups.record(later, org.clerk, case.id, "unreached", on="2027-04-01")
+    assert "2027-03" in nowhere.value.message("zh") and "2027-03" in nowhere.value.message("en")
+    periods.compute(later, org.clerk, "2027Q2")  # no open month after January: the open quarter takes it
+    done = follow_ups.record(later, org.clerk, case.id, "unreached", on="2027-04-01")
+    assert done.adjustment is not None and done.adjustment.amount == Decimal("-300.00")
+    assert [a.case_id for a in periods.show(later, "2027Q2").adjustments] == [case.id]
+
+
 def test_a_follow_up_of_a_case_not_yet_paid_changes_what_its_period_will_pay(ledger, org, tmp_path):
     later = _ledger_2027(ledger, tmp_path, 300)
     case = _settled(later, org.clerk, "C-T1-V2", "2027-010", on="2027-04-10", severity="major",

@@ -276,7 +276,7 @@ def _claw_back(ledger: Ledger, uow: SqlUnitOfWork, by: User, case: Case, unit: U
     if target is None:
         raise InvalidInput("follow_up_no_open_period", number=case.number, unit=unit.name, paid_in=paid_in.key,
                            paid=format_yuan(paid), now=format_yuan(now_total), amount=format_yuan(delta),
-                           next=_following(paid_in))
+                           next=_next_to_open(uow, paid_in))
     reducing = next((verdicts.outcomes[line.policy_id] for line in lines if line.policy_id in verdicts.outcomes), None)
     reason = Message("follow_up_claw_reason", result=label, day=day.isoformat(),
                      policy=reducing.policy if reducing else "—", version=reducing.version if reducing else "—",
@@ -296,6 +296,17 @@ def next_open_period(uow: SqlUnitOfWork, after: Period) -> Period | None:
     later.sort(key=lambda p: (p.starts_on, p.ends_on))
     same = [p for p in later if p.kind == after.kind]
     return next(iter(same or later), None)
+
+
+def _next_to_open(uow: SqlUnitOfWork, period: Period) -> str:
+    """The key of the first period of the same kind after `period` that is not closed: the one to
+    open for the claw-back."""
+    while True:
+        key = _following(period)
+        found = uow.periods.by_key(key)
+        if found is None or found.status != "closed":
+            return key
+        period = found
 
 
 def _following(period: Period) -> str:
