@@ -110,14 +110,19 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
         rows = row_numbers if row_numbers is not None else pl.int_range(first_row, first_row + height, eager=True)
         at = bad.gather(index).arg_true()
         located = placed[at].with_columns(rows.gather(at).cast(pl.String).alias("__row")).select(_located(lang))
-        error = pl.Series(ERROR, [None] * height, dtype=pl.String).scatter(at, located.get_column(ERROR))
+        error = _nulls(height).scatter(at, located.get_column(ERROR))
     else:
-        error = pl.Series(ERROR, [None] * height, dtype=pl.String)
+        error = _nulls(height)
     placed = placed.with_columns(error).drop("__reason", "__column")
     names = _result_names(outputs, [*keys, *reserved], policy)
     placed = placed.rename(dict(zip(outputs, names)))
     failed = height - error.null_count()
     return ColumnarResult(placed, tuple(names), len(cases), failed)
+
+
+def _nulls(height: int) -> pl.Series:
+    """An error column with no error in it."""
+    return pl.repeat(None, height, dtype=pl.String, eager=True).alias(ERROR)
 
 
 def _gathered(table: pl.DataFrame, index: pl.Series, height: int) -> pl.DataFrame:

@@ -17,6 +17,7 @@ their dictionary indices, so no text of a million rows is hashed again.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 import polars as pl
@@ -54,7 +55,7 @@ def distinct_projections(rules: Rules, policy: str, keys: pl.DataFrame | pa.Tabl
     if not height:
         return _texts(source), pl.Series([], dtype=pl.UInt32)
     classifiers = _classifiers(rules, policy, as_of or dt.date.today()) if by_value else {}
-    codes: list[tuple[pl.Series, int]] = []
+    codes: list[Coded] = []
     for name in names:
         column = source.get_column(name) if isinstance(source, pl.DataFrame) else source.column(name)
         coded = _codes(column, classifiers.get(name))
@@ -63,7 +64,7 @@ def distinct_projections(rules: Rules, policy: str, keys: pl.DataFrame | pa.Tabl
         codes.append(coded)
     folded = _folded(codes)
     if folded is None:  # too many distinct values to fold: group by the code columns
-        distinct, index = _joined(pl.DataFrame([c.alias(n) for (c, _), n in zip(codes, names)]))
+        distinct, index = _joined(pl.DataFrame([c.series().alias(n) for c, n in zip(codes, names)]))
         first = index.is_first_distinct()
         return _rows(source, first.arg_true()), index
     firsts = folded.arg_unique()  # the row where each projection is first seen, in order
@@ -183,9 +184,27 @@ def _version_class(rules: Rules, policy: str, date_field: str, value: Any, as_of
     return ("version", id(plan))
 
 
-def _codes(column: pl.Series | pa.ChunkedArray, classify: Classify | None) -> tuple[pl.Series, int] | None:
-    """(each row's code, how many codes there are) for one column, each distinct value classed
-    once; nulls take the last code."""
+@dataclass(frozen=True)
+class Coded:
+    """One column's codes: each row's code of its distinct value (null for a null), the class of
+    each such code (None: each value its own class), and how many codes there are, the null's
+    (the last) included. The codes are read through the classes in the one pass that folds
+    the columns."""
+
+    raw: pl.Series
+    classes: pl.Series | None
+    count: int
+
+    def expr(self, name: str) -> pl.Expr:
+        coded = pl.col(name) if self.classes is None else pl.lit(self.classes).gather(pl.col(name))
+        return coded.fill_null(self.count - 1).cast(pl.UInt64)
+
+    def series(self) -> pl.Series:
+        return pl.DataFrame([self.raw.alias("c")]).select(self.expr("c")).to_series()
+
+
+def _codes(column: pl.Series | pa.ChunkedArray, classify: Classify | None) -> Coded | None:
+    """One column coded, each distinct value classed once; None for a column that cannot be."""
     if isinstance(column, pl.Series):
         found = _series_codes(column)
     elif _dictionary(column):
@@ -200,9 +219,8 @@ def _codes(column: pl.Series | pa.ChunkedArray, classify: Classify | None) -> tu
         classes: dict[Any, int] = {}
         class_of = [classes.setdefault(classify(value), len(classes)) for value in values.to_list()]
         if len(classes) < count:
-            coded = pl.Series(class_of, dtype=pl.UInt32).gather(coded)
-            count = len(classes)
-    return coded.fill_null(count), count + 1
+            return Coded(coded, pl.Series(class_of, dtype=pl.UInt32), len(classes) + 1)
+    return Coded(coded, None, count + 1)
 
 
 def _series_codes(column: pl.Series) -> tuple[pl.Series, pl.Series] | None:
@@ -232,7 +250,7 @@ def _dictionary_codes(column: pa.ChunkedArray) -> tuple[pl.Series, pl.Series]:
         return pl.Series([], dtype=pl.UInt32), pl.Series([], dtype=pl.String)
     dictionary = pl.Series(pl.from_arrow(column.chunks[0].dictionary))
     indices = pl.Series(pl.from_arrow(pa.chunked_array([chunk.indices for chunk in column.chunks],
-                                                       type=column.type.index_type))).cast(pl.UInt32)
+                                                       type=column.type.index_type)))  # never negative
     if dictionary.null_count() or dictionary.n_unique() < dictionary.len():
         found = _series_codes(dictionary)
         if found is not None:
@@ -256,21 +274,24 @@ def _same_value(plans: list[Plan], name: str, text: str) -> Any:
     return value
 
 
-def _folded(codes: list[tuple[pl.Series, int]]) -> pl.Series | None:
-    """The code columns as one integer per row (mixed radix), or None when it would not fit."""
+def _folded(codes: list[Coded]) -> pl.Series | None:
+    """The code columns as one integer per row (mixed radix), in one pass over the rows; None
+    when it would not fit."""
     if _span(codes) >= _LIMIT:
         return None
-    folded: pl.Series | None = None
-    for coded, count in codes:
-        as_wide = coded.cast(pl.UInt64)
-        folded = as_wide if folded is None else folded * count + as_wide
-    return folded
+    names = [f"c{i}" for i in range(len(codes))]
+    folded: pl.Expr | None = None
+    for name, coded in zip(names, codes):
+        term = coded.expr(name)
+        folded = term if folded is None else folded * coded.count + term
+    assert folded is not None  # a projection has a column
+    return pl.DataFrame([c.raw.alias(n) for c, n in zip(codes, names)]).select(folded.alias("folded")).to_series()
 
 
-def _span(codes: list[tuple[pl.Series, int]]) -> int:
+def _span(codes: list[Coded]) -> int:
     span = 1
-    for _, count in codes:
-        span *= count
+    for coded in codes:
+        span *= coded.count
     return span
 
 
