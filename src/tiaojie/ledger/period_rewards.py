@@ -396,7 +396,16 @@ def case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
     if versions:
         payable_all = [case for payable in versions for case in payable]
         latest_caps = tuple(ledger.rules.book.versions(policy_id)[-1].caps) if policy_id in ledger.rules.book.policies else ()
-        prior_capped = [replace(p, caps=p.caps if p.caps is not None else latest_caps) for p in prior]
+
+        def caps_on(day: dt.date) -> tuple:
+            """A case paid in a closed period counts against the ceilings of the version in force
+            on its date (a later year's version may set others)."""
+            try:
+                return tuple(ledger.rules.book.select(policy_id, day).caps)
+            except EvaluationError:
+                return latest_caps
+
+        prior_capped = [replace(p, caps=p.caps if p.caps is not None else caps_on(p.on)) for p in prior]
         for line in apply_caps(prior_capped + payable_all):
             if line.case_id not in meta:
                 continue  # paid in a closed period: it only used up the ceiling
