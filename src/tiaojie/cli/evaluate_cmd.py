@@ -80,7 +80,7 @@ def evaluate(
     codec = input_codec(encoding, lang)
     rules = cfg.open_rules()
     try:
-        rules.book.versions(policy)
+        rules.book.decided_versions(policy)  # an unknown policy, or a review chain, refused before any case
     except EvaluationError as err:
         typer.echo(err.message(lang), err=True)
         raise typer.Exit(2) from None

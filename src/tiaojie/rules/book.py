@@ -38,6 +38,14 @@ class RuleBook:
             raise EvaluationError("unknown_policy", policy=policy_id, hint=did_you_mean(policy_id, self.policies))
         return self.policies[policy_id]
 
+    def decided_versions(self, policy_id: str) -> list[Policy]:
+        """The versions of a policy that cases are evaluated against; EvaluationError for an
+        unknown policy, or one of a kind that decides no case (a review chain)."""
+        versions = self.versions(policy_id)
+        for policy in versions:
+            self.kind(policy).refuse_cases(policy)
+        return versions
+
     def select(self, policy_id: str, on: dt.date) -> Policy:
         """The version in force on a date."""
         for policy in self.versions(policy_id):

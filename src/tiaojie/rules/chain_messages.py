@@ -43,6 +43,13 @@ CHAIN_MESSAGES: dict[str, tuple[str, str]] = {
                    "the rules hold no review chain (a chain policy): add one under rules/, e.g. review-chain-2026.toml"),
     "chain_not_in_force": ("审核链「{policy}」在 {date} 没有生效的版本（各版本：{ranges}）",
                            "the review chain '{policy}' has no version in force on {date} (versions: {ranges})"),
+    "chain_step_days": ("限 {days} 天", "within {days} days"),
+    "chain_step_notice_days": ("公示 {days} 天", "published {days} days"),
+    "chain_diff_step_added": ("新增环节「{title}」：{step}", "new step '{title}': {step}"),
+    "chain_diff_step_removed": ("删除环节「{title}」", "step '{title}' removed"),
+    "chain_diff_step": ("环节「{title}」{key} {old} → {new}", "step '{title}' {key} {old} → {new}"),
+    "chain_diff_order": ("环节顺序 {old} 改为 {new}", "step order {old} becomes {new}"),
+    "chain_diff_check": ("核查 {key} {old} → {new}", "check {key} {old} → {new}"),
 }
 
 

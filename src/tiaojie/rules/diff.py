@@ -11,6 +11,7 @@ from typing import Any
 from ..i18n import Lang, Localized
 from ..money import format_yuan
 from .book import RuleBook
+from .chain_text import chain_changes
 from .expressions import Expression
 from .policy import CompiledRow, Policy
 
@@ -74,6 +75,7 @@ def _pair(old: Policy, new: Policy) -> list[Localized]:
         if before_cap is None or before_cap.model_dump() != cap.model_dump():
             changes.append(Localized("diff_cap", title=_label(cap.title, cap.title_en),
                                      old=_cap_text(before_cap), new=_cap_text(cap)))
+    changes.extend(chain_changes(old, new))  # a review chain's steps and checks (none for other kinds)
     return changes
 
 
