@@ -113,21 +113,48 @@ def test_columnar_and_dict_paths_agree_on_escalation_in_english(rules):
     assert json.loads(details[0])["path"]
 
 
-def test_jsonl_columnar_and_dict_paths_agree(rules, tmp_path: Path):
-    frame = generated(rules, "mediation-reward", 5_000, seed=3)
+def test_jsonl_columnar_and_dict_paths_agree_on_100k_cases_bad_lines_and_rows_included(rules, tmp_path: Path):
+    """The same 100,000 generated cases (about one in six with a value that does not read) as
+    JSON lines through `tiaojie evaluate --batch`, as a frame and as a Parquet file evaluated as
+    columns, and as dicts through `Rules.evaluate_batch`: the same result for every case, in
+    order; the JSONL file also holds lines that are not cases (broken JSON, a list), each an
+    error naming its own line, and the lines after them keep their places."""
+    from tiaojie.rules.columnar import evaluate_parquet
+
+    frame = generated(rules, "mediation-reward", 100_000, seed=3)
     out = evaluate_frame(rules, "mediation-reward", frame, AS_OF, lang="en")
+    parquet, written = tmp_path / "cases.parquet", tmp_path / "results.parquet"
+    frame.write_parquet(parquet, row_group_size=30_000)
+    evaluate_parquet(rules, "mediation-reward", parquet, written, AS_OF, lang="en")
+    assert pl.read_parquet(written).equals(out.select("amount", "fired", "version", "error"))
+
     source = tmp_path / "cases.jsonl"
-    source.write_text("".join(json.dumps({k: v for k, v in row.items() if v is not None}, ensure_ascii=False) + "\n"
-                              for row in frame.iter_rows(named=True)), encoding="utf-8")
+    lines: list[str] = []
+    case_line: list[int] = []  # each case's line number in the file
+    not_cases: list[int] = []
+    for i, row in enumerate(frame.iter_rows(named=True)):
+        if i % 997 == 500:
+            lines.append('{"status": "mediating", "severity": ' if len(not_cases) % 2 else '["not", "a", "case"]')
+            not_cases.append(len(lines))
+        lines.append(json.dumps({k: v for k, v in row.items() if v is not None}, ensure_ascii=False))
+        case_line.append(len(lines))
+    source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     done = cli("--lang", "en", "evaluate", "mediation-reward", "--batch", str(source), "--as-of", AS_OF.isoformat())
-    lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert len(lines) == out.height
-    for i, (line, row) in enumerate(zip(lines, out.iter_rows(named=True))):
+    got = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(got) == len(lines) == out.height + len(not_cases) and len(not_cases) > 90
+    for number in not_cases:
+        assert got[number - 1]["line"] == number and got[number - 1]["error"], number
+    bad = 0
+    for i, (number, row) in enumerate(zip(case_line, out.iter_rows(named=True))):
+        line = got[number - 1]
         if row["error"] is None:
             assert Decimal(line["outputs"]["amount"]) == row["amount"] and ",".join(line["fired"]) == row["fired"], i
+            assert line["version"] == row["version"], i
         else:
-            assert line["line"] == i + 1 and row["error"].endswith(line["error"]), i
-    assert_same_as_dict_path(rules, "mediation-reward", frame, out, lang="en")
+            bad += 1
+            assert line["line"] == number and row["error"].endswith(line["error"]), i
+    assert bad > 10_000
+    assert assert_same_as_dict_path(rules, "mediation-reward", frame, out, lang="en") == bad
 
 
 def test_an_arrow_table_is_evaluated_as_a_frame(rules):
