@@ -149,8 +149,19 @@ def evaluate_parquet(rules: Rules, policy: str, source: Any, target: Any, on: dt
     """A Parquet file of cases evaluated as columns, its result columns (one row per row, in
     order: outputs, fired, version, error) written to `target` as Parquet."""
     result = evaluate_columns(rules, policy, read_cases(rules, policy, source), on, lang=lang)
-    result.results.write_parquet(target)
+    write_results(result.results, target)
     return result
+
+
+def write_results(results: pl.DataFrame, target: Any) -> None:
+    """Result columns as a Parquet file: dictionary pages (a million rows hold a few thousand
+    results), statistics for the columns that are not text (a reader may skip row groups by an
+    amount; texts' minima and maxima cost the most to write and say the least)."""
+    import pyarrow.parquet as pq
+
+    table = results.to_arrow()
+    numbers = [name for name, dtype in results.schema.items() if dtype != pl.String]
+    pq.write_table(table, target, write_statistics=numbers or False)
 
 
 Result = Outcome | EvaluationError
