@@ -1,8 +1,11 @@
 """统计 Statistics: counts by category, unit and month, the settlement rate (computed from the
-cases, never typed in), reward totals, and a monthly bar chart drawn in the terminal."""
+cases, never typed in), reward totals, and a monthly bar chart drawn in the terminal; and the
+bureau's statistics form (统计表: the fifteen dispute categories with the 防激化 figures), shown
+when chosen in the grouping and exported as XLSX with `x`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -23,7 +26,11 @@ CHART_MIN_WIDTH = 34  # a month label, a bar worth reading and its count, inside
 
 class StatsScreen(BaseScreen):
     SCREEN_ID = "stats"
-    KEYS = [("ctrl+r", "reload", "refresh")]
+    KEYS = [("ctrl+r", "reload", "refresh"), ("x", "export_form", "s_export_form")]
+    COLUMNS = ("s_key", "s_col_received", "s_settled", "s_failed", "s_col_escalated", "s_col_overdue", "s_col_rate",
+               "s_paid", "s_col_due")
+    # the bureau's columns; 调解不成 is in the exported sheet, left out here so English fits 80 columns
+    FORM_COLUMNS = ("s_f_category", "s_f_received", "s_f_settled", "s_f_rate", "s_f_escalated")
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,7 +42,8 @@ class StatsScreen(BaseScreen):
         with Vertical():
             with Horizontal(classes="filters"):
                 yield Select([(self.t("s_by_category"), "category"), (self.t("s_by_unit"), "unit"),
-                              (self.t("s_by_month"), "month")], value="category", allow_blank=False,
+                              (self.t("s_by_month"), "month"), (self.t("s_by_form"), "form")],
+                             value="category", allow_blank=False,
                              id="st-by", compact=True)
                 yield Input(placeholder=self.t("filter_period_hint"), id="st-period", compact=True)
             yield Static("", id="st-summary")
@@ -47,12 +55,17 @@ class StatsScreen(BaseScreen):
         yield footer
 
     def on_mount(self) -> None:
-        table = self.query_one("#st-table", DataTable)
-        for key in ("s_key", "s_col_received", "s_settled", "s_failed", "s_col_escalated", "s_col_overdue", "s_col_rate",
-                    "s_paid", "s_col_due"):
-            table.add_column(self.t(key), key=key)
+        self._set_columns(list(self.COLUMNS))
         self._follow_columns()
         self.action_reload()
+
+    def _set_columns(self, keys: list[str]) -> None:
+        table = self.query_one("#st-table", DataTable)
+        if list(table.columns) == keys:
+            return
+        table.clear(columns=True)
+        for key in keys:
+            table.add_column(self.t(key), key=key)
 
     def on_resize(self) -> None:
         self.lay_out()
@@ -80,7 +93,52 @@ class StatsScreen(BaseScreen):
     @on(Input.Submitted, "#st-period")
     def action_reload(self) -> None:
         by = str(self.query_one("#st-by", Select).value)
-        self.load(by, self.query_one("#st-period", Input).value.strip())
+        period = self.query_one("#st-period", Input).value.strip()
+        if by == "form":
+            self.load_form(period)
+        else:
+            self.load(by, period)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="stats")
+    def load_form(self, period: str) -> None:
+        from .. import ledger_api, stats_form_api
+
+        try:
+            form = stats_form_api.stats_form(self.backend, period)
+            _, monthly = ledger_api.statistics(self.backend, "month", period)
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
+            return
+        self.post_message(Loaded("stats_form", (form, monthly)))
+
+    def action_export_form(self) -> None:
+        """The bureau's form for the period typed (every case when none), as FILE.xlsx."""
+        from .export_dialog import ExportDialog
+
+        period = self.query_one("#st-period", Input).value.strip()
+        shown = period or self.t("s_form_all")
+
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.export_form(period, path)
+
+        self.app.push_screen(ExportDialog(self.t("s_form_title", period=shown), self.t("s_form_path"),
+                                          f"stats-form-{period or 'all'}.xlsx", self.lang), done)
+
+    @work(thread=True, exit_on_error=False, group="stats-export")
+    def export_form(self, period: str, path: Path) -> None:
+        from .. import stats_form_api
+        from .export_dialog import write_failed
+
+        try:
+            saved = stats_form_api.export_stats_form(self.backend, period, path, self.lang)
+        except OSError as exc:  # a file the system would not write: named, never a traceback
+            self.app.call_from_thread(self.fail, write_failed(path, exc, self.lang))
+            return
+        except Exception as exc:  # noqa: BLE001 - a period that does not exist, a suffix refused
+            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
+            return
+        self.app.call_from_thread(self.notify, self.t("exported", path=str(saved)), markup=False)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="stats")
     def load(self, by: str, period: str) -> None:
@@ -97,7 +155,11 @@ class StatsScreen(BaseScreen):
         return "—" if row.rate is None else f"{row.rate}%"
 
     def on_loaded(self, message: Loaded) -> None:
+        if message.what == "stats_form":
+            self.show_form(*message.data)
+            return
         rows, monthly = message.data
+        self._set_columns(list(self.COLUMNS))
         table = self.query_one("#st-table", DataTable)
         table.clear()
         for row in rows:
@@ -112,6 +174,28 @@ class StatsScreen(BaseScreen):
             self.query_one("#st-summary", Static).update(plain(self.t(
                 "s_summary", received=total.received, settled=total.settled, rate=self.rate(total),
                 paid=format_yuan(total.paid), due=format_yuan(total.due))))
+        self.chart(monthly)
+
+    def chart(self, monthly: list[Any]) -> None:
         self.query_one("#st-chart", BarChart).set_data(
             [(r.label[-5:] if len(r.label) > 5 else r.label, [r.received, r.settled]) for r in monthly],
             [(self.t("s_received"), "cyan"), (self.t("s_settled"), "green")])
+
+    def show_form(self, form: Any, monthly: list[Any]) -> None:
+        """The form by category; each 防激化 cell is cases/persons, so it fits 80 columns."""
+        from tiaojie.ledger.stats_form import form_title
+
+        self._set_columns([*self.FORM_COLUMNS, *(f"s_f_{p.field}" for p in form.preventions)])
+        table = self.query_one("#st-table", DataTable)
+        table.clear()
+        side = 0 if self.lang == "zh" else 1
+        for row in form.by_category:
+            style = "bold" if row.key == "total" else ""
+            table.add_row(*(plain(v, style) for v in (
+                row.label[side], row.received, row.settled, self.rate(row), row.escalated,
+                *(f"{cases}/{persons}" for cases, persons in row.prevented))))
+        total = form.total
+        self.query_one("#st-summary", Static).update(plain(self.t(
+            "s_form_summary", title=form_title(form, self.lang), received=total.received, settled=total.settled,
+            rate=self.rate(total))))
+        self.chart(monthly)
