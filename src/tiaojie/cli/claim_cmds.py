@@ -36,7 +36,7 @@ def _due_line(view: ClaimView, lang: Lang) -> str:
     claim = view.claim
     if claim.status == "paid":
         return tr("claim_status_paid", lang)
-    step = claim.current()
+    step = view.stage
     due = view.due_on
     text = (tr("claim_cli_due", lang, step=_title(step, lang), roles=_roles(step, lang), due=due.isoformat()) if due
             else tr("claim_cli_due_open", lang, step=_title(step, lang), roles=_roles(step, lang)))
@@ -76,7 +76,7 @@ def claim_list(ctx: typer.Context, period: str = typer.Option(None, "--period", 
     for v in views:
         due = v.due_on.isoformat() if v.due_on else ""
         rows.append([v.claim.number, v.unit.name, v.claim.period_key, tr(f"claim_status_{v.claim.status}", lang),
-                     _title(v.claim.current(), lang) if v.claim.status != "paid" else "",
+                     _title(v.stage, lang) if v.claim.status != "paid" else "",
                      f"{due} {tr('claim_cli_overdue', lang)}" if v.overdue else due,
                      len(v.accepted), f"{v.accepted_total:.2f}"])
     typer.echo(text_table(_heads(lang, "claim", "th_unit", "period", "status", "step", "due", "th_cases", "amount"),
@@ -114,7 +114,7 @@ def claim_show(ctx: typer.Context, claim: str = CLAIM, db: str = DB_OPTION, user
         typer.echo("")
         typer.echo(tr("claim_cli_objections", lang))
         numbers = {line.id: case.number for line, case in view.lines}
-        typer.echo(text_table(_heads(lang, "objection", "case", "by", "on", "reason", "status"),
+        typer.echo(text_table(_heads(lang, "objection", "case", "raised_by", "on", "reason", "status"),
                               [[o.number, numbers.get(o.line_id, ""), o.raised_by, o.raised_on.isoformat(), o.text,
                                 tr(f"claim_objection_{o.status}", lang) + (f"（{o.resolved_by}）" if o.resolved_by else "")]
                                for o in view.objections], lang=lang))

@@ -232,13 +232,26 @@ class ClaimView:
         return sum((line.amount for line, _ in self.rejected), ZERO)
 
     @property
+    def in_notice(self) -> bool:
+        """Published, and the notice still running or an objection still open: payment waits."""
+        c = self.claim
+        return (c.status == "open" and c.notice_ends_on is not None and c.current().action == "pay"
+                and (self.today <= c.notice_ends_on or any(o.status == "open" for o in self.objections)))
+
+    @property
+    def stage(self) -> Step:
+        """The step the claim is at as people see it: the notice while it runs, else the awaited step."""
+        step = notice_step(self.claim) if self.in_notice else None
+        return step or self.claim.current()
+
+    @property
     def due_on(self) -> dt.date | None:
-        return self.claim.due_on()
+        return self.claim.notice_ends_on if self.in_notice else self.claim.due_on()
 
     @property
     def overdue(self) -> bool:
         due = self.due_on
-        return due is not None and self.today > due
+        return due is not None and self.today > due and not self.in_notice
 
     def case_number(self, case_id: int | None) -> str:
         return next((case.number for line, case in self.lines if case.id == case_id), "") if case_id else ""

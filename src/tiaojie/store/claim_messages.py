@@ -115,6 +115,7 @@ CLAIM_MESSAGES: dict[str, tuple[str, str]] = {
     "claim_th_due": ("期限", "due"),
     "claim_th_decision": ("决定", "decision"),
     "claim_th_by": ("办理人", "by"),
+    "claim_th_raised_by": ("异议人", "raised by"),
     "claim_th_on": ("日期", "date"),
     "claim_th_reason": ("理由", "reason"),
     "claim_th_case": ("卷号", "case"),
