@@ -132,7 +132,6 @@ class BatchSession:
         if not self.by_whole:
             return
         batch = self._batch
-        index = {name: i for i, name in enumerate(self.names)}
         asked: dict[Any, tuple[Plan, int, bool, list[dict[str, Any]]]] = {}
         for case in cases:
             if type(case) is not dict:
@@ -143,7 +142,7 @@ class BatchSession:
             key = self.key_of_missing(case)
             if not all(v is None or type(v) is str for v in key):
                 continue
-            typed_key = batch._typed_key_plain(pick, tuple(key[index[n]] for n in pick.names))
+            typed_key = batch._typed_key_plain(pick, self._projection(pick.names)(key))
             if typed_key is None or typed_key in pick.typed_cache:
                 continue
             plan = pick.plan
@@ -177,6 +176,14 @@ class BatchSession:
             return (pick.plan, raw)
         return (pick.plan,)
 
+    def _projection(self, names: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+        """A version's raw projection out of the session's (its names' places in `names`)."""
+        project = self._projections.get(names)
+        if project is None:
+            index = {name: i for i, name in enumerate(self.names)}
+            project = self._projections[names] = tuple_getter([index[n] for n in names])
+        return project
+
     def _one(self, case: Any) -> Result:
         """A case the whole-projection cache does not hold (yet)."""
         batch = self._batch
@@ -191,11 +198,7 @@ class BatchSession:
             return pick
         if pick.by_case:  # a kind evaluated case by case
             return batch.one_picked(pick, case)
-        project = self._projections.get(pick.names)
-        if project is None:
-            index = {name: i for i, name in enumerate(self.names)}
-            project = self._projections[pick.names] = tuple_getter([index[n] for n in pick.names])
-        result = batch.plain_miss(pick, case, project(key))
+        result = batch.plain_miss(pick, case, self._projection(pick.names)(key))
         remember(self.whole, key, result, batch.cache_size)
         return result
 
@@ -246,6 +249,7 @@ class _Batch:
         # (id(plan), field) → see _field_table
         self._strings: dict[Any, tuple[dict[Any, Any], dict[Any, Any]]] = {}
         self._matchers: dict[int, EngineCache] = {}  # id(plan) → the engine, behind a cache of what it saw
+        self._values: dict[int, list[dict[Any, Any]]] = {}  # id(plan) → see _value_tables
 
     # --- the version ------------------------------------------------------------------------
     def pick(self, case: dict[str, Any]) -> _Pick | EvaluationError:
@@ -380,6 +384,13 @@ class _Batch:
             table = self._strings[slot] = ({None: None}, {None: None})
         return table
 
+    def _value_tables(self, plan: Plan) -> list[dict[Any, Any]]:
+        """Per given field of a version, in order, its table of raw string → typed value."""
+        tables = self._values.get(id(plan))
+        if tables is None:
+            tables = self._values[id(plan)] = [self._field_table(plan, name)[1] for name in plan.names]
+        return tables
+
     def _typed_key_plain(self, pick: _Pick, key: tuple[Any, ...]) -> tuple[Any, ...] | None:
         """`_typed_key` for a projection of strings and None: one C-level pass over per-field
         tables once every value in it has been seen."""
@@ -426,13 +437,13 @@ class _Batch:
         decision."""
         plan = pick.plan
         typed: dict[str, Any] = {}
-        for name in plan.names:
+        for name, table in zip(plan.names, self._value_tables(plan)):
             raw = case.get(name)
             if raw is None:
                 typed[name] = None
                 continue
             if type(raw) is str:
-                value = self._field_table(plan, name)[1].get(raw, BAD)
+                value = table.get(raw, BAD)
                 if value is not BAD:
                     typed[name] = value
                     continue
@@ -453,9 +464,8 @@ class _Batch:
         """What `plan.decide` shows the engine for a case of strings and None whose values the
         field tables hold (`_typed_key_plain` has read them); None when it cannot be worked out
         so (the case's own evaluation says why)."""
-        values = [self._field_table(plan, name)[1] for name in plan.names]
         typed: dict[str, Any] = {}
-        for name, table in zip(plan.names, values):
+        for name, table in zip(plan.names, self._value_tables(plan)):
             raw = case.get(name)
             value = table.get(raw, BAD)
             if value is BAD:  # a field the tables do not hold (the date that picked the version)
