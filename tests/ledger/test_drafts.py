@@ -146,7 +146,7 @@ def test_a_fee_table_goes_to_a_spreadsheet_and_back_into_a_draft(ledger, db_url,
 
     assert _cli(db_url, "rules", "draft", "new", "tiers").exit_code == 0
     book = tmp_path / "奖励.xlsx"
-    exported = _cli(db_url, "rules", "export", "mediation-reward", "-o", str(book))
+    exported = _cli(db_url, "rules", "export", "mediation-reward", "--version", "2026.1", "-o", str(book))
     assert exported.exit_code == 0, exported.output
     assert "2 条规则" in exported.output and book.is_file()
     wb = load_workbook(book)
