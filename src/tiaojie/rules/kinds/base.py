@@ -76,11 +76,9 @@ class PolicyKind:
         return False
 
     # --- evaluation ------------------------------------------------------------------------------
-    # False for a kind that decides no case (a review chain): asking it for one is refused.
-    evaluates: bool = True
-
     def refuse_cases(self, policy: Policy) -> None:
-        """Raise EvaluationError, said for policy staff, when this kind decides no case."""
+        """Raise EvaluationError, said for policy staff, when this kind decides no case (a review
+        chain): checked before a case is read, so a batch is refused whole."""
     # True when a case is a document the kind reads itself (`prepare`), not a flat projection of
     # fields: such cases are evaluated one by one, never from a batch's caches.
     reads_own_input: bool = False

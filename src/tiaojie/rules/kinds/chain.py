@@ -41,7 +41,6 @@ class ChainKind(PolicyKind):
     section = "step"
     also_sections = ("checks",)
     example_keys = frozenset()
-    evaluates = False
 
     def refuse_cases(self, policy: Policy) -> None:
         raise EvaluationError("chain_not_evaluated", policy=policy.id)
