@@ -104,16 +104,17 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
     outputs = _output_names(results)
     table = _result_table(results, outputs, lang, lambda name: titles.get(name) or (
         name if name in columns or name not in vocabulary else vocabulary[name].label(lang)))
-    placed = _gathered(table, index, height)
-    bad = table.get_column("__reason").is_not_null()
+    reasons = table.select("__reason", "__column")
+    placed = _gathered(table.drop("__reason", "__column"), index, height)
+    bad = reasons.get_column("__reason").is_not_null()
     if bad.any():  # only the bad rows' messages are built, each naming its row
         rows = row_numbers if row_numbers is not None else pl.int_range(first_row, first_row + height, eager=True)
         at = bad.gather(index).arg_true()
-        located = placed[at].with_columns(rows.gather(at).cast(pl.String).alias("__row")).select(_located(lang))
-        error = _nulls(height).scatter(at, located.get_column(ERROR))
+        located = reasons[index.gather(at)].with_columns(rows.gather(at).cast(pl.String).alias("__row"))
+        error = _nulls(height).scatter(at, located.select(_located(lang)).get_column(ERROR))
     else:
         error = _nulls(height)
-    placed = placed.with_columns(error).drop("__reason", "__column")
+    placed = placed.with_columns(error)
     names = _result_names(outputs, [*keys, *reserved], policy)
     placed = placed.rename(dict(zip(outputs, names)))
     failed = height - error.null_count()
