@@ -52,14 +52,15 @@ def test_rows_added_removed_reordered_and_conditions_changed(tmp_path):
 
 def test_a_new_version_is_compared_with_the_latest_old_one_and_identical_sets_say_so(tmp_path):
     new = _copy(tmp_path, "new")
-    text = (new / "mediation-reward-2026.toml").read_text(encoding="utf-8")
-    text = text.replace('version = "2026.1"', 'version = "2027.1"').replace("effective_from = 2026-01-01", "effective_from = 2027-01-01")
+    # the shipped rules end with 2027.1: a 2028 version raises its 200-yuan row
+    text = (new / "mediation-reward-2027.toml").read_text(encoding="utf-8")
+    text = text.replace('version = "2027.1"', 'version = "2028.1"').replace("effective_from = 2027-01-01", "effective_from = 2028-01-01")
     text = text.replace("then = { amount = 200 }", "then = { amount = 250 }").replace("expect = { amount = 200", "expect = { amount = 250")
-    text = text.replace("settled_on = 2026-", "settled_on = 2027-")
-    (new / "mediation-reward-2027.toml").write_text(text, encoding="utf-8")
-    _edit(new / "mediation-reward-2026.toml", 'source = "', 'effective_until = 2026-12-31\nsource = "')
+    text = text.replace("settled_on = 2027-", "settled_on = 2028-")
+    (new / "mediation-reward-2028.toml").write_text(text, encoding="utf-8")
+    _edit(new / "mediation-reward-2027.toml", 'source = "', 'effective_until = 2027-12-31\nsource = "')
     lines = [c.render("zh") for c in diff_books(load_rules(REPO / "rules"), load_rules(new))]
-    assert "mediation-reward: 版本 2026.1（2026-01-01 ~ …）→ 2027.1（2027-01-01 ~ …）" in lines
+    assert "mediation-reward: 版本 2027.1（2027-01-01 ~ …）→ 2028.1（2028-01-01 ~ …）" in lines
     assert any("奖励金额 200.00 → 250.00" in line for line in lines)
     runner = CliRunner()
     same = runner.invoke(app, ["rules", "diff", str(REPO / "rules"), str(REPO / "rules")])
