@@ -3,9 +3,14 @@
 The rows' distinct projections — their values in the columns the policy reads — are found in
 columns (`columnar_keys`: Polars, no Python loop over the rows), each distinct projection goes once
 through the batch session that `Rules.evaluate_batch` uses (so a row's result is the one the
-per-case path gives for the row as a dict), and the results are gathered back as columns: the
-policy's outputs, the rules that fired, the version, and the row's error named by row and column.
-A million rows of grassroots cases are a few thousand distinct projections.
+per-case path gives for the row as a dict; the engine is asked about them many at a time, per
+version), and the results are gathered back as columns by each row's place among the
+projections: the policy's outputs, the rules that fired, the version, and the row's error named by
+row and column (messages built for the bad rows alone). A million rows of grassroots cases are a
+few thousand distinct projections.
+
+A Parquet file (`evaluate_parquet`) is read for the columns the policy reads only, its texts as
+the file's own dictionaries, and only the result columns are written.
 """
 
 from __future__ import annotations
