@@ -126,6 +126,17 @@ def test_an_empty_notice_says_so_and_totals_zero(tmp_path: Path) -> None:
     assert any(row[0] == "合计（0 件）" and row[6] == 0 for row in rows)
 
 
+def test_the_issuer_and_the_day_close_the_notice(tmp_path: Path) -> None:
+    page_path, sheet_path = tmp_path / "n.html", tmp_path / "n.xlsx"
+    for path in (page_path, sheet_path):
+        write_notice(path, "t", _lines(), "zh", issuer="=冷水江市司法局", issued_on=dt.date(2026, 10, 8))
+    page = page_path.read_text(encoding="utf-8")
+    assert page.index("合计（4 件）") < page.index('<p class="closing">=冷水江市司法局</p>') < page.index("2026-10-08")
+    rows = _rows(sheet_path)
+    assert rows[-2][6] == "=冷水江市司法局" and rows[-1][6] == "2026-10-08"  # text, never a formula
+    assert str(rows[-3][0]).startswith("合计")
+
+
 def test_other_suffixes_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as refused:
         write_notice(tmp_path / "notice.pdf", "t", _lines(), "zh")

@@ -141,7 +141,13 @@ def _preamble(lang: Lang, period: str | None, notice_from: dt.date | str | None,
     return out
 
 
-def notice_xlsx(path: Path, title: str, blocks: list[UnitBlock], lang: Lang, preamble: list[str]) -> None:
+def _closing(issuer: str | None, issued_on: dt.date | str | None) -> list[str]:
+    """The lines under the total, as a notice posted on a board ends: who publishes it, and when."""
+    return [text for text in (issuer, _date(issued_on) if issued_on is not None else None) if text]
+
+
+def notice_xlsx(path: Path, title: str, blocks: list[UnitBlock], lang: Lang, preamble: list[str],
+                closing: Sequence[str] = ()) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -174,12 +180,15 @@ def notice_xlsx(path: Path, title: str, blocks: list[UnitBlock], lang: Lang, pre
     append_row(sheet, [tr("pn_total", lang, count=count), "", "", "", "", "", grand_total(blocks)], money_columns=(6,))
     for cell in sheet[sheet.max_row]:
         cell.font = bold
+    for text in closing:
+        append_row(sheet, ["", "", "", "", "", "", text])
     for letter, width in zip("ABCDEFG", (6, 16, 14, 10, 28, 12, 14)):
         sheet.column_dimensions[letter].width = width
     book.save(path)
 
 
-def notice_html(title: str, blocks: list[UnitBlock], lang: Lang, preamble: list[str]) -> str:
+def notice_html(title: str, blocks: list[UnitBlock], lang: Lang, preamble: list[str],
+                closing: Sequence[str] = ()) -> str:
     """A page to print: the title, the notice lines, one table per unit with its subtotal, the total."""
     e = html.escape
     parts = [
@@ -189,7 +198,7 @@ def notice_html(title: str, blocks: list[UnitBlock], lang: Lang, preamble: list[
         "<style>body{font-family:sans-serif;margin:2em}h1{text-align:center}"
         "table{border-collapse:collapse;width:100%;margin-bottom:1.2em}"
         "th,td{border:1px solid #444;padding:4px 6px;text-align:left;vertical-align:top}th{background:#eee}"
-        "td.money,th.money{text-align:right}tr.subtotal td,p.total{font-weight:bold}"
+        "td.money,th.money{text-align:right}tr.subtotal td,p.total{font-weight:bold}p.closing{text-align:right}"
         "@media print{body{margin:0}h2{page-break-after:avoid}table{page-break-inside:auto}"
         "tr{page-break-inside:avoid}thead{display:table-header-group}}</style></head><body>",
         f"<h1>{e(title)}</h1>",
@@ -213,25 +222,29 @@ def notice_html(title: str, blocks: list[UnitBlock], lang: Lang, preamble: list[
         parts.append(f"<p>{e(tr('pn_nothing', lang))}</p>")
     colon = "：" if lang == "zh" else ": "
     parts.append(f'<p class="total">{e(tr("pn_total", lang, count=count))}{colon}{grand_total(blocks)}</p>')
+    parts += [f'<p class="closing">{e(text)}</p>' for text in closing]
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
 def write_notice(path: Path, title: str, lines: Sequence[NoticeLine], lang: Lang, *, period: str | None = None,
                  notice_from: dt.date | str | None = None, notice_until: dt.date | str | None = None,
-                 contact: str | None = None) -> None:
+                 contact: str | None = None, issuer: str | None = None,
+                 issued_on: dt.date | str | None = None) -> None:
     """The notice as FILE.xlsx or as a printable FILE.html (.htm too); any other suffix is refused.
     `period` (e.g. 2026Q3), the notice period (`notice_from`–`notice_until`) and where objections
-    go (`contact`) are printed under the title when given."""
+    go (`contact`) are printed under the title when given; who publishes it (`issuer`, e.g. 冷水江市
+    司法局) and the day (`issued_on`) under the total."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".html", ".htm"):
         raise InvalidInput("pn_bad_suffix", path=str(path))
     blocks = unit_blocks(lines)
     preamble = _preamble(lang, period, notice_from, notice_until, contact)
+    closing = _closing(issuer, issued_on)
     if suffix == ".xlsx":
-        notice_xlsx(path, title, blocks, lang, preamble)
+        notice_xlsx(path, title, blocks, lang, preamble, closing)
     else:
-        path.write_text(notice_html(title, blocks, lang, preamble), encoding="utf-8")
+        path.write_text(notice_html(title, blocks, lang, preamble, closing), encoding="utf-8")
 
 
 __all__ = ["NoticeLine", "mask_name", "write_notice", "is_organisation", "unit_blocks", "grand_total"]
