@@ -18,6 +18,7 @@ from . import access, banquets, dividends, people, periods, reviews
 from . import matters as matter_book
 from . import meetings as meeting_book
 from .context import Ledger
+from .demo_claims import demo_claims
 from .demo_visits import demo_visits
 from .importer import start_levels
 from .policy_changes import start_rules
@@ -55,6 +56,7 @@ class DemoSummary:
     reviews: int = 0
     matters: int = 0
     meetings: int = 0
+    claims: int = 0
 
 
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
@@ -99,10 +101,11 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
     cadres, reviewed = _reviews(ledger, clerk, rng, year, end, villages)
     demo_visits(ledger, clerk, mediators, seed, year, villages)
     raised, held = _matters(ledger, mediators[villages[0][0]], end, villages[0][0])
+    claimed = demo_claims(ledger, admin, mediators, DEMO_PASSWORD, year)
     with ledger.uow() as uow:
         users = len(uow.users.list())
         units = len(uow.units.list())
-    return DemoSummary(units, users, len(cases), closed, months, 2, filings, cadres, reviewed, raised, held)
+    return DemoSummary(units, users, len(cases), closed, months, 2, filings, cadres, reviewed, raised, held, claimed)
 
 
 def _organisation(ledger: Ledger) -> tuple[User, User, dict[str, User], list[tuple[str, str]]]:
