@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tiaojie.rules.service import ActiveRules, Rules
 
 SCREEN_KEYS = {"entry": "f1", "ledger": "f2", "finance": "f3", "dividends": "f4", "banquets": "f5",
-               "rules": "f6", "stats": "f7", "village": "f8"}
+               "rules": "f6", "stats": "f7", "village": "f8", "claims": "f9"}
 # Where each role's day starts: mediators log cases, clerks settle periods, policy staff keep the
 # rules; an administrator (or the app on rules alone) starts on the case form, the first screen.
 ROLE_HOME = {"mediator": "entry", "clerk": "finance", "policy": "rules", "admin": "entry"}
@@ -59,6 +59,10 @@ def _screen_class(screen_id: str) -> type[Screen]:
         from .screens.village import VillageScreen
 
         return VillageScreen
+    if screen_id == "claims":
+        from .screens.claims import ClaimsScreen
+
+        return ClaimsScreen
     raise KeyError(screen_id)
 
 

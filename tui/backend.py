@@ -27,13 +27,14 @@ if TYPE_CHECKING:
 
 from .strings import Lang, tr
 
-ScreenId = Literal["entry", "ledger", "finance", "dividends", "banquets", "rules", "stats", "village"]
+ScreenId = Literal["entry", "ledger", "finance", "dividends", "banquets", "rules", "stats", "village", "claims"]
 SCREEN_ORDER: tuple[ScreenId, ...] = ("entry", "ledger", "finance", "dividends", "banquets", "rules", "stats",
-                                      "village")
-LEDGER_SCREENS = {"ledger", "finance", "dividends", "stats", "village"}  # need a database
+                                      "village", "claims")
+LEDGER_SCREENS = {"ledger", "finance", "dividends", "stats", "village", "claims"}  # need a database
 ROLE_SCREENS: dict[str, set[str]] = {
-    "mediator": {"entry", "ledger", "banquets", "stats", "village"},
-    "clerk": {"ledger", "finance", "dividends", "banquets", "stats", "village"},
+    # claims: a station claims its rewards; township and county clerks review them
+    "mediator": {"entry", "ledger", "banquets", "stats", "village", "claims"},
+    "clerk": {"ledger", "finance", "dividends", "banquets", "stats", "village", "claims"},
     "policy": {"rules", "entry", "ledger", "dividends", "stats", "village"},  # dividends: which policy a collective runs under
     "admin": set(SCREEN_ORDER),
 }

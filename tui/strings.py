@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .claims_strings import CLAIMS_STRINGS
 from .village_strings import VILLAGE_STRINGS
 
 Lang = Literal["zh", "en"]
@@ -505,3 +506,4 @@ def _join(part: dict[str, tuple[str, str]]) -> None:
 
 
 _join(VILLAGE_STRINGS)
+_join(CLAIMS_STRINGS)

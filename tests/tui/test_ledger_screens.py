@@ -38,7 +38,7 @@ async def test_a_settled_major_case_saved_from_the_form_appears_in_the_ledger(le
     app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY)
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
-        assert app.offered == ["entry", "ledger", "banquets", "stats", "village"]
+        assert app.offered == ["entry", "ledger", "banquets", "stats", "village", "claims"]
         screen = app.screen
         await pilot.press(*"TUI-0001")
         fill(screen, parties="[/x]、王五", category="neighbour", severity="major", status="settled",
@@ -57,10 +57,11 @@ async def test_a_settled_major_case_saved_from_the_form_appears_in_the_ledger(le
         app.screen.query_one("#flt-category", Select).value = "neighbour"
         await settle(app, pilot)
         table = app.screen.query_one("#cases", DataTable)
-        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        mine = next(r for r in rows if r[0] == "TUI-0001")
-        assert mine[2] == "[/x]、王五"  # literal, not markup
-        assert mine[7] == "500.00"
+        keys = [str(key.value) for key in table.columns]
+        rows = [dict(zip(keys, (str(c) for c in table.get_row_at(i)), strict=True)) for i in range(table.row_count)]
+        mine = next(r for r in rows if r["number"] == "TUI-0001")
+        assert mine["parties"] == "[/x]、王五"  # literal, not markup
+        assert mine["reward"] == "500.00"
         # the detail opens with the outcome and its explanation
         table.move_cursor(row=rows.index(mine))
         await pilot.press("enter")
@@ -340,7 +341,7 @@ async def test_every_ledger_screen_at_small_and_large_sizes(ledger, rules_dir, s
     app = make_app(rules=rules_dir, ledger=ledger, user="admin", today=TODAY)
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
-        assert app.offered == ["entry", "ledger", "finance", "dividends", "banquets", "rules", "stats", "village"]
+        assert app.offered == ["entry", "ledger", "finance", "dividends", "banquets", "rules", "stats", "village", "claims"]
         for screen_id in app.offered:
             await pilot.press(SCREEN_KEYS[screen_id])
             await settle(app, pilot, 0.1)

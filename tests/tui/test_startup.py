@@ -50,7 +50,7 @@ def _fill_major_settled(screen, number: str) -> None:  # noqa: ANN001
 async def test_the_first_screen_comes_from_a_glance_and_saving_uses_the_ledger_opened_after(store):
     app = make_app(store=store, user="med01", today=TODAY)
     assert not app.backend.ledger_ready  # nothing opened yet: the glance was enough to start
-    assert app.offered == ["entry", "ledger", "banquets", "stats", "village"]
+    assert app.offered == ["entry", "ledger", "banquets", "stats", "village", "claims"]
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         assert type(app.screen).__name__ == "EntryScreen"

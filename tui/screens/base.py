@@ -35,6 +35,8 @@ KEY_NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("village", "record_review"): ("review",),
     **{("village", step): ("matter",) for step in ("plan_meeting", "attend", "decide", "add_measure", "mark_done",
                                                     "close_matter", "export_minutes")},
+    **{("claims", step): ("claim",) for step in ("submit", "accept", "reject_line", "return_claim", "publish",
+                                                  "object_to", "resolve", "pay", "export_notice")},
 }
 # Who may make those writes: tiaojie.ledger.access.PERMISSIONS, repeated so that drawing a footer
 # needs no pydantic (tests/tui/test_everyone.py keeps the two equal).
@@ -49,6 +51,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "matter": frozenset({"mediator", "clerk", "admin"}),
     "visit": frozenset({"mediator", "clerk", "admin"}),
     "review": frozenset({"clerk", "admin"}),
+    "claim": frozenset({"mediator", "clerk", "admin"}),
 }
 
 
