@@ -216,6 +216,8 @@ async def test_a_new_case_asks_before_throwing_away_what_was_typed(ledger, rules
         await pilot.press("escape")  # no: the form stays as typed
         await settle(app, pilot)
         assert app.screen is entry and entry.query_one("#f-number", Input).value == "HALF-1"
+        entry.query_one("#entry-new").scroll_visible(animate=False)  # below the case file's checklist
+        await settle(app, pilot)
         await pilot.click("#entry-new")
         await settle(app, pilot)
         await pilot.click("#confirm-yes")
