@@ -82,7 +82,9 @@ class KeysPanel(VerticalScroll, can_focus=False):
         return f"{said}  {tip}" if tip and tip != said else said
 
     def show_keys(self) -> None:
-        if not self.is_attached:  # a refresh asked for by a bindings change just before the panel closed
+        shown = self.query("#keys-table").results(Static)
+        target = next(shown, None)
+        if not self.is_attached or target is None:  # a refresh asked for just before the panel closed
             return
         table = Table(padding=(0, 1), show_header=False, box=box.SIMPLE_HEAD, title=tr("keys_title", self.lang),
                       title_style="bold")
@@ -97,4 +99,4 @@ class KeysPanel(VerticalScroll, can_focus=False):
             table.add_section()
         if not groups:
             table.add_row("", Text(tr("keys_none", self.lang), style="dim"))
-        self.query_one("#keys-table", Static).update(table)
+        target.update(table)

@@ -77,8 +77,11 @@ async def keys_panel_texts(app, pilot) -> list[str]:  # noqa: ANN001
         await settle(app, pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert app.t("cmd_keys") in titles
-        app.action_show_help_panel()
-        await settle(app, pilot)
+        for _ in range(20):  # a loaded machine may still be switching screens: ask on the one shown
+            app.action_show_help_panel()
+            await settle(app, pilot)
+            if app.screen.query("KeysPanel"):
+                break
         panel = app.screen.query_one("KeysPanel")
         kinds_seen: set[type] = set()
         for widget in list(app.screen.query("*")):
