@@ -117,6 +117,12 @@ def test_a_quarter_runs_the_whole_chain_and_pays_the_accepted_lines(ledger, cycl
     assert ("初审", "核减案件", "Q3-002", "赵初审", "2026-10-08") in chain and chain[-1][:2] == ("拨付", "拨付")
     assert sheets["核减"][2][1:] == ("Q3-002", "沙坪村", "沙坪村·调委会", 200, "初审", "赵初审", "卷宗缺调解协议书")
     assert sheets["已拨付"][-1][-1] == 700  # paid into the open quarter: 500 + 200
+    # the open quarter as it would be paid now: what the claim paid, and the other village still to pay
+    shown = periods.show(ledger, "2026Q3")
+    assert {p.payee: p.paid for p in shown.payees} == {"沙坪村·调委会": Decimal("700.00"),
+                                                       "白层村·调委会": Decimal("200.00")}
+    assert sum((p.total for p in shown.payees), Decimal("0")) == Decimal("900.00")
+    assert {line.case_id for line in shown.lines} == {org.a.id, org.b.id, org.c.id, org.d.id}
     # closing the quarter afterwards pays the other village, never the rejected or the paid cases again
     periods.close(ledger, org.clerk, "2026Q3")
     after_close = {line.case_id: line.amount for line in _paid_lines(ledger, "2026Q3") if line.amount}

@@ -110,6 +110,12 @@ def _build_report(ledger: Ledger, uow: SqlUnitOfWork, period: Period, *, with_li
         totals_from_lines(lines, totals)
         versions = {(line.policy_id, line.version, line.hash) for line in lines}
     else:
+        # a claim paid (拨付) into the open period: its lines stand as paid, and the computation below
+        # leaves their cases out as paid ones
+        paid = uow.payouts.for_period(period.id) if period.id is not None else []
+        totals_from_lines(paid, totals)
+        versions = {(line.policy_id, line.version, line.hash) for line in paid}
+        lines.extend(paid)
         for policy_id in ledger.reward_policies():
             if with_lines or not aggregate(ledger, uow, policy_id, period, units, totals, versions, skipped):
                 policy_lines = case_lines(ledger, uow, policy_id, period, units, skipped)
