@@ -72,7 +72,7 @@ def claim_detail(session: Session, number: str) -> ClaimDetail:
     lang = session.lang
     view = claims.show(_ledger(session), _user(session), number)
     header = [tr(k, lang) for k in ("cl_case", "cl_category", "cl_severity", "cl_payee", "cl_amount",
-                                     "cl_line_state", "cl_reason")]
+                                     "cl_line_state", "cl_reason", "cl_notes")]
     lines: list[Row] = []
     rejected: set[int] = set()
     for line, case in view.lines:
@@ -82,7 +82,8 @@ def claim_detail(session: Session, number: str) -> ClaimDetail:
         state = "paid" if line.status == "claimed" and view.claim.status == "paid" else line.status
         reason = f"{step}：{line.reason}" if line.status == "rejected" and step else line.reason
         lines.append([case.number, session.label("category", case.category), session.label("severity", case.severity),
-                      line.payee, format_yuan(line.amount), tr(f"cl_line_{state}", lang), reason])
+                      line.payee, format_yuan(line.amount), tr(f"cl_line_{state}", lang), reason,
+                      "；".join(note.render(lang) for note in view.notes.get(case.id or 0, []))])
     history = [tr("cl_decision_line", lang, on=d.decided_on.isoformat(), step=_step_title(view, d.step, lang),
                   who=d.by_user, what=tr(f"cl_decision_{d.decision}", lang),
                   case=view.case_number(d.case_id), reason=d.reason).rstrip(" ：:")

@@ -26,6 +26,7 @@ CLAIMS_STRINGS: dict[str, tuple[str, str]] = {
     "cl_amount": ("金额", "amount"),
     "cl_line_state": ("审核", "review"),
     "cl_reason": ("不予核定的理由", "why not accepted"),
+    "cl_notes": ("请复核", "look again"),
     "cl_line_claimed": ("在审", "under review"),
     "cl_line_paid": ("已拨付", "paid"),
     "cl_line_rejected": ("不予核定", "rejected"),

@@ -327,3 +327,22 @@ def test_a_three_step_chain_without_notice_is_a_rule_file(three_step_ledger):
     assert paid.status == "paid"
     lines = {line.case_id: line.amount for line in _paid_lines(ledger, "2026Q3") if line.amount}
     assert lines == {org.b.id: Decimal("200.00"), org.c.id: Decimal("200.00")}
+
+
+def test_reviewers_see_what_a_case_file_lacks_and_the_near_duplicates(ledger, cycle):
+    """Nothing of the file is ticked in these cases; 白层村's Q3-101 has the same parties and
+    category as 沙坪村's Q3-002 and Q3-003, received 21 and 11 days apart (Q3-001: 53 days)."""
+    org = cycle
+    _on(ledger, "2026-10-05")
+    claim = claims.submit(ledger, org.mediator, "C-T1-V1", "2026Q3")
+    view = claims.show(ledger, org.town_clerk, claim.number)
+    notes = {case.number: [note.render("zh") for note in view.notes.get(case.id, [])] for _, case in view.lines}
+    assert set(notes) == {"Q3-001", "Q3-002", "Q3-003"}
+    assert all(any("缺少必备项" in note and "调解协议书" in note for note in said) for said in notes.values()), notes
+    assert any("Q3-101" in note for note in notes["Q3-003"]) and any("Q3-101" in note for note in notes["Q3-002"])
+    assert not any("Q3-101" in note for note in notes["Q3-001"]), notes["Q3-001"]
+    case = next(case for _, case in view.lines if case.number == "Q3-001")
+    cases.edit_case(ledger, org.admin, case.id, case_file=["application", "rights_notice", "identity", "record",
+                                                            "agreement", "back_cover"])
+    again = claims.show(ledger, org.town_clerk, claim.number)
+    assert case.id not in again.notes  # a complete file, no flag: nothing to look at twice

@@ -57,6 +57,7 @@ def _count(key: str, value: str, lang: Lang) -> int | str:
 
 def _show_case(ledger: Ledger, case: Case, lang: Lang, user: User) -> None:
     """A case as every view shows it, to `user`: state, extra fields, current outcomes, and their history."""
+    from ..ledger.case_file import checklist_lines
     from ..ledger.views import case_detail
 
     assert case.id is not None  # a stored case
@@ -72,7 +73,7 @@ def _show_case(ledger: Ledger, case: Case, lang: Lang, user: User) -> None:
     for name, value in detail.extra.items():
         fdef = ledger.vocabulary.fields.get(name)
         typer.echo(f"  {fdef.label(lang) if fdef else name}: {fdef.show(value, lang) if fdef else value}")
-    for line in _checklist_lines(ledger, detail.extra):
+    for line in checklist_lines(ledger, detail.extra):
         typer.echo(f"  {line.render(lang)}")
     for esc in case.escalations:
         typer.echo(f"  ↑ {esc.escalated_on} {esc.from_level} → {esc.to_level} {esc.reason} ({esc.by_user})")
@@ -89,24 +90,6 @@ def _show_case(ledger: Ledger, case: Case, lang: Lang, user: User) -> None:
         at = old.replaced_at.strftime("%Y-%m-%d %H:%M") if old.replaced_at else "?"
         typer.echo(f"    {at} {old.replaced_by or '?'} {entry.action} ({changed}): "
                    f"[{old.policy_id} {old.version}] {json.dumps(_shown(old.outputs), ensure_ascii=False)}")
-
-
-def _checklist_lines(ledger: Ledger, extra: dict[str, Any]) -> list[Any]:
-    """What each checklist of the vocabulary (the case file's materials) still lacks: a reviewer
-    sees it whether or not anything was ticked."""
-    from ..rules.checklist import missing_lines
-
-    checklists = [f for f in ledger.vocabulary.case_fields() if f.type == "checklist" and not f.derived]
-    return missing_lines(checklists, {f.name: _ticked(f, extra.get(f.name)) for f in checklists})
-
-
-def _ticked(fdef: Any, value: Any) -> frozenset[str]:
-    if value is None:
-        return frozenset()
-    try:
-        return frozenset(fdef.coerce(value))
-    except ValueError:  # items fields.toml no longer lists: what is still listed counts
-        return frozenset(item for item in value if item in fdef.items())
 
 
 def _shown(outputs: dict[str, Any]) -> dict[str, Any]:
@@ -189,6 +172,7 @@ def case_file(
 ) -> None:
     """卷宗材料：勾选或取消勾选，显示缺少的必备材料 / tick a case file's items; shows what is still missing."""
     from ..i18n import Localized
+    from ..ledger.case_file import ticked as ticked_in
     from ..ledger.cases import edit_case
     from .ledger_common import fail
 
@@ -198,7 +182,7 @@ def case_file(
     name = _checklist_name(ledger, field)
     fdef = ledger.vocabulary.fields[name]
     case = _find_case(ledger, ref, unit, by)
-    before = _ticked(fdef, ledger.projection.extra_values(case).get(name))
+    before = ticked_in(fdef, ledger.projection.extra_values(case).get(name))
     ticked = frozenset(ledger.coerce(name, ",".join(tick))) if tick else frozenset()
     unticked = frozenset(ledger.coerce(name, ",".join(untick))) if untick else frozenset()
     if ticked & unticked:

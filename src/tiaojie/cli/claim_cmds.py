@@ -103,6 +103,12 @@ def claim_show(ctx: typer.Context, claim: str = CLAIM, db: str = DB_OPTION, user
     typer.echo(text_table(_heads(lang, "case", "th_payee", "th_gross", "amount", "th_capped"),
                           [[case.number, line.payee, f"{line.gross:.2f}", f"{line.amount:.2f}", line.capped_by or ""]
                            for line, case in view.accepted], lang=lang))
+    noted = [(case.number, view.notes[case.id]) for _, case in view.lines if case.id in view.notes]
+    if noted:
+        typer.echo("")
+        typer.echo(tr("claim_cli_notes", lang, count=len(noted)))
+        for number, notes in noted:
+            typer.echo(f"  {number}: " + "；".join(note.render(lang) for note in notes))
     if view.rejected:
         typer.echo("")
         typer.echo(tr("claim_cli_rejected_head", lang, count=len(view.rejected), amount=f"{view.rejected_total:.2f}"))

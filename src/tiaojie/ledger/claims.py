@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..claim_models import Claim, ClaimDecision, ClaimLine, Objection, Step
-from ..i18n import Lang
+from ..i18n import Lang, Localized
 from ..models import Case, PayoutLine, Period, Unit, User
 from ..store.messages import Message, tr
 from ..store.uow import SqlUnitOfWork
@@ -214,6 +214,9 @@ class ClaimView:
     objections: list[Objection]
     today: dt.date
     steps_by: dict[str, list[str]] = field(default_factory=dict)
+    # what a reviewer should look at twice, per case id: the case file's missing required items,
+    # a severity raised after settlement, a near-duplicate case (`claim_flags`)
+    notes: dict[int, list[Localized]] = field(default_factory=dict)
 
     @property
     def accepted(self) -> list[tuple[ClaimLine, Case]]:
@@ -270,7 +273,22 @@ def _view(ledger: Ledger, uow: SqlUnitOfWork, claim: Claim) -> ClaimView:
             names.append(d.by_user)
     return ClaimView(claim=claim, unit=unit, lines=[(line, cases[line.case_id]) for line in lines],
                      decisions=decisions, objections=uow.claims.objections(claim.id),  # type: ignore[arg-type]
-                     today=ledger.date(), steps_by=steps_by)
+                     today=ledger.date(), steps_by=steps_by, notes=_notes(ledger, uow, list(cases.values())))
+
+
+def _notes(ledger: Ledger, uow: SqlUnitOfWork, shown: list[Case]) -> dict[int, list[Localized]]:
+    from .case_file import missing_items
+    from .claim_flags import flags_for
+
+    notes: dict[int, list[Localized]] = {}
+    for case in shown:
+        assert case.id is not None
+        missing = missing_items(ledger, ledger.projection.extra_values(case))
+        if missing:
+            notes[case.id] = missing
+    for case_id, flags in flags_for(uow, [c.id for c in shown if c.id is not None], ledger).items():
+        notes.setdefault(case_id, []).extend(flag.message for flag in flags)
+    return notes
 
 
 def show(ledger: Ledger, by: User, number: str) -> ClaimView:

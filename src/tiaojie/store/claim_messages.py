@@ -134,4 +134,6 @@ CLAIM_MESSAGES: dict[str, tuple[str, str]] = {
     "claim_decision_pay": ("拨付", "paid"),
     "claim_line_claimed": ("申报", "claimed"),
     "claim_line_rejected_status": ("核减", "rejected"),
+    "claim_cli_notes": ("请复核（{count} 件）：卷宗缺项、调结后升级、疑似重复", "to look at twice ({count} cases): "
+                        "case file incomplete, severity raised after settlement, near-duplicates"),
 }
