@@ -54,12 +54,14 @@ def _state(view: ClaimView, lang: Lang) -> str:
 def claims_table(session: Session) -> ClaimsTable:
     lang = session.lang
     views = claims.list_claims(_ledger(session), _user(session))
-    header = [tr(k, lang) for k in ("cl_number", "cl_unit", "cl_period", "cl_state", "cl_due", "cl_lines",
-                                     "cl_claimed", "cl_rejected")]
+    # the claim's number ends with its period (LSJ-02-01-2026Q3): no column of its own, so that the
+    # amounts fit an 80-column terminal
+    header = [tr(k, lang) for k in ("cl_number", "cl_unit", "cl_state", "cl_due", "cl_lines", "cl_claimed",
+                                     "cl_rejected")]
     rows: list[Row] = []
     for view in views:
         due = view.due_on
-        rows.append([view.claim.number, view.unit.name, view.claim.period_key, _state(view, lang),
+        rows.append([view.claim.number, view.unit.name, _state(view, lang),
                      due.isoformat() if due else "", str(len(view.lines)),
                      format_yuan(view.accepted_total + view.rejected_total), format_yuan(view.rejected_total)])
     marked = {i for i, view in enumerate(views) if view.overdue}

@@ -27,7 +27,7 @@ def rows(app, selector: str) -> list[list[str]]:  # noqa: ANN001
 
 
 def state_of(app, number: str) -> str:  # noqa: ANN001
-    return next(row[3] for row in rows(app, "#cl-claims") if row[0] == number)
+    return next(row[2] for row in rows(app, "#cl-claims") if row[0] == number)
 
 
 def error(app) -> str:  # noqa: ANN001
@@ -137,3 +137,17 @@ async def test_a_claim_runs_through_the_chain_on_the_screen(reviewers, rules_dir
     view = claims.show(ledger, admin, number)
     assert [o.status for o in view.objections] == ["dismissed"]
     assert [case.number for _, case in view.rejected] == [rejected]
+
+
+async def test_the_claims_fit_80_columns_in_either_language(demo_ledger, rules_dir):
+    """The demo's claims of 2026Q3 as its township reviewer sees them: every column of the claims
+    table on the terminal, the returned one saying so, in Chinese and in English."""
+    for lang, returned in (("zh", "已退回"), ("en", "returned")):
+        app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY, lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_claims(app, pilot, "review02")
+            table = app.screen.query_one("#cl-claims", DataTable)
+            shown = rows(app, "#cl-claims")
+            assert shown and any(row[2] == returned for row in shown), shown
+            width = sum(column.get_render_width(table) for column in table.columns.values())
+            assert width <= table.size.width, (lang, width, table.size.width)
