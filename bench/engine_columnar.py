@@ -48,7 +48,7 @@ sys.path.insert(0, str(HERE))
 import polars as pl  # noqa: E402
 
 import engine as engine_bench  # noqa: E402 - bench/engine.py: the generator and the plain evaluator
-from tiaojie.rules.columnar import evaluate_columns, evaluate_frame, read_cases, write_results  # noqa: E402
+from tiaojie.rules.columnar import evaluate_columns, evaluate_frame, read_cases, write_result  # noqa: E402
 from tiaojie.rules.service import open_rules  # noqa: E402
 
 POLICY = "bench-reward"
@@ -125,7 +125,7 @@ def columnar_run(rules, source: Path, target: Path) -> tuple[float, float, float
     t1 = time.perf_counter()
     result = evaluate_columns(rules, POLICY, table, engine_bench.AS_OF)
     t2 = time.perf_counter()
-    write_results(result.results, target)
+    write_result(result, target)
     t3 = time.perf_counter()
     return t1 - t0, t2 - t1, t3 - t2, result.distinct
 

@@ -23,7 +23,7 @@ import typer
 
 from ..i18n import Lang, Localized, did_you_mean, tr
 from ..ledger.exports import FORMULA_STARTS, risky
-from ..rules.columnar import ERROR, RESULT_COLUMNS, evaluate_columns
+from ..rules.columnar import ERROR, RESULT_COLUMNS, evaluate_columns, result_table, write_arrow
 from ..value_errors import InvalidValue
 
 # The case import (`ledger.import_sheet`) is imported where a sheet needs it: it brings the
@@ -63,22 +63,94 @@ def run_columnar(rules: Any, policy: str, path: str, output: str | None, on: dt.
     is a message and exit 2."""
     try:
         target = _output_path(output)
-        sheet = read_table(Path(path), encoding)
-        fields = header_fields(list(sheet.frame.columns), rules.book.vocabulary, allow_unknown)
-        result = evaluate_sheet(rules, policy, sheet, fields, on, lang)
-        write_table(result, target)
+        done = _parquet_to_parquet(rules, policy, Path(path), target, on, lang, allow_unknown)
+        if done is None:
+            sheet = read_table(Path(path), encoding)
+            fields = header_fields(list(sheet.frame.columns), rules.book.vocabulary, allow_unknown)
+            result = evaluate_sheet(rules, policy, sheet, fields, on, lang)
+            write_table(result, target)
+            done = result.get_column(ERROR), result.height
     except SheetRefused as refused:
         for message in refused.messages:
             typer.echo(message.render(lang), err=True)
         raise typer.Exit(2) from None
-    errors = result.filter(result.get_column(ERROR).is_not_null()).get_column(ERROR)
+    error, height = done
+    errors = error.filter(error.is_not_null())
     for message in errors.head(SHOWN_ERRORS):
         typer.echo(message, err=True)
     if errors.len() > SHOWN_ERRORS:
         typer.echo(tr("batch_more_errors", lang, count=errors.len() - SHOWN_ERRORS), err=True)
     if target is not None:
-        typer.echo(tr("batch_summary", lang, rows=result.height, bad=errors.len(), path=target), err=True)
+        typer.echo(tr("batch_summary", lang, rows=height, bad=errors.len(), path=target), err=True)
     return errors.len()
+
+
+def _parquet_to_parquet(rules: Any, policy: str, source: Path, target: Path | None, on: dt.date | None, lang: Lang,
+                        allow_unknown: bool) -> tuple[pl.Series, int] | None:
+    """A Parquet file written back as Parquet, through Arrow: its texts read as the file's own
+    dictionaries (grouped by their codes, never made a text per row), a date or yes/no column's
+    dictionary read the case import's way, and its columns written back as read beside the
+    result columns (dictionaries as dictionaries). (each row's error, the rows); None where the
+    general path is needed: another suffix, or a row that may be wholly blank (the general path
+    leaves such rows out)."""
+    if target is None or source.suffix.lower() != ".parquet" or target.suffix.lower() != ".parquet":
+        return None
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not source.is_file():
+        raise SheetRefused(Localized("batch_no_file", path=source))
+    try:
+        schema = pq.read_schema(source)
+        texts = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        table = pq.read_table(source, read_dictionary=texts)
+    except OSError:  # unreadable, or not Parquet: the general path says which, as it always has
+        return None
+    except pa.ArrowException:
+        return None
+    if table.num_columns and all(table.column(i).null_count for i in range(table.num_columns)):
+        return None  # a row may be blank everywhere
+    if not table.num_columns or not table.num_rows or len(set(table.column_names)) < table.num_columns:
+        return None
+    fields = header_fields(list(table.column_names), rules.book.vocabulary, allow_unknown)
+    if not fields:
+        return None
+    vocabulary = rules.book.vocabulary.fields
+    read = pa.table([_spelt(table.column(header), vocabulary[name]) for header, name in fields.items()],
+                    names=list(fields.values()))
+    result = evaluate_columns(rules, policy, read, on, lang=lang,
+                              column_titles={name: header for header, name in fields.items()},
+                              reserved=list(table.column_names))
+    results = result_table(result)
+    kept = table.drop_columns([c for c in results.column_names if c in table.column_names])
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        write_arrow(pa.table([*kept.columns, *results.columns], names=[*kept.column_names, *results.column_names]),
+                    partial)
+        os.replace(partial, target)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise SheetRefused(Localized("batch_unwritable", path=target, detail=err.strerror or type(err).__name__)) from None
+    return result.error, table.num_rows
+
+
+def _spelt(column: Any, fdef: Any) -> Any:
+    """A dictionary column of a date or yes/no field with each dictionary entry read the case
+    import's way (`_spellings`), the codes untouched; any other column as it is."""
+    import pyarrow as pa
+
+    spell = _spellings(fdef)
+    if spell is None or not pa.types.is_dictionary(column.type):
+        return column
+    column = column.unify_dictionaries()
+    if not column.num_chunks:
+        return column
+    entries = column.chunks[0].dictionary.to_pylist()
+    spelt = [text if text is None or (new := spell(text)) is None else new for text in entries]
+    if spelt == entries:
+        return column
+    dictionary = pa.array(spelt, type=pa.string())
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(chunk.indices, dictionary) for chunk in column.chunks])
 
 
 def _output_path(output: str | None) -> Path | None:

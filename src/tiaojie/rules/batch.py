@@ -124,34 +124,60 @@ class BatchSession:
             append(result)
         return results
 
-    def prime(self, cases: list[Any]) -> None:
-        """Ask the engine, per version, about all the cases' typed projections not evaluated yet
-        in one go (`EngineCache.prime`), before `evaluate_many` evaluates them one by one: for a
-        caller that holds only distinct projections, such as a table evaluated as columns. A
-        case this cannot type is left for `evaluate_many`, which says what is wrong with it."""
+    def prime(self, cases: list[Any]) -> list[Result | None]:
+        """Evaluate, per version, all the cases' typed projections not evaluated yet in one pass:
+        each typed once, the engine asked about them many at a time (`EngineCache.many`), each
+        decided with its answer and kept where `evaluate_many` finds it too. For a caller that
+        holds only distinct projections, such as a table evaluated as columns. Each case's
+        result, or None for a case this cannot type (`evaluate_many` says what is wrong with it)."""
+        placed: list[tuple[_Pick, Any] | None] = [None] * len(cases)
         if not self.by_whole:
-            return
+            return [None] * len(cases)
         batch = self._batch
-        asked: dict[Any, tuple[Plan, int, bool, list[dict[str, Any]]]] = {}
-        for case in cases:
+        asked: dict[Any, tuple[_Pick, list[tuple[Any, dict[str, Any], dict[str, Any]]]]] = {}
+        for at, case in enumerate(cases):
             if type(case) is not dict:
                 continue
             pick = batch.pick_for(case)
-            if isinstance(pick, EvaluationError) or pick.by_case:
+            if isinstance(pick, EvaluationError) or pick.by_case or pick.plan.checklists:
                 continue
             key = self.key_of_missing(case)
             if not all(v is None or type(v) is str for v in key):
                 continue
             typed_key = batch._typed_key_plain(pick, self._projection(pick.names)(key))
-            if typed_key is None or typed_key in pick.typed_cache:
+            if typed_key is None:
+                continue
+            placed[at] = (pick, typed_key)
+            if typed_key in pick.typed_cache:
                 continue
             plan = pick.plan
-            encoded = batch.encoded(plan, case)
-            if encoded is not None:
-                slot = (id(plan), pick.on.toordinal(), plan.first_only)
-                asked.setdefault(slot, (plan, pick.on.toordinal(), plan.first_only, []))[3].append(encoded)
-        for plan, on_ordinal, first, encoded_cases in asked.values():
-            batch._matcher(plan).prime(plan.policy, encoded_cases, on_ordinal, first)
+            typed = batch.typed(plan, case)
+            if typed is None:
+                continue
+            try:
+                encoded = {key: fdef.encode(typed[name]) for name, key, fdef in plan.engine_fields
+                           if typed.get(name) is not None}
+            except Exception:  # noqa: BLE001 - left for the case's own evaluation to report
+                continue
+            slot = (id(plan), pick.on)
+            asked.setdefault(slot, (pick, []))[1].append((typed_key, typed, encoded))
+        for pick, found in asked.values():
+            plan, on = pick.plan, pick.on
+            hits = batch._matcher(plan).many(plan.policy, [encoded for _, _, encoded in found], on.toordinal(),
+                                              plan.first_only)
+            if hits is None:  # the engine could not answer them together: case by case, later
+                continue
+            typed_cache = pick.typed_cache
+            for (typed_key, typed, _), hit in zip(found, hits):
+                try:
+                    result: Result = plan.decide(typed, {}, batch.as_of, on, _answered(hit))
+                except EvaluationError as err:
+                    result = detached(err)
+                except Exception:  # noqa: BLE001 - the case's own evaluation says what went wrong
+                    continue
+                if typed_key not in typed_cache:
+                    remember(typed_cache, typed_key, result, batch.cache_size)
+        return [None if slot is None else slot[0].typed_cache.get(slot[1]) for slot in placed]
 
     @property
     def date_field(self) -> str | None:
@@ -460,10 +486,10 @@ class _Batch:
         except EvaluationError as err:
             return detached(err)
 
-    def encoded(self, plan: Plan, case: dict[str, Any]) -> dict[str, Any] | None:
-        """What `plan.decide` shows the engine for a case of strings and None whose values the
-        field tables hold (`_typed_key_plain` has read them); None when it cannot be worked out
-        so (the case's own evaluation says why)."""
+    def typed(self, plan: Plan, case: dict[str, Any]) -> dict[str, Any] | None:
+        """The typed values (derived fields computed) of a case of strings and None whose values
+        the field tables hold (`_typed_key_plain` has read them); None when they cannot be worked
+        out so (the case's own evaluation says why)."""
         typed: dict[str, Any] = {}
         for name, table in zip(plan.names, self._value_tables(plan)):
             raw = case.get(name)
@@ -475,9 +501,7 @@ class _Batch:
                 value = found[1]
             typed[name] = value
         try:
-            plan.derive(typed)
-            return {key: fdef.encode(typed[name]) for name, key, fdef in plan.engine_fields
-                    if typed.get(name) is not None}
+            return plan.derive(typed)
         except Exception:  # noqa: BLE001 - left for the case's own evaluation to report
             return None
 
@@ -486,3 +510,11 @@ class _Batch:
         if matcher is None:
             matcher = self._matchers[id(plan)] = EngineCache(self.evaluator.engine, plan, self.cache_size)
         return matcher
+
+
+def _answered(hit: list[str]) -> Match:
+    """A match that gives the engine's answer already asked for (`BatchSession.prime`)."""
+    def match(policy: Policy, encoded: dict[str, Any], on_ordinal: int, first: bool = False) -> list[str]:
+        return list(hit)
+
+    return match

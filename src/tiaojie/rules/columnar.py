@@ -16,11 +16,14 @@ the file's own dictionaries, and only the result columns are written.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import string
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 import polars as pl
 
@@ -46,12 +49,21 @@ RESULT_COLUMNS = (FIRED, VERSION, ERROR, DETAILS)
 
 @dataclass(frozen=True)
 class ColumnarResult:
-    """The result columns of a frame, and what the caller reports."""
+    """The result columns of a frame, and what the caller reports. The results are kept per
+    distinct projection with each row's place among them, and gathered into one row per row
+    only when asked (`results`); a Parquet file is written from them as dictionary columns."""
 
-    results: pl.DataFrame  # outputs, fired, version, error (and details), one row per row of the frame
+    projections: pl.DataFrame  # outputs, fired, version (and details): one row per distinct projection
+    index: pl.Series  # each row's place among the projections (UInt32)
+    error: pl.Series  # each row's error, named by row and column; null for a good row
     outputs: tuple[str, ...]  # the result columns holding the policy's outputs, in order
     distinct: int  # how many distinct projections were evaluated
     failed: int  # how many rows carry an error
+
+    @cached_property
+    def results(self) -> pl.DataFrame:
+        """outputs, fired, version, (details,) error: one row per row of the frame."""
+        return _gathered(self.projections, self.index, self.error.len()).with_columns(self.error)
 
 
 def evaluate_frame(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, on: dt.date | None = None, *,
@@ -98,11 +110,15 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
         cases = distinct.to_dicts()
     else:  # the policy reads none of the columns: every row is the same empty case
         cases, index = [{}], pl.zeros(height, dtype=pl.UInt32, eager=True)
-    try:
-        session.prime(cases)  # the engine asked about every projection at once, per version
-    except Exception:  # noqa: BLE001 - only a head start: each projection is still evaluated below
-        pass
-    results = _evaluated(session.evaluate_many, cases)
+    with _collector_paused():
+        try:  # every projection typed once, the engine asked about them at once, per version
+            primed = session.prime(cases)
+        except Exception:  # noqa: BLE001 - only a head start: each projection is still evaluated below
+            primed = [None] * len(cases)
+        rest = [place for place, found in enumerate(primed) if found is None]
+        results: list[Result] = primed  # type: ignore[assignment] # each None is filled in below
+        for place, found in zip(rest, _evaluated(session.evaluate_many, [cases[i] for i in rest])):
+            results[place] = found
 
     titles = dict(column_titles or {})
     vocabulary = rules.book.vocabulary.fields
@@ -110,7 +126,7 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
     table = _result_table(results, outputs, lang, lambda name: titles.get(name) or (
         name if name in columns or name not in vocabulary else vocabulary[name].label(lang)))
     reasons = table.select("__reason", "__column")
-    placed = _gathered(table.drop("__reason", "__column"), index, height)
+    projections = table.drop("__reason", "__column")
     bad = reasons.get_column("__reason").is_not_null()
     if bad.any():  # only the bad rows' messages are built, each naming its row
         rows = row_numbers if row_numbers is not None else pl.int_range(first_row, first_row + height, eager=True)
@@ -119,11 +135,24 @@ def evaluate_columns(rules: Rules, policy: str, frame: pl.DataFrame | pa.Table, 
         error = _nulls(height).scatter(at, located.select(_located(lang)).get_column(ERROR))
     else:
         error = _nulls(height)
-    placed = placed.with_columns(error)
     names = _result_names(outputs, [*keys, *reserved], policy)
-    placed = placed.rename(dict(zip(outputs, names)))
+    projections = projections.rename(dict(zip(outputs, names)))
     failed = height - error.null_count()
-    return ColumnarResult(placed, tuple(names), len(cases), failed)
+    return ColumnarResult(projections, index, error, tuple(names), len(cases), failed)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector held off while the distinct projections are evaluated: the
+    pass makes tens of thousands of small objects that hold no cycles, and each collection they
+    set off walks every object the process holds (a caller's million case dicts)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _nulls(height: int) -> pl.Series:
@@ -155,19 +184,61 @@ def evaluate_parquet(rules: Rules, policy: str, source: Any, target: Any, on: dt
     """A Parquet file of cases evaluated as columns, its result columns (one row per row, in
     order: outputs, fired, version, error) written to `target` as Parquet."""
     result = evaluate_columns(rules, policy, read_cases(rules, policy, source), on, lang=lang)
-    write_results(result.results, target)
+    write_result(result, target)
     return result
 
 
+def write_result(result: ColumnarResult, target: Any) -> None:
+    """A result's columns as a Parquet file (`result_table`, written by `write_arrow`)."""
+    write_arrow(result_table(result), target)
+
+
+def result_table(result: ColumnarResult) -> pa.Table:
+    """A result's columns as an Arrow table, without gathering its values row by row: each
+    column without a null is handed to the writer as a dictionary column (its distinct values
+    among the few thousand projections, each row's code among them), which Parquet writes as
+    its own dictionary page and codes without hashing a million values again; a column with a
+    null (a bad row's) is gathered."""
+    import pyarrow as pa
+
+    columns: list[Any] = []
+    for series in result.projections.iter_columns():
+        columns.append(_dictionary_column(series, result.index) if not series.null_count()
+                       else series.gather(result.index).to_arrow())
+    names = [*result.projections.columns, ERROR]
+    columns.append(pa.nulls(result.error.len(), pa.string()) if not result.failed else result.error.to_arrow())
+    return pa.table(columns, names=names)
+
+
+def _dictionary_column(series: pl.Series, index: pl.Series) -> pa.Array:
+    """A projections' column as an Arrow dictionary column of one row per row: a dictionary of
+    distinct values (Parquet's writer takes a dictionary that holds a value twice as no
+    dictionary at all, and writes every value out)."""
+    import pyarrow as pa
+
+    values = series.unique(maintain_order=True)
+    codes = (series.to_frame("v").join(values.to_frame("v").with_row_index("i"), on="v", how="left",
+                                       maintain_order="left").get_column("i").cast(pl.UInt32))
+    dictionary = values.to_arrow()
+    if dictionary.type == pa.large_string():
+        dictionary = dictionary.cast(pa.string())
+    return pa.DictionaryArray.from_arrays(codes.gather(index).to_arrow(), dictionary)
+
+
 def write_results(results: pl.DataFrame, target: Any) -> None:
-    """Result columns as a Parquet file: dictionary pages (a million rows hold a few thousand
-    results), statistics for the columns that are not text (a reader may skip row groups by an
-    amount; texts' minima and maxima cost the most to write and say the least)."""
+    """Result columns (one row per row) as a Parquet file, written as `write_result` writes."""
+    write_arrow(results.to_arrow(), target)
+
+
+def write_arrow(table: pa.Table, target: Any) -> None:
+    """An Arrow table as a Parquet file, written uncompressed (the pages are dictionary codes
+    already: snappy saved under 0.1 % of a million rows' results and cost more than it saved),
+    without statistics (a million rows are one row group: its minima and maxima let a reader
+    skip nothing) and without the Arrow schema (every reader reads a dictionary column's texts
+    as texts)."""
     import pyarrow.parquet as pq
 
-    table = results.to_arrow()
-    numbers = [name for name, dtype in results.schema.items() if dtype != pl.String]
-    pq.write_table(table, target, write_statistics=numbers or False)
+    pq.write_table(table, target, compression="none", write_statistics=False, store_schema=False)
 
 
 Result = Outcome | EvaluationError

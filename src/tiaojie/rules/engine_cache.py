@@ -65,23 +65,32 @@ class EngineCache:
         hash(key)
         return key
 
-    def prime(self, policy: Policy, encoded: list[dict[str, Any]], on_ordinal: int, first: bool = False) -> None:
-        """Ask the engine about many cases at once (`RulesEngine.match_many`), so that each is
-        then found here; those it cannot answer together are asked one by one when they come."""
+    def many(self, policy: Policy, encoded: list[dict[str, Any]], on_ordinal: int,
+             first: bool = False) -> list[list[str]] | None:
+        """The rows each case matches, the cases the cache has not seen asked of the engine at
+        once (`RulesEngine.match_many`, each distinct key once); None when the engine cannot
+        answer them together (each is then asked alone when it comes)."""
+        keys: list[Any] = []
         asked: dict[Any, dict[str, Any]] = {}
+        results = self.results
         for case in encoded:
             try:
                 key = self._key(case, on_ordinal, first)
             except TypeError:
-                continue
-            if key not in self.results:
+                return None
+            keys.append(key)
+            if key not in results:
                 asked.setdefault(key, case)
-        if len(asked) < 2:
-            return
-        answers = self.engine.match_many(policy, list(asked.values()), on_ordinal, first)
-        if answers is not None:
-            for key, hit in zip(asked, answers):
-                remember(self.results, key, hit, self.limit)
+        known = [results.get(key) for key in keys]  # before a full cache is emptied below
+        answers: dict[Any, list[str]] = {}
+        if asked:
+            got = self.engine.match_many(policy, list(asked.values()), on_ordinal, first)
+            if got is None:
+                return None
+            answers = dict(zip(asked, got))
+            for key, hit in answers.items():
+                remember(results, key, hit, self.limit)
+        return [answers[key] if hit is None else hit for key, hit in zip(keys, known)]
 
     def __call__(self, policy: Policy, encoded: dict[str, Any], on_ordinal: int, first: bool = False) -> list[str]:
         try:
