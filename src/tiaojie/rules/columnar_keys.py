@@ -195,9 +195,11 @@ class Coded:
     classes: pl.Series | None
     count: int
 
-    def expr(self, name: str) -> pl.Expr:
+    def expr(self, name: str, dtype: Any = pl.UInt64) -> pl.Expr:
         coded = pl.col(name) if self.classes is None else pl.lit(self.classes).gather(pl.col(name))
-        return coded.fill_null(self.count - 1).cast(pl.UInt64)
+        if self.raw.null_count():
+            coded = coded.fill_null(self.count - 1)
+        return coded.cast(dtype)
 
     def series(self) -> pl.Series:
         return pl.DataFrame([self.raw.alias("c")]).select(self.expr("c")).to_series()
@@ -275,14 +277,16 @@ def _same_value(plans: list[Plan], name: str, text: str) -> Any:
 
 
 def _folded(codes: list[Coded]) -> pl.Series | None:
-    """The code columns as one integer per row (mixed radix), in one pass over the rows; None
-    when it would not fit."""
-    if _span(codes) >= _LIMIT:
+    """The code columns as one integer per row (mixed radix), in one pass over the rows (in 32
+    bits where the codes fit, half the memory to pass over); None when it would not fit."""
+    span = _span(codes)
+    if span >= _LIMIT:
         return None
+    dtype = pl.UInt32 if span < 1 << 32 else pl.UInt64
     names = [f"c{i}" for i in range(len(codes))]
     folded: pl.Expr | None = None
     for name, coded in zip(names, codes):
-        term = coded.expr(name)
+        term = coded.expr(name, dtype)
         folded = term if folded is None else folded * coded.count + term
     assert folded is not None  # a projection has a column
     return pl.DataFrame([c.raw.alias(n) for c, n in zip(codes, names)]).select(folded.alias("folded")).to_series()

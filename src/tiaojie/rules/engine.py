@@ -34,6 +34,7 @@ from typing import Any, Iterable
 
 import durable.engine as durable_engine
 import durable_rules_engine
+import orjson
 
 from .conditions import Atom, engine_faithful, fact_key, regex_flag_key, regex_text_key
 from .errors import EvaluationError
@@ -200,7 +201,10 @@ class RulesEngine:
         all there (every fact fires the catch-all, or as an event exactly one rule). Caller holds
         the lock."""
         handle = self._by_name[name]
-        text = json.dumps(facts, ensure_ascii=False)
+        try:  # the same JSON text, written in C: a text json would escape where orjson refuses is written by json
+            text = orjson.dumps(facts).decode()
+        except (TypeError, orjson.JSONEncodeError):
+            text = json.dumps(facts, ensure_ascii=False)
         try:
             result = (durable_rules_engine.assert_events if first else durable_rules_engine.assert_facts)(handle, text)
         except Exception:  # noqa: BLE001 - whatever the engine refused, case by case says it precisely
@@ -214,12 +218,12 @@ class RulesEngine:
         if not started:
             return None
         try:
-            if json.loads(started[0]).get("sid") != sid:
+            if orjson.loads(started[0]).get("sid") != sid:
                 durable_rules_engine.abandon_action(handle, state_handle)
                 return None
             message = started[1]
             while message:
-                for rule_id, matched in json.loads(message).items():  # {rule id: the fact it matched}
+                for rule_id, matched in orjson.loads(message).items():  # {rule id: the fact it matched}
                     for one in matched if isinstance(matched, list) else [matched]:
                         i = one.get("m", one).get("_i")
                         if rule_id == CATCH_ALL or first:
