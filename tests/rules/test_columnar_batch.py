@@ -390,3 +390,32 @@ def test_enumeration_ids_no_condition_tells_apart_are_one_projection(rules):
     shared = list(rules.evaluate_batch("mediation-reward", [distinct.row(i, named=True) for i in index], AS_OF))
     assert [r.fired for r in results] == [r.fired for r in shared]
     assert [r.outputs for r in results] == [r.outputs for r in shared]
+
+
+def test_parquet_to_parquet_through_arrow_gives_what_the_sheet_path_gives(rules, tmp_path: Path):
+    """A Parquet file evaluated to Parquet is read and written by its own dictionaries: every
+    column it holds comes back as it was, with the same results, errors named by the same rows
+    and columns, and dates and yes/no cells read the case import's way (2026年3月2日, 是) as
+    the sheet path reads them."""
+    from tiaojie.cli.evaluate_columnar import evaluate_sheet, header_fields, read_table
+
+    frame = generated(rules, "mediation-reward", 20_000, seed=11)
+    source, target = tmp_path / "cases.parquet", tmp_path / "out.parquet"
+    frame.write_parquet(source, row_group_size=6_000)
+    done = cli("evaluate", "mediation-reward", "--batch", str(source), "-o", str(target), "--as-of", "2026-06-30")
+    assert done.exit_code == 1, done.output
+    sheet = read_table(source)
+    want = evaluate_sheet(rules, "mediation-reward", sheet,
+                          header_fields(list(sheet.frame.columns), rules.book.vocabulary, False), AS_OF, "zh")
+    out = pl.read_parquet(target)
+    assert out.equals(want)
+    assert out.select(frame.columns).equals(frame)
+    spelt = frame.get_column("settled_on") == "2026年3月2日"
+    assert spelt.sum() > 100 and out.filter(spelt).get_column("version").is_not_null().any()
+    results = list(rules.evaluate_batch("mediation-reward", frame.filter(~spelt).to_dicts(), AS_OF))
+    for row, result in zip(out.filter(~spelt).iter_rows(named=True), results):
+        if isinstance(result, Outcome):
+            assert (row["amount"], row["fired"], row["error"]) == (result.outputs["amount"], ",".join(result.fired), None)
+        else:
+            assert row["amount"] is None and result.message("zh") in row["error"]
+    assert out.get_column("error").is_not_null().sum() > 1_000
