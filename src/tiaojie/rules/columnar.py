@@ -195,28 +195,30 @@ def write_result(result: ColumnarResult, target: Any) -> None:
 
 def result_table(result: ColumnarResult) -> pa.Table:
     """A result's columns as an Arrow table, without gathering its values row by row: each
-    column without a null is handed to the writer as a dictionary column (its distinct values
-    among the few thousand projections, each row's code among them), which Parquet writes as
-    its own dictionary page and codes without hashing a million values again; a column with a
-    null (a bad row's) is gathered."""
+    column is handed to the writer as a dictionary column (its distinct values among the few
+    thousand projections, each row's code among them, null for a bad row's null), which Parquet
+    writes as its own dictionary page and codes; a column without a null is marked so (Parquet
+    then writes no null flags for it)."""
     import pyarrow as pa
 
     columns: list[Any] = []
+    fields: list[pa.Field] = []
     for series in result.projections.iter_columns():
-        columns.append(_dictionary_column(series, result.index) if not series.null_count()
-                       else series.gather(result.index).to_arrow())
-    names = [*result.projections.columns, ERROR]
+        column = _dictionary_column(series, result.index)
+        columns.append(column)
+        fields.append(pa.field(series.name, column.type, nullable=bool(series.null_count())))
     columns.append(pa.nulls(result.error.len(), pa.string()) if not result.failed else result.error.to_arrow())
-    return pa.table(columns, names=names)
+    fields.append(pa.field(ERROR, columns[-1].type))
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
 
 
 def _dictionary_column(series: pl.Series, index: pl.Series) -> pa.Array:
     """A projections' column as an Arrow dictionary column of one row per row: a dictionary of
-    distinct values (Parquet's writer takes a dictionary that holds a value twice as no
-    dictionary at all, and writes every value out)."""
+    distinct values (Parquet's writer takes a dictionary that holds a value twice, or a null, as
+    no dictionary at all, and writes every value out); a null's code is null."""
     import pyarrow as pa
 
-    values = series.unique(maintain_order=True)
+    values = series.drop_nulls().unique(maintain_order=True)
     codes = (series.to_frame("v").join(values.to_frame("v").with_row_index("i"), on="v", how="left",
                                        maintain_order="left").get_column("i").cast(pl.UInt32))
     dictionary = values.to_arrow()
