@@ -23,7 +23,7 @@ import typer
 
 from ..i18n import Lang, Localized, did_you_mean, tr
 from ..ledger.exports import FORMULA_STARTS, risky
-from ..rules.columnar import ERROR, RESULT_COLUMNS, evaluate_columns, result_table, write_arrow
+from ..rules.columnar import ERROR, RESULT_COLUMNS, evaluate_columns, read_parquet, result_table, write_arrow
 from ..value_errors import InvalidValue
 
 # The case import (`ledger.import_sheet`) is imported where a sheet needs it: it brings the
@@ -87,12 +87,12 @@ def run_columnar(rules: Any, policy: str, path: str, output: str | None, on: dt.
 
 def _parquet_to_parquet(rules: Any, policy: str, source: Path, target: Path | None, on: dt.date | None, lang: Lang,
                         allow_unknown: bool) -> tuple[pl.Series, int] | None:
-    """A Parquet file written back as Parquet, through Arrow: its texts read as the file's own
-    dictionaries (grouped by their codes, never made a text per row), a date or yes/no column's
-    dictionary read the case import's way, and its columns written back as read beside the
-    result columns (dictionaries as dictionaries). (each row's error, the rows); None where the
-    general path is needed: another suffix, or a row that may be wholly blank (the general path
-    leaves such rows out)."""
+    """A Parquet file written back as Parquet, through Arrow: the texts the policy reads read as
+    the file's own dictionaries (grouped by their codes, never made a text per row), a date or
+    yes/no column's dictionary read the case import's way, and its columns written back as read
+    beside the result columns. (each row's error, the rows); None where the general path is
+    needed: another suffix, a file it cannot read, or a row that may be wholly blank (the general
+    path leaves such rows out)."""
     if target is None or source.suffix.lower() != ".parquet" or target.suffix.lower() != ".parquet":
         return None
     import pyarrow as pa
@@ -102,19 +102,26 @@ def _parquet_to_parquet(rules: Any, policy: str, source: Path, target: Path | No
         raise SheetRefused(Localized("batch_no_file", path=source))
     try:
         schema = pq.read_schema(source)
-        texts = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-        table = pq.read_table(source, read_dictionary=texts)
-    except OSError:  # unreadable, or not Parquet: the general path says which, as it always has
+    except (OSError, pa.ArrowException):  # unreadable, or not Parquet: the general path says which
         return None
-    except pa.ArrowException:
+    if not schema.names or len(set(schema.names)) < len(schema.names):
         return None
-    if table.num_columns and all(table.column(i).null_count for i in range(table.num_columns)):
-        return None  # a row may be blank everywhere
-    if not table.num_columns or not table.num_rows or len(set(table.column_names)) < table.num_columns:
-        return None
-    fields = header_fields(list(table.column_names), rules.book.vocabulary, allow_unknown)
+    fields = header_fields(list(schema.names), rules.book.vocabulary, allow_unknown)
     if not fields:
         return None
+    # The columns the policy reads as the file's dictionaries; the others as they are (a case
+    # number in every row is no dictionary: made one, a million texts would be hashed twice).
+    texts = [h for h in fields if pa.types.is_string(schema.field(h).type) or pa.types.is_large_string(schema.field(h).type)]
+    try:
+        table = read_parquet(source, None, texts)
+    except (OSError, pa.ArrowException):
+        return None
+    if all(table.column(i).null_count for i in range(table.num_columns)) or not table.num_rows:
+        return None  # a row may be blank everywhere
+    # One dictionary per column, not one per row group: Parquet's writer writes a column whose
+    # dictionary changes from one row group to the next without any.
+    table = pa.table([c.unify_dictionaries() if pa.types.is_dictionary(c.type) else c for c in table.columns],
+                     names=table.column_names)
     vocabulary = rules.book.vocabulary.fields
     read = pa.table([_spelt(table.column(header), vocabulary[name]) for header, name in fields.items()],
                     names=list(fields.values()))
@@ -126,7 +133,7 @@ def _parquet_to_parquet(rules: Any, policy: str, source: Path, target: Path | No
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         write_arrow(pa.table([*kept.columns, *results.columns], names=[*kept.column_names, *results.column_names]),
-                    partial)
+                    partial, compressed=kept.column_names)  # the sheet's own columns as compressed as they came
         os.replace(partial, target)
     except OSError as err:
         partial.unlink(missing_ok=True)
