@@ -46,8 +46,8 @@ def _step_title(view: ClaimView, step_id: str, lang: Lang) -> str:
 
 
 def _state(view: ClaimView, lang: Lang) -> str:
-    if view.claim.status == "open":
-        return tr("cl_waiting", lang, step=_step_title(view, view.claim.step, lang))
+    if view.claim.status == "open":  # the notice while it runs or an objection is open, else the step awaited
+        return tr("cl_waiting", lang, step=_step_title(view, view.stage.id, lang))
     return tr(f"cl_status_{view.claim.status}", lang)
 
 

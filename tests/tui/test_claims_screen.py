@@ -141,13 +141,14 @@ async def test_a_claim_runs_through_the_chain_on_the_screen(reviewers, rules_dir
 
 async def test_the_claims_fit_80_columns_in_either_language(demo_ledger, rules_dir):
     """The demo's claims of 2026Q3 as its township reviewer sees them: every column of the claims
-    table on the terminal, the returned one saying so, in Chinese and in English."""
-    for lang, returned in (("zh", "已退回"), ("en", "returned")):
+    table on the terminal, the returned one and the one in its notice saying so, in either language."""
+    for lang, returned, notice in (("zh", "已退回", "待公示"), ("en", "returned", "public notice")):
         app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY, lang=lang)
         async with app.run_test(size=(80, 24)) as pilot:
             await open_claims(app, pilot, "review02")
             table = app.screen.query_one("#cl-claims", DataTable)
             shown = rows(app, "#cl-claims")
             assert shown and any(row[2] == returned for row in shown), shown
+            assert any(row[2] == notice for row in shown), shown  # published, an objection still open
             width = sum(column.get_render_width(table) for column in table.columns.values())
             assert width <= table.size.width, (lang, width, table.size.width)
