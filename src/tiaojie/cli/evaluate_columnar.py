@@ -91,8 +91,9 @@ def _parquet_to_parquet(rules: Any, policy: str, source: Path, target: Path | No
     the file's own dictionaries (grouped by their codes, never made a text per row), a date or
     yes/no column's dictionary read the case import's way, and its columns written back as read
     beside the result columns. (each row's error, the rows); None where the general path is
-    needed: another suffix, a file it cannot read, or a row that may be wholly blank (the general
-    path leaves such rows out)."""
+    needed: another suffix, a file it cannot read, a column of labels as pandas writes them
+    (written back as such there), or a row that may be wholly blank (the general path leaves
+    such rows out)."""
     if target is None or source.suffix.lower() != ".parquet" or target.suffix.lower() != ".parquet":
         return None
     import pyarrow as pa
@@ -105,6 +106,8 @@ def _parquet_to_parquet(rules: Any, policy: str, source: Path, target: Path | No
     except (OSError, pa.ArrowException):  # unreadable, or not Parquet: the general path says which
         return None
     if not schema.names or len(set(schema.names)) < len(schema.names):
+        return None
+    if any(pa.types.is_dictionary(f.type) for f in schema):  # labels as pandas writes them: kept as such there
         return None
     fields = header_fields(list(schema.names), rules.book.vocabulary, allow_unknown)
     if not fields:
