@@ -7,8 +7,10 @@ The cases and the generated 20-row `reward` policy are bench/engine.py's (its ge
 Measured, best of --repeat:
 (d) in process: `evaluate_parquet` step by step — read the columns the policy reads as Parquet
     dictionary columns (`read_cases`) → `evaluate_columns` (distinct projections found from the
-    dictionary codes in Polars, each through the batch session once, results gathered back by
-    index) → write the result columns (amount, fired, version, error) as Parquet;
+    dictionary codes in Polars, each typed once and decided in the batch session's one pass that
+    asks the engine about them, each row's place among them kept) → `write_result` (the result
+    columns — amount, fired, version, error — handed to Parquet as dictionary columns of the
+    projections' values, each row's code gathered by its place: no value is gathered per row);
 (e) the same through the CLI: `tiaojie evaluate bench-reward --batch FILE.parquet -o OUT.parquet`,
     wall time of the subprocess;
 beside the plain-Python per-case evaluator over the same cases already in memory as dicts (no
