@@ -210,10 +210,17 @@ def result_table(result: ColumnarResult) -> pa.Table:
     then writes no null flags for it)."""
     import pyarrow as pa
 
+    dictionaries = [_distinct_values(series) for series in result.projections.iter_columns()]
+    # every column's codes gathered in one Polars pass over the rows, the columns side by side
+    codes = pl.DataFrame([result.index.alias("i")]).select(
+        pl.lit(code).gather(pl.col("i")).alias(f"c{n}") for n, (code, _) in enumerate(dictionaries))
     columns: list[Any] = []
     fields: list[pa.Field] = []
-    for series in result.projections.iter_columns():
-        column = _dictionary_column(series, result.index)
+    for series, (_, values), coded in zip(result.projections.iter_columns(), dictionaries, codes.iter_columns()):
+        dictionary = values.to_arrow()
+        if dictionary.type == pa.large_string():
+            dictionary = dictionary.cast(pa.string())
+        column = pa.DictionaryArray.from_arrays(coded.to_arrow(), dictionary)
         columns.append(column)
         fields.append(pa.field(series.name, column.type, nullable=bool(series.null_count())))
     columns.append(pa.nulls(result.error.len(), pa.string()) if not result.failed else result.error.to_arrow())
@@ -221,19 +228,14 @@ def result_table(result: ColumnarResult) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=pa.schema(fields))
 
 
-def _dictionary_column(series: pl.Series, index: pl.Series) -> pa.Array:
-    """A projections' column as an Arrow dictionary column of one row per row: a dictionary of
-    distinct values (Parquet's writer takes a dictionary that holds a value twice, or a null, as
-    no dictionary at all, and writes every value out); a null's code is null."""
-    import pyarrow as pa
-
+def _distinct_values(series: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """(each projection's code among the column's distinct values, null for a null; those
+    values): Parquet's writer takes a dictionary that holds a value twice, or a null, as no
+    dictionary at all, and writes every value out."""
     values = series.drop_nulls().unique(maintain_order=True)
     codes = (series.to_frame("v").join(values.to_frame("v").with_row_index("i"), on="v", how="left",
                                        maintain_order="left").get_column("i").cast(pl.UInt32))
-    dictionary = values.to_arrow()
-    if dictionary.type == pa.large_string():
-        dictionary = dictionary.cast(pa.string())
-    return pa.DictionaryArray.from_arrays(codes.gather(index).to_arrow(), dictionary)
+    return codes, values
 
 
 def write_results(results: pl.DataFrame, target: Any) -> None:
