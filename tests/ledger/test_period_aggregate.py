@@ -37,7 +37,7 @@ def _two_versions(ledger: Ledger, tmp_path: Path) -> Ledger:
 
 def _spec(ledger: Ledger, ledger_key: str):  # noqa: ANN202
     period = periods.parse_period(ledger_key)
-    spec = period_rewards._Inputs(ledger, "mediation-reward")
+    spec = period_rewards._Inputs(ledger, "mediation-reward", period)
     segments = period_rewards._segments(period, spec.versions)
     classes, unpaid = period_rewards._value_classes(ledger, "mediation-reward", period, spec, segments)
     by_name = {spec.names[i]: found for i, found in classes.items()}, {spec.names[i]: found for i, found in unpaid.items()}

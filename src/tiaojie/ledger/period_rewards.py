@@ -85,8 +85,14 @@ class _Inputs:
     """What a reward policy reads of a case, through the projection: each field's source and how
     to turn its stored value back into the one the evaluator expects."""
 
-    def __init__(self, ledger: Ledger, policy_id: str):
+    def __init__(self, ledger: Ledger, policy_id: str, period: Period | None = None):
         versions = ledger.rules.book.versions(policy_id)
+        if period is not None:
+            # only the versions that can decide a case of the period: a later version's inputs (a 2027
+            # case file) neither widen the grouping nor keep a 2026 period off the aggregate path
+            within = [v for v in versions if (v.effective_from is None or v.effective_from <= period.ends_on)
+                      and (v.effective_until is None or v.effective_until >= period.starts_on)]
+            versions = within or versions
         self.date_field = versions[-1].date_field or "settled_on"
         plans = [ledger.rules.evaluator.plan(p) for p in versions]
         names: set[str] = set()
@@ -132,7 +138,7 @@ def aggregate(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Period
               totals: dict[str, PayeeTotal], versions_used: set, skipped: list) -> bool:
     """Per-payee totals from one GROUP BY and one evaluation per distinct input combination.
     Returns False when the policy's ceilings need the per-case path."""
-    spec = _Inputs(ledger, policy_id)
+    spec = _Inputs(ledger, policy_id, period)
     if not _simple_caps(spec.versions):
         return False
     rows, group_reading, group_day, readings = _grouped(ledger, uow, policy_id, period, spec)
