@@ -28,10 +28,8 @@ def ledger27(engine, rules):
 
 
 @pytest.fixture
-def org27(ledger27):
-    from conftest import Org
-
-    return Org(ledger27)
+def org27(ledger27, make_org):
+    return make_org(ledger27)
 
 
 def settled(ledger, org, number, *, severity="ordinary", on="2027-03-10", **extra):

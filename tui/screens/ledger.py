@@ -112,7 +112,11 @@ class LedgerScreen(BaseScreen):
 
         # A user of one unit has its name in the header: the column would repeat it on every row and
         # push the reward and overdue days off an 80-column terminal.
-        if len(unit_choices(self.backend)) <= 1:
+        try:
+            one_unit = len(unit_choices(self.backend)) <= 1
+        except Exception:  # noqa: BLE001 - a ledger that cannot be read: the load below says why
+            one_unit = False
+        if one_unit:
             self.columns = [column for column in COLUMNS if column[0] != "unit"]
         table = self.query_one("#cases", DataTable)
         self._head(table)
