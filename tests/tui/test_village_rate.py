@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from textual.widgets import DataTable, Static
@@ -55,8 +56,11 @@ def matters_summary(app) -> str:  # noqa: ANN001
 
 
 async def test_the_village_screen_counts_260_of_374_as_69_5_percent(store, rules_dir):
-    for lang, size, expected in (("zh", (80, 24), f"诉求 {RAISED} 件，已解决 {RESOLVED} 件，解决率 69.5%"),
-                                 ("en", (120, 36), f"{RAISED} matters raised, {RESOLVED} resolved, rate 69.5%")):
+    shown_as: list[tuple[Literal["zh", "en"], tuple[int, int], str]] = [
+        ("zh", (80, 24), f"诉求 {RAISED} 件，已解决 {RESOLVED} 件，解决率 69.5%"),
+        ("en", (120, 36), f"{RAISED} matters raised, {RESOLVED} resolved, rate 69.5%"),
+    ]
+    for lang, size, expected in shown_as:
         app = make_app(rules=rules_dir, store=store, user="clerk", lang=lang, today=TODAY)
         async with app.run_test(size=size) as pilot:
             await settle(app, pilot)
