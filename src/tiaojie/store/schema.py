@@ -320,6 +320,8 @@ class AuditRow(Base):
     """Append-only, hash-chained. ``seq`` is assigned by the writer under the head lock."""
 
     __tablename__ = "audit_log"
+    # The reviewers' flags read a case's audited writes by (entity, entity_id).
+    __table_args__ = (Index("ix_audit_log_entity_entity_id", "entity", "entity_id"),)
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
