@@ -69,8 +69,22 @@ def handled(fn: Callable[P, R]) -> Callable[P, R]:
             fail(err.render(_lang_of(args, kwargs)))
         except EvaluationError as err:
             fail(err.message(_lang_of(args, kwargs)))
+        except OSError as err:  # a file the command writes (or reads): named, with the system's reason
+            if not err.filename:
+                raise
+            fail(_file_refused(err, _lang_of(args, kwargs)))
 
     return wrapper
+
+
+def _file_refused(err: OSError, lang: Lang) -> str:
+    """A missing folder named as such; any other refusal with the path and the system's words."""
+    from pathlib import Path
+
+    path = Path(str(err.filename))
+    if isinstance(err, FileNotFoundError) and not path.parent.is_dir():
+        return tr("cli_no_folder", lang, folder=str(path.parent))
+    return tr("cli_file_refused", lang, path=str(path), detail=err.strerror or str(err))
 
 
 def _lang_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Lang:

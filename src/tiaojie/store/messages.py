@@ -26,6 +26,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot connect to the database {url}: {detail}. Check that the server is running, or choose "
         "another database with --db / TIAOJIE_DB.",
     ),
+    "cli_no_folder": ("文件夹「{folder}」不存在，请先建好或换一个位置", "the folder '{folder}' does not exist: create it or choose another"),
+    "cli_file_refused": ("无法写入「{path}」：{detail}", "cannot write '{path}': {detail}"),
     "db_bad_url": ("数据库地址无效：{url}（{detail}）", "invalid database URL: {url} ({detail})"),
     "db_unsupported": (
         "不支持的数据库类型「{scheme}」，可用：sqlite、postgresql",
