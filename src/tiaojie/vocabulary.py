@@ -103,6 +103,11 @@ class FieldDef(BaseModel):
                     '"settled_on - received_on" (days); type int | decimal | money',
     )
 
+    shown_as: Literal["percent"] | None = Field(
+        default=None,
+        description='how a number is shown to people: "percent" shows 0.4 as 40.0% (the value stays 0.4)',
+    )
+
     # Filled in when the vocabulary is resolved; not part of the file format.
     name: str = Field(default="", exclude=True)
     enum_def: EnumDef | None = Field(default=None, exclude=True)
@@ -281,6 +286,8 @@ class FieldDef(BaseModel):
             return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
         if self.type == "money":
             return Localized("unit_yuan", value=f"{Decimal(value):.2f}").render(lang)
+        if self.shown_as == "percent" and isinstance(value, (int, Decimal)):
+            return f"{format((Decimal(value) * 100).normalize(), 'f')}%"  # a rule's 0.375 is 37.5%, exactly
         return str(value)
 
 

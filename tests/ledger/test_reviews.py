@@ -45,6 +45,8 @@ def test_forty_of_a_hundred_is_not_promoted_thirty_nine_is(ledger, cadres):
     assert at_40.review.half == "2026-H1" and at_40.review.fired == ["dissatisfied-40"]
     # the rate is the vocabulary's derived field, computed from the two counts
     assert [(t.render("zh"), str(v)) for t, v in at_40.derived] == [("不满意率", "0.400000")]
+    # and is shown as the percentage people read, in either language
+    assert [v.render(lang) for v in at_39.derived_shown for lang in ("zh", "en")] == ["39.0%", "39.0%"]
     stored = reviews.list_reviews(ledger, org.clerk, half="2026-H1")
     assert [(line.cadre, _decisions(line)["eligible for promotion"]) for line in stored] == [("张三", False), ("李四", True)]
 
@@ -142,7 +144,7 @@ def test_export_has_the_counts_rate_and_decisions_and_no_formulas(ledger, cadres
     sheet = load_workbook(out).worksheets[0]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert rows[0] == ["半年度", "单位", "干部", "职务", "日期", "参评人数", "不满意人数", "不满意率", "可予提拔", "诫勉谈话"]
-    assert rows[1][2:] == ["张三", "村党支部书记", "2026-06-28", 100, 40, "0.4", "否", "是"]
+    assert rows[1][2:] == ["张三", "村党支部书记", "2026-06-28", 100, 40, "40.0%", "否", "是"]
     forged = next(row for row in sheet.iter_rows(min_row=3) if str(row[2].value).startswith("="))
     assert forged[2].data_type == "s"
     csv_out = export_reviews(lines, tmp_path / "reviews.csv", "en")

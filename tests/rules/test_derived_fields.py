@@ -303,11 +303,11 @@ def test_division_by_zero_is_a_located_evaluation_error(rules):
 def test_explanation_shows_the_derived_value_and_its_formula(rules):
     out = rules.evaluate("satisfaction-review", {"review_on": "2026-06-30", "respondents": 100, "dissatisfied": 40})
     lines = [line.render("zh") for line in out.explanation]
-    assert "不满意率 = 0.4（不满意人数 / 参评人数）" in lines
+    assert "不满意率 = 40.0%（不满意人数 / 参评人数）" in lines
     english = [line.render("en") for line in out.explanation]
-    assert "dissatisfaction rate = 0.4 (dissatisfied respondents / respondents)" in english
+    assert "dissatisfaction rate = 40.0% (dissatisfied respondents / respondents)" in english
     near = [line.render("zh") for line in out.near_misses]
-    assert any("不满意率为0.4" in line for line in near), near
+    assert any("不满意率为40.0%，要求小于 40%" in line for line in near), near
     # nothing to show when the value is missing
     out = rules.evaluate("satisfaction-review", {"review_on": "2026-06-30"})
     assert not any("不满意率 =" in line.render("zh") for line in out.explanation)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..i18n import Localized
 from ..models import Person, SatisfactionReview, Unit, User
-from ..rules.derived import compute, derivation_order
+from ..rules.derived import compute, derivation_order, show_number
 from ..rules.errors import EvaluationError
 from ..rules.outcome import Outcome
 from .access import check
@@ -39,6 +39,7 @@ class ReviewLine:
     post: str
     derived: list[tuple[Localized, Any]]  # each derived field of a review (the rate), by title
     outputs: list[tuple[Localized, Any]]  # each output of the deciding policy, by title
+    derived_shown: list[Localized]  # each derived value as people read it (the rate as 40.0%)
 
 
 def half_of(day: dt.date) -> str:
@@ -212,10 +213,12 @@ def _line(ledger: Ledger, review: SatisfactionReview, unit: str, cadre: Person) 
     except EvaluationError:  # nobody took part: a rate over nobody is not shown
         pass
     derived = [(_titled(f.title, f.title_en), typed.get(f.name)) for f in order]
+    derived_shown = [_titled(*(show_number(f, typed[f.name], lang) if typed.get(f.name) is not None else ""
+                               for lang in ("zh", "en"))) for f in order]
     book = ledger.rules.book
     policy = book.versions(review.policy_id)[-1] if review.policy_id in book.ids() else None
     outputs: list[tuple[Localized, Any]] = []
     for name, value in review.outputs.items():
         out = policy.outputs.get(name) if policy else None
         outputs.append((_titled(out.title, out.title_en) if out else _titled(name, None), value))
-    return ReviewLine(review, unit, cadre.name, cadre.post, derived, outputs)
+    return ReviewLine(review, unit, cadre.name, cadre.post, derived, outputs, derived_shown)

@@ -13,7 +13,7 @@ from .statements import Table, write_tables_xlsx
 
 
 def shown(value: Any, lang: Lang) -> str:
-    """An output or derived value as a person reads it: yes/no, a rate as a number."""
+    """An output of the policy as a person reads it: yes/no, a number without padding zeros."""
     if value is True:
         return tr("review_yes", lang)
     if value is False:
@@ -33,7 +33,7 @@ def review_table(lines: list[ReviewLine], lang: Lang) -> tuple[list[str], list[l
     for line in lines:
         r = line.review
         rows.append([r.half, line.unit, line.cadre, line.post, r.review_on.isoformat(), r.respondents, r.dissatisfied,
-                     *(shown(v, lang) for _, v in line.derived), *(shown(v, lang) for _, v in line.outputs)])
+                     *(v.render(lang) for v in line.derived_shown), *(shown(v, lang) for _, v in line.outputs)])
     return header, rows
 
 

@@ -18,6 +18,8 @@ from ..vocabulary import FieldDef
 from .errors import EvaluationError
 from .expressions import DivideByZero, MissingInput
 
+_TENTH = Decimal("0.1")
+
 _MILLIONTH = Decimal("0.000001")
 
 
@@ -91,10 +93,12 @@ def compute(order: list[FieldDef], typed: dict[str, Any]) -> dict[str, Any]:
 
 
 def show_number(fdef: FieldDef, value: Any, lang: str = "zh") -> str:
-    """A derived value as a person reads it: 0.4 rather than 0.400000."""
+    """A derived value as a person reads it: 0.4 rather than 0.400000, or 40.0% where the
+    vocabulary shows the field as a percentage."""
+    if fdef.shown_as == "percent" and isinstance(value, (Decimal, int)):
+        return f"{(Decimal(value) * 100).quantize(_TENTH, rounding=ROUND_HALF_UP)}%"
     if fdef.type == "decimal" and isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text
+        return format(value.normalize(), "f")
     return fdef.show(value, lang)  # type: ignore[arg-type]
 
 

@@ -32,7 +32,9 @@ def show_case(policy: Policy, case: dict[str, Any], lang: Lang = "zh") -> str:
         if value is None:
             continue
         fdef = policy.fields[name]
-        parts.append(f"{name}={fdef.show(value, 'en') if fdef.type != 'enum' else value}")
+        # As a rule file writes it: an enum's id, a rate shown as a percentage as its fraction.
+        written = value if fdef.type == "enum" or fdef.shown_as else fdef.show(value, "en")
+        parts.append(f"{name}={written}")
     return "{" + ", ".join(parts) + "}"
 
 
