@@ -12,7 +12,8 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
 from tiaojie.money import format_yuan
 
@@ -39,7 +40,7 @@ class LedgerCommands(Provider):
         if not isinstance(screen, LedgerScreen):
             return []
         return [(screen.t(name), screen.t(help_key), getattr(screen, f"action_{name}"))
-                for name, help_key in (("escalate", "esc_help"), ("open_case", "help_ledger"))]
+                for name, help_key in (("escalate", "esc_help"), ("sort", "sort_help"), ("open_case", "help_ledger"))]
 
     async def discover(self) -> Hits:
         for name, help_text, action in self._commands():
@@ -73,7 +74,8 @@ def short_parties(parties: list[str], lang: str, width: int = 16) -> str:
 class LedgerScreen(BaseScreen):
     SCREEN_ID = "ledger"
     KEYS = [("enter", "open_case", "open_case"), ("e", "edit_case", "edit_case"), ("u", "escalate", "escalate"),
-            ("n", "next_page", "next_page"), ("p", "prev_page", "prev_page"), ("ctrl+r", "reload", "refresh")]
+            ("s", "sort", "sort"), ("n", "next_page", "next_page"), ("p", "prev_page", "prev_page"),
+            ("ctrl+r", "reload", "refresh")]
     COMMANDS = {LedgerCommands}
 
     def __init__(self) -> None:
@@ -124,12 +126,27 @@ class LedgerScreen(BaseScreen):
         self.reload()
 
     def _head(self, table: DataTable) -> None:
-        """The column headers, the one sorted by marked ▲ (going up) or ▼ (going down)."""
+        """The column headers, the one sorted by marked ▲ (going up) or ▼ (going down).
+
+        Once the columns are there only their labels change: columns made anew are as narrow as
+        their labels until the table next measures its rows, and a frame drawn in between would
+        keep showing the first few characters of every cell."""
+        from rich.cells import cell_len
+
         self._headed = (self.sort, self.reverse)
-        table.clear(columns=True)
+        labels = {}
         for key, label in self.columns:
             mark = f" {self.t('sort_down' if self.reverse else 'sort_up')}" if key == self.sort else ""
-            table.add_column(self.t(label) + mark, key=key)
+            labels[key] = Text(self.t(label) + mark)
+        if [str(key.value) for key in table.columns] == list(labels):
+            for key, column in table.columns.items():
+                column.label = labels[str(key.value)]
+                column.content_width = max(column.content_width, cell_len(column.label.plain))
+            table.refresh()
+            return
+        table.clear(columns=True)
+        for key, label_text in labels.items():
+            table.add_column(label_text, key=key)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -248,12 +265,20 @@ class LedgerScreen(BaseScreen):
             self.reload()
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        key = str(event.column_key.value)
+        self.sort_by(str(event.column_key.value))
+
+    def sort_by(self, key: str | None) -> None:
+        """Sort by a column; the column sorted by already goes the other way."""
         if key not in SORTABLE:
             return
         self.reverse = not self.reverse if self.sort == key else False
         self.sort = key
         self.reload()
+
+    def action_sort(self) -> None:
+        """The columns to sort by, for a keyboard: a click on a header does the same."""
+        choices = [(key, self.t(label)) for key, label in self.columns if key in SORTABLE]
+        self.app.push_screen(SortDialog(choices, self.sort, self.reverse, self.lang), self.sort_by)
 
     # --- actions -------------------------------------------------------------------------------
     def action_next_page(self) -> None:
@@ -316,6 +341,37 @@ class LedgerScreen(BaseScreen):
             self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
             return
         self.post_message(Loaded(what, data))
+
+
+class SortDialog(ModalScreen[str | None]):
+    """Which column the ledger is sorted by: arrows and Enter; the column sorted by now is marked
+    and chosen again sorts the other way. Returns the column's key, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", show=False)]
+
+    def __init__(self, choices: list[tuple[str, str]], current: str, reverse: bool, lang: str) -> None:
+        super().__init__(classes="dialog")
+        self.choices, self.current, self.reverse, self.lang = choices, current, reverse, lang
+
+    def compose(self) -> ComposeResult:
+        mark = tr("sort_down" if self.reverse else "sort_up", self.lang)
+        options = [Option(plain(f"{label} {mark}" if key == self.current else label), id=key) for key, label in self.choices]
+        with Vertical(classes="dialog-box", id="sort-box"):
+            yield Label(plain(tr("sort_title", self.lang), "bold"), classes="dialog-title")
+            yield OptionList(*options, id="sort-columns")
+
+    def on_mount(self) -> None:
+        columns = self.query_one("#sort-columns", OptionList)
+        keys = [key for key, _ in self.choices]
+        columns.highlighted = keys.index(self.current) if self.current in keys else 0
+        columns.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class CaseDetailScreen(ModalScreen[None]):

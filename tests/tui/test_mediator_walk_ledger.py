@@ -1,0 +1,138 @@
+"""The mediator's ledger as it is seen and used from the keyboard: a sorted ledger drawn at its
+columns' full width, sorting without a mouse, a case's detail read to its end with the keys, and a
+palette that names what every screen offered does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Static
+
+pytest.importorskip("tiaojie.ledger", reason="the ledger is not installed here")
+
+from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
+from tiaojie.ledger.demo import build_demo  # noqa: E402
+
+from tui.app import make_app  # noqa: E402
+
+from .conftest import settle  # noqa: E402
+
+TODAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture
+def ledger(tmp_path, rules_dir):  # noqa: ANN001, ANN201
+    (tmp_path / "ledger.sqlite").touch()
+    led = open_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}", rules_dir, today=TODAY)
+    build_demo(led)
+    yield led
+    led.close()
+
+
+def drawn(table: DataTable, y: int) -> str:
+    """What the terminal shows on line `y` of the table (0 is the header)."""
+    return table.render_line(y).text
+
+
+def header(table: DataTable, key: str) -> str:
+    return str(table.columns[key].label)  # type: ignore[index]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_a_ledger_sorted_by_a_click_is_drawn_at_its_columns_full_width(ledger, rules_dir, size):
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang="zh")
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#cases", DataTable)
+        keys = [str(column.key.value) for column in table.ordered_columns]
+        reward_x = sum(column.get_render_width(table) for column in table.ordered_columns[:keys.index("reward")]) + 1
+        assert header(table, "reward").startswith("奖励")
+        shown = app.screen.show_page
+
+        def show_and_paint(page) -> None:  # noqa: ANN001 - a terminal paints the page before the table's next idle
+            shown(page)
+            for y in range(table.size.height):
+                table.render_line(y)
+
+        app.screen.show_page = show_and_paint
+        await pilot.click("#cases", offset=(reward_x, 0))
+        await settle(app, pilot)
+        assert header(table, "reward").endswith("▲")
+        first = str(table.get_row_at(0)[0])
+        assert first in drawn(table, 1), drawn(table, 1)  # the whole case number, not its first 4 columns
+        assert "奖励 ▲" in drawn(table, 0)
+
+
+async def test_the_ledger_sorts_from_the_keyboard_and_says_by_what(ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#cases", DataTable)
+        await pilot.press("s")  # a list of the columns to sort by, the one sorted by marked
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "SortDialog"
+        await choose(app, pilot, "奖励")
+        assert type(app.screen).__name__ == "LedgerScreen"
+        assert header(table, "reward").endswith("▲") and not header(table, "received").endswith("▲")
+        rewards = [float(str(cell)) for cell in table.get_column("reward") if str(cell)]
+        assert rewards and rewards == sorted(rewards)
+        await pilot.press("s")  # the same column again: the other way
+        await settle(app, pilot)
+        await choose(app, pilot, "奖励 ▲")
+        assert header(table, "reward").endswith("▼")
+        rewards = [float(str(cell)) for cell in table.get_column("reward") if str(cell)]
+        assert rewards == sorted(rewards, reverse=True)
+        await pilot.press("s")
+        await settle(app, pilot)
+        await choose(app, pilot, "类型")
+        order = [str(label) for label, _ in app.backend.choices("category")]
+        shown = [str(cell) for cell in table.get_column("category")]
+        assert shown == sorted(shown, key=order.index)
+        await pilot.press("s", "escape")  # a change of mind leaves the sort as it was
+        await settle(app, pilot)
+        assert header(table, "category").endswith("▲")
+
+
+async def choose(app, pilot, label: str) -> None:  # noqa: ANN001
+    """Move the sort list's highlight to `label` with the arrow keys and press Enter."""
+    from textual.widgets import OptionList
+
+    columns = app.screen.query_one("#sort-columns", OptionList)
+    labels = [str(columns.get_option_at_index(i).prompt) for i in range(columns.option_count)]
+    target = labels.index(label)
+    while columns.highlighted != target:
+        await pilot.press("down" if (columns.highlighted or 0) < target else "up")
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def test_a_case_detail_scrolls_with_the_keys_to_its_level_history(ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "CaseDetailScreen"
+        body = app.screen.query_one(".detail-body")
+        assert body.max_scroll_y > 0  # at 80×24 the history is below the fold
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("home")
+        await settle(app, pilot)
+        assert body.scroll_y == 0
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert body.scroll_y > 0
+        assert "层级变更" in str(app.screen.query_one("#detail-text", Static).render())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_palette_describes_every_screen_offered_in_the_uis_language(ledger, rules_dir, lang):
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang=lang)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        commands = list(app.get_system_commands(app.screen))
+        helps = [command.help for command in commands]
+        assert helps and not [text for text in helps if text.startswith("help_")], helps
