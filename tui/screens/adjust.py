@@ -30,6 +30,7 @@ class Candidate:
     payee: str
     amount: str  # as shown, in yuan
     period: str  # the period the case is shown in
+    paid: bool = True  # paid in a closed period; an unpaid one is offered so the ledger can say why not
 
 
 # (period to book in, case id, amount, reason) → what the service stored; raises its refusal
@@ -93,11 +94,17 @@ class AdjustDialog(ModalScreen[Any]):
     # --- the case --------------------------------------------------------------------------------
     def _list(self, typed: str) -> None:
         needle = typed.strip().lower()
-        shown = [c for c in self._candidates
-                 if not needle or needle in c.number.lower() or needle in c.payee.lower()]
+
+        def offered(c: Candidate) -> bool:
+            if needle:
+                return needle in c.number.lower() or needle in c.payee.lower()
+            return c.paid or c.case_id == self.chosen  # a case not paid yet only when asked for
+
+        shown = [c for c in self._candidates if offered(c)]
         options = self.query_one("#adj-cases", OptionList)
         options.clear_options()
-        options.add_options([Option(plain(f"{c.number}  {c.payee}  {c.amount}  ({c.period})"), id=str(c.case_id))
+        options.add_options([Option(plain(f"{c.number}  {c.payee}  {c.amount}  ({c.period}"
+                                          + ("" if c.paid else f" {self.t('adj_unpaid')}") + ")"), id=str(c.case_id))
                              for c in shown])
         ids = [c.case_id for c in shown]
         if ids:
@@ -120,8 +127,14 @@ class AdjustDialog(ModalScreen[Any]):
             self._show_chosen()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id is not None and self.query_one("#adj-search", Input).value.strip():
-            self.chosen = int(event.option.id)
+        # The case is the one highlighted now, not the event's: typed fast, a highlight of a list
+        # since narrowed by the search arrives late and would name a case no longer offered.
+        options = self.query_one("#adj-cases", OptionList)
+        if options.highlighted is None or not self.query_one("#adj-search", Input).value.strip():
+            return
+        option = options.get_option_at_index(options.highlighted)
+        if option.id is not None:
+            self.chosen = int(option.id)
             self._show_chosen()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -273,14 +273,17 @@ class FinanceScreen(BaseScreen):
 
     def action_adjust(self) -> None:
         """An adjustment corrects a case paid in a closed period: on a closed period its own cases
-        are offered; on an open one, the cases every closed period paid (read in a worker)."""
+        are offered; on an open one, the cases every closed period paid (read in a worker), then
+        the period's own cases, not paid yet — offered so that the ledger says why it refuses them
+        when the clerk came from one (its line highlighted) or typed its number."""
         if self.report is None:
             return
         from .adjust import Candidate
 
         report = self.report
         if report.period.status != "closed":
-            self._paid_candidates()
+            lines = self.query_one("#fin-lines", DataTable)
+            self._paid_candidates(self._selected_case() if lines.has_focus else None)
             return
         payees = self.query_one("#fin-payees", DataTable)
         payee = None
@@ -302,10 +305,12 @@ class FinanceScreen(BaseScreen):
         self._open_adjust(candidates, chosen)
 
     @work(thread=True, exit_on_error=False, group="fin-adjust")
-    def _paid_candidates(self) -> None:
+    def _paid_candidates(self, chosen: int | None) -> None:
         from .. import ledger_api
         from .adjust import Candidate
 
+        report = self.report
+        assert report is not None
         candidates: list[Candidate] = []
         try:
             for key in sorted((k for k, s in self.statuses.items() if s == "closed"), reverse=True):
@@ -316,7 +321,14 @@ class FinanceScreen(BaseScreen):
         except Exception as exc:  # noqa: BLE001 - a refusal or a vanished ledger is said, not raised
             self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
             return
-        self.app.call_from_thread(self._open_adjust, candidates, None)
+        offered = {c.case_id for c in candidates}
+        for line in report.lines:
+            case = self.cases.get(line.case_id)
+            if line.case_id not in offered:
+                offered.add(line.case_id)
+                candidates.append(Candidate(line.case_id, case.number if case else str(line.case_id), line.payee,
+                                            format_yuan(line.amount), report.period.key, paid=False))
+        self.app.call_from_thread(self._open_adjust, candidates, chosen)
 
     def _open_adjust(self, candidates: list[Any], chosen: int | None) -> None:
         from .adjust import AdjustDialog
