@@ -24,6 +24,9 @@ from .entry_state import CaseFormState
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+INPUT_MIN_WIDTH = len("YYYY-MM-DD") + 3  # the text, the cursor after it and the padding
+
+
 class EntryScreen(CaseFormState):
     SCREEN_ID = "entry"
     KEYS = [("ctrl+s", "save", "save"), ("ctrl+n", "new_case", "new_case")]
@@ -126,6 +129,8 @@ class EntryScreen(CaseFormState):
                     placeholder = self.t(spec.placeholder_key) if spec.placeholder_key else ""
                     widget = Input(value=value, placeholder=placeholder, id=wid, compact=True,
                                    disabled=spec.name == "number" and self.editing is not None)
+                    # a date, a count or an amount stays whole beside the message saying what is wrong with it
+                    widget.styles.min_width = INPUT_MIN_WIDTH
             yield widget
             error = Static("", id=f"e-{spec.name}", classes="field-error")
             yield error
