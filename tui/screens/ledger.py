@@ -19,7 +19,7 @@ from tiaojie.money import format_yuan
 
 from ..backend import describe_error
 from ..messages import Loaded
-from ..strings import tr
+from ..strings import Lang, tr
 from ..widgets import plain
 from .base import BaseScreen
 
@@ -138,9 +138,9 @@ class LedgerScreen(BaseScreen):
         for key, label in self.columns:
             mark = f" {self.t('sort_down' if self.reverse else 'sort_up')}" if key == self.sort else ""
             labels[key] = Text(self.t(label) + mark)
-        if [str(key.value) for key in table.columns] == list(labels):
-            for key, column in table.columns.items():
-                column.label = labels[str(key.value)]
+        if [str(column_key.value) for column_key in table.columns] == list(labels):
+            for column_key, column in table.columns.items():
+                column.label = labels[str(column_key.value)]
                 column.content_width = max(column.content_width, cell_len(column.label.plain))
             table.refresh()
             return
@@ -349,7 +349,7 @@ class SortDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, choices: list[tuple[str, str]], current: str, reverse: bool, lang: str) -> None:
+    def __init__(self, choices: list[tuple[str, str]], current: str, reverse: bool, lang: Lang) -> None:
         super().__init__(classes="dialog")
         self.choices, self.current, self.reverse, self.lang = choices, current, reverse, lang
 
