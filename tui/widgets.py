@@ -94,6 +94,10 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
+class _DialogBox(VerticalScroll, can_focus=False):
+    """A dialog's body that scrolls in a short terminal; the first field, not the box, takes the focus."""
+
+
 class FormDialog(ModalScreen[dict | None]):
     """A few labelled inputs; returns {name: text} on OK, None on cancel."""
 
@@ -106,16 +110,23 @@ class FormDialog(ModalScreen[dict | None]):
         self._error = error  # why the ledger refused these values last time, shown until they change
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
+        # scrolls when the fields outgrow a short terminal (a field reached is brought into view);
+        # why the values were refused sits under the title, in sight as the dialog comes back
+        with _DialogBox(classes="dialog-box"):
             yield Label(plain(self._title, "bold"), classes="dialog-title")
+            yield Static(plain(self._error or ""), id="dlg-error",
+                         classes="field-error shown" if self._error else "field-error")
             for name, label, value in self._fields:
                 yield Label(plain(label))
                 yield Input(value=value, id=f"dlg-{name}")
-            yield Static(plain(self._error or ""), id="dlg-error",
-                         classes="field-error shown" if self._error else "field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("ok", self._lang), variant="primary", id="dlg-ok")
                 yield Button(tr("cancel", self._lang), id="dlg-cancel")
+
+    def on_mount(self) -> None:
+        # the first field's focus may scroll it to the top before the box has its height: the
+        # title, and the reason for a refusal, are shown from the start
+        self.call_after_refresh(self.query_one(_DialogBox).scroll_home, animate=False)
 
     def values(self) -> dict:
         return {name: self.query_one(f"#dlg-{name}", Input).value for name, _, _ in self._fields}
@@ -128,6 +139,7 @@ class FormDialog(ModalScreen[dict | None]):
         # .field-error is hidden until "shown": the text alone never appears
         error.set_class(bool(problem), "shown")
         if problem:
+            error.scroll_visible()
             return
         self.dismiss(values)
 
