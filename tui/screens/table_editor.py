@@ -75,6 +75,7 @@ class TableEditor(Screen[bool]):
         self.grid, self.policy, self.draft, self.lang = grid, policy, draft, lang
         self.sheet = "规则"
         self.saved = False
+        self._bad: tuple[str, int, int | None] | None = None  # the first bad cell of a refused save
         for key, action, label in self.KEYS:  # the footer says each key in the UI's language
             self._bindings.bind(key, action, description=tr(label, lang))
 
@@ -86,7 +87,7 @@ class TableEditor(Screen[bool]):
             yield DataTable(id="te-grid", cursor_type="cell", zebra_stripes=True)
             with VerticalScroll(id="te-output-box"):
                 yield Static("", id="te-output")
-        yield Footer()
+        yield Footer(compact=True)  # as on every screen: the keys fitted to the width are as wide as counted
 
     def on_mount(self) -> None:
         self.show()
@@ -264,7 +265,8 @@ class TableEditor(Screen[bool]):
         try:
             done = self.grid.save(self.draft.path)
         except SheetError as err:
-            return RulesReport("save", False, [(line, "red") for line in err.lines(self.lang)],
+            self._bad = next(filter(None, (self._cell_of(p) for p in err.problems)), None)
+            return RulesReport("save", False, [(self._located(p), "red") for p in err.problems],
                                tr("te_refused", self.lang, count=len(err.problems)))
         self.saved = True
         try:
@@ -281,8 +283,49 @@ class TableEditor(Screen[bool]):
                            tr("te_saved", self.lang, path=str(done.path), rows=done.rows, examples=done.examples,
                               passed=report.passed, failed=report.failed))
 
+    def _cell_of(self, problem: Any) -> tuple[str, int, int | None] | None:
+        """Where a refused save's problem is in this editor: (sheet, row, column), the row counted
+        as the editor counts it (0 the first rule or example); None for a heading or the file."""
+        from tiaojie.rules.table_sheet import FIRST_DATA_ROW
+
+        params = getattr(problem, "params", {})
+        if getattr(problem, "key", "") not in ("sheet_at", "sheet_at_row") or params.get("sheet") not in ("规则", "示例"):
+            return None
+        row = int(params.get("row", 0)) - FIRST_DATA_ROW
+        if row < 0:
+            return None
+        column = None
+        if problem.key == "sheet_at":
+            letters = str(params.get("column", ""))
+            index = 0
+            for letter in letters.upper():
+                index = index * 26 + ord(letter) - ord("A") + 1
+            column = index - 1 if letters.isalpha() else None
+        return str(params["sheet"]), row, column
+
+    def _located(self, problem: Any) -> str:
+        """A problem of a refused save, said as this editor shows the table: the sheet in the UI's
+        language, the row as numbered in the cell dialog, the column by its title — the workbook's
+        row numbers and column letters mean nothing here."""
+        where = self._cell_of(problem)
+        if where is None:
+            return str(problem.render(self.lang))
+        sheet, row, column = where
+        detail = problem.params.get("detail", "")
+        detail = detail.render(self.lang) if hasattr(detail, "render") else str(detail)
+        name = tr("te_rules" if sheet == "规则" else "te_examples", self.lang)
+        if column is None:
+            return tr("te_at_row", self.lang, sheet=name, row=row + 1, detail=detail)
+        title = self._said(str(problem.params.get("title", "")))
+        return tr("te_at", self.lang, sheet=name, row=row + 1, title=title, detail=detail)
+
     def on_rules_report(self, message: RulesReport) -> None:
         message.stop()
+        bad, self._bad = self._bad, None
+        if bad is not None:  # the cursor on the first bad cell, on its sheet
+            sheet, row, column = bad
+            self.sheet = sheet
+            self.show(row, self._at()[1] if column is None else column)
         out = Text()
         out.append(message.summary + "\n", style="bold green" if message.ok else "bold red")
         for text, style in message.lines:
