@@ -269,6 +269,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "r_draft_hint": ("按 d 打开或新建规则草稿：修改在草稿中进行，启用前不影响台账", "press d to open or make a rule draft: changes are made there and reach the ledger only when activated"),
     "r_draft_failed": ("草稿有 {count} 处错误", "the draft has {count} errors"),
     "r_draft_reread": ("已重新读取草稿：{files} 个政策版本", "draft read again: {files} policy versions"),
+    "r_impact_more": ("……另有 {count} 行，见右侧输出", "… {count} more lines in the output panel"),
     "r_draft_activate_confirm": ("启用草稿「{name}」？须通过检查、示例测试和审查；启用人、文件哈希与影响将记入审计日志。\n\n{impact}",
                                  "Activate draft '{name}'? It must pass check, test and lint; who activated it, the files' hashes and the impact go into the audit log.\n\n{impact}"),
     "r_draft_activated": ("已启用草稿「{name}」为规则集 #{id}，已记入审计日志", "draft '{name}' activated as rule set #{id} and recorded in the audit log"),
