@@ -73,3 +73,39 @@ def test_no_payee_ever_exceeds_the_cap_and_paid_plus_reduction_is_computed(rows,
         totals[key] = totals.get(key, Decimal(0)) + line.paid
     assert all(total <= ceiling for total in totals.values())
     assert sum((line.paid + line.reduction for line in lines), Decimal(0)) == sum((c.amount for c in cases), Decimal(0))
+
+
+def test_money_already_paid_fills_its_window_first_whatever_its_settlement_date():
+    # 800 paid (a claim) for a case settled on the 20th; a case settled on the 10th, paid later,
+    # gets only what is left of the 1000 — not the whole 500 because it was settled earlier.
+    paid = PayableCase("!paid", "村委会A", dt.date(2026, 5, 20), Decimal(800), unit="u1", already_paid=True)
+    late = case(1, "村委会A", dt.date(2026, 5, 10), "500")
+    lines = {line.case_id: line for line in apply_caps([late, paid], [MONTHLY])}
+    assert lines["!paid"].paid == Decimal(800) and lines["!paid"].capped_by == []
+    assert lines["c0001"].paid == Decimal(200) and lines["c0001"].capped_by == ["monthly"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), amounts, st.booleans()), max_size=40),
+       st.decimals(min_value=0, max_value=5000, places=2, allow_nan=False, allow_infinity=False))
+def test_what_is_paid_now_never_takes_a_window_past_the_cap_with_what_was_paid_before(rows, ceiling):
+    cap = Cap(id="m", title="m", period="month", per="payee", max=ceiling)
+    start = dt.date(2026, 1, 1)
+    cases = [PayableCase(f"c{i:04d}", "A", start + dt.timedelta(days=d), a, unit="u1", already_paid=before)
+             for i, (d, a, before) in enumerate(rows)]
+    before_by_window: dict = {}
+    now_by_window: dict = {}
+    for line, given_case in zip(*_by_id(apply_caps(cases, [cap]), cases)):
+        window = period_key(line.on, "month")
+        if given_case.already_paid:
+            assert line.paid == given_case.amount  # spent: never cut
+            before_by_window[window] = before_by_window.get(window, Decimal(0)) + line.paid
+        else:
+            now_by_window[window] = now_by_window.get(window, Decimal(0)) + line.paid
+    for window, now in now_by_window.items():
+        assert now <= max(ceiling - before_by_window.get(window, Decimal(0)), Decimal(0))
+
+
+def _by_id(lines, cases):
+    given_by_id = {c.case_id: c for c in cases}
+    return lines, [given_by_id[line.case_id] for line in lines]

@@ -66,6 +66,9 @@ class PayableCase:
     amount: Decimal
     unit: str | None = None
     caps: tuple[Cap, ...] | None = None  # the caps of the version that priced it; None: the call's
+    # Money already paid (an earlier period or claim): it fills its windows before any case still
+    # to pay, whatever its settlement date, as it is spent and cannot be cut.
+    already_paid: bool = False
 
 
 @dataclass
@@ -88,8 +91,10 @@ def apply_caps(cases: Iterable[PayableCase], caps: Sequence[Cap] | None = None) 
     """Payout lines in settlement order; `paid` never exceeds `computed` nor any ceiling.
 
     Each case passes through its own version's caps (`PayableCase.caps`), else `caps`; running
-    totals are kept per cap id, holder and window, so versions share a window."""
-    ordered = sorted(cases, key=lambda c: (c.on, c.case_id))
+    totals are kept per cap id, holder and window, so versions share a window. Cases already
+    paid come first and are never cut: a case settled earlier but paid later gets only the room
+    they left."""
+    ordered = sorted(cases, key=lambda c: (not c.already_paid, c.on, c.case_id))
     lines = []
     totals: dict[tuple[str, str | None, str], Decimal] = {}
     counts: dict[tuple[str, str | None, str], int] = {}
@@ -98,10 +103,12 @@ def apply_caps(cases: Iterable[PayableCase], caps: Sequence[Cap] | None = None) 
         lines.append(line)
         applied = []
         for cap in case.caps if case.caps is not None else (caps or []):
+            key = (cap.id, line.payee if cap.per == "payee" else line.unit, period_key(line.on, cap.period))
+            if case.already_paid:
+                applied.append(key)
+                continue
             if line.paid <= 0:
                 break
-            holder = line.payee if cap.per == "payee" else line.unit
-            key = (cap.id, holder, period_key(line.on, cap.period))
             so_far = totals.get(key, Decimal(0))
             allowed = line.paid
             if cap.max is not None:

@@ -19,17 +19,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from ..calc.caps import PayableCase
 from ..claim_models import Claim, ClaimDecision, ClaimLine, Objection, Step
 from ..i18n import Lang, Localized
 from ..models import Case, PayoutLine, Period, Unit, User
+from ..money import round_fen
 from ..store.messages import Message, tr
 from ..store.uow import SqlUnitOfWork
 from .access import _unit, check
 from .claim_steps import load, notice_step, record, require_actor, step_title
 from .context import Ledger
 from .errors import InvalidInput, PeriodClosed
-from .period_rewards import case_lines
+from .period_rewards import capped_now, case_lines
 from .periods import parse_period
 from .scope import narrowed, require_unit
 
@@ -167,9 +170,7 @@ def pay(ledger: Ledger, by: User, number: str) -> Claim:
         closed = uow.periods.closed_covering({c.settled_on for c in cases.values() if c.settled_on})
         if closed:
             raise PeriodClosed("claim_period_closed", period=closed[0].key, by=closed[0].closed_by or "?")
-        payout = [PayoutLine(period_id=period.id or 0, payee=line.payee, unit_id=line.unit_id, case_id=line.case_id,
-                             policy_id=line.policy_id, version=line.version, hash=line.hash, gross=line.gross,
-                             amount=line.amount, capped_by=line.capped_by) for line in accepted]
+        payout = _held_to_ceilings(ledger, uow, claim, period, accepted, cases)
         # A rejected case is judged and paid at zero in the period, as a case that earned nothing
         # is: closing the period later does not pay it, and only an adjustment can overturn that.
         rejected = [line for line in uow.claims.lines(claim.id)  # type: ignore[arg-type]
@@ -185,6 +186,33 @@ def pay(ledger: Ledger, by: User, number: str) -> Claim:
                       "paid": str(sum((line.amount for line in payout), ZERO))})
         uow.commit()
         return after
+
+
+def _held_to_ceilings(ledger: Ledger, uow: SqlUnitOfWork, claim: Claim, period: Period, accepted: list[ClaimLine],
+                      cases: dict[Any, Case]) -> list[PayoutLine]:
+    """The accepted lines as payout lines, the ceilings applied again to what is paid by now: a
+    claim's amounts were worked out when it was submitted, and money paid since into the same
+    windows (a period closed, another claim paid) leaves it less room. A line is never paid more
+    than the reviewers accepted."""
+    book = ledger.rules.book
+    again: dict[str, Any] = {}
+    for policy_id in sorted({line.policy_id for line in accepted}):
+        payable = []
+        for line in (line for line in accepted if line.policy_id == policy_id):
+            version = book.by_hash(policy_id, line.hash)
+            settled_on = cases[line.case_id].settled_on or claim.ends_on  # a claimed case is settled
+            payable.append(PayableCase(f"{line.case_id:012d}", line.payee, settled_on, line.gross,
+                                       unit=str(line.unit_id), caps=tuple(version.caps) if version else ()))
+        again.update(capped_now(ledger, uow, policy_id, claim.starts_on, claim.ends_on, payable))
+    payout = []
+    for line in accepted:
+        now = again[f"{line.case_id:012d}"]
+        amount = min(line.amount, round_fen(now.paid))
+        capped_by = line.capped_by if amount == line.amount else ",".join(now.capped_by) or line.capped_by
+        payout.append(PayoutLine(period_id=period.id or 0, payee=line.payee, unit_id=line.unit_id,
+                                 case_id=line.case_id, policy_id=line.policy_id, version=line.version, hash=line.hash,
+                                 gross=line.gross, amount=amount, capped_by=capped_by))
+    return payout
 
 
 def _notice_over(uow: SqlUnitOfWork, ledger: Ledger, claim: Claim) -> None:

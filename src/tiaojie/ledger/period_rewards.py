@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Sequence
 
@@ -392,26 +392,12 @@ def case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
         caps = tuple(policy.caps) if policy else ()
         by_version[outcome.hash].append(PayableCase(key, payee, on, gross, unit=str(unit_id), caps=caps))
         meta[key] = (case_id, unit_id, outcome)
-    # "!" sorts before the zero-padded ids of this period's cases settled the same day.
-    prior = [PayableCase(f"!{case_id}", payee, on, from_fen(fen), unit=str(unit_id))
-             for case_id, payee, unit_id, fen, on in reward_queries.paid_in_year(uow, policy_id,
-                                                                                 period.starts_on, period.ends_on)]
     lines: list[PayoutLine] = []
     # One pass over every version's cases: a ceiling is a window of money that versions share.
     versions = list(by_version.values())
     if versions:
         payable_all = [case for payable in versions for case in payable]
-        latest_caps = tuple(ledger.rules.book.versions(policy_id)[-1].caps) if policy_id in ledger.rules.book.policies else ()
-
-        def caps_on(day: dt.date) -> tuple:
-            """A case paid in a closed period counts against the ceilings of the version in force
-            on its date (a later year's version may set others)."""
-            try:
-                return tuple(ledger.rules.book.select(policy_id, day).caps)
-            except EvaluationError:
-                return latest_caps
-
-        prior_capped = [replace(p, caps=p.caps if p.caps is not None else caps_on(p.on)) for p in prior]
+        prior_capped = paid_before(ledger, uow, policy_id, period.starts_on, period.ends_on)
         for line in apply_caps(prior_capped + payable_all):
             if line.case_id not in meta:
                 continue  # paid in a closed period: it only used up the ceiling
@@ -422,6 +408,35 @@ def case_lines(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, period: Perio
                 capped_by=",".join(line.capped_by) or None,
             ))
     return lines
+
+
+def paid_before(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, starts_on: dt.date,
+                ends_on: dt.date) -> list[PayableCase]:
+    """What is already paid under the policy for cases settled in the years from `starts_on` to
+    `ends_on` (closed periods, claims), each held to the ceilings of the version in force on its
+    date (a later year's version may set others): the room it took is gone before anything new."""
+    book = ledger.rules.book
+    latest_caps = tuple(book.versions(policy_id)[-1].caps) if policy_id in book.policies else ()
+
+    def caps_on(day: dt.date) -> tuple:
+        try:
+            return tuple(book.select(policy_id, day).caps)
+        except EvaluationError:
+            return latest_caps
+
+    # "!" keeps them apart from the zero-padded ids of the cases still to pay.
+    return [PayableCase(f"!{case_id}", payee, on, from_fen(fen), unit=str(unit_id), caps=caps_on(on),
+                        already_paid=True)
+            for case_id, payee, unit_id, fen, on in reward_queries.paid_in_year(uow, policy_id, starts_on, ends_on)]
+
+
+def capped_now(ledger: Ledger, uow: SqlUnitOfWork, policy_id: str, starts_on: dt.date, ends_on: dt.date,
+               payable: list[PayableCase]) -> dict[str, Any]:
+    """The ceilings applied again to `payable` (each with its version's caps) after everything
+    paid so far: case key → its `calc.caps.PayoutLine`. Paying a claim reviewed while other money
+    was paid into the same windows goes through this."""
+    prior = paid_before(ledger, uow, policy_id, starts_on, ends_on)
+    return {line.case_id: line for line in apply_caps(prior + payable) if not line.case_id.startswith("!")}
 
 
 def totals_from_lines(lines: list[PayoutLine], totals: dict[str, PayeeTotal]) -> None:
