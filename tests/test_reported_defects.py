@@ -1,8 +1,11 @@
-"""Command-line exports to a place that cannot be written: the folder missing is named, a file the
-system refuses is named with the system's reason — exit 1, never an internal error."""
+"""Defects reported of the command line that no other test walked as reported: exports to a place
+that cannot be written (the missing folder named, a file the system refuses named with the system's
+reason — exit 1, never an internal error), and a case number already taken refused naming the unit,
+not its id."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -60,3 +63,13 @@ def test_an_export_the_system_refuses_is_named_with_its_reason(demo, tmp_path):
     said = runner.invoke(app, ["--db", demo, "--user", "clerk", "statement", "2026-01", "-o", str(folder)])
     assert said.exit_code == 1, (said.exit_code, said.output, said.exception)
     assert f"无法写入「{folder}」" in said.output and "内部错误" not in said.output
+
+
+def test_a_case_number_taken_in_the_unit_is_refused_naming_the_unit_not_its_id(demo):
+    listed = runner.invoke(app, ["--db", demo, "--user", "med01", "case", "list", "--limit", "1"])
+    unit, number = listed.output.splitlines()[2].split()[:2]
+    again = runner.invoke(app, ["--db", demo, "--user", "med01", "case", "add", unit, number, "--category", "邻里",
+                                "--received", "2026-11-01"])
+    assert again.exit_code == 1, again.output
+    assert f"已有卷号「{number}」" in again.output and "单位「新建村」" in again.output, again.output
+    assert not re.search(r"单位「\d+」", again.output)
