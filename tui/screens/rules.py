@@ -412,24 +412,34 @@ class RulesScreen(BaseScreen):
                                self.t("r_activate_failed") if action == "activate" else self.t("error_title"))
 
     def _ask_activation(self, message: RulesReport) -> None:
-        impact = "\n".join(text for text, _ in message.lines[:IMPACT_LINES])
-
         def done(yes: bool | None) -> None:
             if yes:
                 self.run_rules("activate")
 
-        self.app.push_screen(ConfirmDialog(self.t("r_draft_activate_confirm", name=self._opened.name, impact=impact),
-                                           self.lang, self.t("r_activate")), done)
+        self.app.push_screen(ConfirmDialog(self._activation_question(message), self.lang, self.t("r_activate")), done)
+
+    def _activation_question(self, message: RulesReport) -> str:
+        """The question with as much of the impact as leaves the dialog's buttons on the screen
+        (the whole impact is in the output panel behind it)."""
+        width, height = self.app.size
+        inner = max(20, min(int(width * 0.8), 100) - 2 - 4)  # .dialog-box: 80% wide up to 100, border, padding
+        room = min(20, int(height * 0.9) - 2 - 2 - 4)  # its body's max-height; border, padding, buttons
+        lines = [text for text, _ in message.lines]
+        for shown in range(min(len(lines), IMPACT_LINES), -1, -1):
+            impact = "\n".join(lines[:shown])
+            if shown < len(lines):
+                impact += ("\n" if shown else "") + self.t("r_impact_more", count=len(lines) - shown)
+            question = self.t("r_draft_activate_confirm", name=self._opened.name, impact=impact)
+            if len(Text(question).wrap(self.app.console, inner)) <= room:
+                break
+        return question
 
     def on_rules_report(self, message: RulesReport) -> None:
         if message.action == "preview" and message.ok:
+            self._show_output(message)  # the whole impact behind the question
             self._ask_activation(message)
             return
-        out = Text()
-        out.append(message.summary + "\n", style="bold green" if message.ok else "bold red")
-        for text, style in message.lines:
-            out.append(text + "\n", style=style)
-        self.query_one("#rules-output", Static).update(out)
+        self._show_output(message)
         if message.action in ("reload", "activate", "preview") or self._opened is not None:
             self.refresh_table()
             if message.ok:
@@ -438,3 +448,10 @@ class RulesScreen(BaseScreen):
             self.notify(message.summary, severity="error", timeout=8, markup=False)
         else:
             self.notify(message.summary, markup=False)
+
+    def _show_output(self, message: RulesReport) -> None:
+        out = Text()
+        out.append(message.summary + "\n", style="bold green" if message.ok else "bold red")
+        for text, style in message.lines:
+            out.append(text + "\n", style=style)
+        self.query_one("#rules-output", Static).update(out)
