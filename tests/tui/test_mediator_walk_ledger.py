@@ -136,3 +136,25 @@ async def test_the_palette_describes_every_screen_offered_in_the_uis_language(le
         commands = list(app.get_system_commands(app.screen))
         helps = [command.help for command in commands]
         assert helps and not [text for text in helps if text.startswith("help_")], helps
+
+
+async def test_the_page_keys_are_offered_only_where_there_is_a_page_to_go_to(ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang="zh")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.pages == 1  # a village's cases fit one page
+        assert "n" not in app.screen.active_bindings and "p" not in app.screen.active_bindings
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="ledger", lang="zh")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.pages > 1 and app.screen.page == 1
+        assert "n" in app.screen.active_bindings and "p" not in app.screen.active_bindings
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.screen.page == 2
+        assert "p" in app.screen.active_bindings
+        for _ in range(app.screen.pages - 2):
+            await pilot.press("n")
+            await settle(app, pilot)
+        assert app.screen.page == app.screen.pages
+        assert "n" not in app.screen.active_bindings and "p" in app.screen.active_bindings

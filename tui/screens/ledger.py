@@ -250,6 +250,7 @@ class LedgerScreen(BaseScreen):
         table.refresh(layout=True)
         self.query_one("#page-line", Static).update(
             plain(self.t("page", page=page.page, pages=page.pages, total=page.total)))
+        self.refresh_bindings()  # the page keys follow the page shown
 
     # --- filters and sorting -------------------------------------------------------------------
     @on(Select.Changed, ".filters Select")
@@ -281,6 +282,14 @@ class LedgerScreen(BaseScreen):
         self.app.push_screen(SortDialog(choices, self.sort, self.reverse, self.lang), self.sort_by)
 
     # --- actions -------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The page keys are offered only where there is a page to go to.
+        if action == "next_page" and (self.pages is None or self.page >= self.pages):
+            return False
+        if action == "prev_page" and self.page <= 1:
+            return False
+        return super().check_action(action, parameters)
+
     def action_next_page(self) -> None:
         if self.pages is not None and self.page >= self.pages:
             return
