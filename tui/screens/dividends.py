@@ -29,6 +29,8 @@ class DividendScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.run_shown: Any = None
+        self.shown_for: tuple[str, int] | None = None  # (collective code, year) of the run shown
+        self.asked: tuple[str, int] | None = None  # (collective code, year) last asked for: its answer is shown
         self.member_names: dict[int, Any] = {}
         self.collectives: dict[str, Any] = {}
 
@@ -57,6 +59,10 @@ class DividendScreen(BaseScreen):
         for key in ("col_member", "col_shares", "col_amount"):
             table.add_column(self.t(key), key=key)
         self.query_one("#div-run", Button).display = self.role_may("run")  # policy staff bind, clerks run
+        for label in self.query(".filters .field-label"):
+            # as wide as its words: the form's fixed label width wrapped 其他收入（元） onto two lines
+            label.styles.width = "auto"
+            label.styles.padding = (0, 1)
         self.call_service("collectives")
 
     def selection(self) -> tuple[str | None, int | None]:
@@ -69,12 +75,22 @@ class DividendScreen(BaseScreen):
         return code, year
 
     @on(Select.Changed, "#div-collective")
+    def _collective_chosen(self) -> None:
+        # income and costs are one collective's year: typed for another, they are not this one's
+        for selector in ("#div-income", "#div-costs"):
+            self.query_one(selector, Input).value = ""
+        self._chosen()
+
     @on(Input.Submitted, "#div-year")
     def _chosen(self) -> None:
         code, year = self.selection()
         self.show_policy(self.collectives.get(code) if code else None)
         if code and year:
+            self.asked = (code, year)
             self.call_service("runs", code, year)
+        else:  # no collective (the list's prompt) or no year: no run is shown, none exported
+            self.asked = None
+            self.show_run(None)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="div")
     def call_service(self, what: str, *args: Any) -> None:
@@ -92,7 +108,7 @@ class DividendScreen(BaseScreen):
                     code, year, income, costs = args
                     run = ledger_api.run_dividend(self.backend, code, year, income, costs)
                 names = ledger_api.members(self.backend, run.collective_id) if run else {}
-                loaded = Loaded(what, run, {"members": names})
+                loaded = Loaded(what, run, {"members": names, "for": (code, year)})
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
             return
@@ -113,10 +129,11 @@ class DividendScreen(BaseScreen):
                 self.show_policy(collective)
             self.notify(self.t("div_rebound", collective=collective.name, policy=message.extra["label"]), markup=False)
             return
-        self.member_names = message.extra["members"]
-        self.show_run(message.data)
+        code, year = message.extra["for"]
+        if message.extra["for"] == self.asked:  # not an answer for a collective or year since left
+            self.member_names = message.extra["members"]
+            self.show_run(message.data, message.extra["for"])
         if message.what == "run" and message.data is not None:
-            code, year = self.selection()
             self.notify(self.t("dividend_done", collective=code, year=year, pool=format_yuan(message.data.pool)),
                         markup=False)
 
@@ -131,8 +148,8 @@ class DividendScreen(BaseScreen):
             label.update(Text(self.t("div_policy", title=self.backend.policy_title(collective.policy_id),
                                      policy=collective.policy_id), style="bold"))
 
-    def show_run(self, run: Any) -> None:
-        self.run_shown = run
+    def show_run(self, run: Any, shown_for: tuple[str, int] | None = None) -> None:
+        self.run_shown, self.shown_for = run, (shown_for if run is not None else None)
         table = self.query_one("#div-allocations", DataTable)
         table.clear()
         summary = Text()
@@ -168,17 +185,18 @@ class DividendScreen(BaseScreen):
         except InvalidOperation:
             self.notify(self.t("v_money"), severity="warning", markup=False)
             return
+        self.asked = (code, year)
         self.call_service("run", code, year, income, costs)
 
     def action_export(self) -> None:
         """The run shown, to a file typed in the export dialog: a missing folder is named, an
         existing file replaced only after asking."""
-        run = self.run_shown
-        if run is None:
+        run, shown_for = self.run_shown, self.shown_for
+        if run is None or shown_for is None:
             return
         from .export_dialog import ExportDialog, write_failed
 
-        code, year = self.selection()
+        code, year = shown_for  # the run on screen, whatever is typed in the boxes since
 
         def done(path: Path | None) -> None:
             if path is None:
