@@ -2,7 +2,9 @@
 
 * `tiaojie` and every one of its modules import without the terminal UI: `textual` and `tui` are
   never loaded (checked in a fresh interpreter, so nothing else in the test run can hide it);
-* nothing outside `tiaojie/rules/engine.py` imports the rules engine (`durable`).
+* nothing outside `tiaojie/rules/engine.py` imports the rules engine (`durable`);
+* the command line and the terminal UI open no unit of work: they call services and views, which
+  decide what a user may see and write.
 """
 
 from __future__ import annotations
@@ -68,3 +70,17 @@ def test_only_the_engine_module_imports_durable():
     assert offenders == []
     # and the pattern does find the engine's own imports, so the check can fail
     assert _DURABLE.search(ENGINE_MODULE.read_text(encoding="utf-8"))
+
+
+_UNIT_OF_WORK = re.compile(r"\.uow\(\)|\buow\.session\b")
+FRONT_ENDS = (PACKAGE / "cli", SRC.parent / "tui")
+
+
+def test_the_command_line_and_the_screens_open_no_unit_of_work():
+    offenders = [f"{path.relative_to(SRC.parent)}:{n}"
+                 for front in FRONT_ENDS for path in sorted(front.rglob("*.py"))
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if _UNIT_OF_WORK.search(line)]
+    assert offenders == []
+    # and the pattern finds a service's own use, so the check can fail
+    assert _UNIT_OF_WORK.search((PACKAGE / "ledger" / "claims.py").read_text(encoding="utf-8"))

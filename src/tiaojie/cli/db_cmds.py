@@ -58,10 +58,9 @@ def db_init(
     url = safe_url(resolve_url(path))
     ledger, started = create_ledger(path, rules if rules is not None else (cfg.rules_dir if cfg.rules_explicit else None))
     try:
-        with ledger.uow() as uow:
-            latest = uow.rule_sets.latest()
-            assert latest is not None
-            set_id, source = latest.id, latest.source
+        activated = ledger.activated_set()
+        assert activated is not None  # create_ledger activates the starting set
+        set_id, source = activated
         if started is None:
             typer.echo(Message("db_init_exists", url=url, id=set_id).render(cfg.lang))
             return

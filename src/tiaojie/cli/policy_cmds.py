@@ -49,9 +49,8 @@ def find_draft(ctx: typer.Context, name: str, db: str | None) -> tuple[Ledger, D
 
     ledger = open_ledger_of_drafts(db)
     draft = open_draft(ledger, name)
-    with ledger.uow() as uow:
-        latest = uow.rule_sets.latest()
-        latest_id = None if latest is None else latest.id
+    activated = ledger.activated_set()
+    latest_id = None if activated is None else activated[0]
     if latest_id is not None and draft.base_set is not None and draft.base_set != latest_id:
         typer.echo(Message("draft_behind", name=draft.name, base=draft.base_set, latest=latest_id)
                    .render(settings(ctx).lang), err=True)

@@ -194,9 +194,8 @@ def _draft_pair(ctx: typer.Context, name: str, db: str | None) -> tuple[Path, Pa
         active = activated_dir(ledger.engine)
         if active is None:
             raise NotFound("draft_no_activated_set")
-        with ledger.uow() as uow:
-            latest = uow.rule_sets.latest()
-            set_id = latest.id if latest else "?"
+        activated = ledger.activated_set()
+        set_id = activated[0] if activated else "?"
         typer.echo(tr("draft_diff_against", settings(ctx).lang, set=set_id, name=draft.name))
         return active, draft.path
     finally:

@@ -105,6 +105,13 @@ class Ledger:
         with self.uow() as uow:
             return uow.rule_sets.latest() is not None
 
+    def activated_set(self) -> tuple[int, str] | None:
+        """(id, source) of the rule set activated last — the one that decides stored figures — or
+        None before any activation."""
+        with self.uow() as uow:
+            latest = uow.rule_sets.latest()
+            return None if latest is None else (latest.id, latest.source)
+
     def is_activated_set(self) -> bool:
         """Whether the rules in memory are the ledger's activated set, file for file."""
         with self.uow() as uow:
