@@ -69,6 +69,37 @@ def test_the_threshold_is_a_rule_file_value(engine, rules, cadres, tmp_path):
     assert _decisions(line) == {"eligible for promotion": False, "warning talk": True}
 
 
+WARNING_FROM_30 = """
+[[rule]]
+id = "warning-30"
+title = "不满意率 30%–40%：可予提拔，诫勉谈话"
+when = { dissatisfaction_rate = { gte = 0.3, lt = 0.4 } }
+then = { eligible = true, warning_talk = true }
+
+[[rule]]
+id = "below-40"
+"""
+
+
+def test_a_county_sets_its_own_warning_talk_rate_below_the_promotion_bar(engine, cadres, tmp_path):
+    org = cadres
+    draft = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, draft)
+    policy = draft / "satisfaction-review-2026.toml"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace('[[rule]]\nid = "below-40"', WARNING_FROM_30.strip(), 1), encoding="utf-8")
+    county_rules = open_rules(draft)
+    try:
+        county = activated(Ledger(engine=engine, rules=county_rules, today=dt.date(2026, 6, 30)))
+        decided = {n: _decisions(reviews.record_review(county, org.clerk, unit="C-T1-V1", cadre=name,
+                                                       review_on="2026-06-28", respondents=100, dissatisfied=n))
+                   for n, name in ((29, "张三"), (30, "李四"))}
+    finally:
+        county_rules.close()
+    assert decided[29] == {"eligible for promotion": True, "warning talk": False}
+    assert decided[30] == {"eligible for promotion": True, "warning talk": True}
+
+
 def test_a_second_entry_corrects_the_first_and_the_audit_keeps_both(ledger, cadres):
     org = cadres
     reviews.record_review(ledger, org.clerk, unit="C-T1-V1", cadre="张三", review_on="2026-06-28",
