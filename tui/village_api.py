@@ -51,6 +51,12 @@ def matters(session: Session) -> Table:
     return Table(summary, header, rows, set())
 
 
+def _policy_title(session: Session, policy_id: str) -> str:
+    """A policy as people know it: by its title in the UI language, not its id."""
+    book = _ledger(session).rules.book
+    return book.versions(policy_id)[-1].title(session.lang) if policy_id in book.ids() else policy_id
+
+
 def measures(session: Session) -> Table:
     ledger, user, lang = _ledger(session), _user(session), session.lang
     meetings = meeting_service.list_meetings(ledger, user)
@@ -69,18 +75,20 @@ def duties(session: Session) -> Table:
         report = visit_duty(ledger, user, session.date())
     except LedgerError as err:  # no visit-duty policy in force on the day: said, not a traceback
         return Table(err.msg.render(lang), [], [], set())
-    header = [tr(k, lang) for k in ("v_unit", "v_person", "v_duty", "v_households", "v_covered", "v_done",
-                                     "v_due_visits", "v_unvisited")]
+    # the counts first, the duty's long text last: an 80-column terminal shows what is owed
+    header = [tr(k, lang) for k in ("v_unit", "v_person", "v_households", "v_covered", "v_done", "v_due_visits",
+                                     "v_unvisited", "v_duty")]
     rows: list[Row] = []
     marked: set[int] = set()
     for line in [*report.villages, *report.people]:
         if line.due or line.missed:
             marked.add(len(rows))
-        rows.append([line.unit, line.person or tr("v_whole_village", lang), line.duty.title.render(lang),
-                     str(line.households), f"{line.covered}/{line.households}", str(line.done), str(line.due),
-                     "、".join(h.code for h in line.unvisited[:6]) + ("…" if len(line.unvisited) > 6 else "")])
+        rows.append([line.unit, line.person or tr("v_whole_village", lang), str(line.households),
+                     f"{line.covered}/{line.households}", str(line.done), str(line.due),
+                     "、".join(h.code for h in line.unvisited[:6]) + ("…" if len(line.unvisited) > 6 else ""),
+                     line.duty.title.render(lang)])
     due = sum(line.due for line in report.people) + sum(line.due for line in report.villages)
-    summary = tr("v_duty_summary", lang, as_of=report.as_of.isoformat(), policy=report.policy,
+    summary = tr("v_duty_summary", lang, as_of=report.as_of.isoformat(), policy=_policy_title(session, report.policy),
                  version=report.version, due=due)
     return Table(summary, header, rows, marked)
 
@@ -89,8 +97,11 @@ def reviews(session: Session) -> Table:
     ledger, user, lang = _ledger(session), _user(session), session.lang
     lines = review_service.list_reviews(ledger, user)
     header, rows = review_table(lines, lang)
-    marked = {i for i, line in enumerate(lines) if any(v is False for _, v in line.outputs)}
-    summary = tr("v_reviews_summary", lang, count=len(lines), flagged=len(marked))
+    # the policy's first decision is the one a review is for (可予提拔): a cadre it refuses is marked;
+    # the others may be False for a cadre in good standing (诫勉谈话: 否)
+    marked = {i for i, line in enumerate(lines) if line.outputs and line.outputs[0][1] is False}
+    decision = lines[0].outputs[0][0].render(lang) if lines and lines[0].outputs else ""
+    summary = tr("v_reviews_summary", lang, count=len(lines), flagged=len(marked), decision=decision)
     return Table(summary, header, [[str(c) for c in row] for row in rows], marked)
 
 
@@ -100,7 +111,10 @@ def add_matter(session: Session, values: dict[str, str]) -> str:
         summary=values["summary"], raised_on=values["raised_on"] or session.date(),
         urgency=values["urgency"] or "normal",
     )
-    return matter.number
+    if matter.meeting_kind is None or matter.meeting_by is None:
+        return matter.number
+    return tr("v_matter_routed", session.lang, number=matter.number, kind=tr(f"v_meeting_{matter.meeting_kind}",
+              session.lang), by=matter.meeting_by.isoformat())
 
 
 def add_visit(session: Session, values: dict[str, str]) -> str:
@@ -164,7 +178,7 @@ def add_measure(session: Session, values: dict[str, str]) -> str:
     measure = meeting_service.add_measure(_ledger(session), _user(session), values["meeting"],
                                           matter=values["matter"], action=values["action"],
                                           owner=values["owner"], due_on=values["due_on"])
-    return measure.action
+    return f"{values['meeting'].strip()}/{measure.seq} {measure.action}"
 
 
 def mark_done(session: Session, values: dict[str, str]) -> str:

@@ -1,0 +1,93 @@
+"""The 村务 screen read as the office reads it, in an 80-column terminal and in either language:
+each tab has its own name, the visits tab names the duty policy by its title and shows the
+counts before the long duty text, only the cadres the review policy refuses are counted and
+marked, and a write's message names what was made (the measure's number, the matter's meeting)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Static, TabbedContent
+
+pytest.importorskip("sqlalchemy")
+
+from tui.app import make_app  # noqa: E402
+
+from .conftest import settle, sign_in, type_into  # noqa: E402
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def summary(app, tab: str) -> str:  # noqa: ANN001
+    return str(app.screen.query_one(f"#vl-{tab}-summary", Static).render()).replace("\n", "")
+
+
+def header(app, tab: str) -> list[str]:  # noqa: ANN001
+    return [str(c.label) for c in app.screen.query_one(f"#vl-{tab}-table", DataTable).columns.values()]
+
+
+def notes(app) -> str:  # noqa: ANN001
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def open_village(app, pilot, user: str) -> None:  # noqa: ANN001
+    await sign_in(app, pilot, user)
+    await pilot.press("f8")
+    await settle(app, pilot)
+    assert type(app.screen).__name__ == "VillageScreen"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_tabs_have_distinct_names_and_the_duty_policy_is_named_by_its_title(demo_ledger, rules_dir, lang):
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_village(app, pilot, "med01")
+        tabs = app.screen.query_one(TabbedContent)
+        names = [str(tabs.get_tab(pane.id).label) for pane in tabs.query("TabPane")]
+        assert len(set(names)) == len(names) == 5, names
+        policy = demo_ledger.rules.book.versions("visit-duty")[-1]
+        assert policy.title(lang) in summary(app, "duties")
+        assert "visit-duty" not in summary(app, "duties")
+        # the counts a person looks for come before the long duty text, within the first 80 columns
+        columns = header(app, "duties")
+        assert columns[-1] == ("职责" if lang == "zh" else "duty")
+
+
+async def test_only_the_cadres_the_policy_refuses_are_counted_and_marked(demo_ledger, rules_dir):
+    from tiaojie.ledger import reviews
+
+    lines = reviews.list_reviews(demo_ledger, None)
+    refused = [line for line in lines if line.outputs[0][1] is False]  # 可予提拔: 否
+    assert 0 < len(refused) < len(lines)
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_village(app, pilot, "clerk")
+        assert f"{len(refused)} 名干部可予提拔为否" in summary(app, "reviews")
+
+
+async def test_a_new_measure_is_named_by_its_number_and_a_new_matter_by_its_meeting(demo_ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_village(app, pilot, "med01")
+        await pilot.press("n")
+        await settle(app, pilot)
+        await type_into(app, pilot, "#dlg-unit", "新建村")
+        await type_into(app, pilot, "#dlg-raised_by", "张三")
+        await type_into(app, pilot, "#dlg-summary", "村口路灯不亮")
+        await type_into(app, pilot, "#dlg-urgency", "紧急")
+        await type_into(app, pilot, "#dlg-raised_on", "2026-11-20")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "紧急会议" in notes(app) and "2026-11-22" in notes(app)  # the escalation rule's two days
+
+        await pilot.press("e")
+        await settle(app, pilot)
+        await type_into(app, pilot, "#dlg-meeting", "HY-2026-002")
+        await type_into(app, pilot, "#dlg-matter", "SQ-2026-0003")
+        await type_into(app, pilot, "#dlg-action", "加固挡土墙")
+        await type_into(app, pilot, "#dlg-owner", "李支书")
+        await type_into(app, pilot, "#dlg-due_on", "2026-12-10")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "HY-2026-002/3" in notes(app) and "加固挡土墙" in notes(app)
