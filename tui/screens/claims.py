@@ -166,11 +166,19 @@ class ClaimsScreen(BaseScreen):
         lines = self.query_one("#cl-lines", DataTable)
         return self.cases[lines.cursor_row] if 0 <= lines.cursor_row < len(self.cases) else ""
 
+    def _under_cursor(self) -> str | None:
+        table = self.query_one("#cl-claims", DataTable)
+        return self.numbers[table.cursor_row] if 0 <= table.cursor_row < len(self.numbers) else None
+
     def _defaults(self) -> dict[str, str]:
         today = self.backend.date()
         last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")  # a month is claimed once over
-        return {"home": self.home, "claim": self.shown or "", "case": self._chosen_case(), "period": last_month,
-                "notice": f"公示-{self.shown}.xlsx" if self.shown else "", "": ""}
+        # the claim a person has moved to, whether or not its detail was opened; a case only of the
+        # claim whose detail is shown
+        claim = self._under_cursor() or self.shown
+        case = self._chosen_case() if claim == self.shown else ""
+        return {"home": self.home, "claim": claim or "", "case": case, "period": last_month,
+                "notice": f"公示-{claim}.xlsx" if claim else "", "": ""}
 
     def _ask(self, action: str, typed: dict[str, str] | None = None, error: str | None = None) -> None:
         if not self.backend.has_ledger:
