@@ -245,10 +245,11 @@ class TiaojieApp(App[None]):
         yield SystemCommand(t("quit"), t("cmd_quit_help"), self.action_quit)
 
     def _screen_key_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The keys a screen offers this role (its `KEYS`), each a palette entry that says its key."""
+        """The keys a screen offers this role (its `KEYS`) and that do something now, each a
+        palette entry that says its key."""
         role_may = getattr(screen, "role_may", None)
         for keys, action, key in getattr(screen, "KEYS", ()):
-            if callable(role_may) and role_may(action):
+            if callable(role_may) and role_may(action) and screen.check_action(action, ()) is not False:
                 shown = self.get_key_display(Binding(keys.split(",")[0], action))
                 yield SystemCommand(self.t(key), self.t("palette_key_help", key=shown),
                                     partial(screen.run_action, action))

@@ -373,7 +373,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sort_up": ("▲", "▲"),
     "sort_down": ("▼", "▼"),
     "sort": ("排序", "Sort"),
-    "sort_help": ("选择台账按哪一列排序；再选同一列则反向", "choose the ledger column to sort by; the same again reverses"),
     "sort_title": ("按哪一列排序（再选同一列则反向）", "Sort by (the same column again reverses)"),
     # --- everyone: keys by role, the app's own commands in the UI's language, quitting ---------
     "role_cannot": ("当前角色「{role}」不能使用「{what}」", "the {role} role cannot use '{what}'"),

@@ -158,3 +158,31 @@ async def test_the_page_keys_are_offered_only_where_there_is_a_page_to_go_to(led
             await settle(app, pilot)
         assert app.screen.page == app.screen.pages
         assert "n" not in app.screen.active_bindings and "p" in app.screen.active_bindings
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", ("上报", "排序", "修改")), ("en", ("Escalate", "Sort", "Edit"))])
+async def test_the_palette_lists_each_ledger_action_once(ledger, rules_dir, lang, words):
+    from textual.command import CommandList
+
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang=lang)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        for word in words:
+            await pilot.press("ctrl+p")
+            await settle(app, pilot)
+            await pilot.press(*word)
+            await settle(app, pilot, 0.4)
+            found = app.screen.query_one(CommandList)
+            prompts = [str(found.get_option_at_index(i).prompt).splitlines()[0] for i in range(found.option_count)]
+            assert [p for p in prompts if p == word] == [word], prompts
+            await pilot.press("escape")
+            await settle(app, pilot)
+
+
+async def test_the_palette_offers_no_page_key_on_a_one_page_ledger(ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang="zh")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.pages == 1
+        names = [str(command.title) for command in app.get_system_commands(app.screen)]
+        assert "上报" in names and "下一页" not in names and "上一页" not in names, names

@@ -9,7 +9,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, OptionList, Select, Static
@@ -30,28 +29,6 @@ COLUMNS = [("number", "col_number"), ("unit", "col_unit"), ("parties", "col_part
 # Every column but the unit and the parties; enumerations go in the vocabulary's order, reward
 # and overdue by what the ledger shows for each case (`ledger.views.page_cases`).
 SORTABLE = {"number", "category", "severity", "status", "overdue", "reward", "received", "settled", "level"}
-
-
-class LedgerCommands(Provider):
-    """The ledger's actions on the selected case in the command palette, by their Chinese names."""
-
-    def _commands(self) -> list[tuple[str, str, Any]]:
-        screen = self.screen
-        if not isinstance(screen, LedgerScreen):
-            return []
-        return [(screen.t(name), screen.t(help_key), getattr(screen, f"action_{name}"))
-                for name, help_key in (("escalate", "esc_help"), ("sort", "sort_help"), ("open_case", "help_ledger"))]
-
-    async def discover(self) -> Hits:
-        for name, help_text, action in self._commands():
-            yield DiscoveryHit(name, action, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, action in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), action, text=name, help=help_text)
 
 
 def short_parties(parties: list[str], lang: str, width: int = 16) -> str:
@@ -76,7 +53,6 @@ class LedgerScreen(BaseScreen):
     KEYS = [("enter", "open_case", "open_case"), ("e", "edit_case", "edit_case"), ("u", "escalate", "escalate"),
             ("s", "sort", "sort"), ("n", "next_page", "next_page"), ("p", "prev_page", "prev_page"),
             ("ctrl+r", "reload", "refresh")]
-    COMMANDS = {LedgerCommands}
 
     def __init__(self) -> None:
         super().__init__()
