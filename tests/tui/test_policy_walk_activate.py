@@ -62,3 +62,39 @@ async def test_the_activation_question_keeps_its_buttons_on_an_80_by_24_screen(t
                 app.screen.query_one("#rules-output", Static).render())
     finally:
         ledger.close()
+
+
+async def test_after_activation_the_draft_says_it_is_in_force_and_an_older_draft_says_it_would_undo_it(
+        tmp_path, rules_dir):
+    from tiaojie.ledger.drafts import open_draft
+
+    ledger, _ = create_ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}", rules_dir, today=TODAY)
+    build_demo(ledger)
+    older = new_draft(ledger, "older")  # copied from the same set, never changed
+    draft = new_draft(ledger, "raise")
+    path = draft.path / REWARD
+    path.write_text(path.read_text(encoding="utf-8").replace("then = { amount = 500 }", "then = { amount = 800 }")
+                    .replace("amount = 500,", "amount = 800,"), encoding="utf-8")
+    app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="rules")
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            screen = app.screen
+            screen.open_draft("raise")
+            await settle(app, pilot)
+            status = str(screen.query_one("#rules-status", Static).render())
+            assert "已启用为规则集" not in status and "复制后已启用" not in status, status
+            await pilot.press("a")
+            await settle(app, pilot)
+            await pilot.click("#confirm-yes")
+            await settle(app, pilot)
+            status = str(screen.query_one("#rules-status", Static).render())
+            assert "此草稿已启用为规则集 #2" in status, status
+
+            screen.open_draft("older")  # activating it now would put the 500 back
+            await settle(app, pilot)
+            status = str(screen.query_one("#rules-status", Static).render())
+            assert "草稿「older」" in status and "复制后已启用规则集 #2" in status, status
+            assert open_draft(ledger, "older").base_set == older.base_set
+    finally:
+        ledger.close()

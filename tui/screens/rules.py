@@ -138,7 +138,23 @@ class RulesScreen(BaseScreen):
         status.append(self.t("r_draft_status", name=draft.name, path=str(draft.path)), style="bold yellow")
         status.append("\n" + self.t("r_draft_base", set=draft.base_set or "?", changed=self.t(
             "r_drafts_changed", count=len(changed)) if changed else self.t("r_drafts_unchanged")))
+        since = self._since_copied(draft)
+        if since is not None:  # a set activated since the copy: this draft, or one it would undo
+            status.append("\n" + since, style="yellow")
         return status
+
+    def _since_copied(self, draft: Any) -> str | None:
+        """When a rule set was activated after the draft was copied: whether it is this draft
+        (activated) or another one, whose changes activating this draft would undo."""
+        from tiaojie.ledger.rule_cache import rule_files
+
+        with self._ledger().uow() as uow:
+            latest = uow.rule_sets.latest()
+            if latest is None or latest.id == draft.base_set:
+                return None
+            activated, files = latest.id, dict(latest.files)
+        now = {f["filename"]: f["hash"] for f in rule_files(draft.path)}
+        return self.t("r_draft_in_force" if now == files else "r_draft_behind", id=activated)
 
     def _draft(self) -> Path | None:
         """The draft the ledger shows as a what-if, when it is open (never waited for here)."""
