@@ -271,7 +271,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "r_draft_reread": ("已重新读取草稿：{files} 个政策版本", "draft read again: {files} policy versions"),
     "r_impact_more": ("……另有 {count} 行，见右侧输出", "… {count} more lines in the output panel"),
     "r_draft_in_force": ("此草稿已启用为规则集 #{id}，与现行规则相同", "this draft is in force as rule set #{id}"),
-    "r_draft_behind": ("复制后已启用规则集 #{id}：启用此草稿会撤回它的改动，先按 v 对比", "rule set #{id} was activated after this copy: activating this draft undoes its changes; press v to compare"),
+    "r_draft_behind": ("复制后又启用了规则集 #{id}：启用前按 v 对比，以免撤回它的改动", "rule set #{id} was activated after this copy: press v to compare before activating, so as not to undo its changes"),
     "r_draft_activate_confirm": ("启用草稿「{name}」？须通过检查、示例测试和审查；启用人、文件哈希与影响将记入审计日志。\n\n{impact}",
                                  "Activate draft '{name}'? It must pass check, test and lint; who activated it, the files' hashes and the impact go into the audit log.\n\n{impact}"),
     "r_draft_activated": ("已启用草稿「{name}」为规则集 #{id}，已记入审计日志", "draft '{name}' activated as rule set #{id} and recorded in the audit log"),

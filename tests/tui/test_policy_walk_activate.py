@@ -83,7 +83,7 @@ async def test_after_activation_the_draft_says_it_is_in_force_and_an_older_draft
             screen.open_draft("raise")
             await settle(app, pilot)
             status = str(screen.query_one("#rules-status", Static).render())
-            assert "已启用为规则集" not in status and "复制后已启用" not in status, status
+            assert "已启用为规则集" not in status and "复制后又启用" not in status, status
             await pilot.press("a")
             await settle(app, pilot)
             await pilot.click("#confirm-yes")
@@ -94,7 +94,7 @@ async def test_after_activation_the_draft_says_it_is_in_force_and_an_older_draft
             screen.open_draft("older")  # activating it now would put the 500 back
             await settle(app, pilot)
             status = str(screen.query_one("#rules-status", Static).render())
-            assert "草稿「older」" in status and "复制后已启用规则集 #2" in status, status
+            assert "草稿「older」" in status and "复制后又启用了规则集 #2" in status, status
             assert open_draft(ledger, "older").base_set == older.base_set
     finally:
         ledger.close()
