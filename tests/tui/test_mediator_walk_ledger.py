@@ -186,3 +186,23 @@ async def test_the_palette_offers_no_page_key_on_a_one_page_ledger(ledger, rules
         assert app.screen.pages == 1
         names = [str(command.title) for command in app.get_system_commands(app.screen)]
         assert "上报" in names and "下一页" not in names and "上一页" not in names, names
+
+
+async def test_a_finished_cases_detail_offers_no_escalation_an_open_ones_does(ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang="zh")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#cases", DataTable)
+        statuses = [str(cell) for cell in table.get_column("status")]
+        open_labels = {str(app.backend.label("status", status)) for status in app.backend.open_statuses()}
+        still_open = next(label for label in statuses if label in open_labels)
+        for status, offered in (("调解成功", False), (still_open, True)):
+            ledger_screen = app.screen
+            table.move_cursor(row=statuses.index(status))
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "CaseDetailScreen"
+            assert bool(app.screen.query("#detail-escalate")) is offered, status
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert app.screen is ledger_screen

@@ -377,7 +377,8 @@ class CaseDetailScreen(ModalScreen[None]):
             with VerticalScroll(classes="detail-body"):
                 yield Static(self._text(), id="detail-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.t("escalate") + " (u)", id="detail-escalate")
+                if self.detail.case.status in self.backend.open_statuses():  # a finished case goes no higher
+                    yield Button(self.t("escalate") + " (u)", id="detail-escalate")
                 yield Button(self.t("close"), variant="primary", id="detail-close")
 
     def _text(self) -> Text:
