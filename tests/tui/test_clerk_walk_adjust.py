@@ -85,3 +85,24 @@ async def test_a_case_not_paid_yet_found_by_number_is_refused_in_the_ledgers_wor
         assert case.number in error and "奖励尚未发放" in error and "2026-11 关账时发放，无需调整" in error
         assert dialog.values() == {"search": case.number, "amount": "-30", "reason": "多发", "period": "2026-11"}
     assert period_service.show(ledger, "2026-11").adjustments == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_a_long_refusal_reads_across_the_dialog_with_ok_in_reach(ledger, rules_dir, size):
+    november = period_service.show(ledger, "2026-11")
+    case = views.case_detail(ledger, november.lines[0].case_id, TODAY).case
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="finance")
+    async with app.run_test(size=size) as pilot:
+        dialog = await open_dialog(app, pilot)
+        await type_into(app, pilot, "#adj-search", case.number)
+        await pilot.press("enter")
+        await type_into(app, pilot, "#adj-amount", "-30")
+        await type_into(app, pilot, "#adj-reason", "多发")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        error = dialog.query_one("#adj-error", Static)
+        assert "无需调整" in str(error.render())
+        box = dialog.query_one("#adj-box")
+        assert error.size.width >= box.content_region.width - 4  # the dialog's width (less its scrollbar), not a column
+        for widget in (error, dialog.query_one("#adj-ok")):
+            assert box.region.contains_region(widget.region), widget  # on screen without scrolling

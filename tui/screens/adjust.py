@@ -47,7 +47,7 @@ class AdjustDialog(ModalScreen[Any]):
     AdjustDialog .adj-row Input { width: 1fr; }
     AdjustDialog #adj-cases { height: 5; margin: 1 0 0 0; }
     AdjustDialog #adj-case { margin: 0 0 1 0; }
-    AdjustDialog #adj-error { width: 1fr; max-width: 100%; }
+    AdjustDialog #adj-error { width: 1fr; }
     AdjustDialog .dialog-buttons { height: 1; }
     AdjustDialog .dialog-buttons Button { margin-right: 2; }
     """
@@ -87,6 +87,8 @@ class AdjustDialog(ModalScreen[Any]):
         width = max(cell_len(str(label.render())) for label in labels) + 2  # every label whole, inputs aligned
         for label in labels:
             label.styles.width = width
+        # a refusal in the ledger's words is long: across the dialog, not the form's 40-cell column
+        self.query_one("#adj-error").styles.max_width = "100%"
         self._list("")
         self._show_chosen()
         self.query_one("#adj-amount" if self.chosen is not None else "#adj-search", Input).focus()

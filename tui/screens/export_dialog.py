@@ -34,7 +34,7 @@ class ExportDialog(ModalScreen[Path | None]):
     """A file name for an export; returns the path to write (asked about when it exists), or None."""
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
-    DEFAULT_CSS = "ExportDialog #exp-error { width: 1fr; max-width: 100%; }"  # a long path, whole
+    DEFAULT_CSS = "ExportDialog #exp-error { width: 1fr; }"
 
     def __init__(self, title: str, label: str, default: str, lang: Lang = "zh"):
         super().__init__(classes="dialog")
@@ -49,6 +49,10 @@ class ExportDialog(ModalScreen[Path | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("ok", self._lang), variant="primary", id="exp-ok")
                 yield Button(tr("cancel", self._lang), id="exp-cancel")
+
+    def on_mount(self) -> None:
+        # a long path, whole: across the dialog, not the form's 40-cell error column
+        self.query_one("#exp-error").styles.max_width = "100%"
 
     def show_problem(self, text: str) -> None:
         error = self.query_one("#exp-error", Static)
