@@ -12,7 +12,7 @@ from tiaojie.ledger import reviews as review_service
 from tiaojie.ledger import visits as visit_service
 from tiaojie.ledger.errors import LedgerError
 from tiaojie.ledger.matter_stats import matter_stats, shown_rate
-from tiaojie.ledger.reviews_export import review_table
+from tiaojie.ledger.reviews_export import review_table, shown
 from tiaojie.ledger.visit_duty import visit_duty
 
 from .ledger_api import Session, _ledger, _user
@@ -142,7 +142,8 @@ def record_review(session: Session, values: dict[str, str]) -> str:
         dissatisfied=count("dissatisfied"),
     )
     lang = session.lang
-    return "，".join(f"{t.render(lang)} {v}" for t, v in line.outputs)
+    decisions = ("，" if lang == "zh" else ", ").join(f"{t.render(lang)} {shown(v, lang)}" for t, v in line.outputs)
+    return f"{line.cadre}{'：' if lang == 'zh' else ': '}{decisions}"
 
 
 # --- the meetings' own steps ---------------------------------------------------------------------

@@ -91,3 +91,32 @@ async def test_a_new_measure_is_named_by_its_number_and_a_new_matter_by_its_meet
         await pilot.press("enter")
         await settle(app, pilot)
         assert "HY-2026-002/3" in notes(app) and "加固挡土墙" in notes(app)
+
+
+@pytest.mark.parametrize(("lang", "refused", "promoted"), [
+    ("zh", "{}：可予提拔 否，诫勉谈话 是", "{}：可予提拔 是，诫勉谈话 否"),
+    ("en", "{}: eligible for promotion no, warning talk yes", "{}: eligible for promotion yes, warning talk no"),
+])
+async def test_a_review_at_40_of_100_is_not_promoted_and_39_is_said_in_words(demo_ledger, rules_dir, lang, refused,
+                                                                             promoted):
+    from tiaojie.ledger import people
+
+    unit = "新建村"
+    first, second = [p.name for u, p in people.list_people(demo_ledger, None) if p.committee and u == unit][:2]
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_village(app, pilot, "clerk")
+        for cadre, dissatisfied in ((first, "40"), (second, "39")):
+            await pilot.press("m")
+            await settle(app, pilot)
+            await type_into(app, pilot, "#dlg-unit", unit)
+            await type_into(app, pilot, "#dlg-cadre", cadre)
+            await type_into(app, pilot, "#dlg-review_on", "2026-11-20")
+            await type_into(app, pilot, "#dlg-respondents", "100")
+            await type_into(app, pilot, "#dlg-dissatisfied", dissatisfied)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "VillageScreen", str(app.screen.query_one("#dlg-error").render())
+        said = notes(app)
+        assert refused.format(first) in said and promoted.format(second) in said, said
+        assert "True" not in said and "False" not in said
