@@ -65,9 +65,9 @@ VILLAGE_STRINGS: dict[str, tuple[str, str]] = {
     "v_log_visit_done": ("已记录走访：{said}", "visit logged: {said}"),
     "v_record_review_done": ("已登记测评：{said}", "review recorded: {said}"),
     "v_tab_meetings": ("会议", "Meetings"),
-    "v_meetings_list_summary": ("会议 {count} 次（p 安排会议；t 出席，d 共识，e 措施，o 措施完成，c 办结诉求，w 导出纪要）",
-                                "{count} meetings (p plan; t attendance, d consensus, e measure, o done, c close a "
-                                "matter, w minutes)"),
+    "v_meetings_list_summary": ("会议 {count} 次", "{count} meetings"),
+    "v_meetings_keys": ("（p 安排会议；t 出席，d 共识，e 措施，o 措施完成，c 办结诉求，w 导出纪要）",
+                        " (p plan; t attendance, d consensus, e measure, o done, c close a matter, w minutes)"),
     "v_held_on": ("会议日期", "meeting day"),
     "v_kind": ("类型", "kind"),
     "v_agenda": ("议题数", "agenda"),

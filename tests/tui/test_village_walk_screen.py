@@ -120,3 +120,12 @@ async def test_a_review_at_40_of_100_is_not_promoted_and_39_is_said_in_words(dem
         said = notes(app)
         assert refused.format(first) in said and promoted.format(second) in said, said
         assert "True" not in said and "False" not in said
+
+
+@pytest.mark.parametrize(("user", "offered"), [("policy", False), ("med01", True)])
+async def test_the_meeting_keys_are_named_only_to_whom_may_use_them(demo_ledger, rules_dir, user, offered):
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_village(app, pilot, user)
+        assert summary(app, "meetings").startswith("会议 ")
+        assert ("p 安排会议" in summary(app, "meetings")) is offered

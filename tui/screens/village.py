@@ -99,7 +99,10 @@ class VillageScreen(BaseScreen):
         self.home = data["home"]
         for tab in TABS:
             shown = data[tab]
-            self.query_one(f"#vl-{tab}-summary", Static).update(plain(shown.summary))
+            said = shown.summary
+            if tab == "meetings" and self.role_may("plan_meeting"):  # the meeting's keys, to whom may use them
+                said += self.t("v_meetings_keys")
+            self.query_one(f"#vl-{tab}-summary", Static).update(plain(said))
             table = self.query_one(f"#vl-{tab}-table", DataTable)
             table.clear(columns=True)
             for title in shown.header:
