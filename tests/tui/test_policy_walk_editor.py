@@ -109,3 +109,36 @@ async def test_every_key_the_table_editors_footer_shows_is_on_the_screen_at_80_c
         assert any(d in ("保存", "Save") for d in shown), shown
         if lang == "zh":
             assert not [d for d in shown if re.search("[A-Za-z]{3,}", d)], shown
+
+
+async def test_in_english_a_condition_is_chosen_among_english_labels_and_kept_as_the_vocabularys(ledger, rules_dir):
+    from textual.widgets import SelectionList
+
+    from tiaojie.rules.table_sheet import read_spec
+
+    draft = new_draft(ledger, "tiers")
+    app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="rules", lang="en")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_reward_table(app, pilot)
+        editor = app.screen
+        grid = editor.query_one("#te-grid", DataTable)
+        column = editor.grid.titles("规则").index("纠纷程度")
+        assert str(grid.get_cell_at((0, column))) == "major"  # the major tier's 重大, said in English
+        grid.focus()
+        grid.move_cursor(row=0, column=column)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ChoiceDialog"
+        choices = app.screen.query_one("#te-choices", SelectionList)
+        prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+        assert "difficult" in prompts and not [p for p in prompts if re.search("[\u4e00-\u9fff]", p)], prompts
+        choices.deselect_all()
+        choices.select("疑难")
+        await pilot.click("#te-choices-ok")
+        await settle(app, pilot)
+        assert str(grid.get_cell_at((0, column))) == "difficult"
+        assert editor.grid.text("规则", 0, column) == "疑难"
+        await pilot.press("s")
+        await settle(app, pilot)
+        spec, _ = read_spec(draft.path / REWARD)
+        assert spec.rule[0].when["severity"] == "difficult"

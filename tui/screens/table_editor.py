@@ -30,15 +30,20 @@ class ChoiceDialog(ModalScreen[str | None]):
     """An enum condition's values chosen from the vocabulary's labels: the cell's text (labels
     joined by 、), "" for none (any value), or "?" to type the cell instead (a comparison)."""
 
-    def __init__(self, title: str, labels: list[str], chosen: set[str], lang: Lang = "zh"):
+    def __init__(self, title: str, labels: list[str], chosen: set[str], lang: Lang = "zh",
+                 shown: dict[str, str] | None = None):
+        """`shown`: how each label is said in the UI's language (the labels themselves are the
+        workbook's Chinese ones, which the cell keeps)."""
         super().__init__(classes="dialog")
         self._title, self._labels, self._chosen, self._lang = title, labels, chosen, lang
+        self._shown = shown or {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(plain(self._title, "bold"), classes="dialog-title")
             yield Label(plain(tr("te_choose", self._lang)))
-            yield SelectionList[str](*[(label, label, label in self._chosen) for label in self._labels], id="te-choices")
+            yield SelectionList[str](*[(self._shown.get(label, label), label, label in self._chosen)
+                                       for label in self._labels], id="te-choices")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(tr("ok", self._lang), variant="primary", id="te-choices-ok")
                 yield Button(tr("te_as_text", self._lang), id="te-choices-text")
@@ -128,8 +133,9 @@ class TableEditor(Screen[bool]):
             group, title = self._said(group), self._said(title)
             table.add_column(Text(f"{group}·{title}" if group else title), key=str(index))
         rows = self.grid.rows(self.sheet)
+        names = [self._label_names(c) for c in range(len(titles))]
         for r in range(len(rows)):
-            table.add_row(*[Text(self.grid.text(self.sheet, r, c)) for c in range(len(titles))])
+            table.add_row(*[Text(self._cell_text(r, c, names[c])) for c in range(len(titles))])
         name = tr("te_rules" if self.sheet == "规则" else "te_examples", self.lang)
         self.query_one("#te-showing", Static).update(plain(tr("te_showing", self.lang, sheet=name, rows=len(rows))))
         if rows:
@@ -197,9 +203,28 @@ class TableEditor(Screen[bool]):
                     self.show(row, column)
 
             self.app.push_screen(ChoiceDialog(tr("te_cell", self.lang, row=row + 1, title=self._said(title)), labels, chosen,
-                                              self.lang), picked)
+                                              self.lang, self._label_names(column)), picked)
             return
         self._type_cell(row, column, title)
+
+    def _label_names(self, column: int) -> dict[str, str]:
+        """An enum condition column's labels as the UI says them: the English name of each
+        Chinese label in the English UI (none in the Chinese one, nor for other columns)."""
+        if self.lang != "en" or self.grid.groups(self.sheet)[column] != "条件":
+            return {}
+        title = self.grid.titles(self.sheet)[column]
+        fdef = next((f for f in self.policy.vocabulary.fields.values() if f.title == title), None)
+        if fdef is None or fdef.enum_def is None:
+            return {}
+        enum = fdef.enum_def
+        return {label: str(enum.label(value, "en") or label) for value, label in enum.labels.items()}
+
+    def _cell_text(self, row: int, column: int, names: dict[str, str]) -> str:
+        """A cell as shown: an enum condition's labels in the UI's language, joined as typed."""
+        text = self.grid.text(self.sheet, row, column)
+        if not names or not text:
+            return text
+        return "、".join(names.get(part.strip(), part.strip()) for part in text.split("、"))
 
     def _labels(self, column: int) -> list[str]:
         """The labels an enum condition column chooses from (none for other columns)."""
