@@ -77,15 +77,16 @@ def duties(session: Session) -> Table:
         return Table(err.msg.render(lang), [], [], set())
     # the counts first, the duty's long text last: an 80-column terminal shows what is owed
     header = [tr(k, lang) for k in ("v_unit", "v_person", "v_households", "v_covered", "v_done", "v_due_visits",
-                                     "v_unvisited", "v_duty")]
+                                     "v_missed", "v_unvisited", "v_duty")]
     rows: list[Row] = []
     marked: set[int] = set()
     for line in [*report.villages, *report.people]:
         if line.due or line.missed:
             marked.add(len(rows))
         rows.append([line.unit, line.person or tr("v_whole_village", lang), str(line.households),
-                     f"{line.covered}/{line.households}", str(line.done), str(line.due),
-                     "、".join(h.code for h in line.unvisited[:6]) + ("…" if len(line.unvisited) > 6 else ""),
+                     f"{line.covered}/{line.households}", str(line.done), str(line.due), str(line.missed),
+                     "、".join(f"{h.code} {h.head}" for h in line.unvisited[:6]) + ("…" if len(line.unvisited) > 6
+                                                                                    else ""),
                      line.duty.title.render(lang)])
     due = sum(line.due for line in report.people) + sum(line.due for line in report.villages)
     summary = tr("v_duty_summary", lang, as_of=report.as_of.isoformat(), policy=_policy_title(session, report.policy),

@@ -47,6 +47,7 @@ VILLAGE_STRINGS: dict[str, tuple[str, str]] = {
     "v_covered": ("已达标", "covered"),
     "v_done": ("已访次数", "visits"),
     "v_due_visits": ("尚欠", "still due"),
+    "v_missed": ("已错过", "missed"),
     "v_unvisited": ("未访户", "not visited"),
     "v_whole_village": ("（全村）", "(the village)"),
     "v_household": ("户编号", "household code"),

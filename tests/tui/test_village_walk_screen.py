@@ -129,3 +129,21 @@ async def test_the_meeting_keys_are_named_only_to_whom_may_use_them(demo_ledger,
         await open_village(app, pilot, user)
         assert summary(app, "meetings").startswith("会议 ")
         assert ("p 安排会议" in summary(app, "meetings")) is offered
+
+
+async def test_the_visits_tab_says_the_missed_visits_and_names_the_unvisited_households(demo_ledger, rules_dir):
+    from tiaojie.ledger.visit_duty import visit_duty
+
+    report = visit_duty(demo_ledger, None, TODAY)
+    line = next(line for line in report.villages if line.unvisited)
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_village(app, pilot, "clerk")
+        table = app.screen.query_one("#vl-duties-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        columns = header(app, "duties")
+        assert "已错过" in columns
+        shown = next(row for row in rows if row[columns.index("职责")] == line.duty.title.render("zh")
+                     and row[1] == "（全村）")
+        assert shown[columns.index("已错过")] == str(line.missed)
+        assert shown[columns.index("未访户")].startswith(f"{line.unvisited[0].code} {line.unvisited[0].head}")
