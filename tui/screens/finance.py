@@ -186,6 +186,7 @@ class FinanceScreen(BaseScreen):
                 self.load_periods(select=report.period.key)
             elif action == "show" and latest and self.query_one("#fin-new", Input).value.strip() == report.period.key:
                 self.query_one("#fin-new", Input).value = ""  # the period typed is the one shown
+                self.query_one("#fin-payees", DataTable).focus()  # as after a compute: `x`, `a` act, not type
                 self.load_periods(select=report.period.key)
             elif action == "close":
                 head = message.extra.get("head") or ""
