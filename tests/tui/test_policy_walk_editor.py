@@ -142,3 +142,21 @@ async def test_in_english_a_condition_is_chosen_among_english_labels_and_kept_as
         await settle(app, pilot)
         spec, _ = read_spec(draft.path / REWARD)
         assert spec.rule[0].when["severity"] == "difficult"
+
+
+async def test_escape_in_the_value_chooser_closes_the_chooser_only(ledger, rules_dir):
+    new_draft(ledger, "tiers")
+    app = make_app(rules=rules_dir, ledger=ledger, user="policy", today=TODAY, start="rules")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_reward_table(app, pilot)
+        editor = app.screen
+        grid = editor.query_one("#te-grid", DataTable)
+        grid.focus()
+        grid.move_cursor(row=0, column=editor.grid.titles("规则").index("纠纷程度"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ChoiceDialog"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is editor  # still editing, the cell as it was
+        assert editor.grid.text("规则", 0, editor.grid.titles("规则").index("纠纷程度")) == "重大"

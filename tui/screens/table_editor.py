@@ -13,7 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Label, SelectionList, Static
@@ -29,6 +29,9 @@ from ..widgets import ConfirmDialog, FormDialog, plain
 class ChoiceDialog(ModalScreen[str | None]):
     """An enum condition's values chosen from the vocabulary's labels: the cell's text (labels
     joined by 、), "" for none (any value), or "?" to type the cell instead (a comparison)."""
+
+    # a binding, as in every dialog: Escape closes this one only, never the editor under it too
+    BINDINGS = [Binding("escape", "cancel", show=False)]
 
     def __init__(self, title: str, labels: list[str], chosen: set[str], lang: Lang = "zh",
                  shown: dict[str, str] | None = None):
@@ -52,7 +55,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#te-choices", SelectionList).focus()
 
-    def key_escape(self) -> None:
+    def action_cancel(self) -> None:
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
