@@ -76,14 +76,17 @@ def duties(session: Session) -> Table:
     except LedgerError as err:  # no visit-duty policy in force on the day: said, not a traceback
         return Table(err.msg.render(lang), [], [], set())
     # the counts first, the duty's long text last: an 80-column terminal shows what is owed
-    header = [tr(k, lang) for k in ("v_unit", "v_person", "v_households", "v_covered", "v_done", "v_due_visits",
+    header = [tr(k, lang) for k in ("v_unit", "v_person", "v_times", "v_households", "v_covered", "v_done", "v_due_visits",
                                      "v_missed", "v_unvisited", "v_duty")]
     rows: list[Row] = []
     marked: set[int] = set()
     for line in [*report.villages, *report.people]:
         if line.due or line.missed:
             marked.add(len(rows))
-        rows.append([line.unit, line.person or tr("v_whole_village", lang), str(line.households),
+        per = line.duty.per
+        times = (tr(f"v_per_{per}", lang, times=line.duty.times) if per in ("year", "half", "quarter", "month")
+                 else f"{line.duty.times}/{per}")
+        rows.append([line.unit, line.person or tr("v_whole_village", lang), times, str(line.households),
                      f"{line.covered}/{line.households}", str(line.done), str(line.due), str(line.missed),
                      "、".join(f"{h.code} {h.head}" for h in line.unvisited[:6]) + ("…" if len(line.unvisited) > 6
                                                                                     else ""),

@@ -147,3 +147,8 @@ async def test_the_visits_tab_says_the_missed_visits_and_names_the_unvisited_hou
                      and row[1] == "（全村）")
         assert shown[columns.index("已错过")] == str(line.missed)
         assert shown[columns.index("未访户")].startswith(f"{line.unvisited[0].code} {line.unvisited[0].head}")
+        # the village's own rows are told apart without scrolling to the duty's text: by what each requires
+        required = [(row[0], row[columns.index("要求")]) for row in rows if row[1] == "（全村）"]
+        assert len(set(required)) == len(required) == len(report.villages)
+        per = {"year": "每年", "half": "每半年", "quarter": "每季", "month": "每月"}[line.duty.per]
+        assert (line.unit, f"{per} {line.duty.times} 次") in required
