@@ -106,3 +106,21 @@ async def test_a_long_refusal_reads_across_the_dialog_with_ok_in_reach(ledger, r
         assert error.size.width >= box.content_region.width - 4  # the dialog's width (less its scrollbar), not a column
         for widget in (error, dialog.query_one("#adj-ok")):
             assert box.region.contains_region(widget.region), widget  # on screen without scrolling
+
+
+async def test_enter_in_the_empty_search_chooses_no_case(ledger, rules_dir):
+    """Keys typed before the dialog is up go elsewhere; the Enter that follows, in the empty search,
+    leaves the clerk to choose — the amount typed next is not booked on the list's first case."""
+    app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="finance")
+    async with app.run_test(size=(120, 36)) as pilot:
+        dialog = await open_dialog(app, pilot)
+        assert dialog.query_one("#adj-search", Input).has_focus
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert dialog.chosen is None
+        await type_into(app, pilot, "#adj-amount", "-30")
+        await type_into(app, pilot, "#adj-reason", "多发")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is dialog and "请先选择要调整的案件" in str(dialog.query_one("#adj-error", Static).render())
+    assert period_service.show(ledger, "2026-11").adjustments == []

@@ -199,7 +199,9 @@ class AdjustDialog(ModalScreen[Any]):
         event.stop()
         if event.input.id == "adj-search":
             options = self.query_one("#adj-cases", OptionList)
-            if options.highlighted is not None:
+            # only a search typed picks a case: Enter in an empty box (keys typed before the dialog
+            # was up went elsewhere) must not book on the list's first case
+            if options.highlighted is not None and event.value.strip():
                 option = options.get_option_at_index(options.highlighted)
                 if option.id is not None:
                     self.chosen = int(option.id)
