@@ -124,7 +124,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter_category": ("类型", "Category"),
     "filter_severity": ("程度", "Severity"),
     "filter_period": ("期间", "Period"),
-    "filter_period_hint": ("期间，如 2026-05", "period, e.g. 2026-05"),
+    "filter_period_hint": ("期间，如 2026-05", "e.g. 2026-05"),  # whole in the box at 80 columns
     "filter_overdue": ("仅超期", "overdue only"),
     "page": ("第 {page}/{pages} 页 · 共 {total} 件", "page {page}/{pages} · {total} cases"),
     "prev_page": ("上一页", "Previous page"),

@@ -29,3 +29,15 @@ async def test_after_a_closed_period_is_typed_x_exports_it_rather_than_typing(de
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ExportDialog"
         assert app.screen.query_one("#exp-path", Input).value == "statement-2026-01.xlsx"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_period_box_says_its_hint_whole(demo_ledger, rules_dir, size, lang):
+    from rich.cells import cell_len
+
+    app = make_app(rules=rules_dir, ledger=demo_ledger, user="clerk", today=TODAY, start="finance", lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        box = app.screen.query_one("#fin-new", Input)
+        assert cell_len(box.placeholder) < box.content_region.width, (box.placeholder, box.content_region)
