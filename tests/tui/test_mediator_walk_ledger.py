@@ -206,3 +206,19 @@ async def test_a_finished_cases_detail_offers_no_escalation_an_open_ones_does(le
             await pilot.press("escape")
             await settle(app, pilot)
             assert app.screen is ledger_screen
+
+
+async def test_a_new_sort_shows_the_top_of_the_ledger_not_where_the_cursor_was(ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#cases", DataTable)
+        assert table.cursor_row == 0 and header(table, "received").endswith("▲")
+        await pilot.press("s")
+        await settle(app, pilot)
+        await choose(app, pilot, "Received ▲")  # the same column: newest first
+        assert header(table, "received").endswith("▼")
+        received = [str(cell) for cell in table.get_column("received")]
+        assert received == sorted(received, reverse=True)
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        assert str(table.get_row_at(0)[0]) in drawn(table, 1)  # the newest case is on the screen

@@ -199,7 +199,8 @@ class LedgerScreen(BaseScreen):
     def show_page(self, page) -> None:  # noqa: ANN001
         self.page = page.page
         table = self.query_one("#cases", DataTable)
-        kept = self._current_id()  # the case under the cursor stays under it when it is still shown
+        # the case under the cursor stays under it when it is still shown; a new sort starts at the top
+        kept = None if self._headed != (self.sort, self.reverse) else self._current_id()
         if self._headed != (self.sort, self.reverse):
             self._head(table)
         table.clear()
@@ -223,6 +224,9 @@ class LedgerScreen(BaseScreen):
             self.row_ids.append(case.id)
         if kept in self.row_ids:
             table.move_cursor(row=self.row_ids.index(kept))
+        else:
+            table.move_cursor(row=0)
+            table.scroll_home(animate=False)
         table.refresh(layout=True)
         self.query_one("#page-line", Static).update(
             plain(self.t("page", page=page.page, pages=page.pages, total=page.total)))
