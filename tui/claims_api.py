@@ -143,3 +143,18 @@ def pay(session: Session, values: dict[str, str]) -> str:
 def export_notice(session: Session, values: dict[str, str]) -> str:
     path = Path(values["path"]).expanduser()
     return str(claims.write_notice(_ledger(session), _user(session), values["claim"], path, session.lang))
+
+
+def step_roles(session: Session) -> dict[str, set[str]]:
+    """Which roles the review chain in force lets take each kind of step (claim, review, notice,
+    pay); empty when the rules hold no chain in force, and the ledger says why at the step."""
+    from tiaojie.rules.review_chain import review_chain
+
+    try:
+        chain = review_chain(_ledger(session).rules, session.date())
+    except Exception:  # noqa: BLE001 - no chain in force: each step's refusal names it
+        return {}
+    roles: dict[str, set[str]] = {}
+    for step in chain.steps:
+        roles.setdefault(str(step.action), set()).update(step.roles)
+    return roles

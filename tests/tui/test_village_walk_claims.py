@@ -40,3 +40,34 @@ async def test_the_dialog_offers_the_claim_under_the_cursor(demo_ledger, rules_d
         await settle(app, pilot)
         assert app.screen.query_one("#dlg-claim", Input).value == under_cursor
         assert app.screen.query_one("#dlg-case", Input).value == ""
+
+
+def footer_keys(app) -> set[str]:  # noqa: ANN001
+    return {key for key, b in app.screen.active_bindings.items() if b.binding.show and b.enabled}
+
+
+async def test_a_mediator_is_offered_the_claim_but_not_the_reviewers_steps(demo_ledger, rules_dir):
+    from tiaojie.rules.review_chain import review_chain
+
+    chain = review_chain(demo_ledger.rules, TODAY)
+    reviewing = {s.action for s in chain.steps if "mediator" not in s.roles}
+    assert {"review", "notice", "pay"} <= reviewing  # as the shipped chain says
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(app, pilot, "med01")
+        await pilot.press("f9")
+        await settle(app, pilot)
+        keys = footer_keys(app)
+        assert "s" in keys and not {"a", "r", "b", "g", "y"} & keys, keys
+        await pilot.press("a")  # refused with why, no dialog
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ClaimsScreen"
+
+
+async def test_a_township_reviewer_is_offered_the_review_steps(demo_ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(app, pilot, "review02")
+        await pilot.press("f9")
+        await settle(app, pilot)
+        assert {"a", "r"} <= footer_keys(app)

@@ -35,6 +35,12 @@ FORMS: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
+# The chain's kind of step each decision takes: a role the chain does not name at any step of that
+# kind is not offered its key (pressed anyway, it says why)
+STEP_OF = {"submit": "claim", "accept": "review", "reject_line": "review", "return_claim": "review",
+           "publish": "notice", "resolve": "notice", "pay": "pay"}
+
+
 class ClaimsScreen(BaseScreen):
     SCREEN_ID = "claims"
     KEYS = [("enter", "show_claim", "cl_f_claim"), ("s", "submit", "cl_submit"), ("a", "accept", "cl_accept"),
@@ -49,6 +55,14 @@ class ClaimsScreen(BaseScreen):
         self.shown: str | None = None  # the claim whose detail is shown
         self.cases: list[str] = []  # that claim's case numbers, in the detail's order
         self.stale = False
+
+    def role_may(self, action: str) -> bool:
+        if not super().role_may(action) or action not in STEP_OF or not self.backend.has_ledger:
+            return super().role_may(action)
+        from .. import claims_api
+
+        roles = claims_api.step_roles(self.backend).get(STEP_OF[action])
+        return roles is None or self.backend.role in roles
 
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
