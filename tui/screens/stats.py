@@ -159,13 +159,17 @@ class StatsScreen(BaseScreen):
             self.show_form(*message.data)
             return
         rows, monthly = message.data
+        # a category is named in the UI's language (the ledger names it in Chinese); a unit's name
+        # and a month are the same in either
+        by_category = str(self.query_one("#st-by", Select).value) == "category"
         self._set_columns(list(self.COLUMNS))
         table = self.query_one("#st-table", DataTable)
         table.clear()
         for row in rows:
             total = row.key == "total"
             style = "bold" if total else ""
-            label = self.t("total_row") if total else row.label
+            label = self.t("total_row") if total else (self.backend.label("category", row.key) if by_category
+                                                         else row.label)
             table.add_row(*(plain(v, style) for v in (
                 label, row.received, row.settled, row.failed, row.escalated, row.overdue, self.rate(row),
                 format_yuan(row.paid), format_yuan(row.due))))
