@@ -5,6 +5,7 @@ palette that names what every screen offered does."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from textual.widgets import DataTable, Static
@@ -15,6 +16,7 @@ from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
 from tiaojie.ledger.demo import build_demo  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
+from tui.strings import tr  # noqa: E402
 
 from .conftest import settle  # noqa: E402
 
@@ -222,3 +224,30 @@ async def test_a_new_sort_shows_the_top_of_the_ledger_not_where_the_cursor_was(l
         assert received == sorted(received, reverse=True)
         assert table.cursor_row == 0 and table.scroll_y == 0
         assert str(table.get_row_at(0)[0]) in drawn(table, 1)  # the newest case is on the screen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_cases_earlier_outcomes_are_said_in_words_not_ids(ledger, rules_dir, lang):
+    from tiaojie.ledger import access
+    from tiaojie.ledger import cases as case_service
+
+    med = access.resolve_user(ledger, "med01")
+    case = case_service.add_case(ledger, med, med.unit_id, number="WALK-1", category="neighbour",
+                                 received_on=dt.date(2026, 11, 16), parties=["张三", "李四"]).case
+    case_service.escalate_case(ledger, med, case.id, reason="跨村纠纷", to_level="county")
+    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang=lang)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#cases", DataTable)
+        table.move_cursor(row=app.screen.row_ids.index(case.id))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        detail = str(app.screen.query_one("#detail-text", Static).render())
+        replaced = detail.split(tr("detail_replaced", lang))[1]
+        for raw in ("case.escalate", "=", "due_on", "days_overdue", "answer_days"):
+            assert raw not in replaced, (raw, replaced)
+        assert tr("act_case.escalate", lang) in replaced and app.backend.label("level", "village") in replaced
+        if lang == "zh":
+            assert not re.search("[a-z]{4,}", replaced), replaced  # no field or output ids in the Chinese UI
+        if lang == "en":
+            assert not [ch for ch in "（）、：，" if ch in replaced], replaced

@@ -18,7 +18,7 @@ from tiaojie.money import format_yuan
 
 from ..backend import describe_error
 from ..messages import Loaded
-from ..strings import Lang, tr
+from ..strings import STRINGS, Lang, tr
 from ..widgets import plain
 from .base import BaseScreen
 
@@ -430,13 +430,17 @@ class CaseDetailScreen(ModalScreen[None]):
                 out.append(f"    ·{text}\n")
         if d.history:
             out.append("\n" + self.t("detail_replaced") + "\n", style="bold")
+        sep = "、" if self.backend.lang == "zh" else ", "
         for entry in d.history:
             old = entry.outcome
             at = old.replaced_at.strftime("%Y-%m-%d %H:%M") if old.replaced_at else "?"
-            changed = "、".join(self._field(name) for name in entry.changed) or "—"
-            shown = "  ".join(f"{k}={v}" for k, v in old.outputs.items() if not k.startswith("_"))
-            out.append(f"  {at}  {old.replaced_by or '?'}  {entry.action}（{changed}）\n", style="dim")
-            out.append(f"    {self.backend.policy_title(old.policy_id, old.hash)} {old.version}：{shown}\n")
+            changed = sep.join(self._field(name) for name in entry.changed) or "—"
+            action = self.t(f"act_{entry.action}") if f"act_{entry.action}" in STRINGS else entry.action
+            out.append(self.t("detail_replaced_line", at=at, by=old.replaced_by or "?", action=action, changed=changed) + "\n",
+                       style="dim")
+            colon = "：" if self.backend.lang == "zh" else ": "
+            out.append(f"    {self.backend.policy_title(old.policy_id, old.hash)} {old.version}{colon}"
+                       f"{self._outputs(old.policy_id, old.hash, old.outputs)}\n")
         if d.payouts or d.adjustments:
             out.append("\n" + self.t("col_reward") + "\n", style="bold")
             for key, amount, capped in d.payouts:
@@ -445,9 +449,40 @@ class CaseDetailScreen(ModalScreen[None]):
                 out.append(f"  {key}  {format_yuan(amount)}  {self.t('adjust')}: {reason}\n")
         return out
 
+    def _outputs(self, policy_id: str, content_hash: str | None, outputs: dict[str, Any]) -> str:
+        """An outcome's outputs by their titles, enumerations by their labels, money in yuan."""
+        from decimal import Decimal
+
+        book = self.backend.rules.book
+        policy = book.by_hash(policy_id, content_hash) if content_hash else None
+        if policy is None and policy_id in book.policies:
+            policy = book.versions(policy_id)[-1]
+        declared = getattr(policy, "outputs", None) or {}
+        labels, lang = self.backend.labels(), self.backend.lang
+        parts = []
+        for name, value in outputs.items():
+            if name.startswith("_"):
+                continue
+            spec = declared.get(name)
+            title = ((spec.title_en or spec.title) if lang == "en" else spec.title) if spec else (
+                self.t(f"out_{name}") if f"out_{name}" in STRINGS else labels.title(name, lang) or name)
+            enum = (spec.enum if spec else None) or (labels.kinds.get(name, ("", ""))[1] or (name if name in labels.enums else None))
+            if value is None:
+                shown = "—"
+            elif enum:
+                shown = self.backend.label(enum, str(value))
+            elif spec is not None and spec.type == "money":
+                shown = format_yuan(Decimal(str(value)))
+            else:
+                shown = str(value)
+            parts.append(f"{title} {shown}")
+        return ("，" if lang == "zh" else ", ").join(parts) or "—"
+
     def _field(self, name: str) -> str:
         fdef = self.backend.ledger.vocabulary.fields.get({"agreement_kind": "agreement"}.get(name, name))
-        return fdef.label(self.backend.lang) if fdef else name
+        if fdef is None:
+            return self.t(f"fld_{name}") if f"fld_{name}" in STRINGS else name
+        return fdef.label(self.backend.lang)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
