@@ -54,7 +54,7 @@ def test_rules_test_counts_examples_and_passes():
     examples = sum(len(p.examples) for p in open_rules(RULES).book.all())
     result = run("--rules", str(RULES), "rules", "test")
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1] == f"{examples} passed, 0 failed"
+    assert result.output.strip().splitlines()[-1] == f"示例 {examples} 个通过，0 个未通过"
 
 
 def test_rules_test_shows_the_difference_and_unreached_rows(rules_copy: Path):
@@ -66,10 +66,10 @@ def test_rules_test_shows_the_difference_and_unreached_rows(rules_copy: Path):
     path.write_text(text, encoding="utf-8")
     result = run("--rules", str(rules_copy), "rules", "test")
     assert result.exit_code == 1
-    assert "amount 期望 600.00，实际 500.00" in result.output
+    assert "奖励金额 期望 600.00，实际 500.00" in result.output
     assert "mediation-reward-2026.toml:" in result.output
     assert "「orphan」没有示例覆盖" in result.output
-    assert result.output.strip().splitlines()[-1].endswith("1 failed")
+    assert result.output.strip().splitlines()[-1].endswith("1 个未通过")
 
 
 def test_lint_finds_shadowed_rows_overlaps_and_gaps(rules_copy: Path):

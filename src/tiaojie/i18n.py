@@ -52,6 +52,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_policies": ("目录 {dir} 中没有政策文件", "no policy files in {dir}"),
     "no_vocabulary": ("缺少词汇表 fields.toml", "fields.toml (the vocabulary) is missing"),
     "example_unknown_output": ("示例期望的输出「{output}」本政策没有{hint}", "the example expects output '{output}' that the policy does not produce{hint}"),
+    "example_bad_expect": ("示例期望的「{output}」应为{type}，写的是「{value}」", "the example expects {output} to be {type}, not '{value}'"),
     "example_bad_input": ("示例输入有误：{detail}", "example input is invalid: {detail}"),
     "unknown_rule_ref": ("引用的规则「{id}」不存在{hint}", "rule '{id}' does not exist{hint}"),
     "money_places": ("金额最多两位小数（分）", "an amount has at most two decimals (fen)"),
@@ -294,7 +295,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- rule checks --------------------------------------------------------------------------
     "test_failed": ("{path}:{line}: 示例 #{n} 未通过：{diff}", "{path}:{line}: example #{n} failed: {diff}"),
     "test_diff": ("{key} 期望 {expected}，实际 {actual}", "{key} expected {expected}, got {actual}"),
-    "test_summary": ("{passed} passed, {failed} failed", "{passed} passed, {failed} failed"),
+    "test_summary": ("示例 {passed} 个通过，{failed} 个未通过", "{passed} passed, {failed} failed"),
     "test_unreached": ("{path}:{line}: 规则「{rule}」没有示例覆盖", "{path}:{line}: rule '{rule}' is reached by no example"),
     "test_unreached_value": ("{path}: 字段「{field}」的取值「{value}」没有示例覆盖", "{path}: value '{value}' of field '{field}' is reached by no example"),
     "lint_shadowed": ("规则「{rule}」被前面的规则「{by}」完全遮蔽，永远不会命中；例如：{example}", "rule '{rule}' is shadowed by earlier rule(s) '{by}' and never fires; e.g. {example}"),

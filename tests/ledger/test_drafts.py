@@ -159,7 +159,7 @@ def test_a_fee_table_goes_to_a_spreadsheet_and_back_into_a_draft(ledger, db_url,
 
     imported = _cli(db_url, "rules", "import-table", str(book), "--draft", "tiers")
     assert imported.exit_code == 0, imported.output
-    assert "写入草稿「tiers」" in imported.output and "0 failed" in imported.output
+    assert "写入草稿「tiers」" in imported.output and "0 个未通过" in imported.output
     path = Path(_cli(db_url, "rules", "draft", "path", "tiers").output.strip())
     text = (path / REWARD).read_text(encoding="utf-8")
     assert "then = { amount = 800 }" in text and text.startswith("# 人民调解“以奖代补”")
@@ -174,6 +174,18 @@ def test_a_fee_table_goes_to_a_spreadsheet_and_back_into_a_draft(ledger, db_url,
     column = "ABCDEFGH"[header.index("纠纷程度")]
     assert f"sheet '规则', row 3, column {column} (纠纷程度)" in refused.output and "特大" in refused.output
     assert "the draft is unchanged" in refused.output and "Traceback" not in refused.output
+    assert (path / REWARD).read_text(encoding="utf-8") == text
+
+    # an example expecting letters of an amount: located in the examples sheet, nothing written
+    ws.cell(3, header.index("纠纷程度") + 1, "重大")
+    examples = wb["示例"]
+    amount_column = [c.value for c in examples[2]].index("奖励金额")
+    examples.cell(3, amount_column + 1, "abc")
+    wb.save(book)
+    refused = _cli(db_url, "rules", "import-table", str(book), "--draft", "tiers")
+    assert refused.exit_code == 1, refused.output
+    assert f"工作表「示例」第 3 行 {'ABCDEFGHIJKL'[amount_column]} 列" in refused.output, refused.output
+    assert "奖励金额" in refused.output and "abc" in refused.output
     assert (path / REWARD).read_text(encoding="utf-8") == text
 
     not_table = _cli(db_url, "rules", "export", "banquet", "-o", str(tmp_path / "b.xlsx"))

@@ -306,6 +306,8 @@ MEANING = [
          other_files={"mediation-reward-2026b.toml": "copy:version = \"2026.1\"->version = \"2026.2\";effective_from = 2026-01-01->effective_from = 2026-07-01"}),
     # examples
     Case("example expecting an unknown output", M, 'expect = { amount = 500, fired = ["major"] }', 'expect = { amont = 500, fired = ["major"] }', message=("amount",)),
+    Case("example expecting words of an amount", M, 'expect = { amount = 500, fired = ["major"] }', 'expect = { amount = "五百", fired = ["major"] }', message=("奖励金额", "五百")),
+    Case("example expecting an amount of a yes/no", S, 'expect = { eligible = false, warning_talk = true, fired = ["dissatisfied-40"] }', 'expect = { eligible = 0, warning_talk = true, fired = ["dissatisfied-40"] }', message=("可予提拔",)),
     Case("example naming an unknown rule", M, 'expect = { amount = 500, fired = ["major"] }', 'expect = { amount = 500, fired = ["majr"] }', message=("major",)),
     Case("example with an unknown value", M, 'given = { status = "settled", severity = "major", settled_by = "village_committee", settled_on = 2026-03-02 }', 'given = { status = "settled", severity = "严重", settled_by = "village_committee", settled_on = 2026-03-02 }'),
     Case("example with a date in words", M, 'given = { status = "settled", severity = "major", settled_by = "village_committee", settled_on = 2026-03-02 }', 'given = { status = "settled", severity = "major", settled_by = "village_committee", settled_on = "三月二日" }'),

@@ -118,7 +118,9 @@ def run_one(rules: Rules, policy: Policy, located: LocatedExample) -> ExampleRes
         if key in ("level", "start_level") and isinstance(expected, str):
             expected = _enum_id(policy, "level", expected)
         if not _same(expected, got, money=money):
-            result.differences.append(_diff(key, _show(expected, money), got))
+            out = policy.outputs.get(key)  # named as the policy titles it, not by its id
+            named = Localized("label", zh=out.title, en=out.title_en or out.title) if out else key
+            result.differences.append(_diff(named, _show(expected, money), got))
     return result
 
 
@@ -149,7 +151,7 @@ def _same(expected: Any, got: Any, money: bool = False) -> bool:
     return expected == got
 
 
-def _diff(key: str, expected: Any, got: Any) -> Localized:
+def _diff(key: str | Localized, expected: Any, got: Any) -> Localized:
     return Localized("test_diff", key=key, expected=_fmt(expected), actual=_fmt(got))
 
 

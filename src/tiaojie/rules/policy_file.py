@@ -8,13 +8,14 @@ fields it reads and its examples. A file with any problem gives no policy.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Mapping
 
 from pydantic import ValidationError
 
 from ..i18n import Localized, did_you_mean
-from ..vocabulary import FieldDef, InvalidValue, Vocabulary
+from ..vocabulary import NUMERIC_TYPES, TYPE_NAMES, FieldDef, InvalidValue, Vocabulary
 from .conditions import ConditionParser
 from .derived import formula_inputs
 from .errors import RuleError
@@ -170,6 +171,25 @@ def _as_written(detail: object, value: object) -> object:
     return detail
 
 
+def _expectable(out_type: str, value: object) -> bool:
+    """Whether an example may expect `value` of an output of this type: a number (or text that is
+    one) of a number, yes/no of yes/no; text and enumerations are compared as written."""
+    if out_type == "bool":
+        return isinstance(value, bool)
+    if out_type in NUMERIC_TYPES:
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, (int, float, Decimal)):
+            return True
+        if isinstance(value, str):
+            try:
+                return Decimal(value.strip()).is_finite()
+            except InvalidOperation:
+                return False
+        return False
+    return True
+
+
 def _check_examples(spec: PolicyFile, reader: FileReader, outputs: Mapping[str, OutputDef],
                     fields: Mapping[str, FieldDef], row_ids: set[str], kind: PolicyKind) -> list[LocatedExample]:
     """Each example expects only outputs (or what its kind reports), names rows that exist and
@@ -179,9 +199,15 @@ def _check_examples(spec: PolicyFile, reader: FileReader, outputs: Mapping[str, 
     givable = set(fields) | kind.given_keys
     for index, example in enumerate(spec.example):
         loc = ("example", index)
-        for key in example.expect:
+        for key, expected in example.expect.items():
             if key not in allowed:
                 reader.error(loc + ("expect", key), "example_unknown_output", output=key, hint=did_you_mean(key, allowed))
+            elif key in outputs and not _expectable(outputs[key].type, expected):
+                out = outputs[key]
+                zh, en = TYPE_NAMES[out.type]
+                reader.error(loc + ("expect", key), "example_bad_expect", value=shown(expected),
+                             output=Localized("label", zh=out.title, en=out.title_en or out.title),
+                             type=Localized("label", zh=zh, en=en))
         for listed in ("fired", "violations"):
             ids = example.expect.get(listed)
             if isinstance(ids, list):
