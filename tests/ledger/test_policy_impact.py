@@ -74,6 +74,12 @@ def _settled_major_cases(ledger):
     return found
 
 
+def _unit_names(ledger) -> dict[str, str]:
+    from tiaojie.ledger import views
+
+    return {unit.code: unit.name for unit in views.units(ledger)}
+
+
 def test_raising_the_major_reward_changes_exactly_the_settled_major_cases_in_open_periods(generated, tmp_path):
     draft = open_rules(_draft(tmp_path, _raise_major))
     try:
@@ -92,6 +98,9 @@ def test_raising_the_major_reward_changes_exactly_the_settled_major_cases_in_ope
     assert {c.case_id for c in report.changes if not c.closed} == {c.case_id for c in open_major}
     assert all(c.cause == "major" and c.old == 500 and c.new == 600 for c in report.changes)
     assert sum(report.by_unit.values()) == reward.delta == sum(report.by_payee.values())
+    # units by name, their codes after them (two villages may share a name)
+    named = _unit_names(generated)
+    assert report.by_unit and all(label.split(" ")[0] == named[label.split(" ")[1]] for label in report.by_unit)
     summary = report.summary()
     assert summary["policies"]["mediation-reward"]["delta"] == f"{100 * len(open_major)}.00"
 

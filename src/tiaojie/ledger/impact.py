@@ -46,6 +46,11 @@ def _read_fields(current: Any, draft: Rules, policy_id: str) -> list[str]:
     return list(names)
 
 
+def _unit_label(unit: Any) -> str:
+    """A unit as the impact names it: by name, its code after it (two villages may share a name)."""
+    return f"{unit.name} {unit.code}"
+
+
 def _filter(ledger: Ledger, uow: Any, period: str | None, unit: str | None) -> PageFilter:
     wanted = parse_period(period) if period else None
     return PageFilter(unit_ids=visible_units(ledger, uow, None, unit),
@@ -64,7 +69,7 @@ def stored_cases(ledger: Ledger, period: str | None = None, unit: str | None = N
             unit_row = units[case.unit_id]
             booked = case.settled_on or case.received_on
             yield ImpactCase(
-                case_id=f"{unit_row.code}/{case.number}", unit=unit_row.code,
+                case_id=f"{unit_row.code}/{case.number}", unit=_unit_label(unit_row),
                 payee=payee_name(ledger, unit_row.name, case.settled_by),
                 closed=any(p.covers(booked) for p in closed),
                 data=projection.case_input(case, unit_row.code, "reward"),
@@ -213,7 +218,7 @@ class _PolicyScan:
             old_amount, new_amount, _, old_fired, new_fired, old_version, new_version, cause = verdict
             unit_row = scan.units[row[1]]
             payee = payee_name(scan.ledger, unit_row.name, row[self.payee_at])
-            change = CaseChange(f"{unit_row.code}/{row[2]}", self.policy_id, unit_row.code, payee, closed, old_amount,
+            change = CaseChange(f"{unit_row.code}/{row[2]}", self.policy_id, _unit_label(unit_row), payee, closed, old_amount,
                                 new_amount, old_fired, new_fired, old_version, new_version, cause)
             report.changes.append(change)
             if closed:
@@ -221,7 +226,7 @@ class _PolicyScan:
                 impact.closed_delta += change.delta
                 continue
             impact.changed += 1
-            report.by_unit[unit_row.code] = report.by_unit.get(unit_row.code, Decimal(0)) + change.delta
+            report.by_unit[change.unit] = report.by_unit.get(change.unit, Decimal(0)) + change.delta
             report.by_payee[payee] = report.by_payee.get(payee, Decimal(0)) + change.delta
         # Totals from the tally: one multiplication per distinct reading, not an addition per row.
         for (index, closed), count in self.tally.items():
