@@ -74,6 +74,12 @@ def test_syntax_errors(source):
     assert caught.value.zh and caught.value.en
 
 
+def test_a_symbol_not_in_the_language_is_named_in_both_languages():
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression("8OO元")
+    assert "「元」" in caught.value.zh and "'元'" in caught.value.en
+
+
 MALICIOUS = [
     "__import__('os').system('touch /tmp/tiaojie-pwned')",
     "open('/etc/passwd').read()",

@@ -101,7 +101,7 @@ class _Parser:
                 self.tokens.append(("name", name))
             elif other and not other.isspace():
                 if other not in "+-*/(),":
-                    raise ExpressionError(f"不认识的符号 / unexpected '{other}'")
+                    raise ExpressionError(f"不认识的符号「{other}」 / unexpected '{other}'")
                 self.tokens.append(("op", other))
             else:
                 continue
