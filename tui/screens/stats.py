@@ -22,6 +22,7 @@ from .base import BaseScreen
 from .fit import side_or_under
 
 CHART_MIN_WIDTH = 34  # a month label, a bar worth reading and its count, inside the box's border
+LABEL_WIDTH = 12  # the group column when an English category name wraps in it: as wide as 道路交通事故
 
 
 class StatsScreen(BaseScreen):
@@ -35,6 +36,7 @@ class StatsScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.stale = False
+        self._label_width: int | None = None  # the group column's fixed width, None: as wide as its names
 
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
@@ -59,13 +61,14 @@ class StatsScreen(BaseScreen):
         self._follow_columns()
         self.action_reload()
 
-    def _set_columns(self, keys: list[str]) -> None:
+    def _set_columns(self, keys: list[str], label_width: int | None = None) -> None:
         table = self.query_one("#st-table", DataTable)
-        if list(table.columns) == keys:
+        if list(table.columns) == keys and self._label_width == label_width:
             return
-        table.clear(columns=True)
-        for key in keys:
-            table.add_column(self.t(key), key=key)
+        self._label_width = label_width
+        table.clear(columns=True)  # a column only widens as it is filled: made afresh for each grouping
+        for i, key in enumerate(keys):
+            table.add_column(self.t(key), key=key, width=label_width if i == 0 else None)
 
     def on_resize(self) -> None:
         self.lay_out()
@@ -149,7 +152,7 @@ class StatsScreen(BaseScreen):
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
             return
-        self.post_message(Loaded("stats", data))
+        self.post_message(Loaded("stats", data, {"by": by}))
 
     def rate(self, row: Any) -> str:
         return "—" if row.rate is None else f"{row.rate}%"
@@ -160,9 +163,11 @@ class StatsScreen(BaseScreen):
             return
         rows, monthly = message.data
         # a category is named in the UI's language (the ledger names it in Chinese); a unit's name
-        # and a month are the same in either
-        by_category = str(self.query_one("#st-by", Select).value) == "category"
-        self._set_columns(list(self.COLUMNS))
+        # and a month are the same in either. English names are longer: they wrap in the group
+        # column, so every column still fits 80 columns
+        by_category = message.extra.get("by") == "category"
+        wrap = by_category and self.lang != "zh"
+        self._set_columns(list(self.COLUMNS), LABEL_WIDTH if wrap else None)
         table = self.query_one("#st-table", DataTable)
         table.clear()
         for row in rows:
@@ -172,7 +177,7 @@ class StatsScreen(BaseScreen):
                                                          else row.label)
             table.add_row(*(plain(v, style) for v in (
                 label, row.received, row.settled, row.failed, row.escalated, row.overdue, self.rate(row),
-                format_yuan(row.paid), format_yuan(row.due))))
+                format_yuan(row.paid), format_yuan(row.due))), height=None if wrap else 1)
         total = rows[-1] if rows else None
         if total is not None:
             self.query_one("#st-summary", Static).update(plain(self.t(
