@@ -65,3 +65,25 @@ def test_a_new_version_is_compared_with_the_latest_old_one_and_identical_sets_sa
     runner = CliRunner()
     same = runner.invoke(app, ["rules", "diff", str(REPO / "rules"), str(REPO / "rules")])
     assert same.exit_code == 0 and "两套规则没有差别" in same.output
+
+
+def test_examples_changed_added_and_removed_are_named_by_their_titles(tmp_path):
+    new = _copy(tmp_path, "new")
+    path = new / "satisfaction-review-2026.toml"
+    _edit(path, 'title = "100 人参评，39 人不满意：可予提拔"', 'title = "100 人参评，30 人不满意：可予提拔"')
+    _edit(path, "respondents = 100, dissatisfied = 39 }", "respondents = 100, dissatisfied = 30 }")
+    _edit(path, "given = { review_on = 2026-06-30, respondents = 100, dissatisfied = 40 }",
+          "given = { review_on = 2026-06-30, respondents = 10, dissatisfied = 4 }")
+    lines = [c.render("zh") for c in diff_books(load_rules(REPO / "rules"), load_rules(new))]
+    assert lines == ["satisfaction-review: 新增示例「100 人参评，30 人不满意：可予提拔」",
+                     "satisfaction-review: 删除示例「100 人参评，39 人不满意：可予提拔」",
+                     "satisfaction-review: 示例「100 人参评，40 人不满意：不予提拔」有改动"]
+
+
+def test_a_file_whose_comments_alone_changed_is_said_to_decide_the_same(tmp_path):
+    new = _copy(tmp_path, "new")
+    path = new / "satisfaction-review-2026.toml"
+    path.write_text("# 县里的说明\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    changes = diff_books(load_rules(REPO / "rules"), load_rules(new))
+    assert [c.render("en") for c in changes] == [
+        "satisfaction-review: only comments, the source or descriptions changed; the rules are the same"]

@@ -76,6 +76,22 @@ def _pair(old: Policy, new: Policy) -> list[Localized]:
             changes.append(Localized("diff_cap", title=_label(cap.title, cap.title_en),
                                      old=_cap_text(before_cap), new=_cap_text(cap)))
     changes.extend(chain_changes(old, new))  # a review chain's steps and checks (none for other kinds)
+    changes.extend(_example_changes(old, new))
+    if not changes and old.hash != new.hash:  # comments, source, descriptions: nothing that decides
+        changes.append(Localized("diff_wording"))
+    return changes
+
+
+def _example_changes(old: Policy, new: Policy) -> list[Localized]:
+    """Examples added, removed or changed, each by its title (or its number when it has none)."""
+    def named(examples: list) -> dict[str, dict]:
+        return {e.example.title or f"#{i}": e.example.model_dump(mode="json")
+                for i, e in enumerate(examples, 1)}
+
+    before, after = named(old.examples), named(new.examples)
+    changes = [Localized("diff_example_added", title=t) for t in after if t not in before]
+    changes += [Localized("diff_example_removed", title=t) for t in before if t not in after]
+    changes += [Localized("diff_example_changed", title=t) for t in after if t in before and before[t] != after[t]]
     return changes
 
 
