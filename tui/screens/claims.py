@@ -9,15 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from ..backend import describe_error
-from ..messages import Loaded
-from ..widgets import FormDialog, plain
-from .base import BaseScreen
+from ..widgets import plain
+from .loaded_screen import LoadedScreen
 
 # A decision's dialog: (fields as (name, label key, default: "claim" = the claim chosen, "home", "period",
 # "case" = the case chosen in the detail, or "")). A decision with no fields but the claim asks no more.
@@ -41,7 +39,7 @@ STEP_OF = {"submit": "claim", "accept": "review", "reject_line": "review", "retu
            "publish": "notice", "resolve": "notice", "pay": "pay"}
 
 
-class ClaimsScreen(BaseScreen):
+class ClaimsScreen(LoadedScreen):
     SCREEN_ID = "claims"
     KEYS = [("enter", "show_claim", "cl_f_claim"), ("s", "submit", "cl_submit"), ("a", "accept", "cl_accept"),
             ("r", "reject_line", "cl_reject_line"), ("b", "return_claim", "cl_return_claim"),
@@ -54,7 +52,6 @@ class ClaimsScreen(BaseScreen):
         self.numbers: list[str] = []  # the claims in the table, in its order
         self.shown: str | None = None  # the claim whose detail is shown
         self.cases: list[str] = []  # that claim's case numbers, in the detail's order
-        self.stale = False
 
     def role_may(self, action: str) -> bool:
         if not super().role_may(action) or action not in STEP_OF or not self.backend.has_ledger:
@@ -75,40 +72,22 @@ class ClaimsScreen(BaseScreen):
             yield Static("", id="cl-history")
         yield footer
 
-    def on_mount(self) -> None:
-        self.action_reload()
+    def reload(self) -> None:
+        self.load(self.shown)
 
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        if self.stale:
-            self.stale = False
-            self.action_reload()
-
-    def mark_stale(self) -> None:
-        self.stale = True
-
-    def action_reload(self) -> None:
-        if self.backend.has_ledger:
-            self.load(self.shown)
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="claims")
     def load(self, number: str | None) -> None:
         from .. import claims_api, ledger_api
 
-        try:
+        def fetch() -> dict[str, Any]:
             data: dict[str, Any] = {"table": claims_api.claims_table(self.backend),
                                     "home": ledger_api.unit_name(self.backend)}
             chosen = number if number in data["table"].numbers else (data["table"].numbers or [None])[0]
             data["detail"] = claims_api.claim_detail(self.backend, chosen) if chosen else None
-        except Exception as exc:  # noqa: BLE001 - a refusal or a vanished ledger is said, not raised
-            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
-            return
-        self.post_message(Loaded("claims", data))
+            return data
 
-    def on_loaded(self, message: Loaded) -> None:
-        if message.what != "claims":
-            return
-        data: dict[str, Any] = message.data
+        self.fetch_in_background(fetch)
+
+    def show(self, data: dict[str, Any]) -> None:
         self.home = data["home"]
         shown = data["table"]
         self.numbers = shown.numbers
@@ -203,24 +182,18 @@ class ClaimsScreen(BaseScreen):
             self.notify(self.t("cl_no_claim"), severity="warning", markup=False)
             return
         shown = [(name, self.t(label), (typed or {}).get(name, defaults[default])) for name, label, default in FORMS[action]]
-        dialog = FormDialog(self.t(f"cl_{action}"), shown, self.lang, error=error)
+        self.ask_in_dialog(action, self.t(f"cl_{action}"), shown, error)
 
-        def answered(values: dict | None) -> None:
-            if values:
-                self._decide(action, values)
+    def ask_again(self, action: str, typed: dict[str, str], error: str) -> None:
+        self._ask(action, typed, error)
 
-        self.app.push_screen(dialog, answered)
-
-    @work(thread=True, exit_on_error=False, group="claims-write")
-    def _decide(self, action: str, values: dict[str, str]) -> None:
+    def write(self, action: str, values: dict[str, str]) -> str:
         from .. import claims_api
 
-        try:
-            said = getattr(claims_api, action)(self.backend, values)
-        except Exception as exc:  # noqa: BLE001 - refused: the dialog comes back with what was typed
-            text = describe_error(exc, self.lang)
-            self.app.call_from_thread(self._ask, action, values, text)
-            return
-        self.app.call_from_thread(self.notify, self.t(f"cl_{action}_done", said=said), markup=False)
+        return str(getattr(claims_api, action)(self.backend, values))
+
+    def done_message(self, action: str, said: str) -> str:
+        return self.t(f"cl_{action}_done", said=said)
+
+    def written(self, action: str, values: dict[str, str], said: str) -> None:
         self.shown = said if action == "submit" else values.get("claim", self.shown)
-        self.app.call_from_thread(self.action_reload)

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from ..backend import describe_error
-from ..messages import Loaded
-from ..widgets import FormDialog, plain
-from .base import BaseScreen
+from ..widgets import plain
+from .loaded_screen import LoadedScreen
 
 TABS = ("matters", "meetings", "measures", "duties", "reviews")
 
@@ -41,7 +38,7 @@ FORMS: dict[str, tuple[tuple[tuple[str, str, str], ...], str]] = {
 }
 
 
-class VillageScreen(BaseScreen):
+class VillageScreen(LoadedScreen):
     SCREEN_ID = "village"
     KEYS = [("ctrl+r", "reload", "refresh"), ("n", "new_matter", "v_new_matter"), ("v", "log_visit", "v_log_visit"),
             ("m", "record_review", "v_record_review"), ("p", "plan_meeting", "v_plan_meeting"),
@@ -52,7 +49,6 @@ class VillageScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.home = ""  # the user's own unit, offered in every dialog
-        self.stale = False
 
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
@@ -64,38 +60,17 @@ class VillageScreen(BaseScreen):
                     yield DataTable(id=f"vl-{tab}-table", zebra_stripes=True, cursor_type="row")
         yield footer
 
-    def on_mount(self) -> None:
-        self.action_reload()
-
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        if self.stale:
-            self.stale = False
-            self.action_reload()
-
-    def mark_stale(self) -> None:
-        self.stale = True
-
-    def action_reload(self) -> None:
-        if self.backend.has_ledger:
-            self.load()
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="village")
-    def load(self) -> None:
+    def reload(self) -> None:
         from .. import ledger_api, village_api
 
-        try:
-            data = {tab: getattr(village_api, tab)(self.backend) for tab in TABS}
+        def fetch() -> dict[str, Any]:
+            data: dict[str, Any] = {tab: getattr(village_api, tab)(self.backend) for tab in TABS}
             data["home"] = ledger_api.unit_name(self.backend)
-        except Exception as exc:  # noqa: BLE001 - a refusal or a vanished ledger is said, not raised
-            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
-            return
-        self.post_message(Loaded("village", data))
+            return data
 
-    def on_loaded(self, message: Loaded) -> None:
-        if message.what != "village":
-            return
-        data: dict[str, Any] = message.data
+        self.fetch_in_background(fetch)
+
+    def show(self, data: dict[str, Any]) -> None:
         self.home = data["home"]
         for tab in TABS:
             shown = data[tab]
@@ -148,22 +123,15 @@ class VillageScreen(BaseScreen):
         fields, _ = FORMS[action]
         defaults = {"home": self.home, "today": self.backend.date().isoformat(), "": ""}
         shown = [(name, self.t(label), (typed or {}).get(name, defaults[default])) for name, label, default in fields]
-        dialog = FormDialog(self.t(f"v_{action}"), shown, self.lang, error=error)
-        def answered(values: dict | None) -> None:
-            if values:
-                self._write(action, values)
+        self.ask_in_dialog(action, self.t(f"v_{action}"), shown, error)
 
-        self.app.push_screen(dialog, answered)
+    def ask_again(self, action: str, typed: dict[str, str], error: str) -> None:
+        self._ask(action, typed, error)
 
-    @work(thread=True, exit_on_error=False, group="village-write")
-    def _write(self, action: str, values: dict[str, str]) -> None:
+    def write(self, action: str, values: dict[str, str]) -> str:
         from .. import village_api
 
-        try:
-            said = getattr(village_api, FORMS[action][1])(self.backend, values)
-        except Exception as exc:  # noqa: BLE001 - refused: the dialog comes back with what was typed
-            text = describe_error(exc, self.lang)
-            self.app.call_from_thread(self._ask, action, values, text)
-            return
-        self.app.call_from_thread(self.notify, self.t(f"v_{action}_done", said=said), markup=False)
-        self.app.call_from_thread(self.action_reload)
+        return str(getattr(village_api, FORMS[action][1])(self.backend, values))
+
+    def done_message(self, action: str, said: str) -> str:
+        return self.t(f"v_{action}_done", said=said)
