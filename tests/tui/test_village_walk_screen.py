@@ -152,3 +152,19 @@ async def test_the_visits_tab_says_the_missed_visits_and_names_the_unvisited_hou
         assert len(set(required)) == len(required) == len(report.villages)
         per = {"year": "每年", "half": "每半年", "quarter": "每季", "month": "每月"}[line.duty.per]
         assert (line.unit, f"{per} {line.duty.times} 次") in required
+
+
+async def test_a_new_matter_is_said_in_plain_english(demo_ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_village(app, pilot, "med01")
+        await pilot.press("n")
+        await settle(app, pilot)
+        await type_into(app, pilot, "#dlg-unit", "新建村")
+        await type_into(app, pilot, "#dlg-raised_by", "张三")
+        await type_into(app, pilot, "#dlg-summary", "street light out")
+        await type_into(app, pilot, "#dlg-urgency", "urgent")
+        await type_into(app, pilot, "#dlg-raised_on", "2026-11-20")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "matter registered: SQ-2026-0004, for the emergency meeting by 2026-11-22" in notes(app), notes(app)
