@@ -168,6 +168,9 @@ class StatsScreen(BaseScreen):
         by_category = message.extra.get("by") == "category"
         wrap = by_category and self.lang != "zh"
         self._set_columns(list(self.COLUMNS), LABEL_WIDTH if wrap else None)
+        if by_category:  # in the vocabulary's order, as the form and every list shows them, total last
+            order = {key: i for i, (_, key) in enumerate(self.backend.labels().choices("category", self.lang))}
+            rows = sorted(rows, key=lambda r: (r.key == "total", order.get(r.key, len(order))))
         table = self.query_one("#st-table", DataTable)
         table.clear()
         for row in rows:
