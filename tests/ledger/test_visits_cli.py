@@ -60,7 +60,10 @@ def test_households_visits_and_the_duty_from_the_command_line(db_url, village, t
 
     duty = run(db_url, "visit", "duty", "--as-of", "2026-06-15", "--unit", "C-T1-V1")
     assert duty.exit_code == 0, duty.output
-    assert "截至 2026-06-15 的入户走访任务（visit-duty 2026.1）" in duty.output
+    assert "截至 2026-06-15 的入户走访任务（入户走访任务 2026.1）" in duty.output  # the policy by its title
+    units = run(db_url, "unit", "list")
+    assert "沙坪村    村（社区）" in units.output and "乡镇" in units.output and " village " not in units.output
+    assert " village " in run(db_url, "unit", "list", lang="en").output
     # 张三 visited H01 once of twice: 1 due there, 2 at H02 and H03; 李四 owes 6; H02, H03 nobody has seen
     committee = next(line for line in duty.output.splitlines() if line.startswith("沙坪村") and "两次" in line)
     assert committee.split()[2:8] == ["2026-01-01~2026-12-31", "3", "0", "0%", "1", "11"]

@@ -126,10 +126,13 @@ def unit_add(
 @unit_app.command("list")
 @handled
 def unit_list(ctx: typer.Context, db: str = DB_OPTION) -> None:
+    from ..i18n import tr
     from ..ledger.views import units
 
+    lang = chosen_lang(ctx)
     ledger = ledger_for(ctx, db)
     found = units(ledger)
     codes = {u.id: u.code for u in found}
     typer.echo(text_table(["th_code", "th_name_unit", "th_level", "th_parent"],
-                          [[u.code, u.name, u.level, codes.get(u.parent_id, "")] for u in found], lang=chosen_lang(ctx)))
+                          [[u.code, u.name, tr(f"unit_level_{u.level}", lang), codes.get(u.parent_id, "")] for u in found],
+                          lang=lang))

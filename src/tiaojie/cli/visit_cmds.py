@@ -154,7 +154,9 @@ def visit_duty_cmd(ctx: typer.Context,
     ledger = ledger_for(ctx, db)
     day = given_date(as_of, "duty_as_of") if as_of else ledger.date()
     report = visit_duty(ledger, acting_user(ledger, user), day, unit)
-    typer.echo(tr("duty_heading", lang, day=day.isoformat(), policy=report.policy, version=report.version))
+    stated = next((v.header for v in ledger.rules.book.versions(report.policy) if v.version == report.version), None)
+    title = (stated.title_en or stated.title if lang == "en" else stated.title) if stated else report.policy
+    typer.echo(tr("duty_heading", lang, day=day.isoformat(), policy=title, version=report.version))
     if not report.villages:
         typer.echo(tr("duty_none", lang))
         return
