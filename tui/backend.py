@@ -43,7 +43,8 @@ ROLE_SCREENS: dict[str, set[str]] = {
 # Case fields the ledger fills in itself (`tiaojie.vocabulary.LEDGER_SET_FIELDS`, repeated here so the
 # first paint needs no pydantic: the unit, the level it holds the case at, the counts it
 # takes of the case's lists): never typed into the form, and a write refuses them.
-LEDGER_COMPUTED = frozenset({"unit", "level", "sessions", "escalation_count", "parties_count", "mediators_count"})
+LEDGER_COMPUTED = frozenset({"unit", "level", "sessions", "escalation_count", "parties_count", "mediators_count",
+                             "escalated_on"})
 # The case-entry form's fields that are the case model's own, not vocabulary fields.
 MODEL_ONLY = ("parties", "summary")
 # Vocabulary fields whose model attribute has another name.

@@ -31,7 +31,8 @@ CASE = "case"  # the subject of a dispute case's fields
 DERIVABLE_TYPES = ("int", "decimal", "money")  # the types a formula may give
 # Case fields the ledger fills in itself, never on the form: the unit that holds the case, its level
 # (the escalation policy's), and what the ledger counts from it (see `ledger.projection.BUILT_IN`).
-LEDGER_SET_FIELDS = ("unit", "level", "sessions", "escalation_count", "parties_count", "mediators_count")
+LEDGER_SET_FIELDS = ("unit", "level", "sessions", "escalation_count", "parties_count", "mediators_count",
+                     "escalated_on")
 LEDGER_COUNTED_FIELDS = LEDGER_SET_FIELDS[2:]
 SUBJECT_PATTERN = r"^[a-z][a-z0-9_]*$"
 

@@ -117,6 +117,21 @@ def test_an_escalation_by_hand_holds_the_level_when_severity_drops(ledger, org):
     assert down.case.level == "township"  # the rules start it at the village; a person sent it higher
 
 
+def test_an_escalated_case_answers_within_its_new_levels_time_from_the_day_it_was_sent(ledger, org):
+    """A small matter is answered on the spot at the village; sent to the county, it has the
+    county's 30 days from the day it was sent, not the village's deadline long past."""
+    added = cases.add_case(ledger, org.mediator, "C-T1-V1", number="UP-1", category="neighbour",
+                           severity="简易", received_on="2026-06-01").case
+    up = cases.escalate_case(ledger, org.mediator, added.id, on="2026-06-10", to_level="county", reason="村里调不了")
+    detail = views.case_detail(ledger, up.case.id)
+    level = {o.policy_id: o for o in detail.outcomes}["escalation"]
+    assert up.case.level == "county"
+    assert level.outputs["due_on"] == "2026-07-10" and level.outputs["days_overdue"] in (0, "0")
+    overdue = [c.number for c in views.list_cases(ledger, overdue=True, as_of=dt.date(2026, 7, 10))]
+    assert "UP-1" not in overdue
+    assert "UP-1" in [c.number for c in views.list_cases(ledger, overdue=True, as_of=dt.date(2026, 7, 11))]
+
+
 def test_an_edit_cannot_set_escalated_and_points_to_escalate(ledger, org):
     """Set by hand, 已上报 would leave the level where it is and record no step: refused, for every
     caller, naming the case and the escalate command; an escalated case still takes other edits."""

@@ -576,8 +576,13 @@ def test_monthly_meeting_date(rules, received, meeting):
 
 
 def test_recorded_level_above_the_rules_start(rules):
+    # sent to the county by hand: the county's own 30 days, from the day it was sent there
+    out = esc(rules, matter(level="county", escalated_on="2026-03-10"), D(2026, 3, 12))
+    assert (out["start_level"], out["level"], out["due_on"], out["days_overdue"]) == (
+        "county", "county", "2026-04-09", 0)
+    # with no day of sending known, from receipt
     out = esc(rules, matter(level="county"), D(2026, 3, 2))
-    assert (out["start_level"], out["level"], out["due_on"]) == ("county", "county", "2026-03-02")
+    assert (out["start_level"], out["level"], out["due_on"]) == ("county", "county", "2026-04-01")
 
 
 def test_escalation_needs_received_on(rules):

@@ -134,8 +134,8 @@ def _judge_policy(ledger: Ledger, policy_id: str, names: list[str], money: list[
         slot = (slots[found], received, level)
         late = worked.get(slot)
         if late is None:
-            section, start, answer_days, closed = verdict
-            steps = track(section, start, answer_days, received, as_of, closed)
+            section, start, answer_days, closed, clock = verdict
+            steps = track(section, start, answer_days, clock or received, as_of, closed)
             late = worked[slot] = days_overdue_at(steps, level, as_of, closed)
         days[i] = late
     return still
@@ -161,7 +161,9 @@ def _deadline_rule(ledger: Ledger, policy_id: str, outcome: Any, reading: dict[s
     if section is None or "start_level" not in outcome.details:
         return None
     closed = reading.get("status") in section.closed_statuses
-    return section, outcome.details["start_level"], int(outcome.outputs["answer_days"]), closed
+    clock = outcome.details.get("clock_from")  # a case sent up by hand: its clock's own first day
+    return (section, outcome.details["start_level"], int(outcome.outputs["answer_days"]), closed,
+            dt.date.fromisoformat(clock) if clock else None)
 
 
 def _open_only(ledger: Ledger, flt: CaseFilter) -> CaseFilter:

@@ -21,6 +21,7 @@ from ..store.case_inputs import (
     Column,
     Count,
     EscalatedLevel,
+    EscalatedOn,
     ExtraKey,
     Source,
     StoredForm,
@@ -55,6 +56,7 @@ BUILT_IN: dict[str, Source] = {
     # a dispute mediated in several sessions (one per level it went through) is paid once
     "sessions": Count("escalations", plus=1),
     "escalation_count": Count("escalations"),
+    "escalated_on": EscalatedOn(),
     "parties_count": Count("parties"),
     "mediators_count": Count("mediators"),
 }
@@ -167,6 +169,8 @@ class Projection:
             return unit_code
         if isinstance(source, EscalatedLevel):
             return case.escalations[-1].to_level if case.escalations else None
+        if isinstance(source, EscalatedOn):
+            return case.escalations[-1].escalated_on if case.escalations else None
         raise TypeError(source)  # pragma: no cover
 
     # --- rows of the bulk paths -----------------------------------------------------------------

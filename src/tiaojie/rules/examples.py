@@ -119,7 +119,7 @@ def run_one(rules: Rules, policy: Policy, located: LocatedExample) -> ExampleRes
             expected = _enum_id(policy, "level", expected)
         if not _same(expected, got, money=money):
             out = policy.outputs.get(key)  # named as the policy titles it, not by its id
-            named = Localized("label", zh=out.title, en=out.title_en or out.title) if out else key
+            named = Localized("label", zh=out.title, en=out.title_en or key) if out else key
             result.differences.append(_diff(named, _show(expected, money), got))
     return result
 

@@ -58,7 +58,12 @@ class EscalatedLevel:
     """The level the case was last escalated to by hand; missing when it never was."""
 
 
-Source = Union[Column, ExtraKey, Count, UnitCode, EscalatedLevel]
+@dataclass(frozen=True)
+class EscalatedOn:
+    """The day the case was last escalated by hand; missing when it never was."""
+
+
+Source = Union[Column, ExtraKey, Count, UnitCode, EscalatedLevel, EscalatedOn]
 
 
 def sql_expr(source: Source) -> ColumnElement[Any]:
@@ -88,6 +93,11 @@ def sql_expr(source: Source) -> ColumnElement[Any]:
             select(EscalationRow.to_level).where(EscalationRow.case_id == table.id)
             .order_by(EscalationRow.id.desc()).limit(1).scalar_subquery()
         )
+    if isinstance(source, EscalatedOn):
+        return (
+            select(EscalationRow.escalated_on).where(EscalationRow.case_id == table.id)
+            .order_by(EscalationRow.id.desc()).limit(1).scalar_subquery()
+        )
     raise TypeError(source)  # pragma: no cover
 
 
@@ -114,7 +124,9 @@ def decoder(source: Source) -> Callable[[Any], Any] | None:
         return from_fen if source.fen else None
     if isinstance(source, ExtraKey):
         return {"fen": from_fen, "decimal": _decimal, "date": _date, "bool": _bool, "ids": _ids}.get(source.form)
+    if isinstance(source, EscalatedOn):  # a scalar subquery's date comes back as text on SQLite
+        return _date
     return None
 
 
-__all__ = ["Column", "ExtraKey", "Count", "UnitCode", "EscalatedLevel", "Source", "StoredForm", "sql_expr", "decoder"]
+__all__ = ["Column", "ExtraKey", "Count", "UnitCode", "EscalatedLevel", "EscalatedOn", "Source", "StoredForm", "sql_expr", "decoder"]

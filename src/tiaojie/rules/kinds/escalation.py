@@ -32,7 +32,7 @@ class EscalationKind(PolicyKind):
         "emergency_days": OutputDef(type="int", title="紧急会议期限（天）", title_en="days to emergency meeting"),
     }
     date_field = "received_on"
-    required_inputs = ("received_on", "status", "urgency", "level")
+    required_inputs = ("received_on", "status", "urgency", "level", "escalated_on")
     example_keys = frozenset({"fired", "level", "due_on", "days_overdue", "overdue", "meeting_by", "start_level"})
     decides_by_date = True
 
@@ -84,12 +84,19 @@ class EscalationKind(PolicyKind):
         levels = section.levels
         start: str = chosen.get("level", levels[0])
         recorded = d.typed.get("level")
+        answer_days: int
+        clock_from = received
         if recorded in levels and levels.index(recorded) > levels.index(start):
-            start = recorded  # the matter already went higher than the rules would start it
-        answer_days: int = chosen.get("answer_days", section.deadlines[start])
+            # Sent higher by hand than the rules would start it: that level answers within its own
+            # time limit from the day it was sent there (the village's 当场答复 is not its clock).
+            start = recorded
+            answer_days = section.deadlines[start]
+            clock_from = d.typed.get("escalated_on") or received
+        else:
+            answer_days = chosen.get("answer_days", section.deadlines[start])
         status: str | None = d.typed.get("status")
         closed = status in section.closed_statuses
-        steps = track(section, start, answer_days, received, d.as_of, closed)
+        steps = track(section, start, answer_days, clock_from, d.as_of, closed)
 
         explanation = derived_lines(policy.fields, d.typed)
         explanation += [Localized("explain_fired_plain", title=row_title(r)) for r in fired]
@@ -111,6 +118,8 @@ class EscalationKind(PolicyKind):
             "level": level, "start_level": start, "due_on": due.isoformat(), "days_overdue": days_overdue,
             "overdue": days_overdue > 0, "path": path,
         }
+        if clock_from != received:  # sent up by hand: the clock runs from that day, not receipt
+            details["clock_from"] = clock_from.isoformat()
         meeting = _meeting(section, chosen.get("emergency_days"), received)
         if meeting is not None:
             details.update(meeting[0])
