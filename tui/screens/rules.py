@@ -146,15 +146,13 @@ class RulesScreen(BaseScreen):
     def _since_copied(self, draft: Any) -> str | None:
         """When a rule set was activated after the draft was copied: whether it is this draft
         (activated) or another one, whose changes activating this draft would undo."""
-        from tiaojie.ledger.rule_cache import rule_files
+        from tiaojie.ledger.drafts import activated_since
 
-        with self._ledger().uow() as uow:
-            latest = uow.rule_sets.latest()
-            if latest is None or latest.id == draft.base_set:
-                return None
-            activated, files = latest.id, dict(latest.files)
-        now = {f["filename"]: f["hash"] for f in rule_files(draft.path)}
-        return self.t("r_draft_in_force" if now == files else "r_draft_behind", id=activated)
+        since = activated_since(self._ledger(), draft)
+        if since is None:
+            return None
+        activated, in_force = since
+        return self.t("r_draft_in_force" if in_force else "r_draft_behind", id=activated)
 
     def _draft(self) -> Path | None:
         """The draft the ledger shows as a what-if, when it is open (never waited for here)."""

@@ -135,6 +135,18 @@ def open_draft(ledger: Ledger, name: str) -> Draft:
     return _read(target)
 
 
+def activated_since(ledger: Ledger, draft: Draft) -> tuple[int, bool] | None:
+    """When a rule set was activated after the draft was copied: (its id, whether it is this
+    draft's files — the draft activated — rather than another set this draft would undo)."""
+    with ledger.uow() as uow:
+        latest = uow.rule_sets.latest()
+        if latest is None or latest.id == draft.base_set:
+            return None
+        activated, files = latest.id, dict(latest.files)
+    now = {f["filename"]: f["hash"] for f in rule_files(draft.path)}
+    return activated, now == files
+
+
 def delete_draft(ledger: Ledger, name: str) -> Path:
     draft = open_draft(ledger, name)
     shutil.rmtree(draft.path)
