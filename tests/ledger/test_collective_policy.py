@@ -144,3 +144,17 @@ def test_a_collective_bound_to_no_policy_is_not_run_under_another(demo):
     assert err.value.key == "collective_unbound" and "set-policy" in err.value.message("zh")
     dividends.set_policy(demo, resolve_user(demo, "policy"), "OLD", "revenue-share")
     assert dividends.run_dividend(demo, resolve_user(demo, "clerk"), "OLD", 2026).policy_id == "revenue-share"
+
+
+def test_the_xlsx_summary_balances_income_less_costs_and_retentions_to_the_pool(demo, tmp_path):
+    from openpyxl import load_workbook
+
+    from tiaojie.ledger.dividend_export import export_run
+
+    clerk = resolve_user(demo, "clerk")
+    run = dividends.run_dividend(demo, clerk, "JS", 2026, income=Decimal("12345.67"), costs=Decimal("345.60"))
+    book = load_workbook(export_run(run, dividends.members_by_id(demo, run.collective_id), tmp_path / "js.xlsx"))
+    rows = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True) if row and row[0] and row[1] is not None}
+    money = {k: Decimal(str(v)) for k, v in rows.items() if k in ("收入", "成本", "提取", "可分配", "未分配")}
+    assert money["成本"] == Decimal("345.60")
+    assert money["收入"] - money["成本"] - money["提取"] == money["可分配"] == run.pool

@@ -44,7 +44,9 @@ def export_run(run: DistributionRun, members: dict[int, Member], path: Path) -> 
         return path
     tables = [
         Table("分红明细", HEADER, rows, {4}),
-        Table("汇总", ["项目", "金额"], [["收入", run.income], ["提取", run.retained], ["可分配", run.pool], ["未分配", run.leftover]], {1}),
+        # 收入 − 成本 − 提取 = 可分配, on the sheet as on the screen
+        Table("汇总", ["项目", "金额"], [["收入", run.income], ["成本", Decimal(str(run.detail.get("costs", "0")))],
+                                       ["提取", run.retained], ["可分配", run.pool], ["未分配", run.leftover]], {1}),
         Table("政策版本", ["政策", "版本", "内容哈希"], [[run.policy_id, run.version, run.hash]], set()),
     ]
     write_tables_xlsx(path, f"{run.year} 年分红（第 {run.run_no} 次计算）", tables)
