@@ -199,6 +199,11 @@ def test_period_keys():
     for bad in ("2026-13", "2026Q5", "26-05", "May"):
         with pytest.raises(InvalidInput):
             periods.parse_period(bad)
+    # the right form but a month that cannot be: said so, not called a wrong format
+    for impossible in ("2026-13", "2026-00"):
+        with pytest.raises(InvalidInput) as err:
+            periods.parse_period(impossible)
+        assert "不存在" in err.value.message("zh") and "does not exist" in err.value.message("en")
 
 
 def test_escalate_and_list_filters(ledger, org):

@@ -41,6 +41,7 @@ def parse_period(key: str) -> Period:
         if 1 <= month <= 12:
             last = calendar.monthrange(year, month)[1]
             return Period(key=f"{year:04d}-{month:02d}", kind="month", starts_on=dt.date(year, month, 1), ends_on=dt.date(year, month, last))
+        raise InvalidInput("period_no_such_month", key=key)  # the right form, a month that cannot be
     elif m := _QUARTER.match(raw):
         year, q = int(m.group(1)), int(m.group(2))
         first = 3 * (q - 1) + 1

@@ -291,6 +291,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "期间「{key}」格式无效，应为 2026-05（月）、2026Q2（季）或 2026（年）",
         "period '{key}' is not valid; use 2026-05 (month), 2026Q2 (quarter) or 2026 (year)",
     ),
+    "period_no_such_month": (
+        "期间「{key}」不存在：一年只有 1–12 月",
+        "period '{key}' does not exist: a year has months 1 to 12",
+    ),
     "period_closed": (
         "期间 {period} 已关闭（{by} 于 {at} 锁定），不能修改其中的案件或发放；如需更正，请在未关闭的期间登记调整并说明原因。",
         "period {period} is closed (locked by {by} at {at}); its cases and payouts cannot change. "
