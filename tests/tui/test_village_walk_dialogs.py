@@ -42,7 +42,7 @@ async def test_each_field_of_a_long_dialog_is_seen_when_reached(demo_ledger, rul
         assert len(fields) == 5 and app.screen.focused is fields[0]  # typing goes to the first field
         for field in fields:
             field.focus()
-            await pilot.pause()
+            await settle(app, pilot)  # focus scrolls the dialog a few event-loop turns later
             assert on_screen(field), field.id
 
 
