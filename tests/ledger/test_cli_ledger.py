@@ -74,6 +74,21 @@ def test_writes_are_refused_clearly_without_traceback(db_url):
     settled = run(db_url, "case", "settle", "LSJ-01-01/X-2", "--by", "村委会", "--on", "2026-06-02", user="med01")
     assert settled.exit_code == 0 and "500.00" in settled.output
 
+    # the number `case list` shows finds the case without its unit; its history reads in words
+    assert run(db_url, "case", "edit", "X-2", "--set", "severity=一般", user="med01").exit_code == 0
+    shown = run(db_url, "case", "show", "X-2", user="med01")
+    assert shown.exit_code == 0 and shown.output.startswith("LSJ-01-01/X-2"), shown.output
+    assert "med01 修改 (纠纷程度" in shown.output and "case.edit" not in shown.output
+    other = run(db_url, "case", "add", "LSJ-01-02", "X-2", "--category", "邻里", "--received", "2026-06-01", user="admin")
+    assert other.exit_code == 0, other.output
+    assert run(db_url, "case", "show", "X-2", user="med01").exit_code == 0  # the other unit's X-2 is out of sight
+    both = run(db_url, "case", "show", "X-2", user="admin")
+    assert both.exit_code == 1 and "卷号「X-2」在多个单位都有" in both.output and "LSJ-01-02" in both.output
+    sent = run(db_url, "case", "escalate", "LSJ-01-02/X-2", "--reason", "村里调不了", user="admin", lang="en")
+    assert sent.exit_code == 0, sent.output
+    up = run(db_url, "case", "show", "LSJ-01-02/X-2", user="admin", lang="en")
+    assert "escalated from 'village station' to 'township office': 村里调不了 (admin)" in up.output, up.output
+
     # X-2 is settled in June, an open month: nothing paid yet for an adjustment to correct
     unpaid = run(db_url, "period", "adjust", "2026-12", "LSJ-01-01/X-2", "-30", "--reason", "多发", user="clerk")
     assert unpaid.exit_code == 1 and "Traceback" not in unpaid.output

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, get_args
 
 import typer
 
-from ..i18n import Lang, tr
+from ..i18n import MESSAGES, Lang, tr
 from .evaluate_cmd import utf8_args
 from .ledger_common import DB_OPTION, USER_OPTION, acting_user, chosen_lang, handled, ledger_for, text_table
 
@@ -76,7 +76,8 @@ def _show_case(ledger: Ledger, case: Case, lang: Lang, user: User) -> None:
     for line in checklist_lines(ledger, detail.extra):
         typer.echo(f"  {line.render(lang)}")
     for esc in case.escalations:
-        typer.echo(f"  ↑ {esc.escalated_on} {esc.from_level} → {esc.to_level} {esc.reason} ({esc.by_user})")
+        typer.echo("  ↑ " + tr("cli_escalated", lang, on=esc.escalated_on, source=f("level", esc.from_level, lang),
+                                target=f("level", esc.to_level, lang), reason=esc.reason, by=esc.by_user))
     for outcome in detail.outcomes:
         now = f" ({tr('cli_judged_now', lang)})" if outcome.policy_id in detail.judged_now else ""
         typer.echo(f"  [{outcome.policy_id} {outcome.version}]{now} {json.dumps(_shown(outcome.outputs), ensure_ascii=False)}")
@@ -88,7 +89,8 @@ def _show_case(ledger: Ledger, case: Case, lang: Lang, user: User) -> None:
         old = entry.outcome
         changed = "、".join(_field_label(ledger, name, lang) for name in entry.changed) or "—"
         at = old.replaced_at.strftime("%Y-%m-%d %H:%M") if old.replaced_at else "?"
-        typer.echo(f"    {at} {old.replaced_by or '?'} {entry.action} ({changed}): "
+        action = tr(f"case_action_{entry.action}", lang) if f"case_action_{entry.action}" in MESSAGES else entry.action
+        typer.echo(f"    {at} {old.replaced_by or '?'} {action} ({changed}): "
                    f"[{old.policy_id} {old.version}] {json.dumps(_shown(old.outputs), ensure_ascii=False)}")
 
 
@@ -98,6 +100,8 @@ def _shown(outputs: dict[str, Any]) -> dict[str, Any]:
 
 def _field_label(ledger: Ledger, name: str, lang: Lang) -> str:
     fdef = ledger.vocabulary.fields.get({"agreement_kind": "agreement"}.get(name, name))
+    if fdef is None and f"case_changed_{name}" in MESSAGES:
+        return tr(f"case_changed_{name}", lang)
     return fdef.label(lang) if fdef else name
 
 
@@ -143,7 +147,7 @@ def case_add(
 @utf8_args
 def case_edit(
     ctx: typer.Context,
-    ref: str = typer.Argument(..., help="UNIT/NUMBER or id"),
+    ref: str = typer.Argument(..., help="UNIT/NUMBER, NUMBER or id"),
     fields: list[str] = typer.Option(..., "--set", help="field=value"),
     unit: str = typer.Option(None, "--unit"),
     db: str = DB_OPTION,
@@ -162,7 +166,7 @@ def case_edit(
 @utf8_args
 def case_file(
     ctx: typer.Context,
-    ref: str = typer.Argument(..., help="UNIT/NUMBER or id"),
+    ref: str = typer.Argument(..., help="UNIT/NUMBER, NUMBER or id"),
     tick: list[str] = typer.Option(None, "--tick", help="勾选材料，如 调解协议书,封底（中文或 id，可重复）/ items to tick"),
     untick: list[str] = typer.Option(None, "--untick", help="取消勾选 / items to untick"),
     field: str = typer.Option("case_file", "--field", help="清单字段（默认卷宗材料）/ the checklist field"),

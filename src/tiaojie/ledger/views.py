@@ -114,20 +114,27 @@ def get_case(ledger: Ledger, unit: str | int, number: str, user: User | None = N
 
 
 def find_case(ledger: Ledger, ref: str, unit: str | None = None, user: User | None = None) -> Case:
-    """A case by UNIT/NUMBER, by number within `unit`, or by its id; refused when outside `user`'s
-    part of the tree."""
+    """A case by UNIT/NUMBER, by number within `unit`, by a number alone (one case in the units
+    `user` sees), or by its id; refused when outside `user`'s part of the tree."""
     if unit:
         return get_case(ledger, unit, ref, user)
     if "/" in ref:
         unit_ref, number = ref.split("/", 1)
         return get_case(ledger, unit_ref, number, user)
-    if ref.isdigit():
-        with ledger.uow() as uow:
-            case = uow.cases.get(int(ref))
-            if case is not None and user is not None:
-                require_unit(uow, user, case.unit_id)
-        if case is not None:
-            return case
+    with ledger.uow() as uow:
+        # a bare number, as `case list` shows it: found among the units the user sees, and named
+        # by unit when several of them use it
+        numbered = uow.cases.ids_numbered(ref, narrowed(uow, user, None))
+        if len(numbered) > 1:
+            names = "、".join(f"{u.code} {u.name}" for u in (uow.units.get(unit) for _, unit in numbered) if u)
+            raise InvalidInput("case_number_in_units", case=ref, units=names)
+        found = uow.cases.get(numbered[0][0]) if numbered else None
+        if found is None and ref.isdigit():
+            found = uow.cases.get(int(ref))
+            if found is not None and user is not None:
+                require_unit(uow, user, found.unit_id)
+    if found is not None:
+        return found
     raise NotFound("unknown_case", case=ref)
 
 

@@ -167,6 +167,13 @@ class CaseRepository(Repo):
         ).scalar_one_or_none()
         return from_row(row, escalations=self._escalations(row.id)) if row else None
 
+    def ids_numbered(self, number: str, unit_ids: set[int] | None) -> list[tuple[int, int]]:
+        """(case id, unit id) of every case numbered `number`, within `unit_ids` (all units when None)."""
+        query = select(CaseRow.id, CaseRow.unit_id).where(CaseRow.number == number).order_by(CaseRow.unit_id)
+        if unit_ids is not None:
+            query = query.where(CaseRow.unit_id.in_(unit_ids))
+        return [(int(case_id), int(unit)) for case_id, unit in self.session.execute(query)]
+
     def importing(self) -> CaseImport:
         """An import's batches, in this unit of work's transaction (see `case_import`)."""
         return CaseImport(self.session)

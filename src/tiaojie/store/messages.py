@@ -236,6 +236,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- cases ---------------------------------------------------------------------------------
     "case_exists": ("单位「{unit}」已有卷号「{number}」的案件", "unit '{unit}' already has a case numbered '{number}'"),
     "unknown_case": ("案件「{case}」不存在", "no case '{case}'"),
+    "case_number_in_units": (
+        "卷号「{case}」在多个单位都有：{units}；请写明单位（单位代码/卷号）",
+        "case number '{case}' is used in several units: {units}; name the unit (UNIT-CODE/NUMBER)",
+    ),
     "case_field": ("字段「{field}」：{detail}", "field '{field}': {detail}"),
     "value_invalid": ("{detail}", "{detail}"),
     "case_unknown_field": (
@@ -278,6 +282,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli_overdue": ("已超期 {days} 天", "{days} days overdue"),
     "cli_judged_now": ("按现行规则即时计算，未存", "judged now under the rules in force, not stored"),
     "cli_history": ("此前的结果（已被替换）：", "earlier outcomes (replaced):"),
+    # what replaced an earlier outcome, as its history line says it
+    "case_action_case.add": ("登记", "entered"),
+    "case_action_case.edit": ("修改", "edited"),
+    "case_action_case.settle": ("调结", "settled"),
+    "case_action_case.escalate": ("上报", "escalated"),
+    "case_action_case.follow_up": ("回访", "follow-up"),
+    "case_changed_escalations": ("上报记录", "escalations"),
+    "cli_escalated": ("{on} 由「{source}」上报至「{target}」：{reason}（{by}）", "{on} escalated from '{source}' to '{target}': {reason} ({by})"),
     "verb_escalate": ("升级", "escalated"),
     "case_use_escalate": (
         "案件 {number}：状态不能直接填为「{status}」（层级不会随之改变，也不留上报记录）；请用「上报」"
