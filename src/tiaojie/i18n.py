@@ -286,6 +286,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "on_the_spot": ("当场答复", "answer on the spot"),
     "within_days": ("{days} 日内答复", "answer within {days} days"),
     "esc_start": ("起始层级：{level}，{deadline}，应于 {due} 前答复", "starts at {level}, {deadline}, due {due}"),
+    "esc_sent_up": ("{date} 上报至{level}（按规则本应从{rule_level}起），{deadline}，应于 {due} 前答复",
+                    "sent up to {level} on {date} (the rules would start at {rule_level}), {deadline}, due {due}"),
     "esc_overdue": ("{date} 超期未办结，升至{level}，应于 {due} 前答复", "overdue on {date}, escalated to {level}, due {due}"),
     "esc_top_overdue": ("已在最高层级{level}，超期 {days} 天", "at the top level {level}, {days} days overdue"),
     "esc_closed": ("案件已{status}，不再计算超期", "the case is {status}; no deadline runs"),

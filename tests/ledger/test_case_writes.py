@@ -127,6 +127,8 @@ def test_an_escalated_case_answers_within_its_new_levels_time_from_the_day_it_wa
     level = {o.policy_id: o for o in detail.outcomes}["escalation"]
     assert up.case.level == "county"
     assert level.outputs["due_on"] == "2026-07-10" and level.outputs["days_overdue"] in (0, "0")
+    said = [line["zh"] for line in level.explanation]  # why the county's clock, from which day
+    assert "2026-06-10 上报至县（市）群众工作部（按规则本应从村（社区）群众工作站起），30 日内答复，应于 2026-07-10 前答复" in said, said
     overdue = [c.number for c in views.list_cases(ledger, overdue=True, as_of=dt.date(2026, 7, 10))]
     assert "UP-1" not in overdue
     assert "UP-1" in [c.number for c in views.list_cases(ledger, overdue=True, as_of=dt.date(2026, 7, 11))]

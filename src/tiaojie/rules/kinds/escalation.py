@@ -86,7 +86,9 @@ class EscalationKind(PolicyKind):
         recorded = d.typed.get("level")
         answer_days: int
         clock_from = received
+        sent_up_from: str | None = None  # the level the rules would start at, when sent above it by hand
         if recorded in levels and levels.index(recorded) > levels.index(start):
+            sent_up_from = start
             # Sent higher by hand than the rules would start it: that level answers within its own
             # time limit from the day it was sent there (the village's 当场答复 is not its clock).
             start = recorded
@@ -101,8 +103,13 @@ class EscalationKind(PolicyKind):
         explanation = derived_lines(policy.fields, d.typed)
         explanation += [Localized("explain_fired_plain", title=row_title(r)) for r in fired]
         deadline = Localized("on_the_spot") if answer_days == 0 else Localized("within_days", days=answer_days)
-        explanation.append(Localized("esc_start", level=_label(vocab, "level", start), deadline=deadline,
-                                     due=steps[0].due.isoformat()))
+        if sent_up_from is None:
+            explanation.append(Localized("esc_start", level=_label(vocab, "level", start), deadline=deadline,
+                                         due=steps[0].due.isoformat()))
+        else:
+            explanation.append(Localized("esc_sent_up", date=clock_from.isoformat(), level=_label(vocab, "level", start),
+                                         rule_level=_label(vocab, "level", sent_up_from), deadline=deadline,
+                                         due=steps[0].due.isoformat()))
         if closed and status is not None:
             explanation.append(Localized("esc_closed", status=_label(vocab, "status", status)))
         for step in steps[1:]:
