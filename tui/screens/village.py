@@ -49,6 +49,7 @@ class VillageScreen(LoadedScreen):
     def __init__(self) -> None:
         super().__init__()
         self.home = ""  # the user's own unit, offered in every dialog
+        self.rows: dict[str, list[list[str]]] = {}  # each tab's rows as shown, for the row selected
 
     def compose(self) -> ComposeResult:
         header, footer = self.header_footer()
@@ -74,6 +75,7 @@ class VillageScreen(LoadedScreen):
         self.home = data["home"]
         for tab in TABS:
             shown = data[tab]
+            self.rows[tab] = shown.rows
             said = shown.summary
             if tab == "meetings" and self.role_may("plan_meeting"):  # the meeting's keys, to whom may use them
                 said += self.t("v_meetings_keys")
@@ -122,8 +124,27 @@ class VillageScreen(LoadedScreen):
             return
         fields, _ = FORMS[action]
         defaults = {"home": self.home, "today": self.backend.date().isoformat(), "": ""}
-        shown = [(name, self.t(label), (typed or {}).get(name, defaults[default])) for name, label, default in fields]
+        picked = self.selected()  # what was typed (a refused dialog's values) wins over the row selected
+        shown = [(name, self.t(label), (typed or {}).get(name, picked.get(name, defaults[default])))
+                 for name, label, default in fields]
         self.ask_in_dialog(action, self.t(f"v_{action}"), shown, error)
+
+    def selected(self) -> dict[str, str]:
+        """The fields the row under the cursor names, in the tab shown: a matter's number, a
+        meeting's number, or a measure's reference (with its meeting and its matter)."""
+        tab = (self.query_one("#vl-tabs", TabbedContent).active or "").removeprefix("vl-")
+        rows = self.rows.get(tab, [])
+        at = self.query_one(f"#vl-{tab}-table", DataTable).cursor_row if tab in TABS else -1
+        if not 0 <= at < len(rows):
+            return {}
+        row = rows[at]
+        if tab == "matters":
+            return {"matter": row[0]}
+        if tab == "meetings":
+            return {"meeting": row[0]}
+        if tab == "measures":  # HY-2026-001/2 of matter SQ-2026-0003
+            return {"measure": row[0], "meeting": row[0].rpartition("/")[0], "matter": row[1]}
+        return {}
 
     def ask_again(self, action: str, typed: dict[str, str], error: str) -> None:
         self._ask(action, typed, error)

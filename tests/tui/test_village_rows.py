@@ -1,0 +1,73 @@
+"""The 村务 screen works from the row selected: a write's dialog starts with the matter, meeting or
+measure that row names (what was typed still wins), and Enter on a meeting shows its agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input, TabbedContent
+
+pytest.importorskip("sqlalchemy")
+
+from tui.app import make_app  # noqa: E402
+
+from .conftest import settle, sign_in, type_into  # noqa: E402
+
+TODAY = dt.date(2026, 11, 20)
+
+
+async def open_village(app, pilot, user: str) -> None:  # noqa: ANN001
+    await sign_in(app, pilot, user)
+    await pilot.press("f8")
+    await settle(app, pilot)
+    assert type(app.screen).__name__ == "VillageScreen"
+
+
+async def pick(app, pilot, tab: str, row: int) -> list[str]:  # noqa: ANN001
+    """Show `tab`, move its table's cursor down to `row` by keys; the row's cells."""
+    app.screen.query_one("#vl-tabs", TabbedContent).active = f"vl-{tab}"
+    await settle(app, pilot)
+    table = app.screen.query_one(f"#vl-{tab}-table", DataTable)
+    table.focus()
+    await settle(app, pilot)
+    for _ in range(row):
+        await pilot.press("down")
+    await settle(app, pilot)
+    assert table.cursor_row == row
+    return [str(c) for c in table.get_row_at(row)]
+
+
+async def dialog_values(app, pilot, key: str) -> dict[str, str]:  # noqa: ANN001
+    await pilot.press(key)
+    await settle(app, pilot)
+    assert type(app.screen).__name__ == "FormDialog"
+    return {str(i.id).removeprefix("dlg-"): i.value for i in app.screen.query(Input)}
+
+
+async def test_a_dialog_starts_with_what_the_selected_row_names_and_typing_wins(demo_ledger, rules_dir):
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_village(app, pilot, "clerk")
+        matter = await pick(app, pilot, "matters", 1)
+        assert (await dialog_values(app, pilot, "c"))["matter"] == matter[0]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        meeting = await pick(app, pilot, "meetings", 0)
+        shown = await dialog_values(app, pilot, "d")
+        assert shown["meeting"] == meeting[0] and shown["matter"] == ""
+        await pilot.press("escape")
+        await settle(app, pilot)
+        measure = await pick(app, pilot, "measures", 1)
+        shown = await dialog_values(app, pilot, "o")
+        assert shown["measure"] == measure[0]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        shown = await dialog_values(app, pilot, "e")  # another measure: for the same meeting and matter
+        assert (shown["meeting"], shown["matter"]) == (measure[0].rpartition("/")[0], measure[1])
+        # a refused dialog comes back with what was typed, not with the row selected
+        await type_into(app, pilot, "#dlg-matter", "SQ-2026-0099")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "FormDialog"
+        assert app.screen.query_one("#dlg-matter", Input).value == "SQ-2026-0099"
