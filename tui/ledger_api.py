@@ -278,7 +278,7 @@ def adjust(backend: Session, key: str, case_id: int, amount: Decimal, reason: st
 def export_statement(backend: Session, key: str, path: str) -> Path:
     from tiaojie.ledger.statements import export_statement as export
 
-    return export(_ledger(backend), key, Path(path).expanduser())
+    return export(_ledger(backend), key, Path(path).expanduser(), lang=backend.lang)
 
 
 def case_numbers(backend: Session, ids: set[int]) -> dict[int, Any]:

@@ -251,7 +251,7 @@ class DividendScreen(BaseScreen):
     def write_export(self, path: Path, run: Any) -> Path:
         from tiaojie.ledger.dividend_export import export_run
 
-        return export_run(run, self.member_names, path)
+        return export_run(run, self.member_names, path, self.lang)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "div-run":

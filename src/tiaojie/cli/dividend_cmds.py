@@ -81,12 +81,12 @@ def dividend_show(
     for run in runs:
         _print_run(ledger, run, chosen_lang(ctx))
     if out and runs:
-        _export_run(ledger, runs[-1], out)
+        _export_run(ledger, runs[-1], out, chosen_lang(ctx))
         typer.echo(str(out))
 
 
-def _export_run(ledger: Ledger, run: DistributionRun, out: Path) -> None:
+def _export_run(ledger: Ledger, run: DistributionRun, out: Path, lang: Lang = "zh") -> None:
     from ..ledger.dividend_export import export_run
     from ..ledger.dividends import members_by_id
 
-    export_run(run, members_by_id(ledger, run.collective_id), out)
+    export_run(run, members_by_id(ledger, run.collective_id), out, lang)

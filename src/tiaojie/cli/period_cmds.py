@@ -122,9 +122,10 @@ def statement_cmd(
     from ..ledger.audit import head_line
     from ..ledger.statements import export_statement
 
+    lang = chosen_lang(ctx)
     ledger = ledger_for(ctx, db)
-    typer.echo(str(export_statement(ledger, period, out, fmt)))
-    typer.echo(head_line(ledger, chosen_lang(ctx)))
+    typer.echo(str(export_statement(ledger, period, out, fmt, lang)))
+    typer.echo(head_line(ledger, lang))
 
 
 def _adjustment_amount(text: str) -> Decimal:

@@ -1,5 +1,6 @@
 """Period statements: per payee and per unit, with the per-case lines, the adjustments and the
-policy versions used; Chinese headers; totals that balance to the fen. XLSX or CSV."""
+policy versions used; headers in the user's language (Chinese unless English was chosen, the words
+in `export_words`); totals that balance to the fen. XLSX or CSV."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..i18n import Lang
 from ..vocabulary import FieldDef
 from .audit import head as audit_head
 from .claim_statement import claim_tables
 from .context import Ledger
 from .errors import InvalidInput
+from .export_words import word, words
 from .exports import append_row, open_csv, write_csv_rows
 from .periods import PeriodReport, show
 
 ZERO = Decimal("0.00")
-HEAD_LABEL = "审计链头"
 
 
 @dataclass
@@ -27,14 +29,17 @@ class Table:
     money_columns: set[int]
 
 
-def statement_tables(ledger: Ledger, report: PeriodReport) -> list[Table]:
+def statement_tables(ledger: Ledger, report: PeriodReport, lang: Lang = "zh") -> list[Table]:
     with ledger.uow() as uow:
         units = {u.id: u for u in uow.units.list()}
         case_ids = {line.case_id for line in report.lines} | {a.case_id for a in report.adjustments}
         cases = {case.id: case for case in uow.cases.get_many(sorted(case_ids))}
         periods = {p.id: p.key for p in uow.periods.list()}
 
-    by_payee = Table("按领取人", ["领取人", "单位代码", "单位", "案件数", "应发（封顶前）", "实发", "调整", "合计"], [], {4, 5, 6, 7})
+    total = word("st_total", lang)
+    by_payee = Table(word("st_sheet_by_payee", lang), words(lang, "st_payee", "st_unit_code", "st_unit", "st_cases",
+                                                            "st_gross_before_cap", "st_paid", "st_adjustment",
+                                                            "st_total"), [], {4, 5, 6, 7})
     for p in report.payees:
         unit = units.get(p.unit_id)
         by_payee.rows.append([p.payee, unit.code if unit else "", unit.name if unit else "", p.cases, p.gross, p.paid, p.adjustments, p.total])
@@ -46,28 +51,35 @@ def statement_tables(ledger: Ledger, report: PeriodReport) -> list[Table]:
         row[1] += p.paid
         row[2] += p.adjustments
         row[3] += p.total
-    by_unit = Table("按单位", ["单位代码", "单位", "案件数", "实发", "调整", "合计"], [], {3, 4, 5})
+    by_unit = Table(word("st_sheet_by_unit", lang), words(lang, "st_unit_code", "st_unit", "st_cases", "st_paid",
+                                                          "st_adjustment", "st_total"), [], {3, 4, 5})
     for unit_id in sorted(per_unit, key=lambda u: units[u].code if u in units else ""):
         unit = units.get(unit_id)
         by_unit.rows.append([unit.code if unit else "", unit.name if unit else "", *per_unit[unit_id]])
 
     read = _extra_fields_read(ledger, report)
-    lines = Table("明细", ["卷号", "单位", "领取人", "调处日期", "纠纷程度", *(f.title for f in read), "政策", "版本", "应发",
-                         "实发", "封顶规则"], [], {7 + len(read), 8 + len(read)})
+    lines = Table(word("st_sheet_lines", lang), [*words(lang, "st_number", "st_unit", "st_payee", "st_settled_on",
+                                                         "st_severity"), *(f.label(lang) for f in read),
+                                                 *words(lang, "st_policy", "st_version", "st_gross", "st_paid",
+                                                        "st_capped_by")], [], {7 + len(read), 8 + len(read)})
     for line in report.lines:
         case = cases[line.case_id]
         extra = ledger.projection.extra_values(case) if read else {}
         lines.rows.append([
             case.number, units[line.unit_id].name, line.payee, case.settled_on.isoformat() if case.settled_on else "",
-            ledger.label("severity", case.severity), *(f.show(extra[f.name]) if f.name in extra else "" for f in read),
+            ledger.label("severity", case.severity, lang),
+            *(f.show(extra[f.name], lang) if f.name in extra else "" for f in read),
             line.policy_id, line.version, line.gross, line.amount, line.capped_by or "",
         ])
-    adjustments = Table("调整", ["卷号", "领取人", "金额", "原期间", "原因", "登记人"], [], {2})
+    adjustments = Table(word("st_sheet_adjustments", lang), words(lang, "st_number", "st_payee", "st_amount",
+                                                                  "st_original_period", "st_reason", "st_entered_by"),
+                        [], {2})
     for adj in report.adjustments:
         adjustments.rows.append([
             cases[adj.case_id].number, adj.payee, adj.amount, periods.get(adj.original_period_id, ""), adj.reason, adj.by_user,
         ])
-    versions = Table("政策版本", ["政策", "版本", "内容哈希"], [list(v) for v in report.versions], set())
+    versions = Table(word("st_sheet_versions", lang), words(lang, "st_policy", "st_version", "st_hash"),
+                     [list(v) for v in report.versions], set())
 
     total_lines = sum((line.amount for line in report.lines), ZERO)
     total_adj = sum((a.amount for a in report.adjustments), ZERO)
@@ -77,12 +89,12 @@ def statement_tables(ledger: Ledger, report: PeriodReport) -> list[Table]:
     if not (payee_total == unit_total == total_lines + total_adj):
         raise AssertionError(f"statement does not balance: {payee_total} {unit_total} {total_lines + total_adj}")
     cases_counted = sum(p.cases for p in report.payees)
-    by_payee.rows.append(["合计", "", "", cases_counted, sum((p.gross for p in report.payees), ZERO), total_lines, total_adj,
+    by_payee.rows.append([total, "", "", cases_counted, sum((p.gross for p in report.payees), ZERO), total_lines, total_adj,
                           payee_total])
-    by_unit.rows.append(["合计", "", cases_counted, total_lines, total_adj, unit_total])
-    lines.rows.append(["合计", "", "", "", "", *([""] * len(read)), "", "", sum((line.gross for line in report.lines), ZERO),
+    by_unit.rows.append([total, "", cases_counted, total_lines, total_adj, unit_total])
+    lines.rows.append([total, "", "", "", "", *([""] * len(read)), "", "", sum((line.gross for line in report.lines), ZERO),
                        total_lines, ""])
-    adjustments.rows.append(["合计", "", total_adj, "", "", ""])
+    adjustments.rows.append([total, "", total_adj, "", "", ""])
     return [by_payee, by_unit, lines, adjustments, versions]
 
 
@@ -98,33 +110,35 @@ def _extra_fields_read(ledger: Ledger, report: PeriodReport) -> list[FieldDef]:
     return [ledger.vocabulary.fields[name] for name in names]
 
 
-def export_statement(ledger: Ledger, key: str, path: Path | str, fmt: str | None = None) -> Path:
+def export_statement(ledger: Ledger, key: str, path: Path | str, fmt: str | None = None, lang: Lang = "zh") -> Path:
+    """Write the period's statement to `path` (XLSX or CSV), its sheet names and headers in `lang`."""
     report = show(ledger, key, with_lines=True)
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
-    tables = statement_tables(ledger, report)
-    tables[-1:-1] = [Table(s.title, s.header, s.rows, s.money_columns) for s in claim_tables(ledger, report)]
+    tables = statement_tables(ledger, report, lang)
+    tables[-1:-1] = [Table(s.title, s.header, s.rows, s.money_columns) for s in claim_tables(ledger, report, lang)]
     # With the content hashes of the policy versions: whoever holds the sheet holds the chain head
     # as of its export, and can check the ledger's audit log against it (`audit verify --head`).
     # Read after the figures, so it covers every entry behind them.
-    tables[-1].rows.append([HEAD_LABEL, "导出时", audit_head(ledger).text()])
-    title = f"{report.period.key} 奖补发放表（{'已关闭' if report.period.status == 'closed' else '未关闭'}）"
+    tables[-1].rows.append([word("st_head", lang), word("st_head_when", lang), audit_head(ledger).text()])
+    state = word("st_closed" if report.period.status == "closed" else "st_open", lang)
+    title = word("st_title", lang, period=report.period.key, state=state)
     if fmt == "xlsx":
         write_tables_xlsx(path, title, tables)
     elif fmt == "csv":
-        write_tables_csv(path, title, tables)
+        write_tables_csv(path, title, tables, lang)
     else:
         raise InvalidInput("imp_format", suffix=fmt)
     return path
 
 
-def write_tables_csv(path: Path, title: str, tables: list[Table]) -> None:
+def write_tables_csv(path: Path, title: str, tables: list[Table], lang: Lang = "zh") -> None:
     # One file, one table after another, each under its title row; utf-8-sig so Excel reads Chinese.
     fh, writer = open_csv(path)
     with fh:
         write_csv_rows(writer, [[title]])
         for table in tables:
-            write_csv_rows(writer, [[], [f"【{table.title}】"], table.header, *table.rows])
+            write_csv_rows(writer, [[], [word("st_csv_table", lang, title=table.title)], table.header, *table.rows])
 
 
 def write_tables_xlsx(path: Path, title: str, tables: list[Table]) -> None:
