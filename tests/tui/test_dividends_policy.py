@@ -115,7 +115,7 @@ async def test_an_export_names_a_missing_folder_and_asks_before_replacing_a_file
 async def test_an_export_the_system_refuses_is_named_not_a_traceback(ledger, rules_dir, tmp_path, monkeypatch):
     from tiaojie.ledger import dividend_export
 
-    def refused(run, members, path):  # noqa: ANN001, ANN202 - as a read-only folder or a full disk answers
+    def refused(run, members, path, lang="zh"):  # noqa: ANN001, ANN202 - as a read-only folder or a full disk answers
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(dividend_export, "export_run", refused)
