@@ -1,8 +1,12 @@
 """Editing a cell of the rules table editor as a person does: the cursor put on the cell, Enter,
-then a value typed into the form, or labels ticked among the vocabulary's."""
+then a value typed into the form, or labels ticked among the vocabulary's; reading a table's cells
+by column key."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, SelectionList
 
 from .conftest import settle, type_into
@@ -42,3 +46,15 @@ async def choose(app, pilot, row: int, title: str, labels: list[str]) -> None:  
         choices.select(label)
     await pilot.click("#te-choices-ok")
     await settle(app, pilot)
+
+
+def cells_by_key(table: DataTable, row: int) -> dict[str, Any]:
+    """A row's cells by column key (the ledger's `number`, `status`, `reward`…), not by place:
+    the columns shown, and their order, follow the terminal and the user's units."""
+    row_key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key
+    return {str(key.value): table.get_cell(row_key, key) for key in table.columns}
+
+
+def rows_by_key(table: DataTable) -> list[dict[str, str]]:
+    """Every row's cells as text, by column key."""
+    return [{key: str(cell) for key, cell in cells_by_key(table, row).items()} for row in range(table.row_count)]

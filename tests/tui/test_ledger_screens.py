@@ -15,8 +15,10 @@ from tiaojie.ledger import periods as period_service  # noqa: E402
 from tiaojie.ledger import views  # noqa: E402
 
 from tui.app import make_app  # noqa: E402
+from tui.strings import tr  # noqa: E402
 
 from .conftest import fill, settle, sign_in  # noqa: E402
+from .table_cells import cells_by_key, rows_by_key  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -57,8 +59,7 @@ async def test_a_settled_major_case_saved_from_the_form_appears_in_the_ledger(le
         app.screen.query_one("#flt-category", Select).value = "neighbour"
         await settle(app, pilot)
         table = app.screen.query_one("#cases", DataTable)
-        keys = [str(key.value) for key in table.columns]
-        rows = [dict(zip(keys, (str(c) for c in table.get_row_at(i)), strict=True)) for i in range(table.row_count)]
+        rows = rows_by_key(table)
         mine = next(r for r in rows if r["number"] == "TUI-0001")
         assert mine["parties"] == "[/x]、王五"  # literal, not markup
         assert mine["reward"] == "500.00"
@@ -85,8 +86,7 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
         line = text(app, "#page-line")
         total = int(line.split("共")[1].split("件")[0].strip())
         assert total == len(views.list_cases(ledger))
-        first_page = [str(table_row[0]) for table_row in
-                      (app.screen.query_one("#cases", DataTable).get_row_at(i) for i in range(3))]
+        first_page = [row["number"] for row in rows_by_key(app.screen.query_one("#cases", DataTable))[:3]]
         oldest = [c.number for c in sorted(views.list_cases(ledger), key=lambda c: (c.received_on, c.id))[:3]]
         assert first_page == oldest  # the ledger reads in order of receipt
         await pilot.press("n")
@@ -100,21 +100,21 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
         await settle(app, pilot)
         table = app.screen.query_one("#cases", DataTable)
         assert table.row_count == len(views.list_cases(ledger, status="failed"))
-        assert all(str(table.get_row_at(i)[5]) == "调解不成" for i in range(table.row_count))
+        assert all(row["status"] == "调解不成" for row in rows_by_key(table))
         # settled cases added in bulk have no stored outcome: the table shows what the rules pay
         app.screen.query_one("#flt-status", Select).value = "settled"
         await settle(app, pilot)
         settled = {c.number: c for c in views.list_cases(ledger, status="settled")}
         codes = views.unit_codes(ledger)
-        shown = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
-        assert shown and all(row[7] for row in shown)
+        shown = rows_by_key(table)
+        assert shown and all(row["reward"] for row in shown)
         for row in shown:
-            case = settled[row[0]]
+            case = settled[row["number"]]
             data = ledger.projection.case_input(case, codes.get(case.unit_id), "reward")
             expect = ledger.rules.evaluate("mediation-reward", data, TODAY).outputs["amount"]
-            assert row[7] == f"{expect:.2f}", row
-        assert {"200.00", "500.00"} <= {row[7] for row in shown}
-        table.move_cursor(row=[row[7] for row in shown].index("200.00"))
+            assert row["reward"] == f"{expect:.2f}", row
+        assert {"200.00", "500.00"} <= {row["reward"] for row in shown}
+        table.move_cursor(row=[row["reward"] for row in shown].index("200.00"))
         await pilot.press("enter")
         await settle(app, pilot)
         detail = str(app.screen.query_one("#detail-text", Static).render())
@@ -127,8 +127,8 @@ async def test_ledger_filters_pages_and_marks_overdue(ledger, rules_dir):
         overdue = views.list_cases(ledger, overdue=True, as_of=TODAY)
         assert table.row_count == min(100, len(overdue))
         assert overdue, "the demo ledger has overdue cases"
-        first = table.get_row_at(0)
-        assert first[6].style == "bold red" and "天" in str(first[6])
+        overdue_days = cells_by_key(table, 0)["overdue"]
+        assert overdue_days.style == "bold red" and "天" in str(overdue_days)
 
 
 async def test_closing_a_period_then_editing_one_of_its_cases_is_refused(ledger, rules_dir):
@@ -394,20 +394,33 @@ async def test_the_live_panel_shows_what_saving_stores(ledger, rules_dir):
 
 
 async def test_a_village_mediator_sees_reward_and_overdue_whole_at_80_columns(ledger, rules_dir):
-    """One unit's user has it in the header: no unit column pushes the reward off the terminal."""
-    app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        table = app.screen.query_one("#cases", DataTable)
-        labels = [str(column.label) for column in table.columns.values()]
-        assert "单位" not in labels
-        right = sum(column.get_render_width(table) for column in list(table.columns.values())[:labels.index("奖励") + 1])
-        assert right <= table.size.width, (labels, right, table.size.width)
+    """At 80 columns, in Chinese and in English (whose titles are wider), the case number, its
+    status, the overdue days and the reward are on the screen without scrolling sideways; one
+    unit's user has it in the header, so no unit column takes their room."""
+
+    def right_edges(table: DataTable) -> dict[str, int]:
+        edges, x = {}, table.scrollable_content_region.x
+        for column in table.ordered_columns:
+            x += column.get_render_width(table)
+            edges[str(column.key.value)] = x
+        return edges
+
+    for lang in ("zh", "en"):
+        app = make_app(rules=rules_dir, ledger=ledger, user="med01", today=TODAY, start="ledger", lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            table = app.screen.query_one("#cases", DataTable)
+            assert "unit" not in table.columns
+            edges, seen = right_edges(table), min(table.scrollable_content_region.right, 80)
+            assert all(edges[key] <= seen for key in ("number", "status", "overdue", "reward")), (lang, edges, seen)
+            head = table.render_line(0).text
+            assert tr("col_overdue", lang) in head and tr("col_reward", lang) in head, (lang, head)
     app = make_app(rules=rules_dir, ledger=ledger, user="clerk", today=TODAY, start="ledger")
     async with app.run_test(size=(80, 24)) as pilot:  # who sees several units keeps the column
         await settle(app, pilot)
         table = app.screen.query_one("#cases", DataTable)
-        assert "单位" in [str(column.label) for column in table.columns.values()]
+        assert "unit" in table.columns
+        assert right_edges(table)["reward"] <= min(table.scrollable_content_region.right, 80)
 
 
 def test_a_long_list_of_parties_is_cut_with_the_count_in_either_language():

@@ -19,6 +19,7 @@ from tui.app import make_app  # noqa: E402
 from tui.strings import tr  # noqa: E402
 
 from .conftest import settle  # noqa: E402
+from .table_cells import cells_by_key  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -61,7 +62,7 @@ async def test_a_ledger_sorted_by_a_click_is_drawn_at_its_columns_full_width(led
         await pilot.click("#cases", offset=(reward_x, 0))
         await settle(app, pilot)
         assert header(table, "reward").endswith("▲")
-        first = str(table.get_row_at(0)[0])
+        first = str(cells_by_key(table, 0)["number"])
         assert first in drawn(table, 1), drawn(table, 1)  # the whole case number, not its first 4 columns
         assert "奖励 ▲" in drawn(table, 0)
 
@@ -223,7 +224,7 @@ async def test_a_new_sort_shows_the_top_of_the_ledger_not_where_the_cursor_was(l
         received = [str(cell) for cell in table.get_column("received")]
         assert received == sorted(received, reverse=True)
         assert table.cursor_row == 0 and table.scroll_y == 0
-        assert str(table.get_row_at(0)[0]) in drawn(table, 1)  # the newest case is on the screen
+        assert str(cells_by_key(table, 0)["number"]) in drawn(table, 1)  # the newest case is on the screen
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -24,9 +24,12 @@ from .base import BaseScreen
 from .case_detail import CaseDetailScreen
 
 PAGE_SIZE = 100
-COLUMNS = [("number", "col_number"), ("unit", "col_unit"), ("parties", "col_parties"), ("category", "col_category"),
-           ("severity", "col_severity"), ("status", "col_status"), ("overdue", "col_overdue"), ("reward", "col_reward"),
-           ("received", "col_received"), ("settled", "col_settled"), ("level", "col_level")]
+# What a mediator looks at most comes first: which case and whose, where it stands, how late, what
+# it pays. Those fit an 80-column terminal in either language (English titles are wider, and so are
+# its category labels); the level, the kind of dispute and the dates follow, a scroll to the right.
+COLUMNS = [("number", "col_number"), ("unit", "col_unit"), ("parties", "col_parties"), ("status", "col_status"),
+           ("overdue", "col_overdue"), ("reward", "col_reward"), ("level", "col_level"), ("category", "col_category"),
+           ("severity", "col_severity"), ("received", "col_received"), ("settled", "col_settled")]
 # Every column but the unit and the parties; enumerations go in the vocabulary's order, reward
 # and overdue by what the ledger shows for each case (`ledger.views.page_cases`).
 SORTABLE = {"number", "category", "severity", "status", "overdue", "reward", "received", "settled", "level"}
