@@ -224,3 +224,57 @@ def export_minutes(session: Session, values: dict[str, str]) -> str:
     ledger = _ledger(session)
     detail = meeting_service.meeting_detail(ledger, _user(session), values["meeting"], as_of=session.date())
     return str(write(ledger, detail, path, session.lang).resolve())
+
+
+# --- a meeting's agenda, read -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Agenda:
+    """A meeting's agenda as the screen shows it: a title and lines of (text, style)."""
+
+    title: str
+    lines: list[tuple[str, str]]
+
+
+def agenda(session: Session, number: str) -> Agenda:
+    """The matters on a meeting's agenda (number, summary, urgency, who raised it and the parties
+    concerned), its attendance, the consensus on each matter and its measures with owner, due day
+    and state as of today; then the unit's earlier measures still news at the meeting."""
+    lang = session.lang
+    detail = meeting_service.meeting_detail(_ledger(session), _user(session), number, as_of=session.date())
+    m, sep = detail.meeting, "、" if lang == "zh" else ", "
+
+    def parties(ids: list[str]) -> str:
+        return sep.join(session.label("party", p) for p in ids) or "—"
+
+    def measure(line: meeting_service.MeasureLine) -> tuple[str, str]:
+        done = line.measure.done_on
+        state = tr(f"v_state_{line.state}", lang) + (f" {done.isoformat()}" if done else "")
+        return (tr("v_ag_measure", lang, ref=line.ref, action=line.measure.action, owner=line.measure.owner,
+                   due=line.measure.due_on.isoformat(), state=state), "bold red" if line.state == "overdue" else "")
+
+    lines: list[tuple[str, str]] = [(tr("v_ag_as_of", lang, date=detail.as_of.isoformat()), "dim"), ("", ""),
+                                    (tr("v_ag_items", lang, count=len(detail.items)), "bold")]
+    for item in detail.items:
+        matter = item.matter
+        lines.append((f"{matter.number}  [{_label(session, 'urgency', matter.urgency)}]  {matter.summary}", "bold"))
+        lines.append((tr("v_ag_raised", lang, by=matter.raised_by, unit=item.unit, parties=parties(matter.parties),
+                         status=tr(f"v_matter_{matter.status}", lang)), ""))
+        lines.append((tr("v_ag_consensus", lang, text=item.consensus) if item.consensus
+                      else tr("v_ag_no_consensus", lang), "" if item.consensus else "yellow"))
+        lines += [measure(line) for line in item.measures]
+    if not detail.items:
+        lines.append((tr("v_ag_none", lang), "dim"))
+    lines += [("", ""), (tr("v_ag_attendance", lang, count=len(detail.attendees)), "bold")]
+    lines += [(f"  {a.name}（{session.label('party', a.party)}）" if lang == "zh"
+               else f"  {a.name} ({session.label('party', a.party)})", "") for a in detail.attendees]
+    present = {a.party for a in detail.attendees}
+    every = _ledger(session).vocabulary.enums.get(matter_service.PARTY)
+    absent = [p for p in (every.labels if every else ()) if p not in present]
+    lines.append((tr("v_ag_absent", lang, parties=parties(absent)), "yellow" if absent else "dim"))
+    if detail.earlier:
+        lines += [("", ""), (tr("v_ag_earlier", lang), "bold")]
+        lines += [measure(line) for line in detail.earlier]
+    title = tr("v_ag_title", lang, unit=detail.unit, kind=tr(f"v_meeting_{m.kind}", lang), date=m.held_on.isoformat(),
+               number=m.number)
+    return Agenda(title, lines)

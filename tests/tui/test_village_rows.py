@@ -71,3 +71,33 @@ async def test_a_dialog_starts_with_what_the_selected_row_names_and_typing_wins(
         await settle(app, pilot)
         assert type(app.screen).__name__ == "FormDialog"
         assert app.screen.query_one("#dlg-matter", Input).value == "SQ-2026-0099"
+
+
+async def test_enter_on_a_meeting_shows_its_agenda_scrolled_at_80x24(demo_ledger, rules_dir):
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    from tiaojie.ledger.meetings import meeting_detail
+
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_village(app, pilot, "clerk")
+        meeting = await pick(app, pilot, "meetings", 0)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "AgendaDialog"
+        text = str(app.screen.query_one("#vl-agenda-text", Static).render())
+        detail = meeting_detail(demo_ledger, None, meeting[0], as_of=TODAY)
+        for item in detail.items:  # each matter with its summary, consensus and measures' owners
+            assert item.matter.number in text and item.matter.summary in text and item.consensus in text
+            for line in item.measures:
+                assert line.ref in text and line.measure.owner in text
+        assert all(a.name in text for a in detail.attendees) and "超期" in text
+        body = app.screen.query_one("#vl-agenda-body", VerticalScroll)
+        assert app.screen.focused is body and body.max_scroll_y > 0  # longer than the box: it scrolls
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "VillageScreen"

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from ..backend import describe_error
 from ..widgets import plain
 from .loaded_screen import LoadedScreen
 
@@ -86,6 +88,26 @@ class VillageScreen(LoadedScreen):
                 table.add_column(plain(title, "bold"))
             for i, row in enumerate(shown.rows):
                 table.add_row(*(plain(cell, "bold red" if i in shown.marked else "") for cell in row))
+
+    # --- a meeting's agenda ------------------------------------------------------------------------
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a meeting: its agenda, consensus, measures and attendance."""
+        rows = self.rows.get("meetings", [])
+        if event.data_table.id == "vl-meetings-table" and 0 <= event.cursor_row < len(rows):
+            event.stop()
+            self.open_agenda(rows[event.cursor_row][0])
+
+    @work(thread=True, exit_on_error=False, group="village-agenda")
+    def open_agenda(self, number: str) -> None:
+        from .. import village_api
+        from .village_agenda import AgendaDialog
+
+        try:
+            agenda = village_api.agenda(self.backend, number)
+        except Exception as exc:  # noqa: BLE001 - a meeting gone or out of reach is said, not raised
+            self.app.call_from_thread(self.fail, describe_error(exc, self.lang))
+            return
+        self.app.call_from_thread(self.app.push_screen, AgendaDialog(agenda, self.lang))
 
     # --- writes ----------------------------------------------------------------------------------
     def action_new_matter(self) -> None:
