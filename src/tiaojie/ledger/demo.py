@@ -81,6 +81,7 @@ def build_demo(ledger: Ledger, *, year: int = 2026, seed: int = 2026) -> DemoSum
     with ledger.uow() as uow:
         unit_ids = {u.code: u.id for u in uow.units.list() if u.id is not None}
     cases = _cases(rng, year, end, villages, unit_ids, mediators)
+    cases = _case_files(ledger, random.Random(seed + 1), cases)  # its own draws: the cases stay the same
     # Each case starts at the level the escalation policy gives it, as one added alone would.
     cases = start_levels(ledger, cases, {v: k for k, v in unit_ids.items()})
     with ledger.uow() as uow:
@@ -175,6 +176,32 @@ def _case(rng: random.Random, year: int, end: dt.date, span: int, unit_id: int, 
         file_complete=status in ("settled", "failed") and rng.random() < 0.85,
         needs_verification=rng.random() < 0.2,
     )
+
+
+def _case_files(ledger: Ledger, rng: random.Random, cases: list[Case]) -> list[Case]:
+    """What each case's file holds, as a station keeps it: the intake papers while mediating; the
+    required items once settled — all of them where the file is complete, one or two short
+    where not — and the follow-up and performance papers a settled case gathers; a failed
+    mediation's file has no agreement."""
+    fdef = ledger.vocabulary.fields.get("case_file")
+    if fdef is None or fdef.type != "checklist":  # rules of the county's own, without a case file
+        return cases
+    required = fdef.required_items()
+    filed = []
+    for case in cases:
+        if case.status in ("received", "mediating", "withdrawn"):
+            items = required[:3]
+        elif case.status == "failed":  # no agreement was reached, so the file has none
+            items = [item for item in required if item != "agreement"]
+        elif case.file_complete:
+            items = required + [item for item, kept in (("performance", case.agreement_fulfilled),
+                                                        ("follow_up", case.follow_up_done)) if kept]
+        else:
+            lacking = set(rng.sample(required[2:], rng.choice((1, 1, 2))))
+            items = [item for item in required if item not in lacking]
+        ticked = [item for item in fdef.items() if item in items]
+        filed.append(case.model_copy(update={"extra": {**case.extra, "case_file": ticked}}))
+    return filed
 
 
 def _escalate_some(ledger: Ledger, end: dt.date, mediators: dict[str, User], unit_codes: dict[int, str]) -> None:
