@@ -4,6 +4,7 @@ ledger's services and reads; each function runs in a worker thread and returns p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tiaojie.ledger import matters as matter_service
@@ -113,12 +114,17 @@ def add_matter(session: Session, values: dict[str, str]) -> str:
     matter = matter_service.add_matter(
         _ledger(session), _user(session), unit=values["unit"], raised_by=values["raised_by"],
         summary=values["summary"], raised_on=values["raised_on"] or session.date(),
-        urgency=values["urgency"] or "normal",
+        urgency=values["urgency"] or "normal", parties=split_parties(values.get("parties", "")),
     )
     if matter.meeting_kind is None or matter.meeting_by is None:
         return matter.number
     return tr("v_matter_routed", session.lang, number=matter.number, kind=tr(f"v_meeting_{matter.meeting_kind}",
               session.lang), by=matter.meeting_by.isoformat())
+
+
+def split_parties(text: str) -> list[str]:
+    """The parties typed in one field: 村、公司 · 村 公司 · village, company."""
+    return [p for p in re.split(r"[\s、,，;；/]+", text) if p]
 
 
 def add_visit(session: Session, values: dict[str, str]) -> str:

@@ -27,6 +27,8 @@ VILLAGE_STRINGS: dict[str, tuple[str, str]] = {
     "v_urgency": ("紧急程度", "urgency"),
     "v_urgency_hint": ("紧急程度（一般 / 紧急）", "urgency (normal / urgent)"),
     "v_summary": ("诉求内容", "what is asked"),
+    "v_parties_hint": ("涉及方（公司 / 村 / 政府 / 专家，可填多个）",
+                       "parties concerned (company / village / government / experts, one or more)"),
     "v_meeting_by": ("上会期限", "meeting by"),
     "v_status": ("状态", "status"),
     "v_matter_open": ("未办结", "open"),

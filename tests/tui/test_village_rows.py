@@ -101,3 +101,31 @@ async def test_enter_on_a_meeting_shows_its_agenda_scrolled_at_80x24(demo_ledger
         await pilot.press("escape")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "VillageScreen"
+
+
+def test_a_new_matter_typed_on_the_screen_names_its_parties_and_the_minutes_show_them(demo_ledger):
+    """The new-matter dialog has a parties field; what is typed there (村、公司 or 村 公司) is kept
+    with the matter and fills the minutes' 涉及方 column."""
+    from types import SimpleNamespace
+
+    from tiaojie.ledger import matters, meetings
+    from tiaojie.ledger.minutes import minutes_tables
+    from tiaojie.ledger.views import users
+
+    from tui import village_api
+    from tui.screens.village import FORMS
+
+    assert "parties" in [name for name, _, _ in FORMS["new_matter"][0]]
+    clerk = next(u for u in users(demo_ledger) if u.name == "clerk")
+    session = SimpleNamespace(ledger=demo_ledger, user=clerk, lang="zh", date=lambda: TODAY,
+                              label=lambda enum, v: demo_ledger.label(enum, v, "zh"))
+    unit = matters.list_matters(demo_ledger, None)[0].unit
+    said = village_api.add_matter(session, {"unit": unit, "raised_by": "五组村民", "summary": "村道塌方",
+                                            "urgency": "", "parties": "村、 公司 政府", "raised_on": ""})
+    number = said.split("，")[0]
+    matter = next(line.matter for line in matters.list_matters(demo_ledger, None) if line.matter.number == number)
+    assert matter.parties == matters.parties_of(demo_ledger, ["村", "公司", "政府"])
+    planned = meetings.plan_meeting(demo_ledger, clerk, unit=unit, held_on=matter.meeting_by, kind=matter.meeting_kind)
+    detail = meetings.meeting_detail(demo_ledger, clerk, planned.number)
+    agenda = next(t for t in minutes_tables(demo_ledger, detail, "zh") if t.title == "议题与共识")
+    assert [row[5] for row in agenda.rows if row[0] == number] == ["村、公司、政府"]

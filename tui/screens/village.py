@@ -19,7 +19,8 @@ TABS = ("matters", "meetings", "measures", "duties", "reviews")
 # A write's dialog: (fields as (name, label key, default key or ""), service function name)
 FORMS: dict[str, tuple[tuple[tuple[str, str, str], ...], str]] = {
     "new_matter": ((("unit", "v_unit", "home"), ("raised_by", "v_raised_by", ""), ("summary", "v_summary", ""),
-                    ("urgency", "v_urgency_hint", ""), ("raised_on", "v_raised_on", "today")), "add_matter"),
+                    ("urgency", "v_urgency_hint", ""), ("parties", "v_parties_hint", ""),
+                    ("raised_on", "v_raised_on", "today")), "add_matter"),
     "log_visit": ((("unit", "v_unit", "home"), ("person", "v_person", ""), ("household", "v_household", ""),
                    ("visit_on", "v_visit_on", "today"), ("kind", "v_kind_hint", ""), ("note", "v_note", "")),
                   "add_visit"),
