@@ -4,9 +4,11 @@ user's data directory; check, test, lint, diff, impact and activate on a draft f
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from tiaojie.cli import app
@@ -93,7 +95,7 @@ def _cli(db_url, *args, lang=None):
     return runner.invoke(app, [*(["--lang", lang] if lang else []), *args], env={"TIAOJIE_DB": db_url})
 
 
-def test_policy_staff_raise_a_reward_in_a_draft_from_the_command_line(ledger, org, db_url):
+def test_policy_staff_raise_a_reward_in_a_draft_from_the_command_line(ledger, org, db_url, tmp_path):
     made = _cli(db_url, "rules", "draft", "new", "raise")
     assert made.exit_code == 0, made.output
     assert "raise" in made.output and "已建立草稿" in made.output
@@ -116,6 +118,17 @@ def test_policy_staff_raise_a_reward_in_a_draft_from_the_command_line(ledger, or
     assert diffed.exit_code == 0, diffed.output
     assert "800" in diffed.output and "500" in diffed.output
     assert _cli(db_url, "rules", "impact", "--draft", "raise").exit_code == 0
+    for lang, sheets in (("zh", ["政策", "单位", "领取人", "变化示例"]), ("en", ["Policies", "By unit", "By payee", "Sample changes"])):
+        book_path = tmp_path / f"impact-{lang}.xlsx"
+        written = _cli(db_url, "rules", "impact", "--draft", "raise", "--format", "xlsx", "-o", str(book_path), lang=lang)
+        assert written.exit_code == 0, written.output
+        book = load_workbook(book_path)
+        assert book.sheetnames == sheets
+        policies = list(book[sheets[0]].iter_rows(values_only=True))
+        assert policies[0][:2] == (("政策", "求值件数") if lang == "zh" else ("Policy", "Cases evaluated"))
+        by_unit = list(book[sheets[1]].iter_rows(values_only=True))[1:]
+        # the units' changes add up to the policies' change, to the fen
+        assert sum(Decimal(str(v)) for _, v in by_unit) == sum(Decimal(str(row[5])) for row in policies[1:])
 
     done = runner.invoke(app, ["rules", "activate", "--draft", "raise", "--user", org.policy.name],
                          env={"TIAOJIE_DB": db_url})

@@ -125,6 +125,12 @@ def test_skip_bad_writes_good_rows_and_saves_bad_ones(ledger, org, tmp_path):
     assert result.added == 2 and result.bad_rows == 1
     saved = list(csv.reader(result.bad_file.open(encoding="utf-8-sig")))
     assert saved[0][0] == "原行号" and saved[1][0] == "3" and "不是有效日期" in saved[1][-1]
+    # an English user's file says the same in English
+    e = _write(tmp_path / "mixed-en.csv", HEADER_ZH, [_row(4), _row(5, received="昨天")])
+    english = importer.import_file(ledger, org.clerk, e, skip_bad=True, lang="en")
+    saved = list(csv.reader(english.bad_file.open(encoding="utf-8-sig")))
+    assert saved[0][0] == "Row" and saved[0][-1] == "Errors" and saved[1][0] == "3"
+    assert "不是有效日期" not in saved[1][-1] and "昨天" in saved[1][-1], saved[1][-1]
 
 
 def test_import_refuses_rows_in_closed_period(ledger, org, tmp_path):

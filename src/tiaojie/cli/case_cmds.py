@@ -315,7 +315,7 @@ def import_cmd(
 
     ledger = ledger_for(ctx, db)
     by = acting_user(ledger, user)
-    result = import_file(ledger, by, file, skip_bad=skip_bad, bad_path=bad_file, encoding=encoding)
+    result = import_file(ledger, by, file, skip_bad=skip_bad, bad_path=bad_file, encoding=encoding, lang=chosen_lang(ctx))
     for p in result.problems:
         typer.echo(p.render(chosen_lang(ctx)), err=True)
     typer.echo(result.summary().render(chosen_lang(ctx)))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ..i18n import did_you_mean, tr
+from ..i18n import Lang, did_you_mean, tr
 from .context import settings
 from .ledger_common import DB_OPTION, USER_OPTION, acting_user, fail, handled, ledger_for
 
@@ -229,7 +229,7 @@ def impact(
     elif fmt == "xlsx":
         if output is None:
             raise typer.BadParameter("--format xlsx needs -o FILE")
-        write_xlsx(report, output)
+        write_xlsx(report, output, cfg.lang)
         typer.echo(str(output))
     else:
         for line in render_table(report, cfg.lang):
@@ -281,29 +281,32 @@ def history(ctx: typer.Context, db: str = DB_OPTION) -> None:
             typer.echo(f"    ! {warning}")
 
 
-def write_xlsx(report, path: Path) -> None:  # noqa: ANN001
+def write_xlsx(report, path: Path, lang: Lang = "zh") -> None:  # noqa: ANN001
     from decimal import Decimal
 
     from openpyxl import Workbook
 
+    from ..ledger.export_words import word, words
     from ..ledger.exports import append_row
 
     data = report.to_json(sample=500)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "政策"
-    append_row(sheet, ["政策", "求值件数", "变化件数", "原合计", "新合计", "变化", "已关闭期间变化件数", "已关闭期间变化（不予改动）"])
+    sheet.title = word("im_sheet_policies", lang)
+    append_row(sheet, words(lang, "im_policy", "im_evaluated", "im_changed", "im_old_total", "im_new_total", "im_delta",
+                            "im_closed_changed", "im_closed_delta"))
     for policy_id, p in data["policies"].items():
         append_row(sheet, [policy_id, p["evaluated"], p["changed"], Decimal(p["old_total"]), Decimal(p["new_total"]),
                            Decimal(p["delta"]), p["changed_in_closed_periods"], Decimal(p["closed_delta_not_applied"])])
-    for title, key in (("单位", "by_unit"), ("领取人", "by_payee")):
-        ws = book.create_sheet(title)
-        append_row(ws, [title, "变化"])
+    for part, key in (("unit", "by_unit"), ("payee", "by_payee")):
+        ws = book.create_sheet(word(f"im_sheet_by_{part}", lang))
+        append_row(ws, words(lang, f"im_{part}", "im_delta"))
         for name, delta in data[key].items():
             append_row(ws, [name, Decimal(delta)])
-    ws = book.create_sheet("变化示例")
-    append_row(ws, ["案件", "政策", "单位", "领取人", "原金额", "新金额", "变化", "原命中", "新命中", "起因"])
+    ws = book.create_sheet(word("im_sheet_sample", lang))
+    append_row(ws, words(lang, "im_case", "im_policy", "im_unit", "im_payee", "im_old", "im_new", "im_delta",
+                         "im_old_fired", "im_new_fired", "im_cause"))
     for c in data["sample"]:
         append_row(ws, [c["case"], c["policy"], c["unit"], c["payee"], Decimal(c["old"]), Decimal(c["new"]),
                         Decimal(c["delta"]), "/".join(c["old_fired"]), "/".join(c["new_fired"]), c["cause"]])

@@ -74,6 +74,30 @@ EXPORT_WORDS: dict[str, tuple[str, str]] = {
     "dv_costs": ("成本", "Costs"),
     "dv_retained": ("提取", "Retained"),
     "dv_pool": ("可分配", "Distributable"),
+    # --- a rule change's budget impact (`tiaojie rules impact -o FILE.xlsx`) --------------------------
+    "im_sheet_policies": ("政策", "Policies"),
+    "im_policy": ("政策", "Policy"),
+    "im_evaluated": ("求值件数", "Cases evaluated"),
+    "im_changed": ("变化件数", "Cases changed"),
+    "im_old_total": ("原合计", "Old total"),
+    "im_new_total": ("新合计", "New total"),
+    "im_delta": ("变化", "Change"),
+    "im_closed_changed": ("已关闭期间变化件数", "Changed in closed periods"),
+    "im_closed_delta": ("已关闭期间变化（不予改动）", "Change in closed periods (not applied)"),
+    "im_sheet_by_unit": ("单位", "By unit"),
+    "im_unit": ("单位", "Unit"),
+    "im_sheet_by_payee": ("领取人", "By payee"),
+    "im_payee": ("领取人", "Payee"),
+    "im_sheet_sample": ("变化示例", "Sample changes"),
+    "im_case": ("案件", "Case"),
+    "im_old": ("原金额", "Old amount"),
+    "im_new": ("新金额", "New amount"),
+    "im_old_fired": ("原命中", "Rules fired before"),
+    "im_new_fired": ("新命中", "Rules fired now"),
+    "im_cause": ("起因", "Cause"),
+    # --- the bad rows an import skipped (`tiaojie import --skip-bad`) --------------------------------
+    "bad_row": ("原行号", "Row"),
+    "bad_errors": ("错误", "Errors"),
 }
 
 

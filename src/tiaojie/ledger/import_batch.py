@@ -14,12 +14,14 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
+from ..i18n import Lang
 from ..models import Case
 from ..store.case_import import CaseImport
 from ..store.messages import Message
 from ..store.uow import SqlUnitOfWork
 from .cases import DateRefused, check_dates
 from .context import Ledger
+from .export_words import word
 from .exports import open_csv, write_csv_rows
 from .import_sheet import COLUMN_LABEL, PROBLEM_CAP, Problem, Validator
 from .periods import guard_new_cases
@@ -176,12 +178,13 @@ def _case_of(ledger: Ledger, values: dict[str, Any], errors: list[tuple[str, Mes
 
 class BadRowsFile:
     """The bad rows of a ``skip_bad`` import, written as each batch is judged (so none is kept in
-    memory): the row number, its cells as the file had them, and every reason, in Chinese. The
-    file is made at the first bad row; an import with none leaves no file."""
+    memory): the row number, its cells as the file had them, and every reason, in the user's
+    language. The file is made at the first bad row; an import with none leaves no file."""
 
-    def __init__(self, target: Path, header: list[str]):
+    def __init__(self, target: Path, header: list[str], lang: Lang = "zh"):
         self.target = target
         self.header = header
+        self.lang = lang
         self._fh: Any = None
         self._writer: Any = None
 
@@ -190,13 +193,14 @@ class BadRowsFile:
             return
         if self._fh is None:
             self._fh, self._writer = open_csv(self.target)
-            write_csv_rows(self._writer, [["原行号", *self.header, "错误"]])
+            write_csv_rows(self._writer, [[word("bad_row", self.lang), *self.header, word("bad_errors", self.lang)]])
         reasons: dict[int, list[str]] = {}
         for p in batch.problems:
             if p.row is not None:
-                reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason.render('zh')}")
+                reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason.render(self.lang)}")
+        joiner = "; " if self.lang == "en" else "；"
         write_csv_rows(self._writer, ([number, *["" if c is None else c for c in batch.bad[number]],
-                                       "；".join(reasons.get(number, []))] for number in sorted(batch.bad)))
+                                       joiner.join(reasons.get(number, []))] for number in sorted(batch.bad)))
 
     @property
     def written(self) -> Path | None:

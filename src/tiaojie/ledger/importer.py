@@ -23,6 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from ..i18n import Lang
 from ..models import Case, User
 from ..store.messages import Message, did_you_mean
 from .access import check
@@ -69,6 +70,7 @@ def import_file(
     encoding: str | None = None,
     progress: Callable[[int], None] | None = None,
     batch: int = BATCH,
+    lang: Lang = "zh",
 ) -> ImportResult:
     """Import a sheet; `progress` hears how many cases have been sent to the database after each
     batch written."""
@@ -91,7 +93,7 @@ def import_file(
         imports.start()
         checker = RowChecker(ledger, uow, imports, sheet.header, columns, Validator(ledger, units, columns.values()),
                              _scope_check(uow, by), is_csv=path.suffix.lower() == ".csv")
-        bad_file = BadRowsFile(Path(bad_path) if bad_path else path.with_suffix(".bad.csv"), sheet.header) if skip_bad else None
+        bad_file = BadRowsFile(Path(bad_path) if bad_path else path.with_suffix(".bad.csv"), sheet.header, lang) if skip_bad else None
         levels_known: dict[tuple[str, tuple], Any] = {}
         sent = 0
         rows = iter(sheet.rows)
