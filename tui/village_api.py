@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from tiaojie.ledger import matters as matter_service
 from tiaojie.ledger import meetings as meeting_service
+from tiaojie.ledger import people as people_service
 from tiaojie.ledger import reviews as review_service
 from tiaojie.ledger import visits as visit_service
 from tiaojie.ledger.errors import LedgerError
@@ -211,6 +212,22 @@ def close_matter(session: Session, values: dict[str, str]) -> str:
 
 YES = ("是", "已解决", "y", "yes")
 NO = ("否", "未解决", "n", "no")
+
+
+def add_person(session: Session, values: dict[str, str]) -> str:
+    """A cadre or party member of a unit, as `tiaojie person add` keeps one."""
+    from tiaojie.ledger.errors import InvalidInput
+
+    def answer(name: str) -> bool:
+        text = values[name].strip().lower()
+        if text not in YES + NO:
+            raise InvalidInput("person_yes_no", value=values[name], field=tr(f"v_{name}_hint", session.lang))
+        return text in YES
+
+    person = people_service.add_person(_ledger(session), _user(session), unit=values["unit"], name=values["name"],
+                                       post=values["post"], committee=answer("committee"),
+                                       party_member=answer("party_member"))
+    return f"{person.name}（{values['unit'].strip()}）" if session.lang == "zh" else f"{person.name} ({values['unit'].strip()})"
 
 
 def export_minutes(session: Session, values: dict[str, str]) -> str:

@@ -120,4 +120,13 @@ VILLAGE_STRINGS: dict[str, tuple[str, str]] = {
     "v_ag_attendance": ("出席 {count} 人", "attendance: {count}"),
     "v_ag_absent": ("  未到会方：{parties}", "  parties absent: {parties}"),
     "v_ag_earlier": ("往期措施进展", "progress of earlier measures"),
+    # a cadre or party member (the key a; `tiaojie person add` on the command line)
+    "v_add_person": ("登记人员", "Add person"),
+    "v_add_person_done": ("已登记人员：{said}", "person added: {said}"),
+    "v_person_name": ("姓名", "name"),
+    "v_post": ("职务（如 村党支部书记）", "post (e.g. party branch secretary)"),
+    "v_committee_hint": ("村两委成员（是 / 否）", "on the village committees (yes / no)"),
+    "v_party_member_hint": ("党员（是 / 否）", "party member (yes / no)"),
+    "v_yes": ("是", "yes"),
+    "v_no": ("否", "no"),
 }

@@ -129,3 +129,32 @@ def test_a_new_matter_typed_on_the_screen_names_its_parties_and_the_minutes_show
     detail = meetings.meeting_detail(demo_ledger, clerk, planned.number)
     agenda = next(t for t in minutes_tables(demo_ledger, detail, "zh") if t.title == "议题与共识")
     assert [row[5] for row in agenda.rows if row[0] == number] == ["村、公司、政府"]
+
+
+async def test_a_cadre_is_added_on_the_screen_and_a_wrong_answer_comes_back(demo_ledger, rules_dir):
+    from tiaojie.i18n import tr
+    from tiaojie.ledger import people
+
+    app = make_app(rules=rules_dir, ledger=demo_ledger, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_village(app, pilot, "clerk")
+        shown = await dialog_values(app, pilot, "a")
+        assert (shown["committee"], shown["party_member"]) == ("是", "否")
+        await type_into(app, pilot, "#dlg-unit", "新建村")
+        await type_into(app, pilot, "#dlg-name", "赵新")
+        await type_into(app, pilot, "#dlg-post", "村委委员")
+        await type_into(app, pilot, "#dlg-party_member", "也许")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "FormDialog"  # refused: the answer is not yes or no
+        assert "也许" in str(app.screen.query_one("#dlg-error").render())
+        await type_into(app, pilot, "#dlg-party_member", "是")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "VillageScreen"
+    added = [(u, p) for u, p in people.list_people(demo_ledger, None) if p.name == "赵新"]
+    assert [(u, p.post, p.committee, p.party_member) for u, p in added] == [("新建村", "村委委员", True, True)]
+    # who is told to register a person first is told how, on the screen and on the command line
+    for key in ("visit_unknown_person", "review_unknown_cadre"):
+        said = tr(key, "zh", unit="新建村", person="某", cadre="某", known="—")
+        assert "村务界面按 a" in said and "tiaojie person add" in said

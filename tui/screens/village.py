@@ -38,6 +38,10 @@ FORMS: dict[str, tuple[tuple[tuple[str, str, str], ...], str]] = {
     "close_matter": ((("matter", "v_matter", ""), ("resolved", "v_resolved_hint", ""), ("reason", "v_reason", ""),
                       ("closed_on", "v_closed_on", "today")), "close_matter"),
     "export_minutes": ((("meeting", "v_meeting", ""), ("path", "v_minutes_path", "")), "export_minutes"),
+    # a cadre or party member, whom visits and reviews name (as `tiaojie person add` does)
+    "add_person": ((("unit", "v_unit", "home"), ("name", "v_person_name", ""), ("post", "v_post", ""),
+                    ("committee", "v_committee_hint", "yes"), ("party_member", "v_party_member_hint", "no")),
+                   "add_person"),
 }
 
 
@@ -47,7 +51,7 @@ class VillageScreen(LoadedScreen):
             ("m", "record_review", "v_record_review"), ("p", "plan_meeting", "v_plan_meeting"),
             ("t", "attend", "v_attend"), ("d", "decide", "v_decide"), ("e", "add_measure", "v_add_measure"),
             ("o", "mark_done", "v_mark_done"), ("c", "close_matter", "v_close_matter"),
-            ("w", "export_minutes", "v_export_minutes")]
+            ("w", "export_minutes", "v_export_minutes"), ("a", "add_person", "v_add_person")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -141,12 +145,16 @@ class VillageScreen(LoadedScreen):
     def action_export_minutes(self) -> None:
         self._ask("export_minutes")
 
+    def action_add_person(self) -> None:
+        self._ask("add_person")
+
     def _ask(self, action: str, typed: dict[str, str] | None = None, error: str | None = None) -> None:
         if not self.backend.has_ledger:
             self.notify(self.t("not_available"), severity="warning", markup=False)
             return
         fields, _ = FORMS[action]
-        defaults = {"home": self.home, "today": self.backend.date().isoformat(), "": ""}
+        defaults = {"home": self.home, "today": self.backend.date().isoformat(), "": "", "yes": self.t("v_yes"),
+                    "no": self.t("v_no")}
         picked = self.selected()  # what was typed (a refused dialog's values) wins over the row selected
         shown = [(name, self.t(label), (typed or {}).get(name, picked.get(name, defaults[default])))
                  for name, label, default in fields]

@@ -8,6 +8,7 @@ REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
     "action_people": ("登记村干部和党员", "keep a village's cadres and party members"),
     "person_name": ("姓名不能为空", "the name must not be empty"),
     "person_exists": ("单位「{unit}」已有「{person}」", "unit '{unit}' already has '{person}'"),
+    "person_yes_no": ("「{field}」请填 是 或 否：{value}", "'{field}' takes yes or no: {value}"),
     "person_added": ("已登记 {person}（{unit}）", "added {person} ({unit})"),
     "review_not_cadre": (
         "「{cadre}」（{unit}）不是村两委成员：民意测评只测评村干部",
@@ -21,8 +22,10 @@ REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
         "subject \"review\")",
     ),
     "review_unknown_cadre": (
-        "单位「{unit}」没有干部「{cadre}」（该单位的干部：{known}）；新干部先用 tiaojie person add 登记",
-        "unit '{unit}' has no cadre '{cadre}' (its cadres: {known}); add a new cadre first with tiaojie person add",
+        "单位「{unit}」没有干部「{cadre}」（该单位的干部：{known}）；新干部请先登记：村务界面按 a（登记人员），"
+        "或用命令 tiaojie person add",
+        "unit '{unit}' has no cadre '{cadre}' (its cadres: {known}); add a new cadre first: key a (Add person) on "
+        "the Village affairs screen, or the command tiaojie person add",
     ),
     "review_negative": ("「{field}」不能为负数：{value}", "'{field}' must not be negative: {value}"),
     "review_more_than_took_part": (

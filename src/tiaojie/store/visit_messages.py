@@ -19,8 +19,10 @@ VISIT_MESSAGES: dict[str, tuple[str, str]] = {
         "{added} households added, {existing} already kept; {links} party-member links added",
     ),
     "visit_unknown_person": (
-        "「{unit}」没有「{person}」（该村登记的人员：{known}）；村干部和党员先用 tiaojie person add 登记",
-        "'{unit}' has no '{person}' (its people: {known}); add cadres and party members first with tiaojie person add",
+        "「{unit}」没有「{person}」（该村登记的人员：{known}）；村干部和党员请先登记：村务界面按 a（登记人员），"
+        "或用命令 tiaojie person add",
+        "'{unit}' has no '{person}' (its people: {known}); add cadres and party members first: key a (Add person) "
+        "on the Village affairs screen, or the command tiaojie person add",
     ),
     "link_not_party_member": ("「{person}」（{unit}）不是党员：联系户只属于党员", "'{person}' ({unit}) is not a party member: linked households are party members'"),
     "link_exists": ("「{code}」已是「{person}」（{unit}）的联系户", "'{code}' is already linked to '{person}' ({unit})"),
