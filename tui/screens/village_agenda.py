@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Static
 
 from ..strings import Lang, tr
 from ..village_api import Agenda
@@ -24,7 +24,7 @@ class AgendaDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box", id="vl-agenda-box"):
-            yield Label(plain(self.agenda.title, "bold"), classes="dialog-title")
+            yield Static(plain(self.agenda.title, "bold"), classes="dialog-title")  # wraps when long
             with VerticalScroll(id="vl-agenda-body"):
                 yield Static(lines_text(self.agenda.lines), id="vl-agenda-text")
             with Horizontal(classes="dialog-buttons"):
