@@ -94,7 +94,9 @@ def claim_detail(session: Session, number: str) -> ClaimDetail:
                     next((line.case_id for line, _ in view.lines if line.id == o.line_id), None)),
                     by=o.raised_by, on=o.raised_on.isoformat(), text=o.text, status=tr(f"cl_objection_{o.status}", lang))
                 for o in view.objections]
-    title = tr("cl_detail_title", lang, number=view.claim.number, unit=view.unit.name, period=view.claim.period_key,
+    number, period = view.claim.number, view.claim.period_key
+    shown = number if period in number else f"{number} · {period}"  # a number made of unit and period says it once
+    title = tr("cl_detail_title", lang, number=shown, unit=view.unit.name,
                state=_state(view, lang), accepted=format_yuan(view.accepted_total),
                rejected=format_yuan(view.rejected_total))
     if view.claim.notice_ends_on is not None:

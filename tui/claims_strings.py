@@ -30,8 +30,9 @@ CLAIMS_STRINGS: dict[str, tuple[str, str]] = {
     "cl_line_paid": ("已拨付", "paid"),
     "cl_line_rejected": ("不予核定", "rejected"),
     "cl_line_dropped": ("已撤出", "withdrawn"),
-    "cl_detail_title": ("{number} · {unit} · {period} · {state} · 核定 {accepted} 元，不予核定 {rejected} 元",
-                        "{number} · {unit} · {period} · {state} · accepted {accepted}, rejected {rejected} yuan"),
+    # the amounts hold to their 元: a narrow terminal wraps the line between words, not before 元
+    "cl_detail_title": ("{number} · {unit} · {state} · 核定 {accepted}元，不予核定 {rejected}元",
+                        "{number} · {unit} · {state} · accepted {accepted}, rejected {rejected} yuan"),
     "cl_notice_until": ("；公示至 {day}", "; notice until {day}"),
     "cl_decision_line": ("{on} {step}（{who}）：{what} {case} {reason}", "{on} {step} ({who}): {what} {case} {reason}"),
     "cl_objection_line": ("异议 {number}（{case}）{by} {on}：{text} —— {status}",

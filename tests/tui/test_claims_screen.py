@@ -153,3 +153,6 @@ async def test_the_claims_fit_80_columns_in_either_language(demo_ledger, rules_d
             assert any(row[2] == notice for row in shown), shown  # published, an objection still open
             width = sum(column.get_render_width(table) for column in table.columns.values())
             assert width <= table.size.width, (lang, width, table.size.width)
+            title = app.screen.query_one("#cl-title", Static)  # the first claim's, shown under the table
+            said = str(title.render())
+            assert title.size.height == 1 and said.count("2026Q3") == 1, (lang, said, title.size)
