@@ -33,6 +33,7 @@ KEY_NEEDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("village", "new_matter"): ("matter",),
     ("village", "log_visit"): ("visit",),
     ("village", "record_review"): ("review",),
+    ("village", "add_person"): ("people",),
     **{("village", step): ("matter",) for step in ("plan_meeting", "attend", "decide", "add_measure", "mark_done",
                                                     "close_matter", "export_minutes")},
     **{("claims", step): ("claim",) for step in ("submit", "accept", "reject_line", "return_claim", "publish",
@@ -51,6 +52,7 @@ WRITERS: dict[str, frozenset[str]] = {
     "matter": frozenset({"mediator", "clerk", "admin"}),
     "visit": frozenset({"mediator", "clerk", "admin"}),
     "review": frozenset({"clerk", "admin"}),
+    "people": frozenset({"clerk", "admin"}),
     "claim": frozenset({"mediator", "clerk", "admin"}),
 }
 
