@@ -25,12 +25,17 @@ async def open_village(app, pilot, user: str) -> None:  # noqa: ANN001
 
 
 async def pick(app, pilot, tab: str, row: int) -> list[str]:  # noqa: ANN001
-    """Show `tab`, move its table's cursor down to `row` by keys; the row's cells."""
-    app.screen.query_one("#vl-tabs", TabbedContent).active = f"vl-{tab}"
+    """Show `tab` by the number its label carries, move its table's cursor down to `row` by keys;
+    the row's cells."""
+    from tui.screens.village import TABS
+
+    number = TABS.index(tab) + 1
+    assert str(app.screen.query_one("#vl-tabs", TabbedContent).get_tab(f"vl-{tab}").label).startswith(f"{number} ")
+    await pilot.press(str(number))
     await settle(app, pilot)
+    assert app.screen.query_one("#vl-tabs", TabbedContent).active == f"vl-{tab}"
     table = app.screen.query_one(f"#vl-{tab}-table", DataTable)
-    table.focus()
-    await settle(app, pilot)
+    assert app.screen.focused is table  # the arrow keys go to its rows
     for _ in range(row):
         await pilot.press("down")
     await settle(app, pilot)

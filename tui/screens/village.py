@@ -8,6 +8,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from ..backend import describe_error
@@ -53,6 +54,9 @@ class VillageScreen(LoadedScreen):
             ("o", "mark_done", "v_mark_done"), ("c", "close_matter", "v_close_matter"),
             ("w", "export_minutes", "v_export_minutes"), ("a", "add_person", "v_add_person")]
 
+    # A tab by its number, as its label shows it: the tabs are not in the focus chain of the keyboard.
+    BINDINGS = [Binding(str(number), f"show_tab({number})", show=False) for number in range(1, len(TABS) + 1)]
+
     def __init__(self) -> None:
         super().__init__()
         self.home = ""  # the user's own unit, offered in every dialog
@@ -62,8 +66,8 @@ class VillageScreen(LoadedScreen):
         header, footer = self.header_footer()
         yield header
         with TabbedContent(id="vl-tabs"):
-            for tab in TABS:
-                with TabPane(self.t(f"v_tab_{tab}"), id=f"vl-{tab}"):
+            for number, tab in enumerate(TABS, start=1):
+                with TabPane(f"{number} {self.t(f'v_tab_{tab}')}", id=f"vl-{tab}"):
                     yield Static("", id=f"vl-{tab}-summary")
                     yield DataTable(id=f"vl-{tab}-table", zebra_stripes=True, cursor_type="row")
         yield footer
@@ -93,6 +97,11 @@ class VillageScreen(LoadedScreen):
                 table.add_column(plain(title, "bold"))
             for i, row in enumerate(shown.rows):
                 table.add_row(*(plain(cell, "bold red" if i in shown.marked else "") for cell in row))
+
+    def action_show_tab(self, number: int) -> None:
+        tab = TABS[number - 1]
+        self.query_one("#vl-tabs", TabbedContent).active = f"vl-{tab}"
+        self.query_one(f"#vl-{tab}-table", DataTable).focus()  # the arrow keys and Enter go to its rows
 
     # --- a meeting's agenda ------------------------------------------------------------------------
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
