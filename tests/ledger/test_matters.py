@@ -18,7 +18,7 @@ from tiaojie.ledger import matters, meetings
 from tiaojie.ledger.context import Ledger
 from tiaojie.ledger.errors import InvalidInput, NotFound, PermissionDenied
 from tiaojie.ledger.matter_stats import matter_stats, rate_percent, shown_rate
-from tiaojie.ledger.minutes import export_minutes, minutes_html
+from tiaojie.ledger.minutes import export_minutes, minutes_html, minutes_tables
 from tiaojie.rules.service import open_rules
 from tiaojie.store.messages import Conflict
 
@@ -134,6 +134,13 @@ def test_a_measure_past_its_due_date_and_not_done_is_overdue(ledger, org):
     meetings.mark_done(ledger, org.mediator, f"{meeting.number}/1", done_on="2026-06-14")
     _, total = matter_stats(ledger, org.clerk, as_of=dt.date(2026, 6, 15))
     assert total.overdue_measures == 0
+    # the minutes as of the meeting's day say nothing of what was done after it; asked later, they do
+    on_the_day = meetings.meeting_detail(ledger, org.clerk, meeting.number)
+    rows = next(t for t in minutes_tables(ledger, on_the_day, "zh") if t.title == "措施").rows
+    assert [(r[5], r[6]) for r in rows] == [("进行中", ""), ("进行中", "")], rows
+    later = meetings.meeting_detail(ledger, org.clerk, meeting.number, as_of=dt.date(2026, 6, 15))
+    rows = next(t for t in minutes_tables(ledger, later, "zh") if t.title == "措施").rows
+    assert [(r[5], r[6]) for r in rows] == [("已完成", "2026-06-07"), ("已完成", "2026-06-14")], rows
 
 
 def test_refusals_name_the_matter_the_meeting_and_the_field(ledger, org):

@@ -27,7 +27,9 @@ def _parties(ledger: Ledger, ids: list[str], lang: Lang) -> str:
 
 def _measure_rows(lines: list[MeasureLine], lang: Lang) -> list[list[object]]:
     return [[line.ref, line.matter, line.measure.action, line.measure.owner, line.measure.due_on.isoformat(),
-             tr(f"measure_{line.state}", lang), line.measure.done_on.isoformat() if line.measure.done_on else ""]
+             tr(f"measure_{line.state}", lang),
+             # minutes as of a day say nothing of what was done after it
+             line.measure.done_on.isoformat() if line.measure.done_on and line.state == "done" else ""]
             for line in lines]
 
 
