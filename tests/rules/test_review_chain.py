@@ -324,8 +324,26 @@ def test_check_test_lint_and_show_accept_a_chain_of_any_shape(tmp_path):
         assert result.exit_code == 0, (command, result.output)
     assert "0 failed" in cli("--lang", "en", "--rules", str(directory), "rules", "test").output
     shown = cli("--lang", "en", "--rules", str(directory), "rules", "show", "review-chain").output
-    assert "[county-review] county review: review · county · admin · within 20 days" in shown
-    assert "[notice]" not in shown and "[pay] 拨付: pay · county · clerk" in shown
+    assert "[county-review] county review: reviewed by admin of the county, within 20 days" in shown
+    assert "[notice]" not in shown and "[pay] 拨付: paid by clerk of the county, no time limit" in shown
+
+
+def test_rules_show_names_each_step_of_the_chain_in_words():
+    shown = cli("--rules", str(RULES_DIR), "rules", "show", "review-chain").output
+    for line in ("[claim] 申报：申报单位的调解员或财务申报，限 10 天",
+                 "[first-review] 初审：上级乡（镇）的财务或管理员审核，限 15 天",
+                 "[county-review] 复核：县（市）的财务或管理员审核，限 15 天",
+                 "[notice] 公示：县（市）的财务或管理员公示，公示期 7 天",
+                 "[pay] 拨付：县（市）的财务或管理员拨付，不限天数",
+                 "回访抽查：每期调解成功的案件抽取 10%，至少 3 件"):
+        assert line in shown, (line, shown)
+    assert "读取字段" not in shown and "township" not in shown
+    english = cli("--rules", str(RULES_DIR), "rules", "show", "review-chain", "--lang", "en").output
+    for line in ("[claim] claim: claimed by mediator or clerk of the claiming unit, within 10 days",
+                 "[first-review] first review: reviewed by clerk or admin of the township above it, within 15 days",
+                 "[notice] public notice: published by clerk or admin of the county, on notice for 7 days",
+                 "[pay] payment: paid by clerk or admin of the county, no time limit"):
+        assert line in english, (line, english)
 
 
 def test_diff_names_the_steps_and_checks_that_changed(tmp_path):

@@ -18,6 +18,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Static
 
+from tiaojie.i18n import tr as core_tr
+from tiaojie.rules.chain_text import checks_lines, step_days, step_title, step_who
 from tiaojie.rules.errors import RuleSetError
 
 from ..messages import RulesReport
@@ -172,6 +174,7 @@ class RulesScreen(BaseScreen):
         out = Text()
         out.append(f"{policy.title(self.lang)}  {policy.version}  ({policy.range_text()})\n", style="bold")
         out.append(f"{self.t('r_source')}: {policy.header.source}\n", style="dim")
+        self._show_chain(policy, out)
         for row in policy.rows:
             out.append(f"[{row.id}] ", style="cyan")
             out.append(row.label(self.lang) + "\n")
@@ -180,6 +183,22 @@ class RulesScreen(BaseScreen):
             if then:
                 out.append(f"   {self.t('r_then')}: {then}\n")
         self.query_one("#rules-detail", Static).update(out)
+
+    def _show_chain(self, policy: Any, out: Text) -> None:
+        """A review chain's steps in order — its days by its title, then who acts at which unit —
+        and its checks, in the core's words (`rules show` says the same on one line a step)."""
+        if not policy.steps:
+            return
+        out.append(core_tr("chain_steps_heading", self.lang) + "\n", style="bold")
+        for step in policy.steps:
+            out.append(f"[{step.id}] ", style="cyan")
+            out.append(f"{step_title(step, self.lang)} · {step_days(step, self.lang)}\n")
+            out.append(f"   {step_who(step, self.lang)}\n")  # short enough for half of 80 columns, in Chinese
+        checks = checks_lines(policy.checks, self.lang)
+        if checks:
+            out.append(core_tr("chain_checks_heading", self.lang) + "\n", style="bold")
+            for line in checks:
+                out.append(f"   {line}\n")
 
     def _output_title(self, policy: Any, name: str) -> str:
         """An output as policy staff know it: its title in the UI's language, else its name."""

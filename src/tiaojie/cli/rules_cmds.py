@@ -137,15 +137,16 @@ def show(ctx: typer.Context, policy: str = typer.Argument(None, help="政策编�
     for row in lines:
         typer.echo("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
     if policy:
-        from ..rules.chain_text import step_line
+        from ..rules.chain_text import chain_lines
 
         for p in rules.book.policies[policy]:
             typer.echo("")
             typer.echo(f"{p.title(lang)}  {p.version}  ({p.range_text()})")
             typer.echo(f"  {'source' if lang == 'en' else '出处'}: {p.header.source}")
-            typer.echo(f"  {'reads' if lang == 'en' else '读取字段'}: {', '.join(p.fields)}")
-            for step in p.steps:  # a review chain's steps, in order
-                typer.echo(f"  {step_line(step, lang)}")
+            if p.fields:  # a review chain reads no case
+                typer.echo(f"  {'reads' if lang == 'en' else '读取字段'}: {', '.join(p.fields)}")
+            for line in chain_lines(p, lang):  # a review chain's steps, in order, and its checks
+                typer.echo(f"  {line}")
             for rule in p.rows:
                 outputs = ", ".join(f"{k} = {getattr(v, 'source', v)}" for k, v in rule.then.items())
                 typer.echo(f"  [{rule.id}] {rule.label(lang)}")
