@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
 INPUT_MIN_WIDTH = len("YYYY-MM-DD") + 3  # the text, the cursor after it and the padding
+# the labels' column (.field-label in tui/tiaojie.tcss): 17 cells, the last the space before the field
+LABEL_CELLS = 16
 
 
 class EntryScreen(CaseFormState):
@@ -81,11 +84,14 @@ class EntryScreen(CaseFormState):
         yield footer
 
     def _rows(self, rows: list[FormField | str]) -> ComposeResult:
+        heading = ""  # the group's title just above, when a field comes right after it
         for row in rows:
             if isinstance(row, FormField):
-                yield from self._field(row)
+                yield from self._field(row, heading)
+                heading = ""
             else:
                 yield Static(plain(row, "bold"), classes="form-group")
+                heading = row
 
     def _label(self, spec: FormField) -> str:
         if spec.label_key:
@@ -103,37 +109,49 @@ class EntryScreen(CaseFormState):
             return frozenset(value or ())
         return bool(value) if spec.kind == "bool" else (value or "")
 
-    def _field(self, spec: FormField) -> ComposeResult:
-        """One row: label, the widget, and the validation message beside it (shown when set)."""
+    def _field(self, spec: FormField, heading: str = "") -> ComposeResult:
+        """One row: label, the widget, and the validation message beside it (shown when set).
+
+        A title wider than the labels' column ("Suicides prevented (persons)", or whatever a county
+        names its field) is on its own line above the field, the field still in the fields' column;
+        a case file's checklist is under its title, its items whole at 80 columns (the title not
+        said again when it is the group's title just above: "Case file")."""
         wid = f"f-{spec.name}"
         value = self._initial(spec)
-        with Horizontal(classes="field-row"):
-            widget: Any
-            if spec.kind == "bool":
-                widget = Checkbox(self._label(spec), value=value, id=wid, compact=True, classes="field-check")
-            elif spec.kind == "checklist":
-                # a case file's materials: one line per item, ticked with the space bar or a click
-                yield Label(plain(self._label(spec)), classes="field-label")
-                items = self.backend.choices(spec.enum or spec.name)
-                widget = SelectionList(*[(label, item, item in value) for label, item in items], id=wid,
-                                       compact=True, classes="field-checklist")
-                widget.styles.width = "1fr"
+        widget: Any
+        if spec.kind == "bool":
+            widget = Checkbox(self._label(spec), value=value, id=wid, compact=True, classes="field-check")
+        elif spec.kind == "checklist":
+            # a case file's materials: one line per item, ticked with the space bar or a click
+            items = self.backend.choices(spec.enum or spec.name)
+            widget = SelectionList(*[(label, item, item in value) for label, item in items], id=wid,
+                                   compact=True, classes="field-checklist")
+            widget.styles.width = "1fr"
+        else:
+            if spec.kind == "enum":
+                choices = self.backend.choices(spec.enum or spec.name)
+                if value not in [value_id for _, value_id in choices]:
+                    value = Select.NULL  # an id the enumeration no longer has
+                widget = Select(choices, prompt=self.t("choose"), id=wid, compact=True, value=value)
             else:
-                yield Label(plain(self._label(spec)), classes="field-label")
-                if spec.kind == "enum":
-                    choices = self.backend.choices(spec.enum or spec.name)
-                    if value not in [value_id for _, value_id in choices]:
-                        value = Select.NULL  # an id the enumeration no longer has
-                    widget = Select(choices, prompt=self.t("choose"), id=wid, compact=True, value=value)
-                else:
-                    placeholder = self.t(spec.placeholder_key) if spec.placeholder_key else ""
-                    widget = Input(value=value, placeholder=placeholder, id=wid, compact=True,
-                                   disabled=spec.name == "number" and self.editing is not None)
-                    # a date, a count or an amount stays whole beside the message saying what is wrong with it
-                    widget.styles.min_width = INPUT_MIN_WIDTH
-            yield widget
-            error = Static("", id=f"e-{spec.name}", classes="field-error")
-            yield error
+                placeholder = self.t(spec.placeholder_key) if spec.placeholder_key else ""
+                widget = Input(value=value, placeholder=placeholder, id=wid, compact=True,
+                               disabled=spec.name == "number" and self.editing is not None)
+                # a date, a count or an amount stays whole beside the message saying what is wrong with it
+                widget.styles.min_width = INPUT_MIN_WIDTH
+        error = Static("", id=f"e-{spec.name}", classes="field-error")
+        row = [widget, error]
+        title = self._label(spec)
+        if spec.kind == "bool":
+            yield Horizontal(*row, classes="field-row")
+        elif spec.kind == "checklist" or cell_len(title) > LABEL_CELLS:
+            under = "field-list" if spec.kind == "checklist" else "field-under"
+            with Vertical(classes="field-long"):
+                if title != heading:
+                    yield Label(plain(title), classes="field-label-above")
+                yield Horizontal(*row, classes=f"field-row {under}")
+        else:
+            yield Horizontal(Label(plain(title), classes="field-label"), *row, classes="field-row")
         self._widgets[spec.name] = widget  # kept: reading the form must not search the DOM per key
         self._error_boxes[spec.name] = error
 
