@@ -22,17 +22,57 @@ def rules_dir(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def demo_ledger(tmp_path: Path, rules_dir: Path, request: pytest.FixtureRequest):  # noqa: ANN201
-    """The demo ledger in a fresh SQLite file (a named ledger file must exist), dated by the test
-    module's `TODAY`."""
+@pytest.fixture(autouse=True)
+def toasts_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A toast stays until the test ends: a test reads what it said after the steps that follow, and
+    on a loaded machine those take longer than a toast's few seconds on screen."""
+    from textual.app import App
+
+    notify = App.notify
+
+    def kept(self: App, message: str, **options: object):  # noqa: ANN202
+        return notify(self, message, **{**options, "timeout": 3600})
+
+    monkeypatch.setattr(App, "notify", kept)
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory: pytest.TempPathFactory) -> dict[dt.date, Path]:
+    """The demo ledger built once per date the tests run on; each test gets a copy of the file.
+    Building it (a year of cases, hashed passwords) takes seconds that a hundred tests would repeat."""
+    return {}
+
+
+def _demo_file(files: dict[dt.date, Path], folder: Path, today: dt.date) -> Path:
     from tiaojie.ledger.bootstrap import open_ledger
     from tiaojie.ledger.demo import build_demo
 
+    if today not in files:
+        rules = folder / "rules"
+        if not rules.exists():
+            shutil.copytree(ROOT / "rules", rules)
+        path = folder / f"demo-{today.isoformat()}.sqlite"
+        path.touch()
+        led = open_ledger(f"sqlite:///{path}", rules, today=today)
+        try:
+            build_demo(led)
+        finally:
+            led.close()
+        files[today] = path
+    return files[today]
+
+
+@pytest.fixture
+def demo_ledger(tmp_path: Path, rules_dir: Path, request: pytest.FixtureRequest,  # noqa: ANN201
+                demo_files: dict[dt.date, Path], tmp_path_factory: pytest.TempPathFactory):
+    """The demo ledger in a SQLite file of the test's own, dated by the test module's `TODAY`,
+    opened on the test's own copy of the rules."""
+    from tiaojie.ledger.bootstrap import open_ledger
+
+    template = _demo_file(demo_files, tmp_path_factory.getbasetemp(), request.module.TODAY)
     path = tmp_path / "ledger.sqlite"
-    path.touch()
+    shutil.copyfile(template, path)
     led = open_ledger(f"sqlite:///{path}", rules_dir, today=request.module.TODAY)
-    build_demo(led)
     yield led
     led.close()
 
