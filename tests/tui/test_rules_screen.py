@@ -22,6 +22,10 @@ async def test_broken_rule_file_reload_keeps_old_rules(rules_dir):
         assert type(app.screen).__name__ == "RulesScreen"
         table = app.screen.query_one("#policies", DataTable)
         assert table.row_count == len(list(app.backend.rules.book.all()))
+        assert app.screen.focused is table  # the arrow keys choose a policy at once, no tabbing past buttons
+        await pilot.press("down")
+        await settle(app, pilot)
+        assert table.cursor_row == 1
         before = app.backend.rules
 
         # policy staff edit the reward file and make a mistake on one line

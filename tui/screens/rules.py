@@ -88,6 +88,7 @@ class RulesScreen(BaseScreen):
                     "r_col_hash", "r_col_rows", "r_col_file"):
             table.add_column(self.t(key), key=key)
         self.refresh_table()
+        table.focus()  # the arrow keys choose a policy at once, as on every other screen's table
 
     # --- what is loaded ------------------------------------------------------------------------
     def _shown_rules(self) -> Any:
