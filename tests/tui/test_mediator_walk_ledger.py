@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 pytest.importorskip("tiaojie.ledger", reason="the ledger is not installed here")
 
+from tiaojie.i18n import tr as core_tr  # noqa: E402
 from tiaojie.ledger.bootstrap import open_ledger  # noqa: E402
 from tiaojie.ledger.demo import build_demo  # noqa: E402
 
@@ -247,7 +248,7 @@ async def test_a_cases_earlier_outcomes_are_said_in_words_not_ids(ledger, rules_
         replaced = detail.split(tr("detail_replaced", lang))[1]
         for raw in ("case.escalate", "=", "due_on", "days_overdue", "answer_days"):
             assert raw not in replaced, (raw, replaced)
-        assert tr("act_case.escalate", lang) in replaced and app.backend.label("level", "village") in replaced
+        assert core_tr("case_action_case.escalate", lang) in replaced and app.backend.label("level", "village") in replaced
         if lang == "zh":
             assert not re.search("[a-z]{4,}", replaced), replaced  # no field or output ids in the Chinese UI
         if lang == "en":

@@ -13,6 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tiaojie.i18n import MESSAGES
+from tiaojie.i18n import tr as core_tr
 from tiaojie.money import format_yuan
 
 from ..strings import STRINGS, tr
@@ -90,7 +92,8 @@ class CaseDetailScreen(ModalScreen[None]):
             old = entry.outcome
             at = old.replaced_at.strftime("%Y-%m-%d %H:%M") if old.replaced_at else "?"
             changed = sep.join(self._field(name) for name in entry.changed) or "—"
-            action = self.t(f"act_{entry.action}") if f"act_{entry.action}" in STRINGS else entry.action
+            said = f"case_action_{entry.action}"  # the core's word for it, as `tiaojie case show` says it
+            action = core_tr(said, self.backend.lang) if said in MESSAGES else entry.action
             out.append(self.t("detail_replaced_line", at=at, by=old.replaced_by or "?", action=action, changed=changed) + "\n",
                        style="dim")
             colon = "：" if self.backend.lang == "zh" else ": "

@@ -288,7 +288,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case_action_case.settle": ("调结", "settled"),
     "case_action_case.escalate": ("上报", "escalated"),
     "case_action_case.follow_up": ("回访", "follow-up"),
-    "case_changed_escalations": ("上报记录", "escalations"),
+    "case_changed_escalations": ("层级变更", "level changes"),  # as the case detail screen says it
     "cli_escalated": ("{on} 由「{source}」上报至「{target}」：{reason}（{by}）", "{on} escalated from '{source}' to '{target}': {reason} ({by})"),
     "verb_escalate": ("升级", "escalated"),
     "case_use_escalate": (
